@@ -1,0 +1,100 @@
+"""What a surface is: value, gradient and Hessian siblings plus metadata.
+
+The three functions take ``(x, y, xp)`` where ``x`` and ``y`` are arrays of any
+one shape (an ``(N,)`` batch of runs, a meshgrid) or Python floats, and ``xp``
+is :mod:`numpy` or :data:`app.numeric.scalar`. ``gradient`` returns
+``(df/dx, df/dy)`` and ``hessian`` returns ``(f_xx, f_xy, f_yy)``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+Fn = Callable[..., object]
+
+
+@dataclass(frozen=True)
+class Domain:
+    x: tuple[float, float]
+    y: tuple[float, float]
+
+    @property
+    def span(self) -> float:
+        return max(self.x[1] - self.x[0], self.y[1] - self.y[0])
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return (0.5 * (self.x[0] + self.x[1]), 0.5 * (self.y[0] + self.y[1]))
+
+    def contains(self, point, slack: float = 0.0) -> bool:
+        px, py = point
+        return (self.x[0] - slack <= px <= self.x[1] + slack) and (self.y[0] - slack <= py <= self.y[1] + slack)
+
+    def as_dict(self) -> dict:
+        return {"x": list(self.x), "y": list(self.y)}
+
+
+@dataclass(frozen=True)
+class StationaryPoint:
+    point: tuple[float, float]
+    value: float
+    kind: str  # "global" / "local" for minima, "saddle" for saddles
+
+    def as_dict(self) -> dict:
+        out = {"point": list(self.point), "value": self.value}
+        if self.kind != "saddle":
+            out["kind"] = self.kind
+        return out
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A 2-D test function with its derivatives and what a student sees on its contour."""
+
+    id: str
+    name: str
+    description: str
+    formula: str
+    latex: str
+    tags: tuple[str, ...]
+    domain: Domain
+    default_start: tuple[float, float]
+    value: Fn
+    gradient: Fn
+    hessian: Fn
+    minima: tuple[StationaryPoint, ...] = ()
+    saddles: tuple[StationaryPoint, ...] = ()
+    reference: str = ""
+    log_scale: bool = False  # colour the contour by log(f - f_min): huge value ranges
+    extra: dict = field(default_factory=dict)  # e.g. the data set of a loss landscape
+
+    def metadata(self) -> dict:
+        meta = {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "formula": self.formula,
+            "latex": self.latex,
+            "tags": list(self.tags),
+            "domain": self.domain.as_dict(),
+            "default_start": list(self.default_start),
+            "minima": [m.as_dict() for m in self.minima],
+            "saddles": [s.as_dict() for s in self.saddles],
+            "reference": self.reference,
+            "log_scale": self.log_scale,
+        }
+        meta.update(self.extra)
+        return meta
+
+    def grid(self, n: int, x_range=None, y_range=None) -> dict:
+        """Values on an n x n grid in Plotly's orientation: ``z[j][i] = f(x[i], y[j])``."""
+        x0, x1 = x_range or self.domain.x
+        y0, y1 = y_range or self.domain.y
+        xs = np.linspace(x0, x1, n)
+        ys = np.linspace(y0, y1, n)
+        gx, gy = np.meshgrid(xs, ys)  # gx[j, i] = xs[i], gy[j, i] = ys[j]
+        with np.errstate(all="ignore"):
+            z = np.asarray(self.value(gx, gy, np), dtype=float) * np.ones_like(gx)
+        return {"x": xs, "y": ys, "z": z}
