@@ -46,7 +46,7 @@ GD = OptimizerDef(
     id="gd", name="Gradient descent", torch_equivalent="torch.optim.SGD(momentum=0)",
     description="Steps straight down the gradient: θ ← θ − lr·∇f. Diverges on a quadratic once lr > 2/L.",
     update_latex=r"\theta_t = \theta_{t-1} - \gamma\,(g_t + \lambda\theta_{t-1})",
-    params=(lr_spec(0.01), weight_decay_spec()), init=init, update=partial(update, use_momentum=False),
+    params=(lr_spec(0.001), weight_decay_spec()), init=init, update=partial(update, use_momentum=False),
     reference="Cauchy (1847); torch/optim/sgd.py")
 
 MOMENTUM_SGD = OptimizerDef(
@@ -54,7 +54,7 @@ MOMENTUM_SGD = OptimizerDef(
     description="Accumulates a velocity from past gradients, so steps grow along consistent directions and "
                 "oscillations across a ravine cancel.",
     update_latex=r"b_t = \mu b_{t-1} + (1-\tau)\,g_t,\quad \theta_t = \theta_{t-1} - \gamma\,b_t",
-    params=(lr_spec(0.01), MOMENTUM, DAMPENING, weight_decay_spec()), init=init,
+    params=(lr_spec(0.001), MOMENTUM, DAMPENING, weight_decay_spec()), init=init,
     update=partial(update, use_momentum=True), reference="Polyak (1964); torch/optim/sgd.py")
 
 NESTEROV = OptimizerDef(
@@ -62,6 +62,6 @@ NESTEROV = OptimizerDef(
     description="Momentum with a look-ahead correction: it brakes earlier than heavy-ball momentum and "
                 "overshoots less.",
     update_latex=r"b_t = \mu b_{t-1} + g_t,\quad \theta_t = \theta_{t-1} - \gamma\,(g_t + \mu b_t)",
-    params=(lr_spec(0.01), MOMENTUM, weight_decay_spec()), init=init,
+    params=(lr_spec(0.001), MOMENTUM, weight_decay_spec()), init=init,
     update=partial(update, use_momentum=True, nesterov=True),
     reference="Nesterov (1983); Sutskever et al. (2013); torch/optim/sgd.py")

@@ -1,0 +1,404 @@
+"""Runs optimizers on a surface: many trajectories per call, chunk by chunk.
+
+A request's runs are grouped by what selects a code path (optimizer id, its
+boolean flags, the switch). Each group advances together:
+
+* **arrays** (``N`` runs as an ``(N, 2)`` array; hyperparameters that differ
+  between its runs become ``(N, 1)`` columns), or
+* **floats**, for a group of at most :data:`SCALAR_MAX_RUNS` runs of an
+  elementwise optimizer: numpy spends about a microsecond per call whatever the
+  size, which for one run is ten times the arithmetic itself. The update rule
+  is the same function either way (see :mod:`app.numeric`).
+
+Divergence: a run ends with status ``"diverged"`` at the first step whose point
+or loss is not finite, whose gradient was not finite, or whose point lies more
+than :data:`DIVERGENCE_SPANS` domain spans from the domain's centre (in either
+coordinate). Only the finite points before it are kept.
+
+Gradient noise is seeded per run (``numpy.random.default_rng([seed, run])``), so
+a lane's trajectory does not depend on which other lanes share its request.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from .numeric import SCALAR_ERRORS, scalar
+from .optimizers import OptimizerDef, hyper_namespace
+from .schedules import Schedule
+from .surfaces import Surface
+
+SCALAR_MAX_RUNS = 4
+SHARED_STREAM_RUNS = 1000  # above this many runs (basin maps) one noise stream serves the whole request
+DIVERGENCE_SPANS = 100.0
+MAX_STEPS = 20_000
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One optimizer with its hyperparameters and schedule, from step ``start`` on."""
+
+    start: int
+    optimizer: OptimizerDef
+    hyper: dict
+    schedule: Schedule = Schedule()
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    start: tuple[float, float]
+    phases: tuple[Phase, ...]  # the first starts at 0; a switch adds a second
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class GradientSpec:
+    mode: str = "analytic"  # or "numerical": central differences with step h
+    h: float = 1e-5
+    noise: float = 0.0  # standard deviation of Gaussian noise added to each gradient coordinate
+    seed: int = 0
+
+
+@dataclass
+class Chunk:
+    """Steps ``offset .. offset + n - 1`` of every run, as arrays with a runs axis.
+
+    Row ``k`` holds the point reached by step ``offset + k`` and what produced it.
+    Run ``i`` has ``valid[i]`` rows (fewer than ``n`` once it has ended); rows past
+    that are meaningless.
+    """
+
+    offset: int
+    points: np.ndarray  # (n, R, 2)
+    losses: np.ndarray  # (n, R)
+    gradients: np.ndarray  # (n, R, 2): the gradient each step used (noise included); NaN where none
+    lrs: np.ndarray  # (n, R)
+    valid: np.ndarray  # (R,) int
+    proposals: np.ndarray | None = None  # (n, R, 2) for random searches, NaN elsewhere
+    accepted: np.ndarray | None = None  # (n, R)
+
+    def run(self, i: int) -> dict:
+        k = int(self.valid[i])
+        out = {"points": self.points[:k, i], "losses": self.losses[:k, i], "gradients": self.gradients[:k, i],
+               "lrs": self.lrs[:k, i]}
+        if self.proposals is not None and not np.isnan(self.proposals[:k, i]).all():
+            out["proposals"], out["accepted"] = self.proposals[:k, i], self.accepted[:k, i]
+        return out
+
+
+@dataclass
+class _Group:
+    runs: list[int]
+    phases: list[tuple[int, OptimizerDef, SimpleNamespace, np.ndarray]]  # start, optimizer, hp, lr table
+    scalar: bool
+    points: np.ndarray
+    state: Any = None
+    phase_index: int = -1
+    noise: list = field(default_factory=list)  # per-run generators
+
+
+def divergence_radius(surface: Surface) -> float:
+    return DIVERGENCE_SPANS * surface.domain.span
+
+
+class Simulation:
+    """A set of runs on one surface, advanced in chunks of steps (for streaming) or all at once."""
+
+    def __init__(self, surface: Surface, runs: list[RunSpec], steps: int, gradient: GradientSpec = GradientSpec(),
+                 record: bool = True):
+        """``record=False`` keeps only each run's latest point (basin maps of 10^5 starts): every chunk then
+        has one row, the state after its last step, and divergence is detected at chunk ends."""
+        if not 0 <= steps <= MAX_STEPS:
+            raise ValueError(f"steps must be in [0, {MAX_STEPS}]")
+        self.record = record
+        self.surface = surface
+        self.runs = runs
+        self.steps = steps
+        self.gradient = gradient
+        self.t = 0
+        n = len(runs)
+        self.status = ["ok"] * n
+        self.steps_run = [0] * n
+        self.alive = np.ones(n, dtype=bool)
+        self.center = np.array(surface.domain.center)
+        self.radius = divergence_radius(surface)
+        self.groups = self._make_groups()
+
+    # --- set-up -----------------------------------------------------------------
+    def _make_groups(self) -> list[_Group]:
+        by_key: dict[tuple, list[int]] = {}
+        for i, run in enumerate(self.runs):
+            key = tuple((p.start, p.optimizer.id, p.optimizer.structural(p.hyper)) for p in run.phases)
+            by_key.setdefault(key, []).append(i)
+        groups = []
+        for members in by_key.values():
+            first = self.runs[members[0]]
+            phases = []
+            for k, phase in enumerate(first.phases):
+                end = first.phases[k + 1].start if k + 1 < len(first.phases) else self.steps
+                length = max(0, min(end, self.steps) - phase.start)
+                specs = [self.runs[i].phases[k] for i in members]
+                hp = _stack_hyper([s.hyper for s in specs])
+                tables: dict[tuple, np.ndarray] = {}
+                for s in specs:
+                    key = (s.schedule, s.hyper.get("lr", 0.0))
+                    if key not in tables:
+                        tables[key] = s.schedule.learning_rates(key[1], length)
+                lrs = np.stack([tables[(s.schedule, s.hyper.get("lr", 0.0))] for s in specs], axis=1)  # (length, N)
+                phases.append((phase.start, phase.optimizer, hp, lrs))
+            scalar_ok = len(members) <= SCALAR_MAX_RUNS and all(p[1].elementwise for p in phases)
+            points = np.array([self.runs[i].start for i in members], dtype=float)
+            noise = []
+            if self.gradient.noise:
+                noise = ([np.random.default_rng([self.gradient.seed, i]) for i in members]
+                         if len(self.runs) <= SHARED_STREAM_RUNS else [np.random.default_rng([self.gradient.seed, -1])])
+            groups.append(_Group(members, phases, scalar_ok, points, noise=noise))
+        return groups
+
+    @property
+    def done(self) -> bool:
+        return self.t >= self.steps or not self.alive.any()
+
+    # --- stepping ---------------------------------------------------------------
+    def advance(self, n: int) -> Chunk:
+        """Advance every live run by up to ``n`` steps."""
+        t0 = self.t
+        t1 = min(self.steps, t0 + max(0, n))
+        m, R = t1 - t0, len(self.runs)
+        rows = m if self.record else min(m, 1)
+        chunk = Chunk(t0 if self.record else t1 - rows, np.empty((rows, R, 2)), np.empty((rows, R)), np.empty((rows, R, 2)),
+                      np.empty((rows, R)), np.zeros(R, dtype=int))
+        uses_gradient = np.zeros(R, dtype=bool)
+        for group in self.groups:
+            cols = np.array(group.runs)
+            if m == 0 or not self.alive[cols].any():
+                continue
+            whole = len(cols) == R  # one group holds every run, in order: write straight into the chunk
+            pts = chunk.points if whole else np.empty((rows, len(cols), 2))
+            grads = chunk.gradients if whole else np.empty((rows, len(cols), 2))
+            lrs = chunk.lrs if whole else np.empty((rows, len(cols)))
+            props, acc, grad_used = self._advance_group(group, t0, t1, pts, grads, lrs)
+            uses_gradient[cols] = grad_used
+            if not whole:
+                chunk.points[:, cols], chunk.gradients[:, cols], chunk.lrs[:, cols] = pts, grads, lrs
+            if props is not None:
+                if chunk.proposals is None:
+                    chunk.proposals = np.full((rows, R, 2), np.nan)
+                    chunk.accepted = np.zeros((rows, R), dtype=bool)
+                chunk.proposals[:, cols], chunk.accepted[:, cols] = props, acc
+        if (~uses_gradient).any():
+            chunk.gradients[:, ~uses_gradient] = np.nan
+        x, y = chunk.points[..., 0], chunk.points[..., 1]
+        cx, cy = self.center
+        with np.errstate(all="ignore"):
+            chunk.losses[:] = self.surface.value(x, y, np)
+            ok = np.isfinite(chunk.losses) & (np.abs(x - cx) <= self.radius) & (np.abs(y - cy) <= self.radius)
+            if uses_gradient.any():
+                gx, gy = chunk.gradients[..., 0], chunk.gradients[..., 1]
+                ok &= (np.isfinite(gx) & np.isfinite(gy)) | ~uses_gradient
+        bad = ~ok
+        first_bad = np.where(bad.any(axis=0), bad.argmax(axis=0), rows)
+        chunk.valid = np.where(self.alive, first_bad, 0)
+        ended = self.alive & (first_bad < rows)
+        advanced = chunk.valid if self.record else np.where(self.alive & ~ended, m, 0)
+        self.steps_run = [s + int(v) for s, v in zip(self.steps_run, advanced)]
+        for i in np.flatnonzero(ended):
+            self.status[i] = "diverged"
+        self.alive &= ~ended
+        self.t = t1
+        return chunk
+
+    def _segments(self, group: _Group, t0: int, t1: int):
+        """Split [t0, t1) at the group's phase boundaries: (start, end, phase index)."""
+        starts = [p[0] for p in group.phases] + [self.steps]
+        for k in range(len(group.phases)):
+            a, b = max(t0, starts[k]), min(t1, starts[k + 1])
+            if a < b:
+                yield a, b, k
+
+    def _context(self, xp, phase_opt: OptimizerDef, group: _Group):
+        surface = self.surface
+        ctx = SimpleNamespace(xp=xp, domain=surface.domain)
+        if "value" in phase_opt.needs:
+            ctx.value = lambda p: np.asarray(surface.value(p[:, 0], p[:, 1], np), dtype=float) * np.ones(len(p))
+        if "hessian" in phase_opt.needs:
+            ctx.hessian = lambda p: tuple(np.broadcast_to(h, p[:, 0].shape)
+                                          for h in surface.hessian(p[:, 0], p[:, 1], np))
+        if "rng" in phase_opt.needs:
+            ctx.rng = _RunsRandom([np.random.default_rng([self.gradient.seed, i, 7919]) for i in group.runs])
+        return ctx
+
+    def _gradient_fn(self):
+        surface, spec = self.surface, self.gradient
+        if spec.mode == "numerical":
+            h = spec.h
+            value = surface.value
+
+            def grad(x, y, xp):
+                return ((value(x + h, y, xp) - value(x - h, y, xp)) / (2 * h),
+                        (value(x, y + h, xp) - value(x, y - h, xp)) / (2 * h))
+            return grad
+        return surface.gradient
+
+    def _noise(self, group: _Group, n: int) -> np.ndarray | None:
+        if not self.gradient.noise:
+            return None
+        if len(group.noise) == 1 and len(group.runs) > 1:
+            return group.noise[0].standard_normal((n, len(group.runs), 2)) * self.gradient.noise
+        return np.stack([g.standard_normal((n, 2)) for g in group.noise], axis=1) * self.gradient.noise  # (n, N, 2)
+
+    def _advance_group(self, group: _Group, t0: int, t1: int, pts, grads, lrs):
+        """Fill ``pts``/``grads``/``lrs`` (rows t0..t1-1, this group's columns); returns search extras."""
+        n = t1 - t0
+        N = len(group.runs)
+        uses_grad = any(not p[1].needs or "hessian" in p[1].needs for p in group.phases)
+        searches = any("rng" in p[1].needs for p in group.phases)
+        props = np.full((len(pts), N, 2), np.nan) if searches else None
+        acc = np.zeros((len(pts), N), dtype=bool) if searches else None
+        noise = self._noise(group, n)
+        grad_fn = self._gradient_fn()
+        for a, b, k in self._segments(group, t0, t1):
+            start, opt, hp, lr_table = group.phases[k]
+            lr_rows = lr_table[a - start:b - start]
+            if self.record:
+                lrs[a - t0:b - t0] = lr_rows
+            else:
+                lrs[0] = lr_rows[-1]
+            if group.scalar:
+                self._advance_scalar(group, k, a, b, t0, pts, grads, noise, lr_rows, grad_fn)
+            else:
+                self._advance_arrays(group, k, a, b, t0, pts, grads, props, acc, noise, lr_rows, grad_fn)
+        return props, acc, uses_grad
+
+    def _advance_arrays(self, group, k, a, b, t0, pts, grads, props, acc, noise, lr_rows, grad_fn):
+        start, opt, hp, _ = group.phases[k]
+        ctx = self._context(np, opt, group)
+        P = group.points
+        if group.phase_index != k:
+            group.state, group.phase_index = opt.init(P, hp, ctx), k
+        state = group.state
+        uniform_lr = bool((lr_rows == lr_rows[:, :1]).all())
+        lr_list = lr_rows[:, 0].tolist() if uniform_lr else None
+        needs_grad = not opt.needs or "hessian" in opt.needs
+        G = None
+        with np.errstate(all="ignore"):
+            record = self.record
+            for t in range(a, b):
+                row = t - t0 if record else 0
+                if needs_grad:
+                    gx, gy = grad_fn(P[:, 0], P[:, 1], np)
+                    G = grads[row]  # the gradient is written where it is recorded
+                    G[:, 0], G[:, 1] = gx, gy
+                    if noise is not None:
+                        G += noise[row]
+                lr = lr_list[t - a] if uniform_lr else lr_rows[t - a][:, None]
+                P, state = opt.update(G, state, P, hp, lr, ctx)
+                pts[row] = P
+                if props is not None:
+                    props[row], acc[row] = state.proposal, state.accepted
+        group.points, group.state = P, state
+
+    def _advance_scalar(self, group, k, a, b, t0, pts, grads, noise, lr_rows, grad_fn):
+        start, opt, hp_all, _ = group.phases[k]
+        ctx = SimpleNamespace(xp=scalar)
+        update = opt.update
+        if group.phase_index != k:
+            group.state = []
+            for col in range(len(group.runs)):
+                hp = _column(hp_all, col)
+                x, y = group.points[col].tolist()
+                group.state.append((hp, opt.init(x, hp, ctx), opt.init(y, hp, ctx)))
+            group.phase_index = k
+        for col, i in enumerate(group.runs):
+            if not self.alive[i]:
+                continue
+            hp, sx, sy = group.state[col]
+            x, y = group.points[col].tolist()
+            lr_list = lr_rows[:, col].tolist()
+            eps = noise[a - t0:b - t0, col].tolist() if noise is not None else None
+            out_p, out_g = [], []
+            try:
+                for j in range(b - a):
+                    gx, gy = grad_fn(x, y, scalar)
+                    if eps is not None:
+                        gx, gy = gx + eps[j][0], gy + eps[j][1]
+                    out_g.append((gx, gy))
+                    lr = lr_list[j]
+                    x, sx = update(gx, sx, x, hp, lr, ctx)
+                    y, sy = update(gy, sy, y, hp, lr, ctx)
+                    out_p.append((x, y))
+            except SCALAR_ERRORS:  # overflow etc.: this step's point is not finite
+                out_g.append((float("nan"),) * 2) if len(out_g) == len(out_p) else None
+                out_p.append((float("nan"), float("nan")))
+            m = len(out_p)
+            if self.record:
+                row = a - t0
+                pts[row:row + m, col] = out_p
+                grads[row:row + m, col] = out_g[:m]
+            else:
+                pts[0, col], grads[0, col] = out_p[-1], out_g[m - 1]
+            group.points[col] = out_p[-1]
+            group.state[col] = (hp, sx, sy)
+
+
+class _RunsRandom:
+    """One seeded generator per run, drawn row by row: a run's draws do not depend on its neighbours."""
+
+    def __init__(self, generators):
+        self.generators = generators
+
+    def random(self, shape):
+        if isinstance(shape, int):
+            shape = (shape,)
+        return np.stack([g.random(shape[1:]) for g in self.generators])
+
+
+def _stack_hyper(hypers: list[dict]) -> SimpleNamespace:
+    """Hyperparameters of runs advanced together: a value shared by all stays a Python scalar,
+    values that differ become an ``(N, 1)`` column."""
+    spaces = [vars(hyper_namespace(h)) for h in hypers]
+    out = {}
+    for name, first in spaces[0].items():
+        values = [s[name] for s in spaces]
+        if all(v == first for v in values):
+            out[name] = first
+        else:
+            out[name] = np.array(values, dtype=float)[:, None]
+    return SimpleNamespace(**out)
+
+
+def _column(hp: SimpleNamespace, col: int) -> SimpleNamespace:
+    """One run's hyperparameters as Python scalars."""
+    return SimpleNamespace(**{k: (float(v[col, 0]) if isinstance(v, np.ndarray) else v) for k, v in vars(hp).items()})
+
+
+def simulate(surface: Surface, runs: list[RunSpec], steps: int, gradient: GradientSpec = GradientSpec()) -> list[dict]:
+    """Every run to the end (what ``POST /api/runs`` returns per run, less labels and params)."""
+    sim = Simulation(surface, runs, steps, gradient)
+    return collect(sim, [sim.advance(steps)])
+
+
+def collect(sim: Simulation, chunks: list[Chunk]) -> list[dict]:
+    """Join chunks into whole runs: points (start first), losses, status, steps_run and per-step extras."""
+    starts = np.array([run.start for run in sim.runs], dtype=float).reshape(-1, 2)
+    with np.errstate(all="ignore"):
+        start_losses = np.asarray(sim.surface.value(starts[:, 0], starts[:, 1], np), dtype=float) * np.ones(len(starts))
+    out = []
+    for i in range(len(sim.runs)):
+        parts = [c.run(i) for c in chunks]
+        result = {
+            "points": np.concatenate([starts[i:i + 1]] + [p["points"] for p in parts]),
+            "losses": np.concatenate([start_losses[i:i + 1]] + [p["losses"] for p in parts]),
+            "status": sim.status[i],
+            "steps_run": sim.steps_run[i],
+            "lrs": np.concatenate([p["lrs"] for p in parts]),
+            "gradients": np.concatenate([p["gradients"] for p in parts]).reshape(-1, 2),
+        }
+        if any("proposals" in p for p in parts):
+            result["proposals"] = np.concatenate([p["proposals"] for p in parts if "proposals" in p])
+            result["accepted"] = np.concatenate([p["accepted"] for p in parts if "accepted" in p])
+        out.append(result)
+    return out
