@@ -53,6 +53,14 @@ class RunSpec:
     phases: tuple[Phase, ...]  # the first starts at 0; a switch adds a second
     label: str = ""
 
+    @property
+    def uses_gradient(self) -> bool:
+        return any(_needs_gradient(p.optimizer) for p in self.phases)
+
+
+def _needs_gradient(opt: OptimizerDef) -> bool:
+    return not opt.needs or "hessian" in opt.needs
+
 
 @dataclass(frozen=True)
 class GradientSpec:
@@ -254,7 +262,7 @@ class Simulation:
         """Fill ``pts``/``grads``/``lrs`` (rows t0..t1-1, this group's columns); returns search extras."""
         n = t1 - t0
         N = len(group.runs)
-        uses_grad = any(not p[1].needs or "hessian" in p[1].needs for p in group.phases)
+        uses_grad = any(_needs_gradient(p[1]) for p in group.phases)
         searches = any("rng" in p[1].needs for p in group.phases)
         props = np.full((len(pts), N, 2), np.nan) if searches else None
         acc = np.zeros((len(pts), N), dtype=bool) if searches else None
@@ -282,7 +290,7 @@ class Simulation:
         state = group.state
         uniform_lr = bool((lr_rows == lr_rows[:, :1]).all())
         lr_list = lr_rows[:, 0].tolist() if uniform_lr else None
-        needs_grad = not opt.needs or "hessian" in opt.needs
+        needs_grad = _needs_gradient(opt)
         G = None
         with np.errstate(all="ignore"):
             record = self.record
@@ -381,17 +389,23 @@ def simulate(surface: Surface, runs: list[RunSpec], steps: int, gradient: Gradie
     return collect(sim, [sim.advance(steps)])
 
 
-def collect(sim: Simulation, chunks: list[Chunk]) -> list[dict]:
-    """Join chunks into whole runs: points (start first), losses, status, steps_run and per-step extras."""
+def start_points(sim: Simulation) -> tuple[np.ndarray, np.ndarray]:
+    """Every run's start, shape (R, 2), and the loss there, computed as the chunks compute losses."""
     starts = np.array([run.start for run in sim.runs], dtype=float).reshape(-1, 2)
     with np.errstate(all="ignore"):
-        start_losses = np.asarray(sim.surface.value(starts[:, 0], starts[:, 1], np), dtype=float) * np.ones(len(starts))
+        losses = np.asarray(sim.surface.value(starts[:, 0], starts[:, 1], np), dtype=float) * np.ones(len(starts))
+    return starts, losses
+
+
+def collect(sim: Simulation, chunks: list[Chunk]) -> list[dict]:
+    """Join chunks into whole runs: points (start first), losses, status, steps_run and per-step extras."""
+    starts, losses0 = start_points(sim)
     out = []
     for i in range(len(sim.runs)):
         parts = [c.run(i) for c in chunks]
         result = {
             "points": np.concatenate([starts[i:i + 1]] + [p["points"] for p in parts]),
-            "losses": np.concatenate([start_losses[i:i + 1]] + [p["losses"] for p in parts]),
+            "losses": np.concatenate([losses0[i:i + 1]] + [p["losses"] for p in parts]),
             "status": sim.status[i],
             "steps_run": sim.steps_run[i],
             "lrs": np.concatenate([p["lrs"] for p in parts]),

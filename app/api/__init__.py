@@ -1,0 +1,1 @@
+"""The web layer: pydantic schemas, request building, routes. No mathematics here."""

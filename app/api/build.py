@@ -1,0 +1,119 @@
+"""From a validated request body to engine objects; every refusal names its field."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from fastapi import HTTPException
+
+from ..engine import GradientSpec, Phase, RunSpec
+from ..optimizers import HyperparameterError, UnknownOptimizer, get_optimizer
+from ..schedules import Schedule, ScheduleError
+from ..surfaces import SURFACE_IDS, Surface, UnknownSurface, get_surface
+from .schemas import OptimizerIn, RunRequest
+
+
+class RequestError(HTTPException):
+    """A 422 in FastAPI's own shape: ``{"detail": [{"loc": [...], "msg": ..., "type": ...}]}``."""
+
+    def __init__(self, loc: list, msg: str, kind: str = "value_error"):
+        super().__init__(422, [{"loc": ["body", *loc], "msg": msg, "type": kind}])
+        self.loc, self.msg = loc, msg
+
+
+@dataclass
+class Plan:
+    """A run request, checked and resolved: what the engine needs plus what the answer echoes."""
+
+    surface: Surface
+    start: tuple[float, float]
+    steps: int
+    gradient: GradientSpec
+    runs: list[RunSpec]
+    echo: list[dict]  # per run: optimizer, label, params, schedule, switch
+
+
+def resolve_surface(request: RunRequest) -> Surface:
+    if request.surface == "custom":
+        raise RequestError(["surface"], "custom formulas are not available yet", "not_implemented")
+    try:
+        surface = get_surface(request.surface)
+    except UnknownSurface:
+        raise RequestError(["surface"], f"unknown surface {request.surface!r}; expected one of "
+                                        f"{list(SURFACE_IDS)}") from None
+    if request.formula is not None:
+        raise RequestError(["formula"], "a formula is only read with surface 'custom'")
+    return surface
+
+
+def plan_runs(request: RunRequest) -> Plan:
+    surface = resolve_surface(request)
+    if request.start is None:
+        start = tuple(surface.default_start)
+    elif len(request.start) != 2:
+        raise RequestError(["start"], f"start must be [x, y], got {len(request.start)} numbers")
+    else:
+        start = (float(request.start[0]), float(request.start[1]))
+        limit = 1e3 * surface.domain.span + max(map(abs, surface.domain.center))
+        if not all(math.isfinite(c) and abs(c) <= limit for c in start):
+            raise RequestError(["start"], f"start {list(start)} is absurdly far from the domain")
+    if request.gradient.batch_size is not None and "dataset" not in surface.extra:
+        raise RequestError(["gradient", "batch_size"], f"batch_size applies to data-set surfaces; "
+                                                      f"{surface.id} has no data set")
+    options = request.surface_options
+    if options is not None and (options.l1 or options.l2) and "dataset" not in surface.extra:
+        raise RequestError(["surface_options"], f"l1/l2 penalties apply to data-set surfaces, not {surface.id}")
+    g = request.gradient
+    gradient = GradientSpec(mode=g.mode, h=g.h, noise=g.noise, seed=g.seed)
+    runs, echo = [], []
+    for i, spec in enumerate(request.optimizers):
+        phases, info = _phases(spec, i, request.steps)
+        runs.append(RunSpec(start, tuple(phases), info["label"]))
+        echo.append(info)
+    return Plan(surface, start, request.steps, gradient, runs, echo)
+
+
+def _phases(spec: OptimizerIn, i: int, steps: int):
+    loc = ["optimizers", i]
+    first = _phase(spec.optimizer, spec.params, spec.schedule, 0, loc)
+    phases = [first]
+    info = {"optimizer": first.optimizer.id, "params": first.hyper, "schedule": first.schedule.as_dict(),
+            "switch": None}
+    if spec.switch is not None:
+        sw = spec.switch
+        second = _phase(sw.optimizer, sw.params, sw.schedule, sw.at_step, [*loc, "switch"])
+        phases.append(second)
+        info["switch"] = {"at_step": sw.at_step, "optimizer": second.optimizer.id, "params": second.hyper,
+                          "schedule": second.schedule.as_dict()}
+    info["label"] = spec.label or _default_label(first, info["switch"])
+    return phases, info
+
+
+def _phase(optimizer_id: str, params: dict, schedule, start: int, loc: list) -> Phase:
+    try:
+        opt = get_optimizer(optimizer_id)
+    except UnknownOptimizer:
+        from ..optimizers import OPTIMIZERS
+
+        raise RequestError([*loc, "optimizer"], f"unknown optimizer {optimizer_id!r}; expected one of "
+                                                f"{list(OPTIMIZERS)}") from None
+    try:
+        hyper = opt.validate(params)
+    except HyperparameterError as e:
+        raise RequestError([*loc, "params", e.name], e.message) from None
+    try:
+        sched = Schedule.from_dict(schedule.model_dump() if schedule is not None else None)
+    except ScheduleError as e:
+        raise RequestError([*loc, "schedule", e.name], e.message) from None
+    if sched.type != "constant" and "lr" not in hyper:
+        raise RequestError([*loc, "schedule"], f"{opt.id} has no learning rate to schedule")
+    return Phase(start, opt, hyper, sched)
+
+
+def _default_label(phase: Phase, switch: dict | None) -> str:
+    label = phase.optimizer.name
+    if "lr" in phase.hyper:
+        label += f" lr={phase.hyper['lr']:g}"
+    if switch:
+        label += f" → {switch['optimizer']} @{switch['at_step']}"
+    return label

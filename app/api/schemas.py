@@ -1,0 +1,141 @@
+"""Request and response bodies. Bounds live here so OpenAPI documents them and bad input is a 422."""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..settings import settings
+
+STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
+Point = list[float]
+
+
+class DomainIn(BaseModel):
+    model_config = STRICT
+    x: list[float] = Field(min_length=2, max_length=2, description="[x_min, x_max]")
+    y: list[float] = Field(min_length=2, max_length=2, description="[y_min, y_max]")
+
+
+class GradientIn(BaseModel):
+    model_config = STRICT
+    mode: Literal["analytic", "numerical"] = "analytic"
+    h: float = Field(1e-5, gt=0, le=1, description="central-difference step for numerical gradients")
+    noise: float = Field(0.0, ge=0, le=1e3, description="std of Gaussian noise added to every gradient coordinate")
+    batch_size: int | None = Field(None, ge=1, le=100_000, description="mini-batch size on data-set surfaces; "
+                                                                        "null = full batch")
+    seed: int = Field(0, ge=0, le=2 ** 32 - 1)
+
+
+class ScheduleIn(BaseModel):
+    """``{"type": "step", "step_size": 100, "gamma": 0.5}``; parameters depend on the type."""
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False)
+    type: Literal["constant", "step", "exponential", "cosine", "inverse_time"] = "constant"
+
+
+class SwitchIn(BaseModel):
+    model_config = STRICT
+    at_step: int = Field(ge=0, le=settings.max_steps)
+    optimizer: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    schedule: ScheduleIn | None = None
+
+
+class OptimizerIn(BaseModel):
+    model_config = STRICT
+    optimizer: str = Field(description="an id from GET /api/optimizers")
+    params: dict[str, Any] = Field(default_factory=dict, description="hyperparameters; missing ones take defaults")
+    label: str | None = Field(None, max_length=settings.max_label)
+    schedule: ScheduleIn | None = None
+    switch: SwitchIn | None = None
+
+
+class SurfaceOptionsIn(BaseModel):
+    model_config = STRICT
+    l1: float = Field(0.0, ge=0, le=100)
+    l2: float = Field(0.0, ge=0, le=100)
+
+
+class RunRequest(BaseModel):
+    model_config = STRICT
+    surface: str = Field("rosenbrock", description="a surface id from GET /api/surfaces, or 'custom'")
+    formula: str | None = Field(None, description="for surface 'custom': f(x, y)")
+    domain: DomainIn | None = None
+    start: Point | None = Field(None, description="[x, y]; the surface's default start when omitted")
+    steps: int = Field(200, ge=0, le=settings.max_steps)
+    gradient: GradientIn = Field(default_factory=GradientIn)
+    surface_options: SurfaceOptionsIn | None = None
+    optimizers: list[OptimizerIn] = Field(min_length=1, max_length=settings.max_optimizers)
+
+
+class RunOut(BaseModel):
+    optimizer: str
+    label: str
+    params: dict[str, Any]
+    schedule: dict[str, Any]
+    switch: dict[str, Any] | None = None
+    points: list[Point]
+    losses: list[float]
+    lrs: list[float] = Field(description="the learning rate of each step taken")
+    gradients: list[Point] | None = Field(None, description="the gradient each step used (noise included)")
+    proposals: list[Point] | None = Field(None, description="random searches: the point tried at each step")
+    accepted: list[bool] | None = None
+    status: Literal["ok", "diverged"]
+    steps_run: int
+    diverged_at: int | None = Field(None, description="the step whose result was not finite or absurdly far")
+
+
+class RunResponse(BaseModel):
+    surface: str
+    start: Point
+    steps: int
+    runs: list[RunOut]
+
+
+class StationaryOut(BaseModel):
+    point: Point
+    value: float
+    kind: str | None = None
+
+
+class SurfaceOut(BaseModel):
+    id: str
+    name: str
+    description: str
+    formula: str
+    latex: str
+    tags: list[str]
+    domain: dict[str, list[float]]
+    default_start: Point
+    minima: list[StationaryOut]
+    saddles: list[StationaryOut]
+    reference: str = ""
+    log_scale: bool = False
+
+
+class GridOut(BaseModel):
+    x: list[float]
+    y: list[float]
+    z: list[list[float | None]] = Field(description="z[j][i] = f(x[i], y[j]); null where not finite")
+
+
+class ParamOut(BaseModel):
+    name: str
+    default: Any
+    min: float | None
+    max: float | None
+    scale: str
+    min_exclusive: bool = False
+    max_exclusive: bool = False
+    slider: list[float] | None = None
+    description: str
+
+
+class OptimizerOut(BaseModel):
+    id: str
+    name: str
+    description: str
+    update: str = Field(description="the update rule in LaTeX")
+    torch: str = ""
+    reference: str = ""
+    params: list[ParamOut]

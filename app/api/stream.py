@@ -1,0 +1,127 @@
+"""WebSocket /api/runs/ws: trajectories streamed chunk by chunk.
+
+Frames (every one carries the request's ``id``)::
+
+    {"type": "start", "id", "surface", "start", "steps", "runs": [{"optimizer", "label", "params", ...}]}
+    {"type": "chunk", "id", "offset": k, "runs": [{"points", "losses", "lrs", "gradients"}]}
+    {"type": "end",   "id", "runs": [{"status", "steps_run", "diverged_at"}]}
+    {"type": "error", "id", "detail": [...]}
+
+``offset`` is the index of the chunk's first point; the first chunk starts with
+the start point. Each field concatenated over the chunks equals the same field
+of the ``POST /api/runs`` answer (``lrs`` and ``gradients`` have one entry per
+step, so the first chunk has one fewer of them than points). A new request
+replaces the one in flight: the old one stops computing after its current
+chunk, and none of its chunks are sent once the new one has arrived.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
+
+from ..engine import Simulation, start_points
+from ..settings import settings
+from .build import plan_runs
+from .compute import compute
+from .schemas import RunRequest
+from .serialize import floats
+
+router = APIRouter(prefix="/api/runs", tags=["runs"])
+log = logging.getLogger("slopes.stream")
+
+
+class _Inbox:
+    """The latest unanswered message; a newer one overwrites it (a dragged slider queues nothing)."""
+
+    def __init__(self):
+        self.message: str | None = None
+        self.arrived = asyncio.Event()
+
+    def put(self, message: str):
+        self.message = message
+        self.arrived.set()
+
+    def take(self) -> str | None:
+        message, self.message = self.message, None
+        self.arrived.clear()
+        return message
+
+
+@router.websocket("/ws")
+async def runs_socket(ws: WebSocket):
+    await ws.accept()
+    inbox = _Inbox()
+
+    async def receive():
+        while True:
+            inbox.put(await ws.receive_text())
+
+    receiver = asyncio.create_task(receive())
+    try:
+        while True:
+            waiter = asyncio.create_task(inbox.arrived.wait())
+            done, _ = await asyncio.wait({waiter, receiver}, return_when=asyncio.FIRST_COMPLETED)
+            if receiver in done:  # the client left (or sent something unreadable)
+                waiter.cancel()
+                break
+            message = inbox.take()
+            if message is not None:
+                await _serve(ws, message, inbox)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        receiver.cancel()
+
+
+async def _send(ws: WebSocket, frame: dict):
+    await ws.send_text(json.dumps(frame, separators=(",", ":"), allow_nan=False))
+
+
+async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
+    request_id = None
+    try:
+        body = json.loads(message)
+        if not isinstance(body, dict):
+            raise ValueError("a message must be a JSON object: a POST /api/runs body plus an optional id")
+        request_id = body.pop("id", None)
+        plan = await compute(plan_runs, RunRequest.model_validate(body))
+    except ValidationError as e:
+        await _send(ws, {"type": "error", "id": request_id, "detail": json.loads(e.json(include_url=False))})
+        return
+    except HTTPException as e:
+        await _send(ws, {"type": "error", "id": request_id, "detail": e.detail})
+        return
+    except ValueError as e:  # not JSON at all
+        await _send(ws, {"type": "error", "id": request_id, "detail": [{"loc": [], "msg": str(e), "type": "json"}]})
+        return
+
+    sim = Simulation(plan.surface, plan.runs, plan.steps, plan.gradient)
+    await _send(ws, {"type": "start", "id": request_id, "surface": plan.surface.id, "start": list(plan.start),
+                     "steps": plan.steps, "runs": plan.echo})
+    starts, start_losses = start_points(sim)
+    first = True
+    offset = 0
+    while first or not sim.done:
+        size = settings.ws_first_chunk_steps if first else settings.ws_chunk_steps
+        chunk = await compute(sim.advance, size)
+        if inbox.message is not None:  # replaced: drop this chunk, compute nothing more
+            return
+        runs = []
+        for i, run in enumerate(plan.runs):
+            part = chunk.run(i)
+            points, losses = part["points"].tolist(), part["losses"].tolist()
+            if first:
+                points.insert(0, starts[i].tolist())
+                losses.insert(0, float(start_losses[i]))
+            runs.append({"points": points, "losses": losses, "lrs": floats(part["lrs"]),
+                         "gradients": floats(part["gradients"]) if run.uses_gradient else None})
+        await _send(ws, {"type": "chunk", "id": request_id, "offset": offset, "runs": runs})
+        offset += (1 if first else 0) + chunk.points.shape[0]
+        first = False
+    await _send(ws, {"type": "end", "id": request_id, "runs": [
+        {"status": s, "steps_run": n, "diverged_at": n + 1 if s == "diverged" else None}
+        for s, n in zip(sim.status, sim.steps_run)]})

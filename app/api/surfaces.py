@@ -1,0 +1,54 @@
+"""GET /api/surfaces, /api/surfaces/{id}, /api/surfaces/{id}/grid."""
+from __future__ import annotations
+
+import math
+
+from fastapi import APIRouter, HTTPException, Query
+
+from ..settings import settings
+from ..surfaces import SURFACE_IDS, UnknownSurface, all_surfaces, get_surface
+from .compute import compute
+from .schemas import GridOut, SurfaceOut
+from .serialize import FastJSON, floats
+
+router = APIRouter(prefix="/api/surfaces", tags=["surfaces"])
+
+
+def _surface_or_404(surface_id: str):
+    try:
+        return get_surface(surface_id)
+    except UnknownSurface:
+        raise HTTPException(404, f"unknown surface {surface_id!r}; expected one of {list(SURFACE_IDS)}") from None
+
+
+@router.get("", response_model=list[SurfaceOut])
+async def list_surfaces():
+    return FastJSON([s.metadata() for s in await compute(all_surfaces)])
+
+
+@router.get("/{surface_id}", response_model=SurfaceOut)
+async def one_surface(surface_id: str):
+    return FastJSON((await compute(_surface_or_404, surface_id)).metadata())
+
+
+@router.get("/{surface_id}/grid", response_model=GridOut)
+async def grid(surface_id: str, n: int = Query(200, ge=2, le=settings.max_grid),
+               x0: float | None = None, x1: float | None = None, y0: float | None = None, y1: float | None = None):
+    surface = await compute(_surface_or_404, surface_id)
+    x_range = _range("x", x0, x1, surface.domain.x)
+    y_range = _range("y", y0, y1, surface.domain.y)
+    g = await compute(surface.grid, n, x_range, y_range)
+    return FastJSON({"x": g["x"].tolist(), "y": g["y"].tolist(), "z": floats(g["z"])})
+
+
+def _range(axis: str, lo, hi, default):
+    lo = default[0] if lo is None else lo
+    hi = default[1] if hi is None else hi
+    for name, v in ((f"{axis}0", lo), (f"{axis}1", hi)):
+        if not math.isfinite(v) or abs(v) > 1e12:
+            raise HTTPException(422, [{"loc": ["query", name], "msg": f"{name} must be a finite number of "
+                                                                     f"reasonable size, got {v}", "type": "value_error"}])
+    if not lo < hi:
+        raise HTTPException(422, [{"loc": ["query", f"{axis}1"], "msg": f"{axis}1 must be greater than {axis}0",
+                                   "type": "value_error"}])
+    return (lo, hi)

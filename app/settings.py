@@ -1,0 +1,28 @@
+"""Limits and knobs, in one place; each can be overridden by an environment variable ``SLOPES_<NAME>``."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class Settings:
+    max_steps: int = 20_000  # steps of one run
+    max_optimizers: int = 32  # lanes in one request
+    max_grid: int = 1000  # n of a surface grid
+    compute_threads: int = 4  # worker threads for computation (the event loop never computes)
+    ws_chunk_steps: int = 100  # steps per streamed chunk (the first is smaller, for a quick first paint)
+    ws_first_chunk_steps: int = 25
+    max_label: int = 120
+
+
+def load_settings() -> Settings:
+    values = {}
+    for f in fields(Settings):
+        raw = os.environ.get(f"SLOPES_{f.name.upper()}")
+        if raw is not None:
+            values[f.name] = type(f.default)(raw)
+    return Settings(**values)
+
+
+settings = load_settings()
