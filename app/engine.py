@@ -106,6 +106,7 @@ class _Group:
     state: Any = None
     phase_index: int = -1
     noise: list = field(default_factory=list)  # per-run generators
+    search_rng: Any = None  # random searches' generators, made once so chunks continue one stream
 
 
 def divergence_radius(surface: Surface) -> float:
@@ -208,6 +209,8 @@ class Simulation:
                 gx, gy = chunk.gradients[..., 0], chunk.gradients[..., 1]
                 ok &= (np.isfinite(gx) & np.isfinite(gy)) | ~uses_gradient
         bad = ~ok
+        if rows == 0:
+            return chunk
         first_bad = np.where(bad.any(axis=0), bad.argmax(axis=0), rows)
         chunk.valid = np.where(self.alive, first_bad, 0)
         ended = self.alive & (first_bad < rows)
@@ -236,7 +239,11 @@ class Simulation:
             ctx.hessian = lambda p: tuple(np.broadcast_to(h, p[:, 0].shape)
                                           for h in surface.hessian(p[:, 0], p[:, 1], np))
         if "rng" in phase_opt.needs:
-            ctx.rng = _RunsRandom([np.random.default_rng([self.gradient.seed, i, 7919]) for i in group.runs])
+            if group.search_rng is None:
+                group.search_rng = (_RunsRandom([np.random.default_rng([self.gradient.seed, i, 7919]) for i in group.runs])
+                                    if len(self.runs) <= SHARED_STREAM_RUNS
+                                    else np.random.default_rng([self.gradient.seed, 7919]))
+            ctx.rng = group.search_rng
         return ctx
 
     def _gradient_fn(self):

@@ -5,10 +5,10 @@ import logging
 from contextlib import asynccontextmanager
 
 import anyio
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 
-from .api import health, optimizers, runs, stream, surfaces
+from .api import errors, health, optimizers, runs, stream, surfaces
 from .surfaces import all_surfaces
 
 log = logging.getLogger("slopes")
@@ -26,11 +26,8 @@ def create_app() -> FastAPI:
     for module in (health, surfaces, optimizers, stream, runs):
         app.include_router(module.router)
 
-    @app.exception_handler(Exception)
-    async def internal_error(request: Request, exc: Exception):  # never a traceback to the client
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse({"detail": "internal error"}, status_code=500)
-
+    app.add_exception_handler(RequestValidationError, errors.validation_error)
+    app.add_exception_handler(Exception, errors.internal_error)
     return app
 
 

@@ -27,6 +27,7 @@ from ..engine import Simulation, start_points
 from ..settings import settings
 from .build import plan_runs
 from .compute import compute
+from .errors import finite_json
 from .schemas import RunRequest
 from .serialize import floats
 
@@ -87,10 +88,10 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
         body = json.loads(message)
         if not isinstance(body, dict):
             raise ValueError("a message must be a JSON object: a POST /api/runs body plus an optional id")
-        request_id = body.pop("id", None)
+        request_id = finite_json(body.pop("id", None))
         plan = await compute(plan_runs, RunRequest.model_validate(body))
     except ValidationError as e:
-        await _send(ws, {"type": "error", "id": request_id, "detail": json.loads(e.json(include_url=False))})
+        await _send(ws, {"type": "error", "id": request_id, "detail": finite_json(json.loads(e.json(include_url=False)))})
         return
     except HTTPException as e:
         await _send(ws, {"type": "error", "id": request_id, "detail": e.detail})
