@@ -1,39 +1,38 @@
-"""Engine results to JSON-ready Python: lists of floats, every float finite."""
+"""Engine results to JSON: numpy arrays written directly by orjson, every non-finite float as null."""
 from __future__ import annotations
 
-import json
-
 import numpy as np
+import orjson
 from starlette.responses import Response
 
+_OPTIONS = orjson.OPT_SERIALIZE_NUMPY
 
-def floats(a: np.ndarray) -> list:
-    """``a.tolist()`` with any non-finite value as ``None`` (JSON has no NaN)."""
-    a = np.asarray(a, dtype=float)
-    if a.size and not np.isfinite(a).all():
-        obj = a.astype(object)
-        obj[~np.isfinite(a)] = None
-        return obj.tolist()
-    return a.tolist()
+
+def dumps(content) -> bytes:
+    """JSON bytes; numpy arrays are written without a ``tolist()`` pass, NaN and infinities as ``null``."""
+    return orjson.dumps(content, option=_OPTIONS)
+
+
+def array(a) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=float)
 
 
 def run_json(echo: dict, result: dict, uses_gradient: bool) -> dict:
-    grads = result.get("gradients")
     out = {**echo,
-           "points": result["points"].tolist(), "losses": result["losses"].tolist(), "lrs": floats(result["lrs"]),
-           "gradients": floats(grads) if uses_gradient else None,
+           "points": array(result["points"]), "losses": array(result["losses"]), "lrs": array(result["lrs"]),
+           "gradients": array(result["gradients"]) if uses_gradient else None,
            "status": result["status"], "steps_run": result["steps_run"],
            "diverged_at": result["steps_run"] + 1 if result["status"] == "diverged" else None}
     if "proposals" in result:
-        out["proposals"] = floats(result["proposals"])
-        out["accepted"] = result["accepted"].tolist()
+        out["proposals"] = array(result["proposals"])
+        out["accepted"] = np.ascontiguousarray(result["accepted"])
     return out
 
 
 class FastJSON(Response):
-    """JSON without pydantic's second pass over large float arrays (content is built from finite floats)."""
+    """JSON without pydantic's second pass over large float arrays (the route's response_model documents it)."""
 
     media_type = "application/json"
 
     def render(self, content) -> bytes:
-        return json.dumps(content, separators=(",", ":"), allow_nan=False).encode()
+        return dumps(content)

@@ -19,6 +19,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
+
+import numpy as np
 
 from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
@@ -29,7 +32,7 @@ from .build import plan_runs
 from .compute import compute
 from .errors import finite_json
 from .schemas import RunRequest
-from .serialize import floats
+from .serialize import array, dumps
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])
 log = logging.getLogger("slopes.stream")
@@ -79,7 +82,7 @@ async def runs_socket(ws: WebSocket):
 
 
 async def _send(ws: WebSocket, frame: dict):
-    await ws.send_text(json.dumps(frame, separators=(",", ":"), allow_nan=False))
+    await ws.send_text(dumps(frame).decode())
 
 
 async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
@@ -88,7 +91,7 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
         body = json.loads(message)
         if not isinstance(body, dict):
             raise ValueError("a message must be a JSON object: a POST /api/runs body plus an optional id")
-        request_id = finite_json(body.pop("id", None))
+        request_id = _echoable(body.pop("id", None))
         plan = await compute(plan_runs, RunRequest.model_validate(body))
     except ValidationError as e:
         await _send(ws, {"type": "error", "id": request_id, "detail": finite_json(json.loads(e.json(include_url=False)))})
@@ -114,15 +117,26 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
         runs = []
         for i, run in enumerate(plan.runs):
             part = chunk.run(i)
-            points, losses = part["points"].tolist(), part["losses"].tolist()
+            points, losses = part["points"], part["losses"]
             if first:
-                points.insert(0, starts[i].tolist())
-                losses.insert(0, float(start_losses[i]))
-            runs.append({"points": points, "losses": losses, "lrs": floats(part["lrs"]),
-                         "gradients": floats(part["gradients"]) if run.uses_gradient else None})
+                points = np.concatenate([starts[i:i + 1], points])
+                losses = np.concatenate([start_losses[i:i + 1], losses])
+            runs.append({"points": array(points), "losses": array(losses), "lrs": array(part["lrs"]),
+                         "gradients": array(part["gradients"]) if run.uses_gradient else None})
         await _send(ws, {"type": "chunk", "id": request_id, "offset": offset, "runs": runs})
         offset += (1 if first else 0) + chunk.points.shape[0]
         first = False
     await _send(ws, {"type": "end", "id": request_id, "runs": [
         {"status": s, "steps_run": n, "diverged_at": n + 1 if s == "diverged" else None}
         for s, n in zip(sim.status, sim.steps_run)]})
+
+
+def _echoable(request_id):
+    """The id as given when JSON can carry it back unchanged; otherwise its JSON text."""
+    if request_id is None or isinstance(request_id, (str, bool)):
+        return request_id
+    if isinstance(request_id, int) and abs(request_id) < 2 ** 53:
+        return request_id
+    if isinstance(request_id, float) and math.isfinite(request_id):
+        return request_id
+    return json.dumps(finite_json(request_id))

@@ -9,7 +9,7 @@ from ..settings import settings
 from ..surfaces import SURFACE_IDS, UnknownSurface, all_surfaces, get_surface
 from .compute import compute
 from .schemas import GridOut, SurfaceOut
-from .serialize import FastJSON, floats
+from .serialize import FastJSON
 
 router = APIRouter(prefix="/api/surfaces", tags=["surfaces"])
 
@@ -38,7 +38,7 @@ async def grid(surface_id: str, n: int = Query(200, ge=2, le=settings.max_grid),
     x_range = _range("x", x0, x1, surface.domain.x)
     y_range = _range("y", y0, y1, surface.domain.y)
     g = await compute(surface.grid, n, x_range, y_range)
-    return FastJSON({"x": g["x"].tolist(), "y": g["y"].tolist(), "z": floats(g["z"])})
+    return FastJSON(g)  # non-finite values become null
 
 
 def _range(axis: str, lo, hi, default):

@@ -165,4 +165,4 @@ def zeros_like(params):
 def active(v) -> bool:
     """torch's ``if weight_decay != 0`` for a float; an array of per-run values always takes the branch
     (a zero in it then adds exactly nothing)."""
-    return not isinstance(v, (int, float)) or v != 0
+    return v.__class__ is not float or v != 0.0  # validated hyperparameters are floats or arrays
