@@ -1,0 +1,278 @@
+// Wiring: state <-> controls <-> stream <-> figures. Each module has one job; this one connects them.
+import { getJSON, RunStream } from "./api.js";
+import { LanePanel } from "./controls.js";
+import { applyTranslations, loadLanguage, pickLanguage, t } from "./i18n.js";
+import { Figures, colourTransform } from "./plots.js";
+import { laneStyle, runRequest, stateFromLocation, writeLocation } from "./state.js";
+import { renderSummary } from "./summary.js";
+
+const $ = (id) => document.getElementById(id);
+const state = stateFromLocation();
+const app = { surfaces: {}, grids: {}, lanes: [], maxStep: 0, cursor: 0, follow: true, playing: false, running: false };
+window.slopes = { state, app }; // for tests and the curious: the live state
+
+async function main() {
+  await loadLanguage(pickLanguage(state.view.lang));
+  state.view.lang = document.documentElement.lang;
+  applyTheme();
+  applyTranslations();
+  const [surfaces, optimizers] = await Promise.all([getJSON("/api/surfaces"), getJSON("/api/optimizers")]);
+  for (const s of surfaces) app.surfaces[s.id] = s;
+  if (!app.surfaces[state.surface]) state.surface = "rosenbrock";
+  app.panel = new LanePanel($("lanes"), { optimizers, getState: () => state, onChange: () => requestRun() });
+  app.figures = new Figures({ main: $("plot-main"), loss: $("plot-loss"), lr: $("plot-lr"), onClick: setStart });
+  app.stream = new RunStream(onFrame, (up) => setStatus(up ? "" : t("connection_lost"), !up));
+  fillSurfaceSelect();
+  bindGlobals();
+  app.panel.render();
+  syncGlobals();
+  await loadGrid();
+  requestRun();
+}
+
+function fillSurfaceSelect() {
+  const select = $("surface");
+  select.replaceChildren(...Object.values(app.surfaces).map((s) => {
+    const o = document.createElement("option");
+    o.value = s.id;
+    o.textContent = s.name;
+    o.selected = s.id === state.surface;
+    return o;
+  }));
+}
+
+function surface() { return app.surfaces[state.surface]; }
+function start() { return state.start || surface().default_start; }
+
+async function loadGrid() {
+  const s = surface();
+  if (!app.grids[s.id]) app.grids[s.id] = await getJSON(`/api/surfaces/${s.id}/grid?n=${s.minima.length > 50 ? 220 : 160}`);
+  const info = $("surface-info");
+  info.innerHTML = "";
+  const b = document.createElement("b");
+  b.textContent = `${s.name}: `;
+  info.append(b, `${s.formula}. ${s.description}`);
+}
+
+function bindGlobals() {
+  $("surface").addEventListener("change", async (e) => {
+    state.surface = e.target.value;
+    state.start = null;
+    app.follow = true;
+    await loadGrid();
+    syncGlobals();
+    requestRun();
+  });
+  const num = (id, apply) => $(id).addEventListener("change", (e) => {
+    const v = Number(e.target.value);
+    if (Number.isFinite(v)) { apply(v); requestRun(); }
+  });
+  num("start-x", (v) => { state.start = [v, start()[1]]; });
+  num("start-y", (v) => { state.start = [start()[0], v]; });
+  num("steps", (v) => { state.steps = Math.max(0, Math.min(20000, Math.round(v))); });
+  num("noise", (v) => { state.gradient.noise = Math.max(0, v); });
+  num("seed", (v) => { state.gradient.seed = Math.max(0, Math.round(v)); });
+  $("grad-mode").addEventListener("change", (e) => { state.gradient.mode = e.target.value; requestRun(); });
+  $("add-lane").addEventListener("click", () => app.panel.addLane());
+  for (const b of $("views").querySelectorAll("button")) b.addEventListener("click", () => {
+    state.view.mode = b.dataset.view;
+    syncGlobals();
+    draw();
+    saveState();
+  });
+  $("arrows").addEventListener("change", (e) => { state.view.arrows = e.target.checked; draw(); saveState(); });
+  $("theme").addEventListener("click", () => {
+    state.view.theme = state.view.theme === "dark" ? "light" : "dark";
+    applyTheme();
+    draw();
+    saveState();
+  });
+  $("lang").addEventListener("click", async () => {
+    await loadLanguage(state.view.lang === "ko" ? "en" : "ko");
+    state.view.lang = document.documentElement.lang;
+    applyTranslations();
+    applyTheme();
+    app.panel.render();
+    draw();
+    saveState();
+  });
+  $("share").addEventListener("click", async () => {
+    saveState();
+    try { await navigator.clipboard.writeText(window.location.href); } catch { /* no clipboard: the address bar has it */ }
+    setStatus(t("copied"));
+  });
+  $("play").addEventListener("click", () => (app.playing ? pause() : play()));
+  $("scrub").addEventListener("input", (e) => {
+    pause();
+    app.follow = Number(e.target.value) >= app.maxStep;
+    setCursor(Number(e.target.value));
+  });
+}
+
+function applyTheme() {
+  const theme = state.view.theme || (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light");
+  document.documentElement.dataset.theme = theme;
+  $("theme").textContent = theme === "dark" ? t("light_theme") : t("dark_theme");
+}
+
+function syncGlobals() {
+  const [x, y] = start();
+  $("start-x").value = +x.toPrecision(6);
+  $("start-y").value = +y.toPrecision(6);
+  $("steps").value = state.steps;
+  $("noise").value = state.gradient.noise;
+  $("seed").value = state.gradient.seed;
+  $("grad-mode").value = state.gradient.mode;
+  $("arrows").checked = !!state.view.arrows;
+  $("surface").value = state.surface;
+  for (const b of $("views").querySelectorAll("button")) b.setAttribute("aria-selected", b.dataset.view === state.view.mode);
+}
+
+function setStart(point) {
+  const d = surface().domain;
+  const clamp = (v, [lo, hi]) => Math.min(hi, Math.max(lo, v));
+  state.start = [+clamp(point[0], d.x).toPrecision(5), +clamp(point[1], d.y).toPrecision(5)];
+  app.follow = true;
+  syncGlobals();
+  requestRun();
+}
+
+// --- runs ------------------------------------------------------------------------
+let queued = false;
+function requestRun() {
+  if (queued) return; // coalesce a burst of slider events into one request per frame
+  queued = true;
+  requestAnimationFrame(() => {
+    queued = false;
+    app.requestedAt = performance.now();
+    app.stream.send(runRequest(state));
+    saveState();
+  });
+}
+
+function onFrame(frame) {
+  if (frame.type === "error") {
+    setStatus(t("error", { msg: (frame.detail || []).map((d) => d.msg || d).join("; ") }), true);
+    return;
+  }
+  if (frame.type === "start") {
+    app.running = true;
+    app.pendingLanes = frame.runs.map((r, i) => ({ ...r, ...laneStyle(state, i), points: [], losses: [], lrs: [],
+      gradients: r.optimizer.startsWith("random") ? null : [], proposals: null, accepted: null, status: null }));
+    setStatus("");
+    return;
+  }
+  if (frame.type === "chunk") {
+    const lanes = app.pendingLanes;
+    frame.runs.forEach((part, i) => {
+      const lane = lanes[i];
+      lane.points.push(...part.points);
+      lane.losses.push(...part.losses);
+      lane.lrs.push(...part.lrs);
+      if (lane.gradients && part.gradients) lane.gradients.push(...part.gradients);
+    });
+    app.lanes = lanes;
+    scheduleDraw();
+    return;
+  }
+  if (frame.type === "end") {
+    frame.runs.forEach((r, i) => Object.assign(app.pendingLanes[i], r));
+    app.lanes = app.pendingLanes;
+    app.running = false;
+    app.lastLatency = performance.now() - app.requestedAt;
+    if (app.lanes.some((l) => l.optimizer.startsWith("random"))) fetchProposals();
+    scheduleDraw();
+  }
+}
+
+/** Random searches' rejected proposals come with the POST answer (the stream carries paths only). */
+async function fetchProposals() {
+  const lanes = app.lanes;
+  const res = await fetch("/api/runs", { method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify(runRequest(state)) });
+  if (!res.ok || lanes !== app.lanes) return;
+  const body = await res.json();
+  body.runs.forEach((r, i) => { if (r.proposals) { lanes[i].proposals = r.proposals; lanes[i].accepted = r.accepted; } });
+  scheduleDraw();
+}
+
+let drawQueued = false;
+function scheduleDraw() {
+  if (drawQueued) return;
+  drawQueued = true;
+  requestAnimationFrame(() => { drawQueued = false; draw(); });
+}
+
+function draw() {
+  if (!app.figures || !surface() || !app.grids[state.surface]) return;
+  app.maxStep = Math.max(0, ...app.lanes.map((l) => l.points.length - 1));
+  if (app.follow && !app.playing) app.cursor = app.maxStep;
+  app.cursor = Math.min(app.cursor, app.maxStep);
+  const grid = app.grids[state.surface];
+  const minima = surface().minima;
+  app.figures.setScene({
+    surface: surface(), grid, colour: colourTransform(surface(), grid), start: start(), lanes: app.lanes,
+    theme: document.documentElement.dataset.theme, view: state.view.mode, arrows: !!state.view.arrows,
+    fstar: minima.length ? Math.min(...minima.map((m) => m.value)) : null,
+  });
+  const drawn = Promise.all([app.figures.renderMain(app.cursor), app.figures.renderCharts(app.cursor)]);
+  drawn.then(() => { app.drawnAt = performance.now(); window.dispatchEvent(new CustomEvent("slopes:drawn")); });
+  renderSummary($("summary"), app.lanes, surface(), app.running);
+  syncScrubber();
+}
+
+function syncScrubber() {
+  const scrub = $("scrub");
+  scrub.max = app.maxStep;
+  scrub.value = app.cursor;
+  $("step-label").textContent = `${app.cursor} / ${app.maxStep}`;
+}
+
+// --- playback --------------------------------------------------------------------
+function setCursor(step) {
+  app.cursor = Math.max(0, Math.min(app.maxStep, Math.round(step)));
+  syncScrubber();
+  state.view.step = app.cursor;
+  return app.figures.moveCursor(app.cursor);
+}
+
+function play() {
+  if (app.cursor >= app.maxStep) app.cursor = 0;
+  app.playing = true;
+  app.follow = false;
+  $("play").textContent = t("pause");
+  let last = performance.now();
+  let position = app.cursor;
+  let busy = false;
+  const tick = (now) => {
+    if (!app.playing) return;
+    position += ((now - last) / 1000) * Number($("speed").value);
+    last = now;
+    if (position >= app.maxStep) { position = app.maxStep; pause(); app.follow = true; }
+    if (!busy) {
+      busy = true;
+      setCursor(position).then(() => { busy = false; app.frames = (app.frames || 0) + 1; });
+    }
+    if (app.playing) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+function pause() {
+  app.playing = false;
+  $("play").textContent = t("play");
+}
+
+function setStatus(text, error = false) {
+  const s = $("status");
+  s.textContent = text;
+  s.classList.toggle("error", error);
+}
+
+let saveTimer = null;
+function saveState() {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => writeLocation(state), 150);
+}
+
+main().catch((err) => setStatus(t("error", { msg: err.message }), true));

@@ -1,0 +1,127 @@
+"""The page in a real browser (Debian's chromium via Playwright)."""
+import base64
+import json
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def state_url(base, state):
+    return f"{base}/?state=" + base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+
+
+def wait_drawn(page, lanes=None):
+    page.wait_for_function("() => window.slopes && window.slopes.app.lanes.length > 0 && !window.slopes.app.running"
+                           + (f" && window.slopes.app.lanes.length === {lanes}" if lanes else ""), timeout=15000)
+    page.wait_for_timeout(150)
+
+
+def lane_paths(page):
+    """x, y of every lane's path trace as drawn by Plotly."""
+    return page.evaluate("""() => {
+        const gd = document.getElementById('plot-main');
+        return gd.data.filter(t => t.type === 'scatter' && t.mode === 'lines').map(t => [Array.from(t.x), Array.from(t.y)]);
+    }""")
+
+
+def test_loads_without_errors_or_foreign_requests(page, live_server):
+    page.goto(live_server + "/")
+    wait_drawn(page)
+    assert page.errors == []
+    foreign = [u for u in page.requests if not u.startswith(live_server) and not u.startswith("data:")
+               and not u.startswith(live_server.replace("http", "ws"))]
+    assert foreign == []
+    assert any(u.endswith("/vendor/plotly.min.js") for u in page.requests)
+    assert len(lane_paths(page)) == 4
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "default.png"))
+
+
+def test_moving_an_lr_slider_changes_the_drawn_path(page, live_server):
+    page.goto(live_server + "/")
+    wait_drawn(page)
+    before = lane_paths(page)[3]
+    page.evaluate("""() => {
+        const slider = document.querySelector('[data-lane="3"] input[type=range][data-param="lr"]');
+        slider.value = -2;
+        slider.dispatchEvent(new Event('input', {bubbles: true}));
+    }""")
+    page.wait_for_function("() => window.slopes.state.optimizers[3].params.lr === 0.01")
+    wait_drawn(page)
+    page.wait_for_function(f"() => document.getElementById('plot-main').data.filter(t => t.mode === 'lines')[3].x[5] !== {before[0][5]}")
+    after = lane_paths(page)[3]
+    assert after[0][0] == before[0][0]  # same start
+    assert after[0][5] != before[0][5]
+    assert page.evaluate("() => window.slopes.app.lanes[3].params.lr") == 0.01
+
+
+def test_clicking_the_contour_moves_the_start(page, live_server):
+    page.goto(live_server + "/")
+    wait_drawn(page)
+    box = page.locator("#plot-main .nsewdrag").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25)
+    page.wait_for_function("() => window.slopes.state.start !== null")
+    wait_drawn(page)
+    start = page.evaluate("() => window.slopes.state.start")
+    # rosenbrock's domain is x in [-2, 2], y in [-1, 3]: 3/4 across, 1/4 down
+    assert start[0] == pytest.approx(1.0, abs=0.05) and start[1] == pytest.approx(2.0, abs=0.05)
+    page.wait_for_function(f"() => document.getElementById('plot-main').data.filter(t => t.mode === 'lines')[0].x[0] === {start[0]}")
+    assert lane_paths(page)[0][0][0] == start[0]
+    assert "state=" in page.url
+
+
+def test_side_by_side_shows_one_plot_per_lane(page, live_server):
+    page.goto(live_server + "/")
+    wait_drawn(page)
+    page.click("[data-view=side]")
+    page.wait_for_timeout(500)
+    contours = page.evaluate("() => document.getElementById('plot-main').data.filter(t => t.type === 'contour').length")
+    axes = page.evaluate("() => Object.keys(document.getElementById('plot-main').layout).filter(k => /^xaxis\\d*$/.test(k)).length")
+    assert contours == 4 and axes == 4
+    matches = page.evaluate("() => document.getElementById('plot-main').layout.xaxis3.matches")
+    assert matches == "x"
+    page.screenshot(path=str(SHOTS / "side.png"))
+
+
+def test_state_address_restores_surface_start_lanes_and_params(page, live_server):
+    state = {"surface": "himmelblau", "start": [1.5, -3.0], "steps": 120,
+             "gradient": {"mode": "analytic", "noise": 0, "seed": 0},
+             "optimizers": [{"optimizer": "nesterov", "params": {"lr": 0.003, "momentum": 0.8}},
+                            {"optimizer": "adam", "params": {"lr": 0.2, "betas": [0.8, 0.99]}}],
+             "view": {"mode": "overlay"}}
+    page.goto(state_url(live_server, state))
+    wait_drawn(page, lanes=2)
+    assert page.input_value("#surface") == "himmelblau"
+    assert page.input_value("#start-x") == "1.5" and page.input_value("#start-y") == "-3"
+    lanes = page.evaluate("() => window.slopes.app.lanes.map(l => [l.optimizer, l.params, l.points.length])")
+    assert lanes[0][0] == "nesterov" and lanes[0][1]["lr"] == 0.003 and lanes[0][1]["momentum"] == 0.8
+    assert lanes[1][0] == "adam" and lanes[1][1]["betas"] == [0.8, 0.99]
+    assert lanes[0][2] == 121
+    assert page.locator('[data-lane="1"] input[data-param="betas[0]"]').count() == 1
+    assert lane_paths(page)[0][0][0] == 1.5
+
+
+def test_a_diverging_lane_is_shown_as_diverged(page, live_server):
+    state = {"surface": "quadratic", "start": [2.0, 1.0], "steps": 200,
+             "optimizers": [{"optimizer": "gd", "params": {"lr": 0.5}}, {"optimizer": "gd", "params": {"lr": 1.2}}]}
+    page.goto(state_url(live_server, state))
+    wait_drawn(page, lanes=2)
+    rows = page.locator("#summary tbody tr")
+    assert rows.count() == 2
+    assert "diverged" not in rows.nth(0).inner_text()
+    text = rows.nth(1).inner_text()
+    assert "diverged at step" in text
+    step = page.evaluate("() => window.slopes.app.lanes[1].diverged_at")
+    assert str(step) in text
+
+
+def test_korean_page(page, live_server):
+    page.goto(live_server + "/?lang=ko")
+    wait_drawn(page)
+    assert page.inner_text("#play") == "재생"
+    assert "옵티마이저" in page.inner_text("#add-lane")
+    assert page.evaluate("() => document.documentElement.lang") == "ko"
+    page.screenshot(path=str(SHOTS / "korean.png"))
