@@ -11,7 +11,7 @@ class Settings:
     max_optimizers: int = 32  # lanes in one request
     max_grid: int = 1000  # n of a surface grid
     compute_threads: int = 4  # worker threads for computation (the event loop never computes)
-    ws_chunk_steps: int = 100  # steps per streamed chunk (the first is smaller, for a quick first paint)
+    ws_chunk_steps: int = 500  # steps per streamed chunk (the first is smaller, for a quick first paint)
     ws_first_chunk_steps: int = 25
     max_label: int = 120
 

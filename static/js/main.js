@@ -7,6 +7,7 @@ import { laneStyle, runRequest, stateFromLocation, writeLocation } from "./state
 import { renderSummary } from "./summary.js";
 
 const $ = (id) => document.getElementById(id);
+const STREAM_DRAW_DELAY = 90; // ms: streams that end sooner are drawn once
 const state = stateFromLocation();
 const app = { surfaces: {}, grids: {}, lanes: [], maxStep: 0, cursor: 0, follow: true, playing: false, running: false };
 window.slopes = { state, app }; // for tests and the curious: the live state
@@ -20,7 +21,8 @@ async function main() {
   for (const s of surfaces) app.surfaces[s.id] = s;
   if (!app.surfaces[state.surface]) state.surface = "rosenbrock";
   app.panel = new LanePanel($("lanes"), { optimizers, getState: () => state, onChange: () => requestRun() });
-  app.figures = new Figures({ main: $("plot-main"), loss: $("plot-loss"), lr: $("plot-lr"), onClick: setStart });
+  app.figures = new Figures({ bg: $("plot-bg"), main: $("plot-main"), overlay: $("overlay"), readout: $("readout"), legend: $("legend"),
+    loss: $("plot-loss"), lr: $("plot-lr"), cursorLoss: $("cursor-loss"), cursorLr: $("cursor-lr"), onClick: setStart });
   app.stream = new RunStream(onFrame, (up) => setStatus(up ? "" : t("connection_lost"), !up));
   fillSurfaceSelect();
   bindGlobals();
@@ -139,15 +141,19 @@ function setStart(point) {
 
 // --- runs ------------------------------------------------------------------------
 let queued = false;
+let lastSent = -Infinity;
 function requestRun() {
-  if (queued) return; // coalesce a burst of slider events into one request per frame
-  queued = true;
-  requestAnimationFrame(() => {
+  // at most one request per animation frame: the first of a burst goes at once, the last is never lost
+  if (queued) return;
+  const send = () => {
     queued = false;
-    app.requestedAt = performance.now();
+    lastSent = performance.now();
+    app.requestedAt = lastSent;
     app.stream.send(runRequest(state));
     saveState();
-  });
+  };
+  if (performance.now() - lastSent > 16) send();
+  else { queued = true; requestAnimationFrame(send); }
 }
 
 function onFrame(frame) {
@@ -172,7 +178,11 @@ function onFrame(frame) {
       if (lane.gradients && part.gradients) lane.gradients.push(...part.gradients);
     });
     app.lanes = lanes;
-    scheduleDraw();
+    // a short stream is drawn once, at its end; a long one also as it grows (the paths animate in)
+    const age = performance.now() - app.requestedAt;
+    if (age > STREAM_DRAW_DELAY) scheduleDraw();
+    else if (!app.streamTimer) app.streamTimer = setTimeout(() => { app.streamTimer = null; if (app.running) scheduleDraw(); },
+      STREAM_DRAW_DELAY - age);
     return;
   }
   if (frame.type === "end") {
@@ -181,7 +191,7 @@ function onFrame(frame) {
     app.running = false;
     app.lastLatency = performance.now() - app.requestedAt;
     if (app.lanes.some((l) => l.optimizer.startsWith("random"))) fetchProposals();
-    scheduleDraw();
+    draw();
   }
 }
 
@@ -215,9 +225,16 @@ function draw() {
     theme: document.documentElement.dataset.theme, view: state.view.mode, arrows: !!state.view.arrows,
     fstar: minima.length ? Math.min(...minima.map((m) => m.value)) : null,
   });
-  const drawn = Promise.all([app.figures.renderMain(app.cursor), app.figures.renderCharts(app.cursor)]);
-  drawn.then(() => { app.drawnAt = performance.now(); window.dispatchEvent(new CustomEvent("slopes:drawn")); });
-  renderSummary($("summary"), app.lanes, surface(), app.running);
+  // the paths first; the charts and the table in the next frame, so a dragged slider feels immediate
+  const lanes = app.lanes;
+  app.figures.renderMain(app.cursor).then(() => {
+    window.dispatchEvent(new CustomEvent("slopes:path-drawn"));
+    requestAnimationFrame(() => {
+      if (lanes !== app.lanes) return; // a newer result is on its way
+      renderSummary($("summary"), app.lanes, surface(), app.running);
+      app.figures.renderCharts(app.cursor).then(() => window.dispatchEvent(new CustomEvent("slopes:drawn")));
+    });
+  });
   syncScrubber();
 }
 

@@ -42,12 +42,29 @@ function baseLayout(theme) {
   };
 }
 
+const MARGIN = { l: 64, r: 20, t: 16, b: 50, autoexpand: false };
+const SVG = "http://www.w3.org/2000/svg";
+const MAX_CHART_POINTS = 800;
+
+function decimate(values) {
+  if (values.length <= MAX_CHART_POINTS) return values.map((v, k) => [k, v]);
+  const stride = Math.ceil(values.length / MAX_CHART_POINTS);
+  const out = [];
+  for (let k = 0; k < values.length; k += stride) out.push([k, values[k]]);
+  if (out[out.length - 1][0] !== values.length - 1) out.push([values.length - 1, values[values.length - 1]]);
+  return out;
+}
+
 export class Figures {
-  constructor({ main, loss, lr, onClick }) {
-    this.el = { main, loss, lr };
+  /**
+   * The overlay view is two stacked Plotly plots and an SVG: the contour below (redrawn only when the
+   * surface, theme or zoom changes), the paths above on a transparent background, and the moving
+   * markers and arrows in the SVG, so playback frames never make Plotly redraw a contour.
+   */
+  constructor({ bg, main, overlay, readout, legend, loss, lr, cursorLoss, cursorLr, onClick }) {
+    this.el = { bg, main, overlay, readout, legend, loss, lr, cursorLoss, cursorLr };
     this.onClick = onClick;
-    this.cursorTraces = [];
-    this.bound = false;
+    this.cursor = 0;
   }
 
   /** Everything that a full redraw needs; kept so playback frames can restyle from it. */
@@ -98,21 +115,22 @@ export class Figures {
     return legend ? traces : traces;
   }
 
-  laneTraces(lane, i, upto, axes = {}, legend = true) {
+  laneTraces(lane, i, upto, axes = {}, legend = true, withMarker = true) {
     const n = Math.min(upto + 1, lane.points.length);
     const pts = lane.points.slice(0, n);
     const cur = pts[pts.length - 1] || this.scene.start;
-    const traces = [{
+    const path = {
       type: "scatter", mode: "lines", name: lane.label, legendgroup: `l${i}`, showlegend: legend, ...axes,
       x: pts.map((p) => p[0]), y: pts.map((p) => p[1]),
       line: { color: lane.color, width: 3.5, dash: lane.dash },
       hovertemplate: `${lane.label}<br>x %{x:.4f}<br>y %{y:.4f}<extra></extra>`,
-    }, {
+    };
+    const traces = withMarker ? [path, {
       type: "scatter", mode: "markers", name: lane.label, legendgroup: `l${i}`, showlegend: false, ...axes,
       x: [cur[0]], y: [cur[1]], hoverinfo: "skip",
       marker: { size: 15, color: lane.color, line: { color: themeColors(this.scene.theme).paper, width: 2.5 },
         symbol: lane.status === "diverged" && n === lane.points.length ? "x" : "circle" },
-    }];
+    }] : [path];
     if (lane.proposals) {
       const rej = [];
       for (let k = 0; k < Math.min(upto, lane.proposals.length); k++) if (!lane.accepted[k]) rej.push(lane.proposals[k]);
@@ -159,20 +177,155 @@ export class Figures {
     return notes;
   }
 
+  renderLegend() {
+    const bar = this.el.legend;
+    if (!bar) return;
+    bar.replaceChildren(...this.scene.lanes.map((lane) => {
+      const item = document.createElement("span");
+      item.style.setProperty("--lane", lane.color);
+      const swatch = document.createElement("i");
+      if (lane.dash !== "solid") swatch.className = lane.dash;
+      item.append(swatch, lane.label);
+      if (lane.status === "diverged") item.classList.add("diverged");
+      return item;
+    }));
+  }
+
   renderMain(upto) {
     const { view } = this.scene;
+    this.renderLegend();
+    this.cursor = upto;
+    this.el.bg.style.display = view === "overlay" ? "" : "none";
+    this.el.overlay.replaceChildren();
     if (view === "3d") return this.render3d(upto);
     if (view === "side") return this.renderSide(upto);
-    const data = [this.contourTrace(), ...this.markerTraces()];
-    this.cursorTraces = [];
+    const theme = this.scene.theme;
+    const current = this.el.main._fullLayout?.xaxis && this.el.main.layout?.uirevision === this.scene.surface.id
+      ? { x: [...this.el.main._fullLayout.xaxis.range], y: [...this.el.main._fullLayout.yaxis.range] } : null;
+    const axes = this.axesLayout();
+    if (current) { axes.xaxis.range = current.x; axes.yaxis.range = current.y; }
+    const bgKey = `${this.scene.surface.id}|${theme}|${this.scene.grid.x.length}|${JSON.stringify(axes.xaxis.range)}|${JSON.stringify(axes.yaxis.range)}`;
+    const background = this._bgKey === bgKey ? Promise.resolve() : this.react(this.el.bg, [this.contourTrace({ hoverinfo: "skip" })], {
+      ...baseLayout(theme), showlegend: false, margin: MARGIN,
+      xaxis: { ...axes.xaxis, visible: false }, yaxis: { ...axes.yaxis, visible: false } }, { staticPlot: true });
+    this._bgKey = bgKey;
+    const data = [...this.markerTraces()];
+    this.scene.lanes.forEach((lane, i) => data.push(...this.laneTraces(lane, i, Infinity, {}, true, false)));
+    const layout = { ...baseLayout(theme), ...axes, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
+      // the legend is HTML above the plot: cheaper to redraw, and larger type
+      margin: MARGIN, showlegend: false, uirevision: this.scene.surface.id, hovermode: "closest", dragmode: "pan" };
+    layout.xaxis.showgrid = false;
+    layout.yaxis.showgrid = false;
+    return Promise.all([background, this.react(this.el.main, data, layout)]).then(() => this.drawOverlay(upto));
+  }
+
+  /** Current points (and arrows) as SVG over the paths: pixel positions from the axes' own mapping. */
+  drawOverlay(upto) {
+    const svg = this.el.overlay;
+    const full = this.el.main._fullLayout;
+    if (this.scene.view !== "overlay" || !full?.xaxis) { svg.replaceChildren(); return; }
+    const xa = full.xaxis, ya = full.yaxis;
+    const px = (p) => [xa._offset + xa.l2p(p[0]), ya._offset + ya.l2p(p[1])];
+    const paper = themeColors(this.scene.theme).paper;
+    const nodes = [];
+    const clip = document.createElementNS(SVG, "clipPath");
+    clip.id = "plot-area";
+    const rect = document.createElementNS(SVG, "rect");
+    Object.entries({ x: xa._offset, y: ya._offset, width: xa._length, height: ya._length })
+      .forEach(([k, v]) => rect.setAttribute(k, v));
+    clip.append(rect);
+    nodes.push(clip);
+    const group = document.createElementNS(SVG, "g");
+    group.setAttribute("clip-path", "url(#plot-area)");
+    for (const a of this.arrowSegments(upto)) {
+      const [x0, y0] = px(a.from);
+      const [x1, y1] = px(a.to);
+      const line = document.createElementNS(SVG, "path");
+      const ang = Math.atan2(y1 - y0, x1 - x0);
+      const h = 12;
+      const head = `M${x1},${y1} L${x1 - h * Math.cos(ang - 0.4)},${y1 - h * Math.sin(ang - 0.4)} ` +
+        `M${x1},${y1} L${x1 - h * Math.cos(ang + 0.4)},${y1 - h * Math.sin(ang + 0.4)}`;
+      line.setAttribute("d", `M${x0},${y0} L${x1},${y1} ${head}`);
+      line.setAttribute("stroke", a.color);
+      line.setAttribute("stroke-width", a.dashed ? 2.5 : 3.5);
+      if (a.dashed) line.setAttribute("stroke-dasharray", "6 4");
+      line.setAttribute("fill", "none");
+      line.setAttribute("stroke-linecap", "round");
+      line.dataset.kind = a.kind;
+      const title = document.createElementNS(SVG, "title");
+      title.textContent = a.label;
+      line.append(title);
+      group.append(line);
+    }
     this.scene.lanes.forEach((lane, i) => {
-      const traces = this.laneTraces(lane, i, upto);
-      this.cursorTraces.push({ lane: i, index: data.length, axes: {} });
-      data.push(...traces);
+      const k = Math.min(upto, lane.points.length - 1);
+      if (k < 0) return;
+      const [x, y] = px(lane.points[k]);
+      const ended = lane.status === "diverged" && k === lane.points.length - 1;
+      const mark = document.createElementNS(SVG, ended ? "path" : "circle");
+      if (ended) mark.setAttribute("d", `M${x - 9},${y - 9} L${x + 9},${y + 9} M${x - 9},${y + 9} L${x + 9},${y - 9}`);
+      else { mark.setAttribute("cx", x); mark.setAttribute("cy", y); mark.setAttribute("r", 8.5); }
+      mark.setAttribute("fill", lane.color);
+      mark.setAttribute("stroke", ended ? lane.color : paper);
+      mark.setAttribute("stroke-width", ended ? 4.5 : 2.5);
+      mark.dataset.lane = i;
+      group.append(mark);
     });
-    const layout = { ...baseLayout(this.scene.theme), ...this.axesLayout(), annotations: this.arrowAnnotations(upto),
-      uirevision: this.scene.surface.id, hovermode: "closest", dragmode: "pan" };
-    return this.react(this.el.main, data, layout);
+    nodes.push(group);
+    svg.replaceChildren(...nodes);
+  }
+
+  arrowSegments(upto) {
+    const { lanes, surface, arrows } = this.scene;
+    if (!arrows) return [];
+    const span = Math.max(surface.domain.x[1] - surface.domain.x[0], surface.domain.y[1] - surface.domain.y[0]);
+    const L = 0.09 * span;
+    const out = [];
+    const add = (p, d, color, dashed, kind, label) => {
+      const len = Math.hypot(d[0], d[1]);
+      if (!(len > 0) || !Number.isFinite(len)) return;
+      out.push({ from: p, to: [p[0] + (d[0] / len) * L, p[1] + (d[1] / len) * L], color, dashed, kind, label });
+    };
+    const ink = themeColors(this.scene.theme).mark;
+    lanes.forEach((lane) => {
+      const k = Math.min(upto, lane.points.length - 1);
+      const p = lane.points[k];
+      if (!p) return;
+      const g = lane.gradients?.[k];
+      if (g) add(p, [-g[0], -g[1]], ink, false, "gradient", `${lane.label}: ${t("arrow_gradient")}`);
+      if (k > 0) add(p, [p[0] - lane.points[k - 1][0], p[1] - lane.points[k - 1][1]], lane.color, true, "velocity",
+        `${lane.label}: ${t("arrow_velocity")}`);
+      if (k + 1 < lane.points.length) add(p, [lane.points[k + 1][0] - p[0], lane.points[k + 1][1] - p[1]], lane.color,
+        false, "step", `${lane.label}: ${t("arrow_step")}`);
+    });
+    return out;
+  }
+
+  /** x, y, f under the pointer (f interpolated bilinearly from the contour's grid). */
+  readout(event) {
+    const out = this.el.readout;
+    const full = this.el.main._fullLayout;
+    if (this.scene?.view !== "overlay" || !full?.xaxis) { out.classList.remove("on"); return; }
+    const box = this.el.main.getBoundingClientRect();
+    const xa = full.xaxis, ya = full.yaxis;
+    const px = event.clientX - box.left - xa._offset;
+    const py = event.clientY - box.top - ya._offset;
+    if (px < 0 || py < 0 || px > xa._length || py > ya._length) { out.classList.remove("on"); return; }
+    const x = xa.p2l(px), y = ya.p2l(py);
+    out.textContent = `x ${x.toFixed(3)}   y ${y.toFixed(3)}   f ${fmtValue(this.valueAt(x, y))}`;
+    out.classList.add("on");
+  }
+
+  valueAt(x, y) {
+    const { grid } = this.scene;
+    const n = grid.x.length, m = grid.y.length;
+    const fx = ((x - grid.x[0]) / (grid.x[n - 1] - grid.x[0])) * (n - 1);
+    const fy = ((y - grid.y[0]) / (grid.y[m - 1] - grid.y[0])) * (m - 1);
+    if (!(fx >= 0 && fy >= 0 && fx <= n - 1 && fy <= m - 1)) return null;
+    const i = Math.min(Math.floor(fx), n - 2), j = Math.min(Math.floor(fy), m - 2);
+    const u = fx - i, v = fy - j;
+    const z = grid.z;
+    return (1 - u) * (1 - v) * z[j][i] + u * (1 - v) * z[j][i + 1] + (1 - u) * v * z[j + 1][i] + u * v * z[j + 1][i + 1];
   }
 
   renderSide(upto) {
@@ -184,7 +337,6 @@ export class Figures {
       grid: { rows, columns: cols, pattern: "independent", xgap: 0.06, ygap: 0.16 }, annotations: [],
       margin: { l: 45, r: 10, t: 36, b: 35 }, uirevision: this.scene.surface.id };
     const data = [];
-    this.cursorTraces = [];
     lanes.forEach((lane, i) => {
       const suffix = i === 0 ? "" : String(i + 1);
       const axes = { xaxis: `x${suffix}`, yaxis: `y${suffix}` };
@@ -193,7 +345,6 @@ export class Figures {
       layout[`xaxis${suffix}`] = { ...xaxis, title: { text: "" }, showticklabels: bottomRow, ...(i ? { matches: "x" } : {}) };
       layout[`yaxis${suffix}`] = { ...yaxis, title: { text: "" }, ...(i ? { matches: "y" } : {}) };
       data.push(this.contourTrace(axes), ...this.markerTraces(axes, false));
-      this.cursorTraces.push({ lane: i, index: data.length, axes });
       data.push(...this.laneTraces(lane, i, upto, axes, false));
       layout.annotations.push({ text: `<b style="color:${lane.color}">■</b> ${lane.label}`, showarrow: false,
         xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0, y: 1.02, xanchor: "left", yanchor: "bottom",
@@ -211,18 +362,16 @@ export class Figures {
     const data = [{ type: "surface", x: grid.x, y: grid.y, z: this._zc, text: this._text, colorscale: SCALES[theme],
       showscale: false, opacity: 0.92, name: "f", hovertemplate: "x %{x:.3f}<br>y %{y:.3f}<br>f %{text}<extra></extra>",
       contours: { z: { show: true, usecolormap: false, color: c.line, width: 1 } } }];
-    this.cursorTraces = [];
     lanes.forEach((lane, i) => {
       const n = Math.min(upto + 1, lane.points.length);
       const z = lane.losses.slice(0, n).map((v) => colour.fn(v));
-      this.cursorTraces.push({ lane: i, index: data.length, three: true });
       data.push({ type: "scatter3d", mode: "lines", name: lane.label, x: lane.points.slice(0, n).map((p) => p[0]),
         y: lane.points.slice(0, n).map((p) => p[1]), z, line: { color: lane.color, width: 7 } });
       data.push({ type: "scatter3d", mode: "markers", showlegend: false, name: lane.label,
         x: [lane.points[n - 1]?.[0]], y: [lane.points[n - 1]?.[1]], z: [z[n - 1]],
         marker: { size: 6, color: lane.color, line: { color: c.paper, width: 1 } } });
     });
-    const layout = { ...baseLayout(theme), uirevision: this.scene.surface.id,
+    const layout = { ...baseLayout(theme), showlegend: false, uirevision: this.scene.surface.id,
       scene: { xaxis: { title: { text: "x" }, range: this.scene.surface.domain.x, gridcolor: c.grid },
         yaxis: { title: { text: "y" }, range: this.scene.surface.domain.y, gridcolor: c.grid },
         zaxis: { title: { text: colour.log ? t("z_axis_log") : "f" }, gridcolor: c.grid },
@@ -235,53 +384,71 @@ export class Figures {
     const { lanes, fstar, theme } = this.scene;
     const c = themeColors(theme);
     const gap = (v) => Math.max(fstar === null ? v : v - fstar, 1e-16);
-    const line = (x) => ({ type: "line", x0: x, x1: x, yref: "paper", y0: 0, y1: 1, line: { color: c.mark, width: 1.5, dash: "dot" } });
     const chart = (title, ytype) => ({ ...baseLayout(theme), showlegend: false, margin: { l: 70, r: 15, t: 36, b: 45 },
       title: { text: title, font: { size: 16 }, x: 0.02 }, xaxis: { title: { text: t("step_axis") }, gridcolor: c.grid },
-      yaxis: { type: ytype, gridcolor: c.grid, exponentformat: "power" }, shapes: [line(upto)], hovermode: "x unified" });
-    const lossData = lanes.map((lane) => ({ type: "scatter", mode: "lines", name: lane.label,
-      x: lane.losses.map((_, k) => k), y: lane.losses.map(gap), line: { color: lane.color, width: 2.5, dash: lane.dash } }));
-    const lrData = lanes.map((lane) => ({ type: "scatter", mode: "lines", name: lane.label,
-      x: lane.lrs.map((_, k) => k), y: lane.lrs, line: { color: lane.color, width: 2.5, dash: lane.dash, shape: "hv" } }));
+      yaxis: { type: ytype, gridcolor: c.grid, exponentformat: "power" }, hovermode: "x unified" });
+    const series = (values, fn = (v) => v) => {
+      const pts = decimate(values);
+      return { x: pts.map((p) => p[0]), y: pts.map((p) => fn(p[1])) };
+    };
+    const lossData = lanes.map((lane) => ({ type: "scatter", mode: "lines", name: lane.label, ...series(lane.losses, gap),
+      line: { color: lane.color, width: 2.5, dash: lane.dash } }));
+    const lrData = lanes.map((lane) => ({ type: "scatter", mode: "lines", name: lane.label, ...series(lane.lrs),
+      line: { color: lane.color, width: 2.5, dash: lane.dash, shape: "hv" } }));
     const lrs = lanes.flatMap((l) => l.lrs).filter((v) => v > 0);
     const lrLog = lrs.length && Math.max(...lrs) / Math.min(...lrs) > 50;
     return Promise.all([
       this.react(this.el.loss, lossData, chart(fstar === null ? t("loss_title_plain") : t("loss_title"), "log")),
       this.react(this.el.lr, lrData, chart(t("lr_title"), lrLog ? "log" : "linear")),
-    ]);
+    ]).then(() => this.moveChartLine(upto));
   }
 
-  /** A playback frame: move every lane's path end and marker, and the charts' step line. */
+  /** A playback frame: overlay view moves SVG only; side-by-side and 3-D redraw their paths. */
   moveCursor(upto) {
-    const { lanes } = this.scene;
-    if (this.scene.arrows || this.scene.view === "3d") return this.renderMain(upto).then(() => this.moveChartLine(upto));
-    const xs = [], ys = [], idx = [];
-    for (const { lane, index } of this.cursorTraces) {
-      const l = lanes[lane];
-      const n = Math.min(upto + 1, l.points.length);
-      const pts = l.points.slice(0, n);
-      const cur = pts[n - 1];
-      xs.push(pts.map((p) => p[0]), [cur[0]]);
-      ys.push(pts.map((p) => p[1]), [cur[1]]);
-      idx.push(index, index + 1);
+    this.cursor = upto;
+    this.moveChartLine(upto);
+    if (this.scene.view === "overlay") {
+      this.drawOverlay(upto);
+      return Promise.resolve();
     }
-    const moves = idx.length ? Plotly.restyle(this.el.main, { x: xs, y: ys }, idx) : Promise.resolve();
-    return moves.then(() => this.moveChartLine(upto));
+    return this.renderMain(upto);
   }
 
   moveChartLine(upto) {
-    const update = { "shapes[0].x0": upto, "shapes[0].x1": upto };
-    return Promise.all([Plotly.relayout(this.el.loss, update), Plotly.relayout(this.el.lr, update)]);
+    for (const [plot, line] of [[this.el.loss, this.el.cursorLoss], [this.el.lr, this.el.cursorLr]]) {
+      const xa = plot._fullLayout?.xaxis;
+      if (!xa) continue;
+      line.style.left = `${xa._offset + xa.l2p(upto)}px`;
+      line.style.display = "block";
+    }
   }
 
-  react(el, data, layout) {
+  react(el, data, layout, config = {}) {
     const done = Plotly.react(el, data, layout, { displaylogo: false, responsive: true, scrollZoom: true,
-      modeBarButtonsToRemove: ["lasso2d", "select2d"] });
-    if (el === this.el.main && !el._slopesClick) {
-      el._slopesClick = true;
+      modeBarButtonsToRemove: ["lasso2d", "select2d"], ...config });
+    if (el === this.el.main && !el._slopesBound) {
+      el._slopesBound = true;
       el.addEventListener("click", (event) => this.handleClick(event));
+      el.addEventListener("mousemove", (event) => this.readout(event));
+      el.addEventListener("mouseleave", () => this.el.readout.classList.remove("on"));
+      done.then(() => {
+        el.on("plotly_relayouting", () => this.drawOverlay(this.cursor));
+        el.on("plotly_relayout", () => this.followZoom());
+      });
     }
     return done;
+  }
+
+  /** Zoom and pan act on the paths' plot; the contour below takes the same ranges. */
+  followZoom() {
+    const full = this.el.main._fullLayout;
+    if (this.scene?.view !== "overlay" || !full?.xaxis) return;
+    const ranges = { "xaxis.range": [...full.xaxis.range], "yaxis.range": [...full.yaxis.range] };
+    this._bgKey = null;
+    Plotly.relayout(this.el.bg, ranges).then(() => {
+      this._bgKey = `${this.scene.surface.id}|${this.scene.theme}|${this.scene.grid.x.length}|${JSON.stringify(ranges["xaxis.range"])}|${JSON.stringify(ranges["yaxis.range"])}`;
+    });
+    this.drawOverlay(this.cursor);
   }
 
   /** A click inside the contour's plot area: data coordinates from the axis' pixel mapping. */
@@ -290,10 +457,10 @@ export class Figures {
     const gd = this.el.main;
     const full = gd._fullLayout;
     if (!full?.xaxis || event.target.closest(".modebar, .legend")) return;
-    const box = gd.querySelector(".nsewdrag")?.getBoundingClientRect() || gd.getBoundingClientRect();
-    const px = event.clientX - box.left;
-    const py = event.clientY - box.top;
-    if (px < 0 || py < 0 || px > box.width || py > box.height) return;
-    this.onClick([full.xaxis.p2c(px), full.yaxis.p2c(py)]);
+    const box = gd.getBoundingClientRect();
+    const px = event.clientX - box.left - full.xaxis._offset;
+    const py = event.clientY - box.top - full.yaxis._offset;
+    if (px < 0 || py < 0 || px > full.xaxis._length || py > full.yaxis._length) return;
+    this.onClick([full.xaxis.p2l(px), full.yaxis.p2l(py)]);
   }
 }
