@@ -123,7 +123,7 @@ def _stream(ws, request_id):
 
 
 def test_websocket_chunks_concatenate_to_the_post_answer(client):
-    req = {"surface": "himmelblau", "start": [0.5, -1.5], "steps": 400, "gradient": {"noise": 0.1, "seed": 3},
+    req = {"surface": "himmelblau", "start": [0.5, -1.5], "steps": 1200, "gradient": {"noise": 0.1, "seed": 3},
            "optimizers": [{"optimizer": "adam", "params": {"lr": 0.05}}, {"optimizer": "gd", "params": {"lr": 0.05}},
                           {"optimizer": "random_local_search"}]}
     expected = client.post("/api/runs", json=req).json()

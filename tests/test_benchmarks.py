@@ -13,3 +13,15 @@ def test_engine_benchmark_quick_mode_prints_figures():
     assert out.returncode == 0, out.stderr
     assert re.search(r"^\s+2000\s+50\s+\S+e\+\d\d", out.stdout, re.M), out.stdout
     assert re.search(r"POST /api/runs, 5 optimizers x 1000 steps: median [\d.]+ ms", out.stdout), out.stdout
+
+
+def test_page_benchmark_quick_mode_prints_figures():
+    from browser import chromium_path
+
+    chromium_path()
+    out = subprocess.run([sys.executable, "benchmarks/page.py", "--quick"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=180)
+    assert out.returncode == 0, out.stderr
+    assert re.search(r"slider -> redrawn paths, 5 lanes x 500 steps: median \d+ ms", out.stdout), out.stdout
+    assert re.search(r"playback with 10 lanes: \d+ drawn frames/s", out.stdout), out.stdout
+    assert re.search(r"our own files \d+ KB", out.stdout), out.stdout
