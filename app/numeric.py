@@ -26,6 +26,10 @@ def _where(condition, if_true, if_false):
     return if_true if condition else if_false
 
 
+def _sign(v):
+    return float((v > 0) - (v < 0))
+
+
 scalar = SimpleNamespace(
     name="scalar",
     sqrt=math.sqrt,
@@ -38,6 +42,8 @@ scalar = SimpleNamespace(
     sinh=math.sinh,
     cosh=math.cosh,
     abs=abs,
+    sign=_sign,
+    power=math.pow,  # raises where numpy gives NaN (a negative base, a fractional exponent): never complex
     maximum=max,
     minimum=min,
     where=_where,

@@ -7,18 +7,60 @@ from dataclasses import dataclass
 from fastapi import HTTPException
 
 from ..engine import GradientSpec, Phase, RunSpec
+from ..formula import FormulaError
 from ..optimizers import HyperparameterError, UnknownOptimizer, get_optimizer
 from ..schedules import Schedule, ScheduleError
-from ..surfaces import SURFACE_IDS, Surface, UnknownSurface, get_surface
-from .schemas import OptimizerIn, RunRequest
+from ..surfaces import DEFAULT_DOMAIN, SURFACE_IDS, Domain, Surface, UnknownSurface, custom_surface, get_surface
+from .schemas import DomainIn, OptimizerIn, RunRequest
 
 
 class RequestError(HTTPException):
     """A 422 in FastAPI's own shape: ``{"detail": [{"loc": [...], "msg": ..., "type": ...}]}``."""
 
-    def __init__(self, loc: list, msg: str, kind: str = "value_error"):
-        super().__init__(422, [{"loc": ["body", *loc], "msg": msg, "type": kind}])
+    def __init__(self, loc: list, msg: str, kind: str = "value_error", where: str = "body", ctx: dict | None = None):
+        item = {"loc": [where, *loc], "msg": msg, "type": kind}
+        if ctx:
+            item["ctx"] = ctx
+        super().__init__(422, [item])
         self.loc, self.msg = loc, msg
+
+
+def formula_error(e: FormulaError, where: str = "body") -> RequestError:
+    return RequestError(["formula"], str(e), "formula", where, {"position": e.position, "reason": e.message})
+
+
+def check_domain(domain: DomainIn | None, where: str = "body") -> Domain | None:
+    if domain is None:
+        return None
+    for axis in ("x", "y"):
+        lo, hi = getattr(domain, axis)
+        if not (abs(lo) <= 1e6 and abs(hi) <= 1e6):
+            raise RequestError(["domain", axis], f"domain.{axis} must lie within [-1e6, 1e6]", where=where)
+        if not lo < hi:
+            raise RequestError(["domain", axis], f"domain.{axis} must be [min, max] with min < max", where=where)
+    return Domain(tuple(domain.x), tuple(domain.y))
+
+
+def surface_for(surface_id: str, formula: str | None, domain: DomainIn | None, find_points: bool = False,
+                where: str = "body") -> Surface:
+    """An analytic surface by id, or a custom one from its formula; refusals name the field."""
+    if surface_id == "custom":
+        if not formula:
+            raise RequestError(["formula"], "surface 'custom' needs a formula in x and y", "formula", where)
+        try:
+            return custom_surface(formula, check_domain(domain, where) or DEFAULT_DOMAIN, find_points)
+        except FormulaError as e:
+            raise formula_error(e, where) from None
+    try:
+        surface = get_surface(surface_id)
+    except UnknownSurface:
+        raise RequestError(["surface"], f"unknown surface {surface_id!r}; expected one of "
+                                        f"{list(SURFACE_IDS) + ['custom']}", where=where) from None
+    if formula is not None:
+        raise RequestError(["formula"], "a formula is only read with surface 'custom'", where=where)
+    if domain is not None:
+        raise RequestError(["domain"], "a domain is only read with surface 'custom'", where=where)
+    return surface
 
 
 @dataclass
@@ -33,21 +75,8 @@ class Plan:
     echo: list[dict]  # per run: optimizer, label, params, schedule, switch
 
 
-def resolve_surface(request: RunRequest) -> Surface:
-    if request.surface == "custom":
-        raise RequestError(["surface"], "custom formulas are not available yet", "not_implemented")
-    try:
-        surface = get_surface(request.surface)
-    except UnknownSurface:
-        raise RequestError(["surface"], f"unknown surface {request.surface!r}; expected one of "
-                                        f"{list(SURFACE_IDS)}") from None
-    if request.formula is not None:
-        raise RequestError(["formula"], "a formula is only read with surface 'custom'")
-    return surface
-
-
 def plan_runs(request: RunRequest) -> Plan:
-    surface = resolve_surface(request)
+    surface = surface_for(request.surface, request.formula, request.domain)
     if request.start is None:
         start = tuple(surface.default_start)
     elif len(request.start) != 2:

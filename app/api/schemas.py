@@ -98,6 +98,13 @@ class StationaryOut(BaseModel):
     kind: str | None = None
 
 
+class CustomSurfaceIn(BaseModel):
+    model_config = STRICT
+    formula: str = Field(max_length=10_000, description="f(x, y): + - * / ^ **, numbers, pi, e, sin cos tan exp "
+                                                          "log sqrt abs tanh sinh cosh")
+    domain: DomainIn | None = None
+
+
 class SurfaceOut(BaseModel):
     id: str
     name: str
@@ -111,6 +118,7 @@ class SurfaceOut(BaseModel):
     saddles: list[StationaryOut]
     reference: str = ""
     log_scale: bool = False
+    stationary_points: str | None = Field(None, description="custom surfaces: 'found numerically, not proven'")
 
 
 class GridOut(BaseModel):

@@ -7,8 +7,9 @@ from fastapi import APIRouter, HTTPException, Query
 
 from ..settings import settings
 from ..surfaces import SURFACE_IDS, UnknownSurface, all_surfaces, get_surface
+from .build import surface_for
 from .compute import compute
-from .schemas import GridOut, SurfaceOut
+from .schemas import CustomSurfaceIn, GridOut, SurfaceOut
 from .serialize import FastJSON
 
 router = APIRouter(prefix="/api/surfaces", tags=["surfaces"])
@@ -26,6 +27,22 @@ async def list_surfaces():
     return FastJSON([s.metadata() for s in await compute(all_surfaces)])
 
 
+@router.post("/custom", response_model=SurfaceOut)
+async def custom_surface(body: CustomSurfaceIn):
+    """Validate a formula; its LaTeX, domain, and the minima and saddles found numerically (not proven)."""
+    surface = await compute(surface_for, "custom", body.formula, body.domain, True)
+    return FastJSON(surface.metadata())
+
+
+@router.get("/custom/grid", response_model=GridOut)
+async def custom_grid(formula: str = Query(max_length=10_000), n: int = Query(200, ge=2, le=settings.max_grid),
+                      x0: float | None = None, x1: float | None = None, y0: float | None = None,
+                      y1: float | None = None):
+    """Values of a formula on an n x n grid (default domain [-3, 3] x [-3, 3])."""
+    surface = await compute(surface_for, "custom", formula, None, False, "query")
+    return await _grid(surface, n, x0, x1, y0, y1)
+
+
 @router.get("/{surface_id}", response_model=SurfaceOut)
 async def one_surface(surface_id: str):
     return FastJSON((await compute(_surface_or_404, surface_id)).metadata())
@@ -34,7 +51,10 @@ async def one_surface(surface_id: str):
 @router.get("/{surface_id}/grid", response_model=GridOut)
 async def grid(surface_id: str, n: int = Query(200, ge=2, le=settings.max_grid),
                x0: float | None = None, x1: float | None = None, y0: float | None = None, y1: float | None = None):
-    surface = await compute(_surface_or_404, surface_id)
+    return await _grid(await compute(_surface_or_404, surface_id), n, x0, x1, y0, y1)
+
+
+async def _grid(surface, n, x0, x1, y0, y1):
     x_range = _range("x", x0, x1, surface.domain.x)
     y_range = _range("y", y0, y1, surface.domain.y)
     g = await compute(surface.grid, n, x_range, y_range)

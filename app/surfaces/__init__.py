@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .base import Domain, StationaryPoint, Surface
 from .catalog import ANALYTIC_IDS, build
+from .custom import DEFAULT_DOMAIN, custom_surface
 
 SURFACE_IDS: tuple[str, ...] = ANALYTIC_IDS
 
@@ -21,4 +22,4 @@ def all_surfaces() -> list[Surface]:
     return [build(s) for s in SURFACE_IDS]
 
 
-__all__ = ["Domain", "StationaryPoint", "Surface", "SURFACE_IDS", "UnknownSurface", "get_surface", "all_surfaces"]
+__all__ = ["DEFAULT_DOMAIN", "custom_surface", "Domain", "StationaryPoint", "Surface", "SURFACE_IDS", "UnknownSurface", "get_surface", "all_surfaces"]
