@@ -125,3 +125,27 @@ def test_korean_page(page, live_server):
     assert "옵티마이저" in page.inner_text("#add-lane")
     assert page.evaluate("() => document.documentElement.lang") == "ko"
     page.screenshot(path=str(SHOTS / "korean.png"))
+
+
+def test_custom_formula_box_validates_live_and_draws(page, live_server):
+    page.goto(live_server + "/")
+    wait_drawn(page)
+    page.select_option("#surface", "custom")
+    page.fill("#formula", "2x + y^2")
+    page.wait_for_function("() => document.getElementById('formula-error').textContent.includes('implicit')")
+    assert page.inner_text("#formula-error mark") == "x"  # the character at the reported position
+    page.fill("#formula", "(x - 1)^2 + 3*(y + 0.5)^2")
+    page.wait_for_function("() => window.slopes.state.formula === '(x - 1)^2 + 3*(y + 0.5)^2'")
+    wait_drawn(page)
+    page.wait_for_function("() => window.slopes.app.lanes[0].points.length > 1 && window.slopes.app.surfaces.custom")
+    assert "<sup>2</sup>" in page.inner_html("#formula-preview")
+    assert page.evaluate("() => window.slopes.app.surfaces.custom.minima.length") == 1
+    assert "state=" in page.url
+    url = page.url
+    page.goto(url)  # the address carries the formula
+    page.wait_for_function("() => window.slopes && window.slopes.state.surface === 'custom' && window.slopes.app.lanes.length > 0")
+    assert page.input_value("#formula") == "(x - 1)^2 + 3*(y + 0.5)^2"
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "custom.png"))
+    # the only console errors are chromium's notes of the expected 422 from the live validation
+    assert [e for e in page.errors if "status of 422" not in e] == []

@@ -2,6 +2,7 @@
 import { getJSON, RunStream } from "./api.js";
 import { LanePanel } from "./controls.js";
 import { applyTranslations, loadLanguage, pickLanguage, t } from "./i18n.js";
+import { FormulaBox } from "./formula.js";
 import { Figures, colourTransform } from "./plots.js";
 import { laneStyle, runRequest, stateFromLocation, writeLocation } from "./state.js";
 import { renderSummary } from "./summary.js";
@@ -19,6 +20,11 @@ async function main() {
   applyTranslations();
   const [surfaces, optimizers] = await Promise.all([getJSON("/api/surfaces"), getJSON("/api/optimizers")]);
   for (const s of surfaces) app.surfaces[s.id] = s;
+  app.formula = new FormulaBox({ onValid: useFormula });
+  if (state.surface === "custom" && state.formula) {
+    app.formula.show(true, state.formula, state.domain);
+    await app.formula.validate();
+  }
   if (!app.surfaces[state.surface]) state.surface = "rosenbrock";
   app.panel = new LanePanel($("lanes"), { optimizers, getState: () => state, onChange: () => requestRun() });
   app.figures = new Figures({ bg: $("plot-bg"), main: $("plot-main"), overlay: $("overlay"), readout: $("readout"), legend: $("legend"),
@@ -34,13 +40,29 @@ async function main() {
 
 function fillSurfaceSelect() {
   const select = $("surface");
-  select.replaceChildren(...Object.values(app.surfaces).map((s) => {
-    const o = document.createElement("option");
-    o.value = s.id;
-    o.textContent = s.name;
-    o.selected = s.id === state.surface;
-    return o;
-  }));
+  const options = Object.values(app.surfaces).filter((s) => s.id !== "custom").map((s) => new Option(s.name, s.id));
+  options.push(new Option(t("custom_surface"), "custom"));
+  select.replaceChildren(...options);
+  select.value = state.surface;
+}
+
+/** A formula that the server accepted: it becomes the surface. */
+async function useFormula(formula, domain, meta) {
+  app.surfaces.custom = meta;
+  const changed = state.surface !== "custom" || state.formula !== formula || JSON.stringify(state.domain) !== JSON.stringify(domain);
+  state.surface = "custom";
+  state.formula = formula;
+  state.domain = domain;
+  if (state.start && !(state.start[0] >= domain.x[0] && state.start[0] <= domain.x[1] && state.start[1] >= domain.y[0]
+    && state.start[1] <= domain.y[1])) state.start = null;
+  if (!changed && app.grids[gridKey()]) return;
+  await loadGrid();
+  syncGlobals();
+  if (app.figures) requestRun();
+}
+
+function gridKey() {
+  return state.surface === "custom" ? `custom|${state.formula}|${JSON.stringify(state.domain)}` : state.surface;
 }
 
 function surface() { return app.surfaces[state.surface]; }
@@ -48,7 +70,15 @@ function start() { return state.start || surface().default_start; }
 
 async function loadGrid() {
   const s = surface();
-  if (!app.grids[s.id]) app.grids[s.id] = await getJSON(`/api/surfaces/${s.id}/grid?n=${s.minima.length > 50 ? 220 : 160}`);
+  const key = gridKey();
+  if (!app.grids[key]) {
+    const n = s.minima.length > 50 ? 220 : 160;
+    const url = s.id === "custom"
+      ? `/api/surfaces/custom/grid?n=${n}&formula=${encodeURIComponent(state.formula)}&x0=${state.domain.x[0]}` +
+        `&x1=${state.domain.x[1]}&y0=${state.domain.y[0]}&y1=${state.domain.y[1]}`
+      : `/api/surfaces/${s.id}/grid?n=${n}`;
+    app.grids[key] = await getJSON(url);
+  }
   const info = $("surface-info");
   info.innerHTML = "";
   const b = document.createElement("b");
@@ -58,9 +88,17 @@ async function loadGrid() {
 
 function bindGlobals() {
   $("surface").addEventListener("change", async (e) => {
-    state.surface = e.target.value;
     state.start = null;
     app.follow = true;
+    if (e.target.value === "custom") {
+      app.formula.show(true, state.formula, state.domain);
+      await app.formula.validate();
+      return;
+    }
+    app.formula.show(false);
+    delete state.formula;
+    delete state.domain;
+    state.surface = e.target.value;
     await loadGrid();
     syncGlobals();
     requestRun();
@@ -214,11 +252,11 @@ function scheduleDraw() {
 }
 
 function draw() {
-  if (!app.figures || !surface() || !app.grids[state.surface]) return;
+  if (!app.figures || !surface() || !app.grids[gridKey()]) return;
   app.maxStep = Math.max(0, ...app.lanes.map((l) => l.points.length - 1));
   if (app.follow && !app.playing) app.cursor = app.maxStep;
   app.cursor = Math.min(app.cursor, app.maxStep);
-  const grid = app.grids[state.surface];
+  const grid = app.grids[gridKey()];
   const minima = surface().minima;
   app.figures.setScene({
     surface: surface(), grid, colour: colourTransform(surface(), grid), start: start(), lanes: app.lanes,
