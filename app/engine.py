@@ -32,6 +32,7 @@ from .schedules import Schedule
 from .surfaces import Surface
 
 SCALAR_MAX_RUNS = 4
+SETTLE_EVERY = 4  # steps between convergence checks of a basin map (its steps_to_converge resolution)
 SHARED_STREAM_RUNS = 1000  # above this many runs (basin maps) one noise stream serves the whole request
 DIVERGENCE_SPANS = 100.0
 MAX_STEPS = 20_000
@@ -106,6 +107,8 @@ class _Group:
     state: Any = None
     phase_index: int = -1
     noise: list = field(default_factory=list)  # per-run generators
+    settle_anchor: Any = None
+    settle_step: Any = None
     search_rng: Any = None  # random searches' generators, made once so chunks continue one stream
 
 
@@ -117,24 +120,74 @@ class Simulation:
     """A set of runs on one surface, advanced in chunks of steps (for streaming) or all at once."""
 
     def __init__(self, surface: Surface, runs: list[RunSpec], steps: int, gradient: GradientSpec = GradientSpec(),
-                 record: bool = True):
+                 record: bool = True, settle: float | None = None):
         """``record=False`` keeps only each run's latest point (basin maps of 10^5 starts): every chunk then
-        has one row, the state after its last step, and divergence is detected at chunk ends."""
+        has one row, the state after its last step, and divergence is detected at chunk ends.
+
+        ``settle`` (a distance) tracks, for each run, the last step at which it moved farther than that (in
+        either coordinate) from where it last settled: :meth:`settled_at`, checked every
+        :data:`SETTLE_EVERY` steps (so the step is exact to that many). From then on the run stays within
+        ``settle`` of that anchor in each coordinate, so within ``2 settle`` of its final point. Cheap enough for every step of a basin map.
+        """
         if not 0 <= steps <= MAX_STEPS:
             raise ValueError(f"steps must be in [0, {MAX_STEPS}]")
         self.record = record
+        self.settle = settle
         self.surface = surface
         self.runs = runs
         self.steps = steps
         self.gradient = gradient
         self.t = 0
-        n = len(runs)
+        self._size(len(runs))
+        self.center = np.array(surface.domain.center)
+        self.radius = divergence_radius(surface)
+        self.groups = self._make_groups() if runs else []
+
+    def _size(self, n: int):
+        self.n_runs = n
         self.status = ["ok"] * n
         self.steps_run = [0] * n
         self.alive = np.ones(n, dtype=bool)
-        self.center = np.array(surface.domain.center)
-        self.radius = divergence_radius(surface)
-        self.groups = self._make_groups()
+
+    @classmethod
+    def batch(cls, surface: Surface, starts, phases: tuple[Phase, ...], steps: int,
+              gradient: GradientSpec = GradientSpec(), hypers: list[dict] | None = None, record: bool = False,
+              settle: float | None = None) -> "Simulation":
+        """Many runs of one set-up in one array, without a RunSpec each: every start of a basin map, or
+        (``hypers``: one first-phase hyperparameter dict per run) every cell of a sweep."""
+        starts = np.array(starts, dtype=float).reshape(-1, 2)
+        sim = cls(surface, [], steps, gradient, record, settle)
+        n = len(starts)
+        sim._size(n)
+        built = []
+        for k, phase in enumerate(phases):
+            end = phases[k + 1].start if k + 1 < len(phases) else steps
+            length = max(0, min(end, steps) - phase.start)
+            if k == 0 and hypers is not None:
+                if len(hypers) != n:
+                    raise ValueError("one hyperparameter set per start")
+                hp = _stack_hyper(hypers)
+                tables: dict[float, np.ndarray] = {}
+                for h in hypers:
+                    lr = h.get("lr", 0.0)
+                    if lr not in tables:
+                        tables[lr] = phase.schedule.learning_rates(lr, length)
+                lrs = np.stack([tables[h.get("lr", 0.0)] for h in hypers], axis=1)
+            else:
+                hp = _stack_hyper([phase.hyper])
+                lrs = phase.schedule.learning_rates(phase.hyper.get("lr", 0.0), length)[:, None]
+            built.append((phase.start, phase.optimizer, hp, lrs))
+        noise = [np.random.default_rng([gradient.seed, -1])] if gradient.noise else []
+        sim.groups = [_Group(list(range(n)), built, False, starts.copy(), noise=noise)]
+        return sim
+
+    def settled_at(self) -> np.ndarray:
+        """Per run: the step after which it stayed within ``settle`` of one point (needs ``settle``)."""
+        out = np.zeros(self.n_runs, dtype=int)
+        for g in self.groups:
+            if g.settle_step is not None:
+                out[np.array(g.runs)] = g.settle_step
+        return out
 
     # --- set-up -----------------------------------------------------------------
     def _make_groups(self) -> list[_Group]:
@@ -163,7 +216,7 @@ class Simulation:
             noise = []
             if self.gradient.noise:
                 noise = ([np.random.default_rng([self.gradient.seed, i]) for i in members]
-                         if len(self.runs) <= SHARED_STREAM_RUNS else [np.random.default_rng([self.gradient.seed, -1])])
+                         if self.n_runs <= SHARED_STREAM_RUNS else [np.random.default_rng([self.gradient.seed, -1])])
             groups.append(_Group(members, phases, scalar_ok, points, noise=noise))
         return groups
 
@@ -176,7 +229,7 @@ class Simulation:
         """Advance every live run by up to ``n`` steps."""
         t0 = self.t
         t1 = min(self.steps, t0 + max(0, n))
-        m, R = t1 - t0, len(self.runs)
+        m, R = t1 - t0, self.n_runs
         rows = m if self.record else min(m, 1)
         chunk = Chunk(t0 if self.record else t1 - rows, np.empty((rows, R, 2)), np.empty((rows, R)), np.empty((rows, R, 2)),
                       np.empty((rows, R)), np.zeros(R, dtype=int))
@@ -241,7 +294,7 @@ class Simulation:
         if "rng" in phase_opt.needs:
             if group.search_rng is None:
                 group.search_rng = (_RunsRandom([np.random.default_rng([self.gradient.seed, i, 7919]) for i in group.runs])
-                                    if len(self.runs) <= SHARED_STREAM_RUNS
+                                    if self.n_runs <= SHARED_STREAM_RUNS
                                     else np.random.default_rng([self.gradient.seed, 7919]))
             ctx.rng = group.search_rng
         return ctx
@@ -301,17 +354,29 @@ class Simulation:
         G = None
         with np.errstate(all="ignore"):
             record = self.record
+            settle = self.settle
+            if settle is not None:
+                away = np.empty_like(P)
+                if group.settle_anchor is None:
+                    group.settle_anchor, group.settle_step = P.copy(), np.zeros(len(P), dtype=int)
             for t in range(a, b):
                 row = t - t0 if record else 0
                 if needs_grad:
                     gx, gy = grad_fn(P[:, 0], P[:, 1], np)
-                    G = grads[row]  # the gradient is written where it is recorded
+                    G = np.empty_like(P)  # fresh each step: optimizer state may hold on to it (a first buffer)
                     G[:, 0], G[:, 1] = gx, gy
                     if noise is not None:
-                        G += noise[row]
+                        G += noise[t - t0]
+                    grads[row] = G
                 lr = lr_list[t - a] if uniform_lr else lr_rows[t - a][:, None]
                 P, state = opt.update(G, state, P, hp, lr, ctx)
                 pts[row] = P
+                if settle is not None and (t % SETTLE_EVERY == SETTLE_EVERY - 1 or t == b - 1):
+                    np.subtract(P, group.settle_anchor, out=away)
+                    np.abs(away, out=away)
+                    moved = (away[:, 0] > settle) | (away[:, 1] > settle)
+                    np.copyto(group.settle_anchor, P, where=moved[:, None])
+                    np.copyto(group.settle_step, t + 1, where=moved)
                 if props is not None:
                     props[row], acc[row] = state.proposal, state.accepted
         group.points, group.state = P, state

@@ -14,6 +14,9 @@ class Settings:
     ws_chunk_steps: int = 500  # steps per streamed chunk (the first is smaller, for a quick first paint)
     ws_first_chunk_steps: int = 25
     max_label: int = 120
+    max_basin_n: int = 400  # starts per side of a basin map
+    max_point_steps: int = 200_000_000  # runs x steps of one basin map or sweep (about 4 s of work)
+    max_sweep_cells: int = 40_000
 
 
 def load_settings() -> Settings:

@@ -147,3 +147,71 @@ class OptimizerOut(BaseModel):
     torch: str = ""
     reference: str = ""
     params: list[ParamOut]
+
+
+class BasinRequest(BaseModel):
+    """Every point of an n x n grid of starts runs one optimizer; where does each end?"""
+    model_config = STRICT
+    surface: str = "himmelblau"
+    formula: str | None = None
+    domain: DomainIn | None = Field(None, description="the grid of starts (default: the surface's domain); for "
+                                                      "surface 'custom' also the formula's domain")
+    optimizer: str = "adam"
+    params: dict[str, Any] = Field(default_factory=dict)
+    schedule: ScheduleIn | None = None
+    switch: SwitchIn | None = None
+    steps: int = Field(300, ge=0, le=settings.max_steps)
+    n: int = Field(100, ge=2, le=settings.max_basin_n)
+    gradient: GradientIn = Field(default_factory=GradientIn)
+    surface_options: SurfaceOptionsIn | None = None
+
+
+class BasinResponse(BaseModel):
+    x: list[float]
+    y: list[float]
+    basin: list[list[int]] = Field(description="basin[j][i]: index in minima of where the start (x[i], y[j]) ends; "
+                                               "-1 none, -2 diverged")
+    minima: list[StationaryOut]
+    final_loss: list[list[float | None]] = Field(description="null where the run diverged")
+    steps_to_converge: list[list[float | None]] = Field(description="the step after which the run stayed within "
+                                                                    "1e-3 of the domain's span of one point; null "
+                                                                    "unless it ended at a minimum")
+    steps: int
+
+
+class SweepAxis(BaseModel):
+    model_config = STRICT
+    param: str = Field(description="a hyperparameter of the optimizer, or betas[0] / betas[1]")
+    min: float
+    max: float
+    n: int = Field(25, ge=2, le=200)
+    scale: Literal["log", "linear"] = "log"
+
+
+class SweepRequest(BaseModel):
+    """One optimizer from one start; one or two hyperparameters varied over a grid (x, then optionally y)."""
+    model_config = STRICT
+    surface: str = "ravine"
+    formula: str | None = None
+    domain: DomainIn | None = None
+    start: Point | None = None
+    optimizer: str = "momentum"
+    params: dict[str, Any] = Field(default_factory=dict, description="the values of the parameters not swept")
+    schedule: ScheduleIn | None = None
+    steps: int = Field(200, ge=1, le=settings.max_steps)
+    gradient: GradientIn = Field(default_factory=GradientIn)
+    surface_options: SurfaceOptionsIn | None = None
+    x: SweepAxis
+    y: SweepAxis | None = None
+
+
+class SweepResponse(BaseModel):
+    axes: list[dict[str, Any]] = Field(description="[{param, values}] for x (and y)")
+    final_loss: list[Any] = Field(description="[j][i] for two axes, [i] for one; null where diverged")
+    diverged: list[Any]
+    basin: list[Any]
+    steps_to_converge: list[Any]
+    final_point: list[Any]
+    minima: list[StationaryOut]
+    best: dict[str, float] | None = Field(None, description="the cell with the lowest final loss")
+    steps: int
