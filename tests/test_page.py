@@ -149,3 +149,39 @@ def test_custom_formula_box_validates_live_and_draws(page, live_server):
     page.screenshot(path=str(SHOTS / "custom.png"))
     # the only console errors are chromium's notes of the expected 422 from the live validation
     assert [e for e in page.errors if "status of 422" not in e] == []
+
+
+def test_basins_view_shows_a_map_per_lane_and_a_click_picks_a_start(page, live_server):
+    state = {"surface": "himmelblau", "steps": 200,
+             "optimizers": [{"optimizer": "adam", "params": {"lr": 0.1}}, {"optimizer": "gd", "params": {"lr": 0.2}}]}
+    page.goto(state_url(live_server, state))
+    wait_drawn(page, lanes=2)
+    page.click("[data-view=basins]")
+    page.wait_for_function("() => document.getElementById('plot-maps').data?.filter(t => t.type === 'heatmap').length === 2",
+                           timeout=30000)
+    maps = page.evaluate("() => document.getElementById('plot-maps').data.filter(t => t.type === 'heatmap').map(t => t.z.flat())")
+    assert set(maps[0]) <= {0, 1, 2, 3} and len(set(maps[0])) == 4  # Adam: the four minima's basins
+    assert set(maps[1]) == {-2}  # GD at lr 0.2 diverges from everywhere
+    page.screenshot(path=str(SHOTS / "basins.png"))
+    box = page.locator("#plot-maps .nsewdrag").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.2)
+    page.wait_for_function("() => window.slopes.state.view.mode === 'overlay' && window.slopes.state.start !== null")
+    x, y = page.evaluate("() => window.slopes.state.start")
+    assert x > 2 and y > 2
+
+
+def test_sweep_view_and_tune_lr(page, live_server):
+    state = {"surface": "quadratic", "start": [2.0, 1.0], "steps": 100,
+             "optimizers": [{"optimizer": "gd", "params": {"lr": 0.001}}, {"optimizer": "adam", "params": {"lr": 0.001}}]}
+    page.goto(state_url(live_server, state))
+    wait_drawn(page, lanes=2)
+    page.click("[data-view=sweep]")
+    page.wait_for_function("() => document.getElementById('plot-maps').data?.filter(t => t.mode === 'lines+markers').length === 2",
+                           timeout=30000)
+    page.screenshot(path=str(SHOTS / "sweep.png"))
+    assert "lrs as set" in page.inner_text("#comparison")
+    page.click("#tune")
+    page.wait_for_function("() => window.slopes.state.view.tuned === true")
+    lr = page.evaluate("() => window.slopes.state.optimizers[0].params.lr")
+    assert 0.2 < lr < 0.8  # GD on x^2 + y^2: the best lr is near 0.5, far from 0.001
+    page.wait_for_function("() => document.getElementById('comparison').textContent.includes('tuned')")

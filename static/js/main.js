@@ -3,6 +3,7 @@ import { getJSON, RunStream } from "./api.js";
 import { LanePanel } from "./controls.js";
 import { applyTranslations, loadLanguage, pickLanguage, t } from "./i18n.js";
 import { FormulaBox } from "./formula.js";
+import { BasinView, SweepView } from "./maps.js";
 import { Figures, colourTransform } from "./plots.js";
 import { laneStyle, runRequest, stateFromLocation, writeLocation } from "./state.js";
 import { renderSummary } from "./summary.js";
@@ -26,9 +27,22 @@ async function main() {
     await app.formula.validate();
   }
   if (!app.surfaces[state.surface]) state.surface = "rosenbrock";
-  app.panel = new LanePanel($("lanes"), { optimizers, getState: () => state, onChange: () => requestRun() });
+  app.panel = new LanePanel($("lanes"), { optimizers, getState: () => state, onChange: () => {
+    state.view.tuned = false;
+    requestRun();
+  } });
   app.figures = new Figures({ bg: $("plot-bg"), main: $("plot-main"), overlay: $("overlay"), readout: $("readout"), legend: $("legend"),
     loss: $("plot-loss"), lr: $("plot-lr"), cursorLoss: $("cursor-loss"), cursorLr: $("cursor-lr"), onClick: setStart });
+  app.basins = new BasinView({ el: $("plot-maps"), progress: $("map-progress"), onPick: (p) => {
+    state.view.mode = "overlay";
+    setStart(p);
+  } });
+  app.sweep = new SweepView({ el: $("plot-maps"), progress: $("map-progress"), onPick: (lane, lr) => {
+    state.optimizers[lane].params.lr = +lr.toPrecision(3);
+    state.view.tuned = false;
+    app.panel.render();
+    requestRun();
+  } });
   app.stream = new RunStream(onFrame, (up) => setStatus(up ? "" : t("connection_lost"), !up));
   fillSurfaceSelect();
   bindGlobals();
@@ -114,6 +128,7 @@ function bindGlobals() {
   num("seed", (v) => { state.gradient.seed = Math.max(0, Math.round(v)); });
   $("grad-mode").addEventListener("change", (e) => { state.gradient.mode = e.target.value; requestRun(); });
   $("add-lane").addEventListener("click", () => app.panel.addLane());
+  $("tune").addEventListener("click", tuneLearningRates);
   for (const b of $("views").querySelectorAll("button")) b.addEventListener("click", () => {
     state.view.mode = b.dataset.view;
     syncGlobals();
@@ -263,9 +278,15 @@ function draw() {
     theme: document.documentElement.dataset.theme, view: state.view.mode, arrows: !!state.view.arrows,
     fstar: minima.length ? Math.min(...minima.map((m) => m.value)) : null,
   });
+  const maps = state.view.mode === "basins" || state.view.mode === "sweep";
+  $("stack-main").style.display = maps ? "none" : "";
+  $("legend").style.display = maps ? "none" : "";
+  $("plot-maps").style.display = maps ? "" : "none";
+  $("comparison").textContent = t(state.view.tuned ? "comparison_tuned" : "comparison_same");
+  if (maps) scheduleMaps();
   // the paths first; the charts and the table in the next frame, so a dragged slider feels immediate
   const lanes = app.lanes;
-  app.figures.renderMain(app.cursor).then(() => {
+  (maps ? Promise.resolve() : app.figures.renderMain(app.cursor)).then(() => {
     window.dispatchEvent(new CustomEvent("slopes:path-drawn"));
     requestAnimationFrame(() => {
       if (lanes !== app.lanes) return; // a newer result is on its way
@@ -281,6 +302,44 @@ function syncScrubber() {
   scrub.max = app.maxStep;
   scrub.value = app.cursor;
   $("step-label").textContent = `${app.cursor} / ${app.maxStep}`;
+}
+
+// --- basins and sweeps ----------------------------------------------------------------
+function surfaceRequest() {
+  const body = { surface: state.surface, gradient: state.gradient };
+  if (state.surface === "custom") { body.formula = state.formula; body.domain = state.domain; }
+  return body;
+}
+
+let mapsTimer = null;
+let mapsKey = null;
+function scheduleMaps() {
+  const key = JSON.stringify([state.view.mode, runRequest(state), document.documentElement.dataset.theme]);
+  if (key === mapsKey) return;
+  mapsKey = key;
+  clearTimeout(mapsTimer);
+  mapsTimer = setTimeout(() => {
+    const lanes = app.lanes.length ? app.lanes : [];
+    const args = { surfaceRequest: surfaceRequest(), lanes, surface: surface(), theme: document.documentElement.dataset.theme,
+      steps: state.steps, fstar: surface().minima.length ? Math.min(...surface().minima.map((m) => m.value)) : null };
+    const view = state.view.mode === "basins" ? app.basins : app.sweep;
+    if (state.view.mode === "basins") args.start = start();
+    view.render({ ...args, surfaceRequest: { ...args.surfaceRequest, ...(state.view.mode === "sweep" ? { start: start() } : {}) } })
+      .then(() => window.dispatchEvent(new CustomEvent("slopes:maps-drawn")))
+      .catch((err) => setStatus(t("error", { msg: err.message }), true));
+  }, 250);
+}
+
+/** The fairness helper: each lane gets the lr with the lowest final loss from a log sweep. */
+async function tuneLearningRates() {
+  setStatus(t("computing"));
+  const results = await Promise.all(state.optimizers.map((lane) => ("lr" in lane.params
+    ? SweepView.sweepLane({ ...surfaceRequest(), start: start() }, lane, state.steps) : null)));
+  results.forEach((r, i) => { if (r?.best) state.optimizers[i].params.lr = +r.best.lr.toPrecision(3); });
+  state.view.tuned = true;
+  app.panel.render();
+  setStatus("");
+  requestRun();
 }
 
 // --- playback --------------------------------------------------------------------

@@ -1,0 +1,166 @@
+// The Basins view (where every start ends, one map per lane) and the Sweep view (final loss over lr, per lane).
+import { t } from "./i18n.js";
+
+const BASIN_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"];
+const DIVERGED_COLOUR = "#222222";
+const NONE_COLOUR = "#ffffff";
+
+function themeInk(theme) { return theme === "dark" ? "#f1f1f3" : "#1d1d1f"; }
+
+/** One map per lane over a socket that reports progress; a new request cancels the one before. */
+export class BasinView {
+  constructor({ el, progress, onPick }) {
+    this.el = el;
+    this.progress = progress;
+    this.onPick = onPick;
+    this.seq = 0;
+  }
+
+  async render({ surfaceRequest, lanes, surface, theme, n = 90, steps }) {
+    const seq = ++this.seq;
+    this.progress.hidden = false;
+    this.progress.value = 0;
+    const results = [];
+    for (let i = 0; i < lanes.length; i++) {
+      const lane = lanes[i];
+      const body = { ...surfaceRequest, optimizer: lane.optimizer, params: lane.params, steps, n };
+      if (lane.schedule) body.schedule = lane.schedule;
+      if (lane.switch) body.switch = lane.switch;
+      const result = await this.request(body, (done, total) => {
+        if (seq === this.seq) this.progress.value = (i + done / Math.max(total, 1)) / lanes.length;
+      });
+      if (seq !== this.seq) return;
+      results.push(result);
+    }
+    this.progress.hidden = true;
+    this.draw(results, lanes, surface, theme);
+  }
+
+  request(body, onProgress) {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/basins/ws`);
+      ws.onopen = () => ws.send(JSON.stringify(body));
+      ws.onmessage = (event) => {
+        const frame = JSON.parse(event.data);
+        if (frame.type === "progress") onProgress(frame.done, frame.total);
+        else { ws.close(); frame.type === "result" ? resolve(frame) : reject(new Error(JSON.stringify(frame.detail))); }
+      };
+      ws.onerror = () => reject(new Error("basins socket"));
+    });
+  }
+
+  draw(results, lanes, surface, theme) {
+    const n = Math.max(results.length, 1);
+    const cols = n <= 2 ? n : n <= 4 ? 2 : n <= 9 ? 3 : 4;
+    const rows = Math.ceil(n / cols);
+    const m = surface.minima.length;
+    // categorical colours: value k in [-2, m-1] -> its own band
+    const stops = [];
+    const span = m + 2;
+    const colourOf = (k) => (k === -2 ? DIVERGED_COLOUR : k === -1 ? NONE_COLOUR : BASIN_COLOURS[k % BASIN_COLOURS.length]);
+    for (let k = -2; k < m; k++) {
+      const a = (k + 2) / span, b = (k + 3) / span;
+      stops.push([a, colourOf(k)], [b, colourOf(k)]);
+    }
+    const layout = { paper_bgcolor: theme === "dark" ? "#1c1d22" : "#ffffff", plot_bgcolor: "rgba(0,0,0,0)",
+      font: { color: themeInk(theme), size: 15 }, showlegend: false, margin: { l: 45, r: 10, t: 36, b: 35 },
+      grid: { rows, columns: cols, pattern: "independent", xgap: 0.06, ygap: 0.16 }, annotations: [] };
+    const data = [];
+    results.forEach((r, i) => {
+      const suffix = i === 0 ? "" : String(i + 1);
+      layout[`xaxis${suffix}`] = { range: [r.x[0], r.x[r.x.length - 1]], ...(i ? { matches: "x" } : {}) };
+      layout[`yaxis${suffix}`] = { range: [r.y[0], r.y[r.y.length - 1]], ...(i ? { matches: "y" } : {}) };
+      const axes = { xaxis: `x${suffix}`, yaxis: `y${suffix}` };
+      data.push({ type: "heatmap", ...axes, x: r.x, y: r.y, z: r.basin, zmin: -2.5, zmax: m - 0.5, colorscale: stops,
+        showscale: false, customdata: r.steps_to_converge,
+        hovertemplate: `x %{x:.3f}<br>y %{y:.3f}<br>${t("basin")} %{z}<br>${t("steps_to_converge")} %{customdata}<extra></extra>` });
+      data.push({ type: "scatter", mode: "markers", ...axes, x: r.minima.map((q) => q.point[0]), y: r.minima.map((q) => q.point[1]),
+        marker: { symbol: "star", size: 15, color: "#ffffff", line: { color: "#000000", width: 1.5 } },
+        hoverinfo: "skip" });
+      const counts = r.basin.flat().reduce((acc, k) => { acc[k] = (acc[k] || 0) + 1; return acc; }, {});
+      const diverged = ((counts[-2] || 0) / r.basin.flat().length * 100).toFixed(0);
+      layout.annotations.push({ text: `<b style="color:${lanes[i].color}">■</b> ${lanes[i].label}` +
+        (counts[-2] ? ` · ${t("diverged_share", { pct: diverged })}` : ""), showarrow: false,
+        xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0, y: 1.02, xanchor: "left", yanchor: "bottom" });
+    });
+    this.el.style.display = "";
+    Plotly.react(this.el, data, layout, { displaylogo: false, responsive: true }).then(() => {
+      if (this.el._picking) return;
+      this.el._picking = true;
+      this.el.on("plotly_click", (ev) => {
+        const p = ev.points?.[0];
+        if (p && p.data.type === "heatmap") this.onPick([p.x, p.y]);
+      });
+    });
+    this.results = results;
+  }
+}
+
+/** Final loss over a log sweep of lr, one curve per lane, the current lr marked; a click adopts an lr. */
+export class SweepView {
+  constructor({ el, progress, onPick }) {
+    this.el = el;
+    this.progress = progress;
+    this.onPick = onPick;
+    this.seq = 0;
+  }
+
+  static sweepRequest(surfaceRequest, lane, steps, n = 31) {
+    return { ...surfaceRequest, optimizer: lane.optimizer, params: lane.params, steps,
+      ...(lane.schedule ? { schedule: lane.schedule } : {}), x: { param: "lr", min: 1e-4, max: 3, n, scale: "log" } };
+  }
+
+  static async sweepLane(surfaceRequest, lane, steps) {
+    const res = await fetch("/api/sweeps", { method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify(SweepView.sweepRequest(surfaceRequest, lane, steps)) });
+    if (!res.ok) return null;
+    return res.json();
+  }
+
+  async render({ surfaceRequest, lanes, theme, steps, fstar }) {
+    const seq = ++this.seq;
+    this.progress.hidden = false;
+    const sweepable = lanes.filter((l) => "lr" in l.params);
+    const results = await Promise.all(sweepable.map((l) => SweepView.sweepLane(surfaceRequest, l, steps)));
+    if (seq !== this.seq) return;
+    this.progress.hidden = true;
+    const gap = (v) => (v === null ? null : Math.max(fstar === null ? v : v - fstar, 1e-16));
+    const data = [];
+    results.forEach((r, i) => {
+      if (!r) return;
+      const lane = sweepable[i];
+      const lrs = r.axes[0].values;
+      data.push({ type: "scatter", mode: "lines+markers", name: lane.label, x: lrs, y: r.final_loss.map(gap),
+        line: { color: lane.color, width: 3, dash: lane.dash }, marker: { size: 7, color: lane.color },
+        customdata: lrs.map(() => lanes.indexOf(lane)),
+        hovertemplate: `${lane.label}<br>lr %{x:.3g}<br>f − f* %{y:.3g}<extra></extra>` });
+      const diverged = lrs.filter((_, k) => r.diverged[k]);
+      if (diverged.length) data.push({ type: "scatter", mode: "markers", showlegend: false, x: diverged,
+        y: diverged.map(() => null), hoverinfo: "skip" });
+      const cur = lane.params.lr;
+      data.push({ type: "scatter", mode: "markers", showlegend: false, x: [cur], y: [gap(nearestValue(lrs, r.final_loss, cur))],
+        marker: { size: 16, symbol: "diamond", color: lane.color, line: { width: 2, color: themeInk(theme) } },
+        hovertemplate: `${lane.label}: ${t("current_setting")} lr=${cur}<extra></extra>` });
+    });
+    const layout = { paper_bgcolor: theme === "dark" ? "#1c1d22" : "#ffffff", plot_bgcolor: "rgba(0,0,0,0)",
+      font: { color: themeInk(theme), size: 16 }, margin: { l: 70, r: 20, t: 40, b: 55 },
+      xaxis: { type: "log", title: { text: "lr" } }, yaxis: { type: "log", title: { text: t("sweep_y") }, exponentformat: "power" },
+      legend: { orientation: "h", y: 1.08 }, title: { text: t("sweep_title", { steps }), x: 0.02, font: { size: 16 } } };
+    this.el.style.display = "";
+    await Plotly.react(this.el, data, layout, { displaylogo: false, responsive: true });
+    if (!this.el._picking) {
+      this.el._picking = true;
+      this.el.on("plotly_click", (ev) => {
+        const p = ev.points?.[0];
+        if (p && p.customdata !== undefined) this.onPick(p.customdata, p.x);
+      });
+    }
+    this.results = results;
+  }
+}
+
+function nearestValue(xs, ys, x) {
+  let best = 0;
+  xs.forEach((v, k) => { if (Math.abs(Math.log(v) - Math.log(x)) < Math.abs(Math.log(xs[best]) - Math.log(x))) best = k; });
+  return ys[best];
+}
