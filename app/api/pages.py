@@ -5,12 +5,15 @@ from functools import lru_cache
 from pathlib import Path
 
 import plotly
-from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from .compute import compute
+
 ROOT = Path(__file__).resolve().parent.parent.parent
-TEMPLATES = Jinja2Templates(directory=str(ROOT / "templates"))
+TEMPLATES_DIR = ROOT / "templates"
+TEMPLATES = Jinja2Templates(directory=str(TEMPLATES_DIR))
 STATIC_DIR = ROOT / "static"
 
 router = APIRouter(tags=["page"])
@@ -26,7 +29,31 @@ def plotly_js_path() -> Path:
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 async def index(request: Request):
-    return TEMPLATES.TemplateResponse(request, "index.html", {"mode": "app"})
+    return TEMPLATES.TemplateResponse(request, "index.html", {"mode": "app", "caption": ""})
+
+
+@router.get("/embed", response_class=HTMLResponse, include_in_schema=False)
+async def embed(request: Request, caption: str = Query("", max_length=300)):
+    """The same view with no controls, for an <iframe> in slides: ?state=&caption=&autoplay=1&loop=1."""
+    return TEMPLATES.TemplateResponse(request, "index.html", {"mode": "embed", "caption": caption})
+
+
+@router.get("/export.html", response_class=HTMLResponse, include_in_schema=False)
+async def export_page(state: str = Query(max_length=64 * 1024), download: bool = False):
+    """One self-contained HTML file: plotly.js inlined, trajectories precomputed, plays offline."""
+    from .export import decode_state, export_html
+
+    html = await compute(export_html, decode_state(state))
+    headers = {"Content-Disposition": 'attachment; filename="slopes.html"'} if download else {}
+    return HTMLResponse(html, headers=headers)
+
+
+@router.get("/export.csv", include_in_schema=False)
+async def export_csv_route(state: str = Query(max_length=64 * 1024)):
+    from .export import decode_state, export_csv
+
+    text = await compute(export_csv, decode_state(state))
+    return Response(text, media_type="text/csv", headers={"Content-Disposition": 'attachment; filename="slopes.csv"'})
 
 
 @router.get("/vendor/plotly.min.js", include_in_schema=False)

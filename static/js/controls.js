@@ -1,5 +1,5 @@
 // The side panel: one card per lane (optimizer, label, a control per hyperparameter, schedule, switch).
-import { t } from "./i18n.js";
+import { t, tOr } from "./i18n.js";
 import { laneStyle, nextColor } from "./state.js";
 
 const SCHEDULE_FIELDS = {
@@ -92,7 +92,8 @@ export class LanePanel {
       lane.params = defaultsFor(this.meta[select.value]);
       delete lane.schedule;
       this.changed("structure");
-    } }, ...this.order.map((id) => el("option", { value: id, selected: id === lane.optimizer }, this.meta[id].name)));
+    } }, ...this.order.map((id) => el("option", { value: id, selected: id === lane.optimizer },
+      tOr(`opt_${id}_name`, this.meta[id].name))));
     const label = el("input", { class: "label", placeholder: t("label"), value: lane.label || "", maxlength: 120,
       onchange: () => { lane.label = label.value.trim() || undefined; this.onChange("params"); } });
     const head = el("div", { class: "lane-head" }, select, label,
@@ -112,7 +113,7 @@ export class LanePanel {
           this.changed("structure");
         } }, "✕"));
     const card = el("div", { class: "lane", style: `--lane:${color}`, "data-lane": i }, head);
-    card.title = meta.description;
+    card.title = tOr(`opt_${meta.id}_desc`, meta.description);
     for (const spec of meta.params) card.append(...this.paramControls(lane, spec));
     card.append(this.extras(lane, i, meta));
     return card;

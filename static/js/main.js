@@ -1,8 +1,9 @@
 // Wiring: state <-> controls <-> stream <-> figures. Each module has one job; this one connects them.
 import { getJSON, RunStream } from "./api.js";
 import { LanePanel } from "./controls.js";
-import { applyTranslations, loadLanguage, pickLanguage, t } from "./i18n.js";
+import { applyTranslations, loadLanguage, pickLanguage, t, tOr } from "./i18n.js";
 import { FormulaBox } from "./formula.js";
+import { download, embedSnippet } from "./downloads.js";
 import { BasinView, SweepView } from "./maps.js";
 import { Figures, colourTransform } from "./plots.js";
 import { laneStyle, runRequest, stateFromLocation, writeLocation } from "./state.js";
@@ -10,6 +11,8 @@ import { renderSummary } from "./summary.js";
 
 const $ = (id) => document.getElementById(id);
 const STREAM_DRAW_DELAY = 90; // ms: streams that end sooner are drawn once
+const QUERY = new URLSearchParams(location.search);
+const EMBED = { on: document.body.dataset.mode === "embed", autoplay: QUERY.get("autoplay") === "1", loop: QUERY.get("loop") === "1" };
 const state = stateFromLocation();
 const app = { surfaces: {}, grids: {}, lanes: [], maxStep: 0, cursor: 0, follow: true, playing: false, running: false };
 window.slopes = { state, app }; // for tests and the curious: the live state
@@ -54,7 +57,8 @@ async function main() {
 
 function fillSurfaceSelect() {
   const select = $("surface");
-  const options = Object.values(app.surfaces).filter((s) => s.id !== "custom").map((s) => new Option(s.name, s.id));
+  const options = Object.values(app.surfaces).filter((s) => s.id !== "custom")
+    .map((s) => new Option(tOr(`surface_${s.id}_name`, s.name), s.id));
   options.push(new Option(t("custom_surface"), "custom"));
   select.replaceChildren(...options);
   select.value = state.surface;
@@ -96,8 +100,8 @@ async function loadGrid() {
   const info = $("surface-info");
   info.innerHTML = "";
   const b = document.createElement("b");
-  b.textContent = `${s.name}: `;
-  info.append(b, `${s.formula}. ${s.description}`);
+  b.textContent = `${tOr(`surface_${s.id}_name`, s.name)}: `;
+  info.append(b, `${s.formula}. ${tOr(`surface_${s.id}_desc`, s.description)}`);
 }
 
 function bindGlobals() {
@@ -147,6 +151,8 @@ function bindGlobals() {
     state.view.lang = document.documentElement.lang;
     applyTranslations();
     applyTheme();
+    fillSurfaceSelect();
+    await loadGrid();
     app.panel.render();
     draw();
     saveState();
@@ -157,6 +163,25 @@ function bindGlobals() {
     setStatus(t("copied"));
   });
   $("play").addEventListener("click", () => (app.playing ? pause() : play()));
+  $("embed-code").addEventListener("click", async () => {
+    const snippet = embedSnippet(state);
+    const box = $("embed-snippet");
+    box.value = snippet;
+    box.hidden = false;
+    box.select();
+    try { await navigator.clipboard.writeText(snippet); } catch { /* the snippet is selected in the panel */ }
+    setStatus(t("embed_copied"));
+  });
+  $("download").addEventListener("change", async (e) => {
+    const kind = e.target.value;
+    e.target.value = "";
+    if (!kind) return;
+    try {
+      await download(kind, { figures: app.figures, lanes: app.lanes, state, maxStep: app.maxStep, onStatus: setStatus });
+    } catch (err) {
+      setStatus(t("error", { msg: err.message }), true);
+    }
+  });
   $("scrub").addEventListener("input", (e) => {
     pause();
     app.follow = Number(e.target.value) >= app.maxStep;
@@ -216,7 +241,8 @@ function onFrame(frame) {
   }
   if (frame.type === "start") {
     app.running = true;
-    app.pendingLanes = frame.runs.map((r, i) => ({ ...r, ...laneStyle(state, i), points: [], losses: [], lrs: [],
+    app.pendingLanes = frame.runs.map((r, i) => ({ ...r, label: laneLabel(r, i), ...laneStyle(state, i), points: [],
+      losses: [], lrs: [],
       gradients: r.optimizer.startsWith("random") ? null : [], proposals: null, accepted: null, status: null }));
     setStatus("");
     return;
@@ -242,10 +268,20 @@ function onFrame(frame) {
     frame.runs.forEach((r, i) => Object.assign(app.pendingLanes[i], r));
     app.lanes = app.pendingLanes;
     app.running = false;
+    if (EMBED.autoplay && !app.autoplayed) { app.autoplayed = true; requestAnimationFrame(() => play()); }
     app.lastLatency = performance.now() - app.requestedAt;
     if (app.lanes.some((l) => l.optimizer.startsWith("random"))) fetchProposals();
     draw();
   }
+}
+
+/** The user's label, or the optimizer's name in the page's language with its lr (and switch). */
+function laneLabel(run, i) {
+  if (state.optimizers[i]?.label) return run.label;
+  let label = tOr(`opt_${run.optimizer}_name`, run.label);
+  if ("lr" in run.params) label += ` lr=${+run.params.lr.toPrecision(3)}`;
+  if (run.switch) label += ` → ${tOr(`opt_${run.switch.optimizer}_name`, run.switch.optimizer)} @${run.switch.at_step}`;
+  return label;
 }
 
 /** Random searches' rejected proposals come with the POST answer (the stream carries paths only). */
@@ -362,7 +398,10 @@ function play() {
     if (!app.playing) return;
     position += ((now - last) / 1000) * Number($("speed").value);
     last = now;
-    if (position >= app.maxStep) { position = app.maxStep; pause(); app.follow = true; }
+    if (position >= app.maxStep) {
+      if (EMBED.loop) position = 0;
+      else { position = app.maxStep; pause(); app.follow = true; }
+    }
     if (!busy) {
       busy = true;
       setCursor(position).then(() => { busy = false; app.frames = (app.frames || 0) + 1; });

@@ -301,6 +301,18 @@ export class Figures {
     return out;
   }
 
+  /** The overlay view as one figure (contour, paths up to ``upto``, current points): for images and GIFs. */
+  staticFigure(upto) {
+    const saved = this.scene;
+    this.scene = { ...saved, theme: "light" }; // images go on white slides
+    const data = [this.contourTrace({ hoverinfo: "skip" }), ...this.markerTraces(),
+      ...this.scene.lanes.flatMap((lane, i) => this.laneTraces(lane, i, upto))];
+    const layout = { ...baseLayout("light"), ...this.axesLayout(), margin: { l: 60, r: 20, t: 50, b: 50 },
+      legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", font: { size: 14 } }, showlegend: true };
+    this.scene = saved;
+    return { data, layout };
+  }
+
   /** x, y, f under the pointer (f interpolated bilinearly from the contour's grid). */
   readout(event) {
     const out = this.el.readout;

@@ -1,0 +1,64 @@
+"""The ``slopes`` command: serve the app, or export a figure for slides from a state file.
+
+    slopes serve [--host 127.0.0.1] [--port 8000] [--workers 1]
+    slopes export STATE.json -o out.html|out.json|out.csv
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+STATE_HELP = """STATE.json is the view's state: a POST /api/runs body plus an optional "view" object, e.g.
+  {"surface": "rosenbrock", "start": [-1.2, 1.0], "steps": 300,
+   "optimizers": [{"optimizer": "adam", "params": {"lr": 0.05}}, {"optimizer": "gd"}],
+   "view": {"caption": "Adam vs GD", "lang": "en"}}
+The page's address (?state=...) holds the same JSON, base64url-encoded."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="slopes", description="Slopes: optimizer trajectories on 2-D surfaces.",
+                                     epilog="Run 'slopes COMMAND --help' for a command's options.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = sub.add_parser("serve", help="serve the app (the page, the API, embeds and exports)",
+                           description="Serve the app with uvicorn. Stateless: scale out with --workers or with "
+                                       "replicas behind any load balancer.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 for all)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    export = sub.add_parser("export", help="write a figure or its data from a state file, for slides",
+                            description="Compute the runs of STATE.json and write them as a self-contained HTML "
+                                        "file that plays offline (.html), the runs as JSON (.json) or one row per "
+                                        "point (.csv).", epilog=STATE_HELP,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    export.add_argument("state", type=Path, help="the state file (JSON)")
+    export.add_argument("-o", "--output", type=Path, required=True, help="out.html, out.json or out.csv")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        import uvicorn
+
+        uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers, proxy_headers=True)
+        return 0
+    from fastapi import HTTPException
+
+    from .api.export import export_to_file
+
+    try:
+        export_to_file(args.state, args.output)
+    except HTTPException as e:
+        print(f"slopes export: {args.state}: {e.detail[0]['msg'] if isinstance(e.detail, list) else e.detail} "
+              f"(at {'.'.join(map(str, e.detail[0]['loc'][1:])) if isinstance(e.detail, list) else ''})", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as e:
+        print(f"slopes export: {e}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+// Saving the view: PNG and SVG (plotly's own toImage), an animated GIF, the offline HTML, JSON and CSV.
+import { encodeGif } from "./gif.js";
+import { t } from "./i18n.js";
+import { encodeState } from "./state.js";
+
+export const GIF_SIZE = { width: 640, height: 400 };
+export const GIF_FRAMES = 40;
+
+function save(blob, name) {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 5000);
+}
+
+async function frameImage(figure, size) {
+  const url = await Plotly.toImage(figure, { format: "png", ...size });
+  const img = new Image();
+  img.src = url;
+  await img.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = size.width;
+  canvas.height = size.height;
+  const ctx = canvas.getContext("2d", { willReadFrequently: true });
+  ctx.fillStyle = "#ffffff";
+  ctx.fillRect(0, 0, size.width, size.height);
+  ctx.drawImage(img, 0, 0);
+  return ctx.getImageData(0, 0, size.width, size.height);
+}
+
+export async function download(kind, { figures, lanes, state, maxStep, onStatus }) {
+  const name = `slopes-${state.surface}`;
+  if (kind === "png" || kind === "svg") {
+    const figure = figures.staticFigure(maxStep);
+    const url = await Plotly.toImage(figure, { format: kind, width: 1600, height: 1000, scale: kind === "png" ? 1 : undefined });
+    const blob = await (await fetch(url)).blob();
+    return save(blob, `${name}.${kind}`);
+  }
+  if (kind === "json") {
+    return save(new Blob([JSON.stringify({ state, runs: lanes }, null, 1)], { type: "application/json" }), `${name}.json`);
+  }
+  if (kind === "csv" || kind === "html") {
+    const path = kind === "csv" ? "/export.csv" : "/export.html";
+    const res = await fetch(`${path}?state=${encodeState(state)}`);
+    return save(await res.blob(), `${name}.${kind}`);
+  }
+  if (kind === "gif") {
+    const count = Math.min(GIF_FRAMES, maxStep + 1);
+    const frames = [];
+    for (let f = 0; f < count; f++) {
+      const step = count === 1 ? maxStep : Math.round((f * maxStep) / (count - 1));
+      frames.push(await frameImage(figures.staticFigure(step), GIF_SIZE));
+      onStatus(t("making_gif", { pct: Math.round((100 * (f + 1)) / count) }));
+    }
+    onStatus("");
+    return save(new Blob([encodeGif(frames, 8)], { type: "image/gif" }), `${name}.gif`);
+  }
+}
+
+export function embedSnippet(state, caption = "") {
+  const params = new URLSearchParams({ state: encodeState(state), autoplay: "1", loop: "1" });
+  if (caption) params.set("caption", caption);
+  const src = `${location.origin}/embed?${params}`;
+  return `<iframe src="${src}" width="960" height="600" style="border:0" loading="lazy" title="Slopes" allowfullscreen></iframe>`;
+}
