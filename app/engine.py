@@ -69,6 +69,7 @@ class GradientSpec:
     h: float = 1e-5
     noise: float = 0.0  # standard deviation of Gaussian noise added to each gradient coordinate
     seed: int = 0
+    batch_size: int | None = None  # data-set surfaces: samples per gradient (None = the full batch)
 
 
 @dataclass
@@ -110,6 +111,7 @@ class _Group:
     settle_anchor: Any = None
     settle_step: Any = None
     search_rng: Any = None  # random searches' generators, made once so chunks continue one stream
+    batcher: Any = None  # mini-batch sampler (data-set surfaces with a batch size)
 
 
 def divergence_radius(surface: Surface) -> float:
@@ -141,6 +143,7 @@ class Simulation:
         self._size(len(runs))
         self.center = np.array(surface.domain.center)
         self.radius = divergence_radius(surface)
+        self._batched = gradient.batch_size is not None and surface.batch_gradient is not None
         self.groups = self._make_groups() if runs else []
 
     def _size(self, n: int):
@@ -211,7 +214,8 @@ class Simulation:
                         tables[key] = s.schedule.learning_rates(key[1], length)
                 lrs = np.stack([tables[(s.schedule, s.hyper.get("lr", 0.0))] for s in specs], axis=1)  # (length, N)
                 phases.append((phase.start, phase.optimizer, hp, lrs))
-            scalar_ok = len(members) <= SCALAR_MAX_RUNS and all(p[1].elementwise for p in phases)
+            scalar_ok = (len(members) <= SCALAR_MAX_RUNS and all(p[1].elementwise for p in phases)
+                         and not self._batched)
             points = np.array([self.runs[i].start for i in members], dtype=float)
             noise = []
             if self.gradient.noise:
@@ -311,6 +315,14 @@ class Simulation:
             return grad
         return surface.gradient
 
+    def _batcher(self, group: _Group) -> "_Batcher":
+        if group.batcher is None:
+            n = self.surface.extra["dataset"]["n"]
+            gens = ([np.random.default_rng([self.gradient.seed, i, 4099]) for i in group.runs]
+                    if self.n_runs <= SHARED_STREAM_RUNS else [np.random.default_rng([self.gradient.seed, 4099])])
+            group.batcher = _Batcher(n, self.gradient.batch_size, gens, len(group.runs))
+        return group.batcher
+
     def _noise(self, group: _Group, n: int) -> np.ndarray | None:
         if not self.gradient.noise:
             return None
@@ -362,7 +374,10 @@ class Simulation:
             for t in range(a, b):
                 row = t - t0 if record else 0
                 if needs_grad:
-                    gx, gy = grad_fn(P[:, 0], P[:, 1], np)
+                    if self._batched:
+                        gx, gy = self.surface.batch_gradient(P[:, 0], P[:, 1], self._batcher(group).next())
+                    else:
+                        gx, gy = grad_fn(P[:, 0], P[:, 1], np)
                     G = np.empty_like(P)  # fresh each step: optimizer state may hold on to it (a first buffer)
                     G[:, 0], G[:, 1] = gx, gy
                     if noise is not None:
@@ -422,6 +437,27 @@ class Simulation:
                 pts[0, col], grads[0, col] = out_p[-1], out_g[m - 1]
             group.points[col] = out_p[-1]
             group.state[col] = (hp, sx, sy)
+
+
+class _Batcher:
+    """Mini-batches as torch's ``DataLoader(shuffle=True, drop_last=False)`` draws them: each epoch a new
+    permutation of the data set (one per run), cut into consecutive batches, the last one shorter."""
+
+    def __init__(self, n: int, batch_size: int, generators, runs: int):
+        self.n, self.k, self.generators, self.runs = n, min(batch_size, n), generators, runs
+        self.perms = None
+        self.pos = n
+
+    def next(self) -> np.ndarray:
+        if self.pos >= self.n:
+            if len(self.generators) == self.runs:
+                self.perms = np.stack([g.permutation(self.n) for g in self.generators])
+            else:
+                self.perms = self.generators[0].permuted(np.tile(np.arange(self.n), (self.runs, 1)), axis=1)
+            self.pos = 0
+        idx = self.perms[:, self.pos:self.pos + self.k]
+        self.pos += self.k
+        return idx
 
 
 class _RunsRandom:

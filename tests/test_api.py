@@ -83,10 +83,12 @@ def test_diverged_run_is_a_result(client):
     ({"steps": 10 ** 9}, "steps"),
     ({"steps": -1}, "steps"),
     ({"surface": "nope"}, "surface"),
-    ({"surface": "custom", "formula": "__import__('os').getpid()"}, "surface"),
+    ({"surface": "custom", "formula": "__import__('os').getpid()"}, "formula"),
     ({"gradient": {"mode": "symbolic"}}, "mode"),
     ({"gradient": {"noise": -1}}, "noise"),
     ({"gradient": {"batch_size": 4}}, "batch_size"),
+    ({"surface": "linreg_mse", "gradient": {"batch_size": 4, "mode": "numerical"}}, "mode"),
+    ({"surface": "linreg_mse", "surface_options": {"l2": -1}}, "l2"),
     ({"surface_options": {"l2": 0.1}}, "surface_options"),
     ({"stpes": 10}, "stpes"),
 ])

@@ -10,7 +10,8 @@ from ..engine import GradientSpec, Phase, RunSpec
 from ..formula import FormulaError
 from ..optimizers import HyperparameterError, UnknownOptimizer, get_optimizer
 from ..schedules import Schedule, ScheduleError
-from ..surfaces import DEFAULT_DOMAIN, SURFACE_IDS, Domain, Surface, UnknownSurface, custom_surface, get_surface
+from ..surfaces import (DATASET_IDS, DEFAULT_DOMAIN, SURFACE_IDS, Domain, Surface, UnknownSurface, custom_surface,
+                        get_surface)
 from .schemas import DomainIn, OptimizerIn, RunRequest
 
 
@@ -42,7 +43,7 @@ def check_domain(domain: DomainIn | None, where: str = "body") -> Domain | None:
 
 
 def surface_for(surface_id: str, formula: str | None, domain: DomainIn | None, find_points: bool = False,
-                where: str = "body") -> Surface:
+                where: str = "body", options=None) -> Surface:
     """An analytic surface by id, or a custom one from its formula; refusals name the field."""
     if surface_id == "custom":
         if not formula:
@@ -51,8 +52,12 @@ def surface_for(surface_id: str, formula: str | None, domain: DomainIn | None, f
             return custom_surface(formula, check_domain(domain, where) or DEFAULT_DOMAIN, find_points)
         except FormulaError as e:
             raise formula_error(e, where) from None
+    penalties = (options.l1, options.l2) if options is not None else (0.0, 0.0)
+    if any(penalties) and surface_id not in DATASET_IDS:
+        raise RequestError(["surface_options"], f"l1/l2 penalties apply to data-set surfaces "
+                                                f"({', '.join(DATASET_IDS)}), not {surface_id}", where=where)
     try:
-        surface = get_surface(surface_id)
+        surface = get_surface(surface_id, *penalties)
     except UnknownSurface:
         raise RequestError(["surface"], f"unknown surface {surface_id!r}; expected one of "
                                         f"{list(SURFACE_IDS) + ['custom']}", where=where) from None
@@ -75,8 +80,18 @@ class Plan:
     echo: list[dict]  # per run: optimizer, label, params, schedule, switch
 
 
+def gradient_spec(g, surface: Surface) -> GradientSpec:
+    if g.batch_size is not None:
+        if surface.batch_gradient is None:
+            raise RequestError(["gradient", "batch_size"], f"batch_size applies to data-set surfaces "
+                                                          f"({', '.join(DATASET_IDS)}); {surface.id} has no data set")
+        if g.mode == "numerical":
+            raise RequestError(["gradient", "mode"], "mini-batch gradients are analytic; use mode 'analytic'")
+    return GradientSpec(mode=g.mode, h=g.h, noise=g.noise, seed=g.seed, batch_size=g.batch_size)
+
+
 def plan_runs(request: RunRequest) -> Plan:
-    surface = surface_for(request.surface, request.formula, request.domain)
+    surface = surface_for(request.surface, request.formula, request.domain, options=request.surface_options)
     if request.start is None:
         start = tuple(surface.default_start)
     elif len(request.start) != 2:
@@ -86,14 +101,7 @@ def plan_runs(request: RunRequest) -> Plan:
         limit = 1e3 * surface.domain.span + max(map(abs, surface.domain.center))
         if not all(math.isfinite(c) and abs(c) <= limit for c in start):
             raise RequestError(["start"], f"start {list(start)} is absurdly far from the domain")
-    if request.gradient.batch_size is not None and "dataset" not in surface.extra:
-        raise RequestError(["gradient", "batch_size"], f"batch_size applies to data-set surfaces; "
-                                                      f"{surface.id} has no data set")
-    options = request.surface_options
-    if options is not None and (options.l1 or options.l2) and "dataset" not in surface.extra:
-        raise RequestError(["surface_options"], f"l1/l2 penalties apply to data-set surfaces, not {surface.id}")
-    g = request.gradient
-    gradient = GradientSpec(mode=g.mode, h=g.h, noise=g.noise, seed=g.seed)
+    gradient = gradient_spec(request.gradient, surface)
     runs, echo = [], []
     for i, spec in enumerate(request.optimizers):
         phases, info = _phases(spec, i, request.steps)

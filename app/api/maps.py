@@ -9,11 +9,10 @@ import numpy as np
 from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
-from ..engine import GradientSpec
 from ..maps import basin_map, sweep
 from ..optimizers import HyperparameterError
 from ..settings import settings
-from .build import RequestError, _phase, check_domain, surface_for
+from .build import RequestError, _phase, check_domain, gradient_spec, surface_for
 from .compute import compute
 from .errors import finite_json
 from .schemas import BasinRequest, BasinResponse, SweepRequest, SweepResponse
@@ -23,26 +22,25 @@ router = APIRouter(prefix="/api", tags=["maps"])
 PROGRESS_EVERY = 0.1  # seconds between progress frames
 
 
-def _gradient(g) -> GradientSpec:
-    return GradientSpec(mode=g.mode, h=g.h, noise=g.noise, seed=g.seed)
 
 
 def plan_basins(req: BasinRequest):
     if req.n * req.n * req.steps > settings.max_point_steps:
         raise RequestError(["steps"], f"n x n x steps = {req.n * req.n * req.steps:,} is over the budget of "
                                       f"{settings.max_point_steps:,} point-steps; lower n or steps")
-    surface = surface_for(req.surface, req.formula, req.domain if req.surface == "custom" else None, True)
+    surface = surface_for(req.surface, req.formula, req.domain if req.surface == "custom" else None, True,
+                          options=req.surface_options)
     domain = check_domain(req.domain)
     phases = [_phase(req.optimizer, req.params, req.schedule, 0, [])]
     if req.switch is not None:
         phases.append(_phase(req.switch.optimizer, req.switch.params, req.switch.schedule, req.switch.at_step,
                              ["switch"]))
-    return surface, tuple(phases), domain
+    return surface, tuple(phases), domain, gradient_spec(req.gradient, surface)
 
 
 def compute_basins(req: BasinRequest, progress=None) -> dict:
-    surface, phases, domain = plan_basins(req)
-    return basin_map(surface, phases, req.steps, req.n, domain, _gradient(req.gradient), progress)
+    surface, phases, domain, gradient = plan_basins(req)
+    return basin_map(surface, phases, req.steps, req.n, domain, gradient, progress)
 
 
 @router.post("/basins", response_model=BasinResponse)
@@ -69,7 +67,7 @@ async def basins_socket(ws: WebSocket):
                 detail = e.detail if isinstance(e, HTTPException) else [{"loc": [], "msg": str(e), "type": "json"}]
                 await ws.send_text(dumps({"type": "error", "detail": detail}).decode())
                 continue
-            surface, phases, domain = plan
+            surface, phases, domain, gradient = plan
             latest = {"done": 0}
             stop = threading.Event()
 
@@ -77,8 +75,8 @@ async def basins_socket(ws: WebSocket):
                 latest["done"] = done
                 return not stop.is_set()  # a client that left stops the computation at the next chunk
 
-            task = asyncio.create_task(compute(basin_map, surface, phases, req.steps, req.n, domain,
-                                               _gradient(req.gradient), progress))
+            task = asyncio.create_task(compute(basin_map, surface, phases, req.steps, req.n, domain, gradient,
+                                               progress))
             try:
                 while not task.done():
                     await asyncio.wait({task}, timeout=PROGRESS_EVERY)
@@ -93,7 +91,7 @@ async def basins_socket(ws: WebSocket):
 
 
 def compute_sweep(req: SweepRequest) -> dict:
-    surface = surface_for(req.surface, req.formula, req.domain)
+    surface = surface_for(req.surface, req.formula, req.domain, options=req.surface_options)
     first = _phase(req.optimizer, req.params, req.schedule, 0, [])
     opt = first.optimizer
     names = [p.name for p in opt.params if p.scale in ("linear", "log")] + (
@@ -126,7 +124,7 @@ def compute_sweep(req: SweepRequest) -> dict:
             axis = next((k for k, a in (("x", req.x), ("y", req.y)) if a and a.param.split("[")[0] == e.name.split("[")[0]), None)
             raise RequestError([axis, "max"] if axis else ["params", e.name], e.message) from None
 
-    return sweep(surface, start, (first,), req.steps, axes, validate, _gradient(req.gradient))
+    return sweep(surface, start, (first,), req.steps, axes, validate, gradient_spec(req.gradient, surface))
 
 
 @router.post("/sweeps", response_model=SweepResponse)

@@ -68,7 +68,8 @@ class Surface:
     saddles: tuple[StationaryPoint, ...] = ()
     reference: str = ""
     log_scale: bool = False  # colour the contour by log(f - f_min): huge value ranges
-    extra: dict = field(default_factory=dict)  # e.g. the data set of a loss landscape
+    extra: dict = field(default_factory=dict)  # JSON metadata, e.g. the data set of a loss landscape
+    batch_gradient: Fn | None = None  # data-set surfaces: (w (N,), b (N,), sample indices (N, B)) -> (gw, gb)
 
     def metadata(self) -> dict:
         meta = {
