@@ -53,6 +53,7 @@ class RunSpec:
     start: tuple[float, float]
     phases: tuple[Phase, ...]  # the first starts at 0; a switch adds a second
     label: str = ""
+    batch_size: int | None = None  # this run's mini-batch size on a data-set surface (None: the request's)
 
     @property
     def uses_gradient(self) -> bool:
@@ -111,7 +112,8 @@ class _Group:
     settle_anchor: Any = None
     settle_step: Any = None
     search_rng: Any = None  # random searches' generators, made once so chunks continue one stream
-    batcher: Any = None  # mini-batch sampler (data-set surfaces with a batch size)
+    batch_size: int | None = None  # mini-batch size on a data-set surface; None: full batch
+    batcher: Any = None  # its sampler
 
 
 def divergence_radius(surface: Surface) -> float:
@@ -143,7 +145,6 @@ class Simulation:
         self._size(len(runs))
         self.center = np.array(surface.domain.center)
         self.radius = divergence_radius(surface)
-        self._batched = gradient.batch_size is not None and surface.batch_gradient is not None
         self.groups = self._make_groups() if runs else []
 
     def _size(self, n: int):
@@ -181,7 +182,8 @@ class Simulation:
                 lrs = phase.schedule.learning_rates(phase.hyper.get("lr", 0.0), length)[:, None]
             built.append((phase.start, phase.optimizer, hp, lrs))
         noise = [np.random.default_rng([gradient.seed, -1])] if gradient.noise else []
-        sim.groups = [_Group(list(range(n)), built, False, starts.copy(), noise=noise)]
+        batch = gradient.batch_size if surface.batch_gradient is not None else None
+        sim.groups = [_Group(list(range(n)), built, False, starts.copy(), noise=noise, batch_size=batch)]
         return sim
 
     def settled_at(self) -> np.ndarray:
@@ -197,7 +199,7 @@ class Simulation:
         by_key: dict[tuple, list[int]] = {}
         for i, run in enumerate(self.runs):
             key = tuple((p.start, p.optimizer.id, p.optimizer.structural(p.hyper)) for p in run.phases)
-            by_key.setdefault(key, []).append(i)
+            by_key.setdefault((key, self._batch_size(run)), []).append(i)
         groups = []
         for members in by_key.values():
             first = self.runs[members[0]]
@@ -214,14 +216,14 @@ class Simulation:
                         tables[key] = s.schedule.learning_rates(key[1], length)
                 lrs = np.stack([tables[(s.schedule, s.hyper.get("lr", 0.0))] for s in specs], axis=1)  # (length, N)
                 phases.append((phase.start, phase.optimizer, hp, lrs))
-            scalar_ok = (len(members) <= SCALAR_MAX_RUNS and all(p[1].elementwise for p in phases)
-                         and not self._batched)
+            batch = self._batch_size(first)
+            scalar_ok = len(members) <= SCALAR_MAX_RUNS and all(p[1].elementwise for p in phases) and batch is None
             points = np.array([self.runs[i].start for i in members], dtype=float)
             noise = []
             if self.gradient.noise:
                 noise = ([np.random.default_rng([self.gradient.seed, i]) for i in members]
                          if self.n_runs <= SHARED_STREAM_RUNS else [np.random.default_rng([self.gradient.seed, -1])])
-            groups.append(_Group(members, phases, scalar_ok, points, noise=noise))
+            groups.append(_Group(members, phases, scalar_ok, points, noise=noise, batch_size=batch))
         return groups
 
     @property
@@ -315,12 +317,16 @@ class Simulation:
             return grad
         return surface.gradient
 
+    def _batch_size(self, run: RunSpec) -> int | None:
+        size = run.batch_size if run.batch_size is not None else self.gradient.batch_size
+        return size if self.surface.batch_gradient is not None else None
+
     def _batcher(self, group: _Group) -> "_Batcher":
         if group.batcher is None:
             n = self.surface.extra["dataset"]["n"]
             gens = ([np.random.default_rng([self.gradient.seed, i, 4099]) for i in group.runs]
                     if self.n_runs <= SHARED_STREAM_RUNS else [np.random.default_rng([self.gradient.seed, 4099])])
-            group.batcher = _Batcher(n, self.gradient.batch_size, gens, len(group.runs))
+            group.batcher = _Batcher(n, group.batch_size, gens, len(group.runs))
         return group.batcher
 
     def _noise(self, group: _Group, n: int) -> np.ndarray | None:
@@ -374,7 +380,7 @@ class Simulation:
             for t in range(a, b):
                 row = t - t0 if record else 0
                 if needs_grad:
-                    if self._batched:
+                    if group.batch_size is not None:
                         gx, gy = self.surface.batch_gradient(P[:, 0], P[:, 1], self._batcher(group).next())
                     else:
                         gx, gy = grad_fn(P[:, 0], P[:, 1], np)

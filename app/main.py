@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
-from .api import errors, health, maps, optimizers, pages, runs, stream, surfaces
+from .api import errors, health, lessons, maps, optimizers, pages, runs, stream, surfaces
 from .surfaces import all_surfaces
 
 log = logging.getLogger("slopes")
@@ -24,7 +24,7 @@ async def lifespan(app: FastAPI):
 def create_app() -> FastAPI:
     app = FastAPI(title="Slopes", version="0.1.0", lifespan=lifespan,
                   description="Optimizer trajectories on 2-D surfaces, exactly as torch.optim computes them.")
-    for module in (health, surfaces, optimizers, stream, runs, maps, pages):
+    for module in (health, surfaces, optimizers, stream, runs, maps, lessons, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
 

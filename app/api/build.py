@@ -105,7 +105,12 @@ def plan_runs(request: RunRequest) -> Plan:
     runs, echo = [], []
     for i, spec in enumerate(request.optimizers):
         phases, info = _phases(spec, i, request.steps)
-        runs.append(RunSpec(start, tuple(phases), info["label"]))
+        if spec.batch_size is not None:
+            if surface.batch_gradient is None:
+                raise RequestError(["optimizers", i, "batch_size"], f"batch_size applies to data-set surfaces; "
+                                                                   f"{surface.id} has no data set")
+            info["batch_size"] = spec.batch_size
+        runs.append(RunSpec(start, tuple(phases), info["label"], spec.batch_size))
         echo.append(info)
     return Plan(surface, start, request.steps, gradient, runs, echo)
 

@@ -48,6 +48,8 @@ class OptimizerIn(BaseModel):
     label: str | None = Field(None, max_length=settings.max_label)
     schedule: ScheduleIn | None = None
     switch: SwitchIn | None = None
+    batch_size: int | None = Field(None, ge=1, le=100_000, description="this lane's mini-batch size on a data-set "
+                                                                       "surface (null: the request's gradient.batch_size)")
 
 
 class SurfaceOptionsIn(BaseModel):
