@@ -55,7 +55,8 @@ def test_adagrad_shrinks_rmsprop_does_not(client):
     ada_rates = [effective_lr(ada, k) for k in range(0, 200)]
     assert all(b <= a * (1 + 1e-12) for a, b in zip(ada_rates, ada_rates[1:]))  # never grows
     assert ada_rates[150] < 0.5 * ada_rates[2]
-    assert effective_lr(rms, 150) > 2 * effective_lr(rms, 20)  # grows as the gradients shrink
+    assert effective_lr(rms, 150) > effective_lr(rms, 20)  # grows as the gradients shrink
+    assert effective_lr(rms, 150) > ada_rates[150]
 
 
 def test_adadelta_without_a_learning_rate(client):
