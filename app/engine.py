@@ -34,6 +34,7 @@ from .surfaces import Surface
 SCALAR_MAX_RUNS = 4
 SETTLE_EVERY = 4  # steps between convergence checks of a basin map (its steps_to_converge resolution)
 SHARED_STREAM_RUNS = 1000  # above this many runs (basin maps) one noise stream serves the whole request
+SHARED_STREAM = 2 ** 32 - 1  # the seed-sequence key of that shared stream (no run has this index)
 DIVERGENCE_SPANS = 100.0
 MAX_STEPS = 20_000
 
@@ -181,7 +182,7 @@ class Simulation:
                 hp = _stack_hyper([phase.hyper])
                 lrs = phase.schedule.learning_rates(phase.hyper.get("lr", 0.0), length)[:, None]
             built.append((phase.start, phase.optimizer, hp, lrs))
-        noise = [np.random.default_rng([gradient.seed, -1])] if gradient.noise else []
+        noise = [np.random.default_rng([gradient.seed, SHARED_STREAM])] if gradient.noise else []
         batch = gradient.batch_size if surface.batch_gradient is not None else None
         sim.groups = [_Group(list(range(n)), built, False, starts.copy(), noise=noise, batch_size=batch)]
         return sim
@@ -222,7 +223,7 @@ class Simulation:
             noise = []
             if self.gradient.noise:
                 noise = ([np.random.default_rng([self.gradient.seed, i]) for i in members]
-                         if self.n_runs <= SHARED_STREAM_RUNS else [np.random.default_rng([self.gradient.seed, -1])])
+                         if self.n_runs <= SHARED_STREAM_RUNS else [np.random.default_rng([self.gradient.seed, SHARED_STREAM])])
             groups.append(_Group(members, phases, scalar_ok, points, noise=noise, batch_size=batch))
         return groups
 

@@ -128,3 +128,17 @@ def test_api_sweeps(client):
                          ({"x": {"param": "betas[0]", "min": 0.5, "max": 1.5, "scale": "linear"}}, "max")):
         r = client.post("/api/sweeps", json={"surface": "ravine", "optimizer": "adam", "steps": 10, **patch})
         assert r.status_code == 422 and field in json.dumps(r.json()["detail"]), (patch, r.text)
+
+
+def test_noisy_basin_maps_and_sweeps_are_seeded():
+    from app.engine import GradientSpec
+
+    s = get_surface("saddle")
+    g = GradientSpec(noise=0.5, seed=3)
+    a = basin_map(s, (phase("gd", {"lr": 0.05}),), 200, 40, gradient=g)  # 1600 runs: one shared stream
+    b = basin_map(s, (phase("gd", {"lr": 0.05}),), 200, 40, gradient=g)
+    assert np.array_equal(a["basin"], b["basin"])
+    assert set(np.unique(a["basin"])) <= {0, 1, -1, -2} and (a["basin"] >= 0).mean() > 0.5  # noise: some jitter off
+    first = phase("gd")
+    r = sweep(s, (1.8, 0.0), (first,), 200, [("lr", np.array([0.01, 0.05]))], first.optimizer.validate, gradient=g)
+    assert r["final_loss"].shape == (2,)

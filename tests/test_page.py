@@ -185,3 +185,35 @@ def test_sweep_view_and_tune_lr(page, live_server):
     lr = page.evaluate("() => window.slopes.state.optimizers[0].params.lr")
     assert 0.2 < lr < 0.8  # GD on x^2 + y^2: the best lr is near 0.5, far from 0.001
     page.wait_for_function("() => document.getElementById('comparison').textContent.includes('tuned')")
+
+
+def test_every_lesson_opens_without_error_and_shows_its_caption(page, live_server):
+    page.goto(live_server + "/")
+    wait_drawn(page)
+    lessons = page.evaluate("() => window.slopes.app.lessons.map(l => [l.id, l.state.optimizers.length, l.title.en])")
+    assert len(lessons) >= 14
+    for lesson_id, lanes, title in lessons:
+        page.select_option("#lessons", lesson_id)
+        page.wait_for_function(f"() => window.slopes.state.view.lesson === '{lesson_id}' && !window.slopes.app.running "
+                               f"&& window.slopes.app.lanes.length === {lanes} && window.slopes.app.lanes.every(l => l.status)",
+                               timeout=20000)
+        assert title in page.inner_text("#lesson-caption")
+        if page.evaluate("() => !!window.slopes.app.surfaces[window.slopes.state.surface].dataset"):
+            page.wait_for_function("() => document.getElementById('plot-data').data?.length > 1")
+    assert page.errors == []
+    page.select_option("#lessons", "batch_sizes")
+    wait_drawn(page, lanes=3)
+    page.check("#cloud")
+    page.wait_for_function("() => (window.slopes.app.cloud || []).length >= 14")  # 7 more seeds of each of 2 lanes
+    page.screenshot(path=str(SHOTS / "lesson-batches.png"), full_page=True)
+    url = page.url
+    page.goto(url)  # a lesson is shareable like any state
+    page.wait_for_function("() => window.slopes && window.slopes.state.view.lesson === 'batch_sizes'")
+    assert "Full batch" in page.inner_text("#lesson-caption")
+
+
+def test_korean_lesson_caption(page, live_server):
+    page.goto(live_server + "/?lang=ko")
+    wait_drawn(page)
+    page.select_option("#lessons", "momentum_ravine")
+    page.wait_for_function("() => document.getElementById('lesson-caption').textContent.includes('골짜기')")

@@ -6,7 +6,7 @@ import math
 from fastapi import APIRouter, HTTPException, Query
 
 from ..settings import settings
-from ..surfaces import SURFACE_IDS, UnknownSurface, all_surfaces, get_surface
+from ..surfaces import DATASET_IDS, SURFACE_IDS, UnknownSurface, all_surfaces, get_surface
 from .build import surface_for
 from .compute import compute
 from .schemas import CustomSurfaceIn, GridOut, SurfaceOut
@@ -15,9 +15,12 @@ from .serialize import FastJSON
 router = APIRouter(prefix="/api/surfaces", tags=["surfaces"])
 
 
-def _surface_or_404(surface_id: str):
+def _surface_or_404(surface_id: str, l1: float = 0.0, l2: float = 0.0):
+    if (l1 or l2) and surface_id not in DATASET_IDS:
+        raise HTTPException(422, [{"loc": ["query", "l1" if l1 else "l2"], "msg": "l1/l2 penalties apply to data-set "
+                                   f"surfaces ({', '.join(DATASET_IDS)})", "type": "value_error"}])
     try:
-        return get_surface(surface_id)
+        return get_surface(surface_id, l1, l2)
     except UnknownSurface:
         raise HTTPException(404, f"unknown surface {surface_id!r}; expected one of {list(SURFACE_IDS)}") from None
 
@@ -43,15 +46,19 @@ async def custom_grid(formula: str = Query(max_length=10_000), n: int = Query(20
     return await _grid(surface, n, x0, x1, y0, y1)
 
 
+PENALTY = Query(0.0, ge=0, le=100, description="data-set surfaces: the L1 / L2 penalty (the minima move)")
+
+
 @router.get("/{surface_id}", response_model=SurfaceOut)
-async def one_surface(surface_id: str):
-    return FastJSON((await compute(_surface_or_404, surface_id)).metadata())
+async def one_surface(surface_id: str, l1: float = PENALTY, l2: float = PENALTY):
+    return FastJSON((await compute(_surface_or_404, surface_id, l1, l2)).metadata())
 
 
 @router.get("/{surface_id}/grid", response_model=GridOut)
 async def grid(surface_id: str, n: int = Query(200, ge=2, le=settings.max_grid),
-               x0: float | None = None, x1: float | None = None, y0: float | None = None, y1: float | None = None):
-    return await _grid(await compute(_surface_or_404, surface_id), n, x0, x1, y0, y1)
+               x0: float | None = None, x1: float | None = None, y0: float | None = None, y1: float | None = None,
+               l1: float = PENALTY, l2: float = PENALTY):
+    return await _grid(await compute(_surface_or_404, surface_id, l1, l2), n, x0, x1, y0, y1)
 
 
 async def _grid(surface, n, x0, x1, y0, y1):

@@ -225,6 +225,6 @@ def build_dataset_surface(surface_id: str, l1: float = 0.0, l2: float = 0.0) -> 
         latex=spec["latex"], tags=("dataset", "convex", "kinks" if spec["loss"] in ("mae", "hinge") else "smooth"),
         domain=DOMAINS[data.kind], default_start=STARTS[data.kind], value=model.value, gradient=model.gradient,
         hessian=model.hessian, minima=minima, saddles=(), reference="", batch_gradient=model.batch_gradient,
-        extra={"dataset": data.as_dict(), "model": "line" if data.kind == "regression" else "classifier",
+        extra={"dataset": data.as_dict(), "axes": ["w", "b"], "model": "line" if data.kind == "regression" else "classifier",
                "loss": spec["loss"], "surface_options": {"l1": l1, "l2": l2}},
     )

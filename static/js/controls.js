@@ -58,7 +58,8 @@ function numberControl(name, spec, value, onInput) {
 }
 
 export class LanePanel {
-  constructor(root, { optimizers, getState, onChange }) {
+  constructor(root, { optimizers, getState, getSurface = () => null, onChange }) {
+    this.getSurface = getSurface;
     this.root = root;
     this.meta = Object.fromEntries(optimizers.map((o) => [o.id, o]));
     this.order = optimizers.map((o) => o.id);
@@ -115,8 +116,21 @@ export class LanePanel {
     const card = el("div", { class: "lane", style: `--lane:${color}`, "data-lane": i }, head);
     card.title = tOr(`opt_${meta.id}_desc`, meta.description);
     for (const spec of meta.params) card.append(...this.paramControls(lane, spec));
+    if (this.getSurface()?.dataset) card.append(this.batchControl(lane));
     card.append(this.extras(lane, i, meta));
     return card;
+  }
+
+  /** Data-set surfaces: full batch (BGD), 1 (SGD) or a mini-batch, for this lane. */
+  batchControl(lane) {
+    const n = this.getSurface().dataset.n;
+    const sizes = [null, 1, 4, 8, 16].filter((k) => k === null || k < n);
+    const select = el("select", { "aria-label": t("batch"), "data-param": "batch_size", onchange: () => {
+      lane.batch_size = select.value ? Number(select.value) : undefined;
+      this.onChange("params");
+    } }, ...sizes.map((k) => el("option", { value: k ?? "", selected: (lane.batch_size ?? null) === k },
+      k === null ? `${t("full_batch")} (${n})` : String(k))));
+    return el("div", { class: "param" }, el("label", {}, t("batch")), select, el("span"));
   }
 
   paramControls(lane, spec) {

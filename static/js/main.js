@@ -7,6 +7,7 @@ import { download, embedSnippet } from "./downloads.js";
 import { BasinView, SweepView } from "./maps.js";
 import { Figures, colourTransform } from "./plots.js";
 import { laneStyle, runRequest, stateFromLocation, writeLocation } from "./state.js";
+import { renderDataPanel } from "./datapanel.js";
 import { renderSummary } from "./summary.js";
 
 const $ = (id) => document.getElementById(id);
@@ -24,13 +25,15 @@ async function main() {
   applyTranslations();
   const [surfaces, optimizers] = await Promise.all([getJSON("/api/surfaces"), getJSON("/api/optimizers")]);
   for (const s of surfaces) app.surfaces[s.id] = s;
+  app.lessons = await getJSON("/api/lessons");
   app.formula = new FormulaBox({ onValid: useFormula });
   if (state.surface === "custom" && state.formula) {
     app.formula.show(true, state.formula, state.domain);
     await app.formula.validate();
   }
   if (!app.surfaces[state.surface]) state.surface = "rosenbrock";
-  app.panel = new LanePanel($("lanes"), { optimizers, getState: () => state, onChange: () => {
+  if (state.surface_options && app.surfaces[state.surface]?.dataset) await refreshSurfaceMeta();
+  app.panel = new LanePanel($("lanes"), { optimizers, getState: () => state, getSurface: () => surface(), onChange: () => {
     state.view.tuned = false;
     requestRun();
   } });
@@ -48,6 +51,7 @@ async function main() {
   } });
   app.stream = new RunStream(onFrame, (up) => setStatus(up ? "" : t("connection_lost"), !up));
   fillSurfaceSelect();
+  fillLessons();
   bindGlobals();
   app.panel.render();
   syncGlobals();
@@ -80,7 +84,46 @@ async function useFormula(formula, domain, meta) {
 }
 
 function gridKey() {
-  return state.surface === "custom" ? `custom|${state.formula}|${JSON.stringify(state.domain)}` : state.surface;
+  if (state.surface === "custom") return `custom|${state.formula}|${JSON.stringify(state.domain)}`;
+  const o = state.surface_options;
+  return o && (o.l1 || o.l2) ? `${state.surface}|${o.l1}|${o.l2}` : state.surface;
+}
+
+function fillLessons() {
+  const select = $("lessons");
+  const lang = document.documentElement.lang;
+  select.replaceChildren(new Option(t("lessons"), ""), ...app.lessons.map((l) => new Option(l.title[lang] || l.title.en, l.id)));
+  select.value = state.view.lesson || "";
+  showLessonCaption();
+}
+
+function showLessonCaption() {
+  const box = $("lesson-caption");
+  const lesson = app.lessons?.find((l) => l.id === state.view.lesson);
+  box.hidden = !lesson;
+  if (!lesson) return;
+  const lang = document.documentElement.lang;
+  const title = document.createElement("b");
+  title.textContent = lesson.title[lang] || lesson.title.en;
+  box.replaceChildren(title, lesson.caption[lang] || lesson.caption.en);
+}
+
+async function applyLesson(id) {
+  const lesson = app.lessons.find((l) => l.id === id);
+  if (!lesson) return;
+  const s = structuredClone(lesson.state);
+  for (const key of ["formula", "domain", "surface_options"]) delete state[key];
+  Object.assign(state, { surface: s.surface, start: s.start || null, steps: s.steps,
+    gradient: { mode: "analytic", noise: 0, seed: 0, ...(s.gradient || {}) }, optimizers: s.optimizers });
+  state.view = { ...state.view, mode: s.view?.mode || "overlay", arrows: !!s.view?.arrows, lesson: id, colors: [],
+    tuned: false, cloud: false };
+  app.formula.show(false);
+  app.follow = true;
+  await loadGrid();
+  syncGlobals();
+  app.panel.render();
+  showLessonCaption();
+  requestRun();
 }
 
 function surface() { return app.surfaces[state.surface]; }
@@ -94,7 +137,7 @@ async function loadGrid() {
     const url = s.id === "custom"
       ? `/api/surfaces/custom/grid?n=${n}&formula=${encodeURIComponent(state.formula)}&x0=${state.domain.x[0]}` +
         `&x1=${state.domain.x[1]}&y0=${state.domain.y[0]}&y1=${state.domain.y[1]}`
-      : `/api/surfaces/${s.id}/grid?n=${n}`;
+      : `/api/surfaces/${s.id}/grid?n=${n}&l1=${state.surface_options?.l1 || 0}&l2=${state.surface_options?.l2 || 0}`;
     app.grids[key] = await getJSON(url);
   }
   const info = $("surface-info");
@@ -116,6 +159,10 @@ function bindGlobals() {
     app.formula.show(false);
     delete state.formula;
     delete state.domain;
+    delete state.surface_options;
+    state.view.lesson = null;
+    showLessonCaption();
+    $("lessons").value = "";
     state.surface = e.target.value;
     await loadGrid();
     syncGlobals();
@@ -132,6 +179,13 @@ function bindGlobals() {
   num("seed", (v) => { state.gradient.seed = Math.max(0, Math.round(v)); });
   $("grad-mode").addEventListener("change", (e) => { state.gradient.mode = e.target.value; requestRun(); });
   $("add-lane").addEventListener("click", () => app.panel.addLane());
+  $("lessons").addEventListener("change", (e) => applyLesson(e.target.value));
+  $("cloud").addEventListener("change", (e) => { state.view.cloud = e.target.checked; requestRun(); });
+  for (const id of ["l1", "l2"]) $(id).addEventListener("change", () => {
+    const l1 = Math.max(0, Number($("l1").value) || 0), l2 = Math.max(0, Number($("l2").value) || 0);
+    state.surface_options = { l1, l2 };
+    refreshSurfaceMeta().then(requestRun);
+  });
   $("tune").addEventListener("click", tuneLearningRates);
   for (const b of $("views").querySelectorAll("button")) b.addEventListener("click", () => {
     state.view.mode = b.dataset.view;
@@ -152,6 +206,7 @@ function bindGlobals() {
     applyTranslations();
     applyTheme();
     fillSurfaceSelect();
+    fillLessons();
     await loadGrid();
     app.panel.render();
     draw();
@@ -204,6 +259,11 @@ function syncGlobals() {
   $("seed").value = state.gradient.seed;
   $("grad-mode").value = state.gradient.mode;
   $("arrows").checked = !!state.view.arrows;
+  $("cloud").checked = !!state.view.cloud;
+  const dataset = !!surface()?.dataset;
+  $("penalties").hidden = !dataset;
+  $("l1").value = state.surface_options?.l1 || 0;
+  $("l2").value = state.surface_options?.l2 || 0;
   $("surface").value = state.surface;
   for (const b of $("views").querySelectorAll("button")) b.setAttribute("aria-selected", b.dataset.view === state.view.mode);
 }
@@ -241,7 +301,9 @@ function onFrame(frame) {
   }
   if (frame.type === "start") {
     app.running = true;
-    app.pendingLanes = frame.runs.map((r, i) => ({ ...r, label: laneLabel(r, i), ...laneStyle(state, i), points: [],
+    const own = state.optimizers.length;
+    app.pendingLanes = frame.runs.map((r, i) => ({ ...r, label: i < own ? laneLabel(r, i) : r.label,
+      ...laneStyle(state, i < own ? i : Number(r.label.split(":")[1])), cloudOf: i < own ? null : Number(r.label.split(":")[1]), points: [],
       losses: [], lrs: [],
       gradients: r.optimizer.startsWith("random") ? null : [], proposals: null, accepted: null, status: null }));
     setStatus("");
@@ -256,7 +318,7 @@ function onFrame(frame) {
       lane.lrs.push(...part.lrs);
       if (lane.gradients && part.gradients) lane.gradients.push(...part.gradients);
     });
-    app.lanes = lanes;
+    splitCloud(lanes);
     // a short stream is drawn once, at its end; a long one also as it grows (the paths animate in)
     const age = performance.now() - app.requestedAt;
     if (age > STREAM_DRAW_DELAY) scheduleDraw();
@@ -266,13 +328,26 @@ function onFrame(frame) {
   }
   if (frame.type === "end") {
     frame.runs.forEach((r, i) => Object.assign(app.pendingLanes[i], r));
-    app.lanes = app.pendingLanes;
+    splitCloud(app.pendingLanes);
     app.running = false;
     if (EMBED.autoplay && !app.autoplayed) { app.autoplayed = true; requestAnimationFrame(() => play()); }
     app.lastLatency = performance.now() - app.requestedAt;
     if (app.lanes.some((l) => l.optimizer.startsWith("random"))) fetchProposals();
     draw();
   }
+}
+
+function splitCloud(all) {
+  app.lanes = all.filter((l) => l.cloudOf === null);
+  app.cloud = all.filter((l) => l.cloudOf !== null);
+}
+
+/** Surface metadata again after L1/L2 change (the minima move). */
+async function refreshSurfaceMeta() {
+  const o = state.surface_options || {};
+  if (!surface()?.dataset) return;
+  app.surfaces[state.surface] = await getJSON(`/api/surfaces/${state.surface}?l1=${o.l1 || 0}&l2=${o.l2 || 0}`);
+  await loadGrid();
 }
 
 /** The user's label, or the optimizer's name in the page's language with its lr (and switch). */
@@ -309,8 +384,12 @@ function draw() {
   app.cursor = Math.min(app.cursor, app.maxStep);
   const grid = app.grids[gridKey()];
   const minima = surface().minima;
+  const dataset = !!surface().dataset;
+  $("data-panel").hidden = !dataset;
+  $("charts").classList.toggle("with-data", dataset);
   app.figures.setScene({
     surface: surface(), grid, colour: colourTransform(surface(), grid), start: start(), lanes: app.lanes,
+    cloud: app.cloud || [],
     theme: document.documentElement.dataset.theme, view: state.view.mode, arrows: !!state.view.arrows,
     fstar: minima.length ? Math.min(...minima.map((m) => m.value)) : null,
   });
@@ -327,6 +406,7 @@ function draw() {
     requestAnimationFrame(() => {
       if (lanes !== app.lanes) return; // a newer result is on its way
       renderSummary($("summary"), app.lanes, surface(), app.running);
+      if (dataset) renderDataPanel($("plot-data"), surface(), app.lanes, app.cursor, document.documentElement.dataset.theme);
       app.figures.renderCharts(app.cursor).then(() => window.dispatchEvent(new CustomEvent("slopes:drawn")));
     });
   });
@@ -383,6 +463,7 @@ function setCursor(step) {
   app.cursor = Math.max(0, Math.min(app.maxStep, Math.round(step)));
   syncScrubber();
   state.view.step = app.cursor;
+  if (surface()?.dataset) renderDataPanel($("plot-data"), surface(), app.lanes, app.cursor, document.documentElement.dataset.theme);
   return app.figures.moveCursor(app.cursor);
 }
 

@@ -147,7 +147,8 @@ export class Figures {
     const { surface, theme } = this.scene;
     const c = themeColors(theme);
     const ax = (range, title) => ({ range, title: { text: title }, gridcolor: c.grid, zeroline: false, ...extra });
-    return { xaxis: ax(surface.domain.x, "x"), yaxis: ax(surface.domain.y, "y") };
+    const [xName, yName] = surface.axes || ["x", "y"];
+    return { xaxis: ax(surface.domain.x, xName), yaxis: ax(surface.domain.y, yName) };
   }
 
   arrowAnnotations(upto, axes = { xref: "x", yref: "y" }) {
@@ -210,6 +211,10 @@ export class Figures {
       xaxis: { ...axes.xaxis, visible: false }, yaxis: { ...axes.yaxis, visible: false } }, { staticPlot: true });
     this._bgKey = bgKey;
     const data = [...this.markerTraces()];
+    for (const member of this.scene.cloud || []) {  // other seeds of a stochastic lane, faint
+      data.push({ type: "scatter", mode: "lines", x: member.points.map((p) => p[0]), y: member.points.map((p) => p[1]),
+        line: { color: member.color, width: 1.5 }, opacity: 0.3, hoverinfo: "skip", showlegend: false });
+    }
     this.scene.lanes.forEach((lane, i) => data.push(...this.laneTraces(lane, i, Infinity, {}, true, false)));
     const layout = { ...baseLayout(theme), ...axes, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
       // the legend is HTML above the plot: cheaper to redraw, and larger type
@@ -409,9 +414,11 @@ export class Figures {
       line: { color: lane.color, width: 2.5, dash: lane.dash, shape: "hv" } }));
     const lrs = lanes.flatMap((l) => l.lrs).filter((v) => v > 0);
     const lrLog = lrs.length && Math.max(...lrs) / Math.min(...lrs) > 50;
+    const lrLayout = chart(t("lr_title"), lrLog ? "log" : "linear");
+    if (!lrLog && lrs.length) lrLayout.yaxis.range = [0, Math.max(...lrs) * 1.15];
     return Promise.all([
       this.react(this.el.loss, lossData, chart(fstar === null ? t("loss_title_plain") : t("loss_title"), "log")),
-      this.react(this.el.lr, lrData, chart(t("lr_title"), lrLog ? "log" : "linear")),
+      this.react(this.el.lr, lrData, lrLayout),
     ]).then(() => this.moveChartLine(upto));
   }
 

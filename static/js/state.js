@@ -29,18 +29,29 @@ export function nextColor(state) {
   return PALETTE.find((c) => !used.has(c)) || PALETTE[state.optimizers.length % PALETTE.length];
 }
 
-/** The POST /api/runs body for a state: everything but the view options. */
+export const MAX_LANES = 32;
+export const CLOUD_SIZE = 8;
+
+/** Lanes whose path depends on the seed: gradient noise, mini-batches, random searches. */
+export function stochastic(state, lane) {
+  return state.gradient.noise > 0 || lane.batch_size || state.gradient.batch_size || lane.optimizer.startsWith("random");
+}
+
+/** The POST /api/runs body for a state: everything but the view options. With the cloud on, each
+ *  stochastic lane is followed (after all lanes) by copies that draw other seeds (each run has its own stream). */
 export function runRequest(state) {
-  const body = {
-    surface: state.surface,
-    steps: state.steps,
-    gradient: state.gradient,
-    optimizers: state.optimizers.map((o) => {
-      const lane = { optimizer: o.optimizer, params: o.params };
-      for (const key of ["label", "schedule", "switch"]) if (o[key]) lane[key] = o[key];
-      return lane;
-    }),
+  const toLane = (o) => {
+    const lane = { optimizer: o.optimizer, params: o.params };
+    for (const key of ["label", "schedule", "switch", "batch_size"]) if (o[key]) lane[key] = o[key];
+    return lane;
   };
+  const optimizers = state.optimizers.map(toLane);
+  if (state.view.cloud) {
+    const noisy = state.optimizers.filter((o) => stochastic(state, o));
+    const copies = noisy.length ? Math.min(CLOUD_SIZE - 1, Math.floor((MAX_LANES - optimizers.length) / noisy.length)) : 0;
+    for (const o of noisy) for (let k = 0; k < copies; k++) optimizers.push({ ...toLane(o), label: `cloud:${state.optimizers.indexOf(o)}` });
+  }
+  const body = { surface: state.surface, steps: state.steps, gradient: state.gradient, optimizers };
   if (state.start) body.start = state.start;
   for (const key of ["formula", "domain", "surface_options"]) if (state[key]) body[key] = state[key];
   return body;
