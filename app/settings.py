@@ -17,6 +17,10 @@ class Settings:
     max_basin_n: int = 400  # starts per side of a basin map
     max_point_steps: int = 200_000_000  # runs x steps of one basin map or sweep (about 4 s of work)
     max_sweep_cells: int = 40_000
+    max_body: int = 256 * 1024  # bytes of a request body
+    max_ws_message: int = 256 * 1024  # bytes of one WebSocket message
+    ws_idle_seconds: int = 900  # a socket that sends nothing for this long is closed
+    map_threads: int = 2  # of the compute threads, how many basin maps and sweeps may hold at once
 
 
 def load_settings() -> Settings:

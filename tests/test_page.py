@@ -140,7 +140,10 @@ def test_custom_formula_box_validates_live_and_draws(page, live_server):
     page.wait_for_function("() => window.slopes.app.lanes[0].points.length > 1 && window.slopes.app.surfaces.custom")
     assert "<sup>2</sup>" in page.inner_html("#formula-preview")
     assert page.evaluate("() => window.slopes.app.surfaces.custom.minima.length") == 1
-    assert "state=" in page.url
+    page.wait_for_function("() => decodeURIComponent(location.search).length > 10 && "
+                           "JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(new URLSearchParams(location.search)"
+                           ".get('state').replace(/-/g, '+').replace(/_/g, '/')), c => c.charCodeAt(0)))).formula "
+                           "=== '(x - 1)^2 + 3*(y + 0.5)^2'")
     url = page.url
     page.goto(url)  # the address carries the formula
     page.wait_for_function("() => window.slopes && window.slopes.state.surface === 'custom' && window.slopes.app.lanes.length > 0")
@@ -197,7 +200,7 @@ def test_every_lesson_opens_without_error_and_shows_its_caption(page, live_serve
         page.wait_for_function(f"() => window.slopes.state.view.lesson === '{lesson_id}' && !window.slopes.app.running "
                                f"&& window.slopes.app.lanes.length === {lanes} && window.slopes.app.lanes.every(l => l.status)",
                                timeout=20000)
-        assert title in page.inner_text("#lesson-caption")
+        page.wait_for_function("(t) => document.getElementById('lesson-caption').textContent.includes(t)", arg=title)
         if page.evaluate("() => !!window.slopes.app.surfaces[window.slopes.state.surface].dataset"):
             page.wait_for_function("() => document.getElementById('plot-data').data?.length > 1")
     assert page.errors == []

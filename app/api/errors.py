@@ -30,6 +30,14 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
     return JSONResponse({"detail": detail}, status_code=422)
 
 
+async def http_error(request: Request, exc) -> JSONResponse:
+    """FastAPI's own shape for HTTP errors, plus a log line for every refused input."""
+    if 400 <= exc.status_code < 500 and exc.status_code != 404:
+        log.info("rejected %s %s: %s", request.method, request.url.path, exc.detail)
+    return JSONResponse({"detail": finite_json(exc.detail)}, status_code=exc.status_code,
+                        headers=getattr(exc, "headers", None))
+
+
 async def internal_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return JSONResponse({"detail": "internal error"}, status_code=500)

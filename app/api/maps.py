@@ -17,6 +17,7 @@ from .compute import compute
 from .errors import finite_json
 from .schemas import BasinRequest, BasinResponse, SweepRequest, SweepResponse
 from .serialize import FastJSON, dumps
+from .stream import receive_message
 
 router = APIRouter(prefix="/api", tags=["maps"])
 PROGRESS_EVERY = 0.1  # seconds between progress frames
@@ -46,7 +47,7 @@ def compute_basins(req: BasinRequest, progress=None) -> dict:
 @router.post("/basins", response_model=BasinResponse)
 async def post_basins(req: BasinRequest):
     """Which minimum each start of an n x n grid ends at: -1 none, -2 diverged."""
-    return FastJSON(await compute(compute_basins, req))
+    return FastJSON(await compute(compute_basins, req, pool="maps"))
 
 
 @router.websocket("/basins/ws")
@@ -56,7 +57,9 @@ async def basins_socket(ws: WebSocket):
     await ws.accept()
     try:
         while True:
-            message = await ws.receive_text()
+            message = await receive_message(ws)
+            if message is None:
+                return
             try:
                 req = BasinRequest.model_validate(json.loads(message))
                 plan = await compute(plan_basins, req)
@@ -76,7 +79,7 @@ async def basins_socket(ws: WebSocket):
                 return not stop.is_set()  # a client that left stops the computation at the next chunk
 
             task = asyncio.create_task(compute(basin_map, surface, phases, req.steps, req.n, domain, gradient,
-                                               progress))
+                                               progress, pool="maps"))
             try:
                 while not task.done():
                     await asyncio.wait({task}, timeout=PROGRESS_EVERY)
@@ -130,4 +133,4 @@ def compute_sweep(req: SweepRequest) -> dict:
 @router.post("/sweeps", response_model=SweepResponse)
 async def post_sweeps(req: SweepRequest):
     """One optimizer's final loss, divergence and convergence over a grid of one or two hyperparameters."""
-    return FastJSON(await compute(compute_sweep, req))
+    return FastJSON(await compute(compute_sweep, req, pool="maps"))

@@ -102,7 +102,7 @@ class StationaryOut(BaseModel):
 
 class CustomSurfaceIn(BaseModel):
     model_config = STRICT
-    formula: str = Field(max_length=10_000, description="f(x, y): + - * / ^ **, numbers, pi, e, sin cos tan exp "
+    formula: str = Field(min_length=1, max_length=10_000, description="f(x, y): + - * / ^ **, numbers, pi, e, sin cos tan exp "
                                                           "log sqrt abs tanh sinh cosh")
     domain: DomainIn | None = None
 
@@ -217,3 +217,15 @@ class SweepResponse(BaseModel):
     minima: list[StationaryOut]
     best: dict[str, float] | None = Field(None, description="the cell with the lowest final loss")
     steps: int
+
+
+class ErrorOut(BaseModel):
+    detail: Any = Field(description="what was wrong, and where: FastAPI's [{loc, msg, type}] or a sentence")
+
+
+ERROR_RESPONSES = {
+    400: {"model": ErrorOut, "description": "the body is not JSON (or not UTF-8)"},
+    404: {"model": ErrorOut, "description": "no such surface"},
+    413: {"model": ErrorOut, "description": "the body is larger than the limit"},
+    422: {"model": ErrorOut, "description": "a field is missing, malformed or out of range; detail names it"},
+}

@@ -62,7 +62,10 @@ async def runs_socket(ws: WebSocket):
 
     async def receive():
         while True:
-            inbox.put(await ws.receive_text())
+            message = await receive_message(ws)
+            if message is None:
+                return
+            inbox.put(message)
 
     receiver = asyncio.create_task(receive())
     try:
@@ -79,6 +82,23 @@ async def runs_socket(ws: WebSocket):
         pass
     finally:
         receiver.cancel()
+
+
+async def receive_message(ws: WebSocket) -> str | None:
+    """The next text message; None once the socket is closed (by the client, or here after an idle spell).
+    A message over the size limit is answered with an error frame and skipped."""
+    while True:
+        try:
+            message = await asyncio.wait_for(ws.receive_text(), settings.ws_idle_seconds)
+        except asyncio.TimeoutError:
+            await ws.close(code=1000, reason="idle")
+            return None
+        except (WebSocketDisconnect, RuntimeError):
+            return None
+        if len(message) <= settings.max_ws_message:
+            return message
+        await _send(ws, {"type": "error", "id": None, "detail": [{"loc": [], "type": "too_large",
+                                                                "msg": f"a message may be at most {settings.max_ws_message} bytes"}]})
 
 
 async def _send(ws: WebSocket, frame: dict):
