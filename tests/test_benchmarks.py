@@ -25,3 +25,18 @@ def test_page_benchmark_quick_mode_prints_figures():
     assert re.search(r"slider -> redrawn paths, 5 lanes x 500 steps: median \d+ ms", out.stdout), out.stdout
     assert re.search(r"playback with 10 lanes: \d+ drawn frames/s", out.stdout), out.stdout
     assert re.search(r"our own files \d+ KB", out.stdout), out.stdout
+
+
+def test_load_test_quick_mode_passes_and_reports():
+    out = subprocess.run([sys.executable, "benchmarks/load.py", "--quick"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert re.search(r"/healthz during the load: p50 [\d.]+ ms, p99 [\d.]+ ms", out.stdout), out.stdout
+    assert "no leak" in out.stdout
+
+
+def test_basins_and_formula_benchmarks_quick_mode():
+    for script in ("benchmarks/basins.py", "benchmarks/formula.py"):
+        out = subprocess.run([sys.executable, script, "--quick"], cwd=ROOT, capture_output=True, text=True, timeout=180)
+        assert out.returncode == 0, out.stderr
+        assert re.search(r"\d", out.stdout)

@@ -1,0 +1,119 @@
+"""Limits, headers and shutdown: what holds the server up under bad input and load."""
+import json
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_security_headers_and_framing(client):
+    page = client.get("/")
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "connect-src 'self'" in csp and "frame-ancestors 'self'" in csp
+    assert page.headers["x-frame-options"] == "SAMEORIGIN"
+    assert page.headers["x-content-type-options"] == "nosniff"
+    embed = client.get("/embed")
+    assert "frame-ancestors" not in embed.headers["content-security-policy"]
+    assert "x-frame-options" not in embed.headers
+    assert client.get("/api/optimizers").headers["x-content-type-options"] == "nosniff"
+
+
+def test_gzip_for_json_and_plotly(client):
+    r = client.get("/vendor/plotly.min.js", headers={"accept-encoding": "gzip"})
+    assert r.headers["content-encoding"] == "gzip"
+    r = client.post("/api/runs", json={"surface": "himmelblau", "steps": 500, "optimizers": [{"optimizer": "adam"}]},
+                    headers={"accept-encoding": "gzip"})
+    assert r.headers["content-encoding"] == "gzip"
+
+
+def test_oversized_bodies_are_413(client):
+    body = json.dumps({"surface": "rosenbrock", "optimizers": [{"optimizer": "gd", "label": "x" * 100}] * 3000})
+    r = client.post("/api/runs", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 413 and "body" in r.json()["detail"][0]["loc"]
+
+
+def test_oversized_websocket_message_is_refused_and_the_socket_lives(client):
+    with client.websocket_connect("/api/runs/ws") as ws:
+        ws.send_text("x" * (300 * 1024))
+        frame = ws.receive_json()
+        assert frame["type"] == "error" and "at most" in frame["detail"][0]["msg"]
+        ws.send_text(json.dumps({"surface": "quadratic", "steps": 5, "optimizers": [{"optimizer": "gd"}], "id": 1}))
+        assert ws.receive_json()["type"] == "start"
+
+
+def test_errors_never_leak_a_traceback(client, monkeypatch):
+    from app.api import runs
+
+    def boom(plan):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(runs, "run_plan", boom)
+    from fastapi.testclient import TestClient
+
+    from app.main import app
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.post("/api/runs", json={"surface": "quadratic", "optimizers": [{"optimizer": "gd"}]})
+    assert r.status_code == 500 and r.json() == {"detail": "internal error"} and "secret" not in r.text
+
+
+def test_a_heavy_basin_map_does_not_stall_healthz(live_server):
+    import threading
+
+    body = json.dumps({"surface": "himmelblau", "optimizer": "adam", "steps": 1000, "n": 400}).encode()
+    done = threading.Event()
+
+    def heavy():
+        req = urllib.request.Request(live_server + "/api/basins", data=body, headers={"content-type": "application/json"})
+        urllib.request.urlopen(req, timeout=120).read()
+        done.set()
+
+    threading.Thread(target=heavy, daemon=True).start()
+    time.sleep(0.3)
+    latencies = []
+    while not done.is_set() and len(latencies) < 100:
+        t = time.perf_counter()
+        urllib.request.urlopen(live_server + "/healthz", timeout=5).read()
+        latencies.append(time.perf_counter() - t)
+        time.sleep(0.02)
+    assert len(latencies) > 5  # the map was still computing while these were answered
+    assert sorted(latencies)[len(latencies) // 2] < 0.1
+
+
+def test_sigterm_ends_in_flight_work_and_exits_cleanly(tmp_path):
+    from browser import free_port
+
+    websockets = pytest.importorskip("websockets.sync.client")
+    port = free_port()
+    import os
+
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        ws = websockets.connect(f"ws://127.0.0.1:{port}/api/runs/ws")
+        ws.send(json.dumps({"surface": "rosenbrock", "steps": 20000, "optimizers": [{"optimizer": "adam"}] * 32}))
+        assert json.loads(ws.recv())["type"] == "start"
+        t = time.perf_counter()
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(20)
+        elapsed = time.perf_counter() - t
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    log = proc.stdout.read().decode()
+    # uvicorn shuts down gracefully, then re-raises SIGTERM so a supervisor sees how it ended: 0 or -SIGTERM
+    assert code in (0, -signal.SIGTERM), (code, elapsed, log[-2000:])
+    assert elapsed < 15
+    assert "Application shutdown complete" in log and "Finished server process" in log and "Traceback" not in log
