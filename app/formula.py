@@ -161,20 +161,18 @@ class _Parser:
         return node
 
     def expr(self):
-        node = self.term()
-        while self.peek()[1] in ("+", "-"):
-            _, op, pos = self.take()
-            self.enter(pos)
-            node = fold(Bin(op, node, self.term()), pos)
-            self.nesting -= 1
-        return node
+        return self._left_assoc(self.term, ("+", "-"))
 
     def term(self):
-        node = self.unary()
-        while self.peek()[1] in ("*", "/"):
+        return self._left_assoc(self.unary, ("*", "/"))
+
+    def _left_assoc(self, operand, ops):
+        """operand (op operand)*, folded left to right."""
+        node = operand()
+        while self.peek()[1] in ops:
             _, op, pos = self.take()
             self.enter(pos)
-            node = fold(Bin(op, node, self.unary()), pos)
+            node = fold(Bin(op, node, operand()), pos)
             self.nesting -= 1
         return node
 
