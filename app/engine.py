@@ -17,9 +17,19 @@ coordinate). Only the finite points before it are kept.
 
 Gradient noise is seeded per run (``numpy.random.default_rng([seed, run])``), so
 a lane's trajectory does not depend on which other lanes share its request.
+
+Basin maps and sweeps (:meth:`Simulation.batch`, final point only) of the torch
+optimizers take a third path built for 10^5 runs: the runs are cut into blocks
+of :data:`BLOCK_RUNS` whose arrays stay in the processor's cache, each block
+holds its points coordinate-major (``(2, n)``: the surface reads contiguous x
+and y) and advances through the optimizer's ``update_inplace`` with
+preallocated scratch, so a step allocates nothing but the surface's own
+temporaries. The results equal the array path's bit for bit.
 """
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -28,6 +38,7 @@ import numpy as np
 
 from .numeric import SCALAR_ERRORS, scalar
 from .optimizers import OptimizerDef, hyper_namespace
+from .optimizers.base import own_arrays
 from .schedules import Schedule
 from .surfaces import Surface
 
@@ -36,6 +47,8 @@ SETTLE_EVERY = 4  # steps between convergence checks of a basin map (its steps_t
 SHARED_STREAM_RUNS = 1000  # above this many runs (basin maps) one noise stream serves the whole request
 SHARED_STREAM = 2 ** 32 - 1  # the seed-sequence key of that shared stream (no run has this index)
 DIVERGENCE_SPANS = 100.0
+BLOCK_RUNS = 20_000  # most runs of one in-place block: a dozen (2, n) arrays of them fit in the L2/L3 caches
+BLOCK_THREADS = min(4, os.cpu_count() or 1)  # blocks advance side by side: numpy releases the GIL while it computes
 MAX_STEPS = 20_000
 
 
@@ -115,6 +128,34 @@ class _Group:
     search_rng: Any = None  # random searches' generators, made once so chunks continue one stream
     batch_size: int | None = None  # mini-batch size on a data-set surface; None: full batch
     batcher: Any = None  # its sampler
+    blocks: list["_Block"] | None = None  # the in-place path (final-only batches of torch optimizers)
+    cols: np.ndarray = field(init=False)  # ``runs`` as an index array
+
+    def __post_init__(self):
+        self.cols = np.asarray(self.runs, dtype=int)
+
+
+@dataclass
+class _Block:
+    """Runs ``lo:hi`` of an in-place group, coordinate-major: ``points[0]`` holds their x, ``points[1]`` their y.
+
+    ``hyper[k]`` is phase ``k``'s hyperparameters for these runs (per-run values as ``(1, n)`` rows); ``work``
+    is the optimizer's three scratch arrays; ``noise`` and ``batcher`` are this block's own random streams,
+    so blocks can advance in any order.
+    """
+
+    lo: int
+    hi: int
+    points: np.ndarray  # (2, n)
+    grad: np.ndarray  # (2, n): the gradient of the latest step (noise included)
+    work: tuple[np.ndarray, np.ndarray, np.ndarray]
+    hyper: list[SimpleNamespace]
+    noise: Any = None
+    batcher: Any = None
+    state: Any = None
+    phase_index: int = -1
+    anchor: np.ndarray | None = None  # settle tracking: where each run last settled, and the step
+    settle_step: np.ndarray | None = None
 
 
 def divergence_radius(surface: Surface) -> float:
@@ -150,9 +191,13 @@ class Simulation:
 
     def _size(self, n: int):
         self.n_runs = n
-        self.status = ["ok"] * n
-        self.steps_run = [0] * n
-        self.alive = np.ones(n, dtype=bool)
+        self.steps_run = np.zeros(n, dtype=int)
+        self.alive = np.ones(n, dtype=bool)  # cleared at divergence, the only way a run ends early
+
+    @property
+    def status(self) -> list[str]:
+        """Per run: ``"ok"`` or ``"diverged"``."""
+        return np.where(self.alive, "ok", "diverged").tolist()
 
     @classmethod
     def batch(cls, surface: Surface, starts, phases: tuple[Phase, ...], steps: int,
@@ -184,15 +229,39 @@ class Simulation:
             built.append((phase.start, phase.optimizer, hp, lrs))
         noise = [np.random.default_rng([gradient.seed, SHARED_STREAM])] if gradient.noise else []
         batch = gradient.batch_size if surface.batch_gradient is not None else None
-        sim.groups = [_Group(list(range(n)), built, False, starts.copy(), noise=noise, batch_size=batch)]
+        group = _Group(list(range(n)), built, False, starts.copy(), noise=noise, batch_size=batch)
+        if not record and all(p.optimizer.update_inplace is not None for p in phases):
+            group.points = None  # the blocks hold them
+            group.blocks = sim._make_blocks(starts, [hp for _, _, hp, _ in built], batch)
+        sim.groups = [group]
         return sim
+
+    def _make_blocks(self, starts: np.ndarray, hypers: list[SimpleNamespace], batch_size: int | None):
+        n = len(starts)
+        count = max(1, -(-n // BLOCK_RUNS))
+        bounds = np.linspace(0, n, count + 1).round().astype(int)
+        blocks = []
+        for index, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist())):
+            points = np.ascontiguousarray(starts[lo:hi].T)
+            block = _Block(lo, hi, points, np.zeros_like(points), tuple(np.empty_like(points) for _ in range(3)),
+                           [_block_hyper(hp, lo, hi) for hp in hypers])
+            if self.gradient.noise:
+                block.noise = np.random.default_rng([self.gradient.seed, SHARED_STREAM, index])
+            if batch_size is not None:
+                block.batcher = _Batcher(self.surface.extra["dataset"]["n"], batch_size,
+                                         [np.random.default_rng([self.gradient.seed, 4099, index])], hi - lo)
+            blocks.append(block)
+        return blocks
 
     def settled_at(self) -> np.ndarray:
         """Per run: the step after which it stayed within ``settle`` of one point (needs ``settle``)."""
         out = np.zeros(self.n_runs, dtype=int)
         for g in self.groups:
             if g.settle_step is not None:
-                out[np.array(g.runs)] = g.settle_step
+                out[g.cols] = g.settle_step
+            for block in g.blocks or ():
+                if block.settle_step is not None:
+                    out[g.cols[block.lo:block.hi]] = block.settle_step
         return out
 
     # --- set-up -----------------------------------------------------------------
@@ -240,10 +309,27 @@ class Simulation:
         rows = m if self.record else min(m, 1)
         chunk = Chunk(t0 if self.record else t1 - rows, np.empty((rows, R, 2)), np.empty((rows, R)), np.empty((rows, R, 2)),
                       np.empty((rows, R)), np.zeros(R, dtype=int))
+        if m == 0:
+            return chunk
+        blocked = len(self.groups) == 1 and self.groups[0].blocks is not None
+        ok = self._advance_blocks(self.groups[0], t0, t1, chunk) if blocked else self._advance_groups(t0, t1, chunk)
+        bad = ~ok
+        first_bad = np.where(bad.any(axis=0), bad.argmax(axis=0), rows)
+        chunk.valid = np.where(self.alive, first_bad, 0)
+        ended = self.alive & (first_bad < rows)
+        advanced = chunk.valid if self.record else np.where(self.alive & ~ended, m, 0)
+        self.steps_run += advanced
+        self.alive &= ~ended
+        self.t = t1
+        return chunk
+
+    def _advance_groups(self, t0: int, t1: int, chunk: Chunk) -> np.ndarray:
+        """Every group through steps t0..t1-1 into ``chunk``; returns where each row is still fine."""
+        rows, R = chunk.points.shape[:2]
         uses_gradient = np.zeros(R, dtype=bool)
         for group in self.groups:
-            cols = np.array(group.runs)
-            if m == 0 or not self.alive[cols].any():
+            cols = group.cols
+            if not self.alive[cols].any():
                 continue
             whole = len(cols) == R  # one group holds every run, in order: write straight into the chunk
             pts = chunk.points if whole else np.empty((rows, len(cols), 2))
@@ -260,27 +346,22 @@ class Simulation:
                 chunk.proposals[:, cols], chunk.accepted[:, cols] = props, acc
         if (~uses_gradient).any():
             chunk.gradients[:, ~uses_gradient] = np.nan
-        x, y = chunk.points[..., 0], chunk.points[..., 1]
+        ok = self._assess(chunk.points[..., 0], chunk.points[..., 1], chunk.losses)
+        if uses_gradient.any():
+            gx, gy = chunk.gradients[..., 0], chunk.gradients[..., 1]
+            ok &= (np.isfinite(gx) & np.isfinite(gy)) | ~uses_gradient
+        return ok
+
+    def _assess(self, x, y, losses_out, gx=None, gy=None) -> np.ndarray:
+        """Writes f(x, y) into ``losses_out``; returns where the point is fine: a finite loss (and gradient,
+        when given) within :data:`DIVERGENCE_SPANS` domain spans of the centre."""
         cx, cy = self.center
         with np.errstate(all="ignore"):
-            chunk.losses[:] = self.surface.value(x, y, np)
-            ok = np.isfinite(chunk.losses) & (np.abs(x - cx) <= self.radius) & (np.abs(y - cy) <= self.radius)
-            if uses_gradient.any():
-                gx, gy = chunk.gradients[..., 0], chunk.gradients[..., 1]
-                ok &= (np.isfinite(gx) & np.isfinite(gy)) | ~uses_gradient
-        bad = ~ok
-        if rows == 0:
-            return chunk
-        first_bad = np.where(bad.any(axis=0), bad.argmax(axis=0), rows)
-        chunk.valid = np.where(self.alive, first_bad, 0)
-        ended = self.alive & (first_bad < rows)
-        advanced = chunk.valid if self.record else np.where(self.alive & ~ended, m, 0)
-        self.steps_run = [s + int(v) for s, v in zip(self.steps_run, advanced)]
-        for i in np.flatnonzero(ended):
-            self.status[i] = "diverged"
-        self.alive &= ~ended
-        self.t = t1
-        return chunk
+            losses_out[...] = self.surface.value(x, y, np)
+            ok = np.isfinite(losses_out) & (np.abs(x - cx) <= self.radius) & (np.abs(y - cy) <= self.radius)
+            if gx is not None:
+                ok &= np.isfinite(gx) & np.isfinite(gy)
+        return ok
 
     def _segments(self, group: _Group, t0: int, t1: int):
         """Split [t0, t1) at the group's phase boundaries: (start, end, phase index)."""
@@ -394,14 +475,60 @@ class Simulation:
                 P, state = opt.update(G, state, P, hp, lr, ctx)
                 pts[row] = P
                 if settle is not None and (t % SETTLE_EVERY == SETTLE_EVERY - 1 or t == b - 1):
-                    np.subtract(P, group.settle_anchor, out=away)
-                    np.abs(away, out=away)
-                    moved = (away[:, 0] > settle) | (away[:, 1] > settle)
-                    np.copyto(group.settle_anchor, P, where=moved[:, None])
-                    np.copyto(group.settle_step, t + 1, where=moved)
+                    _track_settle(P.T, group.settle_anchor.T, group.settle_step, t + 1, settle, away.T)
                 if props is not None:
                     props[row], acc[row] = state.proposal, state.accepted
         group.points, group.state = P, state
+
+    def _advance_blocks(self, group: _Group, t0: int, t1: int, chunk: Chunk) -> np.ndarray:
+        """The in-place path, every block (side by side) through steps t0..t1-1: the chunk's one row gets each
+        run's latest point, gradient, lr and loss; returns where each run is still fine."""
+        ok = np.empty((1, self.n_runs), dtype=bool)
+        grad_fn = self._gradient_fn()
+
+        def advance(block: _Block):
+            for a, b, k in self._segments(group, t0, t1):
+                start, opt, _, lr_table = group.phases[k]
+                self._advance_block(block, opt, k, a, b, lr_table[a - start:b - start], grad_fn)
+            lo, hi = block.lo, block.hi
+            chunk.points[0, lo:hi], chunk.gradients[0, lo:hi] = block.points.T, block.grad.T
+            x, y = block.points
+            ok[0, lo:hi] = self._assess(x, y, chunk.losses[0, lo:hi], *block.grad)
+
+        last = group.phases[[k for _, _, k in self._segments(group, t0, t1)][-1]]
+        chunk.lrs[0] = last[3][t1 - 1 - last[0]]
+        if len(group.blocks) == 1:
+            advance(group.blocks[0])
+        else:
+            list(_block_pool().map(advance, group.blocks))
+        return ok
+
+    def _advance_block(self, block: _Block, opt: OptimizerDef, k: int, a: int, b: int, lr_rows, grad_fn):
+        P, G, hp = block.points, block.grad, block.hyper[k]
+        x, y = P
+        if block.phase_index != k:
+            block.state, block.phase_index = own_arrays(opt.init(P, hp, SimpleNamespace(xp=np))), k
+        state, update, work = block.state, opt.update_inplace, block.work
+        uniform_lr = bool((lr_rows == lr_rows[:, :1]).all())
+        lr_list = lr_rows[:, 0].tolist() if uniform_lr else None
+        noise = (block.noise.standard_normal((b - a, 2, block.hi - block.lo)) * self.gradient.noise
+                 if block.noise is not None else None)
+        settle = self.settle
+        if settle is not None and block.anchor is None:
+            block.anchor, block.settle_step = P.copy(), np.zeros(P.shape[1], dtype=int)
+        with np.errstate(all="ignore"):
+            for t in range(a, b):
+                if block.batcher is not None:
+                    G[0], G[1] = self.surface.batch_gradient(x, y, block.batcher.next())
+                else:
+                    G[0], G[1] = grad_fn(x, y, np)
+                if noise is not None:
+                    G += noise[t - a]
+                lr = lr_list[t - a] if uniform_lr else lr_rows[t - a, block.lo:block.hi][None, :]
+                state = update(G, state, P, hp, lr, work)
+                if settle is not None and (t % SETTLE_EVERY == SETTLE_EVERY - 1 or t == b - 1):
+                    _track_settle(P, block.anchor, block.settle_step, t + 1, settle, work[0])
+        block.state = state
 
     def _advance_scalar(self, group, k, a, b, t0, pts, grads, noise, lr_rows, grad_fn):
         start, opt, hp_all, _ = group.phases[k]
@@ -493,6 +620,32 @@ def _stack_hyper(hypers: list[dict]) -> SimpleNamespace:
     return SimpleNamespace(**out)
 
 
+_pool: ThreadPoolExecutor | None = None
+
+
+def _block_pool() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(BLOCK_THREADS, thread_name_prefix="slopes-block")
+    return _pool
+
+
+def _block_hyper(hp: SimpleNamespace, lo: int, hi: int) -> SimpleNamespace:
+    """Runs lo..hi of :func:`_stack_hyper`'s namespace, per-run values as ``(1, n)`` rows (coordinate-major)."""
+    return SimpleNamespace(**{k: (v[lo:hi, 0][None, :] if isinstance(v, np.ndarray) else v)
+                              for k, v in vars(hp).items()})
+
+
+def _track_settle(points, anchor, settle_step, step: int, tolerance: float, scratch) -> None:
+    """Coordinate-major ``(2, n)`` views: runs that moved farther than ``tolerance`` (in either coordinate)
+    from their anchor settle anew here (anchor := point, settle_step := step)."""
+    away = np.subtract(points, anchor, out=scratch)
+    np.abs(away, out=away)
+    moved = np.maximum(away[0], away[1], out=away[0]) > tolerance
+    np.copyto(anchor, points, where=moved)
+    np.copyto(settle_step, step, where=moved)
+
+
 def _column(hp: SimpleNamespace, col: int) -> SimpleNamespace:
     """One run's hyperparameters as Python scalars."""
     return SimpleNamespace(**{k: (float(v[col, 0]) if isinstance(v, np.ndarray) else v) for k, v in vars(hp).items()})
@@ -515,14 +668,15 @@ def start_points(sim: Simulation) -> tuple[np.ndarray, np.ndarray]:
 def collect(sim: Simulation, chunks: list[Chunk]) -> list[dict]:
     """Join chunks into whole runs: points (start first), losses, status, steps_run and per-step extras."""
     starts, losses0 = start_points(sim)
+    status, steps_run = sim.status, sim.steps_run.tolist()
     out = []
     for i in range(len(sim.runs)):
         parts = [c.run(i) for c in chunks]
         result = {
             "points": np.concatenate([starts[i:i + 1]] + [p["points"] for p in parts]),
             "losses": np.concatenate([losses0[i:i + 1]] + [p["losses"] for p in parts]),
-            "status": sim.status[i],
-            "steps_run": sim.steps_run[i],
+            "status": status[i],
+            "steps_run": steps_run[i],
             "lrs": np.concatenate([p["lrs"] for p in parts]),
             "gradients": np.concatenate([p["gradients"] for p in parts]).reshape(-1, 2),
         }

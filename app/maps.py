@@ -35,11 +35,10 @@ def run_batch(sim: Simulation, starts: np.ndarray, minima: np.ndarray, span: flo
     final = starts.copy()
     while not sim.done:
         chunk = sim.advance(CHUNK_STEPS)
-        live = chunk.valid > 0
-        final[live] = chunk.points[0, live]
+        np.copyto(final, chunk.points[0], where=chunk.valid[:, None] > 0)
         if progress is not None and progress(sim.t, sim.steps) is False:
             break
-    diverged = np.array([s == "diverged" for s in sim.status])
+    diverged = ~sim.alive
     with np.errstate(all="ignore"):
         loss = np.asarray(sim.surface.value(final[:, 0], final[:, 1], np), dtype=float) * np.ones(len(final))
     loss[diverged] = np.nan

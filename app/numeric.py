@@ -68,3 +68,18 @@ def lerp(start, end, weight):
     if weight < 0.5:
         return start + weight * (end - start)
     return end - (end - start) * (1 - weight)
+
+
+def lerp_(start: np.ndarray, end: np.ndarray, weight, work: np.ndarray) -> np.ndarray:
+    """:func:`lerp` written into ``start`` (``work``: a scratch array of its shape), bit for bit the same."""
+    if isinstance(weight, np.ndarray):  # per-run weights (sweeps over betas): both branches, as lerp does
+        np.copyto(start, lerp(start, end, weight))
+        return start
+    diff = np.subtract(end, start, out=work)
+    if weight < 0.5:
+        diff *= weight
+        start += diff
+    else:
+        diff *= 1 - weight
+        np.subtract(end, diff, out=start)
+    return start

@@ -148,7 +148,7 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
         first = False
     await _send(ws, {"type": "end", "id": request_id, "runs": [
         {"status": s, "steps_run": n, "diverged_at": n + 1 if s == "diverged" else None}
-        for s, n in zip(sim.status, sim.steps_run)]})
+        for s, n in zip(sim.status, sim.steps_run.tolist())]})
 
 
 def _echoable(request_id):

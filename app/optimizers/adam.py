@@ -10,8 +10,11 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, NamedTuple
 
-from ..numeric import lerp
-from .base import OptimizerDef, ParamSpec, active, betas_spec, eps_spec, lr_spec, weight_decay_spec, zeros_like
+import numpy as np
+
+from ..numeric import lerp, lerp_
+from .base import (OptimizerDef, ParamSpec, active, betas_spec, decayed_, eps_spec, lr_spec, weight_decay_spec,
+                   zeros_like)
 
 AMSGRAD = ParamSpec("amsgrad", False, "use the running maximum of the second moment (AMSGrad)", scale="bool")
 
@@ -57,6 +60,35 @@ def adam_update(grad, state, params, hp, lr, ctx, *, decoupled_weight_decay: boo
     return params, AdamState(step, exp_avg, exp_avg_sq, max_exp_avg_sq)
 
 
+def adam_update_inplace(grad, state, params, hp, lr, work, *, decoupled_weight_decay: bool):
+    """:func:`adam_update` in place (``params``, ``exp_avg``, ``exp_avg_sq`` and ``max_exp_avg_sq`` overwritten)."""
+    w0, w1, w2 = work
+    step = state.step + 1
+    if decoupled_weight_decay:
+        if active(hp.weight_decay):
+            params *= 1 - lr * hp.weight_decay
+    else:
+        grad = decayed_(grad, params, hp.weight_decay, w2)
+    exp_avg = lerp_(state.exp_avg, grad, 1 - hp.beta1, w0)
+    exp_avg_sq = state.exp_avg_sq
+    exp_avg_sq *= hp.beta2
+    np.multiply(grad, 1 - hp.beta2, out=w0)
+    w0 *= grad
+    exp_avg_sq += w0
+    step_size = lr / (1 - hp.beta1 ** step)
+    bias_correction2_sqrt = (1 - hp.beta2 ** step) ** 0.5
+    max_exp_avg_sq = state.max_exp_avg_sq
+    if hp.amsgrad:
+        np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
+    denom = np.sqrt(max_exp_avg_sq if hp.amsgrad else exp_avg_sq, out=w1)
+    denom /= bias_correction2_sqrt
+    denom += hp.eps
+    np.multiply(exp_avg, -step_size, out=w0)
+    w0 /= denom
+    params += w0
+    return AdamState(step, exp_avg, exp_avg_sq, max_exp_avg_sq)
+
+
 ADAM = OptimizerDef(
     id="adam", name="Adam", torch_equivalent="torch.optim.Adam",
     description="Momentum (a moving average of gradients) divided by RMSprop's root mean square, both "
@@ -65,6 +97,7 @@ ADAM = OptimizerDef(
                  r"\theta_t = \theta_{t-1} - \frac{\gamma}{1-\beta_1^t}\,\frac{m_t}{\sqrt{v_t}/\sqrt{1-\beta_2^t} + \epsilon}",
     params=(lr_spec(0.001), betas_spec(), eps_spec(1e-8), weight_decay_spec(), AMSGRAD),
     init=adam_init, update=partial(adam_update, decoupled_weight_decay=False),
+    update_inplace=partial(adam_update_inplace, decoupled_weight_decay=False),
     reference="Kingma & Ba (2015); Reddi et al. (2018) for AMSGrad; torch/optim/adam.py")
 
 ADAMW = OptimizerDef(
@@ -74,6 +107,7 @@ ADAMW = OptimizerDef(
     update_latex=r"\theta_{t-1} \leftarrow (1 - \gamma\lambda)\,\theta_{t-1},\ \text{then the Adam step}",
     params=(lr_spec(0.001), betas_spec(), eps_spec(1e-8), weight_decay_spec(0.01), AMSGRAD),
     init=adam_init, update=partial(adam_update, decoupled_weight_decay=True),
+    update_inplace=partial(adam_update_inplace, decoupled_weight_decay=True),
     reference="Loshchilov & Hutter (2019); torch/optim/adamw.py")
 
 
@@ -108,6 +142,34 @@ def nadam_update(grad, state, params, hp, lr, ctx):
     return params, NAdamState(step, mu_product, exp_avg, exp_avg_sq)
 
 
+def nadam_update_inplace(grad, state, params, hp, lr, work):
+    """:func:`nadam_update` in place."""
+    w0, w1, w2 = work
+    step = state.step + 1
+    bias_correction2 = 1 - hp.beta2 ** step
+    grad = decayed_(grad, params, hp.weight_decay, w2)
+    mu = hp.beta1 * (1.0 - 0.5 * (0.96 ** (step * hp.momentum_decay)))
+    mu_next = hp.beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * hp.momentum_decay)))
+    mu_product = state.mu_product * mu
+    exp_avg = lerp_(state.exp_avg, grad, 1 - hp.beta1, w0)
+    exp_avg_sq = state.exp_avg_sq
+    exp_avg_sq *= hp.beta2
+    np.multiply(grad, 1 - hp.beta2, out=w0)
+    w0 *= grad
+    exp_avg_sq += w0
+    denom = np.divide(exp_avg_sq, bias_correction2, out=w1)
+    np.sqrt(denom, out=denom)
+    denom += hp.eps
+    mu_product_next = mu_product * mu_next
+    np.multiply(grad, -lr * (1.0 - mu) / (1.0 - mu_product), out=w0)
+    w0 /= denom
+    params += w0
+    np.multiply(exp_avg, (-lr * mu_next) / (1.0 - mu_product_next), out=w0)
+    w0 /= denom
+    params += w0
+    return NAdamState(step, mu_product, exp_avg, exp_avg_sq)
+
+
 NADAM = OptimizerDef(
     id="nadam", name="NAdam", torch_equivalent="torch.optim.NAdam",
     description="Adam with a Nesterov look-ahead on the momentum term, and a momentum warm-up schedule.",
@@ -116,7 +178,8 @@ NADAM = OptimizerDef(
     params=(lr_spec(0.002), betas_spec(), eps_spec(1e-8), weight_decay_spec(),
             ParamSpec("momentum_decay", 0.004, "ψ in the momentum schedule μ_t = β1 (1 - ½·0.96^(tψ))", 0.0, 1.0,
                       "log", slider=(1e-4, 0.1))),
-    init=nadam_init, update=nadam_update, reference="Dozat (2016); torch/optim/nadam.py")
+    init=nadam_init, update=nadam_update, update_inplace=nadam_update_inplace,
+    reference="Dozat (2016); torch/optim/nadam.py")
 
 
 # --- Adamax ----------------------------------------------------------------------
@@ -143,10 +206,28 @@ def adamax_update(grad, state, params, hp, lr, ctx):
     return params + (-clr) * exp_avg / exp_inf, AdamaxState(step, exp_avg, exp_inf)
 
 
+def adamax_update_inplace(grad, state, params, hp, lr, work):
+    """:func:`adamax_update` in place."""
+    w0, w1, w2 = work
+    step = state.step + 1
+    grad = decayed_(grad, params, hp.weight_decay, w2)
+    exp_avg = lerp_(state.exp_avg, grad, 1 - hp.beta1, w0)
+    exp_inf = state.exp_inf
+    exp_inf *= hp.beta2
+    np.abs(grad, out=w0)
+    w0 += hp.eps
+    np.maximum(exp_inf, w0, out=exp_inf)
+    np.multiply(exp_avg, -(lr / (1 - hp.beta1 ** step)), out=w0)
+    w0 /= exp_inf
+    params += w0
+    return AdamaxState(step, exp_avg, exp_inf)
+
+
 ADAMAX = OptimizerDef(
     id="adamax", name="Adamax", torch_equivalent="torch.optim.Adamax",
     description="Adam's variant with the infinity norm: the denominator is a decaying running maximum of |g|.",
     update_latex=r"u_t = \max(\beta_2 u_{t-1}, |g_t| + \epsilon),\ \theta_t = \theta_{t-1} - "
                  r"\frac{\gamma}{1-\beta_1^t}\,\frac{m_t}{u_t}",
     params=(lr_spec(0.002), betas_spec(), eps_spec(1e-8), weight_decay_spec()),
-    init=adamax_init, update=adamax_update, reference="Kingma & Ba (2015), section 7; torch/optim/adamax.py")
+    init=adamax_init, update=adamax_update, update_inplace=adamax_update_inplace,
+    reference="Kingma & Ba (2015), section 7; torch/optim/adamax.py")

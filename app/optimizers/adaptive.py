@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from ..numeric import lerp
-from .base import OptimizerDef, ParamSpec, active, eps_spec, lr_spec, weight_decay_spec, zeros_like
+import numpy as np
+
+from ..numeric import lerp, lerp_
+from .base import OptimizerDef, ParamSpec, active, decayed_, eps_spec, lr_spec, weight_decay_spec, zeros_like
 
 
 # --- Adagrad ---------------------------------------------------------------------
@@ -33,6 +35,22 @@ def adagrad_update(grad, state, params, hp, lr, ctx):
     return params + (-clr) * grad / std, AdagradState(step, state_sum)
 
 
+def adagrad_update_inplace(grad, state, params, hp, lr, work):
+    """:func:`adagrad_update` in place (``1 * grad`` is ``grad`` exactly)."""
+    w0, w1, w2 = work
+    step = state.step + 1
+    grad = decayed_(grad, params, hp.weight_decay, w2)
+    clr = lr / (1 + (step - 1) * hp.lr_decay)
+    state_sum = state.state_sum
+    state_sum += np.multiply(grad, grad, out=w0)
+    std = np.sqrt(state_sum, out=w1)
+    std += hp.eps
+    np.multiply(grad, -clr, out=w0)
+    w0 /= std
+    params += w0
+    return AdagradState(step, state_sum)
+
+
 ADAGRAD = OptimizerDef(
     id="adagrad", name="Adagrad", torch_equivalent="torch.optim.Adagrad",
     description="Divides each coordinate's step by the root of its summed squared gradients: steep directions slow "
@@ -45,7 +63,8 @@ ADAGRAD = OptimizerDef(
             ParamSpec("initial_accumulator_value", 0.0, "starting value of the sum of squared gradients", 0.0, 1000.0,
                       "linear", slider=(0.0, 10.0)),
             eps_spec(1e-10)),
-    init=adagrad_init, update=adagrad_update, reference="Duchi, Hazan & Singer (2011); torch/optim/adagrad.py")
+    init=adagrad_init, update=adagrad_update, update_inplace=adagrad_update_inplace,
+    reference="Duchi, Hazan & Singer (2011); torch/optim/adagrad.py")
 
 
 # --- RMSprop ---------------------------------------------------------------------
@@ -75,16 +94,56 @@ def rmsprop_update(grad, state, params, hp, lr, ctx):
         avg = xp.sqrt(square_avg)
     avg = avg + hp.eps
     buf = state.momentum_buffer
-    if _positive(hp.momentum):
+    runs = _with_momentum(hp.momentum)
+    if runs is not False:
         buf = buf * hp.momentum + 1 * grad / avg
-        params = params + (-lr) * buf
-    else:
-        params = params + (-lr) * grad / avg
+        moved = params + (-lr) * buf
+    if runs is not True:
+        plain = params + (-lr) * grad / avg
+    params = moved if runs is True else plain if runs is False else np.where(runs, moved, plain)
     return params, RMSpropState(state.step + 1, square_avg, grad_avg, buf)
 
 
-def _positive(v) -> bool:
-    return bool((v > 0) if isinstance(v, (int, float)) else (v > 0).any())
+def rmsprop_update_inplace(grad, state, params, hp, lr, work):
+    """:func:`rmsprop_update` in place (``-1 * a * a`` is ``-(a * a)`` and ``1 * grad`` is ``grad`` exactly)."""
+    w0, w1, w2 = work
+    grad = decayed_(grad, params, hp.weight_decay, w2)
+    square_avg = state.square_avg
+    square_avg *= hp.alpha
+    np.multiply(grad, 1 - hp.alpha, out=w0)
+    w0 *= grad
+    square_avg += w0
+    grad_avg = state.grad_avg
+    if hp.centered:
+        grad_avg = lerp_(grad_avg, grad, 1 - hp.alpha, w0)
+        np.multiply(grad_avg, grad_avg, out=w1)
+        avg = np.subtract(square_avg, w1, out=w1)
+        np.sqrt(avg, out=avg)
+    else:
+        avg = np.sqrt(square_avg, out=w1)
+    avg += hp.eps
+    buf = state.momentum_buffer
+    runs = _with_momentum(hp.momentum)
+    if runs is not False:
+        buf *= hp.momentum
+        buf += np.divide(grad, avg, out=w0)
+        np.multiply(buf, -lr, out=w0)
+    else:
+        np.multiply(grad, -lr, out=w0)
+        w0 /= avg
+    if runs is not True and runs is not False:  # per-run momentum, some of it zero: those runs step plainly
+        np.copyto(w0, np.multiply(grad, -lr) / avg, where=~runs)
+    params += w0
+    return RMSpropState(state.step + 1, square_avg, grad_avg, buf)
+
+
+def _with_momentum(v):
+    """torch's ``if momentum > 0``: a bool for a float; for per-run values (a sweep) True or False when every
+    run agrees, else the boolean array of the runs that have momentum."""
+    if not isinstance(v, np.ndarray):
+        return v > 0
+    runs = v > 0
+    return True if runs.all() else False if not runs.any() else runs
 
 
 RMSPROP = OptimizerDef(
@@ -100,7 +159,8 @@ RMSPROP = OptimizerDef(
                       slider=(0.0, 0.999)),
             ParamSpec("centered", False, "normalise by the variance (subtract the squared mean gradient)",
                       scale="bool")),
-    init=rmsprop_init, update=rmsprop_update, reference="Hinton, Coursera lecture 6e (2012); torch/optim/rmsprop.py")
+    init=rmsprop_init, update=rmsprop_update, update_inplace=rmsprop_update_inplace,
+    reference="Hinton, Coursera lecture 6e (2012); torch/optim/rmsprop.py")
 
 
 # --- Adadelta --------------------------------------------------------------------
@@ -127,6 +187,31 @@ def adadelta_update(grad, state, params, hp, lr, ctx):
     return params + (-lr) * delta, AdadeltaState(state.step + 1, square_avg, acc_delta)
 
 
+def adadelta_update_inplace(grad, state, params, hp, lr, work):
+    """:func:`adadelta_update` in place."""
+    w0, w1, w2 = work
+    grad = decayed_(grad, params, hp.weight_decay, w2)
+    square_avg = state.square_avg
+    square_avg *= hp.rho
+    np.multiply(grad, 1 - hp.rho, out=w0)
+    w0 *= grad
+    square_avg += w0
+    std = np.add(square_avg, hp.eps, out=w1)
+    np.sqrt(std, out=std)
+    delta = np.add(state.acc_delta, hp.eps, out=w0)
+    np.sqrt(delta, out=delta)
+    delta /= std
+    delta *= grad
+    acc_delta = state.acc_delta
+    acc_delta *= hp.rho
+    np.multiply(delta, 1 - hp.rho, out=w1)
+    w1 *= delta
+    acc_delta += w1
+    delta *= -lr
+    params += delta
+    return AdadeltaState(state.step + 1, square_avg, acc_delta)
+
+
 ADADELTA = OptimizerDef(
     id="adadelta", name="Adadelta", torch_equivalent="torch.optim.Adadelta",
     description="Scales each step by the ratio of the running RMS of past steps to that of gradients, so it needs "
@@ -136,4 +221,5 @@ ADADELTA = OptimizerDef(
     params=(lr_spec(1.0), ParamSpec("rho", 0.9, "decay rate of the running averages", 0.0, 1.0, "linear",
                                     slider=(0.5, 0.999)),
             eps_spec(1e-6), weight_decay_spec()),
-    init=adadelta_init, update=adadelta_update, reference="Zeiler (2012); torch/optim/adadelta.py")
+    init=adadelta_init, update=adadelta_update, update_inplace=adadelta_update_inplace,
+    reference="Zeiler (2012); torch/optim/adadelta.py")
