@@ -36,11 +36,14 @@ from typing import Any
 
 import numpy as np
 
+from .heap import keep_freed_memory
 from .numeric import SCALAR_ERRORS, scalar
 from .optimizers import OptimizerDef, hyper_namespace
 from .optimizers.base import own_arrays
 from .schedules import Schedule
 from .surfaces import Surface
+
+keep_freed_memory()  # numpy's temporaries would otherwise be page-faulted in afresh at every operation
 
 SCALAR_MAX_RUNS = 4
 SETTLE_EVERY = 4  # steps between convergence checks of a basin map (its steps_to_converge resolution)
@@ -620,14 +623,11 @@ def _stack_hyper(hypers: list[dict]) -> SimpleNamespace:
     return SimpleNamespace(**out)
 
 
-_pool: ThreadPoolExecutor | None = None
+_BLOCK_POOL = ThreadPoolExecutor(BLOCK_THREADS, thread_name_prefix="slopes-block")  # threads start on first use
 
 
 def _block_pool() -> ThreadPoolExecutor:
-    global _pool
-    if _pool is None:
-        _pool = ThreadPoolExecutor(BLOCK_THREADS, thread_name_prefix="slopes-block")
-    return _pool
+    return _BLOCK_POOL
 
 
 def _block_hyper(hp: SimpleNamespace, lo: int, hi: int) -> SimpleNamespace:

@@ -4,6 +4,7 @@ import { t } from "./i18n.js";
 const BASIN_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"];
 const DIVERGED_COLOUR = "#222222";
 const NONE_COLOUR = "#ffffff";
+const MAP_POINT_STEPS = 6e6; // per lane: about a tenth of a second of the engine, so a map follows the sliders
 
 function themeInk(theme) { return theme === "dark" ? "#f1f1f3" : "#1d1d1f"; }
 
@@ -16,7 +17,12 @@ export class BasinView {
     this.seq = 0;
   }
 
-  async render({ surfaceRequest, lanes, surface, theme, n = 90, steps }) {
+  /** Starts per side: as fine as the budget allows for this many steps, 60 to 160. */
+  static resolution(steps) {
+    return Math.max(60, Math.min(160, Math.round(Math.sqrt(MAP_POINT_STEPS / Math.max(steps, 1)))));
+  }
+
+  async render({ surfaceRequest, lanes, surface, theme, steps, n = BasinView.resolution(steps) }) {
     const seq = ++this.seq;
     this.progress.hidden = false;
     this.progress.value = 0;
