@@ -190,6 +190,50 @@ def test_sweep_view_and_tune_lr(page, live_server):
     page.wait_for_function("() => document.getElementById('comparison').textContent.includes('tuned')")
 
 
+def test_sweep_phase_map_over_lr_and_momentum_and_a_click_adopts_both(page, live_server):
+    """The (lr, momentum) phase map on the ravine: stable cells at small lr, a diverged (black) corner at large
+    lr, the current setting marked; GD has no momentum, so it gets no map."""
+    state = {"surface": "ravine", "start": [-9.0, 2.5], "steps": 150,
+             "optimizers": [{"optimizer": "momentum", "params": {"lr": 0.01, "momentum": 0.9}},
+                            {"optimizer": "adam", "params": {"lr": 0.05}}, {"optimizer": "gd", "params": {"lr": 0.01}}],
+             "view": {"mode": "sweep", "sweep": "lr_momentum"}}
+    page.goto(state_url(live_server, state))
+    page.wait_for_function("() => document.getElementById('plot-maps').data?.filter(t => t.type === 'heatmap').length === 4",
+                           timeout=30000)
+    assert page.is_visible("#sweep-axes") and page.input_value("#sweep-axes") == "lr_momentum"
+    maps = page.evaluate("""() => document.getElementById('plot-maps').data.filter(t => t.type === 'heatmap')
+        .map(t => ({x: t.x, y: t.y, z: t.z}))""")
+    loss, diverged = maps[0], maps[1]  # the momentum lane: log10 of f - f*, then the diverged layer
+    assert len(loss["x"]) == 31 and len(loss["y"]) == 21
+    assert diverged["z"][-1][-1] == 1  # lr = 3 with momentum 0.99 diverges on a curvature-10 ravine
+    assert loss["z"][0][0] is not None and diverged["z"][0][0] is None  # lr = 1e-4 with little momentum does not
+    assert all((a is None) != (b is None) for ra, rb in zip(loss["z"], diverged["z"]) for a, b in zip(ra, rb))
+    marks = page.evaluate("() => document.getElementById('plot-maps').data.filter(t => t.marker?.symbol === 'diamond')"
+                          ".map(t => [t.x[0], t.y[0]])")
+    assert marks[0] == [0.01, 0.9] and marks[1] == [0.05, 0.9]  # momentum's and Adam's beta1
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "phase-map.png"))
+    box = page.locator("#plot-maps .nsewdrag").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.7)
+    page.wait_for_function("() => window.slopes.state.optimizers[0].params.momentum < 0.6")
+    lr = page.evaluate("() => window.slopes.state.optimizers[0].params.lr")
+    assert 1e-3 < lr < 1e-2 and lr != 0.01
+    assert page.errors == []
+
+
+def test_a_basin_map_embeds_like_any_state(page, live_server):
+    state = {"surface": "himmelblau", "steps": 150, "optimizers": [{"optimizer": "adam", "params": {"lr": 0.1}}],
+             "view": {"mode": "basins"}}
+    encoded = state_url(live_server, state).split("?state=")[1]
+    page.goto(f"{live_server}/embed?state={encoded}&caption=Basins")
+    page.wait_for_function("() => document.getElementById('plot-maps').data?.filter(t => t.type === 'heatmap').length === 1",
+                           timeout=30000)
+    z = page.evaluate("() => document.getElementById('plot-maps').data[0].z.flat()")
+    assert set(z) == {0, 1, 2, 3}
+    assert not page.is_visible("#lanes") and not page.is_visible("#sweep-axes")
+    assert page.errors == []
+
+
 def test_every_lesson_opens_without_error_and_shows_its_caption(page, live_server):
     page.goto(live_server + "/")
     wait_drawn(page)

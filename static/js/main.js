@@ -43,8 +43,13 @@ async function main() {
     state.view.mode = "overlay";
     setStart(p);
   } });
-  app.sweep = new SweepView({ el: $("plot-maps"), progress: $("map-progress"), onPick: (lane, lr) => {
-    state.optimizers[lane].params.lr = +lr.toPrecision(3);
+  app.sweep = new SweepView({ el: $("plot-maps"), progress: $("map-progress"), onPick: (lane, lr, others) => {
+    const params = state.optimizers[lane].params;
+    params.lr = +lr.toPrecision(3);
+    for (const [name, value] of Object.entries(others)) {
+      if (name.startsWith("betas[")) params.betas = Object.assign([...(params.betas || [0.9, 0.999])], { [Number(name[6])]: +value.toPrecision(3) });
+      else params[name] = +value.toPrecision(3);
+    }
     state.view.tuned = false;
     app.panel.render();
     requestRun();
@@ -194,6 +199,7 @@ function bindGlobals() {
     saveState();
   });
   $("arrows").addEventListener("change", (e) => { state.view.arrows = e.target.checked; draw(); saveState(); });
+  $("sweep-axes").addEventListener("change", (e) => { state.view.sweep = e.target.value; draw(); saveState(); });
   $("theme").addEventListener("click", () => {
     state.view.theme = state.view.theme === "dark" ? "light" : "dark";
     applyTheme();
@@ -259,6 +265,8 @@ function syncGlobals() {
   $("seed").value = state.gradient.seed;
   $("grad-mode").value = state.gradient.mode;
   $("arrows").checked = !!state.view.arrows;
+  $("sweep-axes").value = state.view.sweep === "lr_momentum" ? "lr_momentum" : "lr";
+  $("map-options").hidden = state.view.mode !== "sweep";
   $("cloud").checked = !!state.view.cloud;
   const dataset = !!surface()?.dataset;
   $("penalties").hidden = !dataset;
@@ -430,14 +438,15 @@ function surfaceRequest() {
 let mapsTimer = null;
 let mapsKey = null;
 function scheduleMaps() {
-  const key = JSON.stringify([state.view.mode, runRequest(state), document.documentElement.dataset.theme]);
+  const key = JSON.stringify([state.view.mode, state.view.sweep, runRequest(state), document.documentElement.dataset.theme]);
   if (key === mapsKey) return;
   mapsKey = key;
   clearTimeout(mapsTimer);
   mapsTimer = setTimeout(() => {
     const lanes = app.lanes.length ? app.lanes : [];
     const args = { surfaceRequest: surfaceRequest(), lanes, surface: surface(), theme: document.documentElement.dataset.theme,
-      steps: state.steps, fstar: surface().minima.length ? Math.min(...surface().minima.map((m) => m.value)) : null };
+      steps: state.steps, fstar: surface().minima.length ? Math.min(...surface().minima.map((m) => m.value)) : null,
+      axes: state.view.sweep === "lr_momentum" ? "lr_momentum" : "lr" };
     const view = state.view.mode === "basins" ? app.basins : app.sweep;
     if (state.view.mode === "basins") args.start = start();
     view.render({ ...args, surfaceRequest: { ...args.surfaceRequest, ...(state.view.mode === "sweep" ? { start: start() } : {}) } })

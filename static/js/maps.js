@@ -102,7 +102,22 @@ export class BasinView {
   }
 }
 
-/** Final loss over a log sweep of lr, one curve per lane, the current lr marked; a click adopts an lr. */
+/** The second axis of a phase map, per optimizer: the momentum-like parameter and its sensible range. */
+const PHASE_AXIS = {
+  momentum: ["momentum", 0.05, 0.99], nesterov: ["momentum", 0.05, 0.99], rmsprop: ["alpha", 0.5, 0.999],
+  adadelta: ["rho", 0.5, 0.999], adam: ["betas[0]", 0.0, 0.99], adamw: ["betas[0]", 0.0, 0.99],
+  nadam: ["betas[0]", 0.0, 0.99], adamax: ["betas[0]", 0.0, 0.99],
+};
+const LR_AXIS = { param: "lr", min: 1e-4, max: 3, scale: "log" };
+// viridis without its darkest quarter, low loss bright: black (diverged) never looks like a colour of the scale
+const PHASE_COLOURS = [[0, "#fde725"], [0.25, "#7ad151"], [0.5, "#22a884"], [0.75, "#2a788e"], [1, "#3b528b"]];
+
+function paramValue(params, name) {
+  return name.startsWith("betas[") ? params.betas?.[Number(name[6])] : params[name];
+}
+
+/** Final loss over a log sweep of lr, one curve per lane, the current lr marked; a click adopts an lr.
+ * As a phase map (``axes: "lr_momentum"``): one heatmap per lane over lr x its momentum-like parameter. */
 export class SweepView {
   constructor({ el, progress, onPick }) {
     this.el = el;
@@ -111,27 +126,51 @@ export class SweepView {
     this.seq = 0;
   }
 
-  static sweepRequest(surfaceRequest, lane, steps, n = 31) {
+  static sweepRequest(surfaceRequest, lane, steps, n = 31, y = null) {
     return { ...surfaceRequest, optimizer: lane.optimizer, params: lane.params, steps,
-      ...(lane.schedule ? { schedule: lane.schedule } : {}), x: { param: "lr", min: 1e-4, max: 3, n, scale: "log" } };
+      ...(lane.schedule ? { schedule: lane.schedule } : {}), x: { ...LR_AXIS, n },
+      ...(y ? { y: { param: y[0], min: y[1], max: y[2], n: 21, scale: "linear" } } : {}) };
   }
 
-  static async sweepLane(surfaceRequest, lane, steps) {
+  static async sweepLane(surfaceRequest, lane, steps, n = 31, y = null) {
     const res = await fetch("/api/sweeps", { method: "POST", headers: { "content-type": "application/json" },
-      body: JSON.stringify(SweepView.sweepRequest(surfaceRequest, lane, steps)) });
+      body: JSON.stringify(SweepView.sweepRequest(surfaceRequest, lane, steps, n, y)) });
     if (!res.ok) return null;
     return res.json();
   }
 
-  async render({ surfaceRequest, lanes, theme, steps, fstar }) {
+  static phaseAxis(lane) { return PHASE_AXIS[lane.optimizer] || null; }
+
+  async render({ surfaceRequest, lanes, theme, steps, fstar, axes = "lr" }) {
     const seq = ++this.seq;
     this.progress.hidden = false;
-    const sweepable = lanes.filter((l) => "lr" in l.params);
-    const results = await Promise.all(sweepable.map((l) => SweepView.sweepLane(surfaceRequest, l, steps)));
+    const phase = axes === "lr_momentum";
+    const sweepable = lanes.filter((l) => "lr" in l.params && (!phase || SweepView.phaseAxis(l)));
+    const results = await Promise.all(sweepable.map((l) => SweepView.sweepLane(surfaceRequest, l, steps, 31,
+      phase ? SweepView.phaseAxis(l) : null)));
     if (seq !== this.seq) return;
     this.progress.hidden = true;
     const gap = (v) => (v === null ? null : Math.max(fstar === null ? v : v - fstar, 1e-16));
+    const { data, layout } = phase ? this.phaseFigure(results, sweepable, lanes, theme, steps, gap)
+      : this.curveFigure(results, sweepable, lanes, theme, steps, gap);
+    this.el.style.display = "";
+    await Plotly.react(this.el, data, layout, { displaylogo: false, responsive: true });
+    if (!this.el._picking) {
+      this.el._picking = true;
+      this.el.on("plotly_click", (ev) => {
+        const p = ev.points?.[0];
+        if (!p || p.customdata === undefined) return;
+        const [lane, param] = Array.isArray(p.customdata) ? p.customdata : [p.customdata, null];
+        this.onPick(lane, p.x, param ? { [param]: p.y } : {});
+      });
+    }
+    this.results = results;
+  }
+
+  curveFigure(results, sweepable, lanes, theme, steps, gap) {
     const data = [];
+    const finite = results.flatMap((r) => (r ? r.final_loss.filter((v) => v !== null).map(gap) : []));
+    const top = finite.length ? Math.max(...finite) * 30 : 1;
     results.forEach((r, i) => {
       if (!r) return;
       const lane = sweepable[i];
@@ -142,27 +181,65 @@ export class SweepView {
         hovertemplate: `${lane.label}<br>lr %{x:.3g}<br>f − f* %{y:.3g}<extra></extra>` });
       const diverged = lrs.filter((_, k) => r.diverged[k]);
       if (diverged.length) data.push({ type: "scatter", mode: "markers", showlegend: false, x: diverged,
-        y: diverged.map(() => null), hoverinfo: "skip" });
+        y: diverged.map(() => top), marker: { symbol: "x-thin", size: 11, line: { width: 3, color: lane.color } },
+        hovertemplate: `${lane.label}<br>lr %{x:.3g}: ${t("diverged")}<extra></extra>` });
       const cur = lane.params.lr;
       data.push({ type: "scatter", mode: "markers", showlegend: false, x: [cur], y: [gap(nearestValue(lrs, r.final_loss, cur))],
         marker: { size: 16, symbol: "diamond", color: lane.color, line: { width: 2, color: themeInk(theme) } },
         hovertemplate: `${lane.label}: ${t("current_setting")} lr=${cur}<extra></extra>` });
     });
-    const layout = { paper_bgcolor: theme === "dark" ? "#1c1d22" : "#ffffff", plot_bgcolor: "rgba(0,0,0,0)",
-      font: { color: themeInk(theme), size: 16 }, margin: { l: 70, r: 20, t: 40, b: 55 },
-      xaxis: { type: "log", title: { text: "lr" } }, yaxis: { type: "log", title: { text: t("sweep_y") }, exponentformat: "power" },
-      legend: { orientation: "h", y: 1.08 }, title: { text: t("sweep_title", { steps }), x: 0.02, font: { size: 16 } } };
-    this.el.style.display = "";
-    await Plotly.react(this.el, data, layout, { displaylogo: false, responsive: true });
-    if (!this.el._picking) {
-      this.el._picking = true;
-      this.el.on("plotly_click", (ev) => {
-        const p = ev.points?.[0];
-        if (p && p.customdata !== undefined) this.onPick(p.customdata, p.x);
-      });
-    }
-    this.results = results;
+    const layout = { ...baseLayout(theme), margin: { l: 90, r: 20, t: 64, b: 55 },
+      xaxis: { type: "log", title: { text: "lr" } },
+      yaxis: { type: "log", title: { text: t("sweep_y"), standoff: 12 }, exponentformat: "power" },
+      legend: { orientation: "h", x: 0, y: 1.0, yanchor: "bottom" },
+      title: { text: t("sweep_title", { steps }) + (data.some((d) => d.marker?.symbol === "x-thin") ? ` · × ${t("diverged")}` : ""),
+        x: 0.01, xanchor: "left", y: 0.985, yanchor: "top", font: { size: 16 } } };
+    return { data, layout };
   }
+
+  phaseFigure(results, sweepable, lanes, theme, steps, gap) {
+    const shown = results.map((r, i) => [r, sweepable[i]]).filter(([r]) => r);
+    const n = Math.max(shown.length, 1);
+    const cols = n <= 2 ? n : n <= 4 ? 2 : 3;
+    const rows = Math.ceil(n / cols);
+    const logs = shown.flatMap(([r]) => r.final_loss.flat().filter((v) => v !== null).map((v) => Math.log10(gap(v))));
+    const zmin = logs.length ? Math.min(...logs) : -16, zmax = logs.length ? Math.max(...logs) : 1;
+    const layout = { ...baseLayout(theme), margin: { l: 70, r: 20, t: 84, b: 50 },
+      grid: { rows, columns: cols, pattern: "independent", xgap: 0.16, ygap: 0.3 }, annotations: [],
+      title: { text: t("phase_title", { steps }), x: 0.01, xanchor: "left", y: 0.985, yanchor: "top", font: { size: 16 } } };
+    const data = [];
+    shown.forEach(([r, lane], i) => {
+      const suffix = i === 0 ? "" : String(i + 1);
+      const axes = { xaxis: `x${suffix}`, yaxis: `y${suffix}` };
+      const [param] = SweepView.phaseAxis(lane);
+      const xs = r.axes[0].values, ys = r.axes[1].values;
+      layout[`xaxis${suffix}`] = { type: "log", title: { text: "lr", standoff: 4 } };
+      layout[`yaxis${suffix}`] = { title: { text: param, standoff: 4 } };
+      const laneIndex = lanes.indexOf(lane);
+      const custom = ys.map(() => xs.map(() => [laneIndex, param]));
+      data.push({ type: "heatmap", ...axes, x: xs, y: ys, customdata: custom, zmin, zmax, colorscale: PHASE_COLOURS,
+        showscale: i === 0, colorbar: { title: { text: "log₁₀(f − f*)", side: "right" }, len: 0.9 },
+        z: r.final_loss.map((row) => row.map((v) => (v === null ? null : Math.log10(gap(v))))),
+        hovertemplate: `lr %{x:.3g}<br>${param} %{y:.3g}<br>log₁₀(f − f*) %{z:.2f}<extra>${lane.label}</extra>` });
+      data.push({ type: "heatmap", ...axes, x: xs, y: ys, customdata: custom, showscale: false, hoverinfo: "skip",
+        z: r.diverged.map((row) => row.map((d) => (d ? 1 : null))), colorscale: [[0, DIVERGED_COLOUR], [1, DIVERGED_COLOUR]] });
+      data.push({ type: "scatter", mode: "markers", ...axes, showlegend: false, x: [lane.params.lr],
+        y: [paramValue(lane.params, param)],
+        marker: { size: 16, symbol: "diamond", color: lane.color, line: { width: 2, color: "#ffffff" } },
+        hovertemplate: `${lane.label}: ${t("current_setting")}<extra></extra>` });
+      layout.annotations.push({ text: `<b style="color:${lane.color}">■</b> ${lane.label}` + (r.best
+        ? `<br><span style="font-size:13px">${t("best_cell")}: lr=${r.best.lr.toPrecision(2)}, ${param}=${r.best[param].toPrecision(2)}</span>`
+        : ""), showarrow: false, align: "left", xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0, y: 1.02,
+        xanchor: "left", yanchor: "bottom" });
+    });
+    if (!shown.length) layout.annotations.push({ text: t("phase_none"), showarrow: false, xref: "paper", yref: "paper", x: 0.5, y: 0.5 });
+    return { data, layout };
+  }
+}
+
+function baseLayout(theme) {
+  return { paper_bgcolor: theme === "dark" ? "#1c1d22" : "#ffffff", plot_bgcolor: "rgba(0,0,0,0)",
+    font: { color: themeInk(theme), size: 16 } };
 }
 
 function nearestValue(xs, ys, x) {

@@ -14,7 +14,7 @@ export function defaultState() {
       { optimizer: "rmsprop", params: { lr: 0.01 } },
       { optimizer: "adam", params: { lr: 0.05 } },
     ],
-    view: { mode: "overlay", arrows: false, step: null, theme: null, lang: null, colors: [] },
+    view: { mode: "overlay", arrows: false, step: null, theme: null, lang: null, colors: [], sweep: "lr" },
   };
 }
 
