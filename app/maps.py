@@ -81,6 +81,17 @@ def basin_map(surface: Surface, phases: tuple[Phase, ...], steps: int, n: int, d
             "minima": [m.as_dict() for m in surface.minima], "steps": sim.t}
 
 
+def with_values(hyper: dict, values: dict) -> dict:
+    """A copy of ``hyper`` with ``values`` set (``{"betas[0]": 0.5}`` sets one beta)."""
+    out = {k: (list(v) if isinstance(v, list) else v) for k, v in hyper.items()}
+    for name, value in values.items():
+        if name.startswith("betas["):
+            out["betas"][int(name[6])] = float(value)
+        else:
+            out[name] = float(value)
+    return out
+
+
 def sweep(surface: Surface, start, phases: tuple[Phase, ...], steps: int, axes: list[tuple[str, np.ndarray]],
           validate: Callable[[dict], dict], gradient: GradientSpec = GradientSpec(), progress=None) -> dict:
     """One run from ``start`` per cell of the grid of ``axes`` (``[(param, values)]``, x first); the first
@@ -89,15 +100,7 @@ def sweep(surface: Surface, start, phases: tuple[Phase, ...], steps: int, axes: 
     base = phases[0].hyper
     grids = np.meshgrid(*[values for _, values in axes])  # each (ny, nx) or (nx,)
     cells = [dict(zip([name for name, _ in axes], vals)) for vals in zip(*[g.ravel() for g in grids])]
-    hypers = []
-    for cell in cells:
-        h = {k: (list(v) if isinstance(v, list) else v) for k, v in base.items()}
-        for name, value in cell.items():
-            if name.startswith("betas["):
-                h["betas"][int(name[6])] = float(value)
-            else:
-                h[name] = float(value)
-        hypers.append(validate(h))
+    hypers = [validate(with_values(base, cell)) for cell in cells]
     span = surface.domain.span
     starts = np.repeat(np.array([start], dtype=float), len(hypers), axis=0)
     sim = Simulation.batch(surface, starts, phases, steps, gradient, hypers=hypers, settle=SETTLE_TOLERANCE * span)

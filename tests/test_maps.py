@@ -125,9 +125,15 @@ def test_api_sweeps(client):
     assert r.status_code == 200
     for patch, field in (({"x": {"param": "amsgrad", "min": 0, "max": 1}}, "param"),
                          ({"x": {"param": "lr", "min": -1, "max": 1}}, "min"),
-                         ({"x": {"param": "betas[0]", "min": 0.5, "max": 1.5, "scale": "linear"}}, "max")):
+                         ({"x": {"param": "betas[0]", "min": 0.5, "max": 1.5, "scale": "linear"}}, "max"),
+                         ({"x": {"param": "eps", "min": -1e-3, "max": 1e-3, "scale": "linear"}}, "min")):
         r = client.post("/api/sweeps", json={"surface": "ravine", "optimizer": "adam", "steps": 10, **patch})
         assert r.status_code == 422 and field in json.dumps(r.json()["detail"]), (patch, r.text)
+    # momentum must be > 0 for SGD with momentum: a sweep from 0 names the axis's min, not its max
+    r = client.post("/api/sweeps", json={"surface": "ravine", "optimizer": "momentum", "steps": 10,
+                                         "x": {"param": "lr", "min": 0.001, "max": 0.1, "n": 3},
+                                         "y": {"param": "momentum", "min": 0.0, "max": 0.9, "n": 3, "scale": "linear"}})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "y", "min"], r.text
 
 
 def test_noisy_basin_maps_and_sweeps_are_seeded():

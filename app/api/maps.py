@@ -9,7 +9,7 @@ import numpy as np
 from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
-from ..maps import basin_map, sweep
+from ..maps import basin_map, sweep, with_values
 from ..optimizers import HyperparameterError
 from ..settings import settings
 from .build import RequestError, _phase, check_domain, gradient_spec, surface_for
@@ -124,10 +124,22 @@ def compute_sweep(req: SweepRequest) -> dict:
         try:
             return opt.validate(hyper)
         except HyperparameterError as e:
-            axis = next((k for k, a in (("x", req.x), ("y", req.y)) if a and a.param.split("[")[0] == e.name.split("[")[0]), None)
-            raise RequestError([axis, "max"] if axis else ["params", e.name], e.message) from None
+            for key, axis in (("x", req.x), ("y", req.y)):
+                if axis and axis.param.split("[")[0] == e.name.split("[")[0]:
+                    raise RequestError([key, "min" if _refused(opt, hyper, axis.param, axis.min) else "max"],
+                                       e.message) from None
+            raise RequestError(["params", e.name], e.message) from None
 
     return sweep(surface, start, (first,), req.steps, axes, validate, gradient_spec(req.gradient, surface))
+
+
+def _refused(opt, hyper: dict, param: str, value: float) -> bool:
+    """Whether ``opt`` refuses ``hyper`` with ``param`` set to ``value``."""
+    try:
+        opt.validate(with_values(hyper, {param: value}))
+    except HyperparameterError:
+        return True
+    return False
 
 
 @router.post("/sweeps", response_model=SweepResponse)
