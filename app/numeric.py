@@ -83,3 +83,14 @@ def lerp_(start: np.ndarray, end: np.ndarray, weight, work: np.ndarray) -> np.nd
         diff *= 1 - weight
         np.subtract(end, diff, out=start)
     return start
+
+
+def decay_square_(average: np.ndarray, grad: np.ndarray, decay, work: np.ndarray) -> np.ndarray:
+    """``average * decay + (1 - decay) * grad * grad`` written into ``average``: torch's
+    ``mul_(decay).addcmul_(grad, grad, value=1 - decay)``, the second-moment average of RMSprop, Adadelta, Adam
+    and NAdam, bit for bit as their pure rules compute it."""
+    average *= decay
+    np.multiply(grad, 1 - decay, out=work)
+    work *= grad
+    average += work
+    return average

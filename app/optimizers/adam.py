@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..numeric import lerp, lerp_
+from ..numeric import decay_square_, lerp, lerp_
 from .base import (OptimizerDef, ParamSpec, active, betas_spec, decayed_, eps_spec, lr_spec, weight_decay_spec,
                    zeros_like)
 
@@ -70,11 +70,7 @@ def adam_update_inplace(grad, state, params, hp, lr, work, *, decoupled_weight_d
     else:
         grad = decayed_(grad, params, hp.weight_decay, w2)
     exp_avg = lerp_(state.exp_avg, grad, 1 - hp.beta1, w0)
-    exp_avg_sq = state.exp_avg_sq
-    exp_avg_sq *= hp.beta2
-    np.multiply(grad, 1 - hp.beta2, out=w0)
-    w0 *= grad
-    exp_avg_sq += w0
+    exp_avg_sq = decay_square_(state.exp_avg_sq, grad, hp.beta2, w0)
     step_size = lr / (1 - hp.beta1 ** step)
     bias_correction2_sqrt = (1 - hp.beta2 ** step) ** 0.5
     max_exp_avg_sq = state.max_exp_avg_sq
@@ -152,11 +148,7 @@ def nadam_update_inplace(grad, state, params, hp, lr, work):
     mu_next = hp.beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * hp.momentum_decay)))
     mu_product = state.mu_product * mu
     exp_avg = lerp_(state.exp_avg, grad, 1 - hp.beta1, w0)
-    exp_avg_sq = state.exp_avg_sq
-    exp_avg_sq *= hp.beta2
-    np.multiply(grad, 1 - hp.beta2, out=w0)
-    w0 *= grad
-    exp_avg_sq += w0
+    exp_avg_sq = decay_square_(state.exp_avg_sq, grad, hp.beta2, w0)
     denom = np.divide(exp_avg_sq, bias_correction2, out=w1)
     np.sqrt(denom, out=denom)
     denom += hp.eps

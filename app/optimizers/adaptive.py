@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..numeric import lerp, lerp_
+from ..numeric import decay_square_, lerp, lerp_
 from .base import OptimizerDef, ParamSpec, active, decayed_, eps_spec, lr_spec, weight_decay_spec, zeros_like
 
 
@@ -108,11 +108,7 @@ def rmsprop_update_inplace(grad, state, params, hp, lr, work):
     """:func:`rmsprop_update` in place (``-1 * a * a`` is ``-(a * a)`` and ``1 * grad`` is ``grad`` exactly)."""
     w0, w1, w2 = work
     grad = decayed_(grad, params, hp.weight_decay, w2)
-    square_avg = state.square_avg
-    square_avg *= hp.alpha
-    np.multiply(grad, 1 - hp.alpha, out=w0)
-    w0 *= grad
-    square_avg += w0
+    square_avg = decay_square_(state.square_avg, grad, hp.alpha, w0)
     grad_avg = state.grad_avg
     if hp.centered:
         grad_avg = lerp_(grad_avg, grad, 1 - hp.alpha, w0)
@@ -191,11 +187,7 @@ def adadelta_update_inplace(grad, state, params, hp, lr, work):
     """:func:`adadelta_update` in place."""
     w0, w1, w2 = work
     grad = decayed_(grad, params, hp.weight_decay, w2)
-    square_avg = state.square_avg
-    square_avg *= hp.rho
-    np.multiply(grad, 1 - hp.rho, out=w0)
-    w0 *= grad
-    square_avg += w0
+    square_avg = decay_square_(state.square_avg, grad, hp.rho, w0)
     std = np.add(square_avg, hp.eps, out=w1)
     np.sqrt(std, out=std)
     delta = np.add(state.acc_delta, hp.eps, out=w0)
