@@ -498,8 +498,9 @@ class Simulation:
             x, y = block.points
             ok[0, lo:hi] = self._assess(x, y, chunk.losses[0, lo:hi], *block.grad)
 
-        last = group.phases[[k for _, _, k in self._segments(group, t0, t1)][-1]]
-        chunk.lrs[0] = last[3][t1 - 1 - last[0]]
+        *_, (_, _, k) = self._segments(group, t0, t1)  # the phase of the chunk's last step
+        start, _, _, lr_table = group.phases[k]
+        chunk.lrs[0] = lr_table[t1 - 1 - start]
         if len(group.blocks) == 1:
             advance(group.blocks[0])
         else:

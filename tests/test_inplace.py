@@ -97,11 +97,12 @@ def test_blocked_batches_with_per_run_hyperparameters_equal_the_array_path(oid, 
         assert (sim.groups[0].blocks is not None) == (optimizer.update_inplace is not None)
         while not sim.done:
             chunk = sim.advance(40)
-        return chunk.points[0], sim.status, sim.settled_at(), sim.steps_run
+        return chunk.points[0], sim.status, sim.settled_at(), sim.steps_run, chunk.lrs[0], chunk.losses[0]
 
     fast, slow = final(opt), final(pure(opt))
     assert np.array_equal(fast[0], slow[0], equal_nan=True)
     assert fast[1] == slow[1] and np.array_equal(fast[2], slow[2]) and np.array_equal(fast[3], slow[3])
+    assert np.array_equal(fast[4], slow[4]) and np.array_equal(fast[5], slow[5], equal_nan=True)
     assert len(set(map(tuple, fast[0][:3].round(12)))) == 3  # the three settings really differ
 
 
