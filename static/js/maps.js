@@ -2,8 +2,16 @@
 import { t } from "./i18n.js";
 
 const BASIN_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"];
-const DIVERGED_COLOUR = "#222222";
-const NONE_COLOUR = "#ffffff";
+// diverged and "no minimum" must stand out from the page: black and white on light, white and grey on dark
+const MAP_COLOURS = {
+  light: { diverged: "#222222", none: "#ffffff", names: ["colour_black", "colour_white"] },
+  dark: { diverged: "#f2f2f2", none: "#6b6b6b", names: ["colour_white", "colour_grey"] },
+};
+
+function mapColours(theme) {
+  const c = MAP_COLOURS[theme === "dark" ? "dark" : "light"];
+  return { ...c, divergedName: t(c.names[0]), noneName: t(c.names[1]) };
+}
 const MAP_POINT_STEPS = 6e6; // per lane: about a tenth of a second of the engine, so a map follows the sliders
 
 function themeInk(theme) { return theme === "dark" ? "#f1f1f3" : "#1d1d1f"; }
@@ -39,7 +47,7 @@ export class BasinView {
       results.push(result);
     }
     this.progress.hidden = true;
-    this.draw(results, lanes, surface, theme);
+    this.draw(results, lanes, surface, theme, steps);
   }
 
   request(body, onProgress) {
@@ -55,7 +63,7 @@ export class BasinView {
     });
   }
 
-  draw(results, lanes, surface, theme) {
+  draw(results, lanes, surface, theme, steps) {
     const n = Math.max(results.length, 1);
     const cols = n <= 2 ? n : n <= 4 ? 2 : n <= 9 ? 3 : 4;
     const rows = Math.ceil(n / cols);
@@ -63,13 +71,15 @@ export class BasinView {
     // categorical colours: value k in [-2, m-1] -> its own band
     const stops = [];
     const span = m + 2;
-    const colourOf = (k) => (k === -2 ? DIVERGED_COLOUR : k === -1 ? NONE_COLOUR : BASIN_COLOURS[k % BASIN_COLOURS.length]);
+    const colours = mapColours(theme);
+    const colourOf = (k) => (k === -2 ? colours.diverged : k === -1 ? colours.none : BASIN_COLOURS[k % BASIN_COLOURS.length]);
     for (let k = -2; k < m; k++) {
       const a = (k + 2) / span, b = (k + 3) / span;
       stops.push([a, colourOf(k)], [b, colourOf(k)]);
     }
     const layout = { paper_bgcolor: theme === "dark" ? "#1c1d22" : "#ffffff", plot_bgcolor: "rgba(0,0,0,0)",
-      font: { color: themeInk(theme), size: 15 }, showlegend: false, margin: { l: 45, r: 10, t: 36, b: 35 },
+      font: { color: themeInk(theme), size: 15 }, showlegend: false, margin: { l: 45, r: 10, t: 70, b: 35 },
+      title: { text: t("basins_title", { steps, diverged: colours.divergedName, none: colours.noneName }), x: 0.01, xanchor: "left", y: 0.985, yanchor: "top", font: { size: 15 } },
       grid: { rows, columns: cols, pattern: "independent", xgap: 0.06, ygap: 0.16 }, annotations: [] };
     const data = [];
     results.forEach((r, i) => {
@@ -84,7 +94,8 @@ export class BasinView {
         marker: { symbol: "star", size: 15, color: "#ffffff", line: { color: "#000000", width: 1.5 } },
         hoverinfo: "skip" });
       const counts = r.basin.flat().reduce((acc, k) => { acc[k] = (acc[k] || 0) + 1; return acc; }, {});
-      const diverged = ((counts[-2] || 0) / r.basin.flat().length * 100).toFixed(0);
+      const share = (counts[-2] || 0) / r.basin.flat().length * 100;
+      const diverged = share > 0 && share < 1 ? "<1" : share.toFixed(0);
       layout.annotations.push({ text: `<b style="color:${lanes[i].color}">■</b> ${lanes[i].label}` +
         (counts[-2] ? ` · ${t("diverged_share", { pct: diverged })}` : ""), showarrow: false,
         xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0, y: 1.02, xanchor: "left", yanchor: "bottom" });
@@ -109,7 +120,7 @@ const PHASE_AXIS = {
   nadam: ["betas[0]", 0.0, 0.99], adamax: ["betas[0]", 0.0, 0.99],
 };
 const LR_AXIS = { param: "lr", min: 1e-4, max: 3, scale: "log" };
-// viridis without its darkest quarter, low loss bright: black (diverged) never looks like a colour of the scale
+// viridis without its darkest quarter, low loss bright: the diverged colour never looks like one of the scale
 const PHASE_COLOURS = [[0, "#fde725"], [0.25, "#7ad151"], [0.5, "#22a884"], [0.75, "#2a788e"], [1, "#3b528b"]];
 
 function paramValue(params, name) {
@@ -206,7 +217,7 @@ export class SweepView {
     const zmin = logs.length ? Math.min(...logs) : -16, zmax = logs.length ? Math.max(...logs) : 1;
     const layout = { ...baseLayout(theme), margin: { l: 70, r: 20, t: 84, b: 50 },
       grid: { rows, columns: cols, pattern: "independent", xgap: 0.16, ygap: 0.3 }, annotations: [],
-      title: { text: t("phase_title", { steps }), x: 0.01, xanchor: "left", y: 0.985, yanchor: "top", font: { size: 16 } } };
+      title: { text: t("phase_title", { steps, diverged: mapColours(theme).divergedName }), x: 0.01, xanchor: "left", y: 0.985, yanchor: "top", font: { size: 16 } } };
     const data = [];
     shown.forEach(([r, lane], i) => {
       const suffix = i === 0 ? "" : String(i + 1);
@@ -222,7 +233,7 @@ export class SweepView {
         z: r.final_loss.map((row) => row.map((v) => (v === null ? null : Math.log10(gap(v))))),
         hovertemplate: `lr %{x:.3g}<br>${param} %{y:.3g}<br>log₁₀(f − f*) %{z:.2f}<extra>${lane.label}</extra>` });
       data.push({ type: "heatmap", ...axes, x: xs, y: ys, customdata: custom, showscale: false, hoverinfo: "skip",
-        z: r.diverged.map((row) => row.map((d) => (d ? 1 : null))), colorscale: [[0, DIVERGED_COLOUR], [1, DIVERGED_COLOUR]] });
+        z: r.diverged.map((row) => row.map((d) => (d ? 1 : null))), colorscale: [[0, mapColours(theme).diverged], [1, mapColours(theme).diverged]] });
       data.push({ type: "scatter", mode: "markers", ...axes, showlegend: false, x: [lane.params.lr],
         y: [paramValue(lane.params, param)],
         marker: { size: 16, symbol: "diamond", color: lane.color, line: { width: 2, color: "#ffffff" } },
