@@ -122,7 +122,7 @@ class _Group:
     runs: list[int]
     phases: list[tuple[int, OptimizerDef, SimpleNamespace, np.ndarray]]  # start, optimizer, hp, lr table
     scalar: bool
-    points: np.ndarray
+    points: np.ndarray | None  # None on the in-place path: each block holds its own
     state: Any = None
     phase_index: int = -1
     noise: list = field(default_factory=list)  # per-run generators
@@ -230,12 +230,13 @@ class Simulation:
                 hp = _stack_hyper([phase.hyper])
                 lrs = phase.schedule.learning_rates(phase.hyper.get("lr", 0.0), length)[:, None]
             built.append((phase.start, phase.optimizer, hp, lrs))
-        noise = [np.random.default_rng([gradient.seed, SHARED_STREAM])] if gradient.noise else []
         batch = gradient.batch_size if surface.batch_gradient is not None else None
-        group = _Group(list(range(n)), built, False, starts.copy(), noise=noise, batch_size=batch)
-        if not record and all(p.optimizer.update_inplace is not None for p in phases):
-            group.points = None  # the blocks hold them
-            group.blocks = sim._make_blocks(starts, [hp for _, _, hp, _ in built], batch)
+        if not record and all(p.optimizer.update_inplace is not None for p in phases):  # the blocks hold points, streams
+            group = _Group(list(range(n)), built, False, None, batch_size=batch,
+                           blocks=sim._make_blocks(starts, [hp for _, _, hp, _ in built], batch))
+        else:
+            noise = [np.random.default_rng([gradient.seed, SHARED_STREAM])] if gradient.noise else []
+            group = _Group(list(range(n)), built, False, starts.copy(), noise=noise, batch_size=batch)
         sim.groups = [group]
         return sim
 
