@@ -231,7 +231,8 @@ class Simulation:
                 lrs = phase.schedule.learning_rates(phase.hyper.get("lr", 0.0), length)[:, None]
             built.append((phase.start, phase.optimizer, hp, lrs))
         batch = gradient.batch_size if surface.batch_gradient is not None else None
-        if not record and all(p.optimizer.update_inplace is not None for p in phases):  # the blocks hold points, streams
+        if not record and all(p.optimizer.update_inplace is not None for p in phases):
+            # the in-place path: the blocks hold the points and their own random streams
             group = _Group(list(range(n)), built, False, None, batch_size=batch,
                            blocks=sim._make_blocks(starts, [hp for _, _, hp, _ in built], batch))
         else:
