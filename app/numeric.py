@@ -56,6 +56,125 @@ def is_scalar_namespace(xp) -> bool:
     return xp is scalar
 
 
+# --- the ops layer the update rules are written against -----------------------------------------------------
+#
+# A rule calls ``ops.mul(a, b, out=buffer)``: it always *returns* the result, and when the operands are arrays it
+# writes that result into ``out`` (one of the state's own arrays, or a named scratch array from ``ops.buf``), so
+# a step allocates nothing. On Python floats ``out`` is ignored. Both run the same IEEE operations in the same
+# order, so a rule's float, array and blocked runs agree to the bit (tests/test_inplace.py).
+
+def _f_add(a, b, out=None):
+    return a + b
+
+
+def _f_sub(a, b, out=None):
+    return a - b
+
+
+def _f_mul(a, b, out=None):
+    return a * b
+
+
+def _f_div(a, b, out=None):
+    return a / b
+
+
+def _f_sqrt(a, out=None):
+    return math.sqrt(a)
+
+
+def _f_abs(a, out=None):
+    return abs(a)
+
+
+def _f_maximum(a, b, out=None):
+    return a if a >= b or b != b else b  # NaN propagates from either side, as numpy's maximum does
+
+
+def _f_where(condition, a, b, out=None):
+    return a if condition else b
+
+
+def _f_copy(a, out=None):
+    return a
+
+
+def _f_zeros(like):
+    return 0.0
+
+
+class FloatOps:
+    """The ops on Python floats, one coordinate at a time (``out`` ignored, ``buf`` gives None)."""
+
+    kind = "float"
+    add, sub, mul, div, sqrt, abs = (staticmethod(f) for f in (_f_add, _f_sub, _f_mul, _f_div, _f_sqrt, _f_abs))
+    maximum, where, copy, zeros = (staticmethod(f) for f in (_f_maximum, _f_where, _f_copy, _f_zeros))
+    errors = SCALAR_ERRORS
+
+    @staticmethod
+    def buf(name: str):
+        return None
+
+    @staticmethod
+    def full(like, value: float) -> float:
+        return float(value)
+
+
+def _a_copy(a, out=None):
+    if out is None:
+        return np.array(a, dtype=float)
+    np.copyto(out, a)
+    return out
+
+
+def _a_where(condition, a, b, out=None):
+    if out is None:
+        return np.where(condition, a, b)
+    condition = np.asarray(condition, dtype=bool)
+    if out is b:
+        np.copyto(out, a, where=condition)
+        return out
+    if out is not a:
+        np.copyto(out, a)
+    np.copyto(out, b, where=~condition)
+    return out
+
+
+class ArrayOps:
+    """The ops on numpy arrays (numpy's ufuncs, which take ``out``), with named scratch arrays shaped like the
+    points they were made for. One instance per set of lanes: its buffers are reused step after step."""
+
+    kind = "array"
+    add, sub, mul, div, sqrt, abs, maximum = (np.add, np.subtract, np.multiply, np.divide, np.sqrt, np.abs,
+                                              np.maximum)
+    where, copy = staticmethod(_a_where), staticmethod(_a_copy)
+    errors = ()
+
+    def __init__(self, shape: tuple[int, ...] | None = None):
+        self.shape = shape
+        self._buffers: dict[str, np.ndarray] = {}
+
+    def buf(self, name: str) -> np.ndarray | None:
+        """A scratch array called ``name``, shaped like the points; None in a pure (allocating) instance."""
+        if self.shape is None:
+            return None
+        b = self._buffers.get(name)
+        if b is None:
+            b = self._buffers[name] = np.empty(self.shape)
+        return b
+
+    @staticmethod
+    def zeros(like) -> np.ndarray:
+        return np.zeros(np.shape(like))
+
+    @staticmethod
+    def full(like, value) -> np.ndarray:
+        return np.zeros(np.shape(like)) + value
+
+
+FLOAT_OPS = FloatOps()
+
+
 def lerp(start, end, weight):
     """``torch.lerp(start, end, weight)`` for a Python-float weight, as ATen computes it.
 
