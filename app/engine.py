@@ -148,7 +148,7 @@ class _PlannedPhase:
     optimizer: OptimizerDef
     hyper: dict  # name -> float/bool, or an (n,) array of per-run values (``betas`` split into beta1/beta2)
     lrs: np.ndarray  # (end - start, n), or (end - start, 1) when every run has the same
-    names: np.ndarray | None  # (n_names, n) bool: which state names torch keeps for each run (None: all)
+    names: np.ndarray | None  # (n_names, n) bool: which of state_names torch keeps for each run (None: all)
     state_names: tuple[str, ...] = ()
 
 
@@ -198,39 +198,52 @@ def _lr_table(schedules: list[Schedule], hypers: list[dict], length: int) -> np.
     return np.stack(cols, axis=1) if cols else np.empty((length, 0))
 
 
-def _plan_phase(phase: Phase, end: int, steps: int, hypers: list[dict], schedules: list[Schedule]):
+def _plan_phase(phase: Phase, end: int, steps: int, n: int, hypers: list[dict] | None = None,
+                schedules: list[Schedule] | None = None):
+    """``hypers``/``schedules``: one per run, or None where all ``n`` runs share ``phase``'s."""
     length = max(0, min(end, steps) - phase.start)
-    if len({id(h) for h in hypers}) == 1 and len(set(schedules)) == 1:  # one set-up for every run: one column
-        lrs = _lr_table(schedules[:1], hypers[:1], length)  # (length, 1), broadcast over the runs
-        hyper = _stack(hypers[:1])
-    else:
-        lrs, hyper = _lr_table(schedules, hypers, length), _stack(hypers)
     opt = phase.optimizer
+    if hypers is None and schedules is None:  # one set-up for every run: one column, broadcast over the runs
+        known = tuple(opt.state_names(phase.hyper)) if opt.state_names is not None else ()
+        return _PlannedPhase(phase.start, min(end, steps), opt, _stack([phase.hyper]),
+                             _lr_table([phase.schedule], [phase.hyper], length), None, known)
+    else:
+        hypers_ = hypers if hypers is not None else [phase.hyper] * n
+        schedules = schedules if schedules is not None else [phase.schedule] * n
+        lrs, hyper = _lr_table(schedules, hypers_, length), _stack(hypers_)
+        per_run = list(range(n))
     names, known = None, ()
     if opt.state_names is not None:
         distinct: dict[int, tuple] = {}
-        per_run = []
-        for h in hypers:
+        rows = []
+        for i in per_run:
+            h = hypers_[i]
             if id(h) not in distinct:
                 distinct[id(h)] = tuple(opt.state_names(h))
-            per_run.append(distinct[id(h)])
-        known = tuple(dict.fromkeys(n for names_ in distinct.values() for n in names_))
-        names = np.array([[n in r for r in per_run] for n in known], dtype=bool).reshape(len(known), len(hypers))
+            rows.append(distinct[id(h)])
+        known = tuple(dict.fromkeys(name for names_ in distinct.values() for name in names_))
+        names = np.array([[name in r for r in rows] for name in known], dtype=bool).reshape(len(known), n)
     return _PlannedPhase(phase.start, min(end, steps), opt, hyper, lrs, names, known)
 
 
-def _plan(runs_phases: list[tuple[Phase, ...]], members: list[int], steps: int, batch_size, first_hypers=None):
-    """One group's phases for runs ``members`` (their phases share optimizers and flags)."""
-    first = runs_phases[0]
+def _plan(runs_phases: list[tuple[Phase, ...]] | None, first: tuple[Phase, ...], members: list[int], steps: int,
+          batch_size, first_hypers=None):
+    """One group's phases for runs ``members``: ``runs_phases`` gives each run's phases (their optimizers and
+    flags equal ``first``'s), or None when every run shares ``first``; ``first_hypers`` gives each run its own
+    first-phase hyperparameters (sweeps)."""
+    n = len(members)
     phases = []
     for k, phase in enumerate(first):
         end = first[k + 1].start if k + 1 < len(first) else steps
-        specs = [p[k] for p in runs_phases]
-        hypers = first_hypers if (k == 0 and first_hypers is not None) else [s.hyper for s in specs]
-        phases.append(_plan_phase(phase, end, steps, hypers, [s.schedule for s in specs]))
+        if runs_phases is None:
+            hypers = first_hypers if k == 0 else None
+            phases.append(_plan_phase(phase, end, steps, n, hypers, None))
+        else:
+            specs = [p[k] for p in runs_phases]
+            phases.append(_plan_phase(phase, end, steps, n, [s.hyper for s in specs], [s.schedule for s in specs]))
     elementwise = all(p.optimizer.elementwise and p.optimizer.step is not None and not p.optimizer.needs
                       for p in phases)
-    kind = "float" if len(members) <= SCALAR_MAX_RUNS and elementwise and batch_size is None else "array"
+    kind = "float" if n <= SCALAR_MAX_RUNS and elementwise and batch_size is None else "array"
     return _Group(members, phases, kind, batch_size)
 
 
@@ -274,7 +287,8 @@ class Simulation:
                 key = tuple((p.start, p.optimizer.id, p.optimizer.structural(p.hyper)) for p in run.phases)
                 by_key.setdefault((key, self._batch_size(run.batch_size)), []).append(i)
             for (_, batch), members in by_key.items():
-                groups.append(_plan([runs[i].phases for i in members], members, steps, batch))
+                groups.append(_plan([runs[i].phases for i in members], runs[members[0]].phases, members, steps,
+                                    batch))
         self.groups = groups
         for g in self.groups:
             self._make_lanes(g)
@@ -298,7 +312,7 @@ class Simulation:
         sim = cls(surface, [], steps, gradient, record, settle)
         sim.starts = starts
         sim._size(n)
-        group = _plan([phases] * n, list(range(n)), steps, sim._batch_size(None), hypers)
+        group = _plan(None, phases, list(range(n)), steps, sim._batch_size(None), hypers)
         group.kind = "array"  # maps and sweeps: array lanes whatever their size
         sim.groups = [group]
         sim._make_lanes(group)
@@ -413,15 +427,14 @@ class Simulation:
 class _Source:
     """Gradients for one set of lanes: analytic, numerical or mini-batch, plus noise, from the lanes' streams."""
 
-    def __init__(self, sim: Simulation, runs: list[int], unit: int | None, batch_size: int | None):
+    def __init__(self, sim: Simulation, runs, unit: int | None, batch_size: int | None):
         spec, surface = sim.gradient, sim.surface
         self.surface, self.spec, self.n = surface, spec, len(runs)
-        units = runs if unit is None else [unit]
+        units = (np.asarray(runs).tolist() if unit is None else [unit]) if spec.noise or batch_size else []
         self.noise = [stream(spec.seed, NOISE, u) for u in units] if spec.noise else None
         self.batcher = (_Batcher(surface.extra["dataset"]["n"], batch_size,
                                  [stream(spec.seed, BATCHES, u) for u in units], len(runs))
                         if batch_size is not None else None)
-        self.units = units
         if spec.mode == "numerical":
             h, value = spec.h, surface.value
 
@@ -503,9 +516,13 @@ class _ArrayLanes:
         self.sim, self.phases, self.lo, self.hi = _settings(sim), group.phases, lo, hi
         self.cols = group.cols[lo:hi]
         n = hi - lo
+        if n and np.array_equal(self.cols, np.arange(self.cols[0], self.cols[0] + n)):
+            self.sel = slice(int(self.cols[0]), int(self.cols[0]) + n)  # basic indexing: views, no gather
+        else:
+            self.sel = self.cols
         self.P = np.ascontiguousarray(starts.T)
         self.G = np.zeros_like(self.P)
-        self.source = _Source(sim, self.cols.tolist(), unit, group.batch_size)
+        self.source = _Source(sim, self.cols, unit, group.batch_size)
         self.unit = unit
         self.hyper = [_rows(p.hyper, lo, hi) for p in group.phases]
         self.state, self.phase = None, -1
@@ -514,14 +531,14 @@ class _ArrayLanes:
 
     def _services(self, n: int):
         self.ops = _Context(self.P.shape, self.sim.surface, self.source, self.sim.record)
-        self._rng_units = self.cols.tolist() if self.unit is None else [self.unit]
 
     def enter(self, k: int):
         if self.phase == k:
             return
         opt = self.phases[k].optimizer
         if "rng" in opt.needs and getattr(self.ops, "rng", None) is None:
-            self.ops.rng = _RunsRandom([stream(self.sim.gradient.seed, SEARCH, u) for u in self._rng_units],
+            units = self.cols.tolist() if self.unit is None else [self.unit]
+            self.ops.rng = _RunsRandom([stream(self.sim.gradient.seed, SEARCH, u) for u in units],
                                        self.hi - self.lo)
         if opt.step is not None:
             self.state = opt.init_state(self.ops, self.P, self.hyper[k])
@@ -566,7 +583,7 @@ class _ArrayLanes:
             self.P[...] = P
 
     def record(self, row: int):
-        chunk, cols = self.chunk_out, self.cols
+        chunk, cols = self.chunk_out, self.sel
         chunk.points[row, cols] = self.P.T
         chunk.gradients[row, cols] = self.G.T
         chunk.lrs[row, cols] = self.lrs[self._j(row)]
@@ -627,7 +644,7 @@ class _ArrayLanes:
         if self.anchor is not None:
             self.sim.settle_steps[self.cols] = self.settle_step
         if not self.sim.record:
-            cols = self.cols
+            cols = self.sel
             chunk.points[0, cols], chunk.gradients[0, cols] = self.P.T, self.G.T
             chunk.lrs[0, cols] = self.lrs[-1]
             self._record_extras(chunk, 0)

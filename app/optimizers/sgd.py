@@ -27,14 +27,14 @@ def sgd_step(o, s, p, g, hp, lr, *, use_momentum: bool, nesterov: bool = False):
             buf = s.momentum_buffer = o.copy(g)  # torch.clone(grad).detach(): the buffer's own array
         else:
             buf = s.momentum_buffer = o.mul(buf, hp.momentum, out=buf)
-            t = o.mul(g, 1 - getattr(hp, "dampening", 0.0), out=o.buf("step"))  # Nesterov has none
+            t = o.mul(g, 1 - getattr(hp, "dampening", 0.0), out=o.buf("tmp"))  # Nesterov has none
             buf = s.momentum_buffer = o.add(buf, t, out=buf)
         if nesterov:
-            t = o.mul(buf, hp.momentum, out=o.buf("step"))
+            t = o.mul(buf, hp.momentum, out=o.buf("tmp"))
             g = o.add(g, t, out=t)
         else:
             g = buf
-    t = o.mul(g, -lr, out=o.buf("step"))
+    t = o.mul(g, -lr, out=o.buf("tmp"))
     return o.add(p, t, out=p)
 
 
