@@ -149,7 +149,7 @@ class _PlannedPhase:
     hyper: dict  # name -> float/bool, or an (n,) array of per-run values (``betas`` split into beta1/beta2)
     lrs: np.ndarray  # (end - start, n), or (end - start, 1) when every run has the same
     names: np.ndarray | None  # (n_names, n) bool: which of state_names torch keeps for each run (None: all)
-    state_names: tuple[str, ...] = ()
+    state_names: tuple[str, ...] | None = None  # None: not declared, the state's fields that are not None
 
 
 @dataclass
@@ -204,7 +204,7 @@ def _plan_phase(phase: Phase, end: int, steps: int, n: int, hypers: list[dict] |
     length = max(0, min(end, steps) - phase.start)
     opt = phase.optimizer
     if hypers is None and schedules is None:  # one set-up for every run: one column, broadcast over the runs
-        known = tuple(opt.state_names(phase.hyper)) if opt.state_names is not None else ()
+        known = tuple(opt.state_names(phase.hyper)) if opt.state_names is not None else None
         return _PlannedPhase(phase.start, min(end, steps), opt, _stack([phase.hyper]),
                              _lr_table([phase.schedule], [phase.hyper], length), None, known)
     else:
@@ -212,7 +212,7 @@ def _plan_phase(phase: Phase, end: int, steps: int, n: int, hypers: list[dict] |
         schedules = schedules if schedules is not None else [phase.schedule] * n
         lrs, hyper = _lr_table(schedules, hypers_, length), _stack(hypers_)
         per_run = list(range(n))
-    names, known = None, ()
+    names, known = None, None
     if opt.state_names is not None:
         distinct: dict[int, tuple] = {}
         rows = []
@@ -292,6 +292,8 @@ class Simulation:
         self.groups = groups
         for g in self.groups:
             self._make_lanes(g)
+        self.state_names = [tuple(dict.fromkeys(n for p in run.phases for n in p.optimizer.state_keys(p.hyper)))
+                            for run in runs] if self.record_state else []
 
     def _size(self, n: int):
         self.n_runs = n
@@ -619,7 +621,8 @@ class _ArrayLanes:
         phase = self.phases[self.phase]
         values = vars(self.state) if isinstance(self.state, SimpleNamespace) else self.state._asdict()
         rows, R = chunk.points.shape[:2]
-        for i, name in enumerate(phase.state_names or [k for k, v in values.items() if v is not None]):
+        names = phase.state_names if phase.state_names is not None else [k for k, v in values.items() if v is not None]
+        for i, name in enumerate(names):
             value = values.get(name)
             if value is None:
                 continue
@@ -819,9 +822,10 @@ class _FloatLanes:
         rows, R = chunk.points.shape[:2]
         for j, snap in enumerate(self.snaps[c]):
             for name, value in snap.items():
-                if phase.names is not None:
-                    if name not in phase.state_names or not phase.names[phase.state_names.index(name), c]:
-                        continue
+                if phase.state_names is not None and name not in phase.state_names:
+                    continue
+                if phase.names is not None and not phase.names[phase.state_names.index(name), c]:
+                    continue
                 out = chunk.state.get(name)
                 if out is None:
                     out = chunk.state[name] = np.full((rows, R, 2) if isinstance(value, tuple) else (rows, R), np.nan)
@@ -900,16 +904,16 @@ def collect(sim: Simulation, chunks: list[Chunk]) -> list[dict]:
         if any("evaluation_points" in p for p in parts):
             result["evaluation_points"] = [pts for p in parts for pts in p.get("evaluation_points", [])]
         if sim.record_state:
-            result["state"] = _state_lists([p.get("state", {}) for p in parts])
+            result["state"] = state_lists([p.get("state", {}) for p in parts], [len(p["lrs"]) for p in parts],
+                                          sim.state_names[i])
         out.append(result)
     return out
 
 
-def _state_lists(parts: list[dict]) -> dict:
-    """Per name, one entry per step: ``[x, y]`` for vectors, a number for scalars, None where it does not
-    apply (a name of the other phase, after a switch)."""
-    names = list(dict.fromkeys(name for p in parts for name in p))
-    lengths = [len(next(iter(p.values()))) if p else 0 for p in parts]
+def state_lists(parts: list[dict], lengths: list[int], names: tuple[str, ...]) -> dict:
+    """Chunks' state of one run (``Chunk.run(i)["state"]``, ``lengths[k]`` steps each) as JSON-ready lists: for
+    each of ``names`` (``Simulation.state_names[i]``), one entry per step, ``[x, y]`` for vectors, a number for
+    scalars, None where the name does not apply (a name of the other phase, after a switch)."""
     out = {}
     for name in names:
         values = []

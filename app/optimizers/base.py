@@ -161,6 +161,18 @@ class OptimizerDef:
             self.check(out)
         return out
 
+    def state_keys(self, hyper: dict) -> tuple[str, ...]:
+        """The names torch keeps in ``optimizer.state[p]`` for these hyperparameters: ``state_names`` when given,
+        else the fields of a fresh state that are not None (elementwise rules), else none known."""
+        if self.state_names is not None:
+            return tuple(self.state_names(hyper))
+        if self.init_state is not None and self.elementwise and not self.needs:
+            from ..numeric import FLOAT_OPS
+
+            state = self.init_state(FLOAT_OPS, 0.0, hyper_namespace(hyper))
+            return tuple(k for k, v in vars(state).items() if v is not None)
+        return ()
+
     def structural(self, hyper: dict) -> tuple:
         """Hyperparameters that choose a code path (booleans): equal within one batch of runs."""
         return tuple((p.name, hyper[p.name]) for p in self.params if p.scale == "bool")

@@ -38,6 +38,10 @@ def sgd_step(o, s, p, g, hp, lr, *, use_momentum: bool, nesterov: bool = False):
     return o.add(p, t, out=p)
 
 
+def BUFFER(hp: dict) -> tuple[str, ...]:
+    return ("momentum_buffer",)
+
+
 MOMENTUM = ParamSpec("momentum", 0.9, "momentum factor: the fraction of the previous step kept", 0.0, 1.0,
                      "linear", min_exclusive=True, slider=(0.0, 0.999))
 DAMPENING = ParamSpec("dampening", 0.0, "dampening for momentum: the gradient enters the buffer scaled by "
@@ -56,7 +60,7 @@ MOMENTUM_SGD = OptimizerDef(
     description="Accumulates a velocity from past gradients, so steps grow along consistent directions and "
                 "oscillations across a ravine cancel.",
     update_latex=r"b_t = \mu b_{t-1} + (1-\tau)\,g_t,\quad \theta_t = \theta_{t-1} - \gamma\,b_t",
-    params=(lr_spec(0.001), MOMENTUM, DAMPENING, weight_decay_spec()), init_state=init,
+    params=(lr_spec(0.001), MOMENTUM, DAMPENING, weight_decay_spec()), init_state=init, state_names=BUFFER,
     step=partial(sgd_step, use_momentum=True), reference="Polyak (1964); torch/optim/sgd.py")
 
 NESTEROV = OptimizerDef(
@@ -64,6 +68,6 @@ NESTEROV = OptimizerDef(
     description="Momentum with a look-ahead correction: it brakes earlier than heavy-ball momentum and "
                 "overshoots less.",
     update_latex=r"b_t = \mu b_{t-1} + g_t,\quad \theta_t = \theta_{t-1} - \gamma\,(g_t + \mu b_t)",
-    params=(lr_spec(0.001), MOMENTUM, weight_decay_spec()), init_state=init,
+    params=(lr_spec(0.001), MOMENTUM, weight_decay_spec()), init_state=init, state_names=BUFFER,
     step=partial(sgd_step, use_momentum=True, nesterov=True),
     reference="Nesterov (1983); Sutskever et al. (2013); torch/optim/sgd.py")
