@@ -37,7 +37,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from .heap import keep_freed_memory
-from .numeric import FLOAT_OPS, SCALAR_ERRORS, ArrayOps, scalar
+from .numeric import FLOAT_OPS, SCALAR_ERRORS, ArrayOps, for_floats, scalar
 from .optimizers import OptimizerDef, hyper_namespace
 from .schedules import Schedule
 from .surfaces import Surface
@@ -722,6 +722,7 @@ class _FloatLanes:
         self.states, self.phase = None, -1
         self.dead = [False] * len(self.points)
         self.anchor = None
+        self.record_state = sim.record_state
 
     def enter(self, k: int):
         if self.phase == k:
@@ -732,46 +733,41 @@ class _FloatLanes:
         self.phase = k
 
     def begin(self, a: int, b: int, lr_rows: np.ndarray):
-        self.a = a
         noise = self.source.draw_noise(b - a)
-        self.noise = [noise[:, :, c].tolist() for c in range(len(self.cols))] if noise is not None else None
-        self.lrs = lr_rows
-        self.lr_lists = [lr_rows[:, c if lr_rows.shape[1] > 1 else 0].tolist() for c in range(len(self.cols))]
-        self.rule = self.phases[self.phase].optimizer.step
-        self.out_p = [[] for _ in self.cols]
-        self.out_g = [[] for _ in self.cols]
+        n = len(self.cols)
+        self.out_p, self.out_g = [[] for _ in range(n)], [[] for _ in range(n)]
+        self.lr_lists = [lr_rows[:, c if lr_rows.shape[1] > 1 else 0].tolist() for c in range(n)]
+        noises = [noise[:, :, c].tolist() for c in range(n)] if noise is not None else [None] * n
+        self.rule = for_floats(self.phases[self.phase].optimizer.step)  # the same rule, its ops inlined
+        self.jobs = [(c, *self.states[c], self.hyper[self.phase][c], self.lr_lists[c], noises[c], self.out_p[c],
+                      self.out_g[c]) for c in range(n) if not self.dead[c]]
 
     def gradient(self, j: int):
-        grad = self.source.exact
-        for c, (x, y) in enumerate(self.points):
-            if self.dead[c]:
-                continue
-            try:
-                gx, gy = grad(x, y, scalar)
-            except SCALAR_ERRORS:
-                gx = gy = float("nan")
-            if self.noise is not None:
-                ex, ey = self.noise[c][j]
-                gx, gy = gx + ex, gy + ey
-            self.grads[c] = [gx, gy]
+        pass  # each run's gradient is taken in step, where its point is at hand
 
     def step(self, j: int):
-        rule = self.rule
-        for c, (x, y) in enumerate(self.points):
+        rule, grad, points, ops = self.rule, self.source.exact, self.points, FLOAT_OPS
+        for c, sx, sy, hp, lrs, noise, out_p, out_g in self.jobs:
             if self.dead[c]:
                 continue
-            gx, gy = self.grads[c]
-            hp, (sx, sy), lr = self.hyper[self.phase][c], self.states[c], self.lr_lists[c][j]
+            x, y = points[c]
+            gx = gy = float("nan")
             try:
+                gx, gy = grad(x, y, scalar)
+                if noise is not None:
+                    ex, ey = noise[j]
+                    gx, gy = gx + ex, gy + ey
                 if gx != gx or gy != gy:
                     raise ValueError("gradient is not finite")
-                self.points[c] = [rule(FLOAT_OPS, sx, x, gx, hp, lr), rule(FLOAT_OPS, sy, y, gy, hp, lr)]
+                lr = lrs[j]
+                p = (rule(ops, sx, x, gx, hp, lr), rule(ops, sy, y, gy, hp, lr))
             except SCALAR_ERRORS:  # overflow etc.: this step's point is not finite, the run ends here
-                self.points[c] = [float("nan")] * 2
+                p = (float("nan"), float("nan"))
                 self.dead[c] = True
-            self.out_p[c].append(self.points[c])
-            self.out_g[c].append(self.grads[c])
-            if self.sim.record_state:
+            points[c] = p
+            out_p.append(p)
+            out_g.append((gx, gy))
+            if self.record_state:
                 self._snap(c)
 
     def _snap(self, c: int):
