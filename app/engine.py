@@ -116,14 +116,6 @@ class Chunk:
     evaluations: np.ndarray | None = None  # (n, R) int
     evaluation_points: list | None = None  # per row, per run: a list of points
 
-    @property
-    def proposals(self):
-        return self.extras.get("proposals")
-
-    @property
-    def accepted(self):
-        return self.extras.get("accepted")
-
     def run(self, i: int) -> dict:
         k = int(self.valid[i])
         out = {"points": self.points[:k, i], "losses": self.losses[:k, i], "gradients": self.gradients[:k, i],
@@ -168,10 +160,6 @@ class _Group:
     def scalar(self) -> bool:
         return self.kind == "float"
 
-    @property
-    def blocks(self):
-        """The array lanes of a group cut into blocks (None for a float group)."""
-        return None if self.kind == "float" else self.lanes
 
 
 def _stack(hypers: list[dict]) -> dict:
@@ -529,10 +517,7 @@ class _ArrayLanes:
         self.hyper = [_rows(p.hyper, lo, hi) for p in group.phases]
         self.state, self.phase = None, -1
         self.anchor, self.scratch = None, None
-        self._services(n)
-
-    def _services(self, n: int):
-        self.ops = _Context(self.P.shape, self.sim.surface, self.source, self.sim.record)
+        self.ops = _Context(self.P.shape, sim.surface, self.source, sim.record)
 
     def enter(self, k: int):
         if self.phase == k:
@@ -573,6 +558,8 @@ class _ArrayLanes:
         lr = self.lr_list[j]
         if self.counts:
             self.ops.new_step(self.P)
+        if self.ops.extras:
+            self.ops.extras.clear()  # what a rule emits belongs to its step
         if self.rule is not None:
             P = self.rule(self.ops, self.state, self.P, self.G, self.hp, lr)
         else:
@@ -585,14 +572,14 @@ class _ArrayLanes:
             self.P[...] = P
 
     def record(self, row: int):
-        chunk, cols = self.chunk_out, self.sel
+        chunk, cols = self.chunk, self.sel
         chunk.points[row, cols] = self.P.T
         chunk.gradients[row, cols] = self.G.T
         chunk.lrs[row, cols] = self.lrs[self._j(row)]
         self._record_extras(chunk, row)
 
     def _j(self, row: int) -> int:
-        return row + self.sim_t0 - self.a
+        return row + self.t0 - self.a
 
     def _record_extras(self, chunk: Chunk, row: int):
         cols = self.cols
@@ -652,13 +639,9 @@ class _ArrayLanes:
             chunk.lrs[0, cols] = self.lrs[-1]
             self._record_extras(chunk, 0)
 
-    # the chunk being filled and its first step (set by begin's caller through the properties below)
-    @property
-    def chunk_out(self):
-        return self._chunk
-
     def bind(self, chunk: Chunk, t0: int):
-        self._chunk, self.sim_t0 = chunk, t0
+        """The chunk being filled, whose first row is step ``t0``."""
+        self.chunk, self.t0 = chunk, t0
 
 
 class _Context(ArrayOps):
@@ -716,7 +699,6 @@ class _FloatLanes:
         self.sim, self.phases = _settings(sim), group.phases
         self.cols = group.cols
         self.points = starts.tolist()
-        self.grads = [[float("nan")] * 2 for _ in self.points]
         self.source = _Source(sim, group.runs, None, None)
         self.hyper = [[_column(p.hyper, c) for c in range(len(self.cols))] for p in group.phases]
         self.states, self.phase = None, -1
