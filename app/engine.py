@@ -41,6 +41,7 @@ from .numeric import SCALAR_ERRORS, scalar
 from .optimizers import OptimizerDef, hyper_namespace
 from .optimizers.base import own_arrays
 from .schedules import Schedule
+from .settings import settings
 from .surfaces import Surface
 
 keep_freed_memory()  # numpy's temporaries would otherwise be page-faulted in afresh at every operation
@@ -52,7 +53,6 @@ SHARED_STREAM = 2 ** 32 - 1  # the seed-sequence key of that shared stream (no r
 DIVERGENCE_SPANS = 100.0
 BLOCK_RUNS = 20_000  # most runs of one in-place block: a dozen (2, n) arrays of them fit in the L2/L3 caches
 BLOCK_THREADS = min(4, os.cpu_count() or 1)  # blocks advance side by side: numpy releases the GIL while it computes
-MAX_STEPS = 20_000
 
 
 @dataclass(frozen=True)
@@ -178,8 +178,8 @@ class Simulation:
         :data:`SETTLE_EVERY` steps (so the step is exact to that many). From then on the run stays within
         ``settle`` of that anchor in each coordinate, so within ``2 settle`` of its final point. Cheap enough for every step of a basin map.
         """
-        if not 0 <= steps <= MAX_STEPS:
-            raise ValueError(f"steps must be in [0, {MAX_STEPS}]")
+        if not 0 <= steps <= settings.max_steps:  # the same limit the API checks (SLOPES_MAX_STEPS)
+            raise ValueError(f"steps must be in [0, {settings.max_steps}]")
         self.record = record
         self.settle = settle
         self.surface = surface

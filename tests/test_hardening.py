@@ -48,12 +48,12 @@ def test_oversized_websocket_message_is_refused_and_the_socket_lives(client):
 
 
 def test_errors_never_leak_a_traceback(client, monkeypatch):
-    from app.api import runs
+    from app import services
 
-    def boom(plan):
+    def boom(request, stop=None):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(runs, "run_plan", boom)
+    monkeypatch.setattr(services, "run_request", boom)
     from fastapi.testclient import TestClient
 
     from app.main import app
