@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
 
 from ..settings import settings
 
@@ -271,14 +271,14 @@ class ViewIn(BaseModel):
     """The page's view options inside ``?state=``: what reaches the page's DOM, so every value is typed."""
     model_config = ConfigDict(extra="allow", allow_inf_nan=False)
     mode: Word | None = None
-    arrows: bool | None = None
+    arrows: StrictBool | None = None
     step: Int | None = Field(None, ge=0, le=10 ** 7)
     theme: Literal["light", "dark"] | None = None
     lang: Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Za-z]{2,4})?$")] | None = None
     colors: list[Color | None] = Field(default_factory=list, max_length=256, description="lane colours, #rrggbb")
     sweep: Word | None = None
-    cloud: bool | None = None
-    tuned: bool | None = None
+    cloud: StrictBool | None = None
+    tuned: StrictBool | None = None
     lesson: Word | None = None
     caption: Text | None = Field(None, max_length=300)
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 import math
 
-import orjson
 from fastapi import WebSocket, WebSocketDisconnect
 
 from ..services.errors import Refused, plain
-from ..services.state import check_depth
+from ..services.state import load_json
 from ..settings import settings
 from .errors import frame
 from .serialize import dumps
@@ -71,14 +70,9 @@ async def receive_message(ws: WebSocket) -> str | None:
 
 def parse_message(text: str) -> tuple[dict, object]:
     """A message as ``(request body, id)``; a :class:`Refused` (with the id, once known) otherwise."""
-    try:
-        body = orjson.loads(text)  # strict: no NaN tokens, no lone surrogates, nesting bounded
-    except orjson.JSONDecodeError as e:
-        raise Refused([], f"not JSON (UTF-8 text, no NaN, no lone surrogates, at most 1024 levels): "
-                          f"{plain(str(e))[:200]}", "json") from None
+    body = load_json(text, [])
     if not isinstance(body, dict):
         raise Refused([], "a message must be a JSON object: a request body plus an optional id", "json")
-    check_depth(body, [])
     request_id = body.pop("id", None)
     if not echoable(request_id):
         raise Refused(["id"], f"id must be null, true/false, a finite number or a string of at most {MAX_ID} "
@@ -94,4 +88,4 @@ def echoable(request_id) -> bool:
         return abs(request_id) < 2 ** 53
     if isinstance(request_id, float):
         return math.isfinite(request_id)
-    return isinstance(request_id, str) and len(request_id) <= MAX_ID
+    return isinstance(request_id, str) and len(request_id) <= MAX_ID and plain(request_id) == request_id

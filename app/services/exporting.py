@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 
 import orjson
@@ -16,7 +15,7 @@ from ..assets import STATIC_DIR, TEMPLATES_DIR, plotly_js_path
 from .errors import Refused
 from .planning import plan_runs
 from .runs import Stop, run_plan
-from .state import check_depth, parse_state
+from .state import load_json, parse_state
 
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F"]
 TEXT = {"en": {"play": "Play", "pause": "Pause", "steps": "steps", "made_with": "Made with Slopes"},
@@ -93,15 +92,9 @@ def export_to_file(state_path: Path, out_path: Path) -> None:
     suffix = out_path.suffix.lower()
     if suffix not in (".html", ".json", ".csv"):
         raise ValueError(f"unknown output type {suffix!r}: use .html, .json or .csv")
-    try:
-        state = json.loads(Path(state_path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        raise ValueError(f"not JSON: {e}") from None
-    except RecursionError:
-        raise ValueError("not JSON this program can read: nested too deeply") from None
+    state = load_json(Path(state_path).read_text(encoding="utf-8"), ["state"])
     if not isinstance(state, dict):
         raise Refused(["state"], "a state must be a JSON object")
-    check_depth(state, ["state"])
     if suffix == ".html":
         out_path.write_text(export_html(state), encoding="utf-8")
     elif suffix == ".json":

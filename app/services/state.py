@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-
-import orjson
+import json
 
 from ..api.schemas import RunRequest, ViewIn
 from ..settings import settings
@@ -19,14 +18,31 @@ def decode_state(text: str) -> dict:
     if len(text) > settings.max_state:
         raise Refused(["state"], f"state is longer than {settings.max_state} characters")
     try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        state = orjson.loads(raw)  # strict UTF-8, no NaN tokens, no lone surrogates, bounded nesting
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode("utf-8")
     except (binascii.Error, ValueError):
-        raise Refused(["state"], "state is not base64url-encoded JSON (UTF-8, no NaN, no lone surrogates)") from None
+        raise Refused(["state"], "state is not base64url-encoded UTF-8 text") from None
+    state = load_json(raw, ["state"])
     if not isinstance(state, dict):
         raise Refused(["state"], "state must encode a JSON object")
-    check_depth(state, ["state"])
     return state
+
+
+def _no_constant(token: str):
+    raise ValueError(f"{token} is not a JSON number")
+
+
+def load_json(text: str | bytes, loc: list):
+    """JSON as the API reads it anywhere: no NaN or Infinity tokens, at most :data:`MAX_DEPTH` levels; a
+    refusal at ``loc`` otherwise. (A lone surrogate escape parses, and the field that holds it refuses it,
+    so the answer names that field.)"""
+    try:
+        value = json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        raise Refused(loc, f"nested more than {MAX_DEPTH} levels deep") from None
+    except (ValueError, TypeError) as e:
+        raise Refused(loc, f"not JSON: {str(e)[:200]}", "json") from None
+    check_depth(value, loc)
+    return value
 
 
 def check_depth(value, loc: list, limit: int = MAX_DEPTH) -> None:
