@@ -23,7 +23,7 @@ BOUNDS = {
     "max_sweep_cells": (1, 10 ** 7),
     "max_body": (1024, 1 << 30),
     "max_ws_message": (1024, 1 << 30),
-    "max_state": (1024, 1 << 20),
+    "max_state": (1024, 65_000),  # uvicorn (httptools) refuses a URL over 65,535 bytes with its own 400
     "ws_idle_seconds": (1, 10 ** 7),
     "map_threads": (1, 256),
     "max_queue": (0, 100_000),
@@ -45,11 +45,11 @@ class Settings:
     max_sweep_cells: int = 40_000
     max_body: int = 256 * 1024  # bytes of a request body
     max_ws_message: int = 256 * 1024  # bytes of one WebSocket message
-    max_state: int = 64 * 1024  # characters of a ?state= parameter
+    max_state: int = 60 * 1024  # characters of a ?state= parameter (the whole URL must stay under 64 KiB)
     ws_idle_seconds: int = 900  # a socket that sends nothing for this long is closed
     map_threads: int = 2  # threads for basin maps and sweeps (a pool of their own)
     max_queue: int = 16  # HTTP computations waiting for a busy pool beyond this are refused with 503
-    shutdown_seconds: int = 8  # on SIGTERM, work in flight gets this long to end (uvicorn's graceful timeout)
+    shutdown_seconds: int = 5  # on SIGTERM, work in flight gets this long to end (uvicorn's graceful timeout)
     allowed_origins: str = ""  # comma-separated origins (https://slides.example) whose pages may open WebSockets
 
     def origins(self) -> list[str]:

@@ -14,10 +14,12 @@ import anyio
 from starlette.requests import Request
 
 from ..settings import settings
+from ..services.errors import Stopped
 from .errors import Busy, ClientGone
 
 _limiters: dict[str, anyio.CapacityLimiter] = {}
 _outstanding = {"runs": 0, "maps": 0}  # HTTP computations holding or waiting for a thread of each pool
+COUNTS = {"stopped": 0, "refused_busy": 0}  # computations ended early (client gone, shutdown); 503s
 STOPPING = threading.Event()  # set on SIGTERM / SIGINT: every computation ends at its next chunk
 
 
@@ -45,6 +47,7 @@ async def compute_for(request: Request, fn, *args, pool: str = "runs", **kwargs)
     holds ``max_queue`` requests already answers 503 at once rather than after a long wait."""
     capacity = settings.map_threads if pool == "maps" else settings.compute_threads
     if _outstanding[pool] >= capacity + settings.max_queue:
+        COUNTS["refused_busy"] += 1
         raise Busy(pool)
     gone = threading.Event()
 
@@ -60,8 +63,8 @@ async def compute_for(request: Request, fn, *args, pool: str = "runs", **kwargs)
             return task.result()
         gone.set()  # the client left: the work ends at its next chunk; wait so its thread is free again
         await asyncio.wait({task})
-        if not task.cancelled():
-            task.exception()  # retrieved: Stopped (or a finished result nobody reads)
+        if not task.cancelled() and isinstance(task.exception(), Stopped):
+            COUNTS["stopped"] += 1
         raise ClientGone()
     finally:
         gone.set()  # also when this request is cancelled (a forced shutdown): the thread stops too
@@ -79,6 +82,10 @@ async def _disconnected(request: Request) -> None:
 
 def busy() -> dict:
     return {pool: limiter(pool).borrowed_tokens for pool in ("runs", "maps")}
+
+
+def counts() -> dict:
+    return {**COUNTS, "waiting": dict(_outstanding)}
 
 
 def watch_shutdown_signals() -> None:

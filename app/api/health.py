@@ -5,7 +5,7 @@ import threading
 from fastapi import APIRouter
 
 from ..settings import public_limits, settings
-from .compute import busy
+from .compute import busy, counts
 
 router = APIRouter(tags=["health"])
 
@@ -18,7 +18,7 @@ async def healthz():
 @router.get("/api/status")
 async def status():
     """Live counts for operators and the load test: asyncio tasks, threads, busy compute threads."""
-    return {"tasks": len(asyncio.all_tasks()), "threads": threading.active_count(), "busy": busy()}
+    return {"tasks": len(asyncio.all_tasks()), "threads": threading.active_count(), "busy": busy(), **counts()}
 
 
 @router.get("/api/limits")
