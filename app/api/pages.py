@@ -1,5 +1,6 @@
 """The page (``/``), the embed, the exports, plotly.js served from the installed ``plotly`` package, and the
-API docs with their assets served from the installed ``fastapi-offline`` package (never a CDN)."""
+API docs (Swagger UI at ``/docs``; no ReDoc: its page loads a logo from a CDN) with their assets
+served from the installed ``fastapi-offline`` package."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -78,11 +79,6 @@ _DOCS_INIT = """window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swa
   oauth2RedirectUrl: window.location.origin + "/docs/oauth2-redirect", deepLinking: true,
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset], layout: "BaseLayout"});
 """
-_REDOC_HTML = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Slopes API (ReDoc)</title>
-<link rel="icon" href="/docs-assets/favicon.png"></head><body>
-<redoc spec-url="/openapi.json"></redoc><script src="/docs-assets/redoc.standalone.js"></script>
-</body></html>"""
 
 
 @router.get("/docs", include_in_schema=False)
@@ -98,8 +94,3 @@ async def swagger_init():
 @router.get("/docs/oauth2-redirect", include_in_schema=False)
 async def swagger_redirect():
     return get_swagger_ui_oauth2_redirect_html()
-
-
-@router.get("/redoc", include_in_schema=False)
-async def redoc():
-    return HTMLResponse(_REDOC_HTML)
