@@ -139,12 +139,19 @@ class ParamOut(BaseModel):
     max_exclusive: bool = False
     slider: list[float] | None = None
     description: str
+    nullable: bool = Field(False, description="the value may be null (the reference's None)")
+    choices: list[str | None] | None = Field(None, description="scale 'choice': the allowed values")
+    length: int | None = Field(None, description="scale 'pair'/'tuple': how many numbers")
+    item_nullable: list[bool] | None = Field(None, description="scale 'pair'/'tuple': which elements may be null")
 
 
 class OptimizerOut(BaseModel):
     id: str
     name: str
     description: str
+    description_ko: str = Field("", description="the description in Korean")
+    family: str = Field("", description="the optimizer menu's group: 'SGD family', 'adaptive', 'Adam family', "
+                                        "'modern', 'second-order and quasi-Newton', 'search'")
     update: str = Field(description="the update rule in LaTeX")
     torch: str = ""
     reference: str = ""
