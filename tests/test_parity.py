@@ -75,3 +75,62 @@ def test_switch_matches_a_fresh_torch_optimizer():
     # and the switch matters: without it the path is different
     plain = run(case["surface"], case["start"], case["optimizer"], case["params"], steps=case["steps"])
     assert np.abs(np.asarray(plain["points"]) - np.asarray(case["points"])).max() > 1e-3
+
+
+# --- the ten more: torch.optim's RAdam, Rprop, ASGD, Adafactor, LBFGS, Muon; Lion, AdaBelief, Schedule-Free AdamW,
+# Prodigy from their own packages (tests/golden/optimizers_new.json) -----------------------------------------------
+NEW_CASES = load("optimizers_new")
+
+
+def _case_id(c):
+    return f"{c['surface']}-{c['optimizer']}-{'-'.join(sorted(k for k in c['params'] if k != 'lr')) or 'defaults'}"
+
+
+def test_new_fixtures_cover_every_new_optimizer_and_branch():
+    from app.optimizers import NEW_OPTIMIZERS, OPTIMIZERS
+
+    assert {c["optimizer"] for c in NEW_CASES} == set(NEW_OPTIMIZERS) <= set(OPTIMIZERS)
+    for oid in NEW_OPTIMIZERS:  # each on at least five surfaces
+        assert len({c["surface"] for c in NEW_CASES if c["optimizer"] == oid}) >= 5, oid
+    seen = {(c["optimizer"], k, repr(v)) for c in NEW_CASES for k, v in c["params"].items()}
+    for branch in [("radam", "decoupled_weight_decay", "True"), ("radam", "betas", "[0.9, 0.6]"),
+                   ("rprop", "etas", "[0.3, 1.5]"), ("rprop", "step_sizes", "[0.001, 0.05]"), ("asgd", "t0", "20.0"),
+                   ("adafactor", "eps", "[None, 0.5]"), ("adafactor", "d", "2.0"),
+                   ("lbfgs", "line_search_fn", "'strong_wolfe'"), ("lbfgs", "max_iter", "1"),
+                   ("muon", "nesterov", "False"), ("muon", "adjust_lr_fn", "'match_rms_adamw'"),
+                   ("adabelief", "rectify", "True"), ("adabelief", "weight_decouple", "False"),
+                   ("adabelief", "fixed_decay", "True"), ("schedule_free_adamw", "warmup_steps", "20"),
+                   ("prodigy", "safeguard_warmup", "True"), ("prodigy", "decouple", "False"),
+                   ("prodigy", "growth_rate", "1.05")]:
+        assert branch in seen, branch
+
+
+def _run_case(case, **kw):
+    return run(case["surface"], case["start"], case["optimizer"], case["params"], steps=case["steps"], **kw)
+
+
+@pytest.mark.parametrize("case", NEW_CASES, ids=_case_id)
+def test_new_optimizer_matches_its_reference(case):
+    got = _run_case(case)
+    assert got["status"] == "ok"
+    assert close(got["points"], case["points"]) <= TOL
+    if "averaged" in case:  # Schedule-Free: the point eval() gives, after each step
+        assert close(np.concatenate([[case["start"]], got["averaged"]]), case["averaged"]) <= TOL
+    if "evaluations" in case:  # LBFGS: every closure call of every step, counted and placed
+        assert list(got["evaluations"]) == case["evaluations"]
+        for mine, theirs in zip(got["evaluation_points"], case["evaluation_points"]):
+            assert close(mine, theirs) <= TOL
+
+
+@pytest.mark.parametrize("surface", sorted({c["surface"] for c in NEW_CASES}))
+def test_new_optimizers_batched_match_their_references(surface, monkeypatch):
+    """Every new case of a surface in one Simulation, forced onto the array path."""
+    from app.optimizers import OPTIMIZERS
+
+    monkeypatch.setattr(engine, "SCALAR_MAX_RUNS", 0)
+    cases = [c for c in NEW_CASES if c["surface"] == surface and c["optimizer"] in OPTIMIZERS]
+    runs = [RunSpec(tuple(c["start"]), (phase(c["optimizer"], c["params"]),)) for c in cases]
+    sim = Simulation(get_surface(surface), runs, max(c["steps"] for c in cases))
+    results = sim.collect([sim.advance(70), sim.advance(200)])
+    for c, got in zip(cases, results):
+        assert close(got["points"][:c["steps"] + 1], c["points"]) <= TOL, (c["optimizer"], c["params"])

@@ -1,18 +1,41 @@
-"""The optimizers, by id. Ids, hyperparameter names and defaults follow ``torch.optim``."""
+"""The optimizers, by id. Ids, hyperparameter names and defaults follow ``torch.optim`` (or, for Lion,
+AdaBelief, Schedule-Free AdamW and Prodigy, the reference package named in each definition)."""
 from __future__ import annotations
+
+from dataclasses import replace
 
 from .adam import ADAM, ADAMAX, ADAMW, NADAM
 from .adaptive import ADADELTA, ADAGRAD, RMSPROP
 from .base import HyperparameterError, OptimizerDef, ParamSpec, hyper_namespace
 from .newton import NEWTON
 from .search import RANDOM_LOCAL_SEARCH, RANDOM_SEARCH
+from .adabelief import ADABELIEF
+from .asgd import ASGD
+from .lion import LION
+from .radam import RADAM
+from .rprop import RPROP
 from .sgd import GD, MOMENTUM_SGD, NESTEROV
 
-OPTIMIZERS: dict[str, OptimizerDef] = {o.id: o for o in (
+# the optimizer menu's groups, in menu order; every optimizer belongs to one
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "SGD family": ("gd", "momentum", "nesterov", "asgd"),
+    "adaptive": ("adagrad", "rmsprop", "adadelta", "rprop", "adafactor"),
+    "Adam family": ("adam", "adamw", "nadam", "adamax", "radam", "adabelief"),
+    "modern": ("lion", "muon", "schedule_free_adamw", "prodigy"),
+    "second-order and quasi-Newton": ("newton", "lbfgs"),
+    "search": ("random_search", "random_local_search"),
+}
+_FAMILY_OF = {oid: family for family, ids in FAMILIES.items() for oid in ids}
+
+OPTIMIZERS: dict[str, OptimizerDef] = {o.id: replace(o, family=_FAMILY_OF[o.id]) for o in sorted((
     GD, MOMENTUM_SGD, NESTEROV, ADAGRAD, RMSPROP, ADADELTA, ADAM, ADAMW, NADAM, ADAMAX,
-    RANDOM_SEARCH, RANDOM_LOCAL_SEARCH, NEWTON)}
+    RADAM, RPROP, ASGD, LION, ADABELIEF,
+    RANDOM_SEARCH, RANDOM_LOCAL_SEARCH, NEWTON), key=lambda o: list(_FAMILY_OF).index(o.id))}
 
 TORCH_OPTIMIZERS = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "adamax")
+# the ten more, each matching its reference implementation (tests/golden/optimizers_new.json)
+NEW_OPTIMIZERS = ("radam", "rprop", "asgd", "adafactor", "lbfgs", "muon", "lion", "adabelief", "schedule_free_adamw",
+                  "prodigy")
 
 
 class UnknownOptimizer(KeyError):
@@ -26,5 +49,5 @@ def get_optimizer(optimizer_id: str) -> OptimizerDef:
         raise UnknownOptimizer(optimizer_id) from None
 
 
-__all__ = ["OPTIMIZERS", "TORCH_OPTIMIZERS", "HyperparameterError", "OptimizerDef", "ParamSpec", "UnknownOptimizer",
+__all__ = ["FAMILIES", "NEW_OPTIMIZERS", "OPTIMIZERS", "TORCH_OPTIMIZERS", "HyperparameterError", "OptimizerDef", "ParamSpec", "UnknownOptimizer",
            "get_optimizer", "hyper_namespace"]

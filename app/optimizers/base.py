@@ -320,3 +320,17 @@ def active(v) -> bool:
     """torch's ``if weight_decay != 0`` for a float; an array of per-run values always takes the branch
     (a zero in it then adds exactly nothing)."""
     return v.__class__ is not float or v != 0.0  # validated hyperparameters are floats or arrays
+
+
+def sign(o, v, out=None):
+    """``torch.sign``: -1, 0 or 1 (0 for a zero)."""
+    if o.kind == "float":
+        return float((v > 0) - (v < 0))
+    return np.sign(v, out=out)
+
+
+def clamp(o, v, lo, hi, out=None):
+    """``tensor.clamp_(lo, hi)``: ``min(max(v, lo), hi)``."""
+    if o.kind == "float":
+        return min(max(v, lo), hi)
+    return np.minimum(np.maximum(v, lo, out=out), hi, out=out)
