@@ -10,10 +10,12 @@ from .base import HyperparameterError, OptimizerDef, ParamSpec, hyper_namespace
 from .newton import NEWTON
 from .search import RANDOM_LOCAL_SEARCH, RANDOM_SEARCH
 from .adabelief import ADABELIEF
+from .adafactor import ADAFACTOR
 from .asgd import ASGD
 from .lion import LION
 from .radam import RADAM
 from .rprop import RPROP
+from .schedulefree import SCHEDULE_FREE_ADAMW
 from .sgd import GD, MOMENTUM_SGD, NESTEROV
 
 # the optimizer menu's groups, in menu order; every optimizer belongs to one
@@ -29,7 +31,7 @@ _FAMILY_OF = {oid: family for family, ids in FAMILIES.items() for oid in ids}
 
 OPTIMIZERS: dict[str, OptimizerDef] = {o.id: replace(o, family=_FAMILY_OF[o.id]) for o in sorted((
     GD, MOMENTUM_SGD, NESTEROV, ADAGRAD, RMSPROP, ADADELTA, ADAM, ADAMW, NADAM, ADAMAX,
-    RADAM, RPROP, ASGD, LION, ADABELIEF,
+    RADAM, RPROP, ASGD, LION, ADABELIEF, ADAFACTOR, SCHEDULE_FREE_ADAMW,
     RANDOM_SEARCH, RANDOM_LOCAL_SEARCH, NEWTON), key=lambda o: list(_FAMILY_OF).index(o.id))}
 
 TORCH_OPTIMIZERS = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "adamax")
