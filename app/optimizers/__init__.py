@@ -12,6 +12,7 @@ from .search import RANDOM_LOCAL_SEARCH, RANDOM_SEARCH
 from .adabelief import ADABELIEF
 from .adafactor import ADAFACTOR
 from .asgd import ASGD
+from .lbfgs import LBFGS
 from .lion import LION
 from .muon import MUON
 from .prodigy import PRODIGY
@@ -33,7 +34,7 @@ _FAMILY_OF = {oid: family for family, ids in FAMILIES.items() for oid in ids}
 
 OPTIMIZERS: dict[str, OptimizerDef] = {o.id: replace(o, family=_FAMILY_OF[o.id]) for o in sorted((
     GD, MOMENTUM_SGD, NESTEROV, ADAGRAD, RMSPROP, ADADELTA, ADAM, ADAMW, NADAM, ADAMAX,
-    RADAM, RPROP, ASGD, LION, ADABELIEF, ADAFACTOR, SCHEDULE_FREE_ADAMW, PRODIGY, MUON,
+    RADAM, RPROP, ASGD, LION, ADABELIEF, ADAFACTOR, SCHEDULE_FREE_ADAMW, PRODIGY, MUON, LBFGS,
     RANDOM_SEARCH, RANDOM_LOCAL_SEARCH, NEWTON), key=lambda o: list(_FAMILY_OF).index(o.id))}
 
 TORCH_OPTIMIZERS = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "adamax")
