@@ -134,3 +134,26 @@ def test_new_optimizers_batched_match_their_references(surface, monkeypatch):
     results = sim.collect([sim.advance(70), sim.advance(200)])
     for c, got in zip(cases, results):
         assert close(got["points"][:c["steps"] + 1], c["points"]) <= TOL, (c["optimizer"], c["params"])
+
+
+STATE_CASES = [c for c in load("state") if c["optimizer"] in {n["optimizer"] for n in NEW_CASES}]
+LBFGS_HISTORY = {"old_dirs", "old_stps", "ro", "al"}  # lists of history_size entries: not per-step vectors
+
+
+@pytest.mark.parametrize("case", STATE_CASES, ids=_case_id)
+def test_new_optimizer_state_matches_its_reference(case):
+    """``optimizer.state[p]`` (and the param group's running values) after every step, name by name."""
+    sim = Simulation(get_surface(case["surface"]), [RunSpec(tuple(case["start"]), (phase(case["optimizer"],
+                                                                                          case["params"]),))],
+                     case["steps"], record_state=True)
+    got = sim.collect()[0]
+    assert close(got["points"], case["points"]) <= TOL
+    expected = {k: v for k, v in case["state"].items() if k not in LBFGS_HISTORY}
+    assert expected and set(expected) <= set(got["state"])
+    for name, values in expected.items():
+        mine = got["state"][name]
+        assert len(mine) == len(values) == case["steps"]
+        for a, b in zip(mine, values):
+            assert (a is None) == (b is None), name
+            if b is not None:
+                assert close(a, b) <= TOL, name
