@@ -25,13 +25,15 @@ from .base import HyperparameterError, OptimizerDef, ParamSpec, active, betas_sp
 
 def prodigy_init(o, p, hp) -> SimpleNamespace:
     row = np.ones((1, p.shape[1]))
-    return SimpleNamespace(step=0, s=o.zeros(p), p0=o.copy(p), exp_avg=o.zeros(p) if _beta1_positive(hp) else None,
-                           exp_avg_sq=o.zeros(p), d=row * hp.d0, d_max=row * hp.d0, d_numerator=row * 0.0,
-                           d_denom=None, d_hat=None, k=0)
+    return SimpleNamespace(step=row * 0, s=o.zeros(p), p0=o.copy(p), exp_avg=o.zeros(p), exp_avg_sq=o.zeros(p),
+                           d=row * hp.d0, d_max=row * hp.d0, d_numerator=row * 0.0, d_denom=row * np.nan,
+                           d_hat=row * np.nan, k=row * 0)
 
 
-def _beta1_positive(hp) -> bool:
-    return bool(np.all(np.asarray(hp.beta1) > 0))
+def prodigy_names(hyper: dict) -> tuple[str, ...]:
+    """What prodigyopt keeps: no ``exp_avg`` when β1 = 0 (the step then uses the gradient itself)."""
+    names = ("step", "s", "p0", "exp_avg", "exp_avg_sq", "d", "d_max", "d_numerator", "d_denom", "d_hat", "k")
+    return names if hyper["betas"][0] > 0 else tuple(n for n in names if n != "exp_avg")
 
 
 def _dot(a, b):
@@ -52,8 +54,8 @@ def prodigy_step(o, s, p, g, hp, lr):
     if active(hp.weight_decay) and not hp.decouple:
         g = g + hp.weight_decay * p  # grad.add_(p, alpha=decay)
     delta_numerator = (d / d0) * dlr * _dot(g, s.p0 - p)
-    if s.exp_avg is not None:
-        s.exp_avg = s.exp_avg * beta1 + (d * (1 - beta1)) * g
+    with_momentum = np.asarray(beta1 > 0)  # beta1 = 0: no exp_avg; the step uses the gradient
+    s.exp_avg = np.where(with_momentum, s.exp_avg * beta1 + (d * (1 - beta1)) * g, s.exp_avg)
     s.exp_avg_sq = s.exp_avg_sq * beta2 + ((d * d * (1 - beta2)) * g) * g
     s.s = s.s * beta3 + (((d / d0) * d) if hp.safeguard_warmup else ((d / d0) * dlr)) * g
     d_denom = np.abs(s.s[0:1]) + np.abs(s.s[1:2])
@@ -65,21 +67,15 @@ def prodigy_step(o, s, p, g, hp, lr):
     new_d_max = np.maximum(d_max, d_hat)
     new_d = new_d_max if hp.growth_rate is None else np.minimum(new_d_max, new_d * hp.growth_rate)
     s.d_numerator = np.where(moving, global_d_numerator, s.d_numerator)
-    s.d_denom = np.where(moving, d_denom, s.d_denom if s.d_denom is not None else np.nan)
-    s.d_hat = np.where(moving, d_hat, s.d_hat if s.d_hat is not None else np.nan)
+    s.d_denom, s.d_hat = np.where(moving, d_denom, s.d_denom), np.where(moving, d_hat, s.d_hat)
     s.d, s.d_max = np.where(moving, new_d, d), np.where(moving, new_d_max, d_max)
     d = s.d
-    if moving.all():
-        s.step += 1
-        s.k = k + 1
+    s.step, s.k = s.step + moving, k + moving
     denom = np.sqrt(s.exp_avg_sq) + d * hp.eps
     new_p = p
     if active(hp.weight_decay) and hp.decouple:
         new_p = new_p + (-hp.weight_decay * dlr) * new_p
-    if s.exp_avg is not None:
-        new_p = new_p + ((-dlr) * s.exp_avg) / denom
-    else:
-        new_p = new_p + ((-dlr * d) * g) / denom
+    new_p = np.where(with_momentum, new_p + ((-dlr) * s.exp_avg) / denom, new_p + ((-dlr * d) * g) / denom)
     return np.where(moving, new_p, p)
 
 
@@ -114,6 +110,6 @@ PRODIGY = OptimizerDef(
                       slider=(0.01, 10.0)),
             ParamSpec("growth_rate", None, "most d may grow per step, a factor (null: unbounded, the reference's "
                       "float('inf'))", 1.0, None, "log", nullable=True, slider=(1.0, 10.0))),
-    init_state=prodigy_init, step=prodigy_step, elementwise=False, check=_check,
+    init_state=prodigy_init, step=prodigy_step, elementwise=False, check=_check, state_names=prodigy_names,
     scalar_state=("step", "d", "d_max", "d_numerator", "d_denom", "d_hat", "k"),
     reference="Mishchenko & Defazio (2024); prodigyopt.Prodigy (prodigyopt 1.1.2)")
