@@ -82,6 +82,11 @@ class RunOut(BaseModel):
     gradients: list[Point] | None = Field(None, description="the gradient each step used (noise included)")
     proposals: list[Point] | None = Field(None, description="random searches: the point tried at each step")
     accepted: list[bool] | None = None
+    averaged: list[Point] | None = Field(None, description="Schedule-Free: the point eval() gives after each step "
+                                                           "(aligned with points, the start first)")
+    evaluations: list[int] | None = Field(None, description="LBFGS: surface evaluations in each step")
+    evaluation_points: list[list[Point]] | None = Field(None, description="LBFGS: per step, the points evaluated "
+                                                                          "(the step's start first)")
     status: Literal["ok", "diverged"]
     steps_run: int
     diverged_at: int | None = Field(None, description="the step whose result was not finite or absurdly far")

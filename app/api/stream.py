@@ -32,7 +32,7 @@ from .build import plan_runs
 from .compute import compute
 from .errors import finite_json
 from .schemas import RunRequest
-from .serialize import array, dumps
+from .serialize import array, dumps, step_extras
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])
 log = logging.getLogger("slopes.stream")
@@ -142,7 +142,8 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
                 points = np.concatenate([starts[i:i + 1], points])
                 losses = np.concatenate([start_losses[i:i + 1], losses])
             runs.append({"points": array(points), "losses": array(losses), "lrs": array(part["lrs"]),
-                         "gradients": array(part["gradients"]) if run.uses_gradient else None})
+                         "gradients": array(part["gradients"]) if run.uses_gradient else None,
+                         **step_extras(part, starts[i] if first else None)})
         await _send(ws, {"type": "chunk", "id": request_id, "offset": offset, "runs": runs})
         offset += (1 if first else 0) + chunk.points.shape[0]
         first = False
