@@ -163,3 +163,41 @@ def test_lbfgs_reports_its_evaluations_and_schedule_free_its_averaged_point():
                       20).collect()[0]
     averaged = np.asarray(free["averaged"])
     assert averaged.shape == (20, 2) and np.abs(averaged - free["points"][1:]).max() > 1e-4
+
+
+def test_api_returns_evaluations_and_the_averaged_point_and_the_stream_agrees(client):
+    body = {"surface": "rosenbrock", "start": [-1.2, 1.0], "steps": 6, "optimizers": [
+        {"optimizer": "lbfgs", "params": {"line_search_fn": "strong_wolfe"}},
+        {"optimizer": "schedule_free_adamw", "params": {"lr": 0.02}}, {"optimizer": "adam"}]}
+    runs = client.post("/api/runs", json=body).json()["runs"]
+    lbfgs, free, adam = runs
+    assert lbfgs["evaluations"][0] > 1 and len(lbfgs["evaluations"]) == 6
+    assert [len(p) for p in lbfgs["evaluation_points"]] == lbfgs["evaluations"]
+    assert lbfgs["evaluation_points"][1][0] == lbfgs["points"][1]  # a step's first evaluation is where it starts
+    assert len(free["averaged"]) == len(free["points"]) and free["averaged"][0] == free["points"][0]
+    assert "averaged" not in lbfgs and "evaluations" not in free and "evaluations" not in adam
+    with client.websocket_connect("/api/runs/ws") as ws:
+        ws.send_json(body)
+        chunks = []
+        while True:
+            frame = ws.receive_json()
+            if frame["type"] == "chunk":
+                chunks.append(frame)
+            if frame["type"] in ("end", "error"):
+                break
+    assert frame["type"] == "end"
+    assert [e for c in chunks for e in c["runs"][0].get("evaluations", [])] == lbfgs["evaluations"]
+    assert [p for c in chunks for p in c["runs"][1].get("averaged", [])] == free["averaged"]
+
+
+def test_optimizer_metadata_describes_the_new_controls(client):
+    meta = {o["id"]: o for o in client.get("/api/optimizers").json()}
+    assert set(NEW_OPTIMIZERS) <= set(meta)
+    params = {p["name"]: p for p in meta["adafactor"]["params"]}
+    assert params["eps"]["item_nullable"] == [True, False] and params["eps"]["default"] == [None, 0.001]
+    params = {p["name"]: p for p in meta["muon"]["params"]}
+    assert params["ns_coefficients"]["length"] == 3 and params["adjust_lr_fn"]["choices"][0] is None
+    assert meta["prodigy"]["family"] == "modern" and meta["lbfgs"]["family"] == "second-order and quasi-Newton"
+    bad = client.post("/api/runs", json={"surface": "himmelblau", "optimizers": [
+        {"optimizer": "lbfgs", "params": {"line_search_fn": "wolfe"}}]})
+    assert bad.status_code == 422 and "line_search_fn" in str(bad.json()["detail"])
