@@ -11,9 +11,10 @@ evaluations, so a step may evaluate the surface many times; each run reports per
 iteration a step of its own. Without a line search the iteration moves by ``t = lr`` (the first one by
 ``min(1, 1/|g|_1)·lr``); with ``line_search_fn="strong_wolfe"`` ``t`` satisfies the strong Wolfe conditions.
 
-Each run follows torch's control flow exactly, in Python floats (IEEE doubles, the same operations in the
-same order as torch's float64 tensors of two numbers); the runs advance side by side as generators, and
-every round of evaluations they ask for is one batched call to the surface.
+Without a line search every run's iterations are masked array operations (the runs still iterating take each
+one); with the strong-Wolfe search each run follows torch's control flow in Python floats, the runs advancing
+side by side as generators whose rounds of evaluations are one batched call to the surface. Both do torch's
+operations in torch's order (its float64 tensors of two numbers).
 Reference: Nocedal (1980); Liu & Nocedal (1989); torch/optim/lbfgs.py (``LBFGS.step``, ``_strong_wolfe``,
 ``_cubic_interpolate``), after minFunc.
 """
@@ -224,8 +225,11 @@ def _one_step(state: dict, x, loss, flat_grad, hp, lr):
 
 def lbfgs_init(o, p, hp) -> SimpleNamespace:
     n = p.shape[1]
-    s = SimpleNamespace(runs=[{"func_evals": 0, "n_iter": 0} for _ in range(n)])
-    _report(s)
+    s = SimpleNamespace(func_evals=np.zeros(n, dtype=int), n_iter=np.zeros(n, dtype=int), d=np.full((2, n), NAN),
+                        t=np.full(n, NAN), H_diag=np.full(n, NAN), prev_flat_grad=np.full((2, n), NAN),
+                        prev_loss=np.full(n, NAN), history=None, runs=None)
+    if hp.line_search_fn is not None:  # the line search's control flow, run by run
+        s.runs = [{"func_evals": 0, "n_iter": 0} for _ in range(n)]
     return s
 
 
@@ -244,6 +248,9 @@ def _run_hp(hp, i):
 
 
 def lbfgs_step(o, s, p, g, hp, lr):
+    if hp.line_search_fn is None:
+        with np.errstate(all="ignore"):
+            return _fixed_step(o, s, p, g, hp, lr)
     n = p.shape[1]
     losses = o.value(p)
     f64 = np.float64
@@ -308,3 +315,116 @@ LBFGS = OptimizerDef(
     init_state=lbfgs_init, step=lbfgs_step, elementwise=False, needs=("evaluate",), check=_check,
     scalar_state=("func_evals", "n_iter", "t", "H_diag", "prev_loss"), state_names=lambda hp: REPORTED,
     reference="Liu & Nocedal (1989); torch/optim/lbfgs.py")
+
+
+# --- without a line search (the default): every run's iterations as masked array operations -------------------
+def _row(v, n):
+    """A hyperparameter or lr as an (n,) array."""
+    return np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), (n,)) if isinstance(v, np.ndarray) else np.full(n, v)
+
+
+class _History:
+    """The (s, y) pairs of every run, oldest first: ``dirs``/``stps`` ``(capacity, 2, n)``, ``ro`` and ``al``
+    ``(capacity, n)``, ``count`` per run; the capacity grows (to ``history_size``) as runs need it."""
+
+    def __init__(self, n: int, size: int):
+        self.size, self.count = size, np.zeros(n, dtype=int)
+        self.dirs = self.stps = np.zeros((0, 2, n))
+        self.ro = self.al = np.zeros((0, n))
+
+    def _grow(self, need: int):
+        cap = len(self.ro)
+        if need <= cap:
+            return
+        new = min(self.size, max(need, 2 * cap, 4))
+        n = self.count.shape[0]
+        self.dirs = np.concatenate([self.dirs, np.zeros((new - cap, 2, n))])
+        self.stps = np.concatenate([self.stps, np.zeros((new - cap, 2, n))])
+        self.ro = np.concatenate([self.ro, np.zeros((new - cap, n))])
+        self.al = np.concatenate([self.al, np.zeros((new - cap, n))])
+
+    def append(self, runs: np.ndarray, y, s, ro):
+        """Append (y, s, ro) for the runs ``runs`` (indices), dropping the oldest pair of a full history."""
+        full = runs[self.count[runs] == self.size]
+        if len(full):
+            for a in (self.dirs, self.stps, self.ro):
+                a[:-1, ..., full] = a[1:, ..., full]
+            self.count[full] -= 1
+        self._grow(int(self.count[runs].max()) + 1)
+        at = self.count[runs]
+        self.dirs[at, :, runs] = y.T
+        self.stps[at, :, runs] = s.T
+        self.ro[at, runs] = ro
+        self.count[runs] += 1
+
+
+def _fixed_step(o, s, p, g, hp, lr):
+    """:func:`_one_step` without a line search, for every run at once (the same operations in the same order)."""
+    n = p.shape[1]
+    if s.history is None:
+        s.history = _History(n, hp.history_size)
+    h = s.history
+    max_iter = hp.max_iter
+    max_eval = hp.max_eval if hp.max_eval is not None else max_iter * 5 // 4
+    tolerance_grad, tolerance_change, lr = _row(hp.tolerance_grad, n), _row(hp.tolerance_change, n), _row(lr, n)
+    loss, flat_grad, x = o.value(p).astype(float), g.copy(), p.copy()
+    s.func_evals = s.func_evals + 1
+    active = ~(np.maximum(np.abs(flat_grad[0]), np.abs(flat_grad[1])) <= tolerance_grad)
+    d, t, H_diag = s.d.copy(), s.t.copy(), s.H_diag.copy()
+    prev_flat_grad, prev_loss = s.prev_flat_grad.copy(), s.prev_loss.copy()
+    current_evals = np.ones(n, dtype=int)
+    n_iter = 0
+    while n_iter < max_iter and active.any():
+        n_iter += 1
+        s.n_iter = np.where(active, s.n_iter + 1, s.n_iter)
+        first = active & (s.n_iter == 1)
+        rest = active & ~first
+        if first.any():
+            d = np.where(first, -flat_grad, d)
+            h.count[first] = 0
+            H_diag = np.where(first, 1.0, H_diag)
+        if rest.any():
+            y = flat_grad - prev_flat_grad
+            step = d * t
+            ys = y[0] * step[0] + y[1] * step[1]
+            grow = np.flatnonzero(rest & (ys > 1e-10))
+            if len(grow):
+                h.append(grow, y[:, grow], step[:, grow], 1.0 / ys[grow])
+                yy = y[0] * y[0] + y[1] * y[1]
+                H_diag[grow] = ys[grow] / yy[grow]
+            idx = np.flatnonzero(rest)  # the two-loop recursion on the runs that need it only
+            count = h.count[idx]
+            dirs, stps, ro, al = h.dirs[:, :, idx], h.stps[:, :, idx], h.ro[:, idx], h.al[:, idx]
+            q = -flat_grad[:, idx]
+            for i in range(int(count.max(initial=0)) - 1, -1, -1):
+                m = i < count
+                al[i] = np.where(m, (stps[i, 0] * q[0] + stps[i, 1] * q[1]) * ro[i], al[i])
+                q = np.where(m, q + (-al[i]) * dirs[i], q)
+            r = q * H_diag[idx]
+            for i in range(int(count.max(initial=0))):
+                m = i < count
+                be_i = (dirs[i, 0] * r[0] + dirs[i, 1] * r[1]) * ro[i]
+                r = np.where(m, r + (al[i] - be_i) * stps[i], r)
+            h.al[:, idx] = al
+            d[:, idx] = r
+        prev_flat_grad = np.where(active, flat_grad, prev_flat_grad)
+        prev_loss = np.where(active, loss, prev_loss)
+        first_t = np.minimum(1.0, 1.0 / (np.abs(flat_grad[0]) + np.abs(flat_grad[1]))) * lr
+        t = np.where(active, np.where(s.n_iter == 1, first_t, lr), t)
+        gtd = flat_grad[0] * d[0] + flat_grad[1] * d[1]
+        active &= ~(gtd > -tolerance_change)
+        x = np.where(active, x + t * d, x)
+        if n_iter == max_iter or not active.any():
+            break
+        new_loss, new_grad = o.evaluate(x, active)
+        loss = np.where(active, new_loss, loss)
+        flat_grad = np.where(active, new_grad, flat_grad)
+        opt_cond = np.maximum(np.abs(flat_grad[0]), np.abs(flat_grad[1])) <= tolerance_grad
+        current_evals += active
+        s.func_evals = s.func_evals + active
+        small_step = np.maximum(np.abs(d[0] * t), np.abs(d[1] * t)) <= tolerance_change
+        active &= ~((current_evals >= max_eval) | opt_cond | small_step | (np.abs(loss - prev_loss) < tolerance_change))
+    iterated = s.n_iter > 0
+    s.d, s.t, s.H_diag = np.where(iterated, d, np.nan), np.where(iterated, t, np.nan), np.where(iterated, H_diag, np.nan)
+    s.prev_flat_grad, s.prev_loss = np.where(iterated, prev_flat_grad, np.nan), np.where(iterated, prev_loss, np.nan)
+    return x
