@@ -201,3 +201,31 @@ def test_optimizer_metadata_describes_the_new_controls(client):
     bad = client.post("/api/runs", json={"surface": "himmelblau", "optimizers": [
         {"optimizer": "lbfgs", "params": {"line_search_fn": "wolfe"}}]})
     assert bad.status_code == 422 and "line_search_fn" in str(bad.json()["detail"])
+
+
+def _variants():
+    import json
+    from pathlib import Path
+
+    cases = json.loads((Path(__file__).parent / "golden" / "optimizers_new.json").read_text())["cases"]
+    return sorted({(c["optimizer"], json.dumps(c["params"], sort_keys=True)): c for c in cases
+                   if OPTIMIZERS[c["optimizer"]].elementwise and not OPTIMIZERS[c["optimizer"]].needs}.values(),
+                  key=lambda c: (c["optimizer"], json.dumps(c["params"], sort_keys=True)))
+
+
+@pytest.mark.parametrize("case", _variants(), ids=lambda c: f"{c['optimizer']}-{sorted(c['params'])}")
+def test_elementwise_rules_give_the_same_bits_on_floats_and_arrays(case, monkeypatch):
+    """An elementwise rule runs on Python floats for a few runs and on arrays for many: the same operations in
+    the same order, so the same bits (every golden variant, 60 steps, with a schedule)."""
+    from app import engine
+
+    surface = get_surface(case["surface"])
+    schedule = {"type": "exponential", "gamma": 0.99}
+    runs = [RunSpec(tuple(case["start"]), (phase(case["optimizer"], case["params"], schedule),))]
+    floats = Simulation(surface, runs, 60)
+    assert floats.groups[0].scalar
+    monkeypatch.setattr(engine, "SCALAR_MAX_RUNS", 0)
+    arrays = Simulation(surface, runs, 60)
+    assert not arrays.groups[0].scalar
+    a, b = floats.collect()[0], arrays.collect()[0]
+    assert np.array_equal(a["points"], b["points"]) and a["status"] == "ok"
