@@ -161,9 +161,10 @@ class OptimizerDef:
             self.check(out)
         return out
 
-    def state_keys(self, hyper: dict) -> tuple[str, ...]:
+    def state_keys(self, hyper: dict) -> tuple[str, ...] | None:
         """The names torch keeps in ``optimizer.state[p]`` for these hyperparameters: ``state_names`` when given,
-        else the fields of a fresh state that are not None (elementwise rules), else none known."""
+        else the fields of a fresh state that are not None (elementwise rules), else None (not known before the
+        first step: the engine reports the fields the state has)."""
         if self.state_names is not None:
             return tuple(self.state_names(hyper))
         if self.init_state is not None and self.elementwise and not self.needs:
@@ -171,7 +172,7 @@ class OptimizerDef:
 
             state = self.init_state(FLOAT_OPS, 0.0, hyper_namespace(hyper))
             return tuple(k for k, v in vars(state).items() if v is not None)
-        return ()
+        return None
 
     def structural(self, hyper: dict) -> tuple:
         """Hyperparameters that choose a code path (booleans): equal within one batch of runs."""
