@@ -37,7 +37,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from .heap import keep_freed_memory
-from .numeric import FLOAT_OPS, SCALAR_ERRORS, ArrayOps, scalar
+from .numeric import FLOAT_OPS, SCALAR_ERRORS, ArrayOps, for_floats, scalar
 from .optimizers import OptimizerDef, hyper_namespace
 from .schedules import Schedule
 from .surfaces import Surface
@@ -116,14 +116,6 @@ class Chunk:
     evaluations: np.ndarray | None = None  # (n, R) int
     evaluation_points: list | None = None  # per row, per run: a list of points
 
-    @property
-    def proposals(self):
-        return self.extras.get("proposals")
-
-    @property
-    def accepted(self):
-        return self.extras.get("accepted")
-
     def run(self, i: int) -> dict:
         k = int(self.valid[i])
         out = {"points": self.points[:k, i], "losses": self.losses[:k, i], "gradients": self.gradients[:k, i],
@@ -148,8 +140,8 @@ class _PlannedPhase:
     optimizer: OptimizerDef
     hyper: dict  # name -> float/bool, or an (n,) array of per-run values (``betas`` split into beta1/beta2)
     lrs: np.ndarray  # (end - start, n), or (end - start, 1) when every run has the same
-    names: np.ndarray | None  # (n_names, n) bool: which state names torch keeps for each run (None: all)
-    state_names: tuple[str, ...] = ()
+    names: np.ndarray | None  # (n_names, n) bool: which of state_names torch keeps for each run (None: all)
+    state_names: tuple[str, ...] | None = None  # None: not declared, the state's fields that are not None
 
 
 @dataclass
@@ -168,10 +160,6 @@ class _Group:
     def scalar(self) -> bool:
         return self.kind == "float"
 
-    @property
-    def blocks(self):
-        """The array lanes of a group cut into blocks (None for a float group)."""
-        return None if self.kind == "float" else self.lanes
 
 
 def _stack(hypers: list[dict]) -> dict:
@@ -198,40 +186,59 @@ def _lr_table(schedules: list[Schedule], hypers: list[dict], length: int) -> np.
     return np.stack(cols, axis=1) if cols else np.empty((length, 0))
 
 
-def _plan_phase(phase: Phase, end: int, steps: int, hypers: list[dict], schedules: list[Schedule]):
+def _plan_phase(phase: Phase, end: int, steps: int, n: int, hypers: list[dict] | None = None,
+                schedules: list[Schedule] | None = None):
+    """``hypers``/``schedules``: one per run, or None where all ``n`` runs share ``phase``'s."""
     length = max(0, min(end, steps) - phase.start)
-    if len({id(h) for h in hypers}) == 1 and len(set(schedules)) == 1:  # one set-up for every run: one column
-        lrs = _lr_table(schedules[:1], hypers[:1], length)  # (length, 1), broadcast over the runs
-        hyper = _stack(hypers[:1])
-    else:
-        lrs, hyper = _lr_table(schedules, hypers, length), _stack(hypers)
     opt = phase.optimizer
-    names, known = None, ()
+    if hypers is None and schedules is None:  # one set-up for every run: one column, broadcast over the runs
+        known = tuple(opt.state_names(phase.hyper)) if opt.state_names is not None else None
+        return _PlannedPhase(phase.start, min(end, steps), opt, _stack([phase.hyper]),
+                             _lr_table([phase.schedule], [phase.hyper], length), None, known)
+    else:
+        hypers_ = hypers if hypers is not None else [phase.hyper] * n
+        schedules = schedules if schedules is not None else [phase.schedule] * n
+        lrs, hyper = _lr_table(schedules, hypers_, length), _stack(hypers_)
+        per_run = list(range(n))
+    names, known = None, None
     if opt.state_names is not None:
         distinct: dict[int, tuple] = {}
-        per_run = []
-        for h in hypers:
+        rows = []
+        for i in per_run:
+            h = hypers_[i]
             if id(h) not in distinct:
                 distinct[id(h)] = tuple(opt.state_names(h))
-            per_run.append(distinct[id(h)])
-        known = tuple(dict.fromkeys(n for names_ in distinct.values() for n in names_))
-        names = np.array([[n in r for r in per_run] for n in known], dtype=bool).reshape(len(known), len(hypers))
+            rows.append(distinct[id(h)])
+        known = tuple(dict.fromkeys(name for names_ in distinct.values() for name in names_))
+        names = np.array([[name in r for r in rows] for name in known], dtype=bool).reshape(len(known), n)
     return _PlannedPhase(phase.start, min(end, steps), opt, hyper, lrs, names, known)
 
 
-def _plan(runs_phases: list[tuple[Phase, ...]], members: list[int], steps: int, batch_size, first_hypers=None):
-    """One group's phases for runs ``members`` (their phases share optimizers and flags)."""
-    first = runs_phases[0]
+def _plan(runs_phases: list[tuple[Phase, ...]] | None, first: tuple[Phase, ...], members: list[int], steps: int,
+          batch_size, first_hypers=None):
+    """One group's phases for runs ``members``: ``runs_phases`` gives each run's phases (their optimizers and
+    flags equal ``first``'s), or None when every run shares ``first``; ``first_hypers`` gives each run its own
+    first-phase hyperparameters (sweeps)."""
+    n = len(members)
     phases = []
     for k, phase in enumerate(first):
         end = first[k + 1].start if k + 1 < len(first) else steps
-        specs = [p[k] for p in runs_phases]
-        hypers = first_hypers if (k == 0 and first_hypers is not None) else [s.hyper for s in specs]
-        phases.append(_plan_phase(phase, end, steps, hypers, [s.schedule for s in specs]))
+        if runs_phases is None:
+            hypers = first_hypers if k == 0 else None
+            phases.append(_plan_phase(phase, end, steps, n, hypers, None))
+        else:
+            specs = [p[k] for p in runs_phases]
+            phases.append(_plan_phase(phase, end, steps, n, [s.hyper for s in specs], [s.schedule for s in specs]))
     elementwise = all(p.optimizer.elementwise and p.optimizer.step is not None and not p.optimizer.needs
                       for p in phases)
-    kind = "float" if len(members) <= SCALAR_MAX_RUNS and elementwise and batch_size is None else "array"
+    kind = "float" if n <= SCALAR_MAX_RUNS and elementwise and batch_size is None else "array"
     return _Group(members, phases, kind, batch_size)
+
+
+def _run_state_names(run: RunSpec) -> tuple[str, ...] | None:
+    """The state names a run reports, its phases' in order; None when a phase's are not known in advance."""
+    keys = [p.optimizer.state_keys(p.hyper) for p in run.phases]
+    return None if any(k is None for k in keys) else tuple(dict.fromkeys(n for k in keys for n in k))
 
 
 def divergence_radius(surface: Surface) -> float:
@@ -274,10 +281,12 @@ class Simulation:
                 key = tuple((p.start, p.optimizer.id, p.optimizer.structural(p.hyper)) for p in run.phases)
                 by_key.setdefault((key, self._batch_size(run.batch_size)), []).append(i)
             for (_, batch), members in by_key.items():
-                groups.append(_plan([runs[i].phases for i in members], members, steps, batch))
+                groups.append(_plan([runs[i].phases for i in members], runs[members[0]].phases, members, steps,
+                                    batch))
         self.groups = groups
         for g in self.groups:
             self._make_lanes(g)
+        self.state_names = [_run_state_names(run) for run in runs] if self.record_state else []
 
     def _size(self, n: int):
         self.n_runs = n
@@ -298,7 +307,7 @@ class Simulation:
         sim = cls(surface, [], steps, gradient, record, settle)
         sim.starts = starts
         sim._size(n)
-        group = _plan([phases] * n, list(range(n)), steps, sim._batch_size(None), hypers)
+        group = _plan(None, phases, list(range(n)), steps, sim._batch_size(None), hypers)
         group.kind = "array"  # maps and sweeps: array lanes whatever their size
         sim.groups = [group]
         sim._make_lanes(group)
@@ -413,15 +422,14 @@ class Simulation:
 class _Source:
     """Gradients for one set of lanes: analytic, numerical or mini-batch, plus noise, from the lanes' streams."""
 
-    def __init__(self, sim: Simulation, runs: list[int], unit: int | None, batch_size: int | None):
+    def __init__(self, sim: Simulation, runs, unit: int | None, batch_size: int | None):
         spec, surface = sim.gradient, sim.surface
         self.surface, self.spec, self.n = surface, spec, len(runs)
-        units = runs if unit is None else [unit]
+        units = (np.asarray(runs).tolist() if unit is None else [unit]) if spec.noise or batch_size else []
         self.noise = [stream(spec.seed, NOISE, u) for u in units] if spec.noise else None
         self.batcher = (_Batcher(surface.extra["dataset"]["n"], batch_size,
                                  [stream(spec.seed, BATCHES, u) for u in units], len(runs))
                         if batch_size is not None else None)
-        self.units = units
         if spec.mode == "numerical":
             h, value = spec.h, surface.value
 
@@ -503,25 +511,26 @@ class _ArrayLanes:
         self.sim, self.phases, self.lo, self.hi = _settings(sim), group.phases, lo, hi
         self.cols = group.cols[lo:hi]
         n = hi - lo
+        if n and np.array_equal(self.cols, np.arange(self.cols[0], self.cols[0] + n)):
+            self.sel = slice(int(self.cols[0]), int(self.cols[0]) + n)  # basic indexing: views, no gather
+        else:
+            self.sel = self.cols
         self.P = np.ascontiguousarray(starts.T)
         self.G = np.zeros_like(self.P)
-        self.source = _Source(sim, self.cols.tolist(), unit, group.batch_size)
+        self.source = _Source(sim, self.cols, unit, group.batch_size)
         self.unit = unit
         self.hyper = [_rows(p.hyper, lo, hi) for p in group.phases]
         self.state, self.phase = None, -1
         self.anchor, self.scratch = None, None
-        self._services(n)
-
-    def _services(self, n: int):
-        self.ops = _Context(self.P.shape, self.sim.surface, self.source, self.sim.record)
-        self._rng_units = self.cols.tolist() if self.unit is None else [self.unit]
+        self.ops = _Context(self.P.shape, sim.surface, self.source, sim.record)
 
     def enter(self, k: int):
         if self.phase == k:
             return
         opt = self.phases[k].optimizer
         if "rng" in opt.needs and getattr(self.ops, "rng", None) is None:
-            self.ops.rng = _RunsRandom([stream(self.sim.gradient.seed, SEARCH, u) for u in self._rng_units],
+            units = self.cols.tolist() if self.unit is None else [self.unit]
+            self.ops.rng = _RunsRandom([stream(self.sim.gradient.seed, SEARCH, u) for u in units],
                                        self.hi - self.lo)
         if opt.step is not None:
             self.state = opt.init_state(self.ops, self.P, self.hyper[k])
@@ -554,6 +563,8 @@ class _ArrayLanes:
         lr = self.lr_list[j]
         if self.counts:
             self.ops.new_step(self.P)
+        if self.ops.extras:
+            self.ops.extras.clear()  # what a rule emits belongs to its step
         if self.rule is not None:
             P = self.rule(self.ops, self.state, self.P, self.G, self.hp, lr)
         else:
@@ -566,14 +577,14 @@ class _ArrayLanes:
             self.P[...] = P
 
     def record(self, row: int):
-        chunk, cols = self.chunk_out, self.cols
+        chunk, cols = self.chunk, self.sel
         chunk.points[row, cols] = self.P.T
         chunk.gradients[row, cols] = self.G.T
         chunk.lrs[row, cols] = self.lrs[self._j(row)]
         self._record_extras(chunk, row)
 
     def _j(self, row: int) -> int:
-        return row + self.sim_t0 - self.a
+        return row + self.t0 - self.a
 
     def _record_extras(self, chunk: Chunk, row: int):
         cols = self.cols
@@ -602,7 +613,8 @@ class _ArrayLanes:
         phase = self.phases[self.phase]
         values = vars(self.state) if isinstance(self.state, SimpleNamespace) else self.state._asdict()
         rows, R = chunk.points.shape[:2]
-        for i, name in enumerate(phase.state_names or [k for k, v in values.items() if v is not None]):
+        names = phase.state_names if phase.state_names is not None else [k for k, v in values.items() if v is not None]
+        for i, name in enumerate(names):
             value = values.get(name)
             if value is None:
                 continue
@@ -627,18 +639,14 @@ class _ArrayLanes:
         if self.anchor is not None:
             self.sim.settle_steps[self.cols] = self.settle_step
         if not self.sim.record:
-            cols = self.cols
+            cols = self.sel
             chunk.points[0, cols], chunk.gradients[0, cols] = self.P.T, self.G.T
             chunk.lrs[0, cols] = self.lrs[-1]
             self._record_extras(chunk, 0)
 
-    # the chunk being filled and its first step (set by begin's caller through the properties below)
-    @property
-    def chunk_out(self):
-        return self._chunk
-
     def bind(self, chunk: Chunk, t0: int):
-        self._chunk, self.sim_t0 = chunk, t0
+        """The chunk being filled, whose first row is step ``t0``."""
+        self.chunk, self.t0 = chunk, t0
 
 
 class _Context(ArrayOps):
@@ -696,12 +704,12 @@ class _FloatLanes:
         self.sim, self.phases = _settings(sim), group.phases
         self.cols = group.cols
         self.points = starts.tolist()
-        self.grads = [[float("nan")] * 2 for _ in self.points]
         self.source = _Source(sim, group.runs, None, None)
         self.hyper = [[_column(p.hyper, c) for c in range(len(self.cols))] for p in group.phases]
         self.states, self.phase = None, -1
         self.dead = [False] * len(self.points)
         self.anchor = None
+        self.record_state = sim.record_state
 
     def enter(self, k: int):
         if self.phase == k:
@@ -712,46 +720,41 @@ class _FloatLanes:
         self.phase = k
 
     def begin(self, a: int, b: int, lr_rows: np.ndarray):
-        self.a = a
         noise = self.source.draw_noise(b - a)
-        self.noise = [noise[:, :, c].tolist() for c in range(len(self.cols))] if noise is not None else None
-        self.lrs = lr_rows
-        self.lr_lists = [lr_rows[:, c if lr_rows.shape[1] > 1 else 0].tolist() for c in range(len(self.cols))]
-        self.rule = self.phases[self.phase].optimizer.step
-        self.out_p = [[] for _ in self.cols]
-        self.out_g = [[] for _ in self.cols]
+        n = len(self.cols)
+        self.out_p, self.out_g = [[] for _ in range(n)], [[] for _ in range(n)]
+        self.lr_lists = [lr_rows[:, c if lr_rows.shape[1] > 1 else 0].tolist() for c in range(n)]
+        noises = [noise[:, :, c].tolist() for c in range(n)] if noise is not None else [None] * n
+        self.rule = for_floats(self.phases[self.phase].optimizer.step)  # the same rule, its ops inlined
+        self.jobs = [(c, *self.states[c], self.hyper[self.phase][c], self.lr_lists[c], noises[c], self.out_p[c],
+                      self.out_g[c]) for c in range(n) if not self.dead[c]]
 
     def gradient(self, j: int):
-        grad = self.source.exact
-        for c, (x, y) in enumerate(self.points):
-            if self.dead[c]:
-                continue
-            try:
-                gx, gy = grad(x, y, scalar)
-            except SCALAR_ERRORS:
-                gx = gy = float("nan")
-            if self.noise is not None:
-                ex, ey = self.noise[c][j]
-                gx, gy = gx + ex, gy + ey
-            self.grads[c] = [gx, gy]
+        pass  # each run's gradient is taken in step, where its point is at hand
 
     def step(self, j: int):
-        rule = self.rule
-        for c, (x, y) in enumerate(self.points):
+        rule, grad, points, ops = self.rule, self.source.exact, self.points, FLOAT_OPS
+        for c, sx, sy, hp, lrs, noise, out_p, out_g in self.jobs:
             if self.dead[c]:
                 continue
-            gx, gy = self.grads[c]
-            hp, (sx, sy), lr = self.hyper[self.phase][c], self.states[c], self.lr_lists[c][j]
+            x, y = points[c]
+            gx = gy = float("nan")
             try:
+                gx, gy = grad(x, y, scalar)
+                if noise is not None:
+                    ex, ey = noise[j]
+                    gx, gy = gx + ex, gy + ey
                 if gx != gx or gy != gy:
                     raise ValueError("gradient is not finite")
-                self.points[c] = [rule(FLOAT_OPS, sx, x, gx, hp, lr), rule(FLOAT_OPS, sy, y, gy, hp, lr)]
+                lr = lrs[j]
+                p = (rule(ops, sx, x, gx, hp, lr), rule(ops, sy, y, gy, hp, lr))
             except SCALAR_ERRORS:  # overflow etc.: this step's point is not finite, the run ends here
-                self.points[c] = [float("nan")] * 2
+                p = (float("nan"), float("nan"))
                 self.dead[c] = True
-            self.out_p[c].append(self.points[c])
-            self.out_g[c].append(self.grads[c])
-            if self.sim.record_state:
+            points[c] = p
+            out_p.append(p)
+            out_g.append((gx, gy))
+            if self.record_state:
                 self._snap(c)
 
     def _snap(self, c: int):
@@ -802,9 +805,10 @@ class _FloatLanes:
         rows, R = chunk.points.shape[:2]
         for j, snap in enumerate(self.snaps[c]):
             for name, value in snap.items():
-                if phase.names is not None:
-                    if name not in phase.state_names or not phase.names[phase.state_names.index(name), c]:
-                        continue
+                if phase.state_names is not None and name not in phase.state_names:
+                    continue
+                if phase.names is not None and not phase.names[phase.state_names.index(name), c]:
+                    continue
                 out = chunk.state.get(name)
                 if out is None:
                     out = chunk.state[name] = np.full((rows, R, 2) if isinstance(value, tuple) else (rows, R), np.nan)
@@ -883,16 +887,19 @@ def collect(sim: Simulation, chunks: list[Chunk]) -> list[dict]:
         if any("evaluation_points" in p for p in parts):
             result["evaluation_points"] = [pts for p in parts for pts in p.get("evaluation_points", [])]
         if sim.record_state:
-            result["state"] = _state_lists([p.get("state", {}) for p in parts])
+            result["state"] = state_lists([p.get("state", {}) for p in parts], [len(p["lrs"]) for p in parts],
+                                          sim.state_names[i])
         out.append(result)
     return out
 
 
-def _state_lists(parts: list[dict]) -> dict:
-    """Per name, one entry per step: ``[x, y]`` for vectors, a number for scalars, None where it does not
-    apply (a name of the other phase, after a switch)."""
-    names = list(dict.fromkeys(name for p in parts for name in p))
-    lengths = [len(next(iter(p.values()))) if p else 0 for p in parts]
+def state_lists(parts: list[dict], lengths: list[int], names: tuple[str, ...] | None) -> dict:
+    """Chunks' state of one run (``Chunk.run(i)["state"]``, ``lengths[k]`` steps each) as JSON-ready lists: for
+    each of ``names`` (``Simulation.state_names[i]``; None: every name recorded), one entry per step, ``[x, y]``
+    for vectors, a number for scalars, None where the name does not apply (a name of the other phase, after a
+    switch)."""
+    if names is None:
+        names = tuple(dict.fromkeys(name for p in parts for name, v in p.items() if not np.isnan(v).all()))
     out = {}
     for name in names:
         values = []

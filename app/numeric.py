@@ -213,3 +213,83 @@ def decay_square_(average: np.ndarray, grad: np.ndarray, decay, work: np.ndarray
     work *= grad
     average += work
     return average
+
+
+# --- the float specialisation of a rule ---------------------------------------------------------------------
+# On Python floats every ``o.mul(a, b, out=...)`` is a function call around one ``a * b``: half a rule's time.
+# :func:`for_floats` rewrites a rule's own source once, call by call, into the operators themselves
+# (``o.mul(a, b, out=t)`` -> ``(a * b)``, ``o.sqrt(a, out=t)`` -> ``_sqrt(a)``, ``o.buf(..)`` -> ``None``), and
+# does the same to the shared pieces it calls (any module-level function whose first parameter is ``o``). The
+# operations and their order are unchanged, so the result is the same to the bit (tests/test_inplace.py); a rule
+# whose source cannot be read runs unchanged with :class:`FloatOps`.
+import ast as _ast
+import functools as _functools
+import inspect as _inspect
+import textwrap as _textwrap
+
+_BINARY = {"add": _ast.Add, "sub": _ast.Sub, "mul": _ast.Mult, "div": _ast.Div}
+_CALLS = {"sqrt": "_float_sqrt", "abs": "abs", "maximum": "_float_maximum"}
+
+
+class _Inline(_ast.NodeTransformer):
+    def __init__(self, name: str):
+        self.o = name
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        f = node.func
+        if not (isinstance(f, _ast.Attribute) and isinstance(f.value, _ast.Name) and f.value.id == self.o):
+            return node
+        args, op = node.args, f.attr
+        if op in _BINARY and len(args) == 2:
+            return _ast.BinOp(args[0], _BINARY[op](), args[1])
+        if op in _CALLS and len(args) == (2 if op == "maximum" else 1):
+            return _ast.Call(_ast.Name(_CALLS[op], _ast.Load()), list(args), [])
+        if op == "where" and len(args) == 3:
+            return _ast.IfExp(args[0], args[1], args[2])
+        if op == "copy" and len(args) == 1:
+            return args[0]
+        if op == "buf":
+            return _ast.Constant(None)
+        if op == "zeros" and len(args) == 1:
+            return _ast.Constant(0.0)
+        return node
+
+
+_SPECIALISED: dict = {}
+
+
+def for_floats(fn):
+    """``fn`` (a rule, maybe a ``functools.partial`` of one) with its ops inlined for Python floats; still called
+    as ``fn(o, ...)`` (``o`` is then unused except for what was not inlined)."""
+    if isinstance(fn, _functools.partial):
+        return _functools.partial(for_floats(fn.func), *fn.args, **fn.keywords)
+    if fn in _SPECIALISED:
+        return _SPECIALISED[fn]
+    _SPECIALISED[fn] = fn  # while in progress (recursion), and the fallback
+    try:
+        tree = _ast.parse(_textwrap.dedent(_inspect.getsource(fn)))
+        func = tree.body[0]
+        if not isinstance(func, _ast.FunctionDef) or not func.args.args or func.args.args[0].arg != "o":
+            return fn
+        func.decorator_list = []
+        func = _Inline("o").visit(func)
+        module = _ast.fix_missing_locations(_ast.Module([func], []))
+        namespace = dict(fn.__globals__)
+        namespace.update(_float_sqrt=math.sqrt, _float_maximum=_f_maximum)
+        for name, value in fn.__globals__.items():
+            if _inspect.isfunction(value) and value is not fn and _first_param(value) == "o":
+                namespace[name] = for_floats(value)
+        exec(compile(module, f"<float {fn.__module__}.{fn.__name__}>", "exec"), namespace)  # our own source
+        _SPECIALISED[fn] = namespace[fn.__name__]
+    except (OSError, TypeError, SyntaxError):
+        pass
+    return _SPECIALISED[fn]
+
+
+def _first_param(fn) -> str | None:
+    try:
+        params = list(_inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return None
+    return params[0] if params else None

@@ -41,7 +41,7 @@ def adam_step(o, s, p, g, hp, lr, *, decoupled_weight_decay: bool):
     denom = o.sqrt(s.max_exp_avg_sq if hp.amsgrad else s.exp_avg_sq, out=o.buf("denom"))
     denom = o.div(denom, bias_correction2_sqrt, out=denom)
     denom = o.add(denom, hp.eps, out=denom)
-    t = o.mul(s.exp_avg, -step_size, out=o.buf("step"))
+    t = o.mul(s.exp_avg, -step_size, out=o.buf("tmp"))
     return o.add(p, o.div(t, denom, out=t), out=p)
 
 
@@ -83,7 +83,7 @@ def nadam_step(o, s, p, g, hp, lr):
     denom = o.div(s.exp_avg_sq, bias_correction2, out=o.buf("denom"))
     denom = o.add(o.sqrt(denom, out=denom), hp.eps, out=denom)
     mu_product_next = s.mu_product * mu_next
-    t = o.mul(g, -lr * (1.0 - mu) / (1.0 - s.mu_product), out=o.buf("step"))
+    t = o.mul(g, -lr * (1.0 - mu) / (1.0 - s.mu_product), out=o.buf("tmp"))
     p = o.add(p, o.div(t, denom, out=t), out=p)
     t = o.mul(s.exp_avg, (-lr * mu_next) / (1.0 - mu_product_next), out=t)
     return o.add(p, o.div(t, denom, out=t), out=p)
@@ -112,7 +112,7 @@ def adamax_step(o, s, p, g, hp, lr):
     g = l2_penalty(o, g, p, hp.weight_decay)
     s.exp_avg = lerp(o, s.exp_avg, g, 1 - hp.beta1, out=s.exp_avg)
     s.exp_inf = o.mul(s.exp_inf, hp.beta2, out=s.exp_inf)
-    t = o.add(o.abs(g, out=o.buf("step")), hp.eps, out=o.buf("step"))
+    t = o.add(o.abs(g, out=o.buf("tmp")), hp.eps, out=o.buf("tmp"))
     s.exp_inf = o.maximum(s.exp_inf, t, out=s.exp_inf)
     clr = lr / bias_correction(hp.beta1, s.step)
     t = o.mul(s.exp_avg, -clr, out=t)

@@ -23,11 +23,11 @@ def adagrad_step(o, s, p, g, hp, lr):
     s.step += 1
     g = l2_penalty(o, g, p, hp.weight_decay)
     clr = lr / (1 + (s.step - 1) * hp.lr_decay)
-    t = o.mul(g, g, out=o.buf("square"))  # addcmul_(grad, grad, value=1): 1 * g * g is g * g exactly
+    t = o.mul(g, g, out=o.buf("tmp"))  # addcmul_(grad, grad, value=1): 1 * g * g is g * g exactly
     s.sum = o.add(s.sum, t, out=s.sum)
     std = o.sqrt(s.sum, out=o.buf("denom"))
     std = o.add(std, hp.eps, out=std)
-    t = o.mul(g, -clr, out=o.buf("step"))
+    t = o.mul(g, -clr, out=o.buf("tmp"))
     return o.add(p, o.div(t, std, out=t), out=p)
 
 
@@ -74,8 +74,8 @@ def rmsprop_step(o, s, p, g, hp, lr):
     runs = _with_momentum(hp.momentum)
     if runs is not False:
         buf = s.momentum_buffer = o.mul(s.momentum_buffer, hp.momentum, out=s.momentum_buffer)
-        buf = s.momentum_buffer = o.add(buf, o.div(g, avg, out=o.buf("step")), out=buf)
-        t = o.mul(buf, -lr, out=o.buf("step"))
+        buf = s.momentum_buffer = o.add(buf, o.div(g, avg, out=o.buf("tmp")), out=buf)
+        t = o.mul(buf, -lr, out=o.buf("tmp"))
     if runs is not True:  # no momentum (for some runs of a sweep): param.addcdiv_(grad, avg, value=-lr)
         plain = o.div(o.mul(g, -lr, out=o.buf("plain")), avg, out=o.buf("plain"))
         t = plain if runs is False else o.where(runs, t, plain, out=t)

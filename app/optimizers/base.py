@@ -11,7 +11,8 @@ context)::
 coordinate-major ``(2, n)`` arrays (``p[0]`` the x of n runs, ``p[1]`` their y). Every ``o.add/sub/mul/div/
 sqrt/abs/maximum/where/copy(..., out=buffer)`` returns its result and, on arrays, writes it into ``buffer``: the
 state's own arrays (``out=s.exp_avg``), ``p`` itself (``out=p``: the step is applied in place) or a named scratch
-array ``o.buf("denom")`` (None on floats, where ``out`` is ignored). ``g`` is read, never written. ``hp`` holds
+array ``o.buf("denom")`` (None on floats, where ``out`` is ignored). The shared pieces below use ``o.buf("tmp")``
+for their temporaries: a rule may use it too, for a value it no longer needs when it calls one of them. ``g`` is read, never written. ``hp`` holds
 the hyperparameters (``betas`` split into ``beta1``/``beta2``): Python floats, or ``(1, n)`` rows where the runs
 advanced together differ. ``lr`` is this step's learning rate after the schedule (a float or a ``(1, n)`` row).
 
@@ -206,6 +207,19 @@ class OptimizerDef:
             self.check(out)
         return out
 
+    def state_keys(self, hyper: dict) -> tuple[str, ...] | None:
+        """The names torch keeps in ``optimizer.state[p]`` for these hyperparameters: ``state_names`` when given,
+        else the fields of a fresh state that are not None (elementwise rules), else None (not known before the
+        first step: the engine reports the fields the state has)."""
+        if self.state_names is not None:
+            return tuple(self.state_names(hyper))
+        if self.init_state is not None and self.elementwise and not self.needs:
+            from ..numeric import FLOAT_OPS
+
+            state = self.init_state(FLOAT_OPS, 0.0, hyper_namespace(hyper))
+            return tuple(k for k, v in vars(state).items() if v is not None)
+        return None
+
     def structural(self, hyper: dict) -> tuple:
         """Hyperparameters that choose a code path (booleans, choices, loop counts, lists, nullables): equal
         within one batch of runs."""
@@ -297,7 +311,7 @@ def lerp(o, start, end, weight, out):
         low = o.add(start, weight * (end - start))
         high = o.sub(end, (end - start) * (1 - weight))
         return o.where(weight < 0.5, low, high, out=out)
-    diff = o.sub(end, start, out=o.buf("lerp"))
+    diff = o.sub(end, start, out=o.buf("tmp"))
     if weight < 0.5:
         return o.add(start, o.mul(diff, weight, out=diff), out=out)
     return o.sub(end, o.mul(diff, 1 - weight, out=diff), out=out)
@@ -307,7 +321,7 @@ def decay_square(o, average, g, decay):
     """``average.mul_(decay).addcmul_(g, g, value=1 - decay)``: the squared-gradient average of RMSprop,
     Adadelta, Adam and NAdam, in place."""
     average = o.mul(average, decay, out=average)
-    t = o.mul(g, 1 - decay, out=o.buf("square"))
+    t = o.mul(g, 1 - decay, out=o.buf("tmp"))
     return o.add(average, o.mul(t, g, out=t), out=average)
 
 

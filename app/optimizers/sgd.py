@@ -27,15 +27,19 @@ def sgd_step(o, s, p, g, hp, lr, *, use_momentum: bool, nesterov: bool = False):
             buf = s.momentum_buffer = o.copy(g)  # torch.clone(grad).detach(): the buffer's own array
         else:
             buf = s.momentum_buffer = o.mul(buf, hp.momentum, out=buf)
-            t = o.mul(g, 1 - getattr(hp, "dampening", 0.0), out=o.buf("step"))  # Nesterov has none
+            t = o.mul(g, 1 - getattr(hp, "dampening", 0.0), out=o.buf("tmp"))  # Nesterov has none
             buf = s.momentum_buffer = o.add(buf, t, out=buf)
         if nesterov:
-            t = o.mul(buf, hp.momentum, out=o.buf("step"))
+            t = o.mul(buf, hp.momentum, out=o.buf("tmp"))
             g = o.add(g, t, out=t)
         else:
             g = buf
-    t = o.mul(g, -lr, out=o.buf("step"))
+    t = o.mul(g, -lr, out=o.buf("tmp"))
     return o.add(p, t, out=p)
+
+
+def BUFFER(hp: dict) -> tuple[str, ...]:
+    return ("momentum_buffer",)
 
 
 MOMENTUM = ParamSpec("momentum", 0.9, "momentum factor: the fraction of the previous step kept", 0.0, 1.0,
@@ -56,7 +60,7 @@ MOMENTUM_SGD = OptimizerDef(
     description="Accumulates a velocity from past gradients, so steps grow along consistent directions and "
                 "oscillations across a ravine cancel.",
     update_latex=r"b_t = \mu b_{t-1} + (1-\tau)\,g_t,\quad \theta_t = \theta_{t-1} - \gamma\,b_t",
-    params=(lr_spec(0.001), MOMENTUM, DAMPENING, weight_decay_spec()), init_state=init,
+    params=(lr_spec(0.001), MOMENTUM, DAMPENING, weight_decay_spec()), init_state=init, state_names=BUFFER,
     step=partial(sgd_step, use_momentum=True), reference="Polyak (1964); torch/optim/sgd.py")
 
 NESTEROV = OptimizerDef(
@@ -64,6 +68,6 @@ NESTEROV = OptimizerDef(
     description="Momentum with a look-ahead correction: it brakes earlier than heavy-ball momentum and "
                 "overshoots less.",
     update_latex=r"b_t = \mu b_{t-1} + g_t,\quad \theta_t = \theta_{t-1} - \gamma\,(g_t + \mu b_t)",
-    params=(lr_spec(0.001), MOMENTUM, weight_decay_spec()), init_state=init,
+    params=(lr_spec(0.001), MOMENTUM, weight_decay_spec()), init_state=init, state_names=BUFFER,
     step=partial(sgd_step, use_momentum=True, nesterov=True),
     reference="Nesterov (1983); Sutskever et al. (2013); torch/optim/sgd.py")
