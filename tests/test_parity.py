@@ -157,3 +157,23 @@ def test_new_optimizer_state_matches_its_reference(case):
             assert (a is None) == (b is None), name
             if b is not None:
                 assert close(a, b) <= TOL, name
+
+
+NEW_SCHEDULES = json.loads((GOLDEN / "schedules_new.json").read_text())
+
+
+@pytest.mark.parametrize("case", NEW_SCHEDULES["cases"],
+                         ids=lambda c: f"{c['surface']}-{c['optimizer']}-{c['schedule']['type']}")
+def test_new_optimizers_under_torch_lr_schedulers(case):
+    """What each new optimizer does with the scheduled lr (ASGD's next eta, Prodigy's d·lr, Schedule-Free's
+    warm-up product, Rprop nothing after its first step) matches the reference under torch's schedulers."""
+    got = _run_case(case, schedule=case["schedule"])
+    assert close(got["lrs"], case["lrs"]) <= 1e-12
+    assert close(got["points"], case["points"]) <= TOL
+
+
+@pytest.mark.parametrize("case", NEW_SCHEDULES["switches"],
+                         ids=lambda c: f"{c['optimizer']}-to-{c['switch']['optimizer']}")
+def test_switches_into_and_out_of_new_optimizers_match_a_fresh_reference(case):
+    got = _run_case(case, switch=case["switch"])
+    assert close(got["points"], case["points"]) <= TOL

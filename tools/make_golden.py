@@ -343,5 +343,63 @@ def main():
         print(f"wrote {len(data)} cases to tests/golden/{name}.json")
 
 
+NEW_SCHEDULE_STEPS = 100
+NEW_SWITCHES = [  # (surface, first optimizer and params, at_step, second optimizer and params)
+    ("himmelblau", ("radam", {"lr": 0.05}), 50, ("lbfgs", {"line_search_fn": "strong_wolfe"})),
+    ("rosenbrock", ("schedule_free_adamw", {"lr": 0.02}), 60, ("prodigy", {})),
+    ("six_hump_camel", ("muon", {"lr": 0.02}), 40, ("asgd", {"lr": 0.01, "t0": 10.0})),
+]
+
+
+def new_schedules_and_switches():
+    """tests/golden/schedules_new.json: each new optimizer's defaults under three schedulers on two surfaces (the
+    lr each step reads: ASGD's next eta, Prodigy's d·lr, Schedule-Free's warm-up product; Rprop reads it only
+    at its first step), and switches into and out of new optimizers."""
+    reference = {oid: (cls, kwargs) for oid, params, cls, kwargs in NEW_CASES if not params}
+    cases = []
+    for surface in ("himmelblau", "six_hump_camel"):
+        start, fn = SURFACES[surface]
+        for oid in sorted(NEW_IDS):
+            cls, kwargs = reference[oid]
+            for spec, scheduler in SCHEDULES[:3]:
+                lr = first_lr(oid, surface)
+                steps = min(NEW_STEPS.get(oid, NEW_SCHEDULE_STEPS), NEW_SCHEDULE_STEPS)
+                for _ in range(8):
+                    out = reference_run(fn, start, cls, {"lr": lr, **kwargs}, steps=steps, schedule=scheduler,
+                                        matrix=oid in MATRIX)
+                    nudged = [reference_run(fn, start, cls, {"lr": lr, **kwargs}, steps=steps, schedule=scheduler,
+                                            matrix=oid in MATRIX, nudge=v)["points"] for v in (1e-15, -1e-15, 1e-14)]
+                    if out["ok"] and all(max(abs(a - b) / (1 + abs(b)) for pa, pb in zip(n, out["points"])
+                                             for a, b in zip(pa, pb)) <= 1e-11 for n in nudged):
+                        break
+                    lr /= 2
+                else:
+                    print(f"  skipped {surface} {oid} {spec}")
+                    continue
+                cases.append({"surface": surface, "start": list(start), "optimizer": oid, "params": {"lr": lr},
+                              "schedule": spec, "steps": steps, "lrs": out["lrs"], "points": out["points"]})
+    switches = []
+    for surface, (first, p1), at, (second, p2) in NEW_SWITCHES:
+        start, fn = SURFACES[surface]
+        c1, k1 = reference[first]
+        c2, k2 = reference[second]
+        out = reference_run(fn, start, c1, {**k1, **p1}, steps=NEW_SCHEDULE_STEPS, then=(at, c2, {**k2, **p2}),
+                            matrix=first in MATRIX)
+        assert out["ok"], (surface, first, second)
+        switches.append({"surface": surface, "start": list(start), "optimizer": first, "params": p1,
+                         "switch": {"at_step": at, "optimizer": second, "params": p2}, "steps": NEW_SCHEDULE_STEPS,
+                         "lrs": out["lrs"], "points": out["points"]})
+    meta = {"torch": torch.__version__, "dtype": "float64", "generator": "tools/make_golden.py"}
+    (OUT / "schedules_new.json").write_text(json.dumps({**meta, "cases": cases, "switches": switches},
+                                                       separators=(",", ":")))
+    print(f"wrote {len(cases)} schedule cases and {len(switches)} switches to tests/golden/schedules_new.json")
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if sys.argv[1:] == ["schedules_new"]:  # only that file (the rest takes minutes)
+        new_schedules_and_switches()
+    else:
+        main()
+        new_schedules_and_switches()
