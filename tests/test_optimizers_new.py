@@ -38,6 +38,7 @@ def test_every_new_optimizer_is_registered_with_a_family_and_both_languages():
     for oid in OPTIMIZERS:
         meta = OPTIMIZERS[oid].metadata()
         assert meta["family"] in FAMILIES and oid in FAMILIES[meta["family"]]
+        assert any("\uac00" <= ch <= "\ud7a3" for ch in meta["description_ko"]), oid  # Korean for every one
     for oid in NEW_OPTIMIZERS:
         meta = OPTIMIZERS[oid].metadata()
         assert meta["description"] and meta["update"] and meta["reference"]
