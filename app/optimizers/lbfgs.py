@@ -308,7 +308,7 @@ LBFGS = OptimizerDef(
                       slider=(1e-12, 1e-2)),
             ParamSpec("tolerance_change", 1e-9, "stop when the step or the loss change is this small", 0.0, 1.0,
                       "log", slider=(1e-12, 1e-2)),
-            ParamSpec("history_size", 100, "how many (s, y) pairs the inverse-Hessian estimate keeps", 1.0, 1000.0,
+            ParamSpec("history_size", 100, "how many (s, y) pairs the inverse-Hessian estimate keeps", 1.0, 100.0,
                       "int", slider=(1.0, 100.0), structural=True),
             ParamSpec("line_search_fn", None, "null (fixed step t = lr) or 'strong_wolfe'", scale="choice",
                       nullable=True, choices=(None, "strong_wolfe"))),
