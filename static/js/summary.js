@@ -28,22 +28,34 @@ export function laneSummary(lane, surface) {
     status: lane.status, divergedAt: lane.diverged_at };
 }
 
+/** The table, built as elements: labels and colours are data (text and a validated CSS colour), never markup. */
 export function renderSummary(table, lanes, surface, running) {
-  const head = `<thead><tr><th>${t("col_lane")}</th><th>${t("col_final_loss")}</th><th>${t("col_nearest")}</th>` +
-    `<th>${t("col_distance")}</th><th>${t("col_steps_tol")}</th><th>${t("col_status")}</th></tr></thead>`;
-  const rows = lanes.map((lane, i) => {
+  const cell = (tag, text, cls) => {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== null && text !== undefined) node.append(text);
+    return node;
+  };
+  const head = document.createElement("thead");
+  const hr = document.createElement("tr");
+  for (const key of ["col_lane", "col_final_loss", "col_nearest", "col_distance", "col_steps_tol", "col_status"]) hr.append(cell("th", t(key)));
+  head.append(hr);
+  const body = document.createElement("tbody");
+  lanes.forEach((lane, i) => {
     const s = laneSummary(lane, surface);
+    const tr = document.createElement("tr");
+    tr.dataset.lane = i;
+    if (/^#[0-9a-fA-F]{6}$/.test(lane.color)) tr.style.setProperty("--lane", lane.color);
+    const name = cell("td", null);
+    name.append(cell("span", null, "swatch"), String(lane.label));
     const where = s.nearest ? `#${s.nearest.index + 1} (${s.nearest.point.map((c) => c.toFixed(3)).join(", ")})` : "–";
-    const status = running && !lane.status ? t("status_running")
-      : s.status === "diverged" ? `<span class="diverged">${t("status_diverged", { step: s.divergedAt })}</span>`
-        : `<span class="ok">${t("status_ok")}</span>`;
-    return `<tr data-lane="${i}" style="--lane:${lane.color}"><td><span class="swatch"></span>${escapeHtml(lane.label)}</td>` +
-      `<td class="num">${fmt(s.final)}</td><td>${where}</td><td class="num">${fmt(s.distance)}</td>` +
-      `<td class="num">${s.reached === null ? t("never") : s.reached}</td><td>${status}</td></tr>`;
+    const status = running && !lane.status ? cell("span", t("status_running"))
+      : s.status === "diverged" ? cell("span", t("status_diverged", { step: s.divergedAt }), "diverged") : cell("span", t("status_ok"), "ok");
+    const st = cell("td", null);
+    st.append(status);
+    tr.append(name, cell("td", fmt(s.final), "num"), cell("td", where), cell("td", fmt(s.distance), "num"),
+      cell("td", s.reached === null ? t("never") : String(s.reached), "num"), st);
+    body.append(tr);
   });
-  table.innerHTML = `${head}<tbody>${rows.join("")}</tbody>`;
-}
-
-function escapeHtml(s) {
-  return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  table.replaceChildren(head, body);
 }
