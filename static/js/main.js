@@ -212,6 +212,7 @@ async function switchLanguage(lang) {
   syncGlobals(store.peek());
   app.views.overlay.structure = null;
   mapsKey = null;
+  for (const k of Object.keys(mapsDrawn)) delete mapsDrawn[k];
   scheduleRender();
   saveLocation();
 }
@@ -475,6 +476,7 @@ function showView(mode) {
   $("charts").hidden = maps;
   $("equal-box").hidden = mode !== "overlay" && mode !== "side";
   $("markers-box").hidden = maps || mode === "3d";
+  $("legend").hidden = maps;
 }
 
 async function render(fast = false) {
@@ -558,7 +560,7 @@ function drawCursor() {
 // --- basins and sweeps ----------------------------------------------------------------------
 let mapsTimer = null;
 let mapsKey = null;
-let mapsDrawn = null;
+const mapsDrawn = {};  // per map view: the key of what its element holds
 
 function surfaceRequest(state) {
   const body = runRequest(state, isDataset(state));
@@ -569,24 +571,31 @@ function surfaceRequest(state) {
 }
 
 function renderMaps(state, version) {
+  const area = $("view-area");
   const key = JSON.stringify([state.view.mode, state.view.sweep, runKeyOf(state), document.documentElement.dataset.theme,
-    document.documentElement.lang]);
-  if (key === mapsDrawn) { announceDrawn(version); return; }
+    document.documentElement.lang, area.clientWidth, area.clientHeight]);
+  if (mapsDrawn[state.view.mode] === key) { mapsKey = null; clearTimeout(mapsTimer); announceDrawn(version); return; }
   if (key === mapsKey) return;
   mapsKey = key;
   clearTimeout(mapsTimer);
+  const mode = state.view.mode;
   mapsTimer = setTimeout(async () => {
+    if (store.peek().view.mode !== mode) { mapsKey = null; return; }
     const lanes = state.optimizers.map((o, i) => ({ ...o, label: laneLabel({ ...o }, i), ...laneStyle(state, i) }));
     const meta = app.land.meta;
     const start = state.start || meta.default_start;
-    const mode = state.view.mode;
+    const theme = document.documentElement.dataset.theme;
     try {
       const ok = mode === "basins"
-        ? await app.views.basins.render({ surfaceRequest: surfaceRequest(state), lanes, surface: meta, theme: document.documentElement.dataset.theme,
-          steps: state.steps })
-        : await app.views.sweep.render({ surfaceRequest: { ...surfaceRequest(state), start }, lanes, theme: document.documentElement.dataset.theme,
+        ? await app.views.basins.render({ surfaceRequest: surfaceRequest(state), lanes, surface: meta, theme, steps: state.steps })
+        : await app.views.sweep.render({ surfaceRequest: { ...surfaceRequest(state), start }, lanes, theme,
           steps: Math.max(1, state.steps), fstar: fstar(meta), axes: state.view.sweep });
-      if (ok && mapsKey === key) { mapsDrawn = key; announceDrawn(version); }
+      if (mapsKey === key) mapsKey = null;
+      if (ok) {
+        mapsDrawn[mode] = key;
+        dismiss("maps");
+        if (version === store.version) announceDrawn(version);
+      } else if (store.peek().view.mode === mode) scheduleRender();
     } catch (err) {
       if (mapsKey === key) mapsKey = null;
       toast(t("error", { msg: err.message }), { id: "maps", error: true });

@@ -120,7 +120,7 @@ export class BasinView extends MapView {
     const layout = { ...elementSize(this.el), paper_bgcolor: theme === "dark" ? "#1c1d22" : "#ffffff", plot_bgcolor: "rgba(0,0,0,0)",
       font: { color: themeInk(theme), size: 15 }, showlegend: false, margin: { l: 45, r: 10, t: 70, b: 35 },
       title: { text: t("basins_title", { steps, diverged: colours.divergedName, none: colours.noneName }), x: 0.01, xanchor: "left", y: 0.985, yanchor: "top", font: { size: 15 } },
-      grid: { rows, columns: cols, pattern: "independent", xgap: 0.06, ygap: rows > 2 ? 0.24 : 0.16 }, annotations: [] };
+      grid: { rows, columns: cols, pattern: "independent", xgap: 0.06, ygap: rows > 2 ? 0.26 : 0.2 }, annotations: [] };
     const data = [];
     results.forEach((r, i) => {
       const suffix = i === 0 ? "" : String(i + 1);

@@ -5,7 +5,9 @@ import { t } from "./i18n.js";
 /** Mark ``input`` invalid with ``reason`` shown right after it (or clear both with a null reason). */
 export function setFieldError(input, reason) {
   if (!input) return;
-  let note = input.nextElementSibling?.classList?.contains("field-error") ? input.nextElementSibling : null;
+  // beside the field, but outside its <label>, so the field's name stays its label
+  const anchor = input.closest("label") || input;
+  let note = anchor.nextElementSibling?.classList?.contains("field-error") ? anchor.nextElementSibling : null;
   if (!reason) {
     input.removeAttribute("aria-invalid");
     if (note) note.remove();
@@ -17,7 +19,7 @@ export function setFieldError(input, reason) {
     note.className = "field-error";
     note.setAttribute("role", "alert");
     note.id = `${input.id || `f${Math.random().toString(36).slice(2, 9)}`}-error`;
-    input.after(note);
+    anchor.after(note);
     input.setAttribute("aria-describedby", note.id);
   }
   note.textContent = reason;
