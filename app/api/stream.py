@@ -112,6 +112,8 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
         if not isinstance(body, dict):
             raise ValueError("a message must be a JSON object: a POST /api/runs body plus an optional id")
         request_id = _echoable(body.pop("id", None))
+        fields, cast = _compact(body.pop("compact", None))
+        exact = array  # losses always, and the final points, stay float64: f - f* and distances need every digit
         plan = await compute(plan_runs, RunRequest.model_validate(body))
     except ValidationError as e:
         await _send(ws, {"type": "error", "id": request_id, "detail": finite_json(json.loads(e.json(include_url=False)))})
@@ -129,6 +131,7 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
     starts, start_losses = start_points(sim)
     first = True
     offset = 0
+    last_points = [list(map(float, p)) for p in starts]
     while first or not sim.done:
         size = settings.ws_first_chunk_steps if first else settings.ws_chunk_steps
         chunk = await compute(sim.advance, size)
@@ -141,14 +144,45 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
             if first:
                 points = np.concatenate([starts[i:i + 1], points])
                 losses = np.concatenate([start_losses[i:i + 1], losses])
-            runs.append({"points": array(points), "losses": array(losses), "lrs": array(part["lrs"]),
-                         "gradients": array(part["gradients"]) if run.uses_gradient else None})
+            out = {"points": cast(points), "losses": exact(losses), "lrs": cast(part["lrs"]),
+                   "gradients": cast(part["gradients"]) if run.uses_gradient else None}
+            runs.append(out if fields is None else {k: v for k, v in out.items() if k in fields})
+            if len(points):
+                last_points[i] = [float(points[-1][0]), float(points[-1][1])]
         await _send(ws, {"type": "chunk", "id": request_id, "offset": offset, "runs": runs})
         offset += (1 if first else 0) + chunk.points.shape[0]
         first = False
-    await _send(ws, {"type": "end", "id": request_id, "runs": [
-        {"status": s, "steps_run": n, "diverged_at": n + 1 if s == "diverged" else None}
-        for s, n in zip(sim.status, sim.steps_run.tolist())]})
+    end = [{"status": s, "steps_run": n, "diverged_at": n + 1 if s == "diverged" else None}
+           for s, n in zip(sim.status, sim.steps_run.tolist())]
+    if cast is not array:  # float32 paths: their last points exactly, for distances to a minimum
+        for run, point in zip(end, last_points):
+            run["last_point"] = point
+    await _send(ws, {"type": "end", "id": request_id, "runs": end})
+
+
+COMPACT_FIELDS = ("points", "losses", "lrs", "gradients")
+
+
+def _compact(option):
+    """The optional ``"compact": {"fields": [...], "float32": true}`` of a socket request (the page's own economy:
+    only the fields it draws, at float32 precision, about half the bytes). Absent, frames are exact and whole."""
+    if option is None:
+        return None, array
+    def bad(loc, msg):
+        return HTTPException(422, [{"loc": ["compact", *loc], "msg": msg, "type": "value_error"}])
+
+    if not isinstance(option, dict) or set(option) - {"fields", "float32"}:
+        raise bad([], "compact must be an object with 'fields' (a list) and 'float32' (true or false)")
+    fields = option.get("fields")
+    if fields is not None and (not isinstance(fields, list) or any(f not in COMPACT_FIELDS for f in fields)):
+        raise bad(["fields"], f"compact.fields must be a list of {', '.join(COMPACT_FIELDS)}")
+    if not isinstance(option.get("float32", False), bool):
+        raise bad(["float32"], "compact.float32 must be true or false")
+    return fields, (_float32 if option.get("float32") else array)
+
+
+def _float32(a):
+    return np.ascontiguousarray(a, dtype=np.float32)
 
 
 def _echoable(request_id):
