@@ -34,21 +34,21 @@ LANES5 = [{"optimizer": o, "params": p} for o, p in (("gd", {"lr": 0.001}), ("mo
 
 
 DRAG = """([seconds, rate]) => new Promise((resolve) => {
-    // one lane's lr slider dragged back and forth: an input event every 1/rate s; each slopes:drawn event whose
-    // state carries a newer input than the one drawn before is a redraw the user sees
+    // one lane's lr slider dragged back and forth: an input event every 1/rate s; each slopes:frame event (paths of a
+    // finished request put on screen) for a newer input than the one drawn before is a redraw the user sees
     const slider = document.querySelector('.lane[data-lane="3"] input[type=range][data-param="lr"]');
     const lo = -2.6, hi = -1.0;
     const inputs = [];  // [time, lr]
     let drawnUpTo = -1, redraws = 0, lastDrawnAt = null;
     const lrOf = (v) => +Math.pow(10, v).toPrecision(3);
     const onDrawn = (e) => {
-        const lr = e.detail.optimizers[3].params.lr;
+        const lr = JSON.parse(e.detail).optimizers[3].params.lr;
         let k = inputs.length - 1;
         while (k > drawnUpTo && inputs[k][1] !== lr) k--;
         if (k > drawnUpTo) { drawnUpTo = k; redraws++; if (k === inputs.length - 1 && done) lastDrawnAt = performance.now(); }
         if (done && drawnUpTo === inputs.length - 1) finish();
     };
-    window.addEventListener('slopes:drawn', onDrawn);
+    window.addEventListener('slopes:frame', onDrawn);
     let done = false, k = 0;
     const t0 = performance.now();
     const n = Math.round(seconds * rate);
@@ -66,7 +66,7 @@ DRAG = """([seconds, rate]) => new Promise((resolve) => {
     const finish = () => {
         if (finished) return;
         finished = true;
-        window.removeEventListener('slopes:drawn', onDrawn);
+        window.removeEventListener('slopes:frame', onDrawn);
         const end = inputs[inputs.length - 1][0];
         resolve({ redrawsPerSecond: redraws / ((end - t0) / 1000), lastInputToFrame: lastDrawnAt - end, inputs: inputs.length });
     };

@@ -289,20 +289,24 @@ function showSurfaceInfo() {
 function requestRun() {
   const state = store.peek();
   const key = runKeyOf(state);
-  if (key === app.wantedKey) return;
+  // the page asks for compact frames: float32 paths and lrs (the eye cannot tell), gradients only for the arrows
+  const sendKey = `${key}|${state.view.arrows ? "g" : ""}`;
+  if (sendKey === app.wantedSendKey) return;
+  app.wantedSendKey = sendKey;
   app.wantedKey = key;
-  app.wantedBody = runRequest(state, isDataset(state));
+  app.wantedBody = { ...runRequest(state, isDataset(state)),
+    compact: { float32: true, fields: ["points", "losses", "lrs", ...(state.view.arrows ? ["gradients"] : [])] } };
   pump();
 }
 
 function pump() {
-  if (!app.stream || app.wantedKey === app.sentKey) return;
+  if (!app.stream || app.wantedSendKey === app.sentSendKey) return;
   if (app.inflight && performance.now() - app.inflight.at < REPLACE_AFTER) return;  // sent when the one in flight ends
-  app.sentKey = app.wantedKey;
+  app.sentSendKey = app.wantedSendKey;
   app.requestedAt = performance.now();
-  app.inflight = { at: app.requestedAt, key: app.sentKey, version: store.version };
+  app.inflight = { at: app.requestedAt, key: app.wantedKey, version: store.version };
   app.stream.send(app.wantedBody);
-  if (app.inflight) clearTimeout(app.replaceTimer);
+  clearTimeout(app.replaceTimer);
   app.replaceTimer = setTimeout(pump, REPLACE_AFTER + 5);
 }
 
@@ -321,7 +325,7 @@ function onConnection(up) {
   if (document.querySelector('#toasts [data-toast="connection"]')) {
     dismiss("connection");
     // the server may have restarted: everything not yet on screen is asked for again
-    app.sentKey = null;
+    app.sentSendKey = null;
     if (!app.land || app.land.key !== landKey(store.peek())) loadLandscape();
     requestRun();
     pump();
@@ -388,14 +392,15 @@ function onFrame(frame) {
 /** A result becomes what the views draw. Paths that did not change keep their arrays (the views restyle only the others). */
 function adopt(result, done = false) {
   const previous = new Map(app.lanes.map((l) => [l.reuseKey, l]));
-  const lanes = result.lanes.filter((l) => l.cloudOf === null);
   const body = JSON.parse(result.key || "{}");
   const common = JSON.stringify([body.surface, body.start, body.steps, body.gradient, body.formula, body.domain, body.surface_options]);
-  lanes.forEach((lane, i) => {
-    if (!done) return;
+  const lanes = result.lanes.filter((l) => l.cloudOf === null).map((lane, i) => {
     lane.reuseKey = `${common}|${JSON.stringify(body.optimizers?.[i])}`;
     const old = previous.get(lane.reuseKey);
-    if (old && old.points.length === lane.points.length && old.status === lane.status) { lane.points = old.points; }
+    if (!old || !old.status) return lane;
+    if (!done) return { ...old, label: lane.label, color: lane.color, dash: lane.dash };  // still streaming: show the finished one
+    if (old.points.length === lane.points.length && old.status === lane.status) lane.points = old.points;  // same path: no redraw
+    return lane;
   });
   app.lanes = lanes;
   app.cloud = result.lanes.filter((l) => l.cloudOf !== null);
@@ -405,7 +410,7 @@ function adopt(result, done = false) {
 /** Random searches' rejected proposals come with the POST answer (the stream carries paths only). */
 async function fetchProposals() {
   const lanes = app.lanes;
-  const res = await fetch("/api/runs", { method: "POST", headers: { "content-type": "application/json" }, body: app.resultKey });
+  const res = await fetch("/api/runs", { method: "POST", headers: { "content-type": "application/json" }, body: app.resultKey });  // exact
   if (!res.ok || lanes !== app.lanes) return;
   const body = await res.json();
   body.runs.forEach((r, i) => { if (r.proposals && lanes[i]) { lanes[i].proposals = r.proposals; lanes[i].accepted = r.accepted; } });
@@ -495,6 +500,11 @@ async function render(fast = false) {
     renderLegend(sc.lanes);
     await app.views[state.view.mode].render(sc);
     app.redraws += 1;
+    // instrumentation (benchmarks/page.py): the request whose paths are now on screen, complete or not
+    if (app.resultKey && app.framedKey !== app.resultKey) {
+      app.framedKey = app.resultKey;
+      window.dispatchEvent(new CustomEvent("slopes:frame", { detail: app.resultKey }));
+    }
     syncScrubber();
     const complete = !app.running && app.resultKey === runKeyOf(state);
     const now = performance.now();
@@ -507,10 +517,14 @@ async function render(fast = false) {
       if (dataset) renderDataPanel($("plot-data"), sc.surface, app.lanes, app.cursor, sc.theme);
       return app.charts.render(sc);
     };
+    const chartsKey = [app.lanes, sc.theme, document.documentElement.lang, $("charts").clientWidth, $("charts").clientHeight,
+      app.lanes.map((l) => l.status).join()];
+    const same = app.chartsKey && chartsKey.every((v, k) => v === app.chartsKey[k]);
     clearTimeout(chartsTimer);
-    if (fast && now - lastCharts < CHART_INTERVAL) chartsTimer = setTimeout(() => chartsNow(), CHART_INTERVAL);
-    else if (fast) requestAnimationFrame(() => chartsNow());
-    else await chartsNow();
+    if (same) app.charts.moveCursor(app.cursor);
+    else if (fast && now - lastCharts < CHART_INTERVAL) chartsTimer = setTimeout(() => { app.chartsKey = chartsKey; chartsNow(); }, CHART_INTERVAL);
+    else if (fast) { app.chartsKey = chartsKey; requestAnimationFrame(() => chartsNow()); }
+    else { app.chartsKey = chartsKey; await chartsNow(); }
     if (complete && version === store.version) announceDrawn(version);
   } catch (err) {
     console.error(err);
@@ -705,7 +719,7 @@ function bindGlobals() {
     if (!kind) return;
     try {
       const sc = scene(store.peek());
-      await download(kind, { figure: (upto) => app.views.overlay.staticFigure(sc, upto), lanes: app.lanes, state: store.get(),
+      await download(kind, { figure: (upto) => app.views.overlay.staticFigure(sc, upto), request: runRequest(store.peek(), isDataset(store.peek())), state: store.get(),
         maxStep: app.maxStep, onStatus: (msg) => (msg ? toast(msg, { id: "download" }) : dismiss("download")) });
     } catch (err) {
       toast(t("error", { msg: err.message }), { id: "download", error: true });
@@ -727,7 +741,7 @@ async function copyText(text, done, manual, showBox = true) {
       box.hidden = true;
       toast(done, { id: "copy" });
       return;
-    } catch { /* denied: fall through to the manual copy */ }
+    } catch { manual = t("copy_failed"); }  // a clipboard that said no: the text to copy by hand, and why
   }
   toast(manual, { id: "copy" });
   if (!showBox) return;

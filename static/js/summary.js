@@ -11,7 +11,7 @@ function fmt(v) {
 
 export function laneSummary(lane, surface) {
   const span = Math.max(surface.domain.x[1] - surface.domain.x[0], surface.domain.y[1] - surface.domain.y[0]);
-  const last = lane.points[lane.points.length - 1];
+  const last = lane.last_point || lane.points[lane.points.length - 1];  // exact, when the paths came as float32
   let nearest = null;
   let distance = Infinity;
   surface.minima.forEach((m, index) => {
