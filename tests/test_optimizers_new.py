@@ -126,7 +126,8 @@ def test_runs_differing_in_a_structural_hyperparameter_are_advanced_apart():
     """Runs of one request that differ in a loop count or a branch (LBFGS's line search, Muon's steps) still each
     get their own trajectory."""
     surface = get_surface("rosenbrock")
-    runs = [RunSpec((-1.2, 1.0), (phase("lbfgs", {"line_search_fn": ls, "max_iter": 3}),)) for ls in (None, "strong_wolfe")]
+    runs = [RunSpec((-1.2, 1.0), (phase("lbfgs", {"line_search_fn": ls, "max_iter": 3}),))
+            for ls in (None, "strong_wolfe")]
     runs += [RunSpec((-1.2, 1.0), (phase("muon", {"ns_steps": k, "lr": 0.02}),)) for k in (1, 5)]
     sim = Simulation(surface, runs, 10)
     got = sim.collect()
