@@ -231,3 +231,15 @@ def test_elementwise_rules_give_the_same_bits_on_floats_and_arrays(case, monkeyp
     assert not arrays.groups[0].scalar
     a, b = floats.collect()[0], arrays.collect()[0]
     assert np.array_equal(a["points"], b["points"]) and a["status"] == "ok"
+
+
+def test_bfloat16_emulation_equals_torchs_rounding_bit_for_bit():
+    """tests/golden/bfloat16.json: torch's ``.bfloat16()`` of float32 values across the range (random magnitudes
+    from subnormal to near the largest, exact ties, infinities, signed zeros)."""
+    import json
+    from pathlib import Path
+
+    golden = json.loads((Path(__file__).parent / "golden" / "bfloat16.json").read_text())
+    x = np.array(golden["bits"], dtype=np.uint32).view(np.float32)
+    assert len(x) > 3000
+    assert bfloat16(x).view(np.uint32).tolist() == golden["bfloat16_bits"]
