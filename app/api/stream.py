@@ -29,6 +29,7 @@ from ..services.runs import step_extras
 from ..settings import settings
 from .compute import compute, stopping
 from .errors import frame
+from ..services.runs import step_extras
 from .serialize import array
 from .sockets import accept, parse_message, receive_message, send
 
