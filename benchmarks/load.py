@@ -139,7 +139,7 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--rounds", type=int, default=None)
     args = parser.parse_args()
-    clients, seconds, rounds, heavy = (20, 3.0, 3, (2, 60)) if args.quick else (100, 10.0, 5, (4, 200))
+    clients, seconds, rounds, heavy = (20, 3.0, 3, (2, 60)) if args.quick else (100, 10.0, 5, (2, 100))
     rounds = args.rounds or rounds
     port = free_port()
     server = start_server(port)
