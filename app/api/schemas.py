@@ -272,7 +272,7 @@ class ViewIn(BaseModel):
     model_config = ConfigDict(extra="allow", allow_inf_nan=False)
     mode: Word | None = None
     arrows: StrictBool | None = None
-    step: Int | None = Field(None, ge=0, le=10 ** 7)
+    step: Float | None = Field(None, ge=0, le=1e7)  # the player's cursor
     theme: Literal["light", "dark"] | None = None
     lang: Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Za-z]{2,4})?$")] | None = None
     colors: list[Color | None] = Field(default_factory=list, max_length=256, description="lane colours, #rrggbb")
