@@ -22,9 +22,10 @@ import logging
 import numpy as np
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from ..engine import Simulation, start_points
+from ..engine import Simulation, start_points, state_lists
 from ..services.errors import Refused, Stopped
 from ..services.planning import plan_runs
+from ..services.runs import step_extras
 from ..settings import settings
 from .compute import compute, stopping
 from .errors import frame
@@ -91,7 +92,7 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
         await send(ws, frame(e, request_id))
         return
 
-    sim = Simulation(plan.surface, plan.runs, plan.steps, plan.gradient)
+    sim = Simulation(plan.surface, plan.runs, plan.steps, plan.gradient, record_state=plan.include_state)
     await send(ws, {"type": "start", "id": request_id, "surface": plan.surface.id, "start": list(plan.start),
                     "steps": plan.steps, "runs": plan.echo})
     starts, start_losses = start_points(sim)
@@ -113,8 +114,12 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
             if first:
                 points = np.concatenate([starts[i:i + 1], points])
                 losses = np.concatenate([start_losses[i:i + 1], losses])
-            runs.append({"points": array(points), "losses": array(losses), "lrs": array(part["lrs"]),
-                         "gradients": array(part["gradients"]) if run.uses_gradient else None})
+            out = {"points": array(points), "losses": array(losses), "lrs": array(part["lrs"]),
+                   "gradients": array(part["gradients"]) if run.uses_gradient else None,
+                   **step_extras(part, starts[i] if first else None)}
+            if plan.include_state:
+                out["state"] = state_lists([part.get("state", {})], [len(part["lrs"])], sim.state_names[i])
+            runs.append(out)
         await send(ws, {"type": "chunk", "id": request_id, "offset": offset, "runs": runs})
         offset += (1 if first else 0) + chunk.points.shape[0]
         first = False

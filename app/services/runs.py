@@ -26,16 +26,33 @@ def run_json(echo: dict, result: dict, uses_gradient: bool) -> dict:
            "gradients": array(result["gradients"]) if uses_gradient else None,
            "status": result["status"], "steps_run": result["steps_run"],
            "diverged_at": result["steps_run"] + 1 if result["status"] == "diverged" else None}
+    if "state" in result:
+        out["state"] = result["state"]
     if "proposals" in result:
         out["proposals"] = array(result["proposals"])
         out["accepted"] = np.ascontiguousarray(result["accepted"])
+    out.update(step_extras(result, result["points"][0]))
+    return out
+
+
+def step_extras(part: dict, start=None) -> dict:
+    """What some optimizers report per step: Schedule-Free's ``averaged`` point (its ``eval()`` point, aligned
+    with ``points``: ``start`` first when given), LBFGS's ``evaluations`` (a count per step) and
+    ``evaluation_points`` (per step, the points evaluated, the step's start first)."""
+    out = {}
+    if "averaged" in part:
+        averaged = array(part["averaged"]).reshape(-1, 2)
+        out["averaged"] = averaged if start is None else np.concatenate([array(start).reshape(1, 2), averaged])
+    if "evaluations" in part and np.any(part["evaluations"]):  # zeros: a run that does not evaluate
+        out["evaluations"] = np.ascontiguousarray(part["evaluations"], dtype=np.int64)
+        out["evaluation_points"] = [array(pts).reshape(-1, 2) for pts in part["evaluation_points"]]
     return out
 
 
 def run_plan(plan: Plan, stop: Stop | None = None) -> dict:
     """Every run of ``plan`` to its end, chunk by chunk; ``stop()`` is asked between chunks and, when it
     says so, the work ends there with :class:`Stopped` (its client has left, the server is stopping)."""
-    sim = Simulation(plan.surface, plan.runs, plan.steps, plan.gradient)
+    sim = Simulation(plan.surface, plan.runs, plan.steps, plan.gradient, record_state=plan.include_state)
     chunks = []
     while not sim.done:
         if stop is not None and stop():
