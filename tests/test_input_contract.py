@@ -107,13 +107,13 @@ def test_export_html_survives_a_label_that_opens_a_comment_and_a_script(client):
     label = '<!--<script>alert(1)</script></script><b>&amp;'
     r = client.get("/export.html", params={"state": state({**RUN, "optimizers": [{"optimizer": "gd", "label": label}]})})
     assert r.status_code == 200
-    html = r.text
-    start = html.index('<script id="slopes-data" type="application/json">') + len('<script id="slopes-data" type="application/json">')
-    body = html[start:html.index("</script>", start)]
+    page = r.text
+    start = page.index('<script id="slopes-data" type="application/json">') + len('<script id="slopes-data" type="application/json">')
+    body = page[start:page.index("</script>", start)]
     assert "<" not in body and ">" not in body and "&" not in body  # nothing the HTML parser could read
     data = json.loads(body)
     assert data["runs"]["runs"][0]["label"] == html.escape(label, quote=False)  # Plotly shows it as text
-    assert "&lt;!--&lt;script&gt;" in html  # the title shows it as text
+    assert "&lt;!--&lt;script&gt;" in page  # the title shows it as text
 
 
 @pytest.mark.parametrize("label", ["=HYPERLINK(\"http://evil.example\",\"x\")", "@SUM(A1)", "+1+1", "-2+3",
