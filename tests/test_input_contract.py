@@ -72,7 +72,8 @@ def state(obj) -> str:
     ({"colors": ["#12345g"]}, "colors"), ({"lang": "<b>"}, "lang"), ({"theme": "neon"}, "theme"),
     ({"mode": "<style>"}, "mode"), ({"step": -1}, "step"), ({"arrows": "yes"}, "arrows"),
     ({"caption": "a" + S}, "caption"), ({"lesson": "x y"}, "lesson"), ({"nested": {"a": 1}}, "nested"),
-    ({"future": "<script>"}, "future"), ({"<x>": 1}, "view"),
+    ({"future": "<script>"}, "future"), ({"<x>": 1}, "view"), ({"zoom": {"x": [0, 1]}}, "zoom"),
+    ({"zoom": {"x": [0, 1], "y": [0, "1"], "z": 1}}, "zoom"), ({"equal": "yes"}, "equal"),
 ])
 @pytest.mark.parametrize("url", ["/export.html", "/export.csv", "/embed", "/"])
 def test_a_malformed_view_is_a_422_naming_the_field(client, url, view, field):
@@ -84,7 +85,8 @@ def test_a_malformed_view_is_a_422_naming_the_field(client, url, view, field):
 def test_a_view_the_page_writes_is_accepted_with_room_for_new_scalar_options(client):
     view = {"mode": "overlay", "arrows": False, "step": None, "theme": None, "lang": "ko", "colors": ["#0072B2", None],
             "sweep": "lr", "cloud": True, "tuned": False, "lesson": "ravine_momentum", "caption": "경사 하강 <3",
-            "zoom": 1.5, "inspector": True, "palette": "okabe-ito"}
+            "zoom": {"x": [-1.5, 2], "y": [-0.5, 3]}, "equal": True, "markers": "all", "inspector": True,
+            "palette": "okabe-ito"}
     for url in ("/export.html", "/embed", "/"):
         assert client.get(url, params={"state": state({**RUN, "view": view})}).status_code == 200, url
 

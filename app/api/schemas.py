@@ -299,6 +299,9 @@ class ViewIn(BaseModel):
     tuned: StrictBool | None = None
     lesson: Word | None = None
     caption: Text | None = Field(None, max_length=300)
+    zoom: DomainIn | None = Field(None, description="the plot's box, {x: [x0, x1], y: [y0, y1]}; null: the domain")
+    equal: StrictBool | None = None
+    markers: Word | None = None
 
     @model_validator(mode="after")
     def _plain_extras(self):
