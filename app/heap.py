@@ -34,3 +34,13 @@ def keep_freed_memory() -> bool:
     trimmed = mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD)
     _done = bool(mapped and trimmed)
     return _done
+
+
+def give_back() -> bool:
+    """Hand freed heap back to the kernel (glibc's ``malloc_trim``, every arena): called once the server is idle,
+    so the memory :func:`keep_freed_memory` keeps during a computation does not stay after a load has passed."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.malloc_trim(0))
+    except (OSError, AttributeError):
+        return False

@@ -29,10 +29,12 @@ def test_page_benchmark_quick_mode_prints_figures():
 
 def test_load_test_quick_mode_passes_and_reports():
     out = subprocess.run([sys.executable, "benchmarks/load.py", "--quick"], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120)
+                         timeout=180)
     assert out.returncode == 0, out.stdout + out.stderr
     assert re.search(r"/healthz during the load: p50 [\d.]+ ms, p99 [\d.]+ ms", out.stdout), out.stdout
     assert "no leak" in out.stdout
+    assert re.search(r"server RSS idle \d+ MB; per round peak/after: (\d+/\d+, ){2}\d+/\d+ MB", out.stdout), out.stdout
+    assert "memory given back" in out.stdout
 
 
 def test_basins_benchmark_quick_mode_prints_every_optimizer():

@@ -72,8 +72,13 @@ def encode(text: str) -> str:
     return base64.urlsafe_b64encode(text.encode("utf-8", "surrogatepass")).decode().rstrip("=")
 
 
+VALID = {"surface": "quadratic", "steps": 5, "optimizers": [{"optimizer": "gd"}]}
 states = st.text(max_size=300) | json_values.map(lambda v: encode(json.dumps(v))) | \
-    requests.map(lambda r: encode(json.dumps(r)))
+    requests.map(lambda r: encode(json.dumps(r))) | \
+    json_values.map(lambda v: encode(json.dumps({**VALID, "view": v}))) | \
+    st.dictionaries(st.sampled_from(["colors", "lang", "caption", "mode", "theme", "step", "zoom", "x"]), json_values,
+                    max_size=3).map(lambda v: encode(json.dumps({**VALID, "view": v}))) | \
+    scalars.map(lambda label: encode(json.dumps({**VALID, "optimizers": [{"optimizer": "gd", "label": label}]})))
 
 
 @given(states, st.sampled_from(["/export.html", "/export.csv", "/embed", "/"]))

@@ -1,5 +1,6 @@
 """Every bad input is a 4xx naming its field, on HTTP and on the WebSocket alike (issue 14, items 1 and 3)."""
 import base64
+import html
 import json
 
 import pytest
@@ -71,7 +72,8 @@ def state(obj) -> str:
     ({"colors": ["#12345g"]}, "colors"), ({"lang": "<b>"}, "lang"), ({"theme": "neon"}, "theme"),
     ({"mode": "<style>"}, "mode"), ({"step": -1}, "step"), ({"arrows": "yes"}, "arrows"),
     ({"caption": "a" + S}, "caption"), ({"lesson": "x y"}, "lesson"), ({"nested": {"a": 1}}, "nested"),
-    ({"future": "<script>"}, "future"), ({"<x>": 1}, "view"),
+    ({"future": "<script>"}, "future"), ({"<x>": 1}, "view"), ({"zoom": {"x": [0, 1]}}, "zoom"),
+    ({"zoom": {"x": [0, 1], "y": [0, "1"], "z": 1}}, "zoom"), ({"equal": "yes"}, "equal"),
 ])
 @pytest.mark.parametrize("url", ["/export.html", "/export.csv", "/embed", "/"])
 def test_a_malformed_view_is_a_422_naming_the_field(client, url, view, field):
@@ -83,7 +85,8 @@ def test_a_malformed_view_is_a_422_naming_the_field(client, url, view, field):
 def test_a_view_the_page_writes_is_accepted_with_room_for_new_scalar_options(client):
     view = {"mode": "overlay", "arrows": False, "step": None, "theme": None, "lang": "ko", "colors": ["#0072B2", None],
             "sweep": "lr", "cloud": True, "tuned": False, "lesson": "ravine_momentum", "caption": "경사 하강 <3",
-            "zoom": 1.5, "inspector": True, "palette": "okabe-ito"}
+            "zoom": {"x": [-1.5, 2], "y": [-0.5, 3]}, "equal": True, "markers": "all", "inspector": True,
+            "palette": "okabe-ito"}
     for url in ("/export.html", "/embed", "/"):
         assert client.get(url, params={"state": state({**RUN, "view": view})}).status_code == 200, url
 
@@ -106,13 +109,13 @@ def test_export_html_survives_a_label_that_opens_a_comment_and_a_script(client):
     label = '<!--<script>alert(1)</script></script><b>&amp;'
     r = client.get("/export.html", params={"state": state({**RUN, "optimizers": [{"optimizer": "gd", "label": label}]})})
     assert r.status_code == 200
-    html = r.text
-    start = html.index('<script id="slopes-data" type="application/json">') + len('<script id="slopes-data" type="application/json">')
-    body = html[start:html.index("</script>", start)]
+    page = r.text
+    start = page.index('<script id="slopes-data" type="application/json">') + len('<script id="slopes-data" type="application/json">')
+    body = page[start:page.index("</script>", start)]
     assert "<" not in body and ">" not in body and "&" not in body  # nothing the HTML parser could read
     data = json.loads(body)
-    assert data["runs"]["runs"][0]["label"] == label  # and the label is intact for the player
-    assert "&lt;!--&lt;script&gt;" in html  # the title shows it as text
+    assert data["runs"]["runs"][0]["label"] == html.escape(label, quote=False)  # Plotly shows it as text
+    assert "&lt;!--&lt;script&gt;" in page  # the title shows it as text
 
 
 @pytest.mark.parametrize("label", ["=HYPERLINK(\"http://evil.example\",\"x\")", "@SUM(A1)", "+1+1", "-2+3",

@@ -13,6 +13,7 @@ from functools import partial
 import anyio
 from starlette.requests import Request
 
+from ..heap import give_back
 from ..settings import settings
 from ..services.errors import Stopped
 from .errors import Busy, ClientGone
@@ -35,9 +36,33 @@ def stopping() -> bool:
     return STOPPING.is_set()
 
 
+_running = {"n": 0, "trim": None}
+TRIM_AFTER = 1.0  # seconds of no computation before freed memory is handed back
+
+
 async def compute(fn, *args, pool: str = "runs", **kwargs):
-    """Run ``fn`` in a worker thread of ``pool``; the event loop keeps serving other requests meanwhile."""
-    return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs), limiter=limiter(pool))
+    """Run ``fn`` in a worker thread of ``pool``; the event loop keeps serving other requests meanwhile.
+    Once no computation has run for :data:`TRIM_AFTER` seconds, freed heap goes back to the kernel."""
+    _running["n"] += 1
+    try:
+        return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs), limiter=limiter(pool))
+    finally:
+        _running["n"] -= 1
+        if _running["n"] == 0:
+            _schedule_trim()
+
+
+def _schedule_trim() -> None:
+    loop = asyncio.get_running_loop()
+    if _running["trim"] is not None:
+        _running["trim"].cancel()
+    _running["trim"] = loop.call_later(TRIM_AFTER, _trim_if_idle)
+
+
+def _trim_if_idle() -> None:
+    _running["trim"] = None
+    if _running["n"] == 0:  # malloc_trim takes milliseconds: a thread, so the loop never waits for it
+        threading.Thread(target=give_back, name="slopes-trim", daemon=True).start()
 
 
 async def compute_for(request: Request, fn, *args, pool: str = "runs", **kwargs):

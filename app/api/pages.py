@@ -3,6 +3,8 @@ API docs (Swagger UI at ``/docs``; no ReDoc: its page loads a logo from a CDN) w
 served from the installed ``fastapi-offline`` package."""
 from __future__ import annotations
 
+import gzip
+from functools import lru_cache
 from pathlib import Path
 
 from fastapi import APIRouter, Query, Request
@@ -14,7 +16,7 @@ from .. import services
 from ..assets import STATIC_DIR, TEMPLATES_DIR, plotly_js_path
 from ..services.state import decode_state, parse_view
 from ..settings import settings
-from .compute import compute_for
+from .compute import compute, compute_for
 
 TEMPLATES = Jinja2Templates(directory=str(TEMPLATES_DIR))
 STATE = Query(None, max_length=settings.max_state, description="base64url of a run request plus view options")
@@ -42,12 +44,26 @@ async def embed(request: Request, caption: str = Query("", max_length=300), stat
     return TEMPLATES.TemplateResponse(request, "index.html", {"mode": "embed", "caption": caption})
 
 
+def _gzip_accepted(request: Request) -> bool:
+    return "gzip" in request.headers.get("accept-encoding", "")
+
+
+def _html_export(state: dict, gzipped: bool, stop=None) -> bytes:
+    """The export, compressed here in the worker thread when the client takes gzip (4 MB: the gzip
+    middleware would compress it on the event loop, a second of everyone's time)."""
+    body = services.export_html(state, stop).encode("utf-8")
+    return gzip.compress(body, compresslevel=5) if gzipped else body
+
+
 @router.get("/export.html", response_class=HTMLResponse, include_in_schema=False)
 async def export_page(request: Request, state: str = Query(max_length=settings.max_state), download: bool = False):
     """One self-contained HTML file: plotly.js inlined, trajectories precomputed, plays offline."""
-    html = await compute_for(request, services.export_html, decode_state(state))
+    gzipped = _gzip_accepted(request)
+    body = await compute_for(request, _html_export, decode_state(state), gzipped)
     headers = {"Content-Disposition": 'attachment; filename="slopes.html"'} if download else {}
-    return HTMLResponse(html, headers=headers)
+    if gzipped:
+        headers.update({"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+    return HTMLResponse(body, headers=headers)
 
 
 @router.get("/export.csv", include_in_schema=False)
@@ -56,10 +72,19 @@ async def export_csv_route(request: Request, state: str = Query(max_length=setti
     return Response(text, media_type="text/csv", headers={"Content-Disposition": 'attachment; filename="slopes.csv"'})
 
 
+@lru_cache(maxsize=1)
+def _plotly_gzipped() -> bytes:
+    return gzip.compress(plotly_js_path().read_bytes(), compresslevel=9)
+
+
 @router.get("/vendor/plotly.min.js", include_in_schema=False)
-async def plotly_js():
-    return FileResponse(plotly_js_path(), media_type="text/javascript",
-                        headers={"Cache-Control": "public, max-age=86400"})
+async def plotly_js(request: Request):
+    """plotly.js from the installed package; compressed once (in a thread), not on the event loop per request."""
+    headers = {"Cache-Control": "public, max-age=86400", "Vary": "Accept-Encoding"}
+    if _gzip_accepted(request):
+        body = await compute(_plotly_gzipped)
+        return Response(body, media_type="text/javascript", headers={**headers, "Content-Encoding": "gzip"})
+    return FileResponse(plotly_js_path(), media_type="text/javascript", headers=headers)
 
 
 # --- API docs, self-hosted (FastAPI's "self-hosting JavaScript and CSS for docs" recipe) -------------------

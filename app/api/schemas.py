@@ -290,7 +290,7 @@ class ViewIn(BaseModel):
     model_config = ConfigDict(extra="allow", allow_inf_nan=False)
     mode: Word | None = None
     arrows: StrictBool | None = None
-    step: Int | None = Field(None, ge=0, le=10 ** 7)
+    step: Float | None = Field(None, ge=0, le=1e7)  # the player's cursor
     theme: Literal["light", "dark"] | None = None
     lang: Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Za-z]{2,4})?$")] | None = None
     colors: list[Color | None] = Field(default_factory=list, max_length=256, description="lane colours, #rrggbb")
@@ -299,6 +299,9 @@ class ViewIn(BaseModel):
     tuned: StrictBool | None = None
     lesson: Word | None = None
     caption: Text | None = Field(None, max_length=300)
+    zoom: DomainIn | None = Field(None, description="the plot's box, {x: [x0, x1], y: [y0, y1]}; null: the domain")
+    equal: StrictBool | None = None
+    markers: Word | None = None
 
     @model_validator(mode="after")
     def _plain_extras(self):

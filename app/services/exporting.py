@@ -5,7 +5,9 @@ Used by ``GET /export.html`` and ``/export.csv``, by the ``slopes export`` comma
 from __future__ import annotations
 
 import csv
+import html
 import io
+from functools import lru_cache
 from pathlib import Path
 
 import orjson
@@ -52,15 +54,28 @@ def script_json(data) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
+@lru_cache(maxsize=1)
+def _inlined_scripts() -> tuple[str, str]:
+    """plotly.js (4 MB) and the player, read once, each unable to close its ``<script>`` element."""
+    return (plotly_js_path().read_text(encoding="utf-8").replace("</script", "<\\/script"),
+            (STATIC_DIR / "js" / "player.js").read_text(encoding="utf-8").replace("</script", "<\\/script"))
+
+
 def export_html(state: dict, stop: Stop | None = None) -> str:
     data = bundle(state, stop)
     surface = data["surface"]
     title = data["caption"] or f"{surface['name']}: " + ", ".join(r["label"] for r in data["runs"]["runs"])
     subtitle = f"{surface['formula']} · {data['runs']['steps']} {data['text']['steps']} · {data['text']['made_with']}"
+    for run in data["runs"]["runs"]:  # Plotly reads <a href>, <b>, <br> in trace names: a label stays text
+        run["label"] = plotly_text(run["label"])
     return _env.get_template("export.html").render(
         title=title, subtitle=subtitle, lang=data["lang"], text=data["text"], data_json=script_json(data),
-        plotly_js=plotly_js_path().read_text(encoding="utf-8").replace("</script", "<\\/script"),
-        player_js=(STATIC_DIR / "js" / "player.js").read_text(encoding="utf-8"))
+        plotly_js=_inlined_scripts()[0], player_js=_inlined_scripts()[1])
+
+
+def plotly_text(text: str) -> str:
+    """``text`` as Plotly shows it literally: its pseudo-HTML (``<a href>``, ``<br>``) escaped as entities."""
+    return html.escape(text, quote=False)
 
 
 def cell(text: str) -> str:
