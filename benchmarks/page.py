@@ -162,7 +162,7 @@ def main():
                       f"(runs: {', '.join(f'{r:.1f}' for r in rates)}); last input -> its paths drawn: "
                       + (f"{statistics.median(lags):.0f} ms (runs: {', '.join(f'{x:.0f}' for x in lags)})" if lags else "never"))
             times = slider_latency(page, base, 5 if args.quick else 40)
-            print(f"one slider change -> its paths drawn, 5 lanes x 500 steps: median {statistics.median(times):.0f} ms, "
+            print(f"slider -> redrawn paths, 5 lanes x 500 steps: median {statistics.median(times):.0f} ms, "
                   f"p90 {sorted(times)[int(0.9 * (len(times) - 1))]:.0f} ms ({len(times)} changes)")
             drawn, browser_fps = frame_rate(page, base, 1.0 if args.quick else 4.0)
             print(f"playback with 10 lanes: {drawn:.0f} drawn frames/s (browser animation frames {browser_fps:.0f}/s)")

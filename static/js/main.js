@@ -529,6 +529,7 @@ async function render(fast = false) {
   } catch (err) {
     console.error(err);
     toast(t("error", { msg: err.message }), { id: "draw", error: true });
+    settle(store.version);  // a promise never hangs on a failed drawing
   } finally {
     rendering = false;
     if (renderAgain) { renderAgain = false; scheduleRender(fast); }

@@ -127,7 +127,9 @@ export class OverlayView extends View {
     const jobs = [];
     if (bgKey !== this.bgKey) {
       this.bgKey = bgKey;
-      jobs.push(Plotly.react(this.bg, [contourTrace(scene, { hoverinfo: "skip" })], {
+      // a fresh plot each time: Plotly.react of a contour whose data is unchanged but whose axes moved throws inside
+      // plotly.js 4 ("reading 'z'"); this layer changes only with the landscape, the zoom, the theme or the size
+      jobs.push(Plotly.newPlot(this.bg, [contourTrace(scene, { hoverinfo: "skip" })], {
         ...baseLayout(theme), ...this.size(), margin: MARGIN, xaxis: { range: ranges.x, visible: false }, yaxis: { range: ranges.y, visible: false },
       }, plotConfig({ staticPlot: true })));
     }
@@ -310,7 +312,12 @@ export class SideView extends View {
       layout.annotations.push({ text: `<b style="color:${lane.color}">■</b> ${plain(lane.label)}`, showarrow: false,
         xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0, y: 1.0, xanchor: "left", yanchor: "bottom", font: { size: 14 } });
     });
-    return Plotly.react(this.plot, data, layout, plotConfig());
+    // the contours are redrawn from scratch when the axes change (Plotly.react of an unchanged contour on moved axes
+    // throws inside plotly.js 4); a playback frame, same axes, is a react
+    const key = JSON.stringify([scene.land.key, scene.theme, box, scene.equal, layout.width, layout.height, lanes.length]);
+    const draw = key === this.key ? Plotly.react : Plotly.newPlot;
+    this.key = key;
+    return draw(this.plot, data, layout, plotConfig());
   }
 
   moveCursor(scene, upto) { return this.render(scene, upto); }
