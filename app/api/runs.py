@@ -20,7 +20,8 @@ def run_plan(plan: Plan) -> dict:
 
 def response_body(plan: Plan, results: list[dict]) -> dict:
     return {"surface": plan.surface.id, "start": list(plan.start), "steps": plan.steps,
-            "runs": [run_json(e, r, spec.uses_gradient) for e, r, spec in zip(plan.echo, results, plan.runs)]}
+            "runs": [run_json(e, r, spec.uses_gradient, plan.surface.test_losses(r["points"]))
+                     for e, r, spec in zip(plan.echo, results, plan.runs)]}
 
 
 @router.post("", response_model=RunResponse)

@@ -82,6 +82,8 @@ class RunOut(BaseModel):
     gradients: list[Point] | None = Field(None, description="the gradient each step used (noise included)")
     proposals: list[Point] | None = Field(None, description="random searches: the point tried at each step")
     accepted: list[bool] | None = None
+    test_losses: list[float | None] | None = Field(None, description="surfaces with a test_shift: the test "
+                                                                      "landscape's value at each point")
     status: Literal["ok", "diverged"]
     steps_run: int
     diverged_at: int | None = Field(None, description="the step whose result was not finite or absurdly far")
@@ -98,6 +100,8 @@ class StationaryOut(BaseModel):
     point: Point
     value: float
     kind: str | None = None
+    sharpness: float | None = Field(None, description="minima: the largest eigenvalue of the Hessian; null where "
+                                                      "the surface has a kink there")
 
 
 class CustomSurfaceIn(BaseModel):
@@ -121,6 +125,7 @@ class SurfaceOut(BaseModel):
     reference: str = ""
     log_scale: bool = False
     stationary_points: str | None = Field(None, description="custom surfaces: 'found numerically, not proven'")
+    test_shift: Point | None = Field(None, description="the test landscape is this surface shifted by [dx, dy]")
 
 
 class GridOut(BaseModel):

@@ -17,12 +17,15 @@ def array(a) -> np.ndarray:
     return np.ascontiguousarray(a, dtype=float)
 
 
-def run_json(echo: dict, result: dict, uses_gradient: bool) -> dict:
+def run_json(echo: dict, result: dict, uses_gradient: bool, test_losses=None) -> dict:
+    """One run of the answer; ``test_losses`` (surfaces with a test landscape) is the loss there at each point."""
     out = {**echo,
            "points": array(result["points"]), "losses": array(result["losses"]), "lrs": array(result["lrs"]),
            "gradients": array(result["gradients"]) if uses_gradient else None,
            "status": result["status"], "steps_run": result["steps_run"],
            "diverged_at": result["steps_run"] + 1 if result["status"] == "diverged" else None}
+    if test_losses is not None:
+        out["test_losses"] = array(test_losses)
     if "proposals" in result:
         out["proposals"] = array(result["proposals"])
         out["accepted"] = np.ascontiguousarray(result["accepted"])

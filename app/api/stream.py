@@ -3,7 +3,7 @@
 Frames (every one carries the request's ``id``)::
 
     {"type": "start", "id", "surface", "start", "steps", "runs": [{"optimizer", "label", "params", ...}]}
-    {"type": "chunk", "id", "offset": k, "runs": [{"points", "losses", "lrs", "gradients"}]}
+    {"type": "chunk", "id", "offset": k, "runs": [{"points", "losses", "lrs", "gradients", "test_losses"?}]}
     {"type": "end",   "id", "runs": [{"status", "steps_run", "diverged_at"}]}
     {"type": "error", "id", "detail": [...]}
 
@@ -131,7 +131,7 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
     offset = 0
     while first or not sim.done:
         size = settings.ws_first_chunk_steps if first else settings.ws_chunk_steps
-        chunk = await compute(sim.advance, size)
+        chunk, tests = await compute(_advance, sim, size, starts if first else None)
         if inbox.message is not None:  # replaced: drop this chunk, compute nothing more
             return
         runs = []
@@ -143,12 +143,27 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
                 losses = np.concatenate([start_losses[i:i + 1], losses])
             runs.append({"points": array(points), "losses": array(losses), "lrs": array(part["lrs"]),
                          "gradients": array(part["gradients"]) if run.uses_gradient else None})
+            if tests is not None:
+                runs[-1]["test_losses"] = array(tests[i])
         await _send(ws, {"type": "chunk", "id": request_id, "offset": offset, "runs": runs})
         offset += (1 if first else 0) + chunk.points.shape[0]
         first = False
     await _send(ws, {"type": "end", "id": request_id, "runs": [
         {"status": s, "steps_run": n, "diverged_at": n + 1 if s == "diverged" else None}
         for s, n in zip(sim.status, sim.steps_run.tolist())]})
+
+
+def _advance(sim: Simulation, size: int, starts=None):
+    """The next chunk, and each run's test losses over it (surfaces with a test landscape; else ``None``);
+    ``starts`` (the first chunk) puts the start points' test losses first."""
+    chunk = sim.advance(size)
+    if sim.surface.test_shift is None:
+        return chunk, None
+    tests = []
+    for i in range(len(sim.runs)):
+        points = chunk.run(i)["points"]
+        tests.append(sim.surface.test_losses(points if starts is None else np.concatenate([starts[i:i + 1], points])))
+    return chunk, tests
 
 
 def _echoable(request_id):
