@@ -71,6 +71,8 @@ class RunSpec:
     phases: tuple[Phase, ...]  # the first starts at 0; a switch adds a second
     label: str = ""
     batch_size: int | None = None  # this run's mini-batch size on a data-set surface (None: the request's)
+    gradient: "GradientSpec | None" = None  # this run's gradient mode, h and noise (None: the request's)
+    objective: Surface | None = None  # the surface whose gradient this run follows (None: the request's)
 
     @property
     def uses_gradient(self) -> bool:
@@ -132,6 +134,8 @@ class _Group:
     batch_size: int | None = None  # mini-batch size on a data-set surface; None: full batch
     batcher: Any = None  # its sampler
     blocks: list["_Block"] | None = None  # the in-place path (final-only batches of torch optimizers)
+    gradient: GradientSpec | None = None  # its runs' own gradient spec and objective (None: the simulation's)
+    objective: Surface | None = None
     cols: np.ndarray = field(init=False)  # ``runs`` as an index array
 
     def __post_init__(self):
@@ -274,7 +278,8 @@ class Simulation:
         by_key: dict[tuple, list[int]] = {}
         for i, run in enumerate(self.runs):
             key = tuple((p.start, p.optimizer.id, p.optimizer.structural(p.hyper)) for p in run.phases)
-            by_key.setdefault((key, self._batch_size(run)), []).append(i)
+            source = (run.gradient, run.objective.id if run.objective is not None else None)
+            by_key.setdefault((key, self._batch_size(run), source), []).append(i)
         groups = []
         for members in by_key.values():
             first = self.runs[members[0]]
@@ -294,11 +299,13 @@ class Simulation:
             batch = self._batch_size(first)
             scalar_ok = len(members) <= SCALAR_MAX_RUNS and all(p[1].elementwise for p in phases) and batch is None
             points = np.array([self.runs[i].start for i in members], dtype=float)
+            spec = first.gradient or self.gradient
             noise = []
-            if self.gradient.noise:
-                noise = ([np.random.default_rng([self.gradient.seed, i]) for i in members]
-                         if self.n_runs <= SHARED_STREAM_RUNS else [np.random.default_rng([self.gradient.seed, SHARED_STREAM])])
-            groups.append(_Group(members, phases, scalar_ok, points, noise=noise, batch_size=batch))
+            if spec.noise:
+                noise = ([np.random.default_rng([spec.seed, i]) for i in members]
+                         if self.n_runs <= SHARED_STREAM_RUNS else [np.random.default_rng([spec.seed, SHARED_STREAM])])
+            groups.append(_Group(members, phases, scalar_ok, points, noise=noise, batch_size=batch,
+                                 gradient=first.gradient, objective=first.objective))
         return groups
 
     @property
@@ -392,8 +399,11 @@ class Simulation:
             ctx.rng = group.search_rng
         return ctx
 
-    def _gradient_fn(self):
-        surface, spec = self.surface, self.gradient
+    def _gradient_fn(self, group: _Group | None = None):
+        """The gradient a group's runs follow: their objective's (default: the surface's), analytic or by central
+        differences, as their gradient spec (default: the simulation's) says."""
+        surface = group.objective if group is not None and group.objective is not None else self.surface
+        spec = group.gradient if group is not None and group.gradient is not None else self.gradient
         if spec.mode == "numerical":
             h = spec.h
             value = surface.value
@@ -411,17 +421,19 @@ class Simulation:
     def _batcher(self, group: _Group) -> "_Batcher":
         if group.batcher is None:
             n = self.surface.extra["dataset"]["n"]
-            gens = ([np.random.default_rng([self.gradient.seed, i, 4099]) for i in group.runs]
-                    if self.n_runs <= SHARED_STREAM_RUNS else [np.random.default_rng([self.gradient.seed, 4099])])
+            seed = (group.gradient or self.gradient).seed
+            gens = ([np.random.default_rng([seed, i, 4099]) for i in group.runs]
+                    if self.n_runs <= SHARED_STREAM_RUNS else [np.random.default_rng([seed, 4099])])
             group.batcher = _Batcher(n, group.batch_size, gens, len(group.runs))
         return group.batcher
 
     def _noise(self, group: _Group, n: int) -> np.ndarray | None:
-        if not self.gradient.noise:
+        sigma = (group.gradient or self.gradient).noise
+        if not sigma:
             return None
         if len(group.noise) == 1 and len(group.runs) > 1:
-            return group.noise[0].standard_normal((n, len(group.runs), 2)) * self.gradient.noise
-        return np.stack([g.standard_normal((n, 2)) for g in group.noise], axis=1) * self.gradient.noise  # (n, N, 2)
+            return group.noise[0].standard_normal((n, len(group.runs), 2)) * sigma
+        return np.stack([g.standard_normal((n, 2)) for g in group.noise], axis=1) * sigma  # (n, N, 2)
 
     def _advance_group(self, group: _Group, t0: int, t1: int, pts, grads, lrs):
         """Fill ``pts``/``grads``/``lrs`` (rows t0..t1-1, this group's columns); returns search extras."""
@@ -432,7 +444,7 @@ class Simulation:
         props = np.full((len(pts), N, 2), np.nan) if searches else None
         acc = np.zeros((len(pts), N), dtype=bool) if searches else None
         noise = self._noise(group, n)
-        grad_fn = self._gradient_fn()
+        grad_fn = self._gradient_fn(group)
         for a, b, k in self._segments(group, t0, t1):
             start, opt, hp, lr_table = group.phases[k]
             lr_rows = lr_table[a - start:b - start]
@@ -468,7 +480,8 @@ class Simulation:
                 row = t - t0 if record else 0
                 if needs_grad:
                     if group.batch_size is not None:
-                        gx, gy = self.surface.batch_gradient(P[:, 0], P[:, 1], self._batcher(group).next())
+                        gx, gy = (group.objective or self.surface).batch_gradient(P[:, 0], P[:, 1],
+                                                                                  self._batcher(group).next())
                     else:
                         gx, gy = grad_fn(P[:, 0], P[:, 1], np)
                     G = np.empty_like(P)  # fresh each step: optimizer state may hold on to it (a first buffer)
