@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fastapi import HTTPException
 
@@ -110,9 +110,41 @@ def plan_runs(request: RunRequest) -> Plan:
                 raise RequestError(["optimizers", i, "batch_size"], f"batch_size applies to data-set surfaces; "
                                                                    f"{surface.id} has no data set")
             info["batch_size"] = spec.batch_size
-        runs.append(RunSpec(start, tuple(phases), info["label"], spec.batch_size))
+        lane_gradient = _lane_gradient(spec, i, gradient, surface)
+        if spec.gradient is not None:
+            info["gradient"] = {k: v for k, v in vars(lane_gradient or gradient).items() if k != "batch_size"}
+        objective = _objective(spec, i, surface, request.surface_options)
+        if objective is not None:
+            info["objective"] = objective.id
+        runs.append(RunSpec(start, tuple(phases), info["label"], spec.batch_size, lane_gradient, objective))
         echo.append(info)
     return Plan(surface, start, request.steps, gradient, runs, echo)
+
+
+def _lane_gradient(spec: OptimizerIn, i: int, gradient: GradientSpec, surface: Surface) -> GradientSpec | None:
+    """The request's gradient spec with this lane's own fields over it; ``None`` when it changes nothing."""
+    if spec.gradient is None:
+        return None
+    own = replace(gradient, **spec.gradient.model_dump(exclude_none=True))
+    batched = (spec.batch_size or gradient.batch_size) is not None and surface.batch_gradient is not None
+    if own.mode == "numerical" and batched:
+        raise RequestError(["optimizers", i, "gradient", "mode"], "mini-batch gradients are analytic; use mode "
+                                                                  "'analytic'")
+    return None if own == gradient else own
+
+
+def _objective(spec: OptimizerIn, i: int, surface: Surface, options) -> Surface | None:
+    """The data-set surface whose gradient this lane follows (same data set, same penalties), if not the request's."""
+    if spec.objective is None or spec.objective == surface.id:
+        return None
+    loc = ["optimizers", i, "objective"]
+    if spec.objective not in DATASET_IDS or surface.id not in DATASET_IDS:
+        raise RequestError(loc, f"an objective applies on data-set surfaces ({', '.join(DATASET_IDS)}) and names one")
+    penalties = (options.l1, options.l2) if options is not None else (0.0, 0.0)
+    objective = get_surface(spec.objective, *penalties)
+    if objective.extra["dataset"] != surface.extra["dataset"]:
+        raise RequestError(loc, f"{spec.objective} is fitted to another data set than {surface.id}")
+    return objective
 
 
 def _phases(spec: OptimizerIn, i: int, steps: int):

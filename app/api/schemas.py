@@ -27,6 +27,16 @@ class GradientIn(BaseModel):
     seed: int = Field(0, ge=0, le=2 ** 32 - 1)
 
 
+class LaneGradientIn(BaseModel):
+    """One lane's own gradient settings; a field left out takes the request's ``gradient`` value."""
+    model_config = STRICT
+    mode: Literal["analytic", "numerical"] | None = None
+    h: float | None = Field(None, gt=0, le=1, description="central-difference step for numerical gradients")
+    noise: float | None = Field(None, ge=0, le=1e3, description="std of Gaussian noise added to every gradient "
+                                                                "coordinate")
+    seed: int | None = Field(None, ge=0, le=2 ** 32 - 1)
+
+
 class ScheduleIn(BaseModel):
     """``{"type": "step", "step_size": 100, "gamma": 0.5}``; parameters depend on the type."""
     model_config = ConfigDict(extra="allow", allow_inf_nan=False)
@@ -50,6 +60,11 @@ class OptimizerIn(BaseModel):
     switch: SwitchIn | None = None
     batch_size: int | None = Field(None, ge=1, le=100_000, description="this lane's mini-batch size on a data-set "
                                                                        "surface (null: the request's gradient.batch_size)")
+    gradient: LaneGradientIn | None = Field(None, description="this lane's gradient mode, h, noise and seed (each "
+                                                              "left out: the request's)")
+    objective: str | None = Field(None, max_length=64, description="data-set surfaces: the surface (same data set) "
+                                                                   "whose loss this lane minimises; its losses are "
+                                                                   "still the request surface's")
 
 
 class SurfaceOptionsIn(BaseModel):
@@ -82,6 +97,8 @@ class RunOut(BaseModel):
     gradients: list[Point] | None = Field(None, description="the gradient each step used (noise included)")
     proposals: list[Point] | None = Field(None, description="random searches: the point tried at each step")
     accepted: list[bool] | None = None
+    gradient: dict[str, Any] | None = Field(None, description="a lane with its own gradient settings: all of them")
+    objective: str | None = Field(None, description="a lane that minimises another data-set loss: its surface id")
     test_losses: list[float | None] | None = Field(None, description="surfaces with a test_shift: the test "
                                                                       "landscape's value at each point")
     status: Literal["ok", "diverged"]
