@@ -278,7 +278,7 @@ class Simulation:
         by_key: dict[tuple, list[int]] = {}
         for i, run in enumerate(self.runs):
             key = tuple((p.start, p.optimizer.id, p.optimizer.structural(p.hyper)) for p in run.phases)
-            source = (run.gradient, run.objective.id if run.objective is not None else None)
+            source = (run.gradient, id(run.objective))  # the runs hold their objectives: ids stay unique
             by_key.setdefault((key, self._batch_size(run), source), []).append(i)
         groups = []
         for members in by_key.values():

@@ -2,6 +2,8 @@
 import numpy as np
 import pytest
 
+from app.surfaces import get_surface
+
 BASE = {"surface": "styblinski_tang", "start": [0.5, 0.8], "steps": 120}
 
 
@@ -72,3 +74,24 @@ def test_objective_on_an_analytic_surface_is_refused(client):
     r = client.post("/api/runs", json={"surface": "quadratic", "steps": 5,
                                        "optimizers": [{"optimizer": "gd", "objective": "linreg_mse"}]})
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "optimizers", 0, "objective"]
+
+
+def test_lanes_with_their_own_penalties_reach_their_own_minima(client):
+    plain, l1, l2 = post(client, surface="linreg_mse", start=[-1.5, 3.0], steps=300, optimizers=[
+        {"optimizer": "gd", "params": {"lr": 0.1}, "schedule": {"type": "cosine", "T_max": 300}, **extra}
+        for extra in ({}, {"surface_options": {"l1": 3.0}}, {"surface_options": {"l2": 0.75}})])
+    for run, options in ((plain, {}), (l1, {"l1": 3.0}), (l2, {"l2": 0.75})):
+        target = get_surface("linreg_mse", **options).minima[0].point
+        assert np.hypot(*np.subtract(run["points"][-1], target)) < 0.01, (options, run["points"][-1], target)
+    assert l1["surface_options"] == {"l1": 3.0, "l2": 0.0} and "surface_options" not in plain
+    # losses stay the request surface's (plain MSE): the penalised lanes end higher on it
+    assert plain["losses"][-1] < l2["losses"][-1] < l1["losses"][-1]
+
+
+def test_a_lane_penalty_off_a_data_set_surface_is_refused(client):
+    r = client.post("/api/runs", json={"surface": "quadratic", "steps": 5, "optimizers": [
+        {"optimizer": "gd", "surface_options": {"l1": 1.0}}]})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "optimizers", 0, "surface_options"]
+    r = client.post("/api/runs", json={"surface": "linreg_mse", "steps": 5, "optimizers": [
+        {"optimizer": "gd", "surface_options": {"l1": -1.0}}]})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"][:5] == ["body", "optimizers", 0, "surface_options", "l1"]

@@ -116,6 +116,7 @@ def plan_runs(request: RunRequest) -> Plan:
         objective = _objective(spec, i, surface, request.surface_options)
         if objective is not None:
             info["objective"] = objective.id
+            info["surface_options"] = objective.extra["surface_options"]
         runs.append(RunSpec(start, tuple(phases), info["label"], spec.batch_size, lane_gradient, objective))
         echo.append(info)
     return Plan(surface, start, request.steps, gradient, runs, echo)
@@ -134,14 +135,21 @@ def _lane_gradient(spec: OptimizerIn, i: int, gradient: GradientSpec, surface: S
 
 
 def _objective(spec: OptimizerIn, i: int, surface: Surface, options) -> Surface | None:
-    """The data-set surface whose gradient this lane follows (same data set, same penalties), if not the request's."""
-    if spec.objective is None or spec.objective == surface.id:
+    """The data-set surface whose gradient this lane follows (same data set; the lane's penalties, else the
+    request's), if not the request's own."""
+    if spec.objective is None and spec.surface_options is None:
         return None
-    loc = ["optimizers", i, "objective"]
-    if spec.objective not in DATASET_IDS or surface.id not in DATASET_IDS:
-        raise RequestError(loc, f"an objective applies on data-set surfaces ({', '.join(DATASET_IDS)}) and names one")
-    penalties = (options.l1, options.l2) if options is not None else (0.0, 0.0)
-    objective = get_surface(spec.objective, *penalties)
+    loc = ["optimizers", i, "objective" if spec.objective is not None else "surface_options"]
+    objective_id = spec.objective or surface.id
+    if objective_id not in DATASET_IDS or surface.id not in DATASET_IDS:
+        raise RequestError(loc, f"{loc[-1]} applies on data-set surfaces ({', '.join(DATASET_IDS)})"
+                                + (" and names one" if spec.objective is not None else ""))
+    own = spec.surface_options or options
+    penalties = (own.l1, own.l2) if own is not None else (0.0, 0.0)
+    request_penalties = (options.l1, options.l2) if options is not None else (0.0, 0.0)
+    if objective_id == surface.id and penalties == request_penalties:
+        return None
+    objective = get_surface(objective_id, *penalties)
     if objective.extra["dataset"] != surface.extra["dataset"]:
         raise RequestError(loc, f"{spec.objective} is fitted to another data set than {surface.id}")
     return objective

@@ -51,6 +51,12 @@ class SwitchIn(BaseModel):
     schedule: ScheduleIn | None = None
 
 
+class SurfaceOptionsIn(BaseModel):
+    model_config = STRICT
+    l1: float = Field(0.0, ge=0, le=100)
+    l2: float = Field(0.0, ge=0, le=100)
+
+
 class OptimizerIn(BaseModel):
     model_config = STRICT
     optimizer: str = Field(description="an id from GET /api/optimizers")
@@ -65,12 +71,9 @@ class OptimizerIn(BaseModel):
     objective: str | None = Field(None, max_length=64, description="data-set surfaces: the surface (same data set) "
                                                                    "whose loss this lane minimises; its losses are "
                                                                    "still the request surface's")
-
-
-class SurfaceOptionsIn(BaseModel):
-    model_config = STRICT
-    l1: float = Field(0.0, ge=0, le=100)
-    l2: float = Field(0.0, ge=0, le=100)
+    surface_options: SurfaceOptionsIn | None = Field(None, description="data-set surfaces: the L1/L2 penalties "
+                                                                       "of the loss this lane minimises (default: "
+                                                                       "the request's)")
 
 
 class RunRequest(BaseModel):
