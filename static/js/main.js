@@ -119,7 +119,8 @@ async function applyLesson(id) {
   const s = structuredClone(lesson.state);
   for (const key of ["formula", "domain", "surface_options"]) delete state[key];
   Object.assign(state, { surface: s.surface, start: s.start || null, steps: s.steps,
-    gradient: { mode: "analytic", noise: 0, seed: 0, ...(s.gradient || {}) }, optimizers: s.optimizers });
+    gradient: { mode: "analytic", noise: 0, seed: 0, ...(s.gradient || {}) },
+    optimizers: s.optimizers.map((o, i) => ({ ...o, label: lesson.labels?.[document.documentElement.lang]?.[i] ?? o.label })) });
   state.view = { ...state.view, mode: s.view?.mode || "overlay", arrows: !!s.view?.arrows, lesson: id, colors: [],
     tuned: false, cloud: false };
   app.formula.show(false);

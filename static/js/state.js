@@ -42,7 +42,7 @@ export function stochastic(state, lane) {
 export function runRequest(state) {
   const toLane = (o) => {
     const lane = { optimizer: o.optimizer, params: o.params };
-    for (const key of ["label", "schedule", "switch", "batch_size"]) if (o[key]) lane[key] = o[key];
+    for (const key of ["label", "schedule", "switch", "batch_size", "gradient", "objective", "surface_options"]) if (o[key]) lane[key] = o[key];
     return lane;
   };
   const optimizers = state.optimizers.map(toLane);
