@@ -186,13 +186,16 @@ LESSONS = [
     lesson(
         "numerical_gradient",
         {"en": "Numerical vs analytic gradient", "ko": "수치 기울기 대 해석 기울기"},
-        {"en": "Central differences (f(x+h) − f(x−h)) / 2h approximate the gradient with an error of order h². "
-               "With h = 1 on this quartic the error is large, and the numerical path bends away from the "
-               "analytic one and stops short of the minimum. Set h to 1e-5 and the two paths agree to about 1e-10.",
-         "ko": "중앙 차분 (f(x+h) − f(x−h)) / 2h는 h² 정도의 오차로 기울기를 근사합니다. 이 4차 함수에서 h = 1이면 "
-               "오차가 커서 수치 기울기 경로가 해석적 경로에서 벗어나 최솟점에 못 미쳐 멈춥니다. h를 1e-5로 "
-               "바꾸면 두 경로가 약 1e-10까지 일치합니다."},
-        {"surface": "styblinski_tang", "start": [0.5, 0.8], "steps": 200,
+        {"en": "Central differences (f(x+h) − f(x−h)) / 2h approximate the gradient with an error of order h²; on "
+               "this quartic it is 2xh² in x. With h = 1 that error is large: started just beside the ridge between "
+               "two basins, the numerical path turns the other way from the analytic one and stops short of the "
+               "minimum it heads for (x ≈ −2.73 instead of −2.90). Set h to 1e-5 and the two paths agree to about "
+               "1e-10.",
+         "ko": "중앙 차분 (f(x+h) − f(x−h)) / 2h는 h² 정도의 오차로 기울기를 근사합니다. 이 4차 함수에서는 x 방향 "
+               "오차가 2xh²입니다. h = 1이면 오차가 커서, 두 수렴 영역 사이 능선 바로 옆에서 출발한 수치 기울기 "
+               "경로는 해석적 경로와 반대쪽으로 돌아가고, 향하는 최솟점에도 못 미쳐 멈춥니다(x ≈ −2.90 대신 "
+               "−2.73). h를 1e-5로 바꾸면 두 경로가 약 1e-10까지 일치합니다."},
+        {"surface": "styblinski_tang", "start": [0.17, 0.8], "steps": 200,
          "gradient": {"mode": "numerical", "h": 1.0, "noise": 0, "seed": 0},
          "optimizers": [lane("gd", "numerical gradient (h from the gradient settings)", "수치 기울기 (h는 기울기 설정)",
                              lr=0.01),
@@ -235,12 +238,12 @@ LESSONS = [
         "l1_sparse",
         {"en": "L1 makes weights sparse, L2 spreads them", "ko": "L1은 가중치를 희소하게, L2는 고르게"},
         {"en": "The contour is the plain squared loss; each lane adds its own penalty. L1 (3 (|w| + |b|)) pulls "
-               "every weight toward 0 with the same force, however small it is, so b ends at exactly 0: the "
-               "minimum sits on the axis. L2 (0.75 (w² + b²)) pulls in proportion to the weight, so both shrink "
+               "every weight toward 0 with the same force, however small it is, so its minimum lies exactly on "
+               "the axis b = 0, where the run ends. L2 (0.75 (w² + b²)) pulls in proportion to the weight, so both shrink "
                "and neither reaches 0. A cosine schedule lets the L1 lane stop hopping across the kink at b = 0.",
          "ko": "등고선은 규제 없는 제곱 오차이고, 각 레인이 자신의 규제를 더합니다. L1 (3 (|w| + |b|))은 "
-               "가중치가 아무리 작아도 같은 힘으로 0 쪽으로 당기므로 b가 정확히 0에서 끝납니다: 최솟점이 축 "
-               "위에 있습니다. L2 (0.75 (w² + b²))는 가중치에 비례해 당기므로 둘 다 줄어들 뿐 0이 되지 "
+               "가중치가 아무리 작아도 같은 힘으로 0 쪽으로 당기므로 최솟점이 정확히 b = 0 축 "
+               "위에 놓이고, 실행도 거기서 끝납니다. L2 (0.75 (w² + b²))는 가중치에 비례해 당기므로 둘 다 줄어들 뿐 0이 되지 "
                "않습니다. 코사인 스케줄 덕분에 L1 레인이 b = 0의 꺾인 점을 넘나들다 멈춥니다."},
         {"surface": "linreg_mse", "start": [-1.5, 3.0], "steps": 300,
          "optimizers": [{**lane("gd", "no penalty", "규제 없음", lr=0.1), "schedule": {"type": "cosine", "T_max": 300}},
@@ -252,15 +255,15 @@ LESSONS = [
         "mae_jitter",
         {"en": "MAE does not settle with a fixed learning rate", "ko": "고정 학습률에서 MAE는 자리 잡지 못한다"},
         {"en": "The absolute loss has kinks, and its gradient does not shrink as the run nears the minimum. With "
-               "a fixed lr = 0.5 gradient descent keeps bouncing across the valley floor in steps of about 0.3. "
+               "a fixed lr = 1 gradient descent keeps bouncing across the valley floor in steps of about 0.9. "
                "Decaying the learning rate (×0.98 per step) shrinks the steps with it, and the run settles on the "
                "minimum.",
-         "ko": "절대 오차에는 꺾인 점이 있고, 최솟점에 가까워져도 기울기가 줄지 않습니다. 고정 lr = 0.5에서 "
-               "경사 하강법은 약 0.3 크기의 스텝으로 골짜기 바닥을 계속 오갑니다. 학습률을 스텝마다 0.98배로 "
+         "ko": "절대 오차에는 꺾인 점이 있고, 최솟점에 가까워져도 기울기가 줄지 않습니다. 고정 lr = 1에서 "
+               "경사 하강법은 약 0.9 크기의 스텝으로 골짜기 바닥을 계속 오갑니다. 학습률을 스텝마다 0.98배로 "
                "줄이면 스텝도 함께 줄어 최솟점에 자리 잡습니다."},
         {"surface": "linreg_mae", "start": [-1.5, 3.0], "steps": 300,
-         "optimizers": [lane("gd", "fixed lr 0.5", "고정 lr 0.5", lr=0.5),
-                        {**lane("gd", "lr 0.5 × 0.98 per step", "lr 0.5 × 스텝마다 0.98", lr=0.5),
+         "optimizers": [lane("gd", "fixed lr 1", "고정 lr 1", lr=1.0),
+                        {**lane("gd", "lr 1 × 0.98 per step", "lr 1 × 스텝마다 0.98", lr=1.0),
                          "schedule": {"type": "exponential", "gamma": 0.98}}]}),
     lesson(
         "momentum_escapes",

@@ -162,7 +162,11 @@ def test_numerical_gradient_error_grows_with_h(client):
     coarse, exact = runs(client, "numerical_gradient")  # two lanes: the numerical one follows gradient.h
     assert exact["gradient"]["mode"] == "analytic" and "gradient" not in coarse
     gap = lambda r, ref: np.abs(np.asarray(r["points"]) - np.asarray(ref["points"])).max()
-    assert gap(coarse, exact) > 0.1  # visible in the plot: the numerical path ends short of the minimum
+    # visible in the plot: the paths end in different basins, the numerical one short of its minimum
+    assert coarse["points"][-1][0] < -2.7 < -2.0 < 2.7 < exact["points"][-1][0]
+    st = get_surface("styblinski_tang")
+    west = min((m for m in st.minima if m.point[0] < 0 and m.point[1] > 0), key=lambda m: m.value)
+    assert coarse["points"][-1][0] - west.point[0] > 0.15
     fine, exact_again = runs(client, "numerical_gradient", gradient={"mode": "numerical", "h": 1e-5})
     assert exact_again["points"] == exact["points"]
     assert gap(fine, exact) < 1e-8
@@ -238,9 +242,9 @@ def test_mae_jitters_with_a_fixed_lr_and_settles_with_decay(client):
     m = np.asarray(get_surface("linreg_mae").minima[0].point)
     steps = lambda r: np.hypot(*np.diff(np.asarray(r["points"]), axis=0).T)
     grad_norm = lambda r: np.hypot(*np.asarray(r["gradients"]).T)
-    assert steps(fixed)[-50:].min() > 0.2  # visible: steps of about 0.3 to the end
-    assert grad_norm(fixed)[-50:].min() > 0.4  # because the gradient does not shrink near the minimum
-    assert np.hypot(*(np.asarray(fixed["points"][-50:]) - m).T).min() > 0.05
+    assert steps(fixed)[-50:].min() > 0.8  # visible: steps of about 0.9 to the end
+    assert grad_norm(fixed)[-50:].min() > 0.8  # because the gradient does not shrink near the minimum
+    assert np.hypot(*(np.asarray(fixed["points"][-50:]) - m).T).min() > 0.3
     assert np.hypot(*(np.asarray(decayed["points"][-1]) - m)) < 1e-3
     assert steps(decayed)[-1] < 1e-3
 
