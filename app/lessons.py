@@ -230,10 +230,10 @@ LESSONS = [
                "엔트로피에서는 w가 클수록 모든 예측이 더 확신에 차므로 가중치를 계속 키웁니다(100, 200, 300 "
                "스텝에서 w ≈ 4.5, 5.3, 5.8). W와 2W의 힌지 손실은 똑같이 0이므로, L2 규제를 더하면 두 실행 "
                "모두 한 점에 자리 잡습니다."},
-        {"surface": "svm_hinge_separable", "start": [-1.5, 3.0], "steps": 300,
+        {"surface": "separable_hinge", "start": [-1.5, 3.0], "steps": 300,
          "optimizers": [lane("gd", "hinge loss (GD lr 1)", "힌지 손실 (경사 하강법 lr 1)", lr=1.0),
                         {**lane("gd", "cross-entropy (GD lr 1)", "교차 엔트로피 (경사 하강법 lr 1)", lr=1.0),
-                         "objective": "logreg_ce_separable"}]}),
+                         "objective": "separable_ce"}]}),
     lesson(
         "l1_sparse",
         {"en": "L1 makes weights sparse, L2 spreads them", "ko": "L1은 가중치를 희소하게, L2는 고르게"},

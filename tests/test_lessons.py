@@ -203,7 +203,7 @@ def test_flat_vs_sharp(client):
 
 def test_hinge_stops_cross_entropy_keeps_pushing(client):
     hinge, ce = runs(client, "hinge_vs_ce")
-    assert ce["objective"] == "logreg_ce_separable"
+    assert ce["objective"] == "separable_ce"
     steps = lambda r: np.hypot(*np.diff(np.asarray(r["points"]), axis=0).T)
     moving = np.flatnonzero(steps(hinge) > 0)
     assert moving[-1] < 50 and hinge["losses"][-1] == 0.0  # stopped dead once every margin held
@@ -213,13 +213,13 @@ def test_hinge_stops_cross_entropy_keeps_pushing(client):
     assert np.all(np.diff(w[100:]) > 0) and w[-1] > w[200] > w[100] > hinge["points"][-1][0] + 1
     assert steps(ce)[-1] > 1e-3 and ce["losses"][-1] == 0.0  # still moving, though every margin holds
     # W and 2W: both zero hinge loss
-    s = get_surface("svm_hinge_separable")
+    s = get_surface("separable_hinge")
     w_end, b_end = hinge["points"][-1]
     assert s.value(w_end, b_end, np) == 0.0 == s.value(2 * w_end, 2 * b_end, np)
     # with an L2 penalty, both stop at one point
     h2, c2 = runs(client, "hinge_vs_ce", surface_options={"l2": 0.01}, steps=1500)
-    hinge_min = get_surface("svm_hinge_separable", l2=0.01).minima[0].point
-    ce_min = get_surface("logreg_ce_separable", l2=0.01).minima[0].point
+    hinge_min = get_surface("separable_hinge", l2=0.01).minima[0].point
+    ce_min = get_surface("separable_ce", l2=0.01).minima[0].point
     assert np.hypot(*(np.asarray(h2["points"][-300:]) - hinge_min).T).max() < 0.1  # hops across its kink, stays
     assert np.hypot(*np.subtract(c2["points"][-1], ce_min)) < 1e-3 and steps(c2)[-1] < 1e-6
 

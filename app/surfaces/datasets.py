@@ -220,13 +220,13 @@ SPECS = {
                       latex=r"L(w,b) = \frac1n\sum_i \max(0,\ 1 - t_i (w x_i + b))",
                       description="Hinge loss of a linear SVM: piecewise linear, with kinks where a point touches the "
                                   "margin (subgradient 0 at the kink, as in torch)."),
-    "svm_hinge_separable": dict(name="Linear SVM, hinge, separable data", loss="hinge", data=separable_data,
+    "separable_hinge": dict(name="Linear SVM, hinge, separable data", loss="hinge", data=separable_data,
                                 formula="mean(max(0, 1 - t_i (w x_i + b))), t_i = +-1",
                                 latex=r"L(w,b) = \frac1n\sum_i \max(0,\ 1 - t_i (w x_i + b))",
                                 description="Hinge loss on two classes with a gap: once every margin holds the loss is "
                                             "exactly 0 and its gradient vanishes, on a whole region of (w, b). The "
                                             "minimum listed is the maximum-margin one, which an L2 penalty picks."),
-    "logreg_ce_separable": dict(name="Logistic regression, cross-entropy, separable data", loss="ce",
+    "separable_ce": dict(name="Logistic regression, cross-entropy, separable data", loss="ce",
                                 data=separable_data,
                                 formula="mean(log(1 + exp(z_i)) - y_i z_i), z_i = w x_i + b",
                                 latex=r"L(w,b) = \frac1n\sum_i \log(1 + e^{z_i}) - y_i z_i,\ z_i = w x_i + b",
