@@ -26,6 +26,8 @@ def run_json(echo: dict, result: dict, uses_gradient: bool, test_losses=None) ->
            "diverged_at": result["steps_run"] + 1 if result["status"] == "diverged" else None}
     if test_losses is not None:
         out["test_losses"] = array(test_losses)
+    if "state" in result:
+        out["state"] = result["state"]
     if "proposals" in result:
         out["proposals"] = array(result["proposals"])
         out["accepted"] = np.ascontiguousarray(result["accepted"])
