@@ -1,4 +1,4 @@
-"""The step inspector's numbers (static/js/steprules.js, run in node) against the update rules and the engine.
+"""The step inspector's numbers (static/js/steprules.js, run in node) against the API's state, the update rules and the engine.
 
 A small numpy reference of torch's single-tensor rules gives each step's state and intermediate terms; it
 is first held to the engine's own trajectory (so it is the rule the engine runs), then every number the
@@ -129,18 +129,15 @@ def test_inspector_numbers_follow_the_rule_and_the_engine(client, tmp_path, opti
     body = {"surface": "himmelblau", "start": [-0.5, -0.5], "steps": 40,
             "optimizers": [{"optimizer": optimizer, "params": params}]}
     r = client.post("/api/runs", json={**body, "include": ["state"]})
-    if r.status_code == 422:  # the engine's per-step state has not landed yet: the reference stands in for it
-        r = client.post("/api/runs", json=body)
+    assert r.status_code == 200, r.text
     (run,) = r.json()["runs"]
     state, terms = reference(run)
     # the reference is the rule the engine runs
     steps = np.diff(np.asarray(run["points"]), axis=0)
     assert close([t["step"] for t in terms], steps, 1e-9)
-    if "state" in run:  # the API's state agrees with the rule
-        for name, values in state.items():
-            assert close(run["state"][name], values), name
-    else:
-        run["state"] = state
+    assert set(run["state"]) == set(state)  # the API's state agrees with the rule, name by name
+    for name, values in state.items():
+        assert close(run["state"][name], values), name
     ks = [0, 1, 2, 17, 39]
     for k, ex in zip(ks, explain(run, ks, tmp_path)):
         term = terms[k]
@@ -181,15 +178,17 @@ def test_past_the_end_and_bad_steps_explain_nothing(client, tmp_path):
 
 
 def test_after_a_switch_the_new_rule_starts_from_fresh_state(client, tmp_path):
-    (run,) = client.post("/api/runs", json={"surface": "himmelblau", "start": [0, 0], "steps": 30, "optimizers": [
-        {"optimizer": "adam", "params": {"lr": 0.1}, "switch": {"at_step": 10, "optimizer": "momentum",
-                                                                "params": {"lr": 0.002}}}]}).json()["runs"]
-    first = {k: v for k, v in run.items()}
-    first.update(optimizer="momentum", params=run["switch"]["params"], switch=None)
+    (run,) = client.post("/api/runs", json={"surface": "himmelblau", "start": [0, 0], "steps": 30, "include": ["state"],
+                                            "optimizers": [{"optimizer": "adam", "params": {"lr": 0.1}, "switch": {
+                                                "at_step": 10, "optimizer": "momentum", "params": {"lr": 0.002}}}]}).json()["runs"]
     # the momentum phase alone, as if it had started at step 10
-    tail = {**first, "points": run["points"][10:], "gradients": run["gradients"][10:], "lrs": run["lrs"][10:]}
+    tail = {**run, "optimizer": "momentum", "params": run["switch"]["params"], "switch": None,
+            "points": run["points"][10:], "gradients": run["gradients"][10:], "lrs": run["lrs"][10:]}
     state, terms = reference(tail)
-    run["state"] = {"momentum_buffer": [None] * 10 + state["momentum_buffer"]}
-    ex10, ex12 = explain(run, [10, 12], tmp_path)
+    assert run["state"]["momentum_buffer"][:10] == [None] * 10
+    assert close(run["state"]["momentum_buffer"][10:], state["momentum_buffer"])
+    ex9, ex10, ex12 = explain(run, [9, 10, 12], tmp_path)
+    assert ex9["optimizer"] == "adam" and ex9["t"] == 10 and ex9["mismatch"] < 1e-12
     assert ex10["optimizer"] == "momentum" and ex10["t"] == 1 and ex10["state"][0]["before"] is None
     assert close(ex10["step"], terms[0]["step"]) and close(ex12["step"], terms[2]["step"])
+    assert close(ex12["state"][0]["before"], state["momentum_buffer"][1])
