@@ -26,6 +26,14 @@ def step_lengths(run):
 HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
+def needs(*optimizers):
+    from app.optimizers import OPTIMIZERS
+
+    missing = [o for o in optimizers if o not in OPTIMIZERS]
+    if missing:
+        pytest.skip(f"optimizers {missing} are not in this build")
+
+
 def test_every_lesson_is_complete_in_both_languages():
     assert len(LESSONS) >= 20
     assert len({lesson["id"] for lesson in LESSONS}) == len(LESSONS)
@@ -47,7 +55,7 @@ def test_every_korean_lane_label_is_korean_where_the_english_one_is_words():
             assert not english_words or HANGUL.search(ko), (lesson["id"], en, ko)
 
 
-ENGLISH_IN_KOREAN = {"Adam", "Adagrad", "RMSprop", "Adadelta", "SGD", "BGD", "MAE", "MSE"}  # names kept as written
+ENGLISH_IN_KOREAN = {"Adam", "Adagrad", "RMSprop", "Adadelta", "SGD", "BGD", "MAE", "MSE", "Lion", "Rprop", "BFGS"}  # names kept as written
 
 
 def test_every_lesson_state_runs(client):
@@ -287,3 +295,31 @@ def test_a_confident_wrong_prediction_costs_without_bound(client):
     steps = np.hypot(*np.diff(np.asarray(run["points"]), axis=0).T)
     assert steps[0] == steps.max() and steps[0] > 0.5
     assert run["losses"][10] < run["losses"][0] / 3
+
+
+def test_sign_based_steps_ignore_the_gradients_size(client):
+    needs("lion", "rprop")
+    gd, lion, rprop = runs(client, "sign_steps")
+    assert max(np.hypot(*np.asarray(gd["gradients"]).T)) < 2e-3  # the plateau: tiny gradients
+    assert np.hypot(*np.subtract(gd["points"][-1], gd["points"][0])) < 0.05  # GD barely moved
+    lr = lion["params"]["lr"]
+    d = np.abs(np.diff(np.asarray(lion["points"]), axis=0))
+    assert np.allclose(d, lr, rtol=0, atol=1e-12)  # every step, every coordinate: exactly lr
+    assert np.hypot(*lion["points"][-1]) <= lr * np.sqrt(2) + 1e-12  # it hovers at the minimum, steps unshrunk
+    r = np.abs(np.diff(np.asarray(rprop["points"]), axis=0))
+    assert np.allclose(r[1:11] / r[:10], 1.2, rtol=1e-9)  # ×1.2 while the sign holds, whatever the gradient
+    assert rprop["losses"][-1] < 1e-10 and r[-1].max() < 1e-5  # halving on flips lets it settle
+
+
+def test_lbfgs_gets_curvature_from_gradients(client):
+    needs("lbfgs")
+    gd, lbfgs = runs(client, "lbfgs_vs_gd")
+    assert gd["losses"][-1] > 1.0 and lbfgs["losses"][-1] < 1e-6
+    assert np.hypot(*np.subtract(lbfgs["points"][-1], [1.0, 1.0])) < 1e-3
+    if lbfgs.get("evaluations") is not None:  # one gradient per step, like GD
+        assert set(lbfgs["evaluations"]) == {1}
+    # GD's lr sits under the stability limit of the curvature at the start, 2 / largest eigenvalue ≈ 0.0013
+    s = get_surface("rosenbrock")
+    hxx, hxy, hyy = s.hessian(*gd["points"][0], np)
+    largest = np.linalg.eigvalsh([[hxx, hxy], [hxy, hyy]])[-1]
+    assert gd["params"]["lr"] < 2 / largest == pytest.approx(0.0013, abs=1e-4)
