@@ -128,13 +128,12 @@ export class Inspector {
     const plot = document.getElementById("plot-main");
     if (!plot) return false;
     if (!this.root.isConnected) {
-      const host = plot.closest("section, .views, main") || plot.parentElement;
-      host.after(this.root);
+      // a card over the plot's area (the page's view area), so opening it never resizes the plot
+      (document.getElementById("view-area") || plot.parentElement).append(this.root);
     }
-    if (!this.openButton.isConnected) {
-      const caption = document.getElementById("lesson-caption");
-      const anchor = document.getElementById("lessons") || caption;
-      if (anchor && !document.body.dataset.mode) anchor.after(this.openButton);
+    if (!this.openButton.isConnected && document.body.dataset.mode !== "embed") {
+      const anchor = document.getElementById("lessons");
+      if (anchor) anchor.after(this.openButton);
     }
     if (this.plot !== plot) {
       this.plot = plot;
