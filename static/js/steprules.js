@@ -39,6 +39,7 @@ export const TERMS = {
   clr: { en: "decayed lr  lr / (1 + (t − 1)·lr_decay)", ko: "감소된 lr  lr / (1 + (t − 1)·lr_decay)" },
   denominator: { en: "denominator", ko: "분모" },
   lr: { en: "learning rate", ko: "학습률" },
+  mu: { en: "momentum schedule μₜ", ko: "모멘텀 스케줄 μₜ" },
 };
 
 // The phase (optimizer and hyperparameters) that takes step k, and the step its phase began at.
@@ -240,6 +241,94 @@ const RULES = {
 
   adamw(ctx) {
     return RULES.adam(ctx, true);
+  },
+
+  adadelta(ctx) {
+    const { run, k, g, p, lr, hp, start } = ctx;
+    const gp = withDecay(g, p, hp.weight_decay);
+    const t = k - start + 1;
+    const rho = hp.rho;
+    const vPrev = before(run, "square_avg", k, start, zero);
+    const uPrev = before(run, "acc_delta", k, start, zero);
+    const v = add(scale(vPrev, rho), scale(mul(gp, gp), 1 - rho));
+    const std = map(v, (x) => Math.sqrt(x + hp.eps));
+    const rms = map(uPrev, (x) => Math.sqrt(x + hp.eps));
+    const delta = mul(div(rms, std), gp);
+    const u = add(scale(uPrev, rho), scale(mul(delta, delta), 1 - rho));
+    const step = scale(delta, -lr);
+    return {
+      rule: { en: "v ← ρv + (1 − ρ)g²;  Δ = √(u + ε) / √(v + ε) · g;  u ← ρu + (1 − ρ)Δ²;  θ ← θ − lr·Δ",
+        ko: "v ← ρv + (1 − ρ)g²;  Δ = √(u + ε) / √(v + ε) · g;  u ← ρu + (1 − ρ)Δ²;  θ ← θ − lr·Δ" },
+      quantities: { decayed_gradient: gp, denominator: std, effective_lr: map(div(rms, std), (r) => lr * r) },
+      state: [
+        { name: "step", symbol: "t", before: t - 1, after: after(run, "step", k, start), computed: t },
+        { name: "square_avg", symbol: "v", before: vPrev, after: after(run, "square_avg", k, start), computed: v },
+        { name: "acc_delta", symbol: "u", before: uPrev, after: after(run, "acc_delta", k, start), computed: u },
+      ],
+      arrows: { minus_lr_g: scale(gp, -lr), step },
+      step,
+    };
+  },
+
+  adamax(ctx) {
+    const { run, k, g, p, lr, hp, start } = ctx;
+    const [b1, b2] = hp.betas;
+    const gp = withDecay(g, p, hp.weight_decay);
+    const t = k - start + 1;
+    const mPrev = before(run, "exp_avg", k, start, zero);
+    const uPrev = before(run, "exp_inf", k, start, zero);
+    const m = add(scale(mPrev, b1), scale(gp, 1 - b1));
+    const u = [Math.max(uPrev[0] * b2, Math.abs(gp[0]) + hp.eps), Math.max(uPrev[1] * b2, Math.abs(gp[1]) + hp.eps)];
+    const bc1 = 1 - b1 ** t;
+    const clr = lr / bc1;
+    const step = scale(div(m, u), -clr);
+    return {
+      rule: { en: "m ← β₁m + (1 − β₁)g;  u ← max(β₂u, |g| + ε);  θ ← θ − lr / (1 − β₁ᵗ) · m / u",
+        ko: "m ← β₁m + (1 − β₁)g;  u ← max(β₂u, |g| + ε);  θ ← θ − lr / (1 − β₁ᵗ) · m / u" },
+      quantities: { decayed_gradient: gp, bias_correction1: bc1, denominator: u, effective_lr: map(u, (d) => clr / d) },
+      state: [
+        { name: "step", symbol: "t", before: t - 1, after: after(run, "step", k, start), computed: t },
+        { name: "exp_avg", symbol: "m", before: mPrev, after: after(run, "exp_avg", k, start), computed: m },
+        { name: "exp_inf", symbol: "u", before: uPrev, after: after(run, "exp_inf", k, start), computed: u },
+      ],
+      arrows: { minus_lr_g: scale(gp, -lr), momentum_direction: scale(m, -lr / bc1), step },
+      step,
+    };
+  },
+
+  nadam(ctx) {
+    const { run, k, g, p, lr, hp, start } = ctx;
+    const [b1, b2] = hp.betas;
+    const gp = withDecay(g, p, hp.weight_decay);
+    const t = k - start + 1;
+    const bc2 = 1 - b2 ** t;
+    const mu = b1 * (1 - 0.5 * 0.96 ** (t * hp.momentum_decay));
+    const muNext = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * hp.momentum_decay));
+    const prodPrev = before(run, "mu_product", k, start, 1);
+    const prod = prodPrev * mu;
+    const prodNext = prod * muNext;
+    const mPrev = before(run, "exp_avg", k, start, zero);
+    const vPrev = before(run, "exp_avg_sq", k, start, zero);
+    const m = add(scale(mPrev, b1), scale(gp, 1 - b1));
+    const v = add(scale(vPrev, b2), scale(mul(gp, gp), 1 - b2));
+    const denom = map(v, (x) => Math.sqrt(x / bc2) + hp.eps);
+    const gradPart = div(scale(gp, (-lr * (1 - mu)) / (1 - prod)), denom);
+    const momPart = div(scale(m, (-lr * muNext) / (1 - prodNext)), denom);
+    const next = add(add(p, gradPart), momPart);
+    const step = sub(next, p);
+    return {
+      rule: { en: "m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  θ ← θ − lr·[(1 − μₜ)g / (1 − Πμ) + μₜ₊₁m / (1 − Πμ·μₜ₊₁)] / (√v̂ + ε)",
+        ko: "m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  θ ← θ − lr·[(1 − μₜ)g / (1 − Πμ) + μₜ₊₁m / (1 − Πμ·μₜ₊₁)] / (√v̂ + ε)" },
+      quantities: { decayed_gradient: gp, bias_correction2: bc2, mu, denominator: denom },
+      state: [
+        { name: "step", symbol: "t", before: t - 1, after: after(run, "step", k, start), computed: t },
+        { name: "mu_product", symbol: "Πμ", before: prodPrev, after: after(run, "mu_product", k, start), computed: prod },
+        { name: "exp_avg", symbol: "m", before: mPrev, after: after(run, "exp_avg", k, start), computed: m },
+        { name: "exp_avg_sq", symbol: "v", before: vPrev, after: after(run, "exp_avg_sq", k, start), computed: v },
+      ],
+      arrows: { minus_lr_g: scale(gp, -lr), gradient_share: gradPart, lookahead: momPart, step },
+      step,
+    };
   },
 };
 
