@@ -40,6 +40,9 @@ export const TERMS = {
   denominator: { en: "denominator", ko: "분모" },
   lr: { en: "learning rate", ko: "학습률" },
   mu: { en: "momentum schedule μₜ", ko: "모멘텀 스케줄 μₜ" },
+  blend: { en: "β₁m + (1 − β₁)g (its sign is the step)", ko: "β₁m + (1 − β₁)g (그 부호가 스텝)" },
+  sign: { en: "sign", ko: "부호" },
+  growth: { en: "step-size factor η per coordinate", ko: "좌표별 보폭 배율 η" },
 };
 
 // The phase (optimizer and hyperparameters) that takes step k, and the step its phase began at.
@@ -292,6 +295,55 @@ const RULES = {
         { name: "exp_inf", symbol: "u", before: uPrev, after: after(run, "exp_inf", k, start), computed: u },
       ],
       arrows: { minus_lr_g: scale(gp, -lr), momentum_direction: scale(m, -lr / bc1), step },
+      step,
+    };
+  },
+
+  lion(ctx) {
+    const { run, k, g, p, lr, hp, start } = ctx;
+    const [b1, b2] = hp.betas;
+    const mPrev = before(run, "exp_avg", k, start, zero);
+    const blend = add(scale(mPrev, b1), scale(g, 1 - b1));
+    const sgn = map(blend, Math.sign);
+    const theta = scale(p, 1 - lr * hp.weight_decay);
+    const next = add(theta, scale(sgn, -lr));
+    const m = add(scale(mPrev, b2), scale(g, 1 - b2));
+    const step = sub(next, p);
+    const arrows = { minus_lr_g: scale(g, -lr), momentum_direction: scale(blend, -lr) };
+    if (hp.weight_decay) arrows.decoupled_decay = scale(p, -lr * hp.weight_decay);
+    arrows.step = step;
+    return {
+      rule: { en: "θ ← θ·(1 − lr·λ) − lr·sign(β₁m + (1 − β₁)g);  m ← β₂m + (1 − β₂)g",
+        ko: "θ ← θ·(1 − lr·λ) − lr·sign(β₁m + (1 − β₁)g);  m ← β₂m + (1 − β₂)g" },
+      quantities: { blend, sign: sgn, effective_lr: [lr, lr] },
+      state: [{ name: "exp_avg", symbol: "m", before: mPrev, after: after(run, "exp_avg", k, start), computed: m }],
+      arrows,
+      step,
+    };
+  },
+
+  rprop(ctx) {
+    const { run, k, g, p, hp, start } = ctx;
+    const [etaminus, etaplus] = hp.etas;
+    const [lo, hi] = hp.step_sizes;
+    const t = k - start + 1;
+    const prev = before(run, "prev", k, start, zero);
+    const sizePrev = vec(before(run, "step_size", k, start, hp.lr));
+    const product = mul(g, prev);
+    const factor = map(product, (x) => (x > 0 ? etaplus : x < 0 ? etaminus : 1));
+    const size = mul(sizePrev, factor).map((x) => Math.min(Math.max(x, lo), hi));
+    const used = [product[0] < 0 ? 0 : g[0], product[1] < 0 ? 0 : g[1]];
+    const step = scale(mul(map(used, Math.sign), size), -1);
+    return {
+      rule: { en: "Δ ← clip(η·Δ, Δmin, Δmax), η = η₊ if g·g_prev > 0, η₋ if < 0 (then g := 0);  θ ← θ − sign(g)·Δ",
+        ko: "Δ ← clip(η·Δ, Δmin, Δmax), g·g_prev > 0이면 η = η₊, < 0이면 η₋ (그때 g := 0);  θ ← θ − sign(g)·Δ" },
+      quantities: { growth: factor, effective_lr: map(size, (x) => x) },
+      state: [
+        { name: "step", symbol: "t", before: t - 1, after: after(run, "step", k, start), computed: t },
+        { name: "prev", symbol: "g_prev", before: prev, after: after(run, "prev", k, start), computed: used },
+        { name: "step_size", symbol: "Δ", before: sizePrev, after: after(run, "step_size", k, start), computed: size },
+      ],
+      arrows: { step },
       step,
     };
   },
