@@ -247,6 +247,10 @@ export class Inspector {
     if (this.inspect !== at && JSON.stringify(this.inspect) !== JSON.stringify(at)) return; // moved on meanwhile
     this.runs = runs;
     const lane = Math.min(at.lane, runs.length - 1);
+    if (state.view.step !== at.step && at.step < runs[lane].points.length) {
+      // the page's cursor follows the inspected step (its moving point is where the arrows start)
+      window.slopes.update({ view: { step: at.step } });
+    }
     const ex = explainStep(runs[lane], at.step);
     this.render(state, ex, ex ? null : tr("none"), lane);
     this.drawArrows(ex, state);
@@ -262,7 +266,7 @@ export class Inspector {
     this.prevButton.setAttribute("aria-label", tr("prev"));
     this.nextButton.setAttribute("aria-label", tr("next"));
     this.hint.textContent = tr("hint");
-    const labels = state.optimizers.map((o, i) => o.label || `${o.optimizer} ${i + 1}`);
+    const labels = state.optimizers.map((o, i) => o.label || this.runs?.[i]?.label || `${o.optimizer} ${i + 1}`);
     this.laneSelect.replaceChildren(...labels.map((label, i) => el("option", { value: i, selected: i === lane }, label)));
     this.laneSelect.value = String(lane);
     this.stepInput.value = String(this.inspect?.step ?? 0);
