@@ -37,11 +37,12 @@ const TEXT = {
   none: { en: "This run has no step here.", ko: "이 실행에는 이 스텝이 없습니다." },
 };
 
-const COLORS = {
-  minus_lr_g: "#555555", gradient_share: "#8c6d1f", momentum_carry: "#7b3fbf", lookahead: "#7b3fbf",
-  momentum_direction: "#1f8a70", decoupled_decay: "#b0413e", step: "#d62728",
+const COLORS = {  // apart from the lanes' palette: grey for plain GD, purples for momentum, black for the step taken
+  minus_lr_g: "#8a8a8a", gradient_share: "#b8860b", momentum_carry: "#8e44ad", lookahead: "#8e44ad",
+  momentum_direction: "#c2185b", decoupled_decay: "#8d6e63", step: "#111111",
 };
-const ARROW_SHARE = 0.12; // the longest arrow is drawn this fraction of the visible span (if the real one is tiny)
+const ARROW_MIN = 0.02; // arrows are drawn to scale while the longest lies between these fractions of the view's span;
+const ARROW_MAX = 0.3;  // otherwise all are scaled by one factor (shown in the legend) so the longest is ARROW_MAX
 
 function lang() {
   const s = window.slopes?.state?.();
@@ -324,15 +325,16 @@ export class Inspector {
     if (!ex) { this.drawn = false; Plotly.relayout(plot, { annotations: keep }); return; }
     const xr = plot.layout.xaxis?.range || [0, 1];
     const yr = plot.layout.yaxis?.range || [0, 1];
-    const span = Math.max(Math.abs(xr[1] - xr[0]), Math.abs(yr[1] - yr[0]));
+    const span = Math.min(Math.abs(xr[1] - xr[0]), Math.abs(yr[1] - yr[0]));  // the shorter side: arrows fit either way
     const entries = Object.entries(ex.arrows || {}).filter(([, v]) => v && Number.isFinite(v[0]) && Number.isFinite(v[1]));
     const longest = Math.max(...entries.map(([, v]) => Math.hypot(v[0], v[1])), 0);
-    // tiny steps are magnified (all by one factor, so their sizes compare); visible ones are drawn as they are
-    this.arrowScale = longest > 0 && longest < 0.02 * span ? (ARROW_SHARE * span) / longest : 1;
+    // arrows too small to see or too long to fit are scaled, all by one factor, so their sizes still compare
+    this.arrowScale = longest > 0 && (longest < ARROW_MIN * span || longest > ARROW_MAX * span) ? (ARROW_MAX * span) / longest : 1;
     const [px, py] = ex.point;
     const notes = entries.filter(([, v]) => Math.hypot(v[0], v[1]) > 0).map(([key, v]) => ({
       name: `inspector:${key}`, x: px + v[0] * this.arrowScale, y: py + v[1] * this.arrowScale, ax: px, ay: py,
-      xref: "x", yref: "y", axref: "x", ayref: "y", showarrow: true, arrowhead: 2, arrowsize: 1.2, arrowwidth: 3,
+      xref: "x", yref: "y", axref: "x", ayref: "y", showarrow: true, arrowhead: 2, arrowsize: key === "step" ? 1.3 : 1.1,
+      arrowwidth: key === "step" ? 4 : 2.5,
       arrowcolor: COLORS[key] || "#444", text: "", hovertext: termLabel(key, lang()),
     }));
     this.drawn = true;
