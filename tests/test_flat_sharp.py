@@ -139,3 +139,19 @@ def test_streamed_test_losses_equal_the_post_answer(client):
                 break
     assert frame["type"] == "end"
     assert got == [r["test_losses"] for r in post["runs"]]
+
+
+def test_pages_take_an_inspect_view_and_refuse_a_malformed_one(client):
+    import base64
+
+    def enc(state):
+        return base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+
+    state = {"surface": "flat_sharp", "steps": 10, "optimizers": [{"optimizer": "gd", "params": {"lr": 0.1}}],
+             "view": {"inspect": {"lane": 0, "step": 3}, "test_contour": True}}
+    for path in ("/", "/embed"):
+        assert client.get(path, params={"state": enc(state)}).status_code == 200
+    for bad in ({"lane": -1, "step": 0}, {"lane": 0}, {"lane": 0, "step": 1.5}, "<b>", {"lane": 0, "step": 1, "x": 2}):
+        r = client.get("/embed", params={"state": enc({**state, "view": {"inspect": bad}})})
+        assert r.status_code == 422, bad
+        assert "inspect" in json.dumps(r.json()["detail"])
