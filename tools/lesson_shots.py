@@ -44,11 +44,12 @@ def main() -> None:
                 for lesson_id in ids:
                     if args.only and lesson_id not in args.only.split(","):
                         continue
-                    page.get_by_label("lessons").select_option(lesson_id)
+                    page.locator("#lessons").select_option(lesson_id)
                     page.wait_for_function(
-                        f"() => window.slopes.state.view.lesson === '{lesson_id}' && !window.slopes.app.running "
-                        "&& window.slopes.app.lanes.length === window.slopes.state.optimizers.length "
-                        "&& window.slopes.app.lanes.every(l => l.status)", timeout=30000)
+                        "(id) => { const s = typeof window.slopes.state === 'function' ? window.slopes.state()"
+                        " : window.slopes.state; const app = window.slopes.app;"
+                        " return s.view.lesson === id && !app.running && app.lanes.length === s.optimizers.length"
+                        " && app.lanes.every(l => l.status); }", arg=lesson_id, timeout=60000)
                     page.wait_for_timeout(600)
                     page.screenshot(path=str(out / f"{lang}-{lesson_id}.png"))
                     print(lang, lesson_id, "errors:", errors, flush=True)

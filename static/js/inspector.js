@@ -95,7 +95,8 @@ export class Inspector {
   constructor() {
     this.cache = new Map(); // request JSON -> Promise of the runs
     this.root = el("section", { id: "inspector", class: "inspector", "aria-labelledby": "inspector-title", hidden: true });
-    this.openButton = el("button", { type: "button", id: "inspector-open", class: "ghost", onclick: () => this.open() });
+    this.openButton = el("button", { type: "button", id: "inspector-open", class: "ghost inspector-open",
+      onclick: () => this.open(this.preferredLane(), window.slopes.state().view.step ?? 0) });
     this.swallowClick = false;
     this.drawn = false;
     this.build();
@@ -119,6 +120,8 @@ export class Inspector {
 
   open(lane = 0, step = 0) { return this.set({ lane, step }); }
 
+  preferredLane() { return 0; }
+
   close() {
     this.local = null;
     return window.slopes.update({ view: { inspect: null } }).then(() => this.sync());
@@ -129,12 +132,15 @@ export class Inspector {
     const plot = document.getElementById("plot-main");
     if (!plot) return false;
     if (!this.root.isConnected) {
-      // a card over the plot's area (the page's view area), so opening it never resizes the plot
-      (document.getElementById("view-area") || plot.parentElement).append(this.root);
+      // a card of its own over the plot's area (placed by place()), so opening it never resizes or reflows the
+      // page's views, and no view finds an element it does not own among its children
+      document.body.append(this.root);
+      window.addEventListener("resize", () => this.place());
     }
     if (!this.openButton.isConnected && document.body.dataset.mode !== "embed") {
-      const anchor = document.getElementById("lessons");
-      if (anchor) anchor.after(this.openButton);
+      // floating over the plot's corner: adding it changes no layout (a reflow racing the page's first draw makes
+      // Plotly throw), and it stays out of the page's own bars
+      document.body.append(this.openButton);
     }
     if (this.plot !== plot) {
       this.plot = plot;
@@ -159,6 +165,23 @@ export class Inspector {
     plot.addEventListener("click", (e) => {
       if (this.swallowClick) { e.stopPropagation(); this.swallowClick = false; }
     }, true);
+  }
+
+  /** Over the right side of the plot's area, below its top edge; the open button in its top right corner. */
+  place() {
+    const area = document.getElementById("view-area") || this.plot;
+    if (!area) return;
+    const r = area.getBoundingClientRect();
+    const b = this.openButton;
+    b.hidden = !this.root.hidden || r.width === 0;
+    b.style.top = `${r.top + window.scrollY + 6}px`;
+    b.style.left = `${r.right + window.scrollX - (b.offsetWidth || 130) - 70}px`;
+    if (this.root.hidden) return;
+    const width = Math.min(390, Math.max(260, r.width * 0.42));
+    this.root.style.width = `${width}px`;
+    this.root.style.left = `${Math.max(8, r.right + window.scrollX - width - 8)}px`;
+    this.root.style.top = `${r.top + window.scrollY + 8}px`;
+    this.root.style.maxHeight = `${Math.max(200, r.height - 16)}px`;
   }
 
   build() {
@@ -232,11 +255,13 @@ export class Inspector {
     const at = this.inspect;
     if (!at) {
       this.root.hidden = true;
+      this.place();
       this.clearArrows();
       return;
     }
     const state = window.slopes.state();
     this.root.hidden = false;
+    this.place();
     this.render(state, null, tr("loading"));
     let runs;
     try {
