@@ -150,8 +150,12 @@ def test_inspector_in_korean_and_embedded(page, live_server):
 @pytest.mark.parametrize("inspect", [{"lane": 99, "step": 2}, {"lane": 0, "step": -1}, {"lane": "0", "step": 1},
                                      "<img src=x onerror=alert(1)>", {"lane": 0, "step": 10 ** 9}])
 def test_hostile_inspect_values_open_nothing_or_say_there_is_no_step(page, live_server, inspect):
-    page.goto(url(live_server, {**STATE, "view": {"inspect": inspect}}))
-    page.wait_for_function("() => window.slopes?.inspector", timeout=30000)
+    response = page.goto(url(live_server, {**STATE, "view": {"inspect": inspect}}))
+    if response.status == 422:  # the server refuses a malformed view.inspect by name
+        assert "inspect" in page.content()
+        assert page.locator("img[src=x]").count() == 0
+        return
+    page.wait_for_function("() => window.slopes?.inspector", timeout=60000)
     page.wait_for_timeout(500)
     v = page.evaluate("() => window.slopes.state().view.inspect")
     box = page.locator("#inspector")
