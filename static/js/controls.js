@@ -29,6 +29,7 @@ export function defaultsFor(meta) {
 }
 
 function fmt(v) {
+  if (typeof v !== "number") return v === null || v === undefined ? "" : String(v);  // nullable defaults (LBFGS)
   if (v === 0) return "0";
   const a = Math.abs(v);
   return a >= 1e4 || a < 1e-3 ? v.toExponential(2) : String(+v.toPrecision(4));
