@@ -39,17 +39,20 @@ def main() -> None:
                 page.on("pageerror", lambda e: errors.append(str(e)))
                 page.goto(f"http://127.0.0.1:{port}/?lang={lang}")
                 page.wait_for_function("() => window.slopes && (window.slopes.app?.lessons || []).length > 0",
-                                       timeout=30000)
+                                       timeout=60000)
                 ids = page.evaluate("() => window.slopes.app.lessons.map(l => l.id)")
                 for lesson_id in ids:
                     if args.only and lesson_id not in args.only.split(","):
                         continue
                     page.locator("#lessons").select_option(lesson_id)
                     page.wait_for_function(
-                        "(id) => { const s = typeof window.slopes.state === 'function' ? window.slopes.state()"
-                        " : window.slopes.state; const app = window.slopes.app;"
-                        " return s.view.lesson === id && !app.running && app.lanes.length === s.optimizers.length"
-                        " && app.lanes.every(l => l.status); }", arg=lesson_id, timeout=60000)
+                        "(id) => (typeof window.slopes.state === 'function' ? window.slopes.state()"
+                        " : window.slopes.state).view.lesson === id", arg=lesson_id, timeout=60000)
+                    if page.evaluate("() => typeof window.slopes.update === 'function'"):
+                        page.evaluate("() => window.slopes.update({})")  # resolves once the newest state is drawn
+                    else:  # the page before its store
+                        page.wait_for_function("() => !window.slopes.app.running && window.slopes.app.lanes.length"
+                                               " === window.slopes.state.optimizers.length", timeout=60000)
                     page.wait_for_timeout(600)
                     page.screenshot(path=str(out / f"{lang}-{lesson_id}.png"))
                     print(lang, lesson_id, "errors:", errors, flush=True)
