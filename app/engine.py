@@ -76,6 +76,8 @@ class RunSpec:
     phases: tuple[Phase, ...]  # the first starts at 0; a switch adds a second
     label: str = ""
     batch_size: int | None = None  # this run's mini-batch size on a data-set surface (None: the request's)
+    gradient: "GradientSpec | None" = None  # this run's gradient mode, h, noise and seed (None: the request's)
+    objective: Surface | None = None  # the surface whose gradient this run follows (None: the request's)
 
     @property
     def uses_gradient(self) -> bool:
@@ -151,6 +153,8 @@ class _Group:
     kind: str  # "float" or "array"
     batch_size: int | None
     lanes: list = field(default_factory=list)
+    gradient: GradientSpec | None = None  # its runs' own gradient spec and objective (None: the simulation's)
+    objective: Surface | None = None
     cols: np.ndarray = field(init=False)
 
     def __post_init__(self):
@@ -279,10 +283,12 @@ class Simulation:
             by_key: dict[tuple, list[int]] = {}
             for i, run in enumerate(runs):
                 key = tuple((p.start, p.optimizer.id, p.optimizer.structural(p.hyper)) for p in run.phases)
-                by_key.setdefault((key, self._batch_size(run.batch_size)), []).append(i)
-            for (_, batch), members in by_key.items():
-                groups.append(_plan([runs[i].phases for i in members], runs[members[0]].phases, members, steps,
-                                    batch))
+                source = (run.gradient, id(run.objective))  # the runs hold their objectives: ids stay unique
+                by_key.setdefault((key, self._batch_size(run.batch_size), source), []).append(i)
+            for (_, batch, _), members in by_key.items():
+                group = _plan([runs[i].phases for i in members], runs[members[0]].phases, members, steps, batch)
+                group.gradient, group.objective = runs[members[0]].gradient, runs[members[0]].objective
+                groups.append(group)
         self.groups = groups
         for g in self.groups:
             self._make_lanes(g)
@@ -422,8 +428,10 @@ class Simulation:
 class _Source:
     """Gradients for one set of lanes: analytic, numerical or mini-batch, plus noise, from the lanes' streams."""
 
-    def __init__(self, sim: Simulation, runs, unit: int | None, batch_size: int | None):
-        spec, surface = sim.gradient, sim.surface
+    def __init__(self, sim: Simulation, runs, unit: int | None, batch_size: int | None,
+                 spec: GradientSpec | None = None, surface: Surface | None = None):
+        """``spec`` and ``surface`` (a run's own gradient settings and objective) default to the simulation's."""
+        spec, surface = spec or sim.gradient, surface or sim.surface
         self.surface, self.spec, self.n = surface, spec, len(runs)
         units = (np.asarray(runs).tolist() if unit is None else [unit]) if spec.noise or batch_size else []
         self.noise = [stream(spec.seed, NOISE, u) for u in units] if spec.noise else None
@@ -517,12 +525,12 @@ class _ArrayLanes:
             self.sel = self.cols
         self.P = np.ascontiguousarray(starts.T)
         self.G = np.zeros_like(self.P)
-        self.source = _Source(sim, self.cols, unit, group.batch_size)
+        self.source = _Source(sim, self.cols, unit, group.batch_size, group.gradient, group.objective)
         self.unit = unit
         self.hyper = [_rows(p.hyper, lo, hi) for p in group.phases]
         self.state, self.phase = None, -1
         self.anchor, self.scratch = None, None
-        self.ops = _Context(self.P.shape, sim.surface, self.source, sim.record)
+        self.ops = _Context(self.P.shape, group.objective or sim.surface, self.source, sim.record)
 
     def enter(self, k: int):
         if self.phase == k:
@@ -704,7 +712,7 @@ class _FloatLanes:
         self.sim, self.phases = _settings(sim), group.phases
         self.cols = group.cols
         self.points = starts.tolist()
-        self.source = _Source(sim, group.runs, None, None)
+        self.source = _Source(sim, group.runs, None, None, group.gradient, group.objective)
         self.hyper = [[_column(p.hyper, c) for c in range(len(self.cols))] for p in group.phases]
         self.states, self.phase = None, -1
         self.dead = [False] * len(self.points)

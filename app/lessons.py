@@ -1,160 +1,329 @@
 """One-click lessons: a view's state and a short caption in Korean and English saying what to look at.
 
-Each lesson's claim is checked against the engine in tests/test_lessons.py.
+Each lesson is ``{"id", "title": {en, ko}, "caption": {en, ko}, "labels": {en: [...], ko: [...]}, "state"}``:
+``state`` is a run request plus view options (what ``?state=`` carries), its lanes labelled in English;
+``labels[lang][i]`` is lane ``i``'s label in that language, for the page to show in the reader's language.
+Where a lesson compares lanes, the comparison is visible in the main plot at its first frame. Each lesson's
+claim is checked on its own state, through the API, in tests/test_lessons.py.
 """
 from __future__ import annotations
 
+from .optimizers import OPTIMIZERS
 
-def lane(optimizer: str, label: str | None = None, **params) -> dict:
-    out = {"optimizer": optimizer, "params": params}
-    if label:
-        out["label"] = label
-    return out
+
+def lane(optimizer: str, en: str, ko: str, **params) -> dict:
+    """A lane of a lesson, labelled in both languages (``_ko`` is moved into the lesson's ``labels``)."""
+    return {"optimizer": optimizer, "params": params, "label": en, "_ko": ko}
+
+
+def lesson(id: str, title: dict, caption: dict, state: dict) -> dict:
+    lanes = [dict(lane) for lane in state["optimizers"]]
+    ko = [lane.pop("_ko") for lane in lanes]
+    return {"id": id, "title": title, "caption": caption,
+            "labels": {"en": [lane["label"] for lane in lanes], "ko": ko},
+            "state": {**state, "optimizers": lanes}}
 
 
 LESSONS = [
-    {"id": "lr_sizes",
-     "title": {"en": "Learning rate: too small, right, too large", "ko": "학습률: 너무 작게, 적당히, 너무 크게"},
-     "caption": {"en": "The bowl x² + y² has curvature L = 2, so gradient descent converges only for lr < 2/L = 1. "
-                       "At 0.005 it crawls, at 0.4 it arrives in a few steps, at 1.05 every step overshoots further "
-                       "and the run diverges.",
-                 "ko": "x² + y² 그릇의 곡률은 L = 2이므로 경사 하강법은 lr < 2/L = 1일 때만 수렴합니다. 0.005에서는 "
-                       "기어가고, 0.4에서는 몇 스텝 만에 도착하며, 1.05에서는 매 스텝 더 멀리 넘어가 발산합니다."},
-     "state": {"surface": "quadratic", "start": [2.5, -1.5], "steps": 100,
-               "optimizers": [lane("gd", "lr 0.005 (too small)", lr=0.005), lane("gd", "lr 0.4 (right)", lr=0.4),
-                              lane("gd", "lr 1.05 (too large)", lr=1.05)]}},
-    {"id": "momentum_ravine",
-     "title": {"en": "Momentum in a ravine", "ko": "골짜기에서의 모멘텀"},
-     "caption": {"en": "In a ravine the gradient points mostly across the valley. Gradient descent zig-zags between the "
-                       "walls and inches along the floor; momentum cancels the zig-zag and accumulates speed along "
-                       "the floor, ending far closer to the minimum after the same 150 steps.",
-                 "ko": "골짜기에서 기울기는 대부분 골짜기를 가로지르는 방향입니다. 경사 하강법은 벽 사이를 지그재그로 "
-                       "오가며 바닥을 따라 조금씩 나아가고, 모멘텀은 지그재그를 상쇄하고 바닥 방향으로 속도를 쌓아 같은 "
-                       "150 스텝 뒤 최솟점에 훨씬 가까이 갑니다."},
-     "state": {"surface": "ravine", "start": [-9.0, 2.5], "steps": 150,
-               "optimizers": [lane("gd", lr=0.15), lane("momentum", lr=0.15, momentum=0.8)]}},
-    {"id": "nag_vs_momentum",
-     "title": {"en": "Nesterov vs heavy-ball momentum", "ko": "네스테로프 대 헤비볼 모멘텀"},
-     "caption": {"en": "Both use momentum 0.95 and the same lr. Heavy-ball momentum overshoots the minimum further; "
-                       "Nesterov looks ahead before stepping, brakes earlier and settles sooner.",
-                 "ko": "둘 다 모멘텀 0.95와 같은 lr을 씁니다. 헤비볼 모멘텀은 최솟점을 더 멀리 지나치고, 네스테로프는 "
-                       "내딛기 전에 앞을 내다보아 더 일찍 제동을 걸고 더 빨리 자리를 잡습니다."},
-     "state": {"surface": "ravine", "start": [-9.0, 2.5], "steps": 200,
-               "optimizers": [lane("momentum", lr=0.05, momentum=0.95), lane("nesterov", lr=0.05, momentum=0.95)],
-               "view": {"arrows": True}}},
-    {"id": "adagrad_vs_rmsprop",
-     "title": {"en": "Adagrad's shrinking steps vs RMSprop", "ko": "Adagrad의 줄어드는 보폭 대 RMSprop"},
-     "caption": {"en": "Adagrad divides by the root of the sum of all squared gradients, so its effective learning "
-                       "rate only falls (as 1/√t for steady gradients). RMSprop forgets old gradients: its effective "
-                       "rate even grows as the gradients shrink. Compare how far each travels along the floor.",
-                 "ko": "Adagrad는 지금까지 모든 기울기 제곱합의 제곱근으로 나누므로 실효 학습률이 줄기만 합니다 "
-                       "(기울기가 일정하면 1/√t). RMSprop은 오래된 기울기를 잊어 기울기가 작아지면 실효 학습률이 오히려 커집니다. "
-                       "바닥을 따라 얼마나 멀리 가는지 비교해 보세요."},
-     "state": {"surface": "ravine", "start": [-9.0, 2.5], "steps": 300,
-               "optimizers": [lane("adagrad", lr=0.5), lane("rmsprop", lr=0.05)]}},
-    {"id": "adadelta_no_lr",
-     "title": {"en": "Adadelta needs no learning rate", "ko": "학습률이 필요 없는 Adadelta"},
-     "caption": {"en": "Adadelta sets each step's size from the ratio of two running averages (past steps over past "
-                       "gradients), so its units come out right without a tuned learning rate. With torch's default "
-                       "lr = 1 it walks from the top of Himmelblau into a minimum.",
-                 "ko": "Adadelta는 두 이동 평균의 비(지난 스텝 대 지난 기울기)로 보폭을 정하므로 학습률을 조정하지 "
-                       "않아도 단위가 맞습니다. torch 기본값 lr = 1로 힘멜블라우 꼭대기에서 최솟점까지 걸어갑니다."},
-     "state": {"surface": "himmelblau", "start": [0.0, 0.0], "steps": 2000,
-               "optimizers": [lane("adadelta")]}},
-    {"id": "adam_vs_parts",
-     "title": {"en": "Adam vs its parts", "ko": "Adam 대 그 구성 요소"},
-     "caption": {"en": "On a plateau the gradient is tiny. Momentum alone barely moves (it only smooths the tiny "
-                       "gradient); RMSprop rescales it and strides but jitters; Adam = momentum's direction with "
-                       "RMSprop's scaling, and reaches the well first.",
-                 "ko": "고원에서는 기울기가 아주 작습니다. 모멘텀만으로는 거의 움직이지 않고(작은 기울기를 부드럽게 할 "
-                       "뿐), RMSprop은 크기를 키워 성큼 가지만 흔들립니다. Adam은 모멘텀의 방향에 RMSprop의 스케일을 "
-                       "더해 가장 먼저 우물에 닿습니다."},
-     "state": {"surface": "plateau", "start": [3.6, 2.8], "steps": 300,
-               "optimizers": [lane("momentum", lr=0.05, momentum=0.9), lane("rmsprop", lr=0.05),
-                              lane("adam", lr=0.05)]}},
-    {"id": "local_vs_global",
-     "title": {"en": "Local vs global minima", "ko": "국소 최솟점 대 전역 최솟점"},
-     "caption": {"en": "Same optimizer, same lr, different starts: on the six-hump camel gradient descent ends in the "
-                       "minimum whose basin it starts in. From (−1.9, 0.9) it stops in a local minimum (f ≈ −0.22); from "
-                       "(−0.5, 0.9) it reaches a global one (f ≈ −1.03). Open the Basins view to see every start at once.",
-                 "ko": "같은 옵티마이저, 같은 lr, 다른 시작점: 여섯 혹 낙타에서 경사 하강법은 출발한 수렴 영역의 "
-                       "최솟점에서 끝납니다. (−1.9, 0.9)에서는 국소 최솟점(f ≈ −0.22)에, (−0.5, 0.9)에서는 전역 "
-                       "최솟점(f ≈ −1.03)에 도착합니다. 수렴 영역 보기에서 모든 시작점을 한 번에 보세요."},
-     "state": {"surface": "six_hump_camel", "start": [-1.9, 0.9], "steps": 500,
-               "optimizers": [lane("gd", lr=0.02)], "view": {"mode": "basins"}}},
-    {"id": "saddle_escape",
-     "title": {"en": "Escaping a saddle", "ko": "안장점 탈출"},
-     "caption": {"en": "Started exactly on the x-axis, gradient descent slides into the saddle at the origin and stays: "
-                       "the gradient there is zero. Add gradient noise (σ = 0.5 here) and the run is pushed off the "
-                       "ridge and rolls into a minimum. Set noise to 0 to see it stall.",
-                 "ko": "x축 위에서 정확히 출발하면 경사 하강법은 원점의 안장점으로 미끄러져 멈춥니다: 그곳의 기울기는 "
-                       "0입니다. 기울기 잡음(여기서는 σ = 0.5)을 더하면 능선에서 밀려나 최솟점으로 굴러갑니다. 잡음을 "
-                       "0으로 두면 멈추는 것을 볼 수 있습니다."},
-     "state": {"surface": "saddle", "start": [1.8, 0.0], "steps": 400, "gradient": {"mode": "analytic", "noise": 0.5, "seed": 0},
-               "optimizers": [lane("gd", lr=0.05)]}},
-    {"id": "batch_sizes",
-     "title": {"en": "Full batch vs SGD vs mini-batch", "ko": "배치 경사 하강법 대 SGD 대 미니배치"},
-     "caption": {"en": "Fitting a line by least squares. The full-batch gradient (BGD) follows a smooth path; one "
-                       "sample per step (SGD) is noisy, since every sample pulls its own way; a mini-batch of 8 averages "
-                       "the noise down. The data panel shows each lane's current line.",
-                 "ko": "최소제곱으로 직선을 맞춥니다. 전체 배치 기울기(BGD)는 매끄럽게 움직이고, 스텝마다 샘플 하나(SGD)"
-                       "는 샘플마다 끄는 방향이 달라 흔들리며, 8개 미니배치는 그 잡음을 평균으로 줄입니다. 데이터 "
-                       "패널에 각 옵티마이저의 현재 직선이 보입니다."},
-     "state": {"surface": "linreg_mse", "start": [-1.5, 3.0], "steps": 200,
-               "optimizers": [{**lane("gd", "BGD (full batch)", lr=0.05)},
-                              {**lane("gd", "SGD (batch 1)", lr=0.05), "batch_size": 1},
-                              {**lane("gd", "mini-batch 8", lr=0.05), "batch_size": 8}]}},
-    {"id": "mse_vs_mae",
-     "title": {"en": "MSE vs MAE with outliers", "ko": "이상치가 있을 때 MSE 대 MAE"},
-     "caption": {"en": "Five outliers sit far above the line y = 1.5x + 0.5. The absolute loss (MAE) barely notices "
-                       "them: its best slope stays near 1.5. The squared loss (MSE) squares their residuals and tilts "
-                       "the line toward them (slope ≈ 2.4). Switch the surface to linreg_mse to compare.",
-                 "ko": "직선 y = 1.5x + 0.5 위로 이상치 다섯 개가 멀리 떨어져 있습니다. 절대 오차(MAE)는 거의 신경 쓰지 "
-                       "않아 최적 기울기가 1.5 근처에 머물고, 제곱 오차(MSE)는 잔차를 제곱해 직선을 이상치 쪽으로 "
-                       "기울입니다(기울기 ≈ 2.4). 곡면을 linreg_mse로 바꿔 비교해 보세요."},
-     "state": {"surface": "linreg_mae", "start": [-1.5, 3.0], "steps": 400,
-               "optimizers": [lane("adam", lr=0.05)]}},
-    {"id": "lr_decay",
-     "title": {"en": "Learning-rate decay under noise", "ko": "잡음이 있을 때의 학습률 감소"},
-     "caption": {"en": "With noisy gradients a constant learning rate keeps the run jittering around the minimum at a "
-                       "distance set by lr × noise. Decaying the learning rate (×0.98 per step) shrinks the jitter: "
-                       "the loss keeps falling.",
-                 "ko": "기울기에 잡음이 있으면 고정 학습률은 lr × 잡음 크기만큼 떨어진 곳에서 최솟점 주위를 계속 "
-                       "흔들립니다. 학습률을 스텝마다 0.98배로 줄이면 흔들림이 줄어 손실이 계속 내려갑니다."},
-     "state": {"surface": "quadratic", "start": [2.5, -1.5], "steps": 300, "gradient": {"mode": "analytic", "noise": 2.0, "seed": 1},
-               "optimizers": [lane("gd", "constant lr", lr=0.1),
-                              {**lane("gd", "exponential decay", lr=0.1), "schedule": {"type": "exponential", "gamma": 0.98}}]}},
-    {"id": "adam_then_sgd",
-     "title": {"en": "Adam early, SGD late", "ko": "초반엔 Adam, 후반엔 SGD"},
-     "caption": {"en": "Adam moves fast from far away, but with a constant lr it keeps taking steps of about lr and "
-                       "hovers near the minimum. Switching to plain gradient descent at step 100 (fresh state) lets "
-                       "the steps shrink with the gradient, and the run converges to machine precision.",
-                 "ko": "Adam은 멀리서 빠르게 다가오지만 고정 lr에서는 계속 약 lr 크기로 움직여 최솟점 근처를 맴돕니다. "
-                       "100 스텝에서 일반 경사 하강법으로 전환하면(상태 초기화) 보폭이 기울기와 함께 줄어 기계 정밀도까지 "
-                       "수렴합니다."},
-     "state": {"surface": "quadratic", "start": [2.5, -1.5], "steps": 300,
-               "optimizers": [lane("adam", "Adam", lr=0.1),
-                              {**lane("adam", "Adam → GD @100", lr=0.1),
-                               "switch": {"at_step": 100, "optimizer": "gd", "params": {"lr": 0.1}}}]}},
-    {"id": "random_vs_gradient",
-     "title": {"en": "Random search vs random local search vs GD", "ko": "무작위 탐색 대 무작위 지역 탐색 대 경사 하강법"},
-     "caption": {"en": "Without gradients you can still make progress: random search keeps the best of uniform samples "
-                       "(the rejected ones are drawn faintly), random local search keeps only steps that go down. But "
-                       "the gradient knows which way is down: gradient descent reaches f ≈ 0 in the same 200 steps.",
-                 "ko": "기울기 없이도 나아갈 수 있습니다: 무작위 탐색은 균일하게 뽑은 점 중 가장 좋은 점을 남기고(거절된 "
-                       "점은 흐리게 표시), 무작위 지역 탐색은 내려가는 스텝만 받아들입니다. 하지만 기울기는 내려가는 "
-                       "방향을 알기에 경사 하강법은 같은 200 스텝에 f ≈ 0에 도달합니다."},
-     "state": {"surface": "himmelblau", "start": [0.0, 0.0], "steps": 200,
-               "optimizers": [lane("random_search"), lane("random_local_search", step_size=0.2), lane("gd", lr=0.01)]}},
-    {"id": "numerical_gradient",
-     "title": {"en": "Numerical vs analytic gradient", "ko": "수치 기울기 대 해석 기울기"},
-     "caption": {"en": "Central differences (f(x+h) − f(x−h)) / 2h approximate the gradient with an error of order h². "
-                       "With h = 1 on this quartic the error is large and the path bends away from the analytic one; "
-                       "set h to 1e-5 (or the mode to analytic) and the two agree to about 1e-10.",
-                 "ko": "중앙 차분 (f(x+h) − f(x−h)) / 2h는 h² 정도의 오차로 기울기를 근사합니다. 이 4차 함수에서 h = 1이면 "
-                       "오차가 커서 경로가 해석적 경로에서 벗어나고, h를 1e-5로(또는 해석적으로) 바꾸면 둘이 약 1e-10까지 "
-                       "일치합니다."},
-     "state": {"surface": "styblinski_tang", "start": [0.5, 0.8], "steps": 200,
-               "gradient": {"mode": "numerical", "h": 1.0, "noise": 0, "seed": 0},
-               "optimizers": [lane("gd", lr=0.01)]}},
+    lesson(
+        "lr_sizes",
+        {"en": "Learning rate: too small, right, too large", "ko": "학습률: 너무 작게, 적당히, 너무 크게"},
+        {"en": "The bowl x² + y² has curvature L = 2, so gradient descent converges only for lr < 2/L = 1. "
+               "At 0.005 it crawls, at 0.4 it arrives in a few steps, at 1.05 every step overshoots further "
+               "and the run diverges.",
+         "ko": "x² + y² 그릇의 곡률은 L = 2이므로 경사 하강법은 lr < 2/L = 1일 때만 수렴합니다. 0.005에서는 "
+               "기어가고, 0.4에서는 몇 스텝 만에 도착하며, 1.05에서는 매 스텝 더 멀리 넘어가 발산합니다."},
+        {"surface": "quadratic", "start": [2.5, -1.5], "steps": 100,
+         "optimizers": [lane("gd", "lr 0.005 (too small)", "lr 0.005 (너무 작음)", lr=0.005),
+                        lane("gd", "lr 0.4 (right)", "lr 0.4 (적당함)", lr=0.4),
+                        lane("gd", "lr 1.05 (too large)", "lr 1.05 (너무 큼)", lr=1.05)]}),
+    lesson(
+        "momentum_ravine",
+        {"en": "Momentum in a ravine", "ko": "골짜기에서의 모멘텀"},
+        {"en": "In a ravine the gradient points mostly across the valley. Gradient descent zig-zags between the "
+               "walls and inches along the floor; momentum cancels the zig-zag and accumulates speed along "
+               "the floor, ending far closer to the minimum after the same 150 steps.",
+         "ko": "골짜기에서 기울기는 대부분 골짜기를 가로지르는 방향입니다. 경사 하강법은 벽 사이를 지그재그로 "
+               "오가며 바닥을 따라 조금씩 나아가고, 모멘텀은 지그재그를 상쇄하고 바닥 방향으로 속도를 쌓아 같은 "
+               "150 스텝 뒤 최솟점에 훨씬 가까이 갑니다."},
+        {"surface": "ravine", "start": [-9.0, 2.5], "steps": 150,
+         "optimizers": [lane("gd", "GD lr 0.15", "경사 하강법 lr 0.15", lr=0.15),
+                        lane("momentum", "momentum 0.8, lr 0.15", "모멘텀 0.8, lr 0.15", lr=0.15, momentum=0.8)]}),
+    lesson(
+        "nag_vs_momentum",
+        {"en": "Nesterov vs heavy-ball momentum", "ko": "네스테로프 대 헤비볼 모멘텀"},
+        {"en": "Both use momentum 0.95 and the same lr. Heavy-ball momentum overshoots the minimum further; "
+               "Nesterov looks ahead before stepping, brakes earlier and settles sooner.",
+         "ko": "둘 다 모멘텀 0.95와 같은 lr을 씁니다. 헤비볼 모멘텀은 최솟점을 더 멀리 지나치고, 네스테로프는 "
+               "내딛기 전에 앞을 내다보아 더 일찍 제동을 걸고 더 빨리 자리를 잡습니다."},
+        {"surface": "ravine", "start": [-9.0, 2.5], "steps": 200,
+         "optimizers": [lane("momentum", "heavy ball 0.95", "헤비볼 0.95", lr=0.05, momentum=0.95),
+                        lane("nesterov", "Nesterov 0.95", "네스테로프 0.95", lr=0.05, momentum=0.95)],
+         "view": {"arrows": True}}),
+    lesson(
+        "adagrad_vs_rmsprop",
+        {"en": "Adagrad's shrinking steps vs RMSprop", "ko": "Adagrad의 줄어드는 보폭 대 RMSprop"},
+        {"en": "Same lr 0.1 for both. Adagrad divides by the root of the sum of all squared gradients, so its "
+               "effective learning rate only falls (as 1/√t for steady gradients): after 200 steps it is still "
+               "far out on the ravine's floor. RMSprop forgets old gradients, its steps stay about lr long, and "
+               "it is already at the minimum.",
+         "ko": "둘 다 lr 0.1입니다. Adagrad는 지금까지 모든 기울기 제곱합의 제곱근으로 나누므로 실효 학습률이 "
+               "줄기만 합니다(기울기가 일정하면 1/√t): 200 스텝 뒤에도 골짜기 바닥 멀리에 있습니다. RMSprop은 "
+               "오래된 기울기를 잊어 보폭이 약 lr로 유지되고, 이미 최솟점에 도착해 있습니다."},
+        {"surface": "ravine", "start": [-9.0, 2.5], "steps": 200,
+         "optimizers": [lane("adagrad", "Adagrad lr 0.1", "Adagrad lr 0.1", lr=0.1),
+                        lane("rmsprop", "RMSprop lr 0.1", "RMSprop lr 0.1", lr=0.1)]}),
+    lesson(
+        "adadelta_no_lr",
+        {"en": "Adadelta needs no learning rate", "ko": "학습률이 필요 없는 Adadelta"},
+        {"en": "Adadelta sets each step's size from the ratio of two running averages (past steps over past "
+               "gradients), so its units come out right without a tuned learning rate. With torch's default "
+               "lr = 1 it walks from the top of Himmelblau into a minimum.",
+         "ko": "Adadelta는 두 이동 평균의 비(지난 스텝 대 지난 기울기)로 보폭을 정하므로 학습률을 조정하지 "
+               "않아도 단위가 맞습니다. torch 기본값 lr = 1로 힘멜블라우 꼭대기에서 최솟점까지 걸어갑니다."},
+        {"surface": "himmelblau", "start": [0.0, 0.0], "steps": 2000,
+         "optimizers": [lane("adadelta", "Adadelta (default lr = 1)", "Adadelta (기본 lr = 1)")]}),
+    lesson(
+        "adam_vs_parts",
+        {"en": "Adam vs its parts", "ko": "Adam 대 그 구성 요소"},
+        {"en": "On a plateau the gradient is tiny. Momentum alone barely moves (it only smooths the tiny "
+               "gradient); RMSprop rescales it and strides but jitters; Adam = momentum's direction with "
+               "RMSprop's scaling, and reaches the well first.",
+         "ko": "고원에서는 기울기가 아주 작습니다. 모멘텀만으로는 거의 움직이지 않고(작은 기울기를 부드럽게 할 "
+               "뿐), RMSprop은 크기를 키워 성큼 가지만 흔들립니다. Adam은 모멘텀의 방향에 RMSprop의 스케일을 "
+               "더해 가장 먼저 우물에 닿습니다."},
+        {"surface": "plateau", "start": [3.6, 2.8], "steps": 300,
+         "optimizers": [lane("momentum", "momentum 0.9", "모멘텀 0.9", lr=0.05, momentum=0.9),
+                        lane("rmsprop", "RMSprop", "RMSprop", lr=0.05),
+                        lane("adam", "Adam", "Adam", lr=0.05)]}),
+    lesson(
+        "local_vs_global",
+        {"en": "Local vs global minima", "ko": "국소 최솟점 대 전역 최솟점"},
+        {"en": "Same optimizer, same lr, different starts: on the six-hump camel gradient descent ends in the "
+               "minimum whose basin it starts in. From (−1.9, 0.9) it stops in a local minimum (f ≈ −0.22); from "
+               "(−0.5, 0.9) it reaches a global one (f ≈ −1.03). Open the Basins view to see every start at once.",
+         "ko": "같은 옵티마이저, 같은 lr, 다른 시작점: 여섯 혹 낙타에서 경사 하강법은 출발한 수렴 영역의 "
+               "최솟점에서 끝납니다. (−1.9, 0.9)에서는 국소 최솟점(f ≈ −0.22)에, (−0.5, 0.9)에서는 전역 "
+               "최솟점(f ≈ −1.03)에 도착합니다. 수렴 영역 보기에서 모든 시작점을 한 번에 보세요."},
+        {"surface": "six_hump_camel", "start": [-1.9, 0.9], "steps": 500,
+         "optimizers": [lane("gd", "GD lr 0.02", "경사 하강법 lr 0.02", lr=0.02)], "view": {"mode": "basins"}}),
+    lesson(
+        "saddle_escape",
+        {"en": "Escaping a saddle", "ko": "안장점 탈출"},
+        {"en": "Started exactly on the x-axis, gradient descent slides into the saddle at the origin and stays: "
+               "the gradient there is zero. Add gradient noise (σ = 0.5 here) and the run is pushed off the "
+               "ridge and rolls into a minimum. Set noise to 0 to see it stall.",
+         "ko": "x축 위에서 정확히 출발하면 경사 하강법은 원점의 안장점으로 미끄러져 멈춥니다: 그곳의 기울기는 "
+               "0입니다. 기울기 잡음(여기서는 σ = 0.5)을 더하면 능선에서 밀려나 최솟점으로 굴러갑니다. 잡음을 "
+               "0으로 두면 멈추는 것을 볼 수 있습니다."},
+        {"surface": "saddle", "start": [1.8, 0.0], "steps": 400, "gradient": {"mode": "analytic", "noise": 0.5, "seed": 0},
+         "optimizers": [lane("gd", "GD + noise σ 0.5", "경사 하강법 + 잡음 σ 0.5", lr=0.05)]}),
+    lesson(
+        "batch_sizes",
+        {"en": "Full batch vs SGD vs mini-batch", "ko": "배치 경사 하강법 대 SGD 대 미니배치"},
+        {"en": "Fitting a line by least squares. The full-batch gradient (BGD) follows a smooth path; one "
+               "sample per step (SGD) is noisy, since every sample pulls its own way; a mini-batch of 8 averages "
+               "the noise down. The data panel shows each lane's current line.",
+         "ko": "최소제곱으로 직선을 맞춥니다. 전체 배치 기울기(BGD)는 매끄럽게 움직이고, 스텝마다 샘플 하나(SGD)"
+               "는 샘플마다 끄는 방향이 달라 흔들리며, 8개 미니배치는 그 잡음을 평균으로 줄입니다. 데이터 "
+               "패널에 각 옵티마이저의 현재 직선이 보입니다."},
+        {"surface": "linreg_mse", "start": [-1.5, 3.0], "steps": 200,
+         "optimizers": [lane("gd", "BGD (full batch)", "BGD (전체 배치)", lr=0.05),
+                        {**lane("gd", "SGD (batch 1)", "SGD (배치 1)", lr=0.05), "batch_size": 1},
+                        {**lane("gd", "mini-batch 8", "미니배치 8", lr=0.05), "batch_size": 8}]}),
+    lesson(
+        "mse_vs_mae",
+        {"en": "MSE vs MAE with outliers", "ko": "이상치가 있을 때 MSE 대 MAE"},
+        {"en": "Five outliers sit far above the line y = 1.5x + 0.5. One lane minimises the absolute loss (MAE) and "
+               "barely notices them: its slope stays near 1.5. The other minimises the squared loss (MSE), which "
+               "squares their residuals and tilts the line toward them (slope ≈ 2.4). The data panel draws both "
+               "lines; the contour is the MAE landscape.",
+         "ko": "직선 y = 1.5x + 0.5 위로 이상치 다섯 개가 멀리 떨어져 있습니다. 한 레인은 절대 오차(MAE)를 "
+               "최소화해 이상치를 거의 신경 쓰지 않고 기울기가 1.5 근처에 머뭅니다. 다른 레인은 제곱 오차(MSE)를 "
+               "최소화해 잔차를 제곱하므로 직선이 이상치 쪽으로 기웁니다(기울기 ≈ 2.4). 데이터 패널에 두 직선이 "
+               "함께 그려지고, 등고선은 MAE 지형입니다."},
+        {"surface": "linreg_mae", "start": [-1.5, 3.0], "steps": 400,
+         "optimizers": [lane("adam", "MAE fit (Adam)", "MAE 적합 (Adam)", lr=0.05),
+                        {**lane("adam", "MSE fit (Adam)", "MSE 적합 (Adam)", lr=0.05), "objective": "linreg_mse"}]}),
+    lesson(
+        "lr_decay",
+        {"en": "Learning-rate decay under noise", "ko": "잡음이 있을 때의 학습률 감소"},
+        {"en": "With noisy gradients a constant learning rate keeps the run jittering around the minimum at a "
+               "distance set by lr × noise. Decaying the learning rate (×0.98 per step) shrinks the jitter: "
+               "the loss keeps falling.",
+         "ko": "기울기에 잡음이 있으면 고정 학습률은 lr × 잡음 크기만큼 떨어진 곳에서 최솟점 주위를 계속 "
+               "흔들립니다. 학습률을 스텝마다 0.98배로 줄이면 흔들림이 줄어 손실이 계속 내려갑니다."},
+        {"surface": "quadratic", "start": [2.5, -1.5], "steps": 300, "gradient": {"mode": "analytic", "noise": 2.0, "seed": 1},
+         "optimizers": [lane("gd", "constant lr", "고정 학습률", lr=0.1),
+                        {**lane("gd", "exponential decay", "지수 감소", lr=0.1),
+                         "schedule": {"type": "exponential", "gamma": 0.98}}]}),
+    lesson(
+        "adam_then_sgd",
+        {"en": "Adam early, SGD late", "ko": "초반엔 Adam, 후반엔 SGD"},
+        {"en": "On the plateau the gradient is almost zero, so plain gradient descent stays where it starts. Adam "
+               "rescales the tiny gradient and crosses the plain, but near the minimum its steps shrink only "
+               "slowly (loss ≈ 1e-9 after 200 steps). Switching to gradient descent at step 60 (fresh state) "
+               "keeps Adam's crossing and then converges to machine precision.",
+         "ko": "고원에서는 기울기가 거의 0이라 일반 경사 하강법은 출발점에 머뭅니다. Adam은 작은 기울기를 키워 "
+               "평원을 건너지만, 최솟점 근처에서는 보폭이 천천히 줄어듭니다(200 스텝 뒤 손실 ≈ 1e-9). 60 "
+               "스텝에서 경사 하강법으로 전환하면(상태 초기화) Adam의 이동을 살리면서 기계 정밀도까지 수렴합니다."},
+        {"surface": "plateau", "start": [3.6, 2.8], "steps": 200,
+         "optimizers": [lane("gd", "GD lr 0.5", "경사 하강법 lr 0.5", lr=0.5),
+                        lane("adam", "Adam lr 0.1", "Adam lr 0.1", lr=0.1),
+                        {**lane("adam", "Adam → GD @60", "Adam → 경사 하강법 @60", lr=0.1),
+                         "switch": {"at_step": 60, "optimizer": "gd", "params": {"lr": 0.5}}}]}),
+    lesson(
+        "random_vs_gradient",
+        {"en": "Random search vs random local search vs GD", "ko": "무작위 탐색 대 무작위 지역 탐색 대 경사 하강법"},
+        {"en": "Without gradients you can still make progress: random search keeps the best of uniform samples "
+               "(the rejected ones are drawn faintly), random local search keeps only steps that go down. But "
+               "the gradient knows which way is down: gradient descent reaches f ≈ 0 in the same 200 steps.",
+         "ko": "기울기 없이도 나아갈 수 있습니다: 무작위 탐색은 균일하게 뽑은 점 중 가장 좋은 점을 남기고(거절된 "
+               "점은 흐리게 표시), 무작위 지역 탐색은 내려가는 스텝만 받아들입니다. 하지만 기울기는 내려가는 "
+               "방향을 알기에 경사 하강법은 같은 200 스텝에 f ≈ 0에 도달합니다."},
+        {"surface": "himmelblau", "start": [0.0, 0.0], "steps": 200,
+         "optimizers": [lane("random_search", "random search", "무작위 탐색"),
+                        lane("random_local_search", "random local search", "무작위 지역 탐색", step_size=0.2),
+                        lane("gd", "GD lr 0.01", "경사 하강법 lr 0.01", lr=0.01)]}),
+    lesson(
+        "numerical_gradient",
+        {"en": "Numerical vs analytic gradient", "ko": "수치 기울기 대 해석 기울기"},
+        {"en": "Central differences (f(x+h) − f(x−h)) / 2h approximate the gradient with an error of order h²; on "
+               "this quartic it is 2xh² in x. With h = 1 that error is large: started just beside the ridge between "
+               "two basins, the numerical path turns the other way from the analytic one and stops short of the "
+               "minimum it heads for (x ≈ −2.73 instead of −2.90). Set h to 1e-5 and the two paths agree to about "
+               "1e-10.",
+         "ko": "중앙 차분 (f(x+h) − f(x−h)) / 2h는 h² 정도의 오차로 기울기를 근사합니다. 이 4차 함수에서는 x 방향 "
+               "오차가 2xh²입니다. h = 1이면 오차가 커서, 두 수렴 영역 사이 능선 바로 옆에서 출발한 수치 기울기 "
+               "경로는 해석적 경로와 반대쪽으로 돌아가고, 향하는 최솟점에도 못 미쳐 멈춥니다(x ≈ −2.90 대신 "
+               "−2.73). h를 1e-5로 바꾸면 두 경로가 약 1e-10까지 일치합니다."},
+        {"surface": "styblinski_tang", "start": [0.17, 0.8], "steps": 200,
+         "gradient": {"mode": "numerical", "h": 1.0, "noise": 0, "seed": 0},
+         "optimizers": [lane("gd", "numerical gradient (h from the gradient settings)", "수치 기울기 (h는 기울기 설정)",
+                             lr=0.01),
+                        {**lane("gd", "analytic gradient", "해석 기울기", lr=0.01), "gradient": {"mode": "analytic"}}]}),
+    lesson(
+        "flat_vs_sharp",
+        {"en": "Flat vs sharp minima", "ko": "평평한 최솟점 대 뾰족한 최솟점"},
+        {"en": "Both runs start in the narrow, slightly deeper well. Gradient descent can only rest where "
+               "lr < 2 / sharpness: with lr 0.1 it settles in the sharp minimum (sharpness ≈ 16.9, limit 0.12), "
+               "with lr 0.5 it is thrown out and settles in the wide one (sharpness ≈ 0.99). The test landscape "
+               "is the same function shifted by (0.25, 0.2): the sharp minimum's test loss rises by 0.6, the "
+               "flat one's by 0.05, so the flat minimum generalises better.",
+         "ko": "두 실행 모두 좁고 조금 더 깊은 우물에서 출발합니다. 경사 하강법은 lr < 2 / 날카로움인 곳에서만 "
+               "멈출 수 있습니다: lr 0.1이면 뾰족한 최솟점(날카로움 ≈ 16.9, 한계 0.12)에 자리 잡고, lr 0.5이면 "
+               "튕겨 나가 넓은 최솟점(날카로움 ≈ 0.99)에 자리 잡습니다. 테스트 지형은 같은 함수를 (0.25, 0.2)만큼 "
+               "옮긴 것으로, 뾰족한 최솟점의 테스트 손실은 0.6, 평평한 최솟점은 0.05 오르므로 평평한 최솟점이 "
+               "더 잘 일반화됩니다."},
+        {"surface": "flat_sharp", "start": [-1.55, 1.25], "steps": 300,
+         "optimizers": [lane("gd", "GD lr 0.1 (sharp)", "경사 하강법 lr 0.1 (뾰족함)", lr=0.1),
+                        lane("gd", "GD lr 0.5 (flat)", "경사 하강법 lr 0.5 (평평함)", lr=0.5)],
+         "view": {"test_contour": True}}),
+    lesson(
+        "hinge_vs_ce",
+        {"en": "Hinge stops, cross-entropy keeps pushing", "ko": "힌지는 멈추고, 교차 엔트로피는 계속 민다"},
+        {"en": "Two separable classes; the contour is the hinge loss, zero on the whole region where every margin "
+               "holds. Gradient descent on the hinge loss stops dead once it enters that region: the loss is 0 "
+               "and so is its gradient. On cross-entropy it keeps growing the weights (w ≈ 4.5, 5.3, 5.8 after "
+               "100, 200, 300 steps), since a larger w makes every prediction more confident. W and 2W have the "
+               "same zero hinge loss: add an L2 penalty and both runs settle at one point.",
+         "ko": "두 클래스가 분리 가능하고, 등고선은 힌지 손실이며 모든 마진이 지켜지는 영역 전체에서 0입니다. "
+               "힌지 손실의 경사 하강법은 그 영역에 들어서면 바로 멈춥니다: 손실도 기울기도 0입니다. 교차 "
+               "엔트로피에서는 w가 클수록 모든 예측이 더 확신에 차므로 가중치를 계속 키웁니다(100, 200, 300 "
+               "스텝에서 w ≈ 4.5, 5.3, 5.8). W와 2W의 힌지 손실은 똑같이 0이므로, L2 규제를 더하면 두 실행 "
+               "모두 한 점에 자리 잡습니다."},
+        {"surface": "separable_hinge", "start": [-1.5, 3.0], "steps": 300,
+         "optimizers": [lane("gd", "hinge loss (GD lr 1)", "힌지 손실 (경사 하강법 lr 1)", lr=1.0),
+                        {**lane("gd", "cross-entropy (GD lr 1)", "교차 엔트로피 (경사 하강법 lr 1)", lr=1.0),
+                         "objective": "separable_ce"}]}),
+    lesson(
+        "l1_sparse",
+        {"en": "L1 makes weights sparse, L2 spreads them", "ko": "L1은 가중치를 희소하게, L2는 고르게"},
+        {"en": "The contour is the plain squared loss; each lane adds its own penalty. L1 (3 (|w| + |b|)) pulls "
+               "every weight toward 0 with the same force, however small it is, so its minimum lies exactly on "
+               "the axis b = 0, where the run ends. L2 (0.75 (w² + b²)) pulls in proportion to the weight, so both shrink "
+               "and neither reaches 0. A cosine schedule lets the L1 lane stop hopping across the kink at b = 0.",
+         "ko": "등고선은 규제 없는 제곱 오차이고, 각 레인이 자신의 규제를 더합니다. L1 (3 (|w| + |b|))은 "
+               "가중치가 아무리 작아도 같은 힘으로 0 쪽으로 당기므로 최솟점이 정확히 b = 0 축 "
+               "위에 놓이고, 실행도 거기서 끝납니다. L2 (0.75 (w² + b²))는 가중치에 비례해 당기므로 둘 다 줄어들 뿐 0이 되지 "
+               "않습니다. 코사인 스케줄 덕분에 L1 레인이 b = 0의 꺾인 점을 넘나들다 멈춥니다."},
+        {"surface": "linreg_mse", "start": [-1.5, 3.0], "steps": 300,
+         "optimizers": [{**lane("gd", "no penalty", "규제 없음", lr=0.1), "schedule": {"type": "cosine", "T_max": 300}},
+                        {**lane("gd", "L1 3", "L1 3", lr=0.1), "schedule": {"type": "cosine", "T_max": 300},
+                         "surface_options": {"l1": 3.0}},
+                        {**lane("gd", "L2 0.75", "L2 0.75", lr=0.1), "schedule": {"type": "cosine", "T_max": 300},
+                         "surface_options": {"l2": 0.75}}]}),
+    lesson(
+        "mae_jitter",
+        {"en": "MAE does not settle with a fixed learning rate", "ko": "고정 학습률에서 MAE는 자리 잡지 못한다"},
+        {"en": "The absolute loss has kinks, and its gradient does not shrink as the run nears the minimum. With "
+               "a fixed lr = 1 gradient descent keeps bouncing across the valley floor in steps of about 0.9. "
+               "Decaying the learning rate (×0.98 per step) shrinks the steps with it, and the run settles on the "
+               "minimum.",
+         "ko": "절대 오차에는 꺾인 점이 있고, 최솟점에 가까워져도 기울기가 줄지 않습니다. 고정 lr = 1에서 "
+               "경사 하강법은 약 0.9 크기의 스텝으로 골짜기 바닥을 계속 오갑니다. 학습률을 스텝마다 0.98배로 "
+               "줄이면 스텝도 함께 줄어 최솟점에 자리 잡습니다."},
+        {"surface": "linreg_mae", "start": [-1.5, 3.0], "steps": 300,
+         "optimizers": [lane("gd", "fixed lr 1", "고정 lr 1", lr=1.0),
+                        {**lane("gd", "lr 1 × 0.98 per step", "lr 1 × 스텝마다 0.98", lr=1.0),
+                         "schedule": {"type": "exponential", "gamma": 0.98}}]}),
+    lesson(
+        "momentum_escapes",
+        {"en": "Momentum rolls out of a local minimum", "ko": "모멘텀은 국소 최솟점을 굴러 나온다"},
+        {"en": "Both runs start in the basin of the three-hump camel's local minimum (f ≈ 0.30). Gradient descent "
+               "follows the slope into it and stops where the gradient is zero. Momentum carries the speed it "
+               "gained on the way down across the edge of that basin, beside the saddle (f ≈ 0.88), and rolls on "
+               "into the global minimum at the origin (f = 0).",
+         "ko": "두 실행 모두 세 혹 낙타의 국소 최솟점(f ≈ 0.30)의 수렴 영역에서 출발합니다. 경사 하강법은 "
+               "경사를 따라 그 안으로 들어가 기울기가 0인 곳에서 멈춥니다. 모멘텀은 내려오며 얻은 속도로 "
+               "안장점(f ≈ 0.88) 옆에서 그 수렴 영역의 경계를 넘어 원점의 전역 최솟점(f = 0)까지 굴러갑니다."},
+        {"surface": "three_hump_camel", "start": [1.9, 1.2], "steps": 300,
+         "optimizers": [lane("gd", "GD lr 0.02", "경사 하강법 lr 0.02", lr=0.02),
+                        lane("momentum", "momentum 0.9, lr 0.02", "모멘텀 0.9, lr 0.02", lr=0.02, momentum=0.9)]}),
+    lesson(
+        "ce_wall",
+        {"en": "A confident wrong prediction costs without bound", "ko": "확신에 찬 오답의 비용은 끝이 없다"},
+        {"en": "At the start (w, b) = (−2, −4) the model is confidently wrong: one positive sample gets "
+               "p ≈ 7e-5, a loss of −log p ≈ 9.6. Cross-entropy rises without bound along that direction, about "
+               "linearly, and its gradient does not fade there. So gradient descent rushes down the wall: its "
+               "first steps are its longest.",
+         "ko": "출발점 (w, b) = (−2, −4)에서 모델은 확신에 찬 오답을 냅니다: 양성 샘플 하나가 p ≈ 7e-5, 손실 "
+               "−log p ≈ 9.6을 받습니다. 교차 엔트로피는 그 방향으로 끝없이, 거의 선형으로 커지고 그곳의 "
+               "기울기도 사라지지 않습니다. 그래서 경사 하강법은 벽을 따라 내달립니다: 첫 스텝들이 가장 깁니다."},
+        {"surface": "logreg_ce", "start": [-2.0, -4.0], "steps": 200,
+         "optimizers": [lane("gd", "GD lr 1", "경사 하강법 lr 1", lr=1.0)]}),
+    lesson(
+        "sign_steps",
+        {"en": "Sign-based steps: Lion and Rprop", "ko": "부호만 보는 스텝: Lion과 Rprop"},
+        {"en": "On the plateau the gradient is about 1e-4, so gradient descent barely moves. Lion steps by exactly "
+               "lr in each coordinate, in the direction of its momentum's sign, however small the gradient: a "
+               "straight diagonal path, and it keeps stepping lr around the minimum. Rprop also looks only at each "
+               "coordinate's sign, but grows that coordinate's step ×1.2 while the sign holds and halves it when it "
+               "flips, so it settles.",
+         "ko": "고원에서 기울기는 약 1e-4라서 경사 하강법은 거의 움직이지 않습니다. Lion은 기울기가 아무리 작아도 "
+               "각 좌표로 정확히 lr만큼(모멘텀 부호의 방향) 움직여 곧은 대각선 경로를 그리고, 최솟점 주위에서도 "
+               "계속 lr씩 오갑니다. Rprop도 각 좌표의 부호만 보지만, 부호가 유지되면 그 좌표의 보폭을 1.2배로 "
+               "키우고 뒤집히면 절반으로 줄이므로 자리를 잡습니다."},
+        {"surface": "plateau", "start": [3.6, 2.8], "steps": 150,
+         "optimizers": [lane("gd", "GD lr 0.5", "경사 하강법 lr 0.5", lr=0.5),
+                        lane("lion", "Lion lr 0.05", "Lion lr 0.05", lr=0.05),
+                        lane("rprop", "Rprop lr 0.01", "Rprop lr 0.01", lr=0.01)]}),
+    lesson(
+        "lbfgs_vs_gd",
+        {"en": "Curvature for free: L-BFGS vs gradient descent", "ko": "공짜 곡률: L-BFGS 대 경사 하강법"},
+        {"en": "Both use one gradient per step (L-BFGS with max_iter = 1 and no line search). Gradient descent's lr "
+               "is capped by the steepest curvature it meets (2 / curvature ≈ 0.0013 at the start), so it crawls "
+               "along Rosenbrock's curved valley (loss ≈ 3.9 after 60 steps). L-BFGS estimates the curvature from the differences of its "
+               "last gradients, with no Hessian, takes Newton-like steps and reaches (1, 1) (loss ≈ 4e-8).",
+         "ko": "둘 다 스텝마다 기울기를 한 번 씁니다(L-BFGS는 max_iter = 1, 선 탐색 없음). 경사 하강법의 lr은 만나는 가장 가파른 "
+               "곡률에 묶이므로(출발점에서 2 / 곡률 ≈ 0.0013) 로젠브록의 굽은 골짜기를 기어갑니다(60 스텝 뒤 "
+               "손실 ≈ 3.9). L-BFGS는 헤시안 없이 최근 기울기들의 차이로 곡률을 추정해 뉴턴과 비슷한 스텝을 "
+               "밟고 (1, 1)에 도달합니다(손실 ≈ 4e-8)."},
+        {"surface": "rosenbrock", "start": [-1.2, 1.0], "steps": 60,
+         "optimizers": [lane("gd", "GD lr 0.001", "경사 하강법 lr 0.001", lr=0.001),
+                        lane("lbfgs", "L-BFGS (one gradient per step)", "L-BFGS (스텝마다 기울기 한 번)", lr=1.0,
+                             max_iter=1)]}),
 ]
+LESSONS = [item for item in LESSONS  # lessons whose optimizers this build has (new families arrive separately)
+           if all(o["optimizer"] in OPTIMIZERS and (o.get("switch") or {}).get("optimizer", o["optimizer"]) in OPTIMIZERS
+                  for o in item["state"]["optimizers"])]

@@ -1,8 +1,13 @@
 """Every lesson's caption makes a claim; each claim is checked here against the engine (through the API)."""
+import re
+
 import numpy as np
 import pytest
 
 from app.lessons import LESSONS
+from app.engine import Phase, RunSpec, simulate
+from app.optimizers import get_optimizer
+from app.surfaces import get_surface
 
 BY_ID = {lesson["id"]: lesson for lesson in LESSONS}
 
@@ -18,13 +23,44 @@ def step_lengths(run):
     return np.hypot(*np.diff(np.asarray(run["points"]), axis=0).T)
 
 
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def needs(*optimizers):
+    from app.optimizers import OPTIMIZERS
+
+    missing = [o for o in optimizers if o not in OPTIMIZERS]
+    if missing:
+        pytest.skip(f"optimizers {missing} are not in this build")
+
+
 def test_every_lesson_is_complete_in_both_languages():
-    assert len(LESSONS) >= 14
+    assert len(LESSONS) >= 20
+    assert len({lesson["id"] for lesson in LESSONS}) == len(LESSONS)
     for lesson in LESSONS:
         for key in ("title", "caption"):
-            assert lesson[key]["en"] and lesson[key]["ko"]
+            assert lesson[key]["en"] and HANGUL.search(lesson[key]["ko"]), (lesson["id"], key)
         sentences = [s for s in lesson["caption"]["en"].split(". ") if s.strip()]
         assert 2 <= len(sentences) <= 5, lesson["id"]
+        lanes = lesson["state"]["optimizers"]
+        assert lesson["labels"]["en"] == [lane["label"] for lane in lanes], lesson["id"]
+        assert len(lesson["labels"]["ko"]) == len(lanes) and all(lesson["labels"]["ko"]), lesson["id"]
+        assert all("_ko" not in lane for lane in lanes)
+
+
+def test_every_korean_lane_label_is_korean_where_the_english_one_is_words():
+    for lesson in LESSONS:
+        for en, ko in zip(lesson["labels"]["en"], lesson["labels"]["ko"]):
+            english_words = [w for w in re.findall("[A-Za-z]{3,}", en) if w not in ENGLISH_IN_KOREAN]
+            assert not english_words or HANGUL.search(ko), (lesson["id"], en, ko)
+
+
+ENGLISH_IN_KOREAN = {"Adam", "Adagrad", "RMSprop", "Adadelta", "SGD", "BGD", "MAE", "MSE", "Lion", "Rprop", "BFGS"}  # names kept as written
+
+
+def test_every_lesson_state_runs(client):
+    for lesson in LESSONS:
+        runs(client, lesson["id"])
 
 
 def test_lr_sizes(client):
@@ -48,6 +84,10 @@ def test_nag_vs_momentum(client):
 
 def test_adagrad_shrinks_rmsprop_does_not(client):
     ada, rms = runs(client, "adagrad_vs_rmsprop")
+    assert ada["params"]["lr"] == rms["params"]["lr"]
+    # visible at the last frame: Adagrad is still far out on the floor, RMSprop at the minimum
+    assert ada["points"][-1][0] < -6.0
+    assert np.hypot(*rms["points"][-1]) < 1e-3
 
     def effective_lr(run, k):  # |step| / |gradient| along x at step k: lr / (sqrt(accumulator) + eps)
         return abs(run["points"][k + 1][0] - run["points"][k][0]) / abs(run["gradients"][k][0])
@@ -55,8 +95,8 @@ def test_adagrad_shrinks_rmsprop_does_not(client):
     ada_rates = [effective_lr(ada, k) for k in range(0, 200)]
     assert all(b <= a * (1 + 1e-12) for a, b in zip(ada_rates, ada_rates[1:]))  # never grows
     assert ada_rates[150] < 0.5 * ada_rates[2]
-    assert effective_lr(rms, 150) > effective_lr(rms, 20)  # grows as the gradients shrink
-    assert effective_lr(rms, 150) > ada_rates[150]
+    assert effective_lr(rms, 100) > effective_lr(rms, 20)  # grows as the gradients shrink
+    assert effective_lr(rms, 100) > ada_rates[100]
 
 
 def test_adadelta_without_a_learning_rate(client):
@@ -94,11 +134,15 @@ def test_batch_sizes_trade_noise(client):
 
 
 def test_mae_keeps_the_clean_slope_mse_does_not(client):
-    (mae,) = runs(client, "mse_vs_mae")
-    (mse,) = runs(client, "mse_vs_mae", surface="linreg_mse")
+    mae, mse = runs(client, "mse_vs_mae")  # both fits on one surface, one data panel
+    assert mse["objective"] == "linreg_mse" and "objective" not in mae
     assert abs(mae["points"][-1][0] - 1.5) < 0.2
     assert mse["points"][-1][0] > 2.2
-    assert client.get("/api/surfaces/linreg_mse").json()["minima"][0]["point"][0] > 2.2
+    mse_min = client.get("/api/surfaces/linreg_mse").json()["minima"][0]["point"]
+    mae_min = client.get("/api/surfaces/linreg_mae").json()["minima"][0]["point"]
+    assert np.hypot(*np.subtract(mse["points"][-1], mse_min)) < 1e-3
+    assert np.hypot(*np.subtract(mae["points"][-1], mae_min)) < 0.05
+    assert mse["losses"][-1] > mae["losses"][-1]  # the MSE line costs more absolute error
 
 
 def test_lr_decay_lowers_the_noise_floor(client):
@@ -107,9 +151,12 @@ def test_lr_decay_lowers_the_noise_floor(client):
 
 
 def test_adam_then_sgd(client):
-    adam, switched = runs(client, "adam_then_sgd")
-    assert switched["lrs"][99] == 0.1 and switched["switch"]["optimizer"] == "gd"
-    assert switched["losses"][-1] < 1e-20 < adam["losses"][-1]
+    gd, adam, switched = runs(client, "adam_then_sgd")
+    assert switched["switch"]["optimizer"] == "gd" and switched["switch"]["at_step"] == 60
+    assert gd["losses"][-1] > 0.999  # visible: plain GD has not left the plateau
+    assert np.hypot(*np.subtract(gd["points"][-1], gd["points"][0])) < 0.05
+    assert np.hypot(*switched["points"][60]) < 0.5  # Adam did the crossing before the switch
+    assert switched["losses"][-1] < 1e-20 < 1e-12 < adam["losses"][-1] < 1e-6
 
 
 def test_random_search_vs_local_vs_gd(client):
@@ -120,14 +167,159 @@ def test_random_search_vs_local_vs_gd(client):
 
 
 def test_numerical_gradient_error_grows_with_h(client):
-    (coarse,) = runs(client, "numerical_gradient")
-    (fine,) = runs(client, "numerical_gradient", gradient={"mode": "numerical", "h": 1e-5})
-    (exact,) = runs(client, "numerical_gradient", gradient={"mode": "analytic"})
-    gap = lambda r: np.abs(np.asarray(r["points"]) - np.asarray(exact["points"])).max()
-    assert gap(fine) < 1e-8
-    assert gap(coarse) > 1e-2
+    coarse, exact = runs(client, "numerical_gradient")  # two lanes: the numerical one follows gradient.h
+    assert exact["gradient"]["mode"] == "analytic" and "gradient" not in coarse
+    gap = lambda r, ref: np.abs(np.asarray(r["points"]) - np.asarray(ref["points"])).max()
+    # visible in the plot: the paths end in different basins, the numerical one short of its minimum
+    assert coarse["points"][-1][0] < -2.7 < -2.0 < 2.7 < exact["points"][-1][0]
+    st = get_surface("styblinski_tang")
+    west = min((m for m in st.minima if m.point[0] < 0 and m.point[1] > 0), key=lambda m: m.value)
+    assert coarse["points"][-1][0] - west.point[0] > 0.15
+    fine, exact_again = runs(client, "numerical_gradient", gradient={"mode": "numerical", "h": 1e-5})
+    assert exact_again["points"] == exact["points"]
+    assert gap(fine, exact) < 1e-8
+    # the error is of order h^2: halving h quarters the gradient error at the start
+    s = get_surface("styblinski_tang")
+    x, y = BY_ID["numerical_gradient"]["state"]["start"]
+    err = lambda h: abs((s.value(x + h, y, np) - s.value(x - h, y, np)) / (2 * h) - s.gradient(x, y, np)[0])
+    assert err(0.5) / err(0.25) == pytest.approx(4.0, rel=1e-6)
 
 
 def test_lessons_endpoint(client):
     body = client.get("/api/lessons").json()
     assert [lesson["id"] for lesson in body] == [lesson["id"] for lesson in LESSONS]
+
+
+def test_flat_vs_sharp(client):
+    small, large = runs(client, "flat_vs_sharp")
+    s = get_surface("flat_sharp")
+    meta = client.get("/api/surfaces/flat_sharp").json()
+    sharp, flat = meta["minima"]
+    assert small["points"][0] == large["points"][0]
+    assert np.hypot(*np.subtract(small["points"][-1], sharp["point"])) < 1e-6  # GD settles in the sharp one
+    assert np.hypot(*np.subtract(large["points"][-1], flat["point"])) < 1e-6  # the larger lr ends in the flat one
+    # why: gradient descent is stable at a minimum only when lr < 2 / sharpness
+    assert small["params"]["lr"] < 2 / sharp["sharpness"] < large["params"]["lr"] < 2 / flat["sharpness"]
+    # the sharp minimum has the lower training loss, the flat one the lower test loss
+    assert small["losses"][-1] < large["losses"][-1]
+    assert large["test_losses"][-1] < small["test_losses"][-1] - 0.4
+    assert small["test_losses"][-1] - small["losses"][-1] > 0.55
+    assert large["test_losses"][-1] - large["losses"][-1] < 0.06
+    dx, dy = meta["test_shift"]
+    assert small["test_losses"][-1] == pytest.approx(float(s.value(sharp["point"][0] - dx, sharp["point"][1] - dy, np)))
+
+
+def test_hinge_stops_cross_entropy_keeps_pushing(client):
+    hinge, ce = runs(client, "hinge_vs_ce")
+    assert ce["objective"] == "separable_ce"
+    steps = lambda r: np.hypot(*np.diff(np.asarray(r["points"]), axis=0).T)
+    moving = np.flatnonzero(steps(hinge) > 0)
+    assert moving[-1] < 50 and hinge["losses"][-1] == 0.0  # stopped dead once every margin held
+    assert np.all(np.asarray(hinge["losses"][moving[-1] + 1:]) == 0.0)
+    assert np.all(np.asarray(hinge["gradients"][moving[-1] + 1:]) == 0.0)
+    w = np.asarray(ce["points"])[:, 0]
+    assert np.all(np.diff(w[100:]) > 0) and w[-1] > w[200] > w[100] > hinge["points"][-1][0] + 1
+    assert steps(ce)[-1] > 1e-3 and ce["losses"][-1] == 0.0  # still moving, though every margin holds
+    # W and 2W: both zero hinge loss
+    s = get_surface("separable_hinge")
+    w_end, b_end = hinge["points"][-1]
+    assert s.value(w_end, b_end, np) == 0.0 == s.value(2 * w_end, 2 * b_end, np)
+    # with an L2 penalty, both stop at one point
+    h2, c2 = runs(client, "hinge_vs_ce", surface_options={"l2": 0.01}, steps=1500)
+    hinge_min = get_surface("separable_hinge", l2=0.01).minima[0].point
+    ce_min = get_surface("separable_ce", l2=0.01).minima[0].point
+    assert np.hypot(*(np.asarray(h2["points"][-300:]) - hinge_min).T).max() < 0.1  # hops across its kink, stays
+    assert np.hypot(*np.subtract(c2["points"][-1], ce_min)) < 1e-3 and steps(c2)[-1] < 1e-6
+
+
+def test_l1_makes_a_weight_exactly_zero_l2_spreads(client):
+    plain, l1, l2 = runs(client, "l1_sparse")
+    assert l1["surface_options"] == {"l1": 3.0, "l2": 0.0} and l2["surface_options"] == {"l1": 0.0, "l2": 0.75}
+    l1_min = get_surface("linreg_mse", l1=3.0).minima[0].point
+    assert l1_min[1] == pytest.approx(0.0, abs=1e-9) and l1_min[0] > 0.5  # the penalised minimum is on the axis
+    assert abs(l1["points"][-1][1]) < 2e-3 and abs(l1["points"][-1][0] - l1_min[0]) < 0.02
+    w2, b2 = l2["points"][-1]
+    assert np.hypot(w2 - get_surface("linreg_mse", l2=0.75).minima[0].point[0],
+                    b2 - get_surface("linreg_mse", l2=0.75).minima[0].point[1]) < 1e-3
+    w0, b0 = plain["points"][-1]
+    assert 0.3 < b2 < b0 and 0.3 < w2 < w0  # L2 shrinks both, zeroes neither
+
+
+def test_mae_jitters_with_a_fixed_lr_and_settles_with_decay(client):
+    fixed, decayed = runs(client, "mae_jitter")
+    m = np.asarray(get_surface("linreg_mae").minima[0].point)
+    steps = lambda r: np.hypot(*np.diff(np.asarray(r["points"]), axis=0).T)
+    grad_norm = lambda r: np.hypot(*np.asarray(r["gradients"]).T)
+    assert steps(fixed)[-50:].min() > 0.8  # visible: steps of about 0.9 to the end
+    assert grad_norm(fixed)[-50:].min() > 0.8  # because the gradient does not shrink near the minimum
+    assert np.hypot(*(np.asarray(fixed["points"][-50:]) - m).T).min() > 0.3
+    assert np.hypot(*(np.asarray(decayed["points"][-1]) - m)) < 1e-3
+    assert steps(decayed)[-1] < 1e-3
+
+
+def test_momentum_rolls_out_of_a_local_minimum(client):
+    gd, mom = runs(client, "momentum_escapes")
+    s = get_surface("three_hump_camel")
+    local = next(m for m in s.minima if m.kind == "local" and m.point[0] > 0)
+    assert np.hypot(*np.subtract(gd["points"][-1], local.point)) < 1e-3  # GD stays in the local minimum
+    assert np.hypot(*mom["points"][-1]) < 1e-3 and mom["losses"][-1] < 1e-6  # momentum reaches the global one
+    # where would plain GD end from each of momentum's first points? In the local basin first, then the global
+    gd_lane = BY_ID["momentum_escapes"]["state"]["optimizers"][0]
+    gd_opt = get_optimizer(gd_lane["optimizer"])
+    phase = Phase(0, gd_opt, gd_opt.validate(gd_lane["params"]))
+    ends = [r["points"][-1] for r in simulate(s, [RunSpec(tuple(p), (phase,)) for p in mom["points"][:40]], 2000)]
+    basin = ["local" if np.hypot(*np.subtract(e, local.point)) < 1e-3 else
+             "global" if np.hypot(*e) < 1e-3 else "other" for e in ends]
+    k = basin.index("global")
+    assert k >= 3 and basin[:k] == ["local"] * k  # it started, and stayed a while, in the local basin
+    assert basin[k:] == ["global"] * (40 - k)  # its velocity, not the gradient, carried it across the edge
+
+
+def test_a_confident_wrong_prediction_costs_without_bound(client):
+    (run,) = runs(client, "ce_wall")
+    body = client.get("/api/surfaces/logreg_ce").json()
+    x, y = np.asarray(body["dataset"]["x"]), np.asarray(body["dataset"]["y"])
+    w, b = run["points"][0]
+    z = w * x + b
+    per_sample = np.logaddexp(0, z) - y * z
+    assert per_sample.max() > 9.5 and np.exp(-per_sample.max()) < 1e-4  # p of the true class < 1e-4
+    assert run["losses"][0] == pytest.approx(per_sample.mean())
+    # without bound, about linearly, along the ray from the minimum through the start
+    s = get_surface("logreg_ce")
+    m = np.asarray(body["minima"][0]["point"])
+    ray = lambda k: float(s.value(*(m + k * (np.asarray([w, b]) - m)), np))
+    rise = [ray(2 ** (i + 1)) - ray(2 ** i) for i in range(1, 5)]
+    assert all(r2 == pytest.approx(2 * r1, rel=0.05) for r1, r2 in zip(rise, rise[1:]))
+    assert ray(64) > 20 * ray(1)
+    # the gradient does not fade on the wall: GD's first steps are its longest
+    steps = np.hypot(*np.diff(np.asarray(run["points"]), axis=0).T)
+    assert steps[0] == steps.max() and steps[0] > 0.5
+    assert run["losses"][10] < run["losses"][0] / 3
+
+
+def test_sign_based_steps_ignore_the_gradients_size(client):
+    needs("lion", "rprop")
+    gd, lion, rprop = runs(client, "sign_steps")
+    assert max(np.hypot(*np.asarray(gd["gradients"]).T)) < 2e-3  # the plateau: tiny gradients
+    assert np.hypot(*np.subtract(gd["points"][-1], gd["points"][0])) < 0.05  # GD barely moved
+    lr = lion["params"]["lr"]
+    d = np.abs(np.diff(np.asarray(lion["points"]), axis=0))
+    assert np.allclose(d, lr, rtol=0, atol=1e-12)  # every step, every coordinate: exactly lr
+    assert np.hypot(*lion["points"][-1]) <= lr * np.sqrt(2) + 1e-12  # it hovers at the minimum, steps unshrunk
+    r = np.abs(np.diff(np.asarray(rprop["points"]), axis=0))
+    assert np.allclose(r[1:11] / r[:10], 1.2, rtol=1e-9)  # ×1.2 while the sign holds, whatever the gradient
+    assert rprop["losses"][-1] < 1e-10 and r[-1].max() < 1e-5  # halving on flips lets it settle
+
+
+def test_lbfgs_gets_curvature_from_gradients(client):
+    needs("lbfgs")
+    gd, lbfgs = runs(client, "lbfgs_vs_gd")
+    assert gd["losses"][-1] > 1.0 and lbfgs["losses"][-1] < 1e-6
+    assert np.hypot(*np.subtract(lbfgs["points"][-1], [1.0, 1.0])) < 1e-3
+    if lbfgs.get("evaluations") is not None:  # one gradient per step, like GD
+        assert set(lbfgs["evaluations"]) == {1}
+    # GD's lr sits under the stability limit of the curvature at the start, 2 / largest eigenvalue ≈ 0.0013
+    s = get_surface("rosenbrock")
+    hxx, hxy, hyy = s.hessian(*gd["points"][0], np)
+    largest = np.linalg.eigvalsh([[hxx, hxy], [hxy, hyy]])[-1]
+    assert gd["params"]["lr"] < 2 / largest == pytest.approx(0.0013, abs=1e-4)

@@ -72,6 +72,22 @@ class SwitchIn(BaseModel):
     schedule: ScheduleIn | None = None
 
 
+class SurfaceOptionsIn(BaseModel):
+    model_config = STRICT
+    l1: Float = Field(0.0, ge=0, le=100)
+    l2: Float = Field(0.0, ge=0, le=100)
+
+
+class LaneGradientIn(BaseModel):
+    """One lane's own gradient settings; a field left out takes the request's ``gradient`` value."""
+    model_config = STRICT
+    mode: Literal["analytic", "numerical"] | None = None
+    h: Float | None = Field(None, gt=0, le=1, description="central-difference step for numerical gradients")
+    noise: Float | None = Field(None, ge=0, le=1e3, description="std of Gaussian noise added to every gradient "
+                                                                "coordinate")
+    seed: Int | None = Field(None, ge=0, le=2 ** 32 - 1)
+
+
 class OptimizerIn(BaseModel):
     model_config = STRICT
     optimizer: Text = Field(description="an id from GET /api/optimizers")
@@ -81,12 +97,14 @@ class OptimizerIn(BaseModel):
     switch: SwitchIn | None = None
     batch_size: Int | None = Field(None, ge=1, le=100_000, description="this lane's mini-batch size on a data-set "
                                                                        "surface (null: the request's gradient.batch_size)")
-
-
-class SurfaceOptionsIn(BaseModel):
-    model_config = STRICT
-    l1: Float = Field(0.0, ge=0, le=100)
-    l2: Float = Field(0.0, ge=0, le=100)
+    gradient: LaneGradientIn | None = Field(None, description="this lane's gradient mode, h, noise and seed (each "
+                                                              "left out: the request's)")
+    objective: Text | None = Field(None, max_length=64, description="data-set surfaces: the surface (same data set) "
+                                                                    "whose loss this lane minimises; its losses are "
+                                                                    "still the request surface's")
+    surface_options: SurfaceOptionsIn | None = Field(None, description="data-set surfaces: the L1/L2 penalties "
+                                                                       "of the loss this lane minimises (default: "
+                                                                       "the request's)")
 
 
 class RunRequest(BaseModel):
@@ -116,6 +134,10 @@ class RunOut(BaseModel):
     gradients: list[Point] | None = Field(None, description="the gradient each step used (noise included)")
     proposals: list[Point] | None = Field(None, description="random searches: the point tried at each step")
     accepted: list[bool] | None = None
+    gradient: dict[str, Any] | None = Field(None, description="a lane with its own gradient settings: all of them")
+    objective: str | None = Field(None, description="a lane that minimises another data-set loss: its surface id")
+    test_losses: list[float | None] | None = Field(None, description="surfaces with a test_shift: the test "
+                                                                      "landscape's value at each point")
     averaged: list[Point] | None = Field(None, description="Schedule-Free: the point eval() gives after each step "
                                                            "(aligned with points, the start first)")
     evaluations: list[int] | None = Field(None, description="LBFGS: surface evaluations in each step")
@@ -140,6 +162,8 @@ class StationaryOut(BaseModel):
     point: Point
     value: float
     kind: str | None = None
+    sharpness: float | None = Field(None, description="minima: the largest eigenvalue of the Hessian; null where "
+                                                      "the surface has a kink there")
 
 
 class CustomSurfaceIn(BaseModel):
@@ -163,6 +187,7 @@ class SurfaceOut(BaseModel):
     reference: str = ""
     log_scale: bool = False
     stationary_points: str | None = Field(None, description="custom surfaces: 'found numerically, not proven'")
+    test_shift: Point | None = Field(None, description="the test landscape is this surface shifted by [dx, dy]")
 
 
 class GridOut(BaseModel):
@@ -285,6 +310,13 @@ def plain_scalar(value):
                      "word (letters, digits, space and _ . : # , -)")
 
 
+class InspectIn(BaseModel):
+    """The step inspector's place: lane ``lane`` (0-based), step ``step`` (0-based: from point k to k + 1)."""
+    model_config = STRICT
+    lane: Int = Field(ge=0, le=settings.max_optimizers)
+    step: Int = Field(ge=0, le=10 ** 7)
+
+
 class ViewIn(BaseModel):
     """The page's view options inside ``?state=``: what reaches the page's DOM, so every value is typed."""
     model_config = ConfigDict(extra="allow", allow_inf_nan=False)
@@ -302,6 +334,9 @@ class ViewIn(BaseModel):
     zoom: DomainIn | None = Field(None, description="the plot's box, {x: [x0, x1], y: [y0, y1]}; null: the domain")
     equal: StrictBool | None = None
     markers: Word | None = None
+    inspect: InspectIn | None = Field(None, description="the step inspector, open on {lane, step}")
+    test_contour: StrictBool | None = Field(None, description="draw the test landscape's contour (surfaces with a "
+                                                              "test_shift)")
 
     @model_validator(mode="after")
     def _plain_extras(self):

@@ -3,7 +3,7 @@
 Frames (every one carries the request's ``id``)::
 
     {"type": "start", "id", "surface", "start", "steps", "runs": [{"optimizer", "label", "params", ...}]}
-    {"type": "chunk", "id", "offset": k, "runs": [{"points", "losses", "lrs", "gradients"}]}
+    {"type": "chunk", "id", "offset": k, "runs": [{"points", "losses", "lrs", "gradients", "test_losses"?, "state"?}]}
     {"type": "end",   "id", "runs": [{"status", "steps_run", "diverged_at"}]}
     {"type": "error", "id", "detail": [...]}
 
@@ -107,7 +107,7 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
             await ws.close(code=1012, reason="server stopping")
             return
         size = settings.ws_first_chunk_steps if first else settings.ws_chunk_steps
-        chunk = await compute(sim.advance, size)
+        chunk, tests = await compute(_advance, sim, size, starts if first else None)
         if inbox.message is not None:  # replaced: drop this chunk, compute nothing more
             return
         runs = []
@@ -120,6 +120,8 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
             out = {"points": cast(points), "losses": array(losses), "lrs": cast(part["lrs"]),
                    "gradients": cast(part["gradients"]) if run.uses_gradient else None,
                    **step_extras(part, starts[i] if first else None)}
+            if tests is not None:
+                out["test_losses"] = array(tests[i])
             if plan.include_state:
                 out["state"] = state_lists([part.get("state", {})], [len(part["lrs"])], sim.state_names[i])
             runs.append(out if fields is None else {k: v for k, v in out.items() if k in fields})
@@ -157,3 +159,16 @@ def _compact(option):
 
 def _float32(a):
     return np.ascontiguousarray(a, dtype=np.float32)
+
+
+def _advance(sim: Simulation, size: int, starts=None):
+    """The next chunk, and each run's test losses over it (surfaces with a test landscape; else ``None``);
+    ``starts`` (the first chunk) puts the start points' test losses first."""
+    chunk = sim.advance(size)
+    if sim.surface.test_shift is None:
+        return chunk, None
+    tests = []
+    for i in range(len(sim.runs)):
+        points = chunk.run(i)["points"]
+        tests.append(sim.surface.test_losses(points if starts is None else np.concatenate([starts[i:i + 1], points])))
+    return chunk, tests

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -113,9 +113,49 @@ def plan_runs(request: RunRequest | dict) -> Plan:
                 raise Refused(["optimizers", i, "batch_size"], f"batch_size applies to data-set surfaces; "
                                                                    f"{surface.id} has no data set")
             info["batch_size"] = spec.batch_size
-        runs.append(RunSpec(start, tuple(phases), info["label"], spec.batch_size))
+        lane_gradient = _lane_gradient(spec, i, gradient, surface)
+        if spec.gradient is not None:
+            info["gradient"] = {k: v for k, v in vars(lane_gradient or gradient).items() if k != "batch_size"}
+        objective = _objective(spec, i, surface, request.surface_options)
+        if objective is not None:
+            info["objective"] = objective.id
+            info["surface_options"] = objective.extra["surface_options"]
+        runs.append(RunSpec(start, tuple(phases), info["label"], spec.batch_size, lane_gradient, objective))
         echo.append(info)
     return Plan(surface, start, request.steps, gradient, runs, echo, "state" in request.include)
+
+
+def _lane_gradient(spec: OptimizerIn, i: int, gradient: GradientSpec, surface: Surface) -> GradientSpec | None:
+    """The request's gradient spec with this lane's own fields over it; ``None`` when it changes nothing."""
+    if spec.gradient is None:
+        return None
+    own = replace(gradient, **spec.gradient.model_dump(exclude_none=True))
+    batched = (spec.batch_size or gradient.batch_size) is not None and surface.batch_gradient is not None
+    if own.mode == "numerical" and batched:
+        raise Refused(["optimizers", i, "gradient", "mode"], "mini-batch gradients are analytic; use mode "
+                                                                  "'analytic'")
+    return None if own == gradient else own
+
+
+def _objective(spec: OptimizerIn, i: int, surface: Surface, options) -> Surface | None:
+    """The data-set surface whose gradient this lane follows (same data set; the lane's penalties, else the
+    request's), if not the request's own."""
+    if spec.objective is None and spec.surface_options is None:
+        return None
+    loc = ["optimizers", i, "objective" if spec.objective is not None else "surface_options"]
+    objective_id = spec.objective or surface.id
+    if objective_id not in DATASET_IDS or surface.id not in DATASET_IDS:
+        raise Refused(loc, f"{loc[-1]} applies on data-set surfaces ({', '.join(DATASET_IDS)})"
+                                + (" and names one" if spec.objective is not None else ""))
+    own = spec.surface_options or options
+    penalties = (own.l1, own.l2) if own is not None else (0.0, 0.0)
+    request_penalties = (options.l1, options.l2) if options is not None else (0.0, 0.0)
+    if objective_id == surface.id and penalties == request_penalties:
+        return None
+    objective = get_surface(objective_id, *penalties)
+    if objective.extra["dataset"] != surface.extra["dataset"]:
+        raise Refused(loc, f"{spec.objective} is fitted to another data set than {surface.id}")
+    return objective
 
 
 def _phases(spec: OptimizerIn, i: int, steps: int):

@@ -19,13 +19,16 @@ def array(a) -> np.ndarray:
     return np.ascontiguousarray(a, dtype=float)
 
 
-def run_json(echo: dict, result: dict, uses_gradient: bool) -> dict:
-    """One run as the API gives it: the echoed set-up, then the trajectory."""
+def run_json(echo: dict, result: dict, uses_gradient: bool, test_losses=None) -> dict:
+    """One run as the API gives it: the echoed set-up, then the trajectory; ``test_losses`` (surfaces with a
+    test landscape) is the loss there at each point."""
     out = {**echo,
            "points": array(result["points"]), "losses": array(result["losses"]), "lrs": array(result["lrs"]),
            "gradients": array(result["gradients"]) if uses_gradient else None,
            "status": result["status"], "steps_run": result["steps_run"],
            "diverged_at": result["steps_run"] + 1 if result["status"] == "diverged" else None}
+    if test_losses is not None:
+        out["test_losses"] = array(test_losses)
     if "state" in result:
         out["state"] = result["state"]
     if "proposals" in result:
@@ -66,7 +69,8 @@ def run_plan(plan: Plan, stop: Stop | None = None) -> dict:
 
 def response_body(plan: Plan, results: list[dict]) -> dict:
     return {"surface": plan.surface.id, "start": list(plan.start), "steps": plan.steps,
-            "runs": [run_json(e, r, spec.uses_gradient) for e, r, spec in zip(plan.echo, results, plan.runs)]}
+            "runs": [run_json(e, r, spec.uses_gradient, plan.surface.test_losses(r["points"]))
+                     for e, r, spec in zip(plan.echo, results, plan.runs)]}
 
 
 def run_request(request: RunRequest | dict, *, stop: Stop | None = None) -> dict:

@@ -81,13 +81,55 @@ class Surface:
             "tags": list(self.tags),
             "domain": self.domain.as_dict(),
             "default_start": list(self.default_start),
-            "minima": [m.as_dict() for m in self.minima],
+            "minima": [{**m.as_dict(), "sharpness": self.sharpness(m.point)} for m in self.minima],
             "saddles": [s.as_dict() for s in self.saddles],
             "reference": self.reference,
             "log_scale": self.log_scale,
         }
         meta.update(self.extra)
         return meta
+
+    def sharpness(self, point) -> float | None:
+        """The largest eigenvalue of the Hessian at ``point``: how steeply the loss rises in the worst direction.
+
+        ``None`` where the surface is not twice differentiable (a kink of |u| or max(0, u), the tip of a cone):
+        there the Hessian of the smooth pieces says nothing about the curvature a step meets. Detected by
+        comparing gradient differences across the point with what the Hessian predicts.
+        """
+        x, y = float(point[0]), float(point[1])
+        with np.errstate(all="ignore"):
+            hxx, hxy, hyy = (float(h) for h in self.hessian(x, y, np))
+            if not all(np.isfinite((hxx, hxy, hyy))):
+                return None
+            delta = 1e-6 * self.domain.span
+            for ex, ey in ((1.0, 0.0), (0.0, 1.0), (0.6, 0.8)):
+                ax, ay = self.gradient(x + delta * ex, y + delta * ey, np)
+                bx, by = self.gradient(x - delta * ex, y - delta * ey, np)
+                predicted = (2 * delta * (hxx * ex + hxy * ey), 2 * delta * (hxy * ex + hyy * ey))
+                scale = delta * (1.0 + abs(hxx) + abs(hxy) + abs(hyy))
+                if not (abs(float(ax) - float(bx) - predicted[0]) <= scale
+                        and abs(float(ay) - float(by) - predicted[1]) <= scale):
+                    return None
+        return float(np.linalg.eigvalsh(np.array([[hxx, hxy], [hxy, hyy]]))[-1])
+
+    @property
+    def test_shift(self) -> tuple[float, float] | None:
+        """``(dx, dy)`` where the surface has a test landscape: the same function moved by that vector."""
+        shift = self.extra.get("test_shift")
+        return None if shift is None else (float(shift[0]), float(shift[1]))
+
+    def test_value(self, x, y, xp=np):
+        """The test landscape's value, ``f(x - dx, y - dy)``; only for surfaces with a :attr:`test_shift`."""
+        dx, dy = self.test_shift
+        return self.value(x - dx, y - dy, xp)
+
+    def test_losses(self, points) -> np.ndarray | None:
+        """The test landscape at each of ``points`` (shape (n, 2)); ``None`` without a test shift."""
+        if self.test_shift is None:
+            return None
+        p = np.asarray(points, dtype=float).reshape(-1, 2)
+        with np.errstate(all="ignore"):
+            return np.asarray(self.test_value(p[:, 0], p[:, 1], np), dtype=float) * np.ones(len(p))
 
     def grid(self, n: int, x_range=None, y_range=None) -> dict:
         """Values on an n x n grid in Plotly's orientation: ``z[j][i] = f(x[i], y[j])``."""

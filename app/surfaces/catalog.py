@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from . import analytic
+from . import analytic, flat_sharp
 from .base import Domain, StationaryPoint, Surface
 from .stationary import find_stationary
 
@@ -129,13 +129,15 @@ SPECS: dict[str, dict] = {
         domain=((-5.0, 5.0), (-5.0, 5.0)), start=(3.6, 2.8)),
 }
 
+SPECS["flat_sharp"] = {**flat_sharp.SPEC, "functions": (flat_sharp.value, flat_sharp.gradient, flat_sharp.hessian)}
+
 ANALYTIC_IDS = tuple(SPECS)
 
 
 @lru_cache(maxsize=None)
 def build(surface_id: str) -> Surface:
     spec = SPECS[surface_id]
-    value, gradient, hessian = analytic.FUNCTIONS[surface_id]
+    value, gradient, hessian = spec.get("functions") or analytic.FUNCTIONS[surface_id]
     domain = Domain(*spec["domain"])
     minima, saddles = find_stationary(value, gradient, hessian, domain, n=spec.get("grid", 40))
     exact = [StationaryPoint(p, float(value(*p, math)), "global") for p in spec.get("exact_minima", ())]
@@ -148,4 +150,5 @@ def build(surface_id: str) -> Surface:
         latex=spec["latex"], tags=spec["tags"], domain=domain, default_start=spec["start"],
         value=value, gradient=gradient, hessian=hessian, minima=tuple(minima), saddles=tuple(saddles),
         reference=spec.get("reference", ""), log_scale=spec.get("log_scale", False),
+        extra=dict(spec.get("extra", {})),
     )

@@ -59,6 +59,21 @@ def classification_data() -> DataSet:
     return DataSet(np.round(x, 3), y, "classification")
 
 
+@lru_cache(maxsize=None)
+def separable_data() -> DataSet:
+    """Two classes with a gap between them (x < -0.5 and x > 0.5): every margin can hold."""
+    rng = np.random.default_rng(DATA_SEED + 2)
+    x = np.concatenate([rng.uniform(-2.5, -0.5, 15), rng.uniform(0.5, 2.5, 15)])
+    return DataSet(np.round(x, 3), np.concatenate([np.zeros(15), np.ones(15)]), "classification")
+
+
+def max_margin(data: DataSet) -> tuple[float, float]:
+    """The separating (w, b) of least |w| with every margin t_i (w x_i + b) >= 1: the hinge loss's minimum
+    that an L2 penalty picks as it shrinks to 0 (each of its multiples by k > 1 has zero hinge loss too)."""
+    lo, hi = data.x[data.y == 0].max(), data.x[data.y == 1].min()
+    return float(2.0 / (hi - lo)), float(-(hi + lo) / (hi - lo))
+
+
 def _col(v):
     return np.asarray(v, dtype=float)[..., None]
 
@@ -205,6 +220,19 @@ SPECS = {
                       latex=r"L(w,b) = \frac1n\sum_i \max(0,\ 1 - t_i (w x_i + b))",
                       description="Hinge loss of a linear SVM: piecewise linear, with kinks where a point touches the "
                                   "margin (subgradient 0 at the kink, as in torch)."),
+    "separable_hinge": dict(name="Linear SVM, hinge, separable data", loss="hinge", data=separable_data,
+                                formula="mean(max(0, 1 - t_i (w x_i + b))), t_i = +-1",
+                                latex=r"L(w,b) = \frac1n\sum_i \max(0,\ 1 - t_i (w x_i + b))",
+                                description="Hinge loss on two classes with a gap: once every margin holds the loss is "
+                                            "exactly 0 and its gradient vanishes, on a whole region of (w, b). The "
+                                            "minimum listed is the maximum-margin one, which an L2 penalty picks."),
+    "separable_ce": dict(name="Logistic regression, cross-entropy, separable data", loss="ce",
+                                data=separable_data,
+                                formula="mean(log(1 + exp(z_i)) - y_i z_i), z_i = w x_i + b",
+                                latex=r"L(w,b) = \frac1n\sum_i \log(1 + e^{z_i}) - y_i z_i,\ z_i = w x_i + b",
+                                description="Cross-entropy on two classes with a gap: the loss keeps falling as the "
+                                            "weights grow, so it has no minimum (its infimum 0 lies at infinity). "
+                                            "An L2 penalty gives it one."),
 }
 DATASET_IDS = tuple(SPECS)
 DOMAINS = {"regression": Domain((-2.0, 5.0), (-3.0, 4.0)), "classification": Domain((-2.0, 6.0), (-4.0, 4.0))}
@@ -216,8 +244,12 @@ def build_dataset_surface(surface_id: str, l1: float = 0.0, l2: float = 0.0) -> 
     spec = SPECS[surface_id]
     data = spec["data"]()
     model = ModelLoss(spec["loss"], data, l1, l2)
-    w, b = model.minimum((0.5, 0.0))
-    minima = (StationaryPoint((w, b), float(model.value(w, b)), "global"),)
+    separable = spec["data"] is separable_data and not l2  # no penalty to stop the weights' growth
+    if separable and spec["loss"] == "ce":
+        minima = ()  # the loss falls forever along the separating directions
+    else:
+        w, b = max_margin(data) if separable and spec["loss"] == "hinge" and not l1 else model.minimum((0.5, 0.0))
+        minima = (StationaryPoint((w, b), float(model.value(w, b)), "global"),)
     penalty = f" + {l1:g} (|w| + |b|)" if l1 else ""
     penalty += f" + {l2:g} (w^2 + b^2)" if l2 else ""
     return Surface(

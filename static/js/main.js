@@ -196,7 +196,7 @@ function applyLesson(id) {
   const s = structuredClone(lesson.state);
   return commit({ surface: s.surface, start: s.start || null, steps: s.steps, formula: undefined, domain: undefined,
     surface_options: undefined, gradient: { mode: "analytic", noise: 0, seed: 0, batch_size: null, ...(s.gradient || {}) },
-    optimizers: s.optimizers, view: { mode: s.view?.mode || "overlay", arrows: !!s.view?.arrows, lesson: id, colors: [], tuned: false,
+    optimizers: s.optimizers, view: { mode: s.view?.mode || "overlay", arrows: !!s.view?.arrows, lesson: id, test_contour: !!s.view?.test_contour, inspect: null, colors: [], tuned: false,
       cloud: false, zoom: null, step: null } }, "lesson");
 }
 
@@ -332,10 +332,20 @@ function onConnection(up) {
   }
 }
 
+/** A lesson's lane label in the page's language (lessons carry labels: {en: [...], ko: [...]}), or null. */
+function lessonLabel(label) {
+  const lang = document.documentElement.lang;
+  for (const lesson of app.lessons) {
+    const i = lesson.labels?.en?.indexOf(label) ?? -1;
+    if (i >= 0) return lesson.labels[lang]?.[i] ?? label;
+  }
+  return null;
+}
+
 /** The user's label (translated when it is a lesson's), or the optimizer's name in the page's language with its lr. */
 function laneLabel(run, i) {
   const own = store.peek().optimizers[i]?.label;
-  if (own) return tOr(`label:${own}`, own);
+  if (own) return lessonLabel(own) ?? tOr(`label:${own}`, own);
   let label = tOr(`opt_${run.optimizer}_name`, run.optimizer);
   if (run.params && "lr" in run.params && typeof run.params.lr === "number") label += ` lr=${+run.params.lr.toPrecision(3)}`;
   if (run.switch) label += ` → ${tOr(`opt_${run.switch.optimizer}_name`, run.switch.optimizer)} @${run.switch.at_step}`;

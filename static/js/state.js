@@ -28,7 +28,7 @@ export function defaultState() {
 
 function defaultView() {
   return { mode: "overlay", arrows: false, step: null, theme: null, lang: null, colors: [], sweep: "lr", cloud: false,
-    tuned: false, lesson: null, equal: false, zoom: null, markers: "near" };
+    tuned: false, lesson: null, equal: false, zoom: null, markers: "near", inspect: null, test_contour: false };
 }
 
 // --- checks: each returns the value when valid, else undefined ---------------------------------
@@ -90,7 +90,34 @@ function lane(v, fallback, checkParam) {
     const b = int(v.batch_size, 1, 100000);
     if (b !== undefined) out.batch_size = b;
   }
+  if (v.gradient !== undefined && v.gradient !== null) { const g = laneGradient(v.gradient); if (g) out.gradient = g; }
+  if (v.objective !== undefined && v.objective !== null) { const o = ident(v.objective); if (o) out.objective = o; }
+  if (v.surface_options !== undefined && v.surface_options !== null) {
+    const o = penalties(v.surface_options);
+    if (o) out.surface_options = o;
+  }
   return out;
+}
+
+/** The step inspector's place: a lane and a step (0-based), or undefined. */
+const inspectAt = (v) => (isObj(v) && int(v.lane, 0, MAX_LANES - 1) !== undefined && int(v.step, 0, MAX_STEPS) !== undefined
+  ? { lane: v.lane, step: v.step } : undefined);
+
+/** A lane's own gradient settings: any of mode, h, noise, seed. */
+function laneGradient(v) {
+  if (!isObj(v)) return undefined;
+  const out = {};
+  if (v.mode !== undefined) { const m = oneOf(["analytic", "numerical"])(v.mode); if (m === undefined) return undefined; out.mode = m; }
+  if (v.h !== undefined) { const h = num(v.h, 1e-12, 1); if (h === undefined) return undefined; out.h = h; }
+  if (v.noise !== undefined) { const n = num(v.noise, 0, MAX_NOISE); if (n === undefined) return undefined; out.noise = n; }
+  if (v.seed !== undefined) { const s = int(v.seed, 0, 2 ** 32 - 1); if (s === undefined) return undefined; out.seed = s; }
+  return out;
+}
+
+function penalties(v) {
+  if (!isObj(v)) return undefined;
+  const l1 = num(v.l1 ?? 0, 0, 100), l2 = num(v.l2 ?? 0, 0, 100);
+  return l1 === undefined || l2 === undefined ? undefined : { l1, l2 };
 }
 
 function field(value, check, fallback) {
@@ -155,6 +182,8 @@ export function sanitize(raw, fallback = defaultState(), checkParam = () => true
     equal: field(v.equal, bool, fv.equal),
     zoom: v.zoom === null ? null : field(v.zoom, box, fv.zoom),
     markers: field(v.markers, oneOf(["near", "all"]), fv.markers),
+    inspect: v.inspect === null ? null : field(v.inspect, inspectAt, fv.inspect ?? null),
+    test_contour: field(v.test_contour, bool, fv.test_contour ?? false),
   };
   return out;
 }
@@ -199,8 +228,9 @@ export function stochastic(state, lane) {
 export function runRequest(state, dataset = true) {
   const toLane = (o) => {
     const lane = { optimizer: o.optimizer, params: o.params };
-    for (const key of ["label", "schedule", "switch"]) if (o[key]) lane[key] = o[key];
+    for (const key of ["label", "schedule", "switch", "gradient"]) if (o[key]) lane[key] = o[key];
     if (o.batch_size && dataset) lane.batch_size = o.batch_size;
+    if (dataset) for (const key of ["objective", "surface_options"]) if (o[key]) lane[key] = o[key];
     return lane;
   };
   const optimizers = state.optimizers.map(toLane);

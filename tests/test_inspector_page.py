@@ -1,0 +1,167 @@
+"""The step inspector in a real browser: opened from the address, stepped with the keys, picked by a click on a
+path point, its numbers against the API's state, its arrows on the plot, in Korean, and embedded."""
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "test-artifacts"
+
+if not (ROOT / "static" / "js" / "store.js").exists():  # the inspector talks to the page's store (issue 13)
+    pytest.skip("the page's store (static/js/store.js) is not in this build", allow_module_level=True)
+
+STATE = {"surface": "ravine", "start": [-9.0, 2.5], "steps": 60,
+         "optimizers": [{"optimizer": "adam", "params": {"lr": 0.3}, "label": "Adam"},
+                        {"optimizer": "momentum", "params": {"lr": 0.05, "momentum": 0.8}, "label": "momentum"},
+                        {"optimizer": "gd", "params": {"lr": 0.1}, "label": "GD"}]}
+
+
+def url(base, state, path="/", lang="en"):
+    enc = base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+    return f"{base}{path}?state={enc}&lang={lang}"
+
+
+def api_runs(page, base, state):
+    body = {k: v for k, v in state.items() if k != "view"}
+    r = page.request.post(f"{base}/api/runs", data=json.dumps({**body, "include": ["state"]}),
+                          headers={"Content-Type": "application/json"})
+    assert r.ok, r.text()
+    return r.json()["runs"]
+
+
+def shown(page, lane, step):
+    page.wait_for_function(
+        "([lane, step]) => { const v = window.slopes?.state?.().view?.inspect;"
+        " const box = document.getElementById('inspector');"
+        " return v && v.lane === lane && v.step === step && box && !box.hidden"
+        " && document.getElementById('inspector-step').value === String(step)"
+        " && !!box.querySelector('.inspector-table'); }", arg=[lane, step], timeout=60000)
+
+
+def table(page):
+    rows = page.locator("#inspector .inspector-table tbody tr")
+    return {rows.nth(i).locator("th").inner_text(): rows.nth(i).locator("td").inner_text() for i in range(rows.count())}
+
+
+def numbers(text):
+    return [float(x) for x in text.replace("[", " ").replace("]", " ").replace(",", " ").replace("→", " ").split()
+            if x.lstrip("-").replace(".", "", 1).replace("e-", "", 1).replace("e+", "", 1).isdigit()]
+
+
+def arrows(page):
+    return page.evaluate("() => (document.getElementById('plot-main').layout.annotations || [])"
+                         ".filter(a => String(a.name || '').startsWith('inspector:'))"
+                         ".map(a => ({name: a.name, x: a.x, y: a.y, ax: a.ax, ay: a.ay, color: a.arrowcolor}))")
+
+
+def test_inspector_opens_on_a_step_with_the_api_numbers_and_arrows(page, live_server):
+    state = {**STATE, "view": {"inspect": {"lane": 0, "step": 5}}}
+    page.goto(url(live_server, state))
+    shown(page, 0, 5)
+    panel = page.get_by_role("region", name="Step inspector")
+    assert panel.is_visible()
+    run = api_runs(page, live_server, state)[0]
+    rows = table(page)
+    got = numbers(rows["exp_avg (m)"])
+    np.testing.assert_allclose(got, run["state"]["exp_avg"][4] + run["state"]["exp_avg"][5], rtol=1e-4)
+    np.testing.assert_allclose(numbers(rows["exp_avg_sq (v)"]), run["state"]["exp_avg_sq"][4] + run["state"]["exp_avg_sq"][5],
+                               rtol=1e-4)
+    np.testing.assert_allclose(numbers(rows["gradient g"]), run["gradients"][5], rtol=1e-4)
+    step = np.subtract(run["points"][6], run["points"][5])
+    np.testing.assert_allclose(numbers(rows["the step taken"]), step, rtol=1e-4)
+    bc1 = 1 - 0.9 ** 6
+    assert numbers(rows["bias correction 1 − β₁ᵗ"])[0] == pytest.approx(bc1, rel=1e-4)
+    # the arrows: from the point, one per term, the step's head at point + scale × step
+    page.wait_for_function("() => (document.getElementById('plot-main').layout.annotations || [])"
+                           ".some(a => a.name === 'inspector:step')", timeout=60000)
+    drawn = {a["name"]: a for a in arrows(page)}
+    assert set(drawn) == {"inspector:minus_lr_g", "inspector:momentum_direction", "inspector:step"}
+    for a in drawn.values():
+        assert (a["ax"], a["ay"]) == pytest.approx(run["points"][5])
+    head = np.subtract([drawn["inspector:step"]["x"], drawn["inspector:step"]["y"]], run["points"][5])
+    scale = head[0] / step[0]
+    assert head == pytest.approx(scale * step) and scale > 0  # one factor for every arrow
+    ranges = page.evaluate("() => { const L = document.getElementById('plot-main').layout; return [L.xaxis.range, L.yaxis.range]; }")
+    span = min(abs(r[1] - r[0]) for r in ranges)
+    lengths = [np.hypot(a["x"] - a["ax"], a["y"] - a["ay"]) for a in drawn.values()]
+    assert max(lengths) <= 0.3 * span * (1 + 1e-9)  # the longest fits in the view
+    if scale != pytest.approx(1.0):
+        assert "×" in page.locator("#inspector").inner_text()  # the legend says they are scaled
+    g = -0.3 * np.asarray(run["gradients"][5])
+    assert [drawn["inspector:minus_lr_g"]["x"], drawn["inspector:minus_lr_g"]["y"]] == pytest.approx(run["points"][5] + scale * g)
+    legend = page.locator("#inspector .inspector-legend li")
+    assert legend.count() == 3 and "bias-corrected momentum" in legend.nth(1).inner_text()
+    page.screenshot(path=str(SHOTS / "inspector-adam.png"))
+    assert page.errors == [] or all("reading 'z'" in e for e in page.errors)
+
+
+def test_arrow_keys_lane_switch_and_a_click_on_a_path_point(page, live_server):
+    state = {**STATE, "view": {"inspect": {"lane": 1, "step": 3}}}
+    page.goto(url(live_server, state))
+    shown(page, 1, 3)
+    run = api_runs(page, live_server, state)[1]
+    rows = table(page)
+    np.testing.assert_allclose(numbers(rows["momentum_buffer (b)"]), run["state"]["momentum_buffer"][2] + run["state"]["momentum_buffer"][3],
+                               rtol=1e-4)
+    page.keyboard.press("ArrowRight")
+    shown(page, 1, 4)
+    page.keyboard.press("Shift+ArrowRight")
+    shown(page, 1, 14)
+    page.keyboard.press("ArrowLeft")
+    shown(page, 1, 13)
+    page.keyboard.press("ArrowUp")
+    shown(page, 0, 13)
+    page.get_by_role("region", name="Step inspector").get_by_label("Lane", exact=True).select_option("2")
+    shown(page, 2, 13)
+    assert "keeps no state" in page.locator("#inspector").inner_text()  # plain GD says what it does
+    # a click on a point of the momentum path (lane 1, point 20) picks that step, and does not move the start
+    point = run["points"][20]
+    box = page.evaluate("""(p) => { const el = document.getElementById('plot-main'); const L = el.layout;
+        const r = el.getBoundingClientRect(); const m = L.margin; const w = el.clientWidth - m.l - m.r, h = el.clientHeight - m.t - m.b;
+        const [x0, x1] = L.xaxis.range, [y0, y1] = L.yaxis.range;
+        return [r.left + m.l + (p[0] - x0) / (x1 - x0) * w, r.top + m.t + (y1 - p[1]) / (y1 - y0) * h]; }""", point)
+    start = page.evaluate("() => window.slopes.state().start")
+    page.mouse.click(*box)
+    shown(page, 1, 20)
+    assert page.evaluate("() => window.slopes.state().start") == start
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => document.getElementById('inspector').hidden && window.slopes.state().view.inspect === null")
+    assert arrows(page) == []
+
+
+def test_inspector_in_korean_and_embedded(page, live_server):
+    state = {**STATE, "view": {"inspect": {"lane": 0, "step": 2}}}
+    page.goto(url(live_server, state, lang="ko"))
+    shown(page, 0, 2)
+    text = page.locator("#inspector").inner_text()
+    assert "스텝 살펴보기" in text and "기울기 g" in text and "편향 보정" in text
+    page.screenshot(path=str(SHOTS / "inspector-ko.png"))
+    page.goto(url(live_server, state, path="/embed"))
+    shown(page, 0, 2)
+    page.wait_for_function("() => (document.getElementById('plot-main').layout.annotations || [])"
+                           ".some(a => a.name === 'inspector:step')", timeout=60000)
+    assert page.locator("#inspector-open").count() == 0
+    page.screenshot(path=str(SHOTS / "inspector-embed.png"))
+
+
+@pytest.mark.parametrize("inspect", [{"lane": 99, "step": 2}, {"lane": 0, "step": -1}, {"lane": "0", "step": 1},
+                                     "<img src=x onerror=alert(1)>", {"lane": 0, "step": 10 ** 9}])
+def test_hostile_inspect_values_open_nothing_or_say_there_is_no_step(page, live_server, inspect):
+    response = page.goto(url(live_server, {**STATE, "view": {"inspect": inspect}}))
+    if response.status == 422:  # the server refuses a malformed view.inspect by name
+        assert "inspect" in page.content()
+        assert page.locator("img[src=x]").count() == 0
+        return
+    page.wait_for_function("() => window.slopes?.inspector", timeout=60000)
+    page.wait_for_timeout(500)
+    v = page.evaluate("() => window.slopes.state().view.inspect")
+    box = page.locator("#inspector")
+    if v is None:
+        assert box.is_hidden()
+    else:  # kept by the store but past the run's end: the panel says so, nothing is drawn
+        page.wait_for_function("() => !!document.querySelector('#inspector .inspector-message')")
+        assert arrows(page) == []
+    assert page.locator("img[src=x]").count() == 0
