@@ -197,7 +197,7 @@ class _Parser:
             if isinstance(exponent, Num) and abs(exponent.value) > LIMITS["exponent"]:
                 raise FormulaError(f"the exponent {exponent.value:g} is larger than {LIMITS['exponent']:g} "
                                    f"in absolute value", pos)
-            return fold(Bin("^", base, exponent), pos)
+            return fold(Bin("^", _even_power_base(base, exponent), exponent), pos)
         return base
 
     def atom(self):
@@ -281,6 +281,15 @@ def parse(text: str):
     if n > LIMITS["nodes"]:
         raise FormulaError(f"the formula has {n} operations and values; the limit is {LIMITS['nodes']}")
     return tree
+
+
+def _even_power_base(base, exponent):
+    """``abs(u)^n`` is ``u^n`` for an even integer ``n``: written so, its derivatives hold at ``u = 0`` too
+    (differentiating ``abs`` gives ``sign``, 0 there, and would make the second derivative of ``abs(x)^2`` 0)."""
+    if (isinstance(base, Call) and base.fn == "abs" and isinstance(exponent, Num)
+            and exponent.value == int(exponent.value) and int(exponent.value) % 2 == 0):
+        return base.arg
+    return base
 
 
 # --- simplifying constructors (keep derivative trees small) ------------------------------
