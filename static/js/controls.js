@@ -39,51 +39,93 @@ export function fmt(v) {
   return a >= 1e4 || a < 1e-3 ? v.toExponential(2) : String(+v.toPrecision(4));
 }
 
-/** Why a value is not acceptable for a hyperparameter, or null. */
+/** Why a value is not acceptable for a hyperparameter, or null. Every kind GET /api/optimizers describes: bool,
+ *  choice (one of ``choices``, null among them), a number (int/linear/log, ``nullable``: null too), a pair/tuple of
+ *  ``length`` numbers (``item_nullable[k]``: element k may be null). */
 export function paramProblem(spec, value) {
   if (!spec) return null;
-  if (spec.scale === "bool") return typeof value === "boolean" ? null : t("err_bool");
-  if (Array.isArray(spec.default)) {
-    if (!Array.isArray(value) || value.length !== spec.default.length) return t("err_not_number", { text: String(value) });
-    for (const v of value) { const r = checkNumber(v, spec); if (r.reason) return r.reason; }
+  if (spec.scale === "bool" || typeof spec.default === "boolean") return typeof value === "boolean" ? null : t("err_bool");
+  if (spec.nullable && value === null) return null;
+  if (spec.scale === "choice" || spec.choices) {
+    const choices = spec.choices || [spec.default];
+    return choices.includes(value) ? null : t("err_not_number", { text: String(value).slice(0, 24) });
+  }
+  if (spec.scale === "pair" || spec.scale === "tuple" || Array.isArray(spec.default)) {
+    const n = spec.length || (Array.isArray(spec.default) ? spec.default.length : 2);
+    if (!Array.isArray(value) || value.length !== n) return t("err_count", { n });
+    for (let k = 0; k < n; k++) {
+      if (value[k] === null && spec.item_nullable?.[k]) continue;
+      const r = checkNumber(value[k], spec);
+      if (r.reason) return r.reason;
+    }
     return null;
   }
-  if (typeof spec.default === "number" && (spec.min !== null || spec.max !== null || typeof value === "number")) {
+  if (typeof spec.default === "number" || spec.nullable || ["int", "linear", "log"].includes(spec.scale)) {
     return checkNumber(value, { ...spec, integer: spec.scale === "int" || spec.integer }).reason || null;
   }
   return null;
 }
 
-/** A slider and a number box bound to one number; log-scaled sliders move in log10 units. Both carry data-param. */
-function numberControl(name, spec, value, onValue, label = name) {
-  const lo0 = spec.slider?.[0] ?? spec.min ?? 0, hi0 = spec.slider?.[1] ?? spec.max ?? 1;
+/** A slider and a number box bound to one number; log-scaled sliders move in log10 units. Both carry data-param.
+ *  ``nullable``: the value may also be null (torch's None): the box is then empty (placeholder "None") and a
+ *  "None" button sets it back; typing a number or moving the slider gives it a number again. An out-of-range
+ *  value is marked where it was typed and never sent (the last valid value stays). */
+function numberControl(name, spec, value, onValue, label = name, nullable = false) {
+  const lo0 = spec.slider?.[0] ?? spec.min ?? 0, hi0 = spec.slider?.[1] ?? spec.max ?? Math.max(1, (spec.min ?? 0) * 10);
   const log = spec.scale === "log";
   const lo = log && !(lo0 > 0) ? Math.max(hi0 * 1e-6, 1e-8) : lo0;
   const hi = log ? Math.min(hi0, Math.max(lo * 1e7, 10)) : hi0;
-  const toSlider = (v) => (log ? Math.log10(Math.max(v, lo)) : v);
+  const toSlider = (v) => (v === null ? (log ? Math.log10(lo) : lo) : log ? Math.log10(Math.max(v, lo)) : v);
   const fromSlider = (s) => (log ? +Math.pow(10, s).toPrecision(3) : +(+s).toPrecision(6));
   const integer = spec.scale === "int" || spec.integer;
+  const shown = (v) => (v === null || v === undefined ? "" : fmt(v));
   const range = el("input", { type: "range", min: toSlider(lo), max: toSlider(hi), step: integer ? 1 : log ? 0.01 : (hi - lo) / 500,
-    value: toSlider(value), "aria-label": label, "data-param": name });
-  const box = el("input", { type: "text", inputmode: "decimal", value: fmt(value), "aria-label": `${label} ${t("value")}`,
-    "data-param": name, spellcheck: "false", autocomplete: "off" });
+    value: toSlider(value ?? null), "aria-label": label, "data-param": name });
+  const box = el("input", { type: "text", inputmode: "decimal", value: shown(value), "aria-label": `${label} ${t("value")}`,
+    "data-param": name, spellcheck: "false", autocomplete: "off", placeholder: nullable ? "None" : undefined });
   range.addEventListener("input", () => {
     const v = integer ? Math.round(Number(range.value)) : fromSlider(range.value);
     box.value = fmt(v);
+    box.dataset.typed = "";
     setFieldError(box, null);
+    sent = before = v;
     onValue(v, "slider");
   });
-  const typed = (commit) => {
-    const r = parseNumber(box.value, { ...spec, integer });
+  // Typing commits each valid value at once (the paths follow the keys), so "1e308" passes through "1e3" on its
+  // way: when the text ends invalid, the value it had before this edit is restored, never a value half typed.
+  let sent = value ?? null, before = sent;
+  const send = (v) => { if (v !== sent) { sent = v; onValue(v, "control"); } };
+  let settle = null;  // a valid value that stands a moment (or is confirmed by Enter / leaving the box) is the one kept
+  box.addEventListener("focus", () => { before = sent; });
+  const typed = (confirmed) => {
+    const text = box.value.trim();
+    if (nullable && (text === "" || /^(none|null)$/i.test(text))) {
+      box.dataset.typed = "";
+      clearTimeout(settle);
+      setFieldError(box, null);
+      send(null);
+      if (confirmed) before = null;
+      return;
+    }
+    const r = parseNumber(text, { ...spec, integer });
+    box.dataset.typed = r.reason ? "bad" : "";  // a run's end clears server marks, never this one
     setFieldError(box, r.reason || null);
-    if (r.reason) return;
+    clearTimeout(settle);
+    if (r.reason) { send(before); return; }
     range.value = toSlider(r.value);
-    if (commit) onValue(r.value, "control");
+    send(r.value);
+    if (confirmed) before = r.value; else settle = setTimeout(() => { if (!box.hasAttribute("aria-invalid")) before = sent; }, 700);
   };
-  box.addEventListener("input", () => typed(true));
+  box.addEventListener("input", () => typed(false));
   box.addEventListener("change", () => typed(true));
   const title = tOr(`param_${name.replace(/\[\d\]$/, "")}_desc`, spec.description);
-  return el("div", { class: "param" }, el("label", { title }, label), range, box);
+  const row = el("div", { class: "param" }, el("label", { title }, label), range, box);
+  if (nullable) {
+    row.classList.add("nullable");
+    row.append(el("button", { type: "button", class: "icon none", title: `${label} = None`, "aria-label": `${label} None`,
+      onclick: () => { box.value = ""; box.dataset.typed = ""; setFieldError(box, null); sent = before = null; onValue(null, "control"); } }, "∅"));
+  }
+  return row;
 }
 
 export class LanePanel {
@@ -181,43 +223,41 @@ export class LanePanel {
     return el("div", { class: "param" }, el("label", { title: t("batch_tip") }, t("batch")), select, el("span"));
   }
 
+  /** The controls of one hyperparameter, whatever its kind (see paramProblem). */
   paramControls(lane, i, spec) {
     const set = (v, source) => this.patchLane(i, (l) => { l.params[spec.name] = v; }, source === "slider" ? "slider" : "control");
-    const value = lane.params[spec.name] ?? spec.default;
+    const value = spec.name in lane.params ? lane.params[spec.name] : spec.default;
     const title = tOr(`param_${spec.name}_desc`, spec.description);
     if (spec.scale === "bool" || typeof spec.default === "boolean") {
       const box = el("input", { type: "checkbox", checked: !!value, "data-param": spec.name, "aria-label": spec.name,
         onchange: () => set(box.checked) });
       return [el("div", { class: "param" }, el("label", { title }, spec.name), el("span", {}, box), el("span"))];
     }
-    if (Array.isArray(spec.default) && spec.default.length === 2 && spec.scale === "pair") {
-      const pair = [...(Array.isArray(value) ? value : spec.default)];
-      const part = { ...spec, scale: "linear", slider: [0, 0.999] };
-      return pair.map((v, k) => numberControl(`${spec.name}[${k}]`, part, v, (x, source) => {
-        const now = this.getState().optimizers[i].params[spec.name];
-        const next = [...(Array.isArray(now) ? now : pair)];
-        next[k] = x;
-        set(next, source);
-      }));
-    }
-    if (Array.isArray(spec.default)) {  // a tuple of numbers, typed as "a, b, c"
-      const box = el("input", { type: "text", value: (value || spec.default).join(", "), "data-param": spec.name, "aria-label": spec.name,
-        spellcheck: "false" });
-      box.addEventListener("change", () => {
-        const parts = box.value.split(",").map((s) => parseNumber(s, spec));
-        const bad = parts.find((p) => p.reason) || (parts.length !== spec.default.length ? { reason: t("err_count", { n: spec.default.length }) } : null);
-        setFieldError(box, bad?.reason || null);
-        if (!bad) set(parts.map((p) => p.value));
-      });
-      return [el("div", { class: "param" }, el("label", { title }, spec.name), box, el("span"))];
-    }
-    if (spec.choices || typeof spec.default === "string" || spec.default === null) {
+    if (spec.scale === "choice" || spec.choices || typeof spec.default === "string") {
       const choices = spec.choices || [spec.default];
-      const select = el("select", { "data-param": spec.name, "aria-label": spec.name, onchange: () => set(select.value === "" ? null : select.value) },
-        ...choices.map((c) => el("option", { value: c ?? "", selected: c === value }, c === null ? "—" : String(c))));
+      const select = el("select", { "data-param": spec.name, "aria-label": spec.name,
+        onchange: () => set(select.value === "" ? null : select.value) },
+        ...choices.map((c) => el("option", { value: c ?? "", selected: c === value }, c === null ? "None" : String(c))));
       return [el("div", { class: "param" }, el("label", { title }, spec.name), select, el("span"))];
     }
-    return [numberControl(spec.name, spec, value, set)];
+    if (spec.scale === "pair" || spec.scale === "tuple" || Array.isArray(spec.default)) {
+      const n = spec.length || spec.default.length;
+      const items = [...(Array.isArray(value) && value.length === n ? value : spec.default)];
+      const defaults = spec.default.filter((v) => typeof v === "number");
+      const unit = spec.min !== null && spec.min >= 0 && spec.max !== null && spec.max <= 1;
+      const wide = !unit && spec.min !== null && spec.min >= 0 && defaults.some((v) => v > 0 && v < 1e-2);
+      const part = { ...spec, scale: wide ? "log" : "linear",
+        slider: unit ? [spec.min, spec.max_exclusive ? 0.999 : spec.max]
+          : wide ? [Math.min(...defaults.filter((v) => v > 0)) / 10, spec.max]
+          : [Math.max(spec.min ?? -10, -10), Math.min(spec.max ?? 10, 10)] };
+      return items.map((v, k) => numberControl(`${spec.name}[${k}]`, part, v, (x, source) => {
+        const now = this.getState().optimizers[i].params[spec.name];
+        const next = [...(Array.isArray(now) && now.length === n ? now : items)];
+        next[k] = x;
+        set(next, source);
+      }, `${spec.name}[${k}]`, !!spec.item_nullable?.[k]));
+    }
+    return [numberControl(spec.name, spec, value, set, spec.name, !!spec.nullable)];
   }
 
   extras(lane, i, meta) {

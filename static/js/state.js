@@ -48,7 +48,7 @@ function paramValue(v) {
   if (v === null || typeof v === "boolean") return v;
   if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
   if (typeof v === "string") return /^[A-Za-z0-9_.\-]{0,40}$/.test(v) ? v : undefined;
-  if (Array.isArray(v) && v.length <= 8 && v.every((x) => typeof x === "number" && Number.isFinite(x))) return [...v];
+  if (Array.isArray(v) && v.length <= 8 && v.every((x) => x === null || (typeof x === "number" && Number.isFinite(x)))) return [...v];  // null: an item torch takes as None (Adafactor eps[0])
   return undefined;
 }
 
