@@ -104,8 +104,11 @@ def test_a_crafted_address_cannot_inject_markup(page, live_server):
     assert s["view"]["mode"] == "overlay" and s["view"]["colors"] == [] and s["view"]["lesson"] is None
     assert "bogus" not in s and "bogus" not in s["view"]
     assert evil in page.inner_text("#summary") and "<b>bold</b>" in page.inner_text("#legend")
-    # through the API too: a bad colour or a wrong type keeps the last valid value
-    s = update(page, {"view": {"colors": ["#123456", "url(javascript:alert(1))"]}, "steps": "many"})
+    # through the API too: a patch with a bad colour or a wrong type is refused whole, naming the field
+    msg = page.evaluate("""(p) => window.slopes.update(p).then(() => 'resolved', (e) => e.message)""",
+                        {"view": {"colors": ["#123456", "url(javascript:alert(1))"]}, "steps": "many"})
+    assert "view.colors" in msg or "steps" in msg
+    s = page.evaluate("() => window.slopes.state()")
     assert s["view"]["colors"] == [] and s["steps"] == 30
     s = update(page, {"view": {"colors": ["#123456", "#abcdef"]}})
     assert s["view"]["colors"] == ["#123456", "#abcdef"]

@@ -44,7 +44,9 @@ window.addEventListener("message", (event) => {
   const data = event.data;
   if (!data || typeof data !== "object" || data.type !== "slopes:update") return;
   if (event.source !== window.parent && event.source !== window) return;
-  if (data.patch && typeof data.patch === "object" && !Array.isArray(data.patch)) ready.then(() => commit(data.patch, "message"));
+  if (data.patch && typeof data.patch === "object" && !Array.isArray(data.patch)) {
+    ready.then(() => commit(data.patch, "message")).catch((e) => console.warn(e.message));
+  }
 });
 
 // --- the store and its effects -------------------------------------------------------------
@@ -61,8 +63,49 @@ function followChange(patch, before) {
   return out;
 }
 
-/** Apply a patch; the promise resolves with the state once its result is drawn. */
+/** The first field of a script's ``patch`` that the state would not take as given (``next``: the state it gives),
+ *  as "path: reason", or null. A leaf the sanitizer replaced (a number out of range, a wrong type) was invalid; an
+ *  optimizer the server does not offer, or a hyperparameter it dropped, too. */
+function patchProblem(patch, next) {
+  const known = app.panel?.meta;
+  const walk = (p, n, path) => {
+    if (p === null || typeof p !== "object" || Array.isArray(p)) {
+      return JSON.stringify(p) === JSON.stringify(n) ? null : `${path}: ${JSON.stringify(p)?.slice(0, 40)} is not valid`;
+    }
+    if (n === null || typeof n !== "object") return `${path}: ${JSON.stringify(p).slice(0, 40)} is not valid`;
+    for (const [k, v] of Object.entries(p)) {
+      if (v === undefined) continue;
+      const r = walk(v, n[k], path ? `${path}.${k}` : k);
+      if (r) return r;
+    }
+    return null;
+  };
+  for (const [k, v] of Object.entries(patch)) {
+    if (k === "optimizers") {
+      if (!Array.isArray(v) || JSON.stringify(next.optimizers.map((o) => o.optimizer)) !== JSON.stringify(v.map((o) => o?.optimizer))) {
+        return "optimizers: a list of 1 to 8 lanes, each {optimizer, params}";
+      }
+      for (const [i, lane] of v.entries()) {
+        if (known && !known[lane.optimizer]) return `optimizers[${i}].optimizer: unknown optimizer ${JSON.stringify(lane.optimizer).slice(0, 40)}`;
+        const r = walk(lane.params || {}, next.optimizers[i].params, `optimizers[${i}].params`);
+        if (r) return r;
+      }
+    } else if (["surface", "start", "steps", "gradient", "formula", "domain", "surface_options", "view"].includes(k)) {
+      const r = walk(v, next[k], k);
+      if (r) return r;
+    } else return `${k}: not a field of the state`;
+  }
+  return null;
+}
+
+/** Apply a patch; the promise resolves with the state once its result is drawn. A script's (or a parent frame's)
+ *  patch with an invalid field is refused whole: the promise rejects with an Error naming the field, the state stays. */
 function commit(patch, source = "control") {
+  if (source === "script" || source === "message") {
+    const problem = !patch || typeof patch !== "object" || Array.isArray(patch) ? "patch: must be an object"
+      : patchProblem(patch, store.preview(patch));
+    if (problem) return Promise.reject(new Error(`slopes.update: ${problem}`));
+  }
   const { version } = store.update(patch, source);
   if (app.drawnVersion >= version) return Promise.resolve(store.get());
   return new Promise((resolve) => waiters.push({ version, resolve }));

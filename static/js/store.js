@@ -24,6 +24,11 @@ export class Store {
     return () => { this.listeners = this.listeners.filter((f) => f !== fn); };
   }
 
+  /** The state ``patch`` would give, without applying it (for checking a script's patch before it lands). */
+  preview(patch) {
+    return sanitize(deepMerge(this.state, this.follow(patch, this.state)), this.state, this.checkParam);
+  }
+
   /** Apply a patch; returns the new version. Invalid fields keep their last valid value. */
   update(patch, source = "script") {
     const prev = this.state;
