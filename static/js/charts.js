@@ -51,6 +51,7 @@ export class Charts {
     const lrLog = hi > 0 && hi / lo > 50;
     const lrLayout = chart(t("lr_title"), lrLog ? "log" : "linear", this.lr);
     if (!lrLog && hi > 0) lrLayout.yaxis.range = [0, hi * 1.15];
+    if (lrLog) lrLayout.yaxis.dtick = 1;  // one label per decade: the 2s and 5s between them collide on a short chart
     this.lossKind = axis.key;
     this.maxStep = Math.max(1, ...lanes.map((l) => l.points.length - 1));
     return Promise.all([

@@ -231,7 +231,7 @@ export class LanePanel {
     if (spec.scale === "bool" || typeof spec.default === "boolean") {
       const box = el("input", { type: "checkbox", checked: !!value, "data-param": spec.name, "aria-label": spec.name,
         onchange: () => set(box.checked) });
-      return [el("div", { class: "param" }, el("label", { title }, spec.name), el("span", {}, box), el("span"))];
+      return [el("div", { class: "param bool" }, el("label", { title }, spec.name), el("span", {}, box))];
     }
     if (spec.scale === "choice" || spec.choices || typeof spec.default === "string") {
       const choices = spec.choices || [spec.default];
