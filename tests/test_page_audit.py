@@ -77,3 +77,32 @@ def test_lane_boxes_are_readable_in_both_themes(page, live_server, theme):
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"lanes-{theme}-1280.png"))
     assert page.errors == []
+
+
+def test_penalties_stay_with_the_data_set_surface_they_were_set_on(page, live_server):
+    from browser import decode_state
+
+    open_state(page, live_server, {"surface": "linreg_mse", "steps": 30,
+                                   "optimizers": [{"optimizer": "gd", "params": {"lr": 0.05}}]})
+    l1, l2 = page.get_by_role("textbox", name="L1", exact=True), page.get_by_role("textbox", name="L2", exact=True)
+    l1.fill("0.5")
+    l1.press("Enter")
+    l2.fill("2")
+    l2.press("Enter")
+    page.wait_for_function("() => JSON.stringify(window.slopes.state().surface_options) === '{\"l1\":0.5,\"l2\":2}'")
+    l2.fill("-3")  # a bad value, marked red
+    l2.press("Enter")
+    assert l2.get_attribute("aria-invalid") == "true"
+    page.get_by_role("combobox", name="surface").select_option("himmelblau")
+    page.wait_for_function("() => window.slopes.state().surface === 'himmelblau' && window.slopes.app.land?.meta?.id === 'himmelblau'",
+                           timeout=30000)
+    assert "surface_options" not in page.evaluate("() => window.slopes.state()")
+    page.wait_for_timeout(300)
+    assert "surface_options" not in decode_state(page.url)
+    page.get_by_role("combobox", name="surface").select_option("logreg_ce")
+    page.wait_for_function("() => window.slopes.state().surface === 'logreg_ce' && window.slopes.app.lanes[0]?.points", timeout=30000)
+    assert "surface_options" not in page.evaluate("() => window.slopes.state()")
+    assert page.get_by_role("textbox", name="L1", exact=True).is_visible()
+    assert l1.input_value() == "0" and l2.input_value() == "0"
+    assert l1.get_attribute("aria-invalid") is None and l2.get_attribute("aria-invalid") is None
+    assert page.errors == []

@@ -53,6 +53,11 @@ window.addEventListener("message", (event) => {
 /** What a patch implies inside the state: a new landscape starts at its default start, unzoomed, at the end of
  *  the runs (unless the same patch says otherwise). */
 function followChange(patch, before) {
+  // L1/L2 belong to the model whose loss they penalise: another surface starts without them (a lecturer's penalty on
+  // linear regression must not reappear, unseen, on logistic regression after a detour through Himmelblau)
+  if (patch.surface !== undefined && patch.surface !== before.surface && !("surface_options" in patch) && before.surface_options) {
+    patch = { ...patch, surface_options: undefined };
+  }
   const touches = ["surface", "formula", "domain", "surface_options"].some((k) => k in patch);
   if (!touches || landKey({ ...before, ...patch }) === landKey(before)) return patch;
   const view = { ...(patch.view || {}) };
@@ -145,6 +150,9 @@ function onState(next, prev, source) {
   if (panelKey(next) !== panelKey(prev) || (source !== "control" && source !== "slider"
     && JSON.stringify(next.optimizers) !== JSON.stringify(prev.optimizers))) app.panel.render(next);
   if (next.surface !== prev.surface || landChanged) app.formula.show(next.surface === "custom", next.formula, next.domain);
+  if (next.surface !== prev.surface) {
+    for (const id of ["l1", "l2"]) { const input = $(id); input.dataset.typed = ""; setFieldError(input, null); }
+  }
   syncGlobals(next);
   if (next.view.lesson !== prev.view.lesson) showLessonCaption();
   if (next.view.mode !== prev.view.mode && app.playing) pause();
