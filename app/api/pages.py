@@ -9,12 +9,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from ..assets import STATIC_DIR, TEMPLATES_DIR
 from .compute import compute
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-TEMPLATES_DIR = ROOT / "templates"
 TEMPLATES = Jinja2Templates(directory=str(TEMPLATES_DIR))
-STATIC_DIR = ROOT / "static"
 
 router = APIRouter(tags=["page"])
 
