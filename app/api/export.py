@@ -22,8 +22,12 @@ from .schemas import RunRequest
 
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F"]
 MAX_STATE = 64 * 1024  # characters of ?state=
-TEXT = {"en": {"play": "Play", "pause": "Pause", "steps": "steps", "made_with": "Made with Slopes"},
-        "ko": {"play": "재생", "pause": "일시정지", "steps": "스텝", "made_with": "Slopes로 만든 그림"}}
+TEXT = {"en": {"play": "Play", "pause": "Pause", "steps": "steps", "made_with": "Made with Slopes", "scrub": "Step",
+               "speed": "Speed"},
+        "ko": {"play": "재생", "pause": "일시정지", "steps": "스텝", "made_with": "Slopes로 만든 그림", "scrub": "스텝",
+               "speed": "속도"}}
+FRAME_OPTIONS = ("autoplay", "loop", "interactive", "equal")  # view flags the export's player reads
+MAX_VARIANTS = 8  # view.variants: patches of the state precomputed for scripting (slopes:update) offline
 _env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html"]))
 
 
@@ -50,18 +54,61 @@ def run_request(state: dict) -> RunRequest:
         raise RequestError(["state", *first["loc"]], first["msg"], where="query") from None
 
 
-def bundle(state: dict) -> dict:
-    """Everything an offline figure needs: surface, grid, runs (with colours), captions."""
-    plan = plan_runs(run_request(state))
+def merge(base, patch):
+    """The page's patch rule: objects merge key by key; arrays and everything else replace."""
+    if not isinstance(patch, dict):
+        return patch
+    out = dict(base) if isinstance(base, dict) else {}
+    for key, value in patch.items():
+        out[key] = merge(out.get(key), value)
+    return out
+
+
+def coloured_runs(state: dict, plan) -> dict:
     runs = run_plan(plan)
-    view = state.get("view") or {}
-    colours = view.get("colors") or []
+    colours = (state.get("view") or {}).get("colors") or []
     for i, run in enumerate(runs["runs"]):
         run["color"] = colours[i] if i < len(colours) and isinstance(colours[i], str) else PALETTE[i % len(PALETTE)]
+    return runs
+
+
+def variants(state: dict) -> list[dict]:
+    """``view.variants``: patches of the state (``{"optimizers": [...]}``), each precomputed so that a slide's
+    ``slopes:update`` can show it offline. Same surface only: the export carries one grid."""
+    patches = (state.get("view") or {}).get("variants") or []
+    if not isinstance(patches, list) or len(patches) > MAX_VARIANTS:
+        raise RequestError(["state", "view", "variants"], f"view.variants must be a list of at most {MAX_VARIANTS} "
+                                                          f"patches", where="query")
+    base = {k: v for k, v in state.items() if k != "view"}
+    surface_id = plan_runs(run_request(base)).surface.id if patches else None
+    out = []
+    for i, patch in enumerate(patches):
+        if not isinstance(patch, dict):
+            raise RequestError(["state", "view", "variants", i], "each variant is a patch object", where="query")
+        full = merge(base, {k: v for k, v in patch.items() if k != "view"})
+        try:
+            plan = plan_runs(run_request(full))
+        except RequestError as e:
+            loc = e.loc[1:] if e.loc[:1] == ["state"] else e.loc
+            raise RequestError(["state", "view", "variants", i, *loc], e.msg, where="query") from None
+        if plan.surface.id != surface_id:
+            raise RequestError(["state", "view", "variants", i, "surface"], "a variant keeps the surface",
+                               where="query")
+        out.append({"state": full, "runs": coloured_runs(state, plan)})
+    return out
+
+
+def bundle(state: dict) -> dict:
+    """Everything an offline figure needs: surface, grid, runs (with colours), captions, the state itself."""
+    plan = plan_runs(run_request(state))
+    runs = coloured_runs(state, plan)
+    view = state.get("view") or {}
     grid = plan.surface.grid(160)
     lang = view.get("lang") if view.get("lang") in TEXT else "en"
+    public = {**state, "view": {k: v for k, v in view.items() if k != "variants"}} if view else dict(state)
     return {"surface": plan.surface.metadata(), "grid": grid, "runs": runs, "lang": lang, "text": TEXT[lang],
-            "caption": view.get("caption") or ""}
+            "caption": view.get("caption") or "", "state": public,
+            "view": {k: bool(view[k]) for k in FRAME_OPTIONS if k in view}}
 
 
 def to_json(data: dict) -> bytes:
@@ -70,6 +117,7 @@ def to_json(data: dict) -> bytes:
 
 def export_html(state: dict) -> str:
     data = bundle(state)
+    data["variants"] = variants(state)
     surface = data["surface"]
     title = data["caption"] or f"{surface['name']}: " + ", ".join(r["label"] for r in data["runs"]["runs"])
     subtitle = f"{surface['formula']} · {data['runs']['steps']} {data['text']['steps']} · {data['text']['made_with']}"
@@ -77,7 +125,12 @@ def export_html(state: dict) -> str:
     return _env.get_template("export.html").render(
         title=title, subtitle=subtitle, lang=data["lang"], text=data["text"], data_json=data_json,
         plotly_js=plotly_js_path().read_text(encoding="utf-8").replace("</script", "<\\/script"),
-        player_js=(STATIC_DIR / "js" / "player.js").read_text(encoding="utf-8"))
+        deck_js=_script("deck.js"), player_js=_script("player.js"))
+
+
+def _script(name: str) -> str:
+    """A file of static/js, safe to inline in a <script> element."""
+    return (STATIC_DIR / "js" / name).read_text(encoding="utf-8").replace("</script", "<\\/script")
 
 
 def export_csv(state: dict) -> str:
