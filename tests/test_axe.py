@@ -1,0 +1,75 @@
+"""axe-core (the npm package, injected into the page) finds no accessibility violation on the page in each of its
+states a lecturer or student reaches: light and dark, a lane's schedule and switch open, every view; on /embed
+and on the offline export. Every rule axe runs by default, best practices included (landmarks, headings)."""
+from __future__ import annotations
+
+import urllib.request
+
+import pytest
+
+from web import COUNT_DRAWN, describe, encoded, run_axe, wait_drawn
+
+pytestmark = pytest.mark.browser
+
+BASE = {"surface": "himmelblau", "start": [0.0, 0.0], "steps": 80,
+        "optimizers": [{"optimizer": "adam", "params": {"lr": 0.1}, "schedule": {"type": "step", "step_size": 30, "gamma": 0.5},
+                        "switch": {"at_step": 40, "optimizer": "gd", "params": {"lr": 0.01}}},
+                       {"optimizer": "momentum", "params": {"lr": 0.01, "momentum": 0.9}}],
+        "view": {"lang": "en"}}
+
+
+def state(**view) -> str:
+    return encoded({**BASE, "view": {**BASE["view"], **view}})
+
+
+PAGES = {
+    "overlay light": f"/?state={state(mode='overlay', theme='light')}",
+    "overlay dark": f"/?state={state(mode='overlay', theme='dark')}",
+    "side by side": f"/?state={state(mode='side', theme='light')}",
+    "3-D": f"/?state={state(mode='3d', theme='light')}",
+    "basins": f"/?state={state(mode='basins', theme='light')}",
+    "sweep": f"/?state={state(mode='sweep', theme='light')}",
+    "sweep dark": f"/?state={state(mode='sweep', theme='dark')}",
+    "korean": f"/?state={state(mode='overlay', theme='light', lang='ko')}",
+    "embed": f"/embed?state={state(theme='light')}&caption=Adam%20then%20GD",
+    "embed dark": f"/embed?state={state(theme='dark')}",
+}
+
+
+@pytest.fixture()
+def axe_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, bypass_csp=True)  # axe is injected inline
+    context.add_init_script(COUNT_DRAWN)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+# the page and /embed are page's (issue 13); their fixes land with its store and the a11y commits after it
+WAITS_FOR_PAGE = pytest.mark.xfail(reason="waits for page's store and the a11y fixes to static/js and "
+                                          "templates/index.html", strict=False)
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=WAITS_FOR_PAGE) for n in PAGES])
+def test_the_page_has_no_axe_violation(axe_page, live_server, name):
+    axe_page.goto(live_server + PAGES[name])
+    wait_drawn(axe_page)
+    if name in ("basins", "sweep", "sweep dark"):
+        axe_page.wait_for_timeout(1500)  # the map streams in after the paths
+    # the lane with a schedule and a switch shows them (its details are open)
+    if name == "overlay light":
+        assert axe_page.get_by_label("learning-rate schedule").first.is_visible()
+    violations = run_axe(axe_page)
+    assert violations == [], describe(violations)
+
+
+def test_the_export_has_no_axe_violation(axe_page, live_server, tmp_path):
+    html = urllib.request.urlopen(f"{live_server}/export.html?state={state(caption='Adam then GD')}").read()
+    (tmp_path / "figure.html").write_bytes(html)
+    axe_page.goto((tmp_path / "figure.html").as_uri())
+    wait_drawn(axe_page)
+    violations = run_axe(axe_page)
+    assert violations == [], describe(violations)
+    # the figure's text alternative says what is drawn and where each lane ended
+    name = axe_page.get_by_role("img").first.get_attribute("aria-label")
+    assert name.startswith("Himmelblau") and "Adam" in name and "ended at (" in name
