@@ -1,30 +1,31 @@
 """Runs optimizers on a surface: many trajectories per call, chunk by chunk.
 
-A request's runs are grouped by what selects a code path (optimizer id, its
-boolean flags, the switch). Each group advances together:
+Four parts, one home each:
 
-* **arrays** (``N`` runs as an ``(N, 2)`` array; hyperparameters that differ
-  between its runs become ``(N, 1)`` columns), or
-* **floats**, for a group of at most :data:`SCALAR_MAX_RUNS` runs of an
-  elementwise optimizer: numpy spends about a microsecond per call whatever the
-  size, which for one run is ten times the arithmetic itself. The update rule
-  is the same function either way (see :mod:`app.numeric`).
+* **The planner** (:func:`_plan`) groups a request's runs by what selects a code path (optimizer id, its
+  boolean flags, the switch, the mini-batch size) and gives each group its stacked hyperparameters (a value
+  shared by all its runs stays a Python float; values that differ become one entry per run) and, per phase, an
+  ``(steps, runs)`` table of learning rates after the schedule.
+* **The gradient source** (:class:`_Source`): analytic, numerical (central differences) or mini-batch gradients,
+  plus Gaussian noise.
+* **Lanes**, one stepping interface with two implementations: :class:`_FloatLanes` advance at most
+  :data:`SCALAR_MAX_RUNS` runs of an elementwise rule as Python floats, one coordinate at a time (numpy spends
+  about a microsecond per call whatever the size, ten times the arithmetic of one run); :class:`_ArrayLanes`
+  advance ``n`` runs as coordinate-major ``(2, n)`` arrays, in place, through the same rule. A group of many
+  runs is cut into blocks of at most :data:`BLOCK_RUNS` array lanes, whose arrays stay in the processor's cache
+  and which advance side by side in threads (numpy releases the GIL while it computes).
+* **One loop** (:meth:`Simulation._drive`) takes any lanes through a chunk's steps: phase start, gradient,
+  step, record, settle tracking.
 
-Divergence: a run ends with status ``"diverged"`` at the first step whose point
-or loss is not finite, whose gradient was not finite, or whose point lies more
-than :data:`DIVERGENCE_SPANS` domain spans from the domain's centre (in either
-coordinate). Only the finite points before it are kept.
+Randomness, the one seed scheme: every random stream is ``numpy.random.default_rng([seed, purpose, unit])``
+with ``purpose`` :data:`NOISE`, :data:`BATCHES` or :data:`SEARCH` and ``unit`` the run's index in the request
+when the request has at most :data:`PER_RUN_STREAMS` runs (so a lane's trajectory does not depend on which
+other lanes share its request), else :data:`BLOCK_UNIT` + the block's index (basin maps and sweeps: each block
+owns its streams, so blocks can advance in any order and the same request gives the same map).
 
-Gradient noise is seeded per run (``numpy.random.default_rng([seed, run])``), so
-a lane's trajectory does not depend on which other lanes share its request.
-
-Basin maps and sweeps (:meth:`Simulation.batch`, final point only) of the torch
-optimizers take a third path built for 10^5 runs: the runs are cut into blocks
-of :data:`BLOCK_RUNS` whose arrays stay in the processor's cache, each block
-holds its points coordinate-major (``(2, n)``: the surface reads contiguous x
-and y) and advances through the optimizer's ``update_inplace`` with
-preallocated scratch, so a step allocates nothing but the surface's own
-temporaries. The results equal the array path's bit for bit.
+Divergence: a run ends with status ``"diverged"`` at the first step whose point or loss is not finite, whose
+gradient was not finite, or whose point lies more than :data:`DIVERGENCE_SPANS` domain spans from the
+domain's centre (in either coordinate). Only the finite points before it are kept.
 """
 from __future__ import annotations
 
@@ -32,27 +33,31 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
 
 import numpy as np
 
 from .heap import keep_freed_memory
-from .numeric import SCALAR_ERRORS, scalar
+from .numeric import FLOAT_OPS, SCALAR_ERRORS, ArrayOps, for_floats, scalar
 from .optimizers import OptimizerDef, hyper_namespace
-from .optimizers.base import own_arrays
 from .schedules import Schedule
 from .surfaces import Surface
 
 keep_freed_memory()  # numpy's temporaries would otherwise be page-faulted in afresh at every operation
 
 SCALAR_MAX_RUNS = 4
-SETTLE_EVERY = 4  # steps between convergence checks of a basin map (its steps_to_converge resolution)
-SHARED_STREAM_RUNS = 1000  # above this many runs (basin maps) one noise stream serves the whole request
-SHARED_STREAM = 2 ** 32 - 1  # the seed-sequence key of that shared stream (no run has this index)
+SETTLE_EVERY = 4  # steps between convergence checks (the resolution of settled_at)
+PER_RUN_STREAMS = 1000  # up to this many runs, each run owns its random streams; above, each block does
+BLOCK_UNIT = 2 ** 32  # stream units of blocks start here (run indices are below)
+NOISE, BATCHES, SEARCH = 1, 2, 3  # the purposes of random streams
 DIVERGENCE_SPANS = 100.0
-BLOCK_RUNS = 20_000  # most runs of one in-place block: a dozen (2, n) arrays of them fit in the L2/L3 caches
-BLOCK_THREADS = min(4, os.cpu_count() or 1)  # blocks advance side by side: numpy releases the GIL while it computes
+BLOCK_RUNS = 20_000  # most runs of one block: a dozen (2, n) arrays of them fit in the L2/L3 caches
+BLOCK_THREADS = min(4, os.cpu_count() or 1)
 MAX_STEPS = 20_000
+
+
+def stream(seed: int, purpose: int, unit: int) -> np.random.Generator:
+    """The random stream of one run (``unit`` < :data:`BLOCK_UNIT`) or one block, for one purpose."""
+    return np.random.default_rng([seed, purpose, unit])
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ class RunSpec:
 
 
 def _needs_gradient(opt: OptimizerDef) -> bool:
-    return not opt.needs or "hessian" in opt.needs
+    return not opt.needs or "hessian" in opt.needs or "evaluate" in opt.needs or "emit" in opt.needs
 
 
 @dataclass(frozen=True)
@@ -94,9 +99,10 @@ class GradientSpec:
 class Chunk:
     """Steps ``offset .. offset + n - 1`` of every run, as arrays with a runs axis.
 
-    Row ``k`` holds the point reached by step ``offset + k`` and what produced it.
-    Run ``i`` has ``valid[i]`` rows (fewer than ``n`` once it has ended); rows past
-    that are meaningless.
+    Row ``k`` holds the point reached by step ``offset + k`` and what produced it. Run ``i`` has ``valid[i]``
+    rows (fewer than ``n`` once it has ended); rows past that are meaningless. ``extras`` holds what rules emit
+    per step (``proposals``/``accepted`` of random searches, ...), ``state`` the optimizer's state after each
+    step (when asked for), ``evaluations`` how many extra surface evaluations each step made.
     """
 
     offset: int
@@ -105,60 +111,128 @@ class Chunk:
     gradients: np.ndarray  # (n, R, 2): the gradient each step used (noise included); NaN where none
     lrs: np.ndarray  # (n, R)
     valid: np.ndarray  # (R,) int
-    proposals: np.ndarray | None = None  # (n, R, 2) for random searches, NaN elsewhere
-    accepted: np.ndarray | None = None  # (n, R)
+    extras: dict = field(default_factory=dict)  # name -> (n, R, 2) or (n, R)
+    state: dict = field(default_factory=dict)  # name -> (n, R, 2) or (n, R), NaN where the name does not apply
+    evaluations: np.ndarray | None = None  # (n, R) int
+    evaluation_points: list | None = None  # per row, per run: a list of points
 
     def run(self, i: int) -> dict:
         k = int(self.valid[i])
         out = {"points": self.points[:k, i], "losses": self.losses[:k, i], "gradients": self.gradients[:k, i],
                "lrs": self.lrs[:k, i]}
-        if self.proposals is not None and not np.isnan(self.proposals[:k, i]).all():
-            out["proposals"], out["accepted"] = self.proposals[:k, i], self.accepted[:k, i]
+        for name, values in self.extras.items():
+            if values.dtype != bool and np.isnan(values[:k, i]).all():
+                continue
+            out[name] = values[:k, i]
+        if self.state:
+            out["state"] = {name: values[:k, i] for name, values in self.state.items()}
+        if self.evaluations is not None:
+            out["evaluations"] = self.evaluations[:k, i]
+            out["evaluation_points"] = [row[i] for row in self.evaluation_points[:k]]
         return out
+
+
+# --- the planner ----------------------------------------------------------------------------------------------
+@dataclass
+class _PlannedPhase:
+    start: int
+    end: int
+    optimizer: OptimizerDef
+    hyper: dict  # name -> float/bool, or an (n,) array of per-run values (``betas`` split into beta1/beta2)
+    lrs: np.ndarray  # (end - start, n), or (end - start, 1) when every run has the same
+    names: np.ndarray | None  # (n_names, n) bool: which of state_names torch keeps for each run (None: all)
+    state_names: tuple[str, ...] | None = None  # None: not declared, the state's fields that are not None
 
 
 @dataclass
 class _Group:
     runs: list[int]
-    phases: list[tuple[int, OptimizerDef, SimpleNamespace, np.ndarray]]  # start, optimizer, hp, lr table
-    scalar: bool
-    points: np.ndarray | None  # None on the in-place path: each block holds its own
-    state: Any = None
-    phase_index: int = -1
-    noise: list = field(default_factory=list)  # per-run generators
-    settle_anchor: Any = None
-    settle_step: Any = None
-    search_rng: Any = None  # random searches' generators, made once so chunks continue one stream
-    batch_size: int | None = None  # mini-batch size on a data-set surface; None: full batch
-    batcher: Any = None  # its sampler
-    blocks: list["_Block"] | None = None  # the in-place path (final-only batches of torch optimizers)
-    cols: np.ndarray = field(init=False)  # ``runs`` as an index array
+    phases: list[_PlannedPhase]
+    kind: str  # "float" or "array"
+    batch_size: int | None
+    lanes: list = field(default_factory=list)
+    cols: np.ndarray = field(init=False)
 
     def __post_init__(self):
         self.cols = np.asarray(self.runs, dtype=int)
 
+    @property
+    def scalar(self) -> bool:
+        return self.kind == "float"
 
-@dataclass
-class _Block:
-    """Runs ``lo:hi`` of an in-place group, coordinate-major: ``points[0]`` holds their x, ``points[1]`` their y.
 
-    ``hyper[k]`` is phase ``k``'s hyperparameters for these runs (per-run values as ``(1, n)`` rows); ``work``
-    is the optimizer's three scratch arrays; ``noise`` and ``batcher`` are this block's own random streams,
-    so blocks can advance in any order.
-    """
 
-    lo: int
-    hi: int
-    points: np.ndarray  # (2, n)
-    grad: np.ndarray  # (2, n): the gradient of the latest step (noise included)
-    work: tuple[np.ndarray, np.ndarray, np.ndarray]
-    hyper: list[SimpleNamespace]
-    noise: Any = None
-    batcher: Any = None
-    state: Any = None
-    phase_index: int = -1
-    anchor: np.ndarray | None = None  # settle tracking: where each run last settled, and the step
-    settle_step: np.ndarray | None = None
+def _stack(hypers: list[dict]) -> dict:
+    """Hyperparameters of runs advanced together: a value shared by all stays a Python scalar, values that
+    differ become an ``(n,)`` array."""
+    spaces = [vars(hyper_namespace(h)) for h in hypers]
+    out = {}
+    for name, first in spaces[0].items():
+        if all(s[name] == first for s in spaces):
+            out[name] = first
+        else:
+            out[name] = np.array([s[name] for s in spaces], dtype=float)
+    return out
+
+
+def _lr_table(schedules: list[Schedule], hypers: list[dict], length: int) -> np.ndarray:
+    tables: dict[tuple, np.ndarray] = {}
+    cols = []
+    for schedule, h in zip(schedules, hypers):
+        key = (schedule, h.get("lr", 0.0))
+        if key not in tables:
+            tables[key] = schedule.learning_rates(key[1], length)
+        cols.append(tables[key])
+    return np.stack(cols, axis=1) if cols else np.empty((length, 0))
+
+
+def _plan_phase(phase: Phase, end: int, steps: int, n: int, hypers: list[dict] | None = None,
+                schedules: list[Schedule] | None = None):
+    """``hypers``/``schedules``: one per run, or None where all ``n`` runs share ``phase``'s."""
+    length = max(0, min(end, steps) - phase.start)
+    opt = phase.optimizer
+    if hypers is None and schedules is None:  # one set-up for every run: one column, broadcast over the runs
+        known = tuple(opt.state_names(phase.hyper)) if opt.state_names is not None else None
+        return _PlannedPhase(phase.start, min(end, steps), opt, _stack([phase.hyper]),
+                             _lr_table([phase.schedule], [phase.hyper], length), None, known)
+    else:
+        hypers_ = hypers if hypers is not None else [phase.hyper] * n
+        schedules = schedules if schedules is not None else [phase.schedule] * n
+        lrs, hyper = _lr_table(schedules, hypers_, length), _stack(hypers_)
+        per_run = list(range(n))
+    names, known = None, None
+    if opt.state_names is not None:
+        distinct: dict[int, tuple] = {}
+        rows = []
+        for i in per_run:
+            h = hypers_[i]
+            if id(h) not in distinct:
+                distinct[id(h)] = tuple(opt.state_names(h))
+            rows.append(distinct[id(h)])
+        known = tuple(dict.fromkeys(name for names_ in distinct.values() for name in names_))
+        names = np.array([[name in r for r in rows] for name in known], dtype=bool).reshape(len(known), n)
+    return _PlannedPhase(phase.start, min(end, steps), opt, hyper, lrs, names, known)
+
+
+def _plan(runs_phases: list[tuple[Phase, ...]] | None, first: tuple[Phase, ...], members: list[int], steps: int,
+          batch_size, first_hypers=None):
+    """One group's phases for runs ``members``: ``runs_phases`` gives each run's phases (their optimizers and
+    flags equal ``first``'s), or None when every run shares ``first``; ``first_hypers`` gives each run its own
+    first-phase hyperparameters (sweeps)."""
+    n = len(members)
+    phases = []
+    for k, phase in enumerate(first):
+        end = first[k + 1].start if k + 1 < len(first) else steps
+        if runs_phases is None:
+            hypers = first_hypers if k == 0 else None
+            phases.append(_plan_phase(phase, end, steps, n, hypers, None))
+        else:
+            specs = [p[k] for p in runs_phases]
+            phases.append(_plan_phase(phase, end, steps, n, [s.hyper for s in specs], [s.schedule for s in specs]))
+    elementwise = all(p.optimizer.elementwise and p.optimizer.step is not None and not p.optimizer.needs
+                      for p in phases)
+    kind = "float" if n <= SCALAR_MAX_RUNS and elementwise and batch_size is None else "array"
+    return _Group(members, phases, kind, batch_size)
 
 
 def divergence_radius(surface: Surface) -> float:
@@ -169,141 +243,107 @@ class Simulation:
     """A set of runs on one surface, advanced in chunks of steps (for streaming) or all at once."""
 
     def __init__(self, surface: Surface, runs: list[RunSpec], steps: int, gradient: GradientSpec = GradientSpec(),
-                 record: bool = True, settle: float | None = None):
+                 record: bool = True, settle: float | None = None, record_state: bool = False):
         """``record=False`` keeps only each run's latest point (basin maps of 10^5 starts): every chunk then
         has one row, the state after its last step, and divergence is detected at chunk ends.
 
         ``settle`` (a distance) tracks, for each run, the last step at which it moved farther than that (in
-        either coordinate) from where it last settled: :meth:`settled_at`, checked every
-        :data:`SETTLE_EVERY` steps (so the step is exact to that many). From then on the run stays within
-        ``settle`` of that anchor in each coordinate, so within ``2 settle`` of its final point. Cheap enough for every step of a basin map.
+        either coordinate) from where it last settled: :meth:`settled_at`, checked every :data:`SETTLE_EVERY`
+        steps and at each chunk's end. From then on the run stays within ``settle`` of that anchor in each
+        coordinate, so within ``2 settle`` of its final point.
+
+        ``record_state`` keeps the optimizer's state after every step (``Chunk.state``).
         """
         if not 0 <= steps <= MAX_STEPS:
             raise ValueError(f"steps must be in [0, {MAX_STEPS}]")
         self.record = record
+        self.record_state = record_state and record
         self.settle = settle
         self.surface = surface
         self.runs = runs
         self.steps = steps
         self.gradient = gradient
         self.t = 0
-        self._size(len(runs))
         self.center = np.array(surface.domain.center)
         self.radius = divergence_radius(surface)
-        self.groups = self._make_groups() if runs else []
+        self.starts = np.array([run.start for run in runs], dtype=float).reshape(-1, 2)
+        self._size(len(runs))
+        groups = []
+        if runs:
+            by_key: dict[tuple, list[int]] = {}
+            for i, run in enumerate(runs):
+                key = tuple((p.start, p.optimizer.id, p.optimizer.structural(p.hyper)) for p in run.phases)
+                by_key.setdefault((key, self._batch_size(run.batch_size)), []).append(i)
+            for (_, batch), members in by_key.items():
+                groups.append(_plan([runs[i].phases for i in members], runs[members[0]].phases, members, steps,
+                                    batch))
+        self.groups = groups
+        for g in self.groups:
+            self._make_lanes(g)
+        self.state_names = [tuple(dict.fromkeys(n for p in run.phases for n in p.optimizer.state_keys(p.hyper)))
+                            for run in runs] if self.record_state else []
 
     def _size(self, n: int):
         self.n_runs = n
         self.steps_run = np.zeros(n, dtype=int)
         self.alive = np.ones(n, dtype=bool)  # cleared at divergence, the only way a run ends early
+        self.settle_steps = np.zeros(n, dtype=int)
+
+    @classmethod
+    def batch(cls, surface: Surface, starts, phases: tuple[Phase, ...], steps: int,
+              gradient: GradientSpec = GradientSpec(), hypers: list[dict] | None = None, record: bool = False,
+              settle: float | None = None) -> "Simulation":
+        """Many runs of one set-up, without a RunSpec each: every start of a basin map, or (``hypers``: one
+        first-phase hyperparameter dict per run) every cell of a sweep."""
+        starts = np.array(starts, dtype=float).reshape(-1, 2)
+        n = len(starts)
+        if hypers is not None and len(hypers) != n:
+            raise ValueError("one hyperparameter set per start")
+        sim = cls(surface, [], steps, gradient, record, settle)
+        sim.starts = starts
+        sim._size(n)
+        group = _plan(None, phases, list(range(n)), steps, sim._batch_size(None), hypers)
+        group.kind = "array"  # maps and sweeps: array lanes whatever their size
+        sim.groups = [group]
+        sim._make_lanes(group)
+        return sim
+
+    def _batch_size(self, size: int | None) -> int | None:
+        size = size if size is not None else self.gradient.batch_size
+        return size if self.surface.batch_gradient is not None else None
+
+    def _make_lanes(self, group: _Group):
+        n = len(group.runs)
+        starts = self.starts[group.cols]
+        if group.kind == "float":
+            group.lanes = [_FloatLanes(self, group, starts)]
+            return
+        per_run = self.n_runs <= PER_RUN_STREAMS
+        count = 1 if per_run else max(1, -(-n // BLOCK_RUNS))
+        bounds = np.linspace(0, n, count + 1).round().astype(int).tolist()
+        group.lanes = [_ArrayLanes(self, group, lo, hi, starts[lo:hi], None if per_run else BLOCK_UNIT + b)
+                       for b, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:]))]
 
     @property
     def status(self) -> list[str]:
         """Per run: ``"ok"`` or ``"diverged"``."""
         return np.where(self.alive, "ok", "diverged").tolist()
 
-    @classmethod
-    def batch(cls, surface: Surface, starts, phases: tuple[Phase, ...], steps: int,
-              gradient: GradientSpec = GradientSpec(), hypers: list[dict] | None = None, record: bool = False,
-              settle: float | None = None) -> "Simulation":
-        """Many runs of one set-up in one array, without a RunSpec each: every start of a basin map, or
-        (``hypers``: one first-phase hyperparameter dict per run) every cell of a sweep."""
-        starts = np.array(starts, dtype=float).reshape(-1, 2)
-        sim = cls(surface, [], steps, gradient, record, settle)
-        n = len(starts)
-        sim._size(n)
-        built = []
-        for k, phase in enumerate(phases):
-            end = phases[k + 1].start if k + 1 < len(phases) else steps
-            length = max(0, min(end, steps) - phase.start)
-            if k == 0 and hypers is not None:
-                if len(hypers) != n:
-                    raise ValueError("one hyperparameter set per start")
-                hp = _stack_hyper(hypers)
-                tables: dict[float, np.ndarray] = {}
-                for h in hypers:
-                    lr = h.get("lr", 0.0)
-                    if lr not in tables:
-                        tables[lr] = phase.schedule.learning_rates(lr, length)
-                lrs = np.stack([tables[h.get("lr", 0.0)] for h in hypers], axis=1)
-            else:
-                hp = _stack_hyper([phase.hyper])
-                lrs = phase.schedule.learning_rates(phase.hyper.get("lr", 0.0), length)[:, None]
-            built.append((phase.start, phase.optimizer, hp, lrs))
-        batch = gradient.batch_size if surface.batch_gradient is not None else None
-        if not record and all(p.optimizer.update_inplace is not None for p in phases):
-            # the in-place path: the blocks hold the points and their own random streams
-            group = _Group(list(range(n)), built, False, None, batch_size=batch,
-                           blocks=sim._make_blocks(starts, [hp for _, _, hp, _ in built], batch))
-        else:
-            noise = [np.random.default_rng([gradient.seed, SHARED_STREAM])] if gradient.noise else []
-            group = _Group(list(range(n)), built, False, starts.copy(), noise=noise, batch_size=batch)
-        sim.groups = [group]
-        return sim
-
-    def _make_blocks(self, starts: np.ndarray, hypers: list[SimpleNamespace], batch_size: int | None):
-        n = len(starts)
-        count = max(1, -(-n // BLOCK_RUNS))
-        bounds = np.linspace(0, n, count + 1).round().astype(int)
-        blocks = []
-        for index, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist())):
-            points = np.ascontiguousarray(starts[lo:hi].T)
-            block = _Block(lo, hi, points, np.zeros_like(points), tuple(np.empty_like(points) for _ in range(3)),
-                           [_block_hyper(hp, lo, hi) for hp in hypers])
-            if self.gradient.noise:
-                block.noise = np.random.default_rng([self.gradient.seed, SHARED_STREAM, index])
-            if batch_size is not None:
-                block.batcher = _Batcher(self.surface.extra["dataset"]["n"], batch_size,
-                                         [np.random.default_rng([self.gradient.seed, 4099, index])], hi - lo)
-            blocks.append(block)
-        return blocks
-
-    def settled_at(self) -> np.ndarray:
-        """Per run: the step after which it stayed within ``settle`` of one point (needs ``settle``)."""
-        out = np.zeros(self.n_runs, dtype=int)
-        for g in self.groups:
-            if g.settle_step is not None:
-                out[g.cols] = g.settle_step
-            for block in g.blocks or ():
-                if block.settle_step is not None:
-                    out[g.cols[block.lo:block.hi]] = block.settle_step
-        return out
-
-    # --- set-up -----------------------------------------------------------------
-    def _make_groups(self) -> list[_Group]:
-        by_key: dict[tuple, list[int]] = {}
-        for i, run in enumerate(self.runs):
-            key = tuple((p.start, p.optimizer.id, p.optimizer.structural(p.hyper)) for p in run.phases)
-            by_key.setdefault((key, self._batch_size(run)), []).append(i)
-        groups = []
-        for members in by_key.values():
-            first = self.runs[members[0]]
-            phases = []
-            for k, phase in enumerate(first.phases):
-                end = first.phases[k + 1].start if k + 1 < len(first.phases) else self.steps
-                length = max(0, min(end, self.steps) - phase.start)
-                specs = [self.runs[i].phases[k] for i in members]
-                hp = _stack_hyper([s.hyper for s in specs])
-                tables: dict[tuple, np.ndarray] = {}
-                for s in specs:
-                    key = (s.schedule, s.hyper.get("lr", 0.0))
-                    if key not in tables:
-                        tables[key] = s.schedule.learning_rates(key[1], length)
-                lrs = np.stack([tables[(s.schedule, s.hyper.get("lr", 0.0))] for s in specs], axis=1)  # (length, N)
-                phases.append((phase.start, phase.optimizer, hp, lrs))
-            batch = self._batch_size(first)
-            scalar_ok = len(members) <= SCALAR_MAX_RUNS and all(p[1].elementwise for p in phases) and batch is None
-            points = np.array([self.runs[i].start for i in members], dtype=float)
-            noise = []
-            if self.gradient.noise:
-                noise = ([np.random.default_rng([self.gradient.seed, i]) for i in members]
-                         if self.n_runs <= SHARED_STREAM_RUNS else [np.random.default_rng([self.gradient.seed, SHARED_STREAM])])
-            groups.append(_Group(members, phases, scalar_ok, points, noise=noise, batch_size=batch))
-        return groups
-
     @property
     def done(self) -> bool:
         return self.t >= self.steps or not self.alive.any()
+
+    def settled_at(self) -> np.ndarray:
+        """Per run: the step after which it stayed within ``settle`` of one point (needs ``settle``)."""
+        if self.settle is None:
+            raise ValueError("settled_at needs a Simulation made with settle=...")
+        return self.settle_steps.copy()
+
+    def collect(self, chunks: list[Chunk] | None = None) -> list[dict]:
+        """Whole runs (see :func:`collect`); without ``chunks``, advances to the end first."""
+        if chunks is None:
+            chunks = [self.advance(self.steps - self.t)]
+        return collect(self, chunks)
 
     # --- stepping ---------------------------------------------------------------
     def advance(self, n: int) -> Chunk:
@@ -312,12 +352,22 @@ class Simulation:
         t1 = min(self.steps, t0 + max(0, n))
         m, R = t1 - t0, self.n_runs
         rows = m if self.record else min(m, 1)
-        chunk = Chunk(t0 if self.record else t1 - rows, np.empty((rows, R, 2)), np.empty((rows, R)), np.empty((rows, R, 2)),
-                      np.empty((rows, R)), np.zeros(R, dtype=int))
+        chunk = Chunk(t0 if self.record else t1 - rows, np.full((rows, R, 2), np.nan), np.empty((rows, R)),
+                      np.full((rows, R, 2), np.nan), np.empty((rows, R)), np.zeros(R, dtype=int))
         if m == 0:
             return chunk
-        blocked = len(self.groups) == 1 and self.groups[0].blocks is not None
-        ok = self._advance_blocks(self.groups[0], t0, t1, chunk) if blocked else self._advance_groups(t0, t1, chunk)
+        uses_gradient = np.zeros(R, dtype=bool)
+        lanes = [ln for g in self.groups for ln in g.lanes if self.alive[ln.cols].any()]
+        for g in self.groups:
+            uses_gradient[g.cols] = any(_needs_gradient(p.optimizer) for p in g.phases)
+        if len(lanes) > 1 and not self.record:
+            list(_block_pool().map(lambda ln: self._drive(ln, t0, t1, chunk), lanes))
+        else:
+            for ln in lanes:
+                self._drive(ln, t0, t1, chunk)
+        ok = self._assess(chunk.points[..., 0], chunk.points[..., 1], chunk.losses)
+        gx, gy = chunk.gradients[..., 0], chunk.gradients[..., 1]
+        ok &= (np.isfinite(gx) & np.isfinite(gy)) | ~uses_gradient
         bad = ~ok
         first_bad = np.where(bad.any(axis=0), bad.argmax(axis=0), rows)
         chunk.valid = np.where(self.alive, first_bad, 0)
@@ -328,255 +378,75 @@ class Simulation:
         self.t = t1
         return chunk
 
-    def _advance_groups(self, t0: int, t1: int, chunk: Chunk) -> np.ndarray:
-        """Every group through steps t0..t1-1 into ``chunk``; returns where each row is still fine."""
-        rows, R = chunk.points.shape[:2]
-        uses_gradient = np.zeros(R, dtype=bool)
-        for group in self.groups:
-            cols = group.cols
-            if not self.alive[cols].any():
-                continue
-            whole = len(cols) == R  # one group holds every run, in order: write straight into the chunk
-            pts = chunk.points if whole else np.empty((rows, len(cols), 2))
-            grads = chunk.gradients if whole else np.empty((rows, len(cols), 2))
-            lrs = chunk.lrs if whole else np.empty((rows, len(cols)))
-            props, acc, grad_used = self._advance_group(group, t0, t1, pts, grads, lrs)
-            uses_gradient[cols] = grad_used
-            if not whole:
-                chunk.points[:, cols], chunk.gradients[:, cols], chunk.lrs[:, cols] = pts, grads, lrs
-            if props is not None:
-                if chunk.proposals is None:
-                    chunk.proposals = np.full((rows, R, 2), np.nan)
-                    chunk.accepted = np.zeros((rows, R), dtype=bool)
-                chunk.proposals[:, cols], chunk.accepted[:, cols] = props, acc
-        if (~uses_gradient).any():
-            chunk.gradients[:, ~uses_gradient] = np.nan
-        ok = self._assess(chunk.points[..., 0], chunk.points[..., 1], chunk.losses)
-        if uses_gradient.any():
-            gx, gy = chunk.gradients[..., 0], chunk.gradients[..., 1]
-            ok &= (np.isfinite(gx) & np.isfinite(gy)) | ~uses_gradient
-        return ok
-
-    def _assess(self, x, y, losses_out, gx=None, gy=None) -> np.ndarray:
-        """Writes f(x, y) into ``losses_out``; returns where the point is fine: a finite loss (and gradient,
-        when given) within :data:`DIVERGENCE_SPANS` domain spans of the centre."""
-        cx, cy = self.center
-        with np.errstate(all="ignore"):
-            losses_out[...] = self.surface.value(x, y, np)
-            ok = np.isfinite(losses_out) & (np.abs(x - cx) <= self.radius) & (np.abs(y - cy) <= self.radius)
-            if gx is not None:
-                ok &= np.isfinite(gx) & np.isfinite(gy)
-        return ok
-
-    def _segments(self, group: _Group, t0: int, t1: int):
-        """Split [t0, t1) at the group's phase boundaries: (start, end, phase index)."""
-        starts = [p[0] for p in group.phases] + [self.steps]
-        for k in range(len(group.phases)):
-            a, b = max(t0, starts[k]), min(t1, starts[k + 1])
+    def _segments(self, phases: list[_PlannedPhase], t0: int, t1: int):
+        """Split [t0, t1) at phase boundaries: (start, end, phase index)."""
+        for k, p in enumerate(phases):
+            a, b = max(t0, p.start), min(t1, p.end)
             if a < b:
                 yield a, b, k
 
-    def _context(self, xp, phase_opt: OptimizerDef, group: _Group):
-        surface = self.surface
-        ctx = SimpleNamespace(xp=xp, domain=surface.domain)
-        if "value" in phase_opt.needs:
-            ctx.value = lambda p: np.asarray(surface.value(p[:, 0], p[:, 1], np), dtype=float) * np.ones(len(p))
-        if "hessian" in phase_opt.needs:
-            ctx.hessian = lambda p: tuple(np.broadcast_to(h, p[:, 0].shape)
-                                          for h in surface.hessian(p[:, 0], p[:, 1], np))
-        if "rng" in phase_opt.needs:
-            if group.search_rng is None:
-                group.search_rng = (_RunsRandom([np.random.default_rng([self.gradient.seed, i, 7919]) for i in group.runs])
-                                    if self.n_runs <= SHARED_STREAM_RUNS
-                                    else np.random.default_rng([self.gradient.seed, 7919]))
-            ctx.rng = group.search_rng
-        return ctx
+    def _drive(self, lanes, t0: int, t1: int, chunk: Chunk):
+        """The one stepping loop: any lanes through steps t0..t1-1, into ``chunk``."""
+        record, settle = self.record, self.settle
+        lanes.bind(chunk, t0)
+        for a, b, k in self._segments(lanes.phases, t0, t1):
+            phase = lanes.phases[k]
+            lanes.enter(k)
+            lanes.begin(a, b, phase.lrs[a - phase.start:b - phase.start])
+            with np.errstate(all="ignore"):
+                for t in range(a, b):
+                    j = t - a
+                    lanes.gradient(j)
+                    lanes.step(j)
+                    if record:
+                        lanes.record(t - t0)
+                    if settle is not None and (t % SETTLE_EVERY == SETTLE_EVERY - 1 or t == b - 1):
+                        lanes.settle(t + 1, settle)
+            lanes.end(chunk, a - t0 if record else 0)
 
-    def _gradient_fn(self):
-        surface, spec = self.surface, self.gradient
+    def _assess(self, x, y, losses_out) -> np.ndarray:
+        """Writes f(x, y) into ``losses_out``; returns where the point is fine: a finite loss within
+        :data:`DIVERGENCE_SPANS` domain spans of the centre."""
+        cx, cy = self.center
+        with np.errstate(all="ignore"):
+            losses_out[...] = self.surface.value(x, y, np)
+            return np.isfinite(losses_out) & (np.abs(x - cx) <= self.radius) & (np.abs(y - cy) <= self.radius)
+
+
+# --- the gradient source ----------------------------------------------------------------------------------------
+class _Source:
+    """Gradients for one set of lanes: analytic, numerical or mini-batch, plus noise, from the lanes' streams."""
+
+    def __init__(self, sim: Simulation, runs, unit: int | None, batch_size: int | None):
+        spec, surface = sim.gradient, sim.surface
+        self.surface, self.spec, self.n = surface, spec, len(runs)
+        units = (np.asarray(runs).tolist() if unit is None else [unit]) if spec.noise or batch_size else []
+        self.noise = [stream(spec.seed, NOISE, u) for u in units] if spec.noise else None
+        self.batcher = (_Batcher(surface.extra["dataset"]["n"], batch_size,
+                                 [stream(spec.seed, BATCHES, u) for u in units], len(runs))
+                        if batch_size is not None else None)
         if spec.mode == "numerical":
-            h = spec.h
-            value = surface.value
+            h, value = spec.h, surface.value
 
             def grad(x, y, xp):
                 return ((value(x + h, y, xp) - value(x - h, y, xp)) / (2 * h),
                         (value(x, y + h, xp) - value(x, y - h, xp)) / (2 * h))
-            return grad
-        return surface.gradient
-
-    def _batch_size(self, run: RunSpec) -> int | None:
-        size = run.batch_size if run.batch_size is not None else self.gradient.batch_size
-        return size if self.surface.batch_gradient is not None else None
-
-    def _batcher(self, group: _Group) -> "_Batcher":
-        if group.batcher is None:
-            n = self.surface.extra["dataset"]["n"]
-            gens = ([np.random.default_rng([self.gradient.seed, i, 4099]) for i in group.runs]
-                    if self.n_runs <= SHARED_STREAM_RUNS else [np.random.default_rng([self.gradient.seed, 4099])])
-            group.batcher = _Batcher(n, group.batch_size, gens, len(group.runs))
-        return group.batcher
-
-    def _noise(self, group: _Group, n: int) -> np.ndarray | None:
-        if not self.gradient.noise:
-            return None
-        if len(group.noise) == 1 and len(group.runs) > 1:
-            return group.noise[0].standard_normal((n, len(group.runs), 2)) * self.gradient.noise
-        return np.stack([g.standard_normal((n, 2)) for g in group.noise], axis=1) * self.gradient.noise  # (n, N, 2)
-
-    def _advance_group(self, group: _Group, t0: int, t1: int, pts, grads, lrs):
-        """Fill ``pts``/``grads``/``lrs`` (rows t0..t1-1, this group's columns); returns search extras."""
-        n = t1 - t0
-        N = len(group.runs)
-        uses_grad = any(_needs_gradient(p[1]) for p in group.phases)
-        searches = any("rng" in p[1].needs for p in group.phases)
-        props = np.full((len(pts), N, 2), np.nan) if searches else None
-        acc = np.zeros((len(pts), N), dtype=bool) if searches else None
-        noise = self._noise(group, n)
-        grad_fn = self._gradient_fn()
-        for a, b, k in self._segments(group, t0, t1):
-            start, opt, hp, lr_table = group.phases[k]
-            lr_rows = lr_table[a - start:b - start]
-            if self.record:
-                lrs[a - t0:b - t0] = lr_rows
-            else:
-                lrs[0] = lr_rows[-1]
-            if group.scalar:
-                self._advance_scalar(group, k, a, b, t0, pts, grads, noise, lr_rows, grad_fn)
-            else:
-                self._advance_arrays(group, k, a, b, t0, pts, grads, props, acc, noise, lr_rows, grad_fn)
-        return props, acc, uses_grad
-
-    def _advance_arrays(self, group, k, a, b, t0, pts, grads, props, acc, noise, lr_rows, grad_fn):
-        start, opt, hp, _ = group.phases[k]
-        ctx = self._context(np, opt, group)
-        P = group.points
-        if group.phase_index != k:
-            group.state, group.phase_index = opt.init(P, hp, ctx), k
-        state = group.state
-        uniform_lr = bool((lr_rows == lr_rows[:, :1]).all())
-        lr_list = lr_rows[:, 0].tolist() if uniform_lr else None
-        needs_grad = _needs_gradient(opt)
-        G = None
-        with np.errstate(all="ignore"):
-            record = self.record
-            settle = self.settle
-            if settle is not None:
-                away = np.empty_like(P)
-                if group.settle_anchor is None:
-                    group.settle_anchor, group.settle_step = P.copy(), np.zeros(len(P), dtype=int)
-            for t in range(a, b):
-                row = t - t0 if record else 0
-                if needs_grad:
-                    if group.batch_size is not None:
-                        gx, gy = self.surface.batch_gradient(P[:, 0], P[:, 1], self._batcher(group).next())
-                    else:
-                        gx, gy = grad_fn(P[:, 0], P[:, 1], np)
-                    G = np.empty_like(P)  # fresh each step: optimizer state may hold on to it (a first buffer)
-                    G[:, 0], G[:, 1] = gx, gy
-                    if noise is not None:
-                        G += noise[t - t0]
-                    grads[row] = G
-                lr = lr_list[t - a] if uniform_lr else lr_rows[t - a][:, None]
-                P, state = opt.update(G, state, P, hp, lr, ctx)
-                pts[row] = P
-                if settle is not None and (t % SETTLE_EVERY == SETTLE_EVERY - 1 or t == b - 1):
-                    _track_settle(P.T, group.settle_anchor.T, group.settle_step, t + 1, settle, away.T)
-                if props is not None:
-                    props[row], acc[row] = state.proposal, state.accepted
-        group.points, group.state = P, state
-
-    def _advance_blocks(self, group: _Group, t0: int, t1: int, chunk: Chunk) -> np.ndarray:
-        """The in-place path, every block (side by side) through steps t0..t1-1: the chunk's one row gets each
-        run's latest point, gradient, lr and loss; returns where each run is still fine."""
-        ok = np.empty((1, self.n_runs), dtype=bool)
-        grad_fn = self._gradient_fn()
-
-        def advance(block: _Block):
-            for a, b, k in self._segments(group, t0, t1):
-                start, opt, _, lr_table = group.phases[k]
-                self._advance_block(block, opt, k, a, b, lr_table[a - start:b - start], grad_fn)
-            lo, hi = block.lo, block.hi
-            chunk.points[0, lo:hi], chunk.gradients[0, lo:hi] = block.points.T, block.grad.T
-            x, y = block.points
-            ok[0, lo:hi] = self._assess(x, y, chunk.losses[0, lo:hi], *block.grad)
-
-        *_, (_, _, k) = self._segments(group, t0, t1)  # the phase of the chunk's last step
-        start, _, _, lr_table = group.phases[k]
-        chunk.lrs[0] = lr_table[t1 - 1 - start]
-        if len(group.blocks) == 1:
-            advance(group.blocks[0])
+            self.exact = grad
         else:
-            list(_block_pool().map(advance, group.blocks))
-        return ok
+            self.exact = surface.gradient
 
-    def _advance_block(self, block: _Block, opt: OptimizerDef, k: int, a: int, b: int, lr_rows, grad_fn):
-        P, G, hp = block.points, block.grad, block.hyper[k]
-        x, y = P
-        if block.phase_index != k:
-            block.state, block.phase_index = own_arrays(opt.init(P, hp, SimpleNamespace(xp=np))), k
-        state, update, work = block.state, opt.update_inplace, block.work
-        uniform_lr = bool((lr_rows == lr_rows[:, :1]).all())
-        lr_list = lr_rows[:, 0].tolist() if uniform_lr else None
-        noise = (block.noise.standard_normal((b - a, 2, block.hi - block.lo)) * self.gradient.noise
-                 if block.noise is not None else None)
-        settle = self.settle
-        if settle is not None and block.anchor is None:
-            block.anchor, block.settle_step = P.copy(), np.zeros(P.shape[1], dtype=int)
-        with np.errstate(all="ignore"):
-            for t in range(a, b):
-                if block.batcher is not None:
-                    G[0], G[1] = self.surface.batch_gradient(x, y, block.batcher.next())
-                else:
-                    G[0], G[1] = grad_fn(x, y, np)
-                if noise is not None:
-                    G += noise[t - a]
-                lr = lr_list[t - a] if uniform_lr else lr_rows[t - a, block.lo:block.hi][None, :]
-                state = update(G, state, P, hp, lr, work)
-                if settle is not None and (t % SETTLE_EVERY == SETTLE_EVERY - 1 or t == b - 1):
-                    _track_settle(P, block.anchor, block.settle_step, t + 1, settle, work[0])
-        block.state = state
+    def draw_noise(self, m: int) -> np.ndarray | None:
+        """The next ``m`` steps' noise, ``(m, 2, n)``."""
+        if self.noise is None:
+            return None
+        if len(self.noise) == 1 and self.n > 1:
+            return self.noise[0].standard_normal((m, 2, self.n)) * self.spec.noise
+        return np.stack([g.standard_normal((m, 2)) for g in self.noise], axis=2) * self.spec.noise
 
-    def _advance_scalar(self, group, k, a, b, t0, pts, grads, noise, lr_rows, grad_fn):
-        start, opt, hp_all, _ = group.phases[k]
-        ctx = SimpleNamespace(xp=scalar)
-        update = opt.update
-        if group.phase_index != k:
-            group.state = []
-            for col in range(len(group.runs)):
-                hp = _column(hp_all, col)
-                x, y = group.points[col].tolist()
-                group.state.append((hp, opt.init(x, hp, ctx), opt.init(y, hp, ctx)))
-            group.phase_index = k
-        for col, i in enumerate(group.runs):
-            if not self.alive[i]:
-                continue
-            hp, sx, sy = group.state[col]
-            x, y = group.points[col].tolist()
-            lr_list = lr_rows[:, col].tolist()
-            eps = noise[a - t0:b - t0, col].tolist() if noise is not None else None
-            out_p, out_g = [], []
-            try:
-                for j in range(b - a):
-                    gx, gy = grad_fn(x, y, scalar)
-                    if eps is not None:
-                        gx, gy = gx + eps[j][0], gy + eps[j][1]
-                    out_g.append((gx, gy))
-                    lr = lr_list[j]
-                    x, sx = update(gx, sx, x, hp, lr, ctx)
-                    y, sy = update(gy, sy, y, hp, lr, ctx)
-                    out_p.append((x, y))
-            except SCALAR_ERRORS:  # overflow etc.: this step's point is not finite
-                out_g.append((float("nan"),) * 2) if len(out_g) == len(out_p) else None
-                out_p.append((float("nan"), float("nan")))
-            m = len(out_p)
-            if self.record:
-                row = a - t0
-                pts[row:row + m, col] = out_p
-                grads[row:row + m, col] = out_g[:m]
-            else:
-                pts[0, col], grads[0, col] = out_p[-1], out_g[m - 1]
-            group.points[col] = out_p[-1]
-            group.state[col] = (hp, sx, sy)
+    def gradient(self, x, y):
+        if self.batcher is not None:
+            return self.surface.batch_gradient(x, y, self.batcher.next())
+        return self.exact(x, y, np)
 
 
 class _Batcher:
@@ -601,29 +471,360 @@ class _Batcher:
 
 
 class _RunsRandom:
-    """One seeded generator per run, drawn row by row: a run's draws do not depend on its neighbours."""
+    """Uniform draws for a search rule: ``uniform(k)`` gives ``(k, n)``, each run's k numbers from its stream."""
 
-    def __init__(self, generators):
-        self.generators = generators
+    def __init__(self, generators, n: int):
+        self.generators, self.n = generators, n
 
-    def random(self, shape):
-        if isinstance(shape, int):
-            shape = (shape,)
-        return np.stack([g.random(shape[1:]) for g in self.generators])
+    def uniform(self, k: int) -> np.ndarray:
+        if len(self.generators) == 1 and self.n > 1:
+            return self.generators[0].random((k, self.n))
+        return np.stack([g.random(k) for g in self.generators], axis=1)
 
 
-def _stack_hyper(hypers: list[dict]) -> SimpleNamespace:
-    """Hyperparameters of runs advanced together: a value shared by all stays a Python scalar,
-    values that differ become an ``(N, 1)`` column."""
-    spaces = [vars(hyper_namespace(h)) for h in hypers]
-    out = {}
-    for name, first in spaces[0].items():
-        values = [s[name] for s in spaces]
-        if all(v == first for v in values):
-            out[name] = first
+# --- lanes --------------------------------------------------------------------------------------------------------
+def _settings(sim: Simulation) -> SimpleNamespace:
+    """What lanes read of their simulation (not the simulation itself: no reference cycle keeps arrays alive)."""
+    return SimpleNamespace(record=sim.record, record_state=sim.record_state, n_runs=sim.n_runs, surface=sim.surface,
+                           gradient=sim.gradient, settle_steps=sim.settle_steps)
+
+
+def _rows(hyper: dict, lo: int, hi: int) -> SimpleNamespace:
+    """Runs lo..hi of a stacked namespace, per-run values as ``(1, n)`` rows (coordinate-major)."""
+    return SimpleNamespace(**{k: (v[None, lo:hi] if isinstance(v, np.ndarray) else v) for k, v in hyper.items()})
+
+
+def _column(hyper: dict, col: int) -> SimpleNamespace:
+    """One run's hyperparameters as Python scalars."""
+    return SimpleNamespace(**{k: (float(v[col]) if isinstance(v, np.ndarray) else v) for k, v in hyper.items()})
+
+
+class _ArrayLanes:
+    """Runs ``lo:hi`` of a group as coordinate-major ``(2, n)`` arrays, advanced in place."""
+
+    def __init__(self, sim: Simulation, group: _Group, lo: int, hi: int, starts: np.ndarray, unit: int | None):
+        self.sim, self.phases, self.lo, self.hi = _settings(sim), group.phases, lo, hi
+        self.cols = group.cols[lo:hi]
+        n = hi - lo
+        if n and np.array_equal(self.cols, np.arange(self.cols[0], self.cols[0] + n)):
+            self.sel = slice(int(self.cols[0]), int(self.cols[0]) + n)  # basic indexing: views, no gather
         else:
-            out[name] = np.array(values, dtype=float)[:, None]
-    return SimpleNamespace(**out)
+            self.sel = self.cols
+        self.P = np.ascontiguousarray(starts.T)
+        self.G = np.zeros_like(self.P)
+        self.source = _Source(sim, self.cols, unit, group.batch_size)
+        self.unit = unit
+        self.hyper = [_rows(p.hyper, lo, hi) for p in group.phases]
+        self.state, self.phase = None, -1
+        self.anchor, self.scratch = None, None
+        self.ops = _Context(self.P.shape, sim.surface, self.source, sim.record)
+
+    def enter(self, k: int):
+        if self.phase == k:
+            return
+        opt = self.phases[k].optimizer
+        if "rng" in opt.needs and getattr(self.ops, "rng", None) is None:
+            units = self.cols.tolist() if self.unit is None else [self.unit]
+            self.ops.rng = _RunsRandom([stream(self.sim.gradient.seed, SEARCH, u) for u in units],
+                                       self.hi - self.lo)
+        if opt.step is not None:
+            self.state = opt.init_state(self.ops, self.P, self.hyper[k])
+        else:  # a pure init/update pair on (N, 2) arrays
+            self.state = opt.init(self.P.T, _cols(self.hyper[k]), _pure_ctx(self.ops))
+        self.phase = k
+
+    def begin(self, a: int, b: int, lr_rows: np.ndarray):
+        self.a = a
+        self.noise = self.source.draw_noise(b - a)
+        rows = lr_rows[:, self.lo:self.hi] if lr_rows.shape[1] > 1 else lr_rows
+        self.lrs = rows
+        uniform = rows.shape[1] == 1 or bool((rows == rows[:, :1]).all())
+        self.lr_list = rows[:, 0].tolist() if uniform else [r[None, :] for r in rows]
+        opt = self.phases[self.phase].optimizer
+        self.needs_grad = _needs_gradient(opt)
+        self.rule, self.hp = opt.step, self.hyper[self.phase]
+        self.counts = "evaluate" in opt.needs
+
+    def gradient(self, j: int):
+        if not self.needs_grad:
+            self.G.fill(np.nan)
+            return
+        x, y = self.P
+        self.G[0], self.G[1] = self.source.gradient(x, y)
+        if self.noise is not None:
+            self.G += self.noise[j]
+
+    def step(self, j: int):
+        lr = self.lr_list[j]
+        if self.counts:
+            self.ops.new_step(self.P)
+        if self.ops.extras:
+            self.ops.extras.clear()  # what a rule emits belongs to its step
+        if self.rule is not None:
+            P = self.rule(self.ops, self.state, self.P, self.G, self.hp, lr)
+        else:
+            opt = self.phases[self.phase].optimizer
+            lr = lr.T if isinstance(lr, np.ndarray) else lr
+            P, self.state = opt.update(self.G.T.copy(), self.state, self.P.T.copy(), _cols(self.hyper[self.phase]),
+                                       lr, _pure_ctx(self.ops))
+            P = P.T
+        if P is not self.P:
+            self.P[...] = P
+
+    def record(self, row: int):
+        chunk, cols = self.chunk, self.sel
+        chunk.points[row, cols] = self.P.T
+        chunk.gradients[row, cols] = self.G.T
+        chunk.lrs[row, cols] = self.lrs[self._j(row)]
+        self._record_extras(chunk, row)
+
+    def _j(self, row: int) -> int:
+        return row + self.t0 - self.a
+
+    def _record_extras(self, chunk: Chunk, row: int):
+        cols = self.cols
+        rows = chunk.points.shape[0]
+        for name, value in self.ops.extras.items():
+            value = np.asarray(value)
+            out = chunk.extras.get(name)
+            if out is None:
+                vector = value.ndim == 2 and value.shape[0] == 2
+                shape = (rows, self.sim.n_runs, 2) if vector else (rows, self.sim.n_runs)
+                out = chunk.extras[name] = (np.zeros(shape, dtype=bool) if value.dtype == bool
+                                            else np.full(shape, np.nan))
+            out[row, cols] = value.T if out.ndim == 3 else value.reshape(-1)
+        if self.sim.record_state:
+            self._record_state(chunk, row)
+        if "evaluate" in self.phases[self.phase].optimizer.needs:
+            if chunk.evaluations is None:
+                chunk.evaluations = np.zeros(chunk.lrs.shape, dtype=int)
+                chunk.evaluation_points = [[[] for _ in range(self.sim.n_runs)] for _ in range(rows)]
+            chunk.evaluations[row, cols] = self.ops.evals
+            if self.ops.eval_points is not None:
+                for i, c in enumerate(cols.tolist()):
+                    chunk.evaluation_points[row][c] = list(self.ops.eval_points[i])
+
+    def _record_state(self, chunk: Chunk, row: int):
+        phase = self.phases[self.phase]
+        values = vars(self.state) if isinstance(self.state, SimpleNamespace) else self.state._asdict()
+        rows, R = chunk.points.shape[:2]
+        names = phase.state_names if phase.state_names is not None else [k for k, v in values.items() if v is not None]
+        for i, name in enumerate(names):
+            value = values.get(name)
+            if value is None:
+                continue
+            value = np.asarray(value, dtype=float)
+            vector = value.ndim == 2 and value.shape[0] == 2
+            out = chunk.state.get(name)
+            if out is None:
+                out = chunk.state[name] = np.full((rows, R, 2) if vector else (rows, R), np.nan)
+            v = value.T if vector else np.broadcast_to(value.reshape(-1), (len(self.cols),))
+            if phase.names is not None:
+                applies = phase.names[i, self.lo:self.hi]
+                v = np.where(applies[:, None] if vector else applies, v, np.nan)
+            out[row, self.cols] = v
+
+    def settle(self, step: int, tolerance: float):
+        if self.anchor is None:
+            self.anchor, self.scratch = self.P.copy(), np.empty_like(self.P)
+            self.settle_step = np.zeros(self.P.shape[1], dtype=int)
+        _track_settle(self.P, self.anchor, self.settle_step, step, tolerance, self.scratch)
+
+    def end(self, chunk: Chunk, row: int):
+        if self.anchor is not None:
+            self.sim.settle_steps[self.cols] = self.settle_step
+        if not self.sim.record:
+            cols = self.sel
+            chunk.points[0, cols], chunk.gradients[0, cols] = self.P.T, self.G.T
+            chunk.lrs[0, cols] = self.lrs[-1]
+            self._record_extras(chunk, 0)
+
+    def bind(self, chunk: Chunk, t0: int):
+        """The chunk being filled, whose first row is step ``t0``."""
+        self.chunk, self.t0 = chunk, t0
+
+
+class _Context(ArrayOps):
+    """The ops of a set of array lanes plus what rules may ask for (see :mod:`app.optimizers.base`): the
+    surface's value and Hessian, extra evaluations (counted per step, their points kept when recording), a place
+    to emit per-step outputs, and (for searches) ``rng``. It refers to nothing that refers back to it."""
+
+    def __init__(self, shape, surface: Surface, source: _Source, keep_points: bool):
+        super().__init__(shape)
+        self.surface, self.source, self.domain = surface, source, surface.domain
+        self.extras: dict = {}
+        self.rng = None
+        self.evals = np.zeros(shape[1], dtype=int)
+        self.eval_points = [[] for _ in range(shape[1])] if keep_points else None
+
+    def value(self, p) -> np.ndarray:
+        return np.asarray(self.surface.value(p[0], p[1], np), dtype=float) * np.ones(p.shape[1])
+
+    def hessian(self, p):
+        return tuple(np.broadcast_to(h, p[0].shape) for h in self.surface.hessian(p[0], p[1], np))
+
+    def emit(self, name: str, value):
+        self.extras[name] = value
+
+    def new_step(self, p):
+        """A step begins at ``p``: the engine's own gradient there is its first evaluation (torch's first
+        ``closure()`` call)."""
+        self.evals[:] = 1
+        if self.eval_points is not None:
+            for pts, x, y in zip(self.eval_points, p[0].tolist(), p[1].tolist()):
+                pts[:] = [(x, y)]
+
+    def evaluate(self, p, mask=None):
+        """Extra evaluations at ``p`` (``(2, n)``) for the runs in ``mask`` (all by default): loss ``(n,)`` and
+        the exact gradient ``(2, n)`` (no noise, full batch), counted per run."""
+        x, y = p
+        n = p.shape[1]
+        loss = self.value(p)
+        gx, gy = self.source.exact(x, y, np)
+        grad = np.array([gx * np.ones(n), gy * np.ones(n)])
+        counted = np.ones(n, dtype=bool) if mask is None else np.asarray(mask, dtype=bool).reshape(n)
+        self.evals += counted
+        if self.eval_points is not None:
+            for i in np.flatnonzero(counted).tolist():
+                self.eval_points[i].append((float(x[i]), float(y[i])))
+        return loss, grad
+
+    value_and_grad = evaluate
+
+
+class _FloatLanes:
+    """At most :data:`SCALAR_MAX_RUNS` runs of an elementwise rule as Python floats, one coordinate at a time."""
+
+    def __init__(self, sim: Simulation, group: _Group, starts: np.ndarray):
+        self.sim, self.phases = _settings(sim), group.phases
+        self.cols = group.cols
+        self.points = starts.tolist()
+        self.source = _Source(sim, group.runs, None, None)
+        self.hyper = [[_column(p.hyper, c) for c in range(len(self.cols))] for p in group.phases]
+        self.states, self.phase = None, -1
+        self.dead = [False] * len(self.points)
+        self.anchor = None
+        self.record_state = sim.record_state
+
+    def enter(self, k: int):
+        if self.phase == k:
+            return
+        init = self.phases[k].optimizer.init_state
+        self.states = [(init(FLOAT_OPS, x, hp), init(FLOAT_OPS, y, hp))
+                       for (x, y), hp in zip(self.points, self.hyper[k])]
+        self.phase = k
+
+    def begin(self, a: int, b: int, lr_rows: np.ndarray):
+        noise = self.source.draw_noise(b - a)
+        n = len(self.cols)
+        self.out_p, self.out_g = [[] for _ in range(n)], [[] for _ in range(n)]
+        self.lr_lists = [lr_rows[:, c if lr_rows.shape[1] > 1 else 0].tolist() for c in range(n)]
+        noises = [noise[:, :, c].tolist() for c in range(n)] if noise is not None else [None] * n
+        self.rule = for_floats(self.phases[self.phase].optimizer.step)  # the same rule, its ops inlined
+        self.jobs = [(c, *self.states[c], self.hyper[self.phase][c], self.lr_lists[c], noises[c], self.out_p[c],
+                      self.out_g[c]) for c in range(n) if not self.dead[c]]
+
+    def gradient(self, j: int):
+        pass  # each run's gradient is taken in step, where its point is at hand
+
+    def step(self, j: int):
+        rule, grad, points, ops = self.rule, self.source.exact, self.points, FLOAT_OPS
+        for c, sx, sy, hp, lrs, noise, out_p, out_g in self.jobs:
+            if self.dead[c]:
+                continue
+            x, y = points[c]
+            gx = gy = float("nan")
+            try:
+                gx, gy = grad(x, y, scalar)
+                if noise is not None:
+                    ex, ey = noise[j]
+                    gx, gy = gx + ex, gy + ey
+                if gx != gx or gy != gy:
+                    raise ValueError("gradient is not finite")
+                lr = lrs[j]
+                p = (rule(ops, sx, x, gx, hp, lr), rule(ops, sy, y, gy, hp, lr))
+            except SCALAR_ERRORS:  # overflow etc.: this step's point is not finite, the run ends here
+                p = (float("nan"), float("nan"))
+                self.dead[c] = True
+            points[c] = p
+            out_p.append(p)
+            out_g.append((gx, gy))
+            if self.record_state:
+                self._snap(c)
+
+    def _snap(self, c: int):
+        if not hasattr(self, "snaps"):
+            self.snaps = [[] for _ in self.cols]
+        sx, sy = self.states[c]
+        scalars = self.phases[self.phase].optimizer.scalar_state
+        snap = {}
+        for name, vx in vars(sx).items():
+            if vx is None:
+                continue
+            snap[name] = float(vx) if name in scalars else (float(vx), float(getattr(sy, name)))
+        self.snaps[c].append(snap)
+
+    def bind(self, chunk: Chunk, t0: int):
+        pass
+
+    def record(self, row: int):
+        pass  # kept per run in begin/step, written at the segment's end
+
+    def settle(self, step: int, tolerance: float):
+        P = np.array(self.points, dtype=float).T
+        if self.anchor is None:
+            self.anchor, self.settle_step = P.copy(), np.zeros(P.shape[1], dtype=int)
+        _track_settle(P, self.anchor, self.settle_step, step, tolerance, np.empty_like(P))
+        self.sim.settle_steps[self.cols] = self.settle_step
+
+    def end(self, chunk: Chunk, row: int):
+        record = self.sim.record
+        phase = self.phases[self.phase]
+        for c, col in enumerate(self.cols.tolist()):
+            m = len(self.out_p[c])
+            if m == 0:
+                continue
+            if record:
+                chunk.points[row:row + m, col] = self.out_p[c]
+                chunk.gradients[row:row + m, col] = self.out_g[c]
+                chunk.lrs[row:row + m, col] = self.lr_lists[c][:m]
+            else:
+                chunk.points[0, col], chunk.gradients[0, col] = self.out_p[c][-1], self.out_g[c][-1]
+                chunk.lrs[0, col] = self.lr_lists[c][m - 1]
+            if self.sim.record_state:
+                self._write_state(chunk, row, c, col, phase)
+        if hasattr(self, "snaps"):
+            del self.snaps
+
+    def _write_state(self, chunk: Chunk, row: int, c: int, col: int, phase: _PlannedPhase):
+        rows, R = chunk.points.shape[:2]
+        for j, snap in enumerate(self.snaps[c]):
+            for name, value in snap.items():
+                if phase.state_names is not None and name not in phase.state_names:
+                    continue
+                if phase.names is not None and not phase.names[phase.state_names.index(name), c]:
+                    continue
+                out = chunk.state.get(name)
+                if out is None:
+                    out = chunk.state[name] = np.full((rows, R, 2) if isinstance(value, tuple) else (rows, R), np.nan)
+                out[row + j, col] = value
+
+
+def _cols(hp: SimpleNamespace) -> SimpleNamespace:
+    """``(1, n)`` rows as the ``(n, 1)`` columns of the pure ``(N, 2)`` interface."""
+    return SimpleNamespace(**{k: (v.T if isinstance(v, np.ndarray) else v) for k, v in vars(hp).items()})
+
+
+def _pure_ctx(o) -> SimpleNamespace:
+    """The context a pure ``init/update`` pair reads, on ``(N, 2)`` arrays."""
+    ctx = SimpleNamespace(xp=np, domain=o.domain)
+    ctx.value = lambda p: o.value(p.T)
+    ctx.hessian = lambda p: o.hessian(p.T)
+    ctx.rng = getattr(o, "rng", None)
+    ctx.emit = lambda name, v: o.emit(name, v.T if np.ndim(v) == 2 else v)
+    ctx.evaluate = lambda p, mask=None: (lambda lg: (lg[0], lg[1].T))(o.evaluate(p.T, mask))
+    ctx.value_and_grad = ctx.evaluate
+    return ctx
 
 
 _BLOCK_POOL = ThreadPoolExecutor(BLOCK_THREADS, thread_name_prefix="slopes-block")  # threads start on first use
@@ -631,12 +832,6 @@ _BLOCK_POOL = ThreadPoolExecutor(BLOCK_THREADS, thread_name_prefix="slopes-block
 
 def _block_pool() -> ThreadPoolExecutor:
     return _BLOCK_POOL
-
-
-def _block_hyper(hp: SimpleNamespace, lo: int, hi: int) -> SimpleNamespace:
-    """Runs lo..hi of :func:`_stack_hyper`'s namespace, per-run values as ``(1, n)`` rows (coordinate-major)."""
-    return SimpleNamespace(**{k: (v[lo:hi, 0][None, :] if isinstance(v, np.ndarray) else v)
-                              for k, v in vars(hp).items()})
 
 
 def _track_settle(points, anchor, settle_step, step: int, tolerance: float, scratch) -> None:
@@ -649,20 +844,16 @@ def _track_settle(points, anchor, settle_step, step: int, tolerance: float, scra
     np.copyto(settle_step, step, where=moved)
 
 
-def _column(hp: SimpleNamespace, col: int) -> SimpleNamespace:
-    """One run's hyperparameters as Python scalars."""
-    return SimpleNamespace(**{k: (float(v[col, 0]) if isinstance(v, np.ndarray) else v) for k, v in vars(hp).items()})
-
-
-def simulate(surface: Surface, runs: list[RunSpec], steps: int, gradient: GradientSpec = GradientSpec()) -> list[dict]:
+def simulate(surface: Surface, runs: list[RunSpec], steps: int, gradient: GradientSpec = GradientSpec(),
+             record_state: bool = False) -> list[dict]:
     """Every run to the end (what ``POST /api/runs`` returns per run, less labels and params)."""
-    sim = Simulation(surface, runs, steps, gradient)
+    sim = Simulation(surface, runs, steps, gradient, record_state=record_state)
     return collect(sim, [sim.advance(steps)])
 
 
 def start_points(sim: Simulation) -> tuple[np.ndarray, np.ndarray]:
     """Every run's start, shape (R, 2), and the loss there, computed as the chunks compute losses."""
-    starts = np.array([run.start for run in sim.runs], dtype=float).reshape(-1, 2)
+    starts = sim.starts
     with np.errstate(all="ignore"):
         losses = np.asarray(sim.surface.value(starts[:, 0], starts[:, 1], np), dtype=float) * np.ones(len(starts))
     return starts, losses
@@ -670,10 +861,12 @@ def start_points(sim: Simulation) -> tuple[np.ndarray, np.ndarray]:
 
 def collect(sim: Simulation, chunks: list[Chunk]) -> list[dict]:
     """Join chunks into whole runs: points (start first), losses, status, steps_run and per-step extras."""
+    if not sim.record:
+        raise ValueError("a final-only Simulation (record=False) keeps no trajectories to collect")
     starts, losses0 = start_points(sim)
     status, steps_run = sim.status, sim.steps_run.tolist()
     out = []
-    for i in range(len(sim.runs)):
+    for i in range(sim.n_runs):
         parts = [c.run(i) for c in chunks]
         result = {
             "points": np.concatenate([starts[i:i + 1]] + [p["points"] for p in parts]),
@@ -683,8 +876,32 @@ def collect(sim: Simulation, chunks: list[Chunk]) -> list[dict]:
             "lrs": np.concatenate([p["lrs"] for p in parts]),
             "gradients": np.concatenate([p["gradients"] for p in parts]).reshape(-1, 2),
         }
-        if any("proposals" in p for p in parts):
-            result["proposals"] = np.concatenate([p["proposals"] for p in parts if "proposals" in p])
-            result["accepted"] = np.concatenate([p["accepted"] for p in parts if "accepted" in p])
+        extras = {name for p in parts for name in p} - set(result) - {"state", "evaluation_points"}
+        for name in sorted(extras):
+            result[name] = np.concatenate([p[name] for p in parts if name in p])
+        if any("evaluation_points" in p for p in parts):
+            result["evaluation_points"] = [pts for p in parts for pts in p.get("evaluation_points", [])]
+        if sim.record_state:
+            result["state"] = state_lists([p.get("state", {}) for p in parts], [len(p["lrs"]) for p in parts],
+                                          sim.state_names[i])
         out.append(result)
+    return out
+
+
+def state_lists(parts: list[dict], lengths: list[int], names: tuple[str, ...]) -> dict:
+    """Chunks' state of one run (``Chunk.run(i)["state"]``, ``lengths[k]`` steps each) as JSON-ready lists: for
+    each of ``names`` (``Simulation.state_names[i]``), one entry per step, ``[x, y]`` for vectors, a number for
+    scalars, None where the name does not apply (a name of the other phase, after a switch)."""
+    out = {}
+    for name in names:
+        values = []
+        for p, n in zip(parts, lengths):
+            v = p.get(name)
+            if v is None:
+                values.extend([None] * n)
+            elif v.ndim == 2:
+                values.extend(None if np.isnan(r).all() else r.tolist() for r in v)
+            else:
+                values.extend(None if np.isnan(r) else float(r) for r in v)
+        out[name] = values
     return out

@@ -41,7 +41,7 @@ def peak_mb() -> float:
 
 def timed_map(oid: str, n: int, steps: int, repeats: int):
     opt = get_optimizer(oid)
-    phase = (Phase(0, opt, opt.validate({"lr": LR[oid]})),)
+    phase = (Phase(0, opt, opt.validate({"lr": LR[oid]} if oid in LR else {})),)  # else the optimizer's default
     surface = get_surface("himmelblau")
     times = []
     for _ in range(repeats):
@@ -82,6 +82,8 @@ def torch_map(oid: str, n: int, steps: int) -> float | None:
             "adadelta": lambda: o.Adadelta([p], lr=LR[oid]), "adam": lambda: o.Adam([p], lr=LR[oid]),
             "adamw": lambda: o.AdamW([p], lr=LR[oid]), "nadam": lambda: o.NAdam([p], lr=LR[oid]),
             "adamax": lambda: o.Adamax([p], lr=LR[oid])}
+    if oid not in make:
+        return None
     opt = make[oid]()
     t = time.perf_counter()
     for _ in range(steps):
@@ -124,6 +126,8 @@ def main():
         print(f"torch.optim on the same {n} x {n} x {steps} maps (one (N, 2) float64 tensor, autograd):")
         for oid in TORCH_OPTIMIZERS:
             ref = torch_map(oid, n, steps)
+            if ref is None:
+                continue
             print(f"  {oid:<10} {ref:>7.3f} s  ({ref / ours[oid]:.1f}x Slopes' time)")
 
 

@@ -130,3 +130,48 @@ def test_final_only_mode_keeps_one_row_and_agrees_with_recording():
     assert last.points.shape[0] == 1
     for i, r in enumerate(full):
         assert np.array_equal(last.points[0, i], r["points"][-1])
+
+
+def test_settled_at_is_the_same_on_the_float_and_the_array_path():
+    """One Adam request with settle=0.01: two runs (Python floats) and six runs (arrays) agree on each run's
+    settle step (it was [0 0] on the float path)."""
+    s = get_surface("himmelblau")
+    starts = [(0.5, -1.5), (-3.0, 3.0), (2.0, 2.0), (-2.0, -2.0), (4.0, -4.0), (1.0, 1.0)]
+    runs = [RunSpec(p, (phase("adam", {"lr": 0.05}),)) for p in starts]
+    few = Simulation(s, runs[:2], 400, settle=0.01)
+    many = Simulation(s, runs, 400, settle=0.01)
+    assert few.groups[0].scalar and not many.groups[0].scalar
+    few.advance(400), many.advance(400)
+    assert (few.settled_at() > 0).all()
+    assert np.array_equal(few.settled_at(), many.settled_at()[:2])
+    assert (few.settled_at() < 400).all()
+
+
+def test_settled_at_needs_settle():
+    sim = Simulation(get_surface("quadratic"), [RunSpec((1.0, 1.0), (phase("gd"),))], 10)
+    with pytest.raises(ValueError, match="settle"):
+        sim.settled_at()
+
+
+def test_a_batch_collects_whole_runs_or_says_why_it_cannot():
+    s = get_surface("himmelblau")
+    starts = np.array([[0.5, -1.5], [-3.0, 3.0], [2.0, 2.0]])
+    recorded = Simulation.batch(s, starts, (phase("adam", {"lr": 0.05}),), 50, record=True).collect()
+    singles = simulate(s, [RunSpec(tuple(p), (phase("adam", {"lr": 0.05}),)) for p in starts], 50)
+    assert len(recorded) == 3
+    for a, b in zip(recorded, singles):
+        assert a["points"].shape == (51, 2) and close(a["points"], b["points"], 0) <= 1e-15
+    final_only = Simulation.batch(s, starts, (phase("adam", {"lr": 0.05}),), 50)
+    with pytest.raises(ValueError, match="final-only"):
+        final_only.collect()
+
+
+def test_every_random_stream_follows_the_one_seed_scheme():
+    """Noise of run i comes from default_rng([seed, NOISE, i]): the first step's gradient noise is that
+    stream's first two normals times the noise level."""
+    s = get_surface("quadratic")
+    runs = [RunSpec((1.0, 2.0), (phase("gd", {"lr": 0.1}),)) for _ in range(2)]
+    r = simulate(s, runs, 3, GradientSpec(noise=0.5, seed=11))
+    for i in range(2):
+        expected = np.array([2.0, 4.0]) + 0.5 * engine.stream(11, engine.NOISE, i).standard_normal((3, 2))[0]
+        assert np.array_equal(r[i]["gradients"][0], expected)

@@ -1,7 +1,10 @@
-"""The in-place rules and the blocked engine path they drive (basin maps, sweeps) against the pure rules.
+"""Each rule is written once; the engine runs it three ways, and the three agree to the bit.
 
-``update_inplace`` must equal ``update`` bit for bit, so everything the parity tests prove about ``update``
-against torch holds for basin maps too; the last test checks that directly against the golden fixtures.
+A rule runs on Python floats (one coordinate at a time, a handful of runs), on coordinate-major ``(2, n)`` arrays
+written in place (any number of runs, cut into blocks that advance side by side), and through the derived pure
+``update`` on ``(N, 2)`` copies. Same operations, same order: the results must be equal bit for bit, so
+everything the parity tests prove against torch for one path holds for all (the last test checks the basin-map
+path against the golden fixtures directly).
 """
 import json
 from dataclasses import replace
@@ -15,8 +18,8 @@ from helpers import close, phase
 from app import engine
 from app.engine import Phase, Simulation
 from app.maps import basin_map, sweep
+from app.numeric import FLOAT_OPS, ArrayOps, for_floats
 from app.optimizers import OPTIMIZERS, TORCH_OPTIMIZERS, get_optimizer, hyper_namespace
-from app.optimizers.base import own_arrays
 from app.surfaces import Domain, get_surface
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "optimizers.json").read_text())["cases"]
@@ -27,41 +30,67 @@ VARIANTS = sorted({(c["optimizer"], json.dumps(c["params"], sort_keys=True)): c 
 
 
 def pure(optimizer):
-    """The same optimizer without its in-place rule: the engine then takes the array path."""
-    return replace(optimizer, update_inplace=None)
+    """The same optimizer given only its derived pure ``init/update`` pair: the engine runs it through the
+    adapter for optimizers written against that interface."""
+    return replace(optimizer, step=None, init_state=None)
 
 
-def test_exactly_the_torch_optimizers_have_an_inplace_rule():
-    assert {o.id for o in OPTIMIZERS.values() if o.update_inplace is not None} == set(TORCH_OPTIMIZERS)
+def test_every_optimizer_is_one_rule_and_the_pure_pair_is_derived_from_it():
+    for o in OPTIMIZERS.values():
+        assert o.step is not None and o.init_state is not None, o.id
+        assert o.update.func.__name__ == "_pure_update" and o.update.args == (o,)
+    assert set(TORCH_OPTIMIZERS) <= set(OPTIMIZERS)
 
 
 @pytest.mark.parametrize("case", VARIANTS, ids=lambda c: f"{c['optimizer']}-{sorted(c['params'])}")
-def test_inplace_rule_equals_the_pure_rule_bit_for_bit(case):
+def test_floats_arrays_in_place_and_pure_update_agree_bit_for_bit(case):
+    """Fed the same gradients, the rule on Python floats (as written, and with its ops inlined as the engine runs
+    it), in place on (2, n) arrays with scratch buffers, and through the pure (N, 2) update give the same points
+    and state, to the bit, with a new lr every step."""
     opt = get_optimizer(case["optimizer"])
     hp = hyper_namespace(opt.validate(case["params"]))
     surface = get_surface(case["surface"])
     rng = np.random.default_rng(7)
     points = np.array(case["start"]) + rng.uniform(-0.1, 0.1, (500, 2))
     lrs = (hp.lr * rng.uniform(0.5, 1.0, 60)).tolist()  # a different lr every step, as a schedule gives
-    ctx = SimpleNamespace(xp=np)
-    p_pure, s_pure = points.copy(), opt.init(points, hp, ctx)
+    p_pure, s_pure = points.copy(), opt.init(points, hp)
     p_fast = np.ascontiguousarray(points.T)
-    s_fast = own_arrays(opt.init(p_fast, hp, ctx))
-    work = tuple(np.empty_like(p_fast) for _ in range(3))
+    o = ArrayOps(p_fast.shape)
+    s_fast = opt.init_state(o, p_fast, hp)
+    floats = [[x, y] for x, y in points[:4].tolist()]
+    s_float = [(opt.init_state(FLOAT_OPS, x, hp), opt.init_state(FLOAT_OPS, y, hp)) for x, y in floats]
+    inlined = [list(p) for p in floats]
+    s_inlined = [(opt.init_state(FLOAT_OPS, x, hp), opt.init_state(FLOAT_OPS, y, hp)) for x, y in floats]
+    fast_rule = for_floats(opt.step)
+    assert getattr(fast_rule, "func", fast_rule) is not getattr(opt.step, "func", opt.step)  # really rewritten
     with np.errstate(all="ignore"):
         for lr in lrs:
             g = np.column_stack(surface.gradient(p_pure[:, 0], p_pure[:, 1], np))
-            p_pure, s_pure = opt.update(g, s_pure, p_pure, hp, lr, ctx)
+            p_pure, s_pure = opt.update(g, s_pure, p_pure, hp, lr)
             g_fast = np.ascontiguousarray(g.T)
-            s_fast = opt.update_inplace(g_fast, s_fast, p_fast, hp, lr, work)
-            assert np.array_equal(g_fast, g.T, equal_nan=True)  # the gradient is read, never written
+            before = g_fast.copy()
+            out = opt.step(o, s_fast, p_fast, g_fast, hp, lr)
+            assert out is p_fast  # the step was written into the points
+            assert np.array_equal(g_fast, before, equal_nan=True)  # the gradient is read, never written
+            for i, ((sx, sy), (gx, gy)) in enumerate(zip(s_float, g[:4].tolist())):
+                x, y = floats[i]
+                floats[i] = [opt.step(FLOAT_OPS, sx, x, gx, hp, lr), opt.step(FLOAT_OPS, sy, y, gy, hp, lr)]
+                (ix, iy), (tx, ty) = inlined[i], s_inlined[i]
+                inlined[i] = [fast_rule(FLOAT_OPS, tx, ix, gx, hp, lr), fast_rule(FLOAT_OPS, ty, iy, gy, hp, lr)]
     assert np.array_equal(p_fast.T, p_pure, equal_nan=True)
+    assert np.array_equal(np.array(floats), p_pure[:4], equal_nan=True)
+    assert np.array_equal(np.array(inlined), p_pure[:4], equal_nan=True)
+    assert all(vars(a) == vars(b) for pair, other in zip(s_float, s_inlined) for a, b in zip(pair, other))
     assert np.isfinite(p_pure).mean() > 0.9 and np.abs(p_pure - points).max() > 1e-3  # they moved, mostly finite
-    for fast, slow in zip(s_fast, s_pure):
-        if isinstance(slow, np.ndarray):
-            assert np.array_equal(fast.T, slow, equal_nan=True)
+    assert vars(s_fast).keys() == vars(s_pure).keys()
+    for name, fast in vars(s_fast).items():
+        slow = getattr(s_pure, name)
+        if isinstance(fast, np.ndarray):
+            assert np.array_equal(fast, slow, equal_nan=True), name
+            assert np.array_equal(np.array([[getattr(sx, name), getattr(sy, name)] for sx, sy in s_float]),
+                                  fast.T[:4], equal_nan=True), name
         else:
-            assert fast == slow
+            assert fast == slow and all(getattr(sx, name) == fast for sx, _ in s_float), name
 
 
 SWEEPS = [  # (optimizer, base params, per-run values of one or two hyperparameters)
@@ -83,40 +112,57 @@ SWEEPS = [  # (optimizer, base params, per-run values of one or two hyperparamet
 @pytest.mark.parametrize("oid, base, per_run", SWEEPS, ids=lambda v: v if isinstance(v, str) else None)
 def test_blocked_batches_with_per_run_hyperparameters_equal_the_array_path(oid, base, per_run, monkeypatch):
     """Many blocks, side by side, each run with its own hyperparameters and a schedule: the same final
-    points, statuses and settle steps as the array path, to the bit."""
-    monkeypatch.setattr(engine, "BLOCK_RUNS", 50)
+    points, statuses, settle steps, lrs and losses as one block, and as the pure-update adapter, to the bit."""
+    monkeypatch.setattr(engine, "PER_RUN_STREAMS", 0)  # blocks even for 300 runs
     opt = get_optimizer(oid)
     surface = get_surface("himmelblau")
     n = 300
     hypers = [opt.validate({**base, **{k: v[i % 3] for k, v in per_run.items()}}) for i in range(n)]
     starts = np.random.default_rng(1).uniform(-5, 5, (n, 2))
 
-    def final(optimizer):
+    def final(optimizer, block_runs):
+        monkeypatch.setattr(engine, "BLOCK_RUNS", block_runs)
         first = Phase(0, optimizer, hypers[0], phase(oid, schedule={"type": "exponential", "gamma": 0.995}).schedule)
         sim = Simulation.batch(surface, starts, (first,), 160, hypers=hypers, settle=0.01)
-        assert (sim.groups[0].blocks is not None) == (optimizer.update_inplace is not None)
+        assert len(sim.groups[0].lanes) == -(-n // block_runs)
         while not sim.done:
             chunk = sim.advance(40)
         return chunk.points[0], sim.status, sim.settled_at(), sim.steps_run, chunk.lrs[0], chunk.losses[0]
 
-    fast, slow = final(opt), final(pure(opt))
-    assert np.array_equal(fast[0], slow[0], equal_nan=True)
-    assert fast[1] == slow[1] and np.array_equal(fast[2], slow[2]) and np.array_equal(fast[3], slow[3])
-    assert np.array_equal(fast[4], slow[4]) and np.array_equal(fast[5], slow[5], equal_nan=True)
-    assert len(set(map(tuple, fast[0][:3].round(12)))) == 3  # the three settings really differ
+    blocked = final(opt, 50)
+    assert (blocked[2] > 0).any()
+    for other in (final(opt, 10 ** 6), final(pure(opt), 10 ** 6)):
+        assert np.array_equal(blocked[0], other[0], equal_nan=True)
+        assert blocked[1] == other[1] and np.array_equal(blocked[2], other[2])
+        assert np.array_equal(blocked[3], other[3])
+        assert np.array_equal(blocked[4], other[4]) and np.array_equal(blocked[5], other[5], equal_nan=True)
+    assert len(set(map(tuple, blocked[0][:3].round(12)))) == 3  # the three settings really differ
+    # and each setting alone, on the float path, gives the same point: to the bit, except where a rule raises a
+    # per-run hyperparameter to a power (NAdam's 0.96 ** (t ψ)): numpy's pow on an array of ψ and Python's on one
+    # ψ may differ in the last bit (Python's is torch's)
+    for i in range(3):
+        single = Simulation(surface, [engine.RunSpec(tuple(starts[i]), (Phase(
+            0, opt, hypers[i], phase(oid, schedule={"type": "exponential", "gamma": 0.995}).schedule),))], 160)
+        assert single.groups[0].scalar
+        last = single.collect()[0]["points"][-1]
+        if "momentum_decay" in per_run:
+            assert close(last, blocked[0][i], 0) <= 1e-13
+        else:
+            assert last.tolist() == blocked[0][i].tolist()
 
 
-def test_blocked_basin_map_equals_the_array_path_with_a_switch_and_divergence(monkeypatch):
-    monkeypatch.setattr(engine, "BLOCK_RUNS", 97)
+def test_blocked_basin_map_equals_one_block_with_a_switch_and_divergence(monkeypatch):
+    monkeypatch.setattr(engine, "PER_RUN_STREAMS", 0)
     s = get_surface("six_hump_camel")
     adam, gd = get_optimizer("adam"), get_optimizer("gd")
 
-    def run(a, b):
+    def run(a, b, block_runs):
+        monkeypatch.setattr(engine, "BLOCK_RUNS", block_runs)
         # the switch's lr 0.2 is too big for the minima where the Hessian is steep: those runs diverge
         phases = (Phase(0, a, a.validate({"lr": 0.05})), Phase(120, b, b.validate({"lr": 0.2})))
         return basin_map(s, phases, 200, 31, Domain((-2.0, 2.0), (-1.2, 1.2)))
 
-    fast, slow = run(adam, gd), run(pure(adam), pure(gd))
+    fast, slow = run(adam, gd, 97), run(pure(adam), pure(gd), 10 ** 6)
     for key in ("basin", "final_loss", "steps_to_converge"):
         assert np.array_equal(fast[key], slow[key], equal_nan=True), key
     assert (fast["basin"] == -2).any() and (fast["basin"] >= 0).any()
@@ -127,6 +173,7 @@ def test_blocks_give_the_same_answer_on_one_thread_or_many(monkeypatch):
     from app.engine import GradientSpec
 
     monkeypatch.setattr(engine, "BLOCK_RUNS", 64)
+    monkeypatch.setattr(engine, "PER_RUN_STREAMS", 0)
     noisy = GradientSpec(noise=0.3, seed=5)
     args = (get_surface("himmelblau"), (phase("rmsprop", {"lr": 0.02}),), 150, 30)
     many = basin_map(*args, gradient=noisy)
@@ -160,7 +207,7 @@ def test_basin_path_ends_where_torch_ends(surface):
     for c in cases:
         p = phase(c["optimizer"], c["params"])
         sim = Simulation.batch(s, np.array([c["start"]] * 3), (p,), c["steps"])
-        assert sim.groups[0].blocks is not None
+        assert sim.groups[0].kind == "array"
         chunk = sim.advance(c["steps"])
         assert sim.status == ["ok"] * 3
         assert close(chunk.points[0], [c["points"][-1]] * 3) <= 1e-8, (c["optimizer"], c["params"])

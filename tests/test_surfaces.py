@@ -168,3 +168,35 @@ def test_every_listed_surface_has_metadata():
                     "saddles"):
             assert meta[key] is not None and meta[key] != "", (sid, key)
         assert get_surface(sid).domain.contains(meta["default_start"])
+
+
+ANALYTIC = [sid for sid in SURFACE_IDS if get_surface(sid).extra.get("dataset") is None]
+
+
+def test_every_analytic_surface_is_checked_against_its_formula():
+    assert len(ANALYTIC) >= 18 and {"rosenbrock", "goldstein_price", "levi", "ackley"} <= set(ANALYTIC)
+
+
+@pytest.mark.parametrize("sid", ANALYTIC)
+def test_formula_text_parses_and_equals_the_code(sid):
+    """The formula a user reads (and may paste into Custom) is the parser's grammar and the very function the
+    code computes: value, gradient and Hessian agree at random points (and a little outside the domain)."""
+    from app.formula import compile_formula
+
+    s = get_surface(sid)
+    f = compile_formula(s.formula)
+    rng = np.random.default_rng(3)
+    (x0, x1), (y0, y1) = s.domain.x, s.domain.y
+    pad = 0.1 * s.domain.span
+    x, y = rng.uniform(x0 - pad, x1 + pad, 200), rng.uniform(y0 - pad, y1 + pad, 200)
+
+    def same(a, b):
+        a, b = (np.broadcast_to(np.asarray(v, dtype=float), x.shape) for v in (a, b))
+        return np.max(np.abs(a - b) / (1 + np.abs(b)))
+
+    assert same(f.value(x, y, np), s.value(x, y, np)) <= 1e-10
+    for got, want in zip(f.gradient(x, y, np), s.gradient(x, y, np)):
+        assert same(got, want) <= 1e-9
+    for got, want in zip(f.hessian(x, y, np), s.hessian(x, y, np)):
+        assert same(got, want) <= 1e-9
+    assert f.value(*s.default_start, scalar) == pytest.approx(float(s.value(*s.default_start, scalar)), rel=1e-12)

@@ -78,6 +78,7 @@ class Plan:
     gradient: GradientSpec
     runs: list[RunSpec]
     echo: list[dict]  # per run: optimizer, label, params, schedule, switch
+    include_state: bool = False  # each run carries its optimizer state after every step
 
 
 def gradient_spec(g, surface: Surface) -> GradientSpec:
@@ -112,7 +113,7 @@ def plan_runs(request: RunRequest) -> Plan:
             info["batch_size"] = spec.batch_size
         runs.append(RunSpec(start, tuple(phases), info["label"], spec.batch_size))
         echo.append(info)
-    return Plan(surface, start, request.steps, gradient, runs, echo)
+    return Plan(surface, start, request.steps, gradient, runs, echo, "state" in request.include)
 
 
 def _phases(spec: OptimizerIn, i: int, steps: int):

@@ -13,7 +13,7 @@ router = APIRouter(prefix="/api/runs", tags=["runs"])
 
 
 def run_plan(plan: Plan) -> dict:
-    sim = Simulation(plan.surface, plan.runs, plan.steps, plan.gradient)
+    sim = Simulation(plan.surface, plan.runs, plan.steps, plan.gradient, record_state=plan.include_state)
     results = collect(sim, [sim.advance(plan.steps)])
     return response_body(plan, results)
 

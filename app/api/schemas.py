@@ -68,6 +68,9 @@ class RunRequest(BaseModel):
     gradient: GradientIn = Field(default_factory=GradientIn)
     surface_options: SurfaceOptionsIn | None = None
     optimizers: list[OptimizerIn] = Field(min_length=1, max_length=settings.max_optimizers)
+    include: list[Literal["state"]] = Field(default_factory=list, max_length=1, description=(
+        "extra per-step output: 'state' adds each run's optimizer state after every step under torch's "
+        "optimizer.state[p] names"))
 
 
 class RunOut(BaseModel):
@@ -82,6 +85,9 @@ class RunOut(BaseModel):
     gradients: list[Point] | None = Field(None, description="the gradient each step used (noise included)")
     proposals: list[Point] | None = Field(None, description="random searches: the point tried at each step")
     accepted: list[bool] | None = None
+    state: dict[str, list[Any]] | None = Field(None, description=(
+        "with include ['state']: {name: [value after step 1, after step 2, ...]} under torch's optimizer.state[p] "
+        "names; vectors as [x, y], scalars as numbers, null where the name does not apply at that step"))
     status: Literal["ok", "diverged"]
     steps_run: int
     diverged_at: int | None = Field(None, description="the step whose result was not finite or absurdly far")

@@ -23,6 +23,8 @@ def run_json(echo: dict, result: dict, uses_gradient: bool) -> dict:
            "gradients": array(result["gradients"]) if uses_gradient else None,
            "status": result["status"], "steps_run": result["steps_run"],
            "diverged_at": result["steps_run"] + 1 if result["status"] == "diverged" else None}
+    if "state" in result:
+        out["state"] = result["state"]
     if "proposals" in result:
         out["proposals"] = array(result["proposals"])
         out["accepted"] = np.ascontiguousarray(result["accepted"])

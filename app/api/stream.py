@@ -26,7 +26,7 @@ import numpy as np
 from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
-from ..engine import Simulation, start_points
+from ..engine import Simulation, start_points, state_lists
 from ..settings import settings
 from .build import plan_runs
 from .compute import compute
@@ -123,7 +123,7 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
         await _send(ws, {"type": "error", "id": request_id, "detail": [{"loc": [], "msg": str(e), "type": "json"}]})
         return
 
-    sim = Simulation(plan.surface, plan.runs, plan.steps, plan.gradient)
+    sim = Simulation(plan.surface, plan.runs, plan.steps, plan.gradient, record_state=plan.include_state)
     await _send(ws, {"type": "start", "id": request_id, "surface": plan.surface.id, "start": list(plan.start),
                      "steps": plan.steps, "runs": plan.echo})
     starts, start_losses = start_points(sim)
@@ -141,8 +141,11 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
             if first:
                 points = np.concatenate([starts[i:i + 1], points])
                 losses = np.concatenate([start_losses[i:i + 1], losses])
-            runs.append({"points": array(points), "losses": array(losses), "lrs": array(part["lrs"]),
-                         "gradients": array(part["gradients"]) if run.uses_gradient else None})
+            out = {"points": array(points), "losses": array(losses), "lrs": array(part["lrs"]),
+                   "gradients": array(part["gradients"]) if run.uses_gradient else None}
+            if plan.include_state:
+                out["state"] = state_lists([part.get("state", {})], [len(part["lrs"])], sim.state_names[i])
+            runs.append(out)
         await _send(ws, {"type": "chunk", "id": request_id, "offset": offset, "runs": runs})
         offset += (1 if first else 0) + chunk.points.shape[0]
         first = False

@@ -6,49 +6,29 @@ weight decay enters the gradient first, ``eps`` is added after the square root
 """
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from types import SimpleNamespace
 
 import numpy as np
 
-from ..numeric import decay_square_, lerp, lerp_
-from .base import OptimizerDef, ParamSpec, active, decayed_, eps_spec, lr_spec, weight_decay_spec, zeros_like
+from .base import OptimizerDef, ParamSpec, decay_square, eps_spec, l2_penalty, lerp, lr_spec, weight_decay_spec
 
 
 # --- Adagrad ---------------------------------------------------------------------
-class AdagradState(NamedTuple):
-    step: int
-    state_sum: Any
+def adagrad_init(o, p, hp) -> SimpleNamespace:
+    return SimpleNamespace(step=0, sum=o.full(p, hp.initial_accumulator_value))
 
 
-def adagrad_init(params, hp, ctx) -> AdagradState:
-    return AdagradState(0, zeros_like(params) + hp.initial_accumulator_value)
-
-
-def adagrad_update(grad, state, params, hp, lr, ctx):
+def adagrad_step(o, s, p, g, hp, lr):
     """clr = lr / (1 + (t-1) lr_decay); G += g^2; θ -= clr g / (sqrt(G) + eps)."""
-    step = state.step + 1
-    if active(hp.weight_decay):
-        grad = grad + hp.weight_decay * params
-    clr = lr / (1 + (step - 1) * hp.lr_decay)
-    state_sum = state.state_sum + 1 * grad * grad
-    std = ctx.xp.sqrt(state_sum) + hp.eps
-    return params + (-clr) * grad / std, AdagradState(step, state_sum)
-
-
-def adagrad_update_inplace(grad, state, params, hp, lr, work):
-    """:func:`adagrad_update` in place (``1 * grad`` is ``grad`` exactly)."""
-    w0, w1, w2 = work
-    step = state.step + 1
-    grad = decayed_(grad, params, hp.weight_decay, w2)
-    clr = lr / (1 + (step - 1) * hp.lr_decay)
-    state_sum = state.state_sum
-    state_sum += np.multiply(grad, grad, out=w0)
-    std = np.sqrt(state_sum, out=w1)
-    std += hp.eps
-    np.multiply(grad, -clr, out=w0)
-    w0 /= std
-    params += w0
-    return AdagradState(step, state_sum)
+    s.step += 1
+    g = l2_penalty(o, g, p, hp.weight_decay)
+    clr = lr / (1 + (s.step - 1) * hp.lr_decay)
+    t = o.mul(g, g, out=o.buf("tmp"))  # addcmul_(grad, grad, value=1): 1 * g * g is g * g exactly
+    s.sum = o.add(s.sum, t, out=s.sum)
+    std = o.sqrt(s.sum, out=o.buf("denom"))
+    std = o.add(std, hp.eps, out=std)
+    t = o.mul(g, -clr, out=o.buf("tmp"))
+    return o.add(p, o.div(t, std, out=t), out=p)
 
 
 ADAGRAD = OptimizerDef(
@@ -63,74 +43,43 @@ ADAGRAD = OptimizerDef(
             ParamSpec("initial_accumulator_value", 0.0, "starting value of the sum of squared gradients", 0.0, 1000.0,
                       "linear", slider=(0.0, 10.0)),
             eps_spec(1e-10)),
-    init=adagrad_init, update=adagrad_update, update_inplace=adagrad_update_inplace,
+    init_state=adagrad_init, step=adagrad_step,
     reference="Duchi, Hazan & Singer (2011); torch/optim/adagrad.py")
 
 
 # --- RMSprop ---------------------------------------------------------------------
-class RMSpropState(NamedTuple):
-    step: int
-    square_avg: Any
-    grad_avg: Any  # None unless centered
-    momentum_buffer: Any
+def rmsprop_init(o, p, hp) -> SimpleNamespace:
+    return SimpleNamespace(step=0, square_avg=o.zeros(p), momentum_buffer=o.zeros(p),
+                           grad_avg=o.zeros(p) if hp.centered else None)
 
 
-def rmsprop_init(params, hp, ctx) -> RMSpropState:
-    zeros = zeros_like(params)
-    return RMSpropState(0, zeros, zeros if hp.centered else None, zeros)
+def rmsprop_names(hp: dict) -> tuple[str, ...]:
+    """What torch keeps: a momentum buffer only with momentum, the gradient average only when centered."""
+    return ("step", "square_avg") + (("momentum_buffer",) if hp["momentum"] > 0 else ()) + \
+        (("grad_avg",) if hp["centered"] else ())
 
 
-def rmsprop_update(grad, state, params, hp, lr, ctx):
+def rmsprop_step(o, s, p, g, hp, lr):
     """v = α v + (1-α) g²; centered subtracts the squared mean gradient; θ -= lr g / (sqrt(v) + eps)."""
-    xp = ctx.xp
-    if active(hp.weight_decay):
-        grad = grad + hp.weight_decay * params
-    square_avg = state.square_avg * hp.alpha + (1 - hp.alpha) * grad * grad
-    grad_avg = state.grad_avg
+    s.step += 1
+    g = l2_penalty(o, g, p, hp.weight_decay)
+    s.square_avg = decay_square(o, s.square_avg, g, hp.alpha)
     if hp.centered:
-        grad_avg = lerp(grad_avg, grad, 1 - hp.alpha)
-        avg = xp.sqrt(square_avg + -1 * grad_avg * grad_avg)
+        s.grad_avg = lerp(o, s.grad_avg, g, 1 - hp.alpha, out=s.grad_avg)
+        t = o.mul(s.grad_avg, s.grad_avg, out=o.buf("denom"))  # addcmul(grad_avg, grad_avg, value=-1)
+        avg = o.sqrt(o.sub(s.square_avg, t, out=t), out=t)
     else:
-        avg = xp.sqrt(square_avg)
-    avg = avg + hp.eps
-    buf = state.momentum_buffer
+        avg = o.sqrt(s.square_avg, out=o.buf("denom"))
+    avg = o.add(avg, hp.eps, out=avg)
     runs = _with_momentum(hp.momentum)
     if runs is not False:
-        buf = buf * hp.momentum + 1 * grad / avg
-        moved = params + (-lr) * buf
-    if runs is not True:
-        plain = params + (-lr) * grad / avg
-    params = moved if runs is True else plain if runs is False else np.where(runs, moved, plain)
-    return params, RMSpropState(state.step + 1, square_avg, grad_avg, buf)
-
-
-def rmsprop_update_inplace(grad, state, params, hp, lr, work):
-    """:func:`rmsprop_update` in place (``-1 * a * a`` is ``-(a * a)`` and ``1 * grad`` is ``grad`` exactly)."""
-    w0, w1, w2 = work
-    grad = decayed_(grad, params, hp.weight_decay, w2)
-    square_avg = decay_square_(state.square_avg, grad, hp.alpha, w0)
-    grad_avg = state.grad_avg
-    if hp.centered:
-        grad_avg = lerp_(grad_avg, grad, 1 - hp.alpha, w0)
-        np.multiply(grad_avg, grad_avg, out=w1)
-        avg = np.subtract(square_avg, w1, out=w1)
-        np.sqrt(avg, out=avg)
-    else:
-        avg = np.sqrt(square_avg, out=w1)
-    avg += hp.eps
-    buf = state.momentum_buffer
-    runs = _with_momentum(hp.momentum)
-    if runs is not False:
-        buf *= hp.momentum
-        buf += np.divide(grad, avg, out=w0)
-        np.multiply(buf, -lr, out=w0)
-    else:
-        np.multiply(grad, -lr, out=w0)
-        w0 /= avg
-    if runs is not True and runs is not False:  # per-run momentum, some of it zero: those runs step plainly
-        np.copyto(w0, np.multiply(grad, -lr) / avg, where=~runs)
-    params += w0
-    return RMSpropState(state.step + 1, square_avg, grad_avg, buf)
+        buf = s.momentum_buffer = o.mul(s.momentum_buffer, hp.momentum, out=s.momentum_buffer)
+        buf = s.momentum_buffer = o.add(buf, o.div(g, avg, out=o.buf("tmp")), out=buf)
+        t = o.mul(buf, -lr, out=o.buf("tmp"))
+    if runs is not True:  # no momentum (for some runs of a sweep): param.addcdiv_(grad, avg, value=-lr)
+        plain = o.div(o.mul(g, -lr, out=o.buf("plain")), avg, out=o.buf("plain"))
+        t = plain if runs is False else o.where(runs, t, plain, out=t)
+    return o.add(p, t, out=p)
 
 
 def _with_momentum(v):
@@ -155,53 +104,25 @@ RMSPROP = OptimizerDef(
                       slider=(0.0, 0.999)),
             ParamSpec("centered", False, "normalise by the variance (subtract the squared mean gradient)",
                       scale="bool")),
-    init=rmsprop_init, update=rmsprop_update, update_inplace=rmsprop_update_inplace,
+    init_state=rmsprop_init, step=rmsprop_step, state_names=rmsprop_names,
     reference="Hinton, Coursera lecture 6e (2012); torch/optim/rmsprop.py")
 
 
 # --- Adadelta --------------------------------------------------------------------
-class AdadeltaState(NamedTuple):
-    step: int
-    square_avg: Any
-    acc_delta: Any
+def adadelta_init(o, p, hp) -> SimpleNamespace:
+    return SimpleNamespace(step=0, square_avg=o.zeros(p), acc_delta=o.zeros(p))
 
 
-def adadelta_init(params, hp, ctx) -> AdadeltaState:
-    zeros = zeros_like(params)
-    return AdadeltaState(0, zeros, zeros)
-
-
-def adadelta_update(grad, state, params, hp, lr, ctx):
+def adadelta_step(o, s, p, g, hp, lr):
     """Δ = sqrt(u + eps) / sqrt(v + eps) · g: the ratio of two running averages sets the step's units."""
-    sqrt = ctx.xp.sqrt
-    if active(hp.weight_decay):
-        grad = grad + hp.weight_decay * params
-    square_avg = state.square_avg * hp.rho + (1 - hp.rho) * grad * grad
-    std = sqrt(square_avg + hp.eps)
-    delta = sqrt(state.acc_delta + hp.eps) / std * grad
-    acc_delta = state.acc_delta * hp.rho + (1 - hp.rho) * delta * delta
-    return params + (-lr) * delta, AdadeltaState(state.step + 1, square_avg, acc_delta)
-
-
-def adadelta_update_inplace(grad, state, params, hp, lr, work):
-    """:func:`adadelta_update` in place."""
-    w0, w1, w2 = work
-    grad = decayed_(grad, params, hp.weight_decay, w2)
-    square_avg = decay_square_(state.square_avg, grad, hp.rho, w0)
-    std = np.add(square_avg, hp.eps, out=w1)
-    np.sqrt(std, out=std)
-    delta = np.add(state.acc_delta, hp.eps, out=w0)
-    np.sqrt(delta, out=delta)
-    delta /= std
-    delta *= grad
-    acc_delta = state.acc_delta
-    acc_delta *= hp.rho
-    np.multiply(delta, 1 - hp.rho, out=w1)
-    w1 *= delta
-    acc_delta += w1
-    delta *= -lr
-    params += delta
-    return AdadeltaState(state.step + 1, square_avg, acc_delta)
+    s.step += 1
+    g = l2_penalty(o, g, p, hp.weight_decay)
+    s.square_avg = decay_square(o, s.square_avg, g, hp.rho)
+    std = o.sqrt(o.add(s.square_avg, hp.eps, out=o.buf("denom")), out=o.buf("denom"))
+    delta = o.sqrt(o.add(s.acc_delta, hp.eps, out=o.buf("delta")), out=o.buf("delta"))
+    delta = o.mul(o.div(delta, std, out=delta), g, out=delta)
+    s.acc_delta = decay_square(o, s.acc_delta, delta, hp.rho)
+    return o.add(p, o.mul(delta, -lr, out=delta), out=p)
 
 
 ADADELTA = OptimizerDef(
@@ -213,5 +134,5 @@ ADADELTA = OptimizerDef(
     params=(lr_spec(1.0), ParamSpec("rho", 0.9, "decay rate of the running averages", 0.0, 1.0, "linear",
                                     slider=(0.5, 0.999)),
             eps_spec(1e-6), weight_decay_spec()),
-    init=adadelta_init, update=adadelta_update, update_inplace=adadelta_update_inplace,
+    init_state=adadelta_init, step=adadelta_step,
     reference="Zeiler (2012); torch/optim/adadelta.py")

@@ -1,34 +1,37 @@
-"""The shape every optimizer shares: hyperparameter specs, validation, state.
+"""The shape every optimizer shares: hyperparameter specs, validation, the rule interface, shared pieces.
 
-An optimizer is a pair of pure functions over arrays with a leading runs axis
-(optax's ``init``/``update``), written once against an array namespace ``xp``:
+**A rule is written once**, in torch's order of operations, against an ops layer ``o``
+(:class:`app.numeric.FloatOps` or an :class:`app.numeric.ArrayOps` instance, which is also the step's
+context)::
 
-    state = init(params, hp, ctx)
-    params, state = update(grad, state, params, hp, lr, ctx)
+    state = init_state(o, p, hp)          # a SimpleNamespace under torch's optimizer.state[p] names
+    p = step(o, s, p, g, hp, lr)          # updates ``s`` (its arrays in place), returns the new point
 
-``hp`` holds the hyperparameters (each a float, or an array broadcasting
-against ``params`` when the runs advanced together differ in it); ``lr`` is the
-learning rate of this step after the schedule; ``ctx`` carries ``xp`` and, for
-the optimizers that need them, the surface's value and Hessian and a seeded
-random generator. Nothing is mutated in place, so a run can be replayed,
-batched and tested.
+``p`` and ``g`` are one coordinate as a Python float (elementwise rules advancing a handful of runs), or
+coordinate-major ``(2, n)`` arrays (``p[0]`` the x of n runs, ``p[1]`` their y). Every ``o.add/sub/mul/div/
+sqrt/abs/maximum/where/copy(..., out=buffer)`` returns its result and, on arrays, writes it into ``buffer``: the
+state's own arrays (``out=s.exp_avg``), ``p`` itself (``out=p``: the step is applied in place) or a named scratch
+array ``o.buf("denom")`` (None on floats, where ``out`` is ignored). The shared pieces below use ``o.buf("tmp")``
+for their temporaries: a rule may use it too, for a value it no longer needs when it calls one of them. ``g`` is read, never written. ``hp`` holds
+the hyperparameters (``betas`` split into ``beta1``/``beta2``): Python floats, or ``(1, n)`` rows where the runs
+advanced together differ. ``lr`` is this step's learning rate after the schedule (a float or a ``(1, n)`` row).
 
-The torch optimizers also have ``update_inplace``, the same rule as torch's
-own ``_single_tensor_*`` code runs it: the very operations of ``update``, in
-the same order, written into ``params`` and the state's arrays (plus three
-scratch arrays), so a basin map of 160,000 runs allocates nothing per step.
+Rules that are not coordinate-separable set ``elementwise=False`` and always get arrays. Rules that need more
+than the gradient name it in ``needs`` and find it on ``o``: ``o.value(p)`` (``"value"``), ``o.hessian(p)``
+(``"hessian"``), ``o.rng`` (``"rng"``), ``o.evaluate(p, mask=None) -> (loss, grad)`` (``"evaluate"``: extra
+evaluations at any points, counted per step and their points kept for drawing), ``o.emit(name, value)``
+(``"emit"``: an extra per-step output such as Schedule-Free's averaged point), ``o.domain``.
 
-    state = update_inplace(grad, state, params, hp, lr, work)
-
-It reads ``grad`` and never writes it; its results equal ``update``'s bit for
-bit (tests/test_inplace.py), which is what lets the parity tests against torch
-vouch for both. It needs a state whose arrays are its own (:func:`own_arrays`).
+The pure optax-style pair ``init(params, hp, ctx)`` / ``update(grad, state, params, hp, lr, ctx)`` on
+``(N, 2)`` arrays is derived from the rule (copies in, copies out), and an optimizer given only that pair (no
+``step``) still runs on the array path.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from functools import partial
 from typing import Any, Callable
 
 import numpy as np
@@ -121,15 +124,23 @@ class OptimizerDef:
     description: str
     update_latex: str
     params: tuple[ParamSpec, ...]
-    init: Callable
-    update: Callable
-    update_inplace: Callable | None = None  # the same rule overwriting params and state (see the module text)
+    init: Callable | None = None  # the pure pair (derived from ``step`` when that is given)
+    update: Callable | None = None
+    step: Callable | None = None  # the rule (see the module text)
+    init_state: Callable | None = None
+    scalar_state: tuple[str, ...] = ("step",)  # state entries that are one number per run, not per coordinate
+    state_names: Callable[[dict], tuple[str, ...]] | None = None  # what torch keeps for these hyperparameters
     torch_equivalent: str = ""
     elementwise: bool = True  # coordinate-separable: can advance Python floats one coordinate at a time
     needs: tuple[str, ...] = ()  # "value", "hessian", "rng": what the update reads from ctx
     check: Callable[[dict], None] | None = None  # combinations of hyperparameters
     reference: str = ""
     extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.step is not None and self.update is None:
+            object.__setattr__(self, "init", partial(_pure_init, self))
+            object.__setattr__(self, "update", partial(_pure_update, self))
 
     def param(self, name: str) -> ParamSpec:
         for p in self.params:
@@ -149,6 +160,18 @@ class OptimizerDef:
         if self.check:
             self.check(out)
         return out
+
+    def state_keys(self, hyper: dict) -> tuple[str, ...]:
+        """The names torch keeps in ``optimizer.state[p]`` for these hyperparameters: ``state_names`` when given,
+        else the fields of a fresh state that are not None (elementwise rules), else none known."""
+        if self.state_names is not None:
+            return tuple(self.state_names(hyper))
+        if self.init_state is not None and self.elementwise and not self.needs:
+            from ..numeric import FLOAT_OPS
+
+            state = self.init_state(FLOAT_OPS, 0.0, hyper_namespace(hyper))
+            return tuple(k for k, v in vars(state).items() if v is not None)
+        return ()
 
     def structural(self, hyper: dict) -> tuple:
         """Hyperparameters that choose a code path (booleans): equal within one batch of runs."""
@@ -172,27 +195,90 @@ def hyper_namespace(hyper: dict) -> SimpleNamespace:
     return SimpleNamespace(**ns)
 
 
-def zeros_like(params):
-    """Zeros shaped like ``params``, for arrays and Python floats alike."""
-    return params * 0.0
+def _rows(hp: SimpleNamespace) -> SimpleNamespace:
+    """``(N, 1)`` per-run columns as ``(1, N)`` rows."""
+    return SimpleNamespace(**{k: (v.T if isinstance(v, np.ndarray) else v) for k, v in vars(hp).items()})
+
+
+def _pure_init(opt: "OptimizerDef", params, hp, ctx=None):
+    from ..numeric import FLOAT_OPS
+
+    if not isinstance(params, np.ndarray):
+        return opt.init_state(FLOAT_OPS, params, hp)
+    return opt.init_state(_pure_ctx(ctx), np.array(params, dtype=float).T, _rows(hp))
+
+
+def _pure_ctx(ctx):
+    from ..numeric import ArrayOps
+
+    o = ArrayOps()
+    for name in ("value", "hessian", "rng", "domain", "evaluate", "emit"):
+        if hasattr(ctx, name):
+            setattr(o, name, getattr(ctx, name))
+    return o
+
+
+def _pure_update(opt: "OptimizerDef", grad, state, params, hp, lr, ctx=None):
+    """The rule as a pure function of ``(N, 2)`` arrays (or Python floats): nothing given is modified."""
+    from ..numeric import FLOAT_OPS
+
+    state = copy_state(state)
+    if not isinstance(params, np.ndarray):
+        return opt.step(FLOAT_OPS, state, params, grad, hp, lr), state
+    lr = lr.T if isinstance(lr, np.ndarray) else lr
+    p = opt.step(_pure_ctx(ctx), state, np.array(params, dtype=float).T, np.asarray(grad, dtype=float).T,
+                 _rows(hp), lr)
+    return p.T, state
+
+
+def copy_state(state: SimpleNamespace) -> SimpleNamespace:
+    """A state whose arrays are its own."""
+    return SimpleNamespace(**{k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in vars(state).items()})
+
+
+# --- pieces several rules share, each written once ----------------------------------------------------------
+def l2_penalty(o, g, p, weight_decay):
+    """torch's ``grad = grad.add(param, alpha=weight_decay)`` when ``weight_decay != 0`` (else ``g`` itself)."""
+    if not active(weight_decay):
+        return g
+    t = o.mul(p, weight_decay, out=o.buf("grad"))
+    return o.add(t, g, out=t)
+
+
+def decoupled_decay(o, p, lr, weight_decay):
+    """AdamW's ``param.mul_(1 - lr * weight_decay)``."""
+    if not active(weight_decay):
+        return p
+    return o.mul(p, 1 - lr * weight_decay, out=p)
+
+
+def lerp(o, start, end, weight, out):
+    """``torch.lerp(start, end, weight)`` as ATen computes it (``start + w (end - start)`` below 0.5, ``end - (end -
+    start)(1 - w)`` from there, exact at both ends), into ``out``. Per-run weights take each run's branch."""
+    if isinstance(weight, np.ndarray):
+        low = o.add(start, weight * (end - start))
+        high = o.sub(end, (end - start) * (1 - weight))
+        return o.where(weight < 0.5, low, high, out=out)
+    diff = o.sub(end, start, out=o.buf("tmp"))
+    if weight < 0.5:
+        return o.add(start, o.mul(diff, weight, out=diff), out=out)
+    return o.sub(end, o.mul(diff, 1 - weight, out=diff), out=out)
+
+
+def decay_square(o, average, g, decay):
+    """``average.mul_(decay).addcmul_(g, g, value=1 - decay)``: the squared-gradient average of RMSprop,
+    Adadelta, Adam and NAdam, in place."""
+    average = o.mul(average, decay, out=average)
+    t = o.mul(g, 1 - decay, out=o.buf("tmp"))
+    return o.add(average, o.mul(t, g, out=t), out=average)
+
+
+def bias_correction(beta, step: int):
+    """``1 - beta ** step``."""
+    return 1 - beta ** step
 
 
 def active(v) -> bool:
     """torch's ``if weight_decay != 0`` for a float; an array of per-run values always takes the branch
     (a zero in it then adds exactly nothing)."""
     return v.__class__ is not float or v != 0.0  # validated hyperparameters are floats or arrays
-
-
-def decayed_(grad, params, weight_decay, out):
-    """``grad + weight_decay * params`` written into ``out`` (torch's L2 penalty), or ``grad`` when there is
-    none: the in-place rules' first line, as :func:`active` decides it."""
-    if not active(weight_decay):
-        return grad
-    np.multiply(params, weight_decay, out=out)
-    out += grad
-    return out
-
-
-def own_arrays(state):
-    """A state whose arrays are copies, none shared (``init`` may hand one zeros array to two fields)."""
-    return type(state)(*[v.copy() if isinstance(v, np.ndarray) else v for v in state])

@@ -14,33 +14,30 @@ direction gives a bounded step. The 2x2 eigendecomposition is in closed form.
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+from types import SimpleNamespace
 
 import numpy as np
 
 from .base import OptimizerDef, ParamSpec
 
 
-class NewtonState(NamedTuple):
-    step: int
+def newton_init(o, p, hp) -> SimpleNamespace:
+    return SimpleNamespace(step=0)
 
 
-def newton_init(params, hp, ctx) -> NewtonState:
-    return NewtonState(0)
-
-
-def newton_update(grad, state, params, hp, lr, ctx):
-    hxx, hxy, hyy = ctx.hessian(params)
+def newton_step(o, s, p, g, hp, lr):
+    s.step += 1
+    hxx, hxy, hyy = o.hessian(p)
     half_trace = 0.5 * (hxx + hyy)
     radius = np.hypot(0.5 * (hxx - hyy), hxy)
     lam_hi, lam_lo = half_trace + radius, half_trace - radius
     angle = 0.5 * np.arctan2(2.0 * hxy, hxx - hyy)  # direction of the larger eigenvalue's eigenvector
-    c, s = np.cos(angle), np.sin(angle)
-    gx, gy = grad[:, 0], grad[:, 1]
-    along_hi = (c * gx + s * gy) / np.maximum(np.abs(lam_hi), hp.min_curvature)
-    along_lo = (-s * gx + c * gy) / np.maximum(np.abs(lam_lo), hp.min_curvature)
-    step = np.column_stack([c * along_hi - s * along_lo, s * along_hi + c * along_lo])
-    return params - lr * step, NewtonState(state.step + 1)
+    c, s_ = np.cos(angle), np.sin(angle)
+    gx, gy = g
+    along_hi = (c * gx + s_ * gy) / np.maximum(np.abs(lam_hi), hp.min_curvature)
+    along_lo = (-s_ * gx + c * gy) / np.maximum(np.abs(lam_lo), hp.min_curvature)
+    step = np.array([c * along_hi - s_ * along_lo, s_ * along_hi + c * along_lo])
+    return o.sub(p, lr * step, out=p)
 
 
 NEWTON = OptimizerDef(
@@ -52,5 +49,5 @@ NEWTON = OptimizerDef(
                       slider=(0.01, 1.5)),
             ParamSpec("min_curvature", 1e-3, "κ: eigenvalues of |H| are floored here", 0.0, 1e6, "log",
                       min_exclusive=True, slider=(1e-6, 10.0))),
-    init=newton_init, update=newton_update, reference="Nocedal & Wright, Numerical Optimization, ch. 3; "
+    init_state=newton_init, step=newton_step, reference="Nocedal & Wright, Numerical Optimization, ch. 3; "
                                                       "Dauphin et al. (2014) for the saddle-free variant")

@@ -5,43 +5,38 @@ was accepted in their state, so the page can draw the rejected ones.
 """
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from types import SimpleNamespace
 
 import numpy as np
 
 from .base import OptimizerDef, ParamSpec
 
 
-class SearchState(NamedTuple):
-    value: Any  # f at the current (best) point, shape (N,)
-    proposal: Any  # the last point tried, shape (N, 2); None before the first step
-    accepted: Any  # whether it replaced the current point, shape (N,)
+def search_init(o, p, hp) -> SimpleNamespace:
+    return SimpleNamespace(value=o.value(p))  # f at the current (best) point, (n,)
 
 
-def search_init(params, hp, ctx) -> SearchState:
-    return SearchState(ctx.value(params), None, None)
+def _keep_better(o, s, p, proposal):
+    value = o.value(proposal)
+    accepted = value < s.value  # NaN proposals are never accepted
+    o.emit("proposals", proposal)
+    o.emit("accepted", accepted)
+    s.value = np.where(accepted, value, s.value)
+    return o.where(accepted[None, :], proposal, p, out=p)
 
 
-def _keep_better(proposal, state, params, ctx):
-    value = ctx.value(proposal)
-    accepted = value < state.value  # NaN proposals are never accepted
-    params = np.where(accepted[:, None], proposal, params)
-    return params, SearchState(np.where(accepted, value, state.value), proposal, accepted)
-
-
-def random_search_update(grad, state, params, hp, lr, ctx):
+def random_search_step(o, s, p, g, hp, lr):
     """Draw a uniform point in the domain; keep it if it is lower than the best so far."""
-    lo = np.array([ctx.domain.x[0], ctx.domain.y[0]])
-    hi = np.array([ctx.domain.x[1], ctx.domain.y[1]])
-    proposal = lo + ctx.rng.random(params.shape) * (hi - lo)
-    return _keep_better(proposal, state, params, ctx)
+    lo = np.array([[o.domain.x[0]], [o.domain.y[0]]])
+    hi = np.array([[o.domain.x[1]], [o.domain.y[1]]])
+    return _keep_better(o, s, p, lo + o.rng.uniform(2) * (hi - lo))
 
 
-def random_local_search_update(grad, state, params, hp, lr, ctx):
+def random_local_search_step(o, s, p, g, hp, lr):
     """Step a distance ``step_size`` in a uniformly random direction; keep the step if the loss drops."""
-    angle = ctx.rng.random(params.shape[0]) * (2.0 * np.pi)
-    step = np.column_stack([np.cos(angle), np.sin(angle)]) * hp.step_size
-    return _keep_better(params + step, state, params, ctx)
+    angle = o.rng.uniform(1)[0] * (2.0 * np.pi)
+    step = np.array([np.cos(angle), np.sin(angle)]) * hp.step_size
+    return _keep_better(o, s, p, p + step)
 
 
 RANDOM_SEARCH = OptimizerDef(
@@ -50,7 +45,8 @@ RANDOM_SEARCH = OptimizerDef(
                 "baseline every optimizer should beat.",
     update_latex=r"\tilde\theta \sim \mathcal U(\text{domain}),\ \theta_t = \tilde\theta \text{ if } "
                  r"f(\tilde\theta) < f(\theta_{t-1}) \text{ else } \theta_{t-1}",
-    params=(), init=search_init, update=random_search_update,
+    params=(), init_state=search_init, step=random_search_step,
+    state_names=lambda hp: (),
     reference="Rastrigin (1963); Bergstra & Bengio (2012)")
 
 RANDOM_LOCAL_SEARCH = OptimizerDef(
@@ -61,4 +57,5 @@ RANDOM_LOCAL_SEARCH = OptimizerDef(
                  r"\theta_t = \tilde\theta \text{ if } f(\tilde\theta) < f(\theta_{t-1})",
     params=(ParamSpec("step_size", 0.1, "length r of each random step", 0.0, 1000.0, "log", min_exclusive=True,
                       slider=(1e-3, 5.0)),),
-    init=search_init, update=random_local_search_update, reference="Matyas (1965), random optimization")
+    init_state=search_init, step=random_local_search_step,
+    state_names=lambda hp: (), reference="Matyas (1965), random optimization")

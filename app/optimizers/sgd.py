@@ -10,55 +10,36 @@ Reference: torch/optim/sgd.py, ``_single_tensor_sgd``; Sutskever et al. (2013).
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, NamedTuple
+from types import SimpleNamespace
 
-import numpy as np
-
-from .base import OptimizerDef, ParamSpec, active, decayed_, lr_spec, weight_decay_spec
+from .base import OptimizerDef, ParamSpec, l2_penalty, lr_spec, weight_decay_spec
 
 
-class SGDState(NamedTuple):
-    momentum_buffer: Any  # None until the first step, as in torch
+def init(o, p, hp) -> SimpleNamespace:
+    return SimpleNamespace(momentum_buffer=None)  # None until the first step, as in torch
 
 
-def init(params, hp, ctx) -> SGDState:
-    return SGDState(None)
-
-
-def update(grad, state, params, hp, lr, ctx, *, use_momentum: bool, nesterov: bool = False):
-    if active(hp.weight_decay):
-        grad = grad + hp.weight_decay * params
-    buf = state.momentum_buffer
+def sgd_step(o, s, p, g, hp, lr, *, use_momentum: bool, nesterov: bool = False):
+    g = l2_penalty(o, g, p, hp.weight_decay)
     if use_momentum:
+        buf = s.momentum_buffer
         if buf is None:
-            buf = grad
+            buf = s.momentum_buffer = o.copy(g)  # torch.clone(grad).detach(): the buffer's own array
         else:
-            dampening = getattr(hp, "dampening", 0.0)  # Nesterov has none: torch requires it to be zero
-            buf = buf * hp.momentum + (1 - dampening) * grad
-        grad = grad + hp.momentum * buf if nesterov else buf
-    return params + (-lr) * grad, SGDState(buf)
-
-
-def update_inplace(grad, state, params, hp, lr, work, *, use_momentum: bool, nesterov: bool = False):
-    """:func:`update` in place (``params`` and the momentum buffer overwritten)."""
-    w0, _, w2 = work
-    grad = decayed_(grad, params, hp.weight_decay, w2)
-    buf = state.momentum_buffer
-    if use_momentum:
-        if buf is None:
-            buf = grad.copy()  # grad is the caller's (or scratch): the buffer needs its own array
-        else:
-            buf *= hp.momentum
-            np.multiply(grad, 1 - getattr(hp, "dampening", 0.0), out=w0)
-            buf += w0
+            buf = s.momentum_buffer = o.mul(buf, hp.momentum, out=buf)
+            t = o.mul(g, 1 - getattr(hp, "dampening", 0.0), out=o.buf("tmp"))  # Nesterov has none
+            buf = s.momentum_buffer = o.add(buf, t, out=buf)
         if nesterov:
-            np.multiply(buf, hp.momentum, out=w0)
-            grad = np.add(grad, w0, out=w0)
+            t = o.mul(buf, hp.momentum, out=o.buf("tmp"))
+            g = o.add(g, t, out=t)
         else:
-            grad = buf
-    np.multiply(grad, -lr, out=w0)
-    params += w0
-    return SGDState(buf)
+            g = buf
+    t = o.mul(g, -lr, out=o.buf("tmp"))
+    return o.add(p, t, out=p)
+
+
+def BUFFER(hp: dict) -> tuple[str, ...]:
+    return ("momentum_buffer",)
 
 
 MOMENTUM = ParamSpec("momentum", 0.9, "momentum factor: the fraction of the previous step kept", 0.0, 1.0,
@@ -70,8 +51,8 @@ GD = OptimizerDef(
     id="gd", name="Gradient descent", torch_equivalent="torch.optim.SGD(momentum=0)",
     description="Steps straight down the gradient: θ ← θ − lr·∇f. Diverges on a quadratic once lr > 2/L.",
     update_latex=r"\theta_t = \theta_{t-1} - \gamma\,(g_t + \lambda\theta_{t-1})",
-    params=(lr_spec(0.001), weight_decay_spec()), init=init, update=partial(update, use_momentum=False),
-    update_inplace=partial(update_inplace, use_momentum=False),
+    params=(lr_spec(0.001), weight_decay_spec()), state_names=lambda hp: (),  # torch keeps no state without momentum
+    init_state=init, step=partial(sgd_step, use_momentum=False),
     reference="Cauchy (1847); torch/optim/sgd.py")
 
 MOMENTUM_SGD = OptimizerDef(
@@ -79,16 +60,14 @@ MOMENTUM_SGD = OptimizerDef(
     description="Accumulates a velocity from past gradients, so steps grow along consistent directions and "
                 "oscillations across a ravine cancel.",
     update_latex=r"b_t = \mu b_{t-1} + (1-\tau)\,g_t,\quad \theta_t = \theta_{t-1} - \gamma\,b_t",
-    params=(lr_spec(0.001), MOMENTUM, DAMPENING, weight_decay_spec()), init=init,
-    update=partial(update, use_momentum=True),
-    update_inplace=partial(update_inplace, use_momentum=True), reference="Polyak (1964); torch/optim/sgd.py")
+    params=(lr_spec(0.001), MOMENTUM, DAMPENING, weight_decay_spec()), init_state=init, state_names=BUFFER,
+    step=partial(sgd_step, use_momentum=True), reference="Polyak (1964); torch/optim/sgd.py")
 
 NESTEROV = OptimizerDef(
     id="nesterov", name="Nesterov momentum", torch_equivalent="torch.optim.SGD(momentum>0, nesterov=True)",
     description="Momentum with a look-ahead correction: it brakes earlier than heavy-ball momentum and "
                 "overshoots less.",
     update_latex=r"b_t = \mu b_{t-1} + g_t,\quad \theta_t = \theta_{t-1} - \gamma\,(g_t + \mu b_t)",
-    params=(lr_spec(0.001), MOMENTUM, weight_decay_spec()), init=init,
-    update=partial(update, use_momentum=True, nesterov=True),
-    update_inplace=partial(update_inplace, use_momentum=True, nesterov=True),
+    params=(lr_spec(0.001), MOMENTUM, weight_decay_spec()), init_state=init, state_names=BUFFER,
+    step=partial(sgd_step, use_momentum=True, nesterov=True),
     reference="Nesterov (1983); Sutskever et al. (2013); torch/optim/sgd.py")
