@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from web import COUNT_DRAWN, describe, encoded, run_axe, wait_drawn
+from web import COUNT_DRAWN, describe, encoded, live_region_changes, run_axe, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -73,3 +73,6 @@ def test_the_export_has_no_axe_violation(axe_page, live_server, tmp_path):
     # the figure's text alternative says what is drawn and where each lane ended
     name = axe_page.get_by_role("img").first.get_attribute("aria-label")
     assert name.startswith("Himmelblau") and "Adam" in name and "ended at (" in name
+    # live regions announce results, not frames: playing 80 steps changes them at most once (at the end)
+    changes = live_region_changes(axe_page, lambda: axe_page.get_by_role("button", name="Play").click(), 2500)
+    assert len(changes) <= 1, changes

@@ -52,3 +52,24 @@ def run_axe(target) -> list[dict]:
 
 def describe(violations: list[dict]) -> str:
     return "\n".join(f"{v['impact']}: {v['id']} ({v['count']}): {v['help']} -> {v['targets']}" for v in violations)
+
+
+# every text change inside a live region (aria-live, role status/alert/log, <output>) from now on, counted
+WATCH_LIVE_REGIONS = """() => {
+  window.__liveChanges = [];
+  const live = document.querySelectorAll('[aria-live]:not([aria-live="off"]), [role=status], [role=alert], [role=log], output');
+  const observer = new MutationObserver((records) => records.forEach((r) => {
+    const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+    window.__liveChanges.push((el.closest('[aria-live], [role], output') || el).id || el.tagName);
+  }));
+  live.forEach((el) => observer.observe(el, {childList: true, characterData: true, subtree: true}));
+  return live.length;
+}"""
+
+
+def live_region_changes(target, play, ms: int = 1500) -> list[str]:
+    """The live regions' text changes while `play()` runs playback for `ms`: a screen reader reads each one."""
+    target.evaluate(WATCH_LIVE_REGIONS)
+    play()
+    target.wait_for_timeout(ms)
+    return target.evaluate("() => window.__liveChanges")

@@ -19,6 +19,7 @@ const playButton = document.getElementById("play");
 const stepLabel = document.getElementById("step");
 const speed = document.getElementById("speed");
 const summary = document.getElementById("summary");
+const announce = document.getElementById("announce"); // the only live region: results, never frames
 const options = frameOptions(location.search, data.view || {});
 const stillness = reducedMotion();
 const baseState = data.state || {};
@@ -139,6 +140,7 @@ function show(step) {
   cursor = Math.max(0, Math.min(maxStep, Math.round(step)));
   scrub.value = String(cursor);
   stepLabel.textContent = cursor + " / " + maxStep;
+  scrub.setAttribute("aria-valuetext", cursor + " / " + maxStep);
   const xs = [];
   const ys = [];
   const idx = [];
@@ -163,7 +165,7 @@ function tick(now) {
   last = now;
   if (cursor >= maxStep) {
     if (options.loop) cursor = 0;
-    else { cursor = maxStep; setPlaying(false); }
+    else { cursor = maxStep; setPlaying(false); if (announce) announce.textContent = describe(); }
   }
   show(cursor).then(() => { if (playing) requestAnimationFrame(tick); });
 }
@@ -206,6 +208,7 @@ function update(patch) {
   player.pause();
   const done = match === current ? Promise.resolve() : load(match);
   return done.then(() => {
+    if (announce) announce.textContent = describe();
     if (wasPlaying) player.play();
     drawn();
     return clone(state);
