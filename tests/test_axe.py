@@ -63,8 +63,9 @@ def test_the_page_has_no_axe_violation(axe_page, live_server, name):
     assert violations == [], describe(violations)
 
 
-def test_the_export_has_no_axe_violation(axe_page, live_server, tmp_path):
-    html = urllib.request.urlopen(f"{live_server}/export.html?state={state(caption='Adam then GD')}").read()
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_export_has_no_axe_violation(axe_page, live_server, tmp_path, theme):
+    html = urllib.request.urlopen(f"{live_server}/export.html?state={state(caption='Adam then GD', theme=theme)}").read()
     (tmp_path / "figure.html").write_bytes(html)
     axe_page.goto((tmp_path / "figure.html").as_uri())
     wait_drawn(axe_page)

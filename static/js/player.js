@@ -25,6 +25,16 @@ const stillness = reducedMotion();
 const baseState = data.state || {};
 const variants = [{ state: baseState, runs: data.runs }].concat(data.variants || []);
 
+// light unless the state pins "dark" (the embed snippet pins the theme the lecturer saw)
+const THEMES = {
+  light: { paper: "#ffffff", ink: "#1d1d1f", line: "rgba(0,0,0,0.22)", mark: "#1d1d1f",
+    scale: [[0, "#7f9cc6"], [0.15, "#a9bfdb"], [0.35, "#d0dcea"], [0.6, "#ebebe8"], [0.85, "#f5efe3"], [1, "#fbf6ec"]] },
+  dark: { paper: "#1c1d22", ink: "#f1f1f3", line: "rgba(255,255,255,0.18)", mark: "#f1f1f3",
+    scale: [[0, "#1f4e85"], [0.2, "#24426a"], [0.45, "#2a3546"], [0.75, "#34343a"], [1, "#403e40"]] },
+};
+const theme = THEMES[(baseState.view || {}).theme === "dark" ? "dark" : "light"];
+document.documentElement.dataset.theme = theme === THEMES.dark ? "dark" : "light";
+
 let current = variants[0];
 let state = clone(baseState);
 let lanes = [];
@@ -69,15 +79,14 @@ function contour() {
   const eps = Math.max((zmax - zmin) * 1e-7, 1e-12);
   const z = data.surface.log_scale ? grid.z.map((row) => row.map((v) => (v === null ? null : Math.log10(v - zmin + eps)))) : grid.z;
   return { type: "contour", x: grid.x, y: grid.y, z, showscale: false, ncontours: 28, hoverinfo: "skip",
-    colorscale: [[0, "#7f9cc6"], [0.15, "#a9bfdb"], [0.35, "#d0dcea"], [0.6, "#ebebe8"], [0.85, "#f5efe3"], [1, "#fbf6ec"]],
-    contours: { coloring: "fill" }, line: { color: "rgba(0,0,0,0.22)", width: 0.6 } };
+    colorscale: theme.scale, contours: { coloring: "fill" }, line: { color: theme.line, width: 0.6 } };
 }
 
 function traces() {
   const out = [contour()];
   out.push({ type: "scatter", mode: "markers", name: "minima", showlegend: false, hoverinfo: "skip",
     x: data.surface.minima.map((m) => m.point[0]), y: data.surface.minima.map((m) => m.point[1]),
-    marker: { symbol: "star", size: 14, color: "#1d1d1f" } });
+    marker: { symbol: "star", size: 14, color: theme.mark } });
   lanes.forEach((lane) => {
     out.push({ type: "scatter", mode: "lines", name: lane.label, x: lane.points.map((p) => p[0]),
       y: lane.points.map((p) => p[1]), line: { color: lane.color, width: 3.5 } });
@@ -85,7 +94,7 @@ function traces() {
   firstMarker = out.length;
   lanes.forEach((lane) => {
     out.push({ type: "scatter", mode: "markers", showlegend: false, hoverinfo: "skip", x: [lane.points[0][0]],
-      y: [lane.points[0][1]], marker: { size: 15, color: lane.color, line: { color: "#ffffff", width: 2.5 } } });
+      y: [lane.points[0][1]], marker: { size: 15, color: lane.color, line: { color: theme.paper, width: 2.5 } } });
   });
   return out;
 }
@@ -93,7 +102,8 @@ function traces() {
 function layout() {
   const view = state.view || {};
   const fixed = !options.interactive;
-  return { margin: { l: 55, r: 15, t: 40, b: 45 }, font: { size: 16 }, paper_bgcolor: "#ffffff",
+  return { margin: { l: 55, r: 15, t: 40, b: 45 }, font: { size: 16, color: theme.ink }, paper_bgcolor: theme.paper,
+    plot_bgcolor: theme.paper,
     legend: { orientation: "h", y: 1.08, itemclick: fixed ? false : "toggle", itemdoubleclick: fixed ? false : "toggleothers" },
     dragmode: fixed ? false : "zoom", uirevision: data.surface.id,
     xaxis: { range: data.surface.domain.x, fixedrange: fixed, title: { text: data.surface.axes ? data.surface.axes[0] : "x" } },
