@@ -41,17 +41,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         import uvicorn
 
-        uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers, proxy_headers=True)
-        return 0
-    from fastapi import HTTPException
+        from .settings import settings
 
-    from .api.export import export_to_file
+        # on SIGTERM the app stops its computations at their next chunk; whatever still runs after
+        # shutdown_seconds (a client not reading its answer) is cancelled: the process ends within 10 s
+        uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers, proxy_headers=True,
+                    timeout_graceful_shutdown=settings.shutdown_seconds)
+        return 0
+    from .services import Refused, export_to_file
 
     try:
         export_to_file(args.state, args.output)
-    except HTTPException as e:
-        print(f"slopes export: {args.state}: {e.detail[0]['msg'] if isinstance(e.detail, list) else e.detail} "
-              f"(at {'.'.join(map(str, e.detail[0]['loc'][1:])) if isinstance(e.detail, list) else ''})", file=sys.stderr)
+    except Refused as e:
+        print(f"slopes export: {args.state}: {e}", file=sys.stderr)
         return 2
     except (OSError, ValueError) as e:
         print(f"slopes export: {e}", file=sys.stderr)

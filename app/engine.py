@@ -40,6 +40,7 @@ from .heap import keep_freed_memory
 from .numeric import FLOAT_OPS, SCALAR_ERRORS, ArrayOps, for_floats, scalar
 from .optimizers import OptimizerDef, hyper_namespace
 from .schedules import Schedule
+from .settings import settings
 from .surfaces import Surface
 
 keep_freed_memory()  # numpy's temporaries would otherwise be page-faulted in afresh at every operation
@@ -51,8 +52,7 @@ BLOCK_UNIT = 2 ** 32  # stream units of blocks start here (run indices are below
 NOISE, BATCHES, SEARCH = 1, 2, 3  # the purposes of random streams
 DIVERGENCE_SPANS = 100.0
 BLOCK_RUNS = 20_000  # most runs of one block: a dozen (2, n) arrays of them fit in the L2/L3 caches
-BLOCK_THREADS = min(4, os.cpu_count() or 1)
-MAX_STEPS = 20_000
+BLOCK_THREADS = min(4, os.cpu_count() or 1)  # blocks advance side by side: numpy releases the GIL while it computes
 
 
 def stream(seed: int, purpose: int, unit: int) -> np.random.Generator:
@@ -254,8 +254,8 @@ class Simulation:
 
         ``record_state`` keeps the optimizer's state after every step (``Chunk.state``).
         """
-        if not 0 <= steps <= MAX_STEPS:
-            raise ValueError(f"steps must be in [0, {MAX_STEPS}]")
+        if not 0 <= steps <= settings.max_steps:  # the same limit the API checks (SLOPES_MAX_STEPS)
+            raise ValueError(f"steps must be in [0, {settings.max_steps}]")
         self.record = record
         self.record_state = record_state and record
         self.settle = settle

@@ -6,14 +6,14 @@ from contextlib import asynccontextmanager
 
 import anyio
 from fastapi import FastAPI
-from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .api import errors, health, lessons, maps, optimizers, pages, runs, stream, surfaces
+from .api.compute import watch_shutdown_signals
 from .api.middleware import Guard
 from .api.schemas import ERROR_RESPONSES
+from .assets import STATIC_DIR
 from .settings import settings
 from .surfaces import all_surfaces
 
@@ -22,20 +22,30 @@ log = logging.getLogger("slopes")
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
+    watch_shutdown_signals()  # SIGTERM: computations in flight end at their next chunk
     await anyio.to_thread.run_sync(all_surfaces)  # polish every surface's minima once, off the loop
     yield
 
 
+class RevalidatedFiles(StaticFiles):
+    """Static files with their validators (ETag, Last-Modified) and ``Cache-Control: no-cache``: a browser
+    keeps them but asks each time (a 304 when unchanged), so a new release is never half-cached."""
+
+    def file_response(self, *args, **kwargs):
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+
 def create_app() -> FastAPI:
     app = FastAPI(title="Slopes", version="0.1.0", lifespan=lifespan, responses=ERROR_RESPONSES,
+                  docs_url=None, redoc_url=None,  # self-hosted in pages: no CDN
                   description="Optimizer trajectories on 2-D surfaces, exactly as torch.optim computes them.")
     for module in (health, surfaces, optimizers, stream, runs, maps, lessons, pages):
         app.include_router(module.router)
-    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
-
-    app.add_exception_handler(RequestValidationError, errors.validation_error)
-    app.add_exception_handler(StarletteHTTPException, errors.http_error)
-    app.add_exception_handler(Exception, errors.internal_error)
+    app.mount("/static", RevalidatedFiles(directory=STATIC_DIR), name="static")
+    app.mount("/docs-assets", RevalidatedFiles(directory=pages.docs_assets()), name="docs-assets")
+    errors.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # JSON answers and plotly.js
     app.add_middleware(Guard, max_body=settings.max_body)
     return app

@@ -12,10 +12,10 @@
     result.state()          # the JSON that ?state= carries
     result.embed_url("http://127.0.0.1:8000") # an /embed address for a slide's <iframe>
 
-The request goes through the same validation and planning as the HTTP API (``app.api.build.plan_runs``, the
-``RunRequest`` schema) and the same engine call (``app.api.runs.run_plan``), and its answer through the same
-JSON encoder, so ``run(**body).runs == POST /api/runs(body)["runs"]``. A bad field raises
-:class:`InputError`, which names it (``optimizers.0.params.lr: ...``) as the API's 422 does.
+The request goes through the services the HTTP API uses (:mod:`app.services`: the same validation, planning and
+engine call) and its answer through the same JSON encoder, so ``run(**body).runs == POST /api/runs(body)["runs"]``.
+A bad field raises :class:`InputError` (a :class:`app.services.Refused`, so a ``ValueError``), which names it
+(``optimizers.0.params.lr: ...``) as the API's 422 does.
 """
 from __future__ import annotations
 
@@ -25,13 +25,8 @@ import json
 from pathlib import Path
 from urllib.parse import urlencode
 
-from pydantic import ValidationError
-
-from .api.build import RequestError, plan_runs
-from .api.export import PALETTE
-from .api.runs import run_plan
-from .api.schemas import RunRequest
-from .api.serialize import dumps
+from .services import Refused, plan_runs, run_plan
+from .services.exporting import PALETTE, export_html, to_json
 
 __all__ = ["InputError", "Result", "run"]
 
@@ -39,29 +34,25 @@ CONTOUR_COLOURS = [[0, "#7f9cc6"], [0.15, "#a9bfdb"], [0.35, "#d0dcea"], [0.6, "
                    [1, "#fbf6ec"]]
 
 
-class InputError(ValueError):
-    """A request field that ``POST /api/runs`` would refuse with a 422.
+class InputError(Refused):
+    """A request field that ``POST /api/runs`` would refuse with a 422 (a ``ValueError``).
 
-    ``field`` is its dotted path (``"optimizers.0.params.lr"``), ``message`` says what is wrong, ``detail`` is
-    the API's ``[{"loc", "msg", "type"}]``.
+    ``field`` is its dotted path (``"optimizers.0.params.lr"``), ``message`` says what is wrong, ``errors`` is
+    the API's ``[{"loc", "msg", "type"}]`` (``loc`` relative to the request).
     """
 
-    def __init__(self, loc: list, message: str, detail: list | None = None):
-        self.loc = [str(part) for part in loc]
-        self.field = ".".join(self.loc) or "request"
-        self.message = message
-        self.detail = detail or [{"loc": ["body", *loc], "msg": message, "type": "value_error"}]
-        super().__init__(f"{self.field}: {message}")
+    @classmethod
+    def of(cls, refused: Refused) -> "InputError":
+        error = cls.from_errors(refused.errors)
+        return error
 
+    @property
+    def field(self) -> str:
+        return ".".join(str(part) for part in self.loc) or "request"
 
-def _validated(request: dict) -> RunRequest:
-    try:
-        return RunRequest.model_validate(request)
-    except ValidationError as e:
-        first = e.errors(include_url=False)[0]
-        detail = [{"loc": ["body", *err["loc"]], "msg": err["msg"], "type": err["type"]}
-                  for err in e.errors(include_url=False)]
-        raise InputError(list(first["loc"]), first["msg"], detail) from None
+    @property
+    def message(self) -> str:
+        return self.msg
 
 
 def run(**request) -> "Result":
@@ -70,16 +61,26 @@ def run(**request) -> "Result":
     view = request.pop("view", None)
     if view is not None and not isinstance(view, dict):
         raise InputError(["view"], "view must be a dict of view options")
-    body = _validated(request)
     try:
-        plan = plan_runs(body)
-    except RequestError as e:
-        raise InputError(list(e.loc), e.msg, e.detail) from None
-    answer = json.loads(dumps(run_plan(plan)))  # exactly the API's JSON: plain lists, non-finite floats as null
-    state = body.model_dump(mode="json", exclude_unset=True)
+        plan = plan_runs(request)
+        if view:
+            from .services.state import parse_view
+
+            parse_view({"view": view})
+    except Refused as e:
+        raise InputError.of(e) from None
+    answer = json.loads(to_json(run_plan(plan)))  # exactly the API's JSON: plain lists, non-finite floats as null
+    state = json.loads(json.dumps(request, allow_nan=False, default=_plain))
     if view:
-        state["view"] = json.loads(json.dumps(view))
+        state["view"] = json.loads(json.dumps(view, allow_nan=False, default=_plain))
     return Result(state, answer, plan.surface)
+
+
+def _plain(value):
+    """numpy numbers and arrays, tuples: as JSON has them."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 class Result:
@@ -118,8 +119,6 @@ class Result:
     def to_html(self, path: str | Path | None = None) -> str | Path:
         """The offline export (``GET /export.html``): one HTML file, plotly.js inlined, that plays from disk.
         Written to ``path`` (returned); without a path the HTML text is returned."""
-        from .api.export import export_html  # noqa: PLC0415
-
         html = export_html(self.state())
         if path is None:
             return html

@@ -97,6 +97,18 @@ def test_formula_like_text_gives_a_tree_or_a_formula_error(text):
         assert e.position is None or 0 <= e.position <= len(text)
 
 
+def _one_sided(f, x, y, axis, g, v, scale, h=1e-7):
+    """At a kink (abs, sqrt of a square) closer than h to the point, central differences average the two sides,
+    while the exact gradient there is one side's derivative: accept it when it matches the forward or backward one."""
+    def at(d):
+        dx, dy = (d, 0.0) if axis == 0 else (0.0, d)
+        return f.value(np.array([x + dx]), np.array([y + dy]), np)[0]
+
+    with np.errstate(all="ignore"):
+        sides = ((at(h) - v) / h, (v - at(-h)) / h)
+    return any(math.isfinite(s) and abs(g - s) <= 1e-3 * scale for s in sides)
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(formulas(), st.floats(-1.5, 1.5), st.floats(-1.5, 1.5))
 def test_gradient_of_random_formulas_matches_central_differences(text, x, y):
@@ -113,7 +125,9 @@ def test_gradient_of_random_formulas_matches_central_differences(text, x, y):
     if not all(map(math.isfinite, (v, gx, gy, fx, fy))) or max(abs(v), abs(gx), abs(gy)) > 1e6:
         return
     scale = 1 + abs(v) + abs(gx) + abs(gy)
-    assert abs(gx - fx) <= 1e-4 * scale and abs(gy - fy) <= 1e-4 * scale, (text, gx, fx, gy, fy)
+    ok_x = abs(gx - fx) <= 1e-4 * scale or _one_sided(f, x, y, 0, gx, v, scale)
+    ok_y = abs(gy - fy) <= 1e-4 * scale or _one_sided(f, x, y, 1, gy, v, scale)
+    assert ok_x and ok_y, (text, x, y, gx, fx, gy, fy)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,4 +1,5 @@
-"""Error answers: 422s that name the field and stay valid JSON, and no traceback ever."""
+"""The one place where a refusal becomes an answer: a 422 that names the field (HTTP) or an error frame
+(WebSocket), a 503 with ``Retry-After`` when the server is busy or stopping, and no traceback ever."""
 from __future__ import annotations
 
 import logging
@@ -7,33 +8,90 @@ import math
 from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+
+from ..services.errors import Refused, Stopped, plain
 
 log = logging.getLogger("slopes.errors")
+RETRY_AFTER = "2"  # seconds; a busy pool frees a thread within a chunk or two
+
+
+class Busy(Exception):
+    """Every thread of a pool is taken and its queue is full."""
+
+    def __init__(self, pool: str):
+        super().__init__(f"the server is busy computing ({pool}); try again in a moment")
+
+
+class ClientGone(Exception):
+    """The client closed the connection before its answer was ready; the work has stopped."""
 
 
 def finite_json(value):
-    """``value`` with every non-finite float spelled as a string: an echoed ``NaN`` input is still JSON."""
+    """``value`` ready for JSON: non-finite floats spelled as strings (an echoed ``NaN`` input is still JSON)
+    and lone surrogates replaced (they cannot be written as UTF-8)."""
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
+    if isinstance(value, str):
+        return plain(value)
     if isinstance(value, dict):
-        return {k: finite_json(v) for k, v in value.items()}
+        return {finite_json(k) if isinstance(k, str) else k: finite_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [finite_json(v) for v in value]
     return value
 
 
-async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    detail = finite_json(jsonable_encoder(exc.errors(), custom_encoder={Exception: str}))
+def detail(exc: Refused, where: str) -> list[dict]:
+    """A refusal as FastAPI's 422 detail, each ``loc`` under ``where`` (``body``, ``query``)."""
+    return finite_json([{**e, "loc": [where, *e["loc"]]} for e in exc.errors])
+
+
+def frame(exc: Exception, request_id=None) -> dict:
+    """The WebSocket error frame for anything a message could not be used for; ``loc`` as the POST's 422."""
+    if isinstance(exc, Refused):
+        items = detail(exc, "body")
+    elif isinstance(exc, Busy | Stopped):
+        items = [{"loc": [], "msg": str(exc) or "the server is stopping", "type": "unavailable"}]
+    else:
+        items = [{"loc": [], "msg": plain(str(exc)), "type": "value_error"}]
+    return {"type": "error", "id": request_id, "detail": items}
+
+
+def _log_refusal(request: Request, items) -> None:
     log.info("rejected %s %s: %s", request.method, request.url.path,
-             "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg')}" for e in detail))
-    return JSONResponse({"detail": detail}, status_code=422)
+             "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg')}" for e in items)[:2000])
+
+
+async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    items = finite_json(jsonable_encoder(exc.errors(), custom_encoder={Exception: str}))
+    for item in items:  # the input can be a 250 KB string: say where, not what
+        if isinstance(item, dict) and isinstance(item.get("input"), str) and len(item["input"]) > 200:
+            item["input"] = item["input"][:200] + "…"
+    _log_refusal(request, items)
+    return JSONResponse({"detail": items}, status_code=422)
+
+
+async def refused(request: Request, exc: Refused) -> JSONResponse:
+    items = detail(exc, "query" if request.method in ("GET", "HEAD") else "body")
+    _log_refusal(request, items)
+    return JSONResponse({"detail": items}, status_code=422)
+
+
+async def unavailable(request: Request, exc: Exception) -> JSONResponse:
+    message = str(exc) if isinstance(exc, Busy) else "the server is stopping; try again in a moment"
+    log.info("503 %s %s: %s", request.method, request.url.path, message)
+    return JSONResponse({"detail": message}, status_code=503, headers={"Retry-After": RETRY_AFTER})
+
+
+async def client_gone(request: Request, exc: ClientGone) -> Response:
+    log.info("client left %s %s: its work stopped", request.method, request.url.path)
+    return Response(status_code=499)  # nobody reads it; the access log shows what happened
 
 
 async def http_error(request: Request, exc) -> JSONResponse:
     """FastAPI's own shape for HTTP errors, plus a log line for every refused input."""
     if 400 <= exc.status_code < 500 and exc.status_code != 404:
-        log.info("rejected %s %s: %s", request.method, request.url.path, exc.detail)
+        log.info("rejected %s %s: %s", request.method, request.url.path, plain(str(exc.detail))[:2000])
     return JSONResponse({"detail": finite_json(exc.detail)}, status_code=exc.status_code,
                         headers=getattr(exc, "headers", None))
 
@@ -41,3 +99,15 @@ async def http_error(request: Request, exc) -> JSONResponse:
 async def internal_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return JSONResponse({"detail": "internal error"}, status_code=500)
+
+
+def install(app) -> None:
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(Refused, refused)
+    app.add_exception_handler(Busy, unavailable)
+    app.add_exception_handler(Stopped, unavailable)
+    app.add_exception_handler(ClientGone, client_gone)
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, internal_error)

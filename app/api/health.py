@@ -1,10 +1,11 @@
-"""GET /healthz (answered on the event loop, never behind computation) and GET /api/status."""
+"""GET /healthz (answered on the event loop, never behind computation), GET /api/status and GET /api/limits."""
 import asyncio
 import threading
 
 from fastapi import APIRouter
 
-from .compute import limiter
+from ..settings import public_limits, settings
+from .compute import busy, counts
 
 router = APIRouter(tags=["health"])
 
@@ -17,5 +18,10 @@ async def healthz():
 @router.get("/api/status")
 async def status():
     """Live counts for operators and the load test: asyncio tasks, threads, busy compute threads."""
-    return {"tasks": len(asyncio.all_tasks()), "threads": threading.active_count(),
-            "busy": {"runs": limiter("runs").borrowed_tokens, "maps": limiter("maps").borrowed_tokens}}
+    return {"tasks": len(asyncio.all_tasks()), "threads": threading.active_count(), "busy": busy(), **counts()}
+
+
+@router.get("/api/limits")
+async def limits():
+    """The limits this server enforces (the ``SLOPES_*`` settings), so a client never hard-codes them."""
+    return public_limits(settings)

@@ -49,15 +49,23 @@ class Guard:
             await _too_large(send, self.max_body)
             log.info("%s %s 413 body of %s bytes refused", scope["method"], path, declared.decode())
             return
-        received = {"n": 0}
-
-        async def limited_receive() -> Message:
-            message = await receive()
-            if message["type"] == "http.request":
-                received["n"] += len(message.get("body", b""))
-                if received["n"] > self.max_body:
-                    raise _BodyTooLarge()
-            return message
+        if declared is None and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
+            # a chunked body has no declared length: read it here, up to the limit, so an oversized one is
+            # a 413 (the framework would turn an error raised while it reads the body into a 400)
+            body, more = [], True
+            size = 0
+            while more:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return  # the client left while sending
+                body.append(message.get("body", b""))
+                size += len(body[-1])
+                more = message.get("more_body", False)
+                if size > self.max_body:
+                    await _too_large(send, self.max_body)
+                    log.info("%s %s 413 chunked body over %s bytes refused", scope["method"], path, self.max_body)
+                    return
+            receive = _replay(b"".join(body), receive)
 
         async def send_with_headers(message: Message):
             if message["type"] == "http.response.start":
@@ -67,17 +75,22 @@ class Guard:
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, send_with_headers)
-        except _BodyTooLarge:
-            if status["code"] == 0:
-                await _too_large(send, self.max_body)
-                status["code"] = 413
+            await self.app(scope, receive, send_with_headers)
         finally:
             log.info("%s %s %s %.1f ms", scope["method"], path, status["code"], (time.perf_counter() - start) * 1e3)
 
 
-class _BodyTooLarge(Exception):
-    pass
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that gives ``body`` once, then whatever the connection says next (its disconnect)."""
+    sent = {"done": False}
+
+    async def replay() -> Message:
+        if not sent["done"]:
+            sent["done"] = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 async def _too_large(send: Send, limit: int):

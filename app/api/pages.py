@@ -1,56 +1,58 @@
-"""The page (``/``), its assets, and plotly.js served from the installed ``plotly`` package."""
+"""The page (``/``), the embed, the exports, plotly.js served from the installed ``plotly`` package, and the
+API docs (Swagger UI at ``/docs``; no ReDoc: its page loads a logo from a CDN) with their assets
+served from the installed ``fastapi-offline`` package."""
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
-import plotly
 from fastapi import APIRouter, Query, Request
+from fastapi.openapi.docs import get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from ..assets import STATIC_DIR, TEMPLATES_DIR
-from .compute import compute
+from .. import services
+from ..assets import STATIC_DIR, TEMPLATES_DIR, plotly_js_path
+from ..services.state import decode_state, parse_view
+from ..settings import settings
+from .compute import compute_for
 
 TEMPLATES = Jinja2Templates(directory=str(TEMPLATES_DIR))
+STATE = Query(None, max_length=settings.max_state, description="base64url of a run request plus view options")
+__all__ = ["STATIC_DIR", "router"]
 
 router = APIRouter(tags=["page"])
 
 
-@lru_cache(maxsize=1)
-def plotly_js_path() -> Path:
-    path = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-    if not path.is_file():
-        raise RuntimeError(f"plotly.js not found at {path}; is the plotly package installed whole?")
-    return path
+def _check_state(state: str | None) -> None:
+    """A ``?state=`` the page would put into its DOM is checked here first: a 422 naming the field."""
+    if state is not None:
+        parse_view(decode_state(state))
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-async def index(request: Request):
+async def index(request: Request, state: str | None = STATE):
+    _check_state(state)
     return TEMPLATES.TemplateResponse(request, "index.html", {"mode": "app", "caption": ""})
 
 
 @router.get("/embed", response_class=HTMLResponse, include_in_schema=False)
-async def embed(request: Request, caption: str = Query("", max_length=300)):
+async def embed(request: Request, caption: str = Query("", max_length=300), state: str | None = STATE):
     """The same view with no controls, for an <iframe> in slides: ?state=&caption=&autoplay=1&loop=1."""
+    _check_state(state)
     return TEMPLATES.TemplateResponse(request, "index.html", {"mode": "embed", "caption": caption})
 
 
 @router.get("/export.html", response_class=HTMLResponse, include_in_schema=False)
-async def export_page(state: str = Query(max_length=64 * 1024), download: bool = False):
+async def export_page(request: Request, state: str = Query(max_length=settings.max_state), download: bool = False):
     """One self-contained HTML file: plotly.js inlined, trajectories precomputed, plays offline."""
-    from .export import decode_state, export_html
-
-    html = await compute(export_html, decode_state(state))
+    html = await compute_for(request, services.export_html, decode_state(state))
     headers = {"Content-Disposition": 'attachment; filename="slopes.html"'} if download else {}
     return HTMLResponse(html, headers=headers)
 
 
 @router.get("/export.csv", include_in_schema=False)
-async def export_csv_route(state: str = Query(max_length=64 * 1024)):
-    from .export import decode_state, export_csv
-
-    text = await compute(export_csv, decode_state(state))
+async def export_csv_route(request: Request, state: str = Query(max_length=settings.max_state)):
+    text = await compute_for(request, services.export_csv, decode_state(state))
     return Response(text, media_type="text/csv", headers={"Content-Disposition": 'attachment; filename="slopes.csv"'})
 
 
@@ -58,3 +60,37 @@ async def export_csv_route(state: str = Query(max_length=64 * 1024)):
 async def plotly_js():
     return FileResponse(plotly_js_path(), media_type="text/javascript",
                         headers={"Cache-Control": "public, max-age=86400"})
+
+
+# --- API docs, self-hosted (FastAPI's "self-hosting JavaScript and CSS for docs" recipe) -------------------
+def docs_assets() -> Path:
+    import fastapi_offline
+
+    return Path(fastapi_offline.__file__).resolve().parent / "static"
+
+
+_DOCS_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Slopes API</title>
+<link rel="stylesheet" href="/docs-assets/swagger-ui.css"><link rel="icon" href="/docs-assets/favicon.png">
+</head><body><div id="swagger-ui"></div>
+<script src="/docs-assets/swagger-ui-bundle.js"></script><script src="/docs/init.js"></script>
+</body></html>"""
+_DOCS_INIT = """window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", validatorUrl: null,
+  oauth2RedirectUrl: window.location.origin + "/docs/oauth2-redirect", deepLinking: true,
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset], layout: "BaseLayout"});
+"""
+
+
+@router.get("/docs", include_in_schema=False)
+async def swagger_ui():
+    return HTMLResponse(_DOCS_HTML)
+
+
+@router.get("/docs/init.js", include_in_schema=False)
+async def swagger_init():
+    return Response(_DOCS_INIT, media_type="text/javascript")
+
+
+@router.get("/docs/oauth2-redirect", include_in_schema=False)
+async def swagger_redirect():
+    return get_swagger_ui_oauth2_redirect_html()

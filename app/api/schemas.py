@@ -1,30 +1,52 @@
 """Request and response bodies. Bounds live here so OpenAPI documents them and bad input is a 422."""
 from __future__ import annotations
 
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
 
 from ..settings import settings
 
 STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
-Point = list[float]
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def no_surrogates(text: str) -> str:
+    """Refuse a lone surrogate (JSON's ``"\\udc00"``): it is not a character and cannot be written back."""
+    if _SURROGATE.search(text):
+        raise ValueError("a lone surrogate (\\ud800-\\udfff) is not valid Unicode text")
+    return text
+
+
+def no_bool(value):
+    """``true`` is not a number (pydantic's lax mode would read it as 1)."""
+    if isinstance(value, bool):
+        raise ValueError("a number is expected, not true/false")
+    return value
+
+
+Text = Annotated[str, AfterValidator(no_surrogates)]
+Int = Annotated[int, BeforeValidator(no_bool)]
+Float = Annotated[float, BeforeValidator(no_bool)]
+Point = list[Float]
+Params = dict[Text, Any]
 
 
 class DomainIn(BaseModel):
     model_config = STRICT
-    x: list[float] = Field(min_length=2, max_length=2, description="[x_min, x_max]")
-    y: list[float] = Field(min_length=2, max_length=2, description="[y_min, y_max]")
+    x: list[Float] = Field(min_length=2, max_length=2, description="[x_min, x_max]")
+    y: list[Float] = Field(min_length=2, max_length=2, description="[y_min, y_max]")
 
 
 class GradientIn(BaseModel):
     model_config = STRICT
     mode: Literal["analytic", "numerical"] = "analytic"
-    h: float = Field(1e-5, gt=0, le=1, description="central-difference step for numerical gradients")
-    noise: float = Field(0.0, ge=0, le=1e3, description="std of Gaussian noise added to every gradient coordinate")
-    batch_size: int | None = Field(None, ge=1, le=100_000, description="mini-batch size on data-set surfaces; "
+    h: Float = Field(1e-5, gt=0, le=1, description="central-difference step for numerical gradients")
+    noise: Float = Field(0.0, ge=0, le=1e3, description="std of Gaussian noise added to every gradient coordinate")
+    batch_size: Int | None = Field(None, ge=1, le=100_000, description="mini-batch size on data-set surfaces; "
                                                                         "null = full batch")
-    seed: int = Field(0, ge=0, le=2 ** 32 - 1)
+    seed: Int = Field(0, ge=0, le=2 ** 32 - 1)
 
 
 class ScheduleIn(BaseModel):
@@ -32,39 +54,48 @@ class ScheduleIn(BaseModel):
     model_config = ConfigDict(extra="allow", allow_inf_nan=False)
     type: Literal["constant", "step", "exponential", "cosine", "inverse_time"] = "constant"
 
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_keys(cls, data):
+        if isinstance(data, dict):
+            for key in data:
+                if isinstance(key, str):
+                    no_surrogates(key)
+        return data
+
 
 class SwitchIn(BaseModel):
     model_config = STRICT
-    at_step: int = Field(ge=0, le=settings.max_steps)
-    optimizer: str
-    params: dict[str, Any] = Field(default_factory=dict)
+    at_step: Int = Field(ge=0, le=settings.max_steps)
+    optimizer: Text
+    params: Params = Field(default_factory=dict)
     schedule: ScheduleIn | None = None
 
 
 class OptimizerIn(BaseModel):
     model_config = STRICT
-    optimizer: str = Field(description="an id from GET /api/optimizers")
-    params: dict[str, Any] = Field(default_factory=dict, description="hyperparameters; missing ones take defaults")
-    label: str | None = Field(None, max_length=settings.max_label)
+    optimizer: Text = Field(description="an id from GET /api/optimizers")
+    params: Params = Field(default_factory=dict, description="hyperparameters; missing ones take defaults")
+    label: Text | None = Field(None, max_length=settings.max_label)
     schedule: ScheduleIn | None = None
     switch: SwitchIn | None = None
-    batch_size: int | None = Field(None, ge=1, le=100_000, description="this lane's mini-batch size on a data-set "
+    batch_size: Int | None = Field(None, ge=1, le=100_000, description="this lane's mini-batch size on a data-set "
                                                                        "surface (null: the request's gradient.batch_size)")
 
 
 class SurfaceOptionsIn(BaseModel):
     model_config = STRICT
-    l1: float = Field(0.0, ge=0, le=100)
-    l2: float = Field(0.0, ge=0, le=100)
+    l1: Float = Field(0.0, ge=0, le=100)
+    l2: Float = Field(0.0, ge=0, le=100)
 
 
 class RunRequest(BaseModel):
     model_config = STRICT
-    surface: str = Field("rosenbrock", description="a surface id from GET /api/surfaces, or 'custom'")
-    formula: str | None = Field(None, description="for surface 'custom': f(x, y)")
+    surface: Text = Field("rosenbrock", description="a surface id from GET /api/surfaces, or 'custom'")
+    formula: Text | None = Field(None, max_length=10_000, description="for surface 'custom': f(x, y)")
     domain: DomainIn | None = None
     start: Point | None = Field(None, description="[x, y]; the surface's default start when omitted")
-    steps: int = Field(200, ge=0, le=settings.max_steps)
+    steps: Int = Field(min(200, settings.max_steps), ge=0, le=settings.max_steps, validate_default=True)
     gradient: GradientIn = Field(default_factory=GradientIn)
     surface_options: SurfaceOptionsIn | None = None
     optimizers: list[OptimizerIn] = Field(min_length=1, max_length=settings.max_optimizers)
@@ -74,7 +105,7 @@ class RunRequest(BaseModel):
 
 
 class RunOut(BaseModel):
-    optimizer: str
+    optimizer: Text
     label: str
     params: dict[str, Any]
     schedule: dict[str, Any]
@@ -90,7 +121,7 @@ class RunOut(BaseModel):
         "names; vectors as [x, y], scalars as numbers, null where the name does not apply at that step"))
     status: Literal["ok", "diverged"]
     steps_run: int
-    diverged_at: int | None = Field(None, description="the step whose result was not finite or absurdly far")
+    diverged_at: Int | None = Field(None, description="the step whose result was not finite or absurdly far")
 
 
 class RunResponse(BaseModel):
@@ -108,7 +139,7 @@ class StationaryOut(BaseModel):
 
 class CustomSurfaceIn(BaseModel):
     model_config = STRICT
-    formula: str = Field(min_length=1, max_length=10_000, description="f(x, y): + - * / ^ **, numbers, pi, e, sin cos tan exp "
+    formula: Text = Field(min_length=1, max_length=10_000, description="f(x, y): + - * / ^ **, numbers, pi, e, sin cos tan exp "
                                                           "log sqrt abs tanh sinh cosh")
     domain: DomainIn | None = None
 
@@ -160,16 +191,16 @@ class OptimizerOut(BaseModel):
 class BasinRequest(BaseModel):
     """Every point of an n x n grid of starts runs one optimizer; where does each end?"""
     model_config = STRICT
-    surface: str = "himmelblau"
-    formula: str | None = None
+    surface: Text = "himmelblau"
+    formula: Text | None = Field(None, max_length=10_000)
     domain: DomainIn | None = Field(None, description="the grid of starts (default: the surface's domain); for "
                                                       "surface 'custom' also the formula's domain")
-    optimizer: str = "adam"
-    params: dict[str, Any] = Field(default_factory=dict)
+    optimizer: Text = "adam"
+    params: Params = Field(default_factory=dict)
     schedule: ScheduleIn | None = None
     switch: SwitchIn | None = None
-    steps: int = Field(300, ge=0, le=settings.max_steps)
-    n: int = Field(100, ge=2, le=settings.max_basin_n)
+    steps: Int = Field(min(300, settings.max_steps), ge=0, le=settings.max_steps, validate_default=True)
+    n: Int = Field(min(100, settings.max_basin_n), ge=2, le=settings.max_basin_n, validate_default=True)
     gradient: GradientIn = Field(default_factory=GradientIn)
     surface_options: SurfaceOptionsIn | None = None
 
@@ -189,24 +220,24 @@ class BasinResponse(BaseModel):
 
 class SweepAxis(BaseModel):
     model_config = STRICT
-    param: str = Field(description="a hyperparameter of the optimizer, or betas[0] / betas[1]")
-    min: float
-    max: float
-    n: int = Field(25, ge=2, le=200)
+    param: Text = Field(max_length=100, description="a hyperparameter of the optimizer, or betas[0] / betas[1]")
+    min: Float
+    max: Float
+    n: Int = Field(25, ge=2, le=200)
     scale: Literal["log", "linear"] = "log"
 
 
 class SweepRequest(BaseModel):
     """One optimizer from one start; one or two hyperparameters varied over a grid (x, then optionally y)."""
     model_config = STRICT
-    surface: str = "ravine"
-    formula: str | None = None
+    surface: Text = "ravine"
+    formula: Text | None = Field(None, max_length=10_000)
     domain: DomainIn | None = None
     start: Point | None = None
-    optimizer: str = "momentum"
-    params: dict[str, Any] = Field(default_factory=dict, description="the values of the parameters not swept")
+    optimizer: Text = "momentum"
+    params: Params = Field(default_factory=dict, description="the values of the parameters not swept")
     schedule: ScheduleIn | None = None
-    steps: int = Field(200, ge=1, le=settings.max_steps)
+    steps: Int = Field(min(200, settings.max_steps), ge=1, le=settings.max_steps, validate_default=True)
     gradient: GradientIn = Field(default_factory=GradientIn)
     surface_options: SurfaceOptionsIn | None = None
     x: SweepAxis
@@ -223,6 +254,50 @@ class SweepResponse(BaseModel):
     minima: list[StationaryOut]
     best: dict[str, float] | None = Field(None, description="the cell with the lowest final loss")
     steps: int
+
+
+Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$", description="#rrggbb")]
+Word = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
+_PLAIN = re.compile(r"^[A-Za-z0-9 _.:#,-]{0,100}$")
+
+
+def plain_scalar(value):
+    """A view option the server does not know: a bool, null, a finite number or a short plain word."""
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if isinstance(value, float) and abs(value) < 1e300:
+        return value
+    if isinstance(value, str) and _PLAIN.match(value):
+        return value
+    raise ValueError("an unknown view option may only hold true/false, null, a finite number or a short plain "
+                     "word (letters, digits, space and _ . : # , -)")
+
+
+class ViewIn(BaseModel):
+    """The page's view options inside ``?state=``: what reaches the page's DOM, so every value is typed."""
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False)
+    mode: Word | None = None
+    arrows: StrictBool | None = None
+    step: Int | None = Field(None, ge=0, le=10 ** 7)
+    theme: Literal["light", "dark"] | None = None
+    lang: Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Za-z]{2,4})?$")] | None = None
+    colors: list[Color | None] = Field(default_factory=list, max_length=256, description="lane colours, #rrggbb")
+    sweep: Word | None = None
+    cloud: StrictBool | None = None
+    tuned: StrictBool | None = None
+    lesson: Word | None = None
+    caption: Text | None = Field(None, max_length=300)
+
+    @model_validator(mode="after")
+    def _plain_extras(self):
+        for key, value in (self.model_extra or {}).items():
+            if not _PLAIN.match(key) or not key:
+                raise ValueError(f"unknown view option {key[:40]!r}: a name is letters, digits and _ only")
+            try:
+                plain_scalar(value)
+            except ValueError as e:
+                raise ValueError(f"view.{key}: {e}") from None
+        return self
 
 
 class ErrorOut(BaseModel):

@@ -17,22 +17,19 @@ chunk, and none of its chunks are sent once the new one has arrived.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import math
 
 import numpy as np
-
-from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
-from pydantic import ValidationError
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from ..engine import Simulation, start_points, state_lists
+from ..services.errors import Refused, Stopped
+from ..services.planning import plan_runs
 from ..settings import settings
-from .build import plan_runs
-from .compute import compute
-from .errors import finite_json
-from .schemas import RunRequest
-from .serialize import array, dumps
+from .compute import compute, stopping
+from .errors import frame
+from .serialize import array
+from .sockets import accept, parse_message, receive_message, send
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])
 log = logging.getLogger("slopes.stream")
@@ -57,7 +54,8 @@ class _Inbox:
 
 @router.websocket("/ws")
 async def runs_socket(ws: WebSocket):
-    await ws.accept()
+    if not await accept(ws):
+        return
     inbox = _Inbox()
 
     async def receive():
@@ -84,52 +82,26 @@ async def runs_socket(ws: WebSocket):
         receiver.cancel()
 
 
-async def receive_message(ws: WebSocket) -> str | None:
-    """The next text message; None once the socket is closed (by the client, or here after an idle spell).
-    A message over the size limit is answered with an error frame and skipped."""
-    while True:
-        try:
-            message = await asyncio.wait_for(ws.receive_text(), settings.ws_idle_seconds)
-        except asyncio.TimeoutError:
-            await ws.close(code=1000, reason="idle")
-            return None
-        except (WebSocketDisconnect, RuntimeError):
-            return None
-        if len(message) <= settings.max_ws_message:
-            return message
-        await _send(ws, {"type": "error", "id": None, "detail": [{"loc": [], "type": "too_large",
-                                                                "msg": f"a message may be at most {settings.max_ws_message} bytes"}]})
-
-
-async def _send(ws: WebSocket, frame: dict):
-    await ws.send_text(dumps(frame).decode())
-
-
 async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
     request_id = None
     try:
-        body = json.loads(message)
-        if not isinstance(body, dict):
-            raise ValueError("a message must be a JSON object: a POST /api/runs body plus an optional id")
-        request_id = _echoable(body.pop("id", None))
-        plan = await compute(plan_runs, RunRequest.model_validate(body))
-    except ValidationError as e:
-        await _send(ws, {"type": "error", "id": request_id, "detail": finite_json(json.loads(e.json(include_url=False)))})
-        return
-    except HTTPException as e:
-        await _send(ws, {"type": "error", "id": request_id, "detail": e.detail})
-        return
-    except ValueError as e:  # not JSON at all
-        await _send(ws, {"type": "error", "id": request_id, "detail": [{"loc": [], "msg": str(e), "type": "json"}]})
+        body, request_id = parse_message(message)
+        plan = await compute(plan_runs, body)
+    except Refused as e:
+        await send(ws, frame(e, request_id))
         return
 
     sim = Simulation(plan.surface, plan.runs, plan.steps, plan.gradient, record_state=plan.include_state)
-    await _send(ws, {"type": "start", "id": request_id, "surface": plan.surface.id, "start": list(plan.start),
-                     "steps": plan.steps, "runs": plan.echo})
+    await send(ws, {"type": "start", "id": request_id, "surface": plan.surface.id, "start": list(plan.start),
+                    "steps": plan.steps, "runs": plan.echo})
     starts, start_losses = start_points(sim)
     first = True
     offset = 0
     while first or not sim.done:
+        if stopping():
+            await send(ws, frame(Stopped("the server is stopping"), request_id))
+            await ws.close(code=1012, reason="server stopping")
+            return
         size = settings.ws_first_chunk_steps if first else settings.ws_chunk_steps
         chunk = await compute(sim.advance, size)
         if inbox.message is not None:  # replaced: drop this chunk, compute nothing more
@@ -146,20 +118,9 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
             if plan.include_state:
                 out["state"] = state_lists([part.get("state", {})], [len(part["lrs"])], sim.state_names[i])
             runs.append(out)
-        await _send(ws, {"type": "chunk", "id": request_id, "offset": offset, "runs": runs})
+        await send(ws, {"type": "chunk", "id": request_id, "offset": offset, "runs": runs})
         offset += (1 if first else 0) + chunk.points.shape[0]
         first = False
-    await _send(ws, {"type": "end", "id": request_id, "runs": [
+    await send(ws, {"type": "end", "id": request_id, "runs": [
         {"status": s, "steps_run": n, "diverged_at": n + 1 if s == "diverged" else None}
         for s, n in zip(sim.status, sim.steps_run.tolist())]})
-
-
-def _echoable(request_id):
-    """The id as given when JSON can carry it back unchanged; otherwise its JSON text."""
-    if request_id is None or isinstance(request_id, (str, bool)):
-        return request_id
-    if isinstance(request_id, int) and abs(request_id) < 2 ** 53:
-        return request_id
-    if isinstance(request_id, float) and math.isfinite(request_id):
-        return request_id
-    return json.dumps(finite_json(request_id))

@@ -7,7 +7,8 @@ from fastapi import APIRouter, HTTPException, Query
 
 from ..settings import settings
 from ..surfaces import DATASET_IDS, SURFACE_IDS, UnknownSurface, all_surfaces, get_surface
-from .build import surface_for
+from ..services.errors import Refused
+from ..services.planning import surface_for
 from .compute import compute
 from .schemas import CustomSurfaceIn, GridOut, SurfaceOut
 from .serialize import FastJSON
@@ -17,8 +18,7 @@ router = APIRouter(prefix="/api/surfaces", tags=["surfaces"])
 
 def _surface_or_404(surface_id: str, l1: float = 0.0, l2: float = 0.0):
     if (l1 or l2) and surface_id not in DATASET_IDS:
-        raise HTTPException(422, [{"loc": ["query", "l1" if l1 else "l2"], "msg": "l1/l2 penalties apply to data-set "
-                                   f"surfaces ({', '.join(DATASET_IDS)})", "type": "value_error"}])
+        raise Refused(["l1" if l1 else "l2"], f"l1/l2 penalties apply to data-set surfaces ({', '.join(DATASET_IDS)})")
     try:
         return get_surface(surface_id, l1, l2)
     except UnknownSurface:
@@ -42,7 +42,7 @@ async def custom_grid(formula: str = Query(max_length=10_000), n: int = Query(20
                       x0: float | None = None, x1: float | None = None, y0: float | None = None,
                       y1: float | None = None):
     """Values of a formula on an n x n grid (default domain [-3, 3] x [-3, 3])."""
-    surface = await compute(surface_for, "custom", formula, None, False, "query")
+    surface = await compute(surface_for, "custom", formula, None, False)
     return await _grid(surface, n, x0, x1, y0, y1)
 
 
@@ -73,9 +73,7 @@ def _range(axis: str, lo, hi, default):
     hi = default[1] if hi is None else hi
     for name, v in ((f"{axis}0", lo), (f"{axis}1", hi)):
         if not math.isfinite(v) or abs(v) > 1e12:
-            raise HTTPException(422, [{"loc": ["query", name], "msg": f"{name} must be a finite number of "
-                                                                     f"reasonable size, got {v}", "type": "value_error"}])
+            raise Refused([name], f"{name} must be a finite number of reasonable size, got {v}")
     if not lo < hi:
-        raise HTTPException(422, [{"loc": ["query", f"{axis}1"], "msg": f"{axis}1 must be greater than {axis}0",
-                                   "type": "value_error"}])
+        raise Refused([f"{axis}1"], f"{axis}1 must be greater than {axis}0")
     return (lo, hi)

@@ -28,22 +28,30 @@ export function laneSummary(lane, surface) {
     status: lane.status, divergedAt: lane.diverged_at };
 }
 
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  for (const c of children) node.append(c);
+  return node;
+}
+
+/** Built with elements, textContent and attributes: a label or a colour from a shared link is data, never markup. */
 export function renderSummary(table, lanes, surface, running) {
-  const head = `<thead><tr><th>${t("col_lane")}</th><th>${t("col_final_loss")}</th><th>${t("col_nearest")}</th>` +
-    `<th>${t("col_distance")}</th><th>${t("col_steps_tol")}</th><th>${t("col_status")}</th></tr></thead>`;
-  const rows = lanes.map((lane, i) => {
+  const head = el("thead", {}, el("tr", {}, ...["col_lane", "col_final_loss", "col_nearest", "col_distance",
+    "col_steps_tol", "col_status"].map((key) => el("th", {}, t(key)))));
+  const body = el("tbody");
+  lanes.forEach((lane, i) => {
     const s = laneSummary(lane, surface);
     const where = s.nearest ? `#${s.nearest.index + 1} (${s.nearest.point.map((c) => c.toFixed(3)).join(", ")})` : "–";
     const status = running && !lane.status ? t("status_running")
-      : s.status === "diverged" ? `<span class="diverged">${t("status_diverged", { step: s.divergedAt })}</span>`
-        : `<span class="ok">${t("status_ok")}</span>`;
-    return `<tr data-lane="${i}" style="--lane:${lane.color}"><td><span class="swatch"></span>${escapeHtml(lane.label)}</td>` +
-      `<td class="num">${fmt(s.final)}</td><td>${where}</td><td class="num">${fmt(s.distance)}</td>` +
-      `<td class="num">${s.reached === null ? t("never") : s.reached}</td><td>${status}</td></tr>`;
+      : s.status === "diverged" ? el("span", { class: "diverged" }, t("status_diverged", { step: s.divergedAt }))
+        : el("span", { class: "ok" }, t("status_ok"));
+    const row = el("tr", { "data-lane": String(i) },
+      el("td", {}, el("span", { class: "swatch" }), String(lane.label)),
+      el("td", { class: "num" }, fmt(s.final)), el("td", {}, where), el("td", { class: "num" }, fmt(s.distance)),
+      el("td", { class: "num" }, s.reached === null ? t("never") : String(s.reached)), el("td", {}, status));
+    row.style.setProperty("--lane", String(lane.color)); // a CSS value, never parsed as markup
+    body.append(row);
   });
-  table.innerHTML = `${head}<tbody>${rows.join("")}</tbody>`;
-}
-
-function escapeHtml(s) {
-  return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  table.replaceChildren(head, body);
 }

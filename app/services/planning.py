@@ -4,67 +4,57 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from fastapi import HTTPException
+import numpy as np
 
 from ..engine import GradientSpec, Phase, RunSpec
 from ..formula import FormulaError
-from ..optimizers import HyperparameterError, UnknownOptimizer, get_optimizer
+from ..optimizers import OPTIMIZERS, HyperparameterError, UnknownOptimizer, get_optimizer
 from ..schedules import Schedule, ScheduleError
 from ..surfaces import (DATASET_IDS, DEFAULT_DOMAIN, SURFACE_IDS, Domain, Surface, UnknownSurface, custom_surface,
                         get_surface)
-from .schemas import DomainIn, OptimizerIn, RunRequest
+from ..api.schemas import DomainIn, OptimizerIn, RunRequest
+from .errors import Refused, validate
 
 
-class RequestError(HTTPException):
-    """A 422 in FastAPI's own shape: ``{"detail": [{"loc": [...], "msg": ..., "type": ...}]}``."""
-
-    def __init__(self, loc: list, msg: str, kind: str = "value_error", where: str = "body", ctx: dict | None = None):
-        item = {"loc": [where, *loc], "msg": msg, "type": kind}
-        if ctx:
-            item["ctx"] = ctx
-        super().__init__(422, [item])
-        self.loc, self.msg = loc, msg
+def formula_error(e: FormulaError) -> Refused:
+    return Refused(["formula"], str(e), "formula", {"position": e.position, "reason": e.message})
 
 
-def formula_error(e: FormulaError, where: str = "body") -> RequestError:
-    return RequestError(["formula"], str(e), "formula", where, {"position": e.position, "reason": e.message})
-
-
-def check_domain(domain: DomainIn | None, where: str = "body") -> Domain | None:
+def check_domain(domain: DomainIn | None) -> Domain | None:
     if domain is None:
         return None
     for axis in ("x", "y"):
         lo, hi = getattr(domain, axis)
         if not (abs(lo) <= 1e6 and abs(hi) <= 1e6):
-            raise RequestError(["domain", axis], f"domain.{axis} must lie within [-1e6, 1e6]", where=where)
+            raise Refused(["domain", axis], f"domain.{axis} must lie within [-1e6, 1e6]")
         if not lo < hi:
-            raise RequestError(["domain", axis], f"domain.{axis} must be [min, max] with min < max", where=where)
+            raise Refused(["domain", axis], f"domain.{axis} must be [min, max] with min < max")
     return Domain(tuple(domain.x), tuple(domain.y))
 
 
 def surface_for(surface_id: str, formula: str | None, domain: DomainIn | None, find_points: bool = False,
-                where: str = "body", options=None) -> Surface:
+                options=None) -> Surface:
     """An analytic surface by id, or a custom one from its formula; refusals name the field."""
     if surface_id == "custom":
         if not formula:
-            raise RequestError(["formula"], "surface 'custom' needs a formula in x and y", "formula", where)
+            raise Refused(["formula"], "surface 'custom' needs a formula in x and y", "formula")
         try:
-            return custom_surface(formula, check_domain(domain, where) or DEFAULT_DOMAIN, find_points)
+            return custom_surface(formula, check_domain(domain) or DEFAULT_DOMAIN, find_points)
         except FormulaError as e:
-            raise formula_error(e, where) from None
+            raise formula_error(e) from None
     penalties = (options.l1, options.l2) if options is not None else (0.0, 0.0)
     if any(penalties) and surface_id not in DATASET_IDS:
-        raise RequestError(["surface_options"], f"l1/l2 penalties apply to data-set surfaces "
-                                                f"({', '.join(DATASET_IDS)}), not {surface_id}", where=where)
+        raise Refused(["surface_options"], f"l1/l2 penalties apply to data-set surfaces "
+                                                f"({', '.join(DATASET_IDS)}), not {surface_id}")
     try:
         surface = get_surface(surface_id, *penalties)
     except UnknownSurface:
-        raise RequestError(["surface"], f"unknown surface {surface_id!r}; expected one of "
-                                        f"{list(SURFACE_IDS) + ['custom']}", where=where) from None
+        raise Refused(["surface"], f"unknown surface {surface_id!r}; expected one of "
+                                        f"{list(SURFACE_IDS) + ['custom']}") from None
     if formula is not None:
-        raise RequestError(["formula"], "a formula is only read with surface 'custom'", where=where)
+        raise Refused(["formula"], "a formula is only read with surface 'custom'")
     if domain is not None:
-        raise RequestError(["domain"], "a domain is only read with surface 'custom'", where=where)
+        raise Refused(["domain"], "a domain is only read with surface 'custom'")
     return surface
 
 
@@ -84,31 +74,43 @@ class Plan:
 def gradient_spec(g, surface: Surface) -> GradientSpec:
     if g.batch_size is not None:
         if surface.batch_gradient is None:
-            raise RequestError(["gradient", "batch_size"], f"batch_size applies to data-set surfaces "
+            raise Refused(["gradient", "batch_size"], f"batch_size applies to data-set surfaces "
                                                           f"({', '.join(DATASET_IDS)}); {surface.id} has no data set")
         if g.mode == "numerical":
-            raise RequestError(["gradient", "mode"], "mini-batch gradients are analytic; use mode 'analytic'")
+            raise Refused(["gradient", "mode"], "mini-batch gradients are analytic; use mode 'analytic'")
     return GradientSpec(mode=g.mode, h=g.h, noise=g.noise, seed=g.seed, batch_size=g.batch_size)
 
 
-def plan_runs(request: RunRequest) -> Plan:
+def start_point(surface: Surface, start: list[float] | None) -> tuple[float, float]:
+    """The request's start, or the surface's default; refused when it is not [x, y], absurdly far from the
+    domain, or a point where f is not finite (``1/x`` at 0): a run must begin somewhere it can be drawn."""
+    if start is None:
+        return tuple(surface.default_start)
+    if len(start) != 2:
+        raise Refused(["start"], f"start must be [x, y], got {len(start)} numbers")
+    point = (float(start[0]), float(start[1]))
+    limit = 1e3 * surface.domain.span + max(map(abs, surface.domain.center))
+    if not all(math.isfinite(c) and abs(c) <= limit for c in point):
+        raise Refused(["start"], f"start {list(point)} is absurdly far from the domain")
+    with np.errstate(all="ignore"):
+        value = float(np.asarray(surface.value(np.array([point[0]]), np.array([point[1]]), np), dtype=float).ravel()[0])
+    if not math.isfinite(value):
+        raise Refused(["start"], f"f is not finite at start {list(point)} (it is {value}); choose another start")
+    return point
+
+
+def plan_runs(request: RunRequest | dict) -> Plan:
+    """A run request (a validated :class:`RunRequest` or the dict a POST carries), resolved for the engine."""
+    request = validate(RunRequest, request)
     surface = surface_for(request.surface, request.formula, request.domain, options=request.surface_options)
-    if request.start is None:
-        start = tuple(surface.default_start)
-    elif len(request.start) != 2:
-        raise RequestError(["start"], f"start must be [x, y], got {len(request.start)} numbers")
-    else:
-        start = (float(request.start[0]), float(request.start[1]))
-        limit = 1e3 * surface.domain.span + max(map(abs, surface.domain.center))
-        if not all(math.isfinite(c) and abs(c) <= limit for c in start):
-            raise RequestError(["start"], f"start {list(start)} is absurdly far from the domain")
+    start = start_point(surface, request.start)
     gradient = gradient_spec(request.gradient, surface)
     runs, echo = [], []
     for i, spec in enumerate(request.optimizers):
         phases, info = _phases(spec, i, request.steps)
         if spec.batch_size is not None:
             if surface.batch_gradient is None:
-                raise RequestError(["optimizers", i, "batch_size"], f"batch_size applies to data-set surfaces; "
+                raise Refused(["optimizers", i, "batch_size"], f"batch_size applies to data-set surfaces; "
                                                                    f"{surface.id} has no data set")
             info["batch_size"] = spec.batch_size
         runs.append(RunSpec(start, tuple(phases), info["label"], spec.batch_size))
@@ -118,13 +120,13 @@ def plan_runs(request: RunRequest) -> Plan:
 
 def _phases(spec: OptimizerIn, i: int, steps: int):
     loc = ["optimizers", i]
-    first = _phase(spec.optimizer, spec.params, spec.schedule, 0, loc)
+    first = phase(spec.optimizer, spec.params, spec.schedule, 0, loc)
     phases = [first]
     info = {"optimizer": first.optimizer.id, "params": first.hyper, "schedule": first.schedule.as_dict(),
             "switch": None}
     if spec.switch is not None:
         sw = spec.switch
-        second = _phase(sw.optimizer, sw.params, sw.schedule, sw.at_step, [*loc, "switch"])
+        second = phase(sw.optimizer, sw.params, sw.schedule, sw.at_step, [*loc, "switch"])
         phases.append(second)
         info["switch"] = {"at_step": sw.at_step, "optimizer": second.optimizer.id, "params": second.hyper,
                           "schedule": second.schedule.as_dict()}
@@ -132,24 +134,22 @@ def _phases(spec: OptimizerIn, i: int, steps: int):
     return phases, info
 
 
-def _phase(optimizer_id: str, params: dict, schedule, start: int, loc: list) -> Phase:
+def phase(optimizer_id: str, params: dict, schedule, start: int, loc: list) -> Phase:
     try:
         opt = get_optimizer(optimizer_id)
     except UnknownOptimizer:
-        from ..optimizers import OPTIMIZERS
-
-        raise RequestError([*loc, "optimizer"], f"unknown optimizer {optimizer_id!r}; expected one of "
+        raise Refused([*loc, "optimizer"], f"unknown optimizer {optimizer_id!r}; expected one of "
                                                 f"{list(OPTIMIZERS)}") from None
     try:
         hyper = opt.validate(params)
     except HyperparameterError as e:
-        raise RequestError([*loc, "params", e.name], e.message) from None
+        raise Refused([*loc, "params", e.name], e.message) from None
     try:
         sched = Schedule.from_dict(schedule.model_dump() if schedule is not None else None)
     except ScheduleError as e:
-        raise RequestError([*loc, "schedule", e.name], e.message) from None
+        raise Refused([*loc, "schedule", e.name], e.message) from None
     if sched.type != "constant" and "lr" not in hyper:
-        raise RequestError([*loc, "schedule"], f"{opt.id} has no learning rate to schedule")
+        raise Refused([*loc, "schedule"], f"{opt.id} has no learning rate to schedule")
     return Phase(start, opt, hyper, sched)
 
 

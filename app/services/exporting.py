@@ -1,0 +1,154 @@
+"""Figures that leave the app: the self-contained HTML export, JSON and CSV of a state.
+
+Used by ``GET /export.html`` and ``/export.csv``, by the ``slopes export`` command and by notebooks.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import orjson
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..assets import STATIC_DIR, TEMPLATES_DIR, plotly_js_path
+from .errors import Refused
+from .planning import plan_runs
+from .runs import Stop, run_plan
+from .state import load_json, parse_state
+
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F"]
+TEXT = {"en": {"play": "Play", "pause": "Pause", "steps": "steps", "made_with": "Made with Slopes", "scrub": "Step",
+               "speed": "Speed"},
+        "ko": {"play": "재생", "pause": "일시정지", "steps": "스텝", "made_with": "Slopes로 만든 그림", "scrub": "스텝",
+               "speed": "속도"}}
+FRAME_OPTIONS = ("autoplay", "loop", "interactive", "equal")  # view flags the export's player reads
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP: a spreadsheet reads such a cell as a formula
+_env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html"]))
+
+
+def merge(base, patch):
+    """The page's patch rule: objects merge key by key; arrays and everything else replace."""
+    if not isinstance(patch, dict):
+        return patch
+    out = dict(base) if isinstance(base, dict) else {}
+    for key, value in patch.items():
+        out[key] = merge(out.get(key), value)
+    return out
+
+
+def coloured_runs(plan, colours: list, stop: Stop | None = None) -> dict:
+    runs = run_plan(plan, stop)
+    for i, run in enumerate(runs["runs"]):
+        run["color"] = colours[i] if i < len(colours) and colours[i] else PALETTE[i % len(PALETTE)]
+    return runs
+
+
+def variants(state: dict, stop: Stop | None = None) -> list[dict]:
+    """``view.variants``: patches of the state (``{"optimizers": [...]}``), each precomputed so that a slide's
+    ``slopes:update`` can show it offline (the export computes nothing). Same surface only: one grid."""
+    request, view = parse_state(state)
+    if not view.variants:
+        return []
+    base = {k: v for k, v in state.items() if k != "view"}
+    landscape = plan_runs(request).surface.id
+    out = []
+    for i, patch in enumerate(view.variants):
+        full = merge(base, {k: v for k, v in patch.items() if k != "view"})
+        where = ["state", "view", "variants", i]
+        try:
+            plan = plan_runs(parse_state(full)[0])
+        except Refused as e:
+            raise Refused.from_errors([{**err, "loc": [*where, *(err["loc"][1:] if err["loc"][:1] == ["state"] else err["loc"])]}
+                                       for err in e.errors]) from None
+        if plan.surface.id != landscape or {k: full.get(k) for k in ("formula", "domain", "surface_options")} != \
+                {k: base.get(k) for k in ("formula", "domain", "surface_options")}:
+            raise Refused([*where, "surface"], "a variant keeps the landscape (the export carries one)")
+        out.append({"state": full, "runs": coloured_runs(plan, view.colors, stop)})
+    return out
+
+
+def bundle(state: dict, stop: Stop | None = None) -> dict:
+    """Everything an offline figure needs: surface, grid, runs (with colours), captions, the state itself and
+    the view flags the player reads."""
+    request, view = parse_state(state)
+    try:
+        plan = plan_runs(request)
+    except Refused as e:
+        raise e.under("state") from None
+    runs = coloured_runs(plan, view.colors, stop)
+    grid = plan.surface.grid(160)
+    lang = view.lang if view.lang in TEXT else "en"
+    shown = {k: v for k, v in (state.get("view") or {}).items() if k != "variants"}
+    flags = {k: getattr(view, k, None) for k in FRAME_OPTIONS}
+    return {"surface": plan.surface.metadata(), "grid": grid, "runs": runs, "lang": lang, "text": TEXT[lang],
+            "caption": view.caption or "", "state": {**state, "view": shown},
+            "view": {k: bool(v) for k, v in flags.items() if v is not None}}
+
+
+def to_json(data) -> bytes:
+    return orjson.dumps(data, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+def script_json(data) -> str:
+    """JSON that is safe inside ``<script>``: ``<``, ``>`` and ``&`` written as ``\\u`` escapes, so no label
+    (``</script>``, ``<!--<script>``) can end the element or change how the HTML parser reads it."""
+    return (to_json(data).decode().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def export_html(state: dict, stop: Stop | None = None) -> str:
+    data = bundle(state, stop)
+    data["variants"] = variants(state, stop)
+    surface = data["surface"]
+    title = data["caption"] or f"{surface['name']}: " + ", ".join(r["label"] for r in data["runs"]["runs"])
+    subtitle = f"{surface['formula']} · {data['runs']['steps']} {data['text']['steps']} · {data['text']['made_with']}"
+    return _env.get_template("export.html").render(
+        title=title, subtitle=subtitle, lang=data["lang"], text=data["text"], data_json=script_json(data),
+        plotly_js=plotly_js_path().read_text(encoding="utf-8").replace("</script", "<\\/script"),
+        deck_js=_script("deck.js"), player_js=_script("player.js"))
+
+
+def _script(name: str) -> str:
+    """A file of static/js, safe to inline in a <script> element."""
+    return (STATIC_DIR / "js" / name).read_text(encoding="utf-8").replace("</script", "<\\/script")
+
+
+def cell(text: str) -> str:
+    """A text cell a spreadsheet shows as text: one starting like a formula gets a leading apostrophe."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def export_csv(state: dict, stop: Stop | None = None) -> str:
+    """One row per point: lane, optimizer, label, step, x, y, loss, lr (of the step that left it), status."""
+    data = bundle(state, stop)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["lane", "optimizer", "label", "step", "x", "y", "loss", "lr", "status"])
+    for i, run in enumerate(data["runs"]["runs"]):
+        lrs = list(run["lrs"])
+        label, optimizer = cell(run["label"]), cell(run["optimizer"])
+        for k, (p, loss) in enumerate(zip(run["points"], run["losses"])):
+            writer.writerow([i, optimizer, label, k, repr(float(p[0])), repr(float(p[1])),
+                             repr(float(loss)), repr(float(lrs[k])) if k < len(lrs) else "", run["status"]])
+    return out.getvalue()
+
+
+def export_json(state: dict, stop: Stop | None = None) -> bytes:
+    return to_json(bundle(state, stop)["runs"])
+
+
+def export_to_file(state_path: Path, out_path: Path) -> None:
+    """``slopes export``: STATE.json (a run request plus optional view) to .html, .json or .csv."""
+    suffix = out_path.suffix.lower()
+    if suffix not in (".html", ".json", ".csv"):
+        raise ValueError(f"unknown output type {suffix!r}: use .html, .json or .csv")
+    state = load_json(Path(state_path).read_text(encoding="utf-8"), ["state"])
+    if not isinstance(state, dict):
+        raise Refused(["state"], "a state must be a JSON object")
+    if suffix == ".html":
+        out_path.write_text(export_html(state), encoding="utf-8")
+    elif suffix == ".json":
+        out_path.write_bytes(export_json(state))
+    else:
+        out_path.write_text(export_csv(state), encoding="utf-8")

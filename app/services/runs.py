@@ -1,0 +1,60 @@
+"""Running a run request: the one path from a request to the ``POST /api/runs`` answer, shared by the
+route, the WebSocket (chunk by chunk), the exports, the CLI and the notebook."""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from ..api.schemas import RunRequest
+from ..engine import Simulation, collect
+from ..settings import settings
+from .errors import Stopped
+from .planning import Plan, plan_runs
+
+Stop = Callable[[], bool]
+
+
+def array(a) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=float)
+
+
+def run_json(echo: dict, result: dict, uses_gradient: bool) -> dict:
+    """One run as the API gives it: the echoed set-up, then the trajectory."""
+    out = {**echo,
+           "points": array(result["points"]), "losses": array(result["losses"]), "lrs": array(result["lrs"]),
+           "gradients": array(result["gradients"]) if uses_gradient else None,
+           "status": result["status"], "steps_run": result["steps_run"],
+           "diverged_at": result["steps_run"] + 1 if result["status"] == "diverged" else None}
+    if "state" in result:
+        out["state"] = result["state"]
+    if "proposals" in result:
+        out["proposals"] = array(result["proposals"])
+        out["accepted"] = np.ascontiguousarray(result["accepted"])
+    return out
+
+
+def run_plan(plan: Plan, stop: Stop | None = None) -> dict:
+    """Every run of ``plan`` to its end, chunk by chunk; ``stop()`` is asked between chunks and, when it
+    says so, the work ends there with :class:`Stopped` (its client has left, the server is stopping)."""
+    sim = Simulation(plan.surface, plan.runs, plan.steps, plan.gradient, record_state=plan.include_state)
+    chunks = []
+    while not sim.done:
+        if stop is not None and stop():
+            raise Stopped()
+        chunks.append(sim.advance(settings.ws_chunk_steps))
+    if not chunks:  # zero steps: one empty chunk still carries the starts
+        chunks.append(sim.advance(0))
+    return response_body(plan, collect(sim, chunks))
+
+
+def response_body(plan: Plan, results: list[dict]) -> dict:
+    return {"surface": plan.surface.id, "start": list(plan.start), "steps": plan.steps,
+            "runs": [run_json(e, r, spec.uses_gradient) for e, r, spec in zip(plan.echo, results, plan.runs)]}
+
+
+def run_request(request: RunRequest | dict, *, stop: Stop | None = None) -> dict:
+    """What ``POST /api/runs`` answers for ``request`` (its body as a dict, or a validated
+    :class:`RunRequest`); trajectories as numpy arrays. Raises :class:`~app.services.errors.Refused`
+    naming the field for bad input, :class:`~app.services.errors.Stopped` if ``stop()`` said so."""
+    return run_plan(plan_runs(request), stop)
