@@ -287,6 +287,13 @@ class ViewIn(BaseModel):
     tuned: StrictBool | None = None
     lesson: Word | None = None
     caption: Text | None = Field(None, max_length=300)
+    # read by /embed and the offline export (issue 16)
+    autoplay: StrictBool | None = None
+    loop: StrictBool | None = None
+    interactive: StrictBool | None = Field(None, description="clicks, drags and legend clicks may change the figure")
+    equal: StrictBool | None = Field(None, description="one unit is as long on x as on y")
+    variants: list[dict[str, Any]] | None = Field(None, max_length=8, description="the export only: patches of the "
+                                                  "state precomputed so that slopes:update can show them offline")
 
     @model_validator(mode="after")
     def _plain_extras(self):
