@@ -85,7 +85,7 @@ def deck_context(browser):
 
 
 def figure_frame(page):
-    handle = page.wait_for_selector("#figure[src]", state="attached", timeout=10000)
+    handle = page.wait_for_selector("#figure[src]", state="attached", timeout=30000)
     frame = handle.content_frame()
     frame.wait_for_function("() => (window.__slopesDrawn || []).length > 0 && window.slopes", timeout=30000)
     return frame
