@@ -77,3 +77,20 @@ def test_the_export_has_no_axe_violation(axe_page, live_server, tmp_path, theme)
     # live regions announce results, not frames: playing 80 steps changes them at most once (at the end)
     changes = live_region_changes(axe_page, lambda: axe_page.get_by_role("button", name="Play").click(), 2500)
     assert len(changes) <= 1, changes
+
+
+@WAITS_FOR_PAGE
+@pytest.mark.parametrize("path", ["/", "/embed"])
+def test_the_page_says_what_is_drawn_and_announces_results_not_frames(axe_page, live_server, path):
+    axe_page.goto(f"{live_server}{path}?state={state(mode='overlay', theme='light')}")
+    wait_drawn(axe_page)
+    figure = axe_page.get_by_role("figure").first
+    name = figure.get_attribute("aria-label")
+    assert name.startswith("Himmelblau") and "ended at (" in name and name.count("ended at") == 2, name
+    # playback moves the points 80 times; a screen reader hears nothing until a result changes
+    changes = live_region_changes(axe_page, lambda: axe_page.get_by_role("button", name="Play").click(), 2500)
+    assert changes == [], changes
+    # the modebar's buttons are for the mouse: Tab goes from control to control
+    focusable = axe_page.evaluate("() => [...document.querySelectorAll('.modebar a, .modebar button')]"
+                                  ".filter(b => b.tabIndex >= 0).length")
+    assert focusable == 0
