@@ -235,6 +235,12 @@ def _plan(runs_phases: list[tuple[Phase, ...]] | None, first: tuple[Phase, ...],
     return _Group(members, phases, kind, batch_size)
 
 
+def _run_state_names(run: RunSpec) -> tuple[str, ...] | None:
+    """The state names a run reports, its phases' in order; None when a phase's are not known in advance."""
+    keys = [p.optimizer.state_keys(p.hyper) for p in run.phases]
+    return None if any(k is None for k in keys) else tuple(dict.fromkeys(n for k in keys for n in k))
+
+
 def divergence_radius(surface: Surface) -> float:
     return DIVERGENCE_SPANS * surface.domain.span
 
@@ -280,8 +286,7 @@ class Simulation:
         self.groups = groups
         for g in self.groups:
             self._make_lanes(g)
-        self.state_names = [tuple(dict.fromkeys(n for p in run.phases for n in p.optimizer.state_keys(p.hyper)))
-                            for run in runs] if self.record_state else []
+        self.state_names = [_run_state_names(run) for run in runs] if self.record_state else []
 
     def _size(self, n: int):
         self.n_runs = n
@@ -888,10 +893,13 @@ def collect(sim: Simulation, chunks: list[Chunk]) -> list[dict]:
     return out
 
 
-def state_lists(parts: list[dict], lengths: list[int], names: tuple[str, ...]) -> dict:
+def state_lists(parts: list[dict], lengths: list[int], names: tuple[str, ...] | None) -> dict:
     """Chunks' state of one run (``Chunk.run(i)["state"]``, ``lengths[k]`` steps each) as JSON-ready lists: for
-    each of ``names`` (``Simulation.state_names[i]``), one entry per step, ``[x, y]`` for vectors, a number for
-    scalars, None where the name does not apply (a name of the other phase, after a switch)."""
+    each of ``names`` (``Simulation.state_names[i]``; None: every name recorded), one entry per step, ``[x, y]``
+    for vectors, a number for scalars, None where the name does not apply (a name of the other phase, after a
+    switch)."""
+    if names is None:
+        names = tuple(dict.fromkeys(name for p in parts for name, v in p.items() if not np.isnan(v).all()))
     out = {}
     for name in names:
         values = []

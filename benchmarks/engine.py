@@ -63,7 +63,7 @@ def post_latency(repeats: int) -> tuple[float, float]:
                                "warning"], cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(400):
             try:
                 urllib.request.urlopen(url + "/healthz", timeout=1)
                 break

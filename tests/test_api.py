@@ -35,7 +35,9 @@ def test_grid_orientation_and_bounds(client):
 
 def test_optimizers_describe_every_param(client):
     opts = {o["id"]: o for o in client.get("/api/optimizers").json()}
-    assert len(opts) == 13
+    assert len(opts) == 23  # torch.optim's ten, the ten more (issue 15), two searches and Newton
+    assert {"radam", "rprop", "asgd", "adafactor", "lbfgs", "muon", "lion", "adabelief", "schedule_free_adamw",
+            "prodigy"} <= set(opts)
     lr = next(p for p in opts["adam"]["params"] if p["name"] == "lr")
     assert lr["default"] == 0.001 and lr["scale"] == "log" and lr["min"] == 0.0
     assert opts["adamw"]["params"][3]["name"] == "weight_decay" and opts["adamw"]["params"][3]["default"] == 0.01

@@ -14,7 +14,7 @@ def test_defaults_validate_and_every_param_is_described(oid):
     hyper = opt.validate({})
     assert set(hyper) == {p.name for p in opt.params}
     for p in opt.params:
-        assert p.description and p.scale in ("linear", "log", "bool", "pair")
+        assert p.description and p.scale in ("linear", "log", "bool", "pair", "int", "choice", "tuple")
 
 
 @pytest.mark.parametrize("oid,params,name,fragment", [

@@ -116,6 +116,11 @@ class RunOut(BaseModel):
     gradients: list[Point] | None = Field(None, description="the gradient each step used (noise included)")
     proposals: list[Point] | None = Field(None, description="random searches: the point tried at each step")
     accepted: list[bool] | None = None
+    averaged: list[Point] | None = Field(None, description="Schedule-Free: the point eval() gives after each step "
+                                                           "(aligned with points, the start first)")
+    evaluations: list[int] | None = Field(None, description="LBFGS: surface evaluations in each step")
+    evaluation_points: list[list[Point]] | None = Field(None, description="LBFGS: per step, the points evaluated "
+                                                                          "(the step's start first)")
     state: dict[str, list[Any]] | None = Field(None, description=(
         "with include ['state']: {name: [value after step 1, after step 2, ...]} under torch's optimizer.state[p] "
         "names; vectors as [x, y], scalars as numbers, null where the name does not apply at that step"))
@@ -176,12 +181,19 @@ class ParamOut(BaseModel):
     max_exclusive: bool = False
     slider: list[float] | None = None
     description: str
+    nullable: bool = Field(False, description="the value may be null (the reference's None)")
+    choices: list[str | None] | None = Field(None, description="scale 'choice': the allowed values")
+    length: int | None = Field(None, description="scale 'pair'/'tuple': how many numbers")
+    item_nullable: list[bool] | None = Field(None, description="scale 'pair'/'tuple': which elements may be null")
 
 
 class OptimizerOut(BaseModel):
     id: str
     name: str
     description: str
+    description_ko: str = Field("", description="the description in Korean")
+    family: str = Field("", description="the optimizer menu's group: 'SGD family', 'adaptive', 'Adam family', "
+                                        "'modern', 'second-order and quasi-Newton', 'search'")
     update: str = Field(description="the update rule in LaTeX")
     torch: str = ""
     reference: str = ""

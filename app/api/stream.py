@@ -25,6 +25,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from ..engine import Simulation, start_points, state_lists
 from ..services.errors import Refused, Stopped
 from ..services.planning import plan_runs
+from ..services.runs import step_extras
 from ..settings import settings
 from .compute import compute, stopping
 from .errors import frame
@@ -114,7 +115,8 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
                 points = np.concatenate([starts[i:i + 1], points])
                 losses = np.concatenate([start_losses[i:i + 1], losses])
             out = {"points": array(points), "losses": array(losses), "lrs": array(part["lrs"]),
-                   "gradients": array(part["gradients"]) if run.uses_gradient else None}
+                   "gradients": array(part["gradients"]) if run.uses_gradient else None,
+                   **step_extras(part, starts[i] if first else None)}
             if plan.include_state:
                 out["state"] = state_lists([part.get("state", {})], [len(part["lrs"])], sim.state_names[i])
             runs.append(out)

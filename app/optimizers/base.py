@@ -48,15 +48,29 @@ class HyperparameterError(ValueError):
 
 @dataclass(frozen=True)
 class ParamSpec:
+    """One hyperparameter: its default, bounds and kind, enough for the page to give it a control.
+
+    ``scale``: ``"linear"``/``"log"`` (a number), ``"int"`` (a whole number), ``"bool"``, ``"choice"`` (one of
+    ``choices``, strings), ``"pair"`` or ``"tuple"`` (a list of ``length`` numbers; ``item_nullable[i]`` says
+    element ``i`` may be null). ``nullable``: the whole value may be null (torch's ``None``, e.g. LBFGS's
+    ``max_eval`` or ``line_search_fn``). ``structural``: a value that shapes the code path (a loop count, a
+    branch), so runs advanced together must share it.
+    """
+
     name: str
     default: Any
     description: str
     min: float | None = None
     max: float | None = None
-    scale: str = "linear"  # "linear", "log", "bool", "pair"
+    scale: str = "linear"  # "linear", "log", "int", "bool", "choice", "pair", "tuple"
     min_exclusive: bool = False
     max_exclusive: bool = False
     slider: tuple[float, float] | None = None  # a sensible UI range inside [min, max]
+    nullable: bool = False
+    choices: tuple | None = None
+    length: int = 2
+    item_nullable: tuple[bool, ...] = ()
+    structural: bool = False
 
     def as_dict(self) -> dict:
         out = {"name": self.name, "default": self.default, "min": self.min, "max": self.max, "scale": self.scale,
@@ -64,6 +78,14 @@ class ParamSpec:
                "description": self.description}
         if self.slider is not None:
             out["slider"] = list(self.slider)
+        if self.nullable:
+            out["nullable"] = True
+        if self.choices is not None:
+            out["choices"] = list(self.choices)
+        if self.scale in ("pair", "tuple"):
+            out["length"] = self.length
+            if any(self.item_nullable):
+                out["item_nullable"] = list(self.item_nullable)
         return out
 
     def range_text(self) -> str:
@@ -85,15 +107,37 @@ class ParamSpec:
         return value
 
     def validate(self, value):
+        if value is None and self.nullable:
+            return None
         if self.scale == "bool":
             if not isinstance(value, bool):
                 raise HyperparameterError(self.name, f"{self.name} must be true or false, got {value!r}")
             return value
-        if self.scale == "pair":
-            if not isinstance(value, (list, tuple)) or len(value) != 2:
-                raise HyperparameterError(self.name, f"{self.name} must be a list of two numbers, got {value!r}")
-            return [self.check_number(v, f"{self.name}[{i}]") for i, v in enumerate(value)]
+        if self.scale == "choice":
+            if value not in self.choices or isinstance(value, bool):
+                names = ", ".join("null" if c is None else repr(c) for c in self.choices)
+                raise HyperparameterError(self.name, f"{self.name} must be one of {names}, got {value!r}")
+            return value
+        if self.scale in ("pair", "tuple"):
+            if not isinstance(value, (list, tuple)) or len(value) != self.length:
+                kind = "two" if self.length == 2 else str(self.length)
+                raise HyperparameterError(self.name, f"{self.name} must be a list of {kind} numbers, got {value!r}")
+            nullable = self.item_nullable or (False,) * self.length
+            return [None if v is None and nullable[i] else self.check_number(v, f"{self.name}[{i}]")
+                    for i, v in enumerate(value)]
+        if self.scale == "int":
+            number = self.check_number(value)
+            if number != int(number):
+                raise HyperparameterError(self.name, f"{self.name} must be a whole number, got {value!r}")
+            return int(number)
         return self.check_number(value)
+
+    @property
+    def shapes_code_path(self) -> bool:
+        """Runs advanced together must share this value: it picks a branch or a loop count, or it is not one
+        number per run (``betas`` is split into two numbers, so it may differ)."""
+        return (self.structural or self.nullable or self.scale in ("bool", "choice")
+                or (self.scale in ("pair", "tuple") and self.name != "betas"))
 
 
 def lr_spec(default: float, max_: float = 1000.0) -> ParamSpec:
@@ -136,6 +180,8 @@ class OptimizerDef:
     check: Callable[[dict], None] | None = None  # combinations of hyperparameters
     reference: str = ""
     extra: dict = field(default_factory=dict)
+    family: str = ""  # the optimizer menu's group (see app/optimizers/__init__.py, FAMILIES)
+    description_ko: str = ""  # the one-line description in Korean
 
     def __post_init__(self):
         if self.step is not None and self.update is None:
@@ -161,9 +207,10 @@ class OptimizerDef:
             self.check(out)
         return out
 
-    def state_keys(self, hyper: dict) -> tuple[str, ...]:
+    def state_keys(self, hyper: dict) -> tuple[str, ...] | None:
         """The names torch keeps in ``optimizer.state[p]`` for these hyperparameters: ``state_names`` when given,
-        else the fields of a fresh state that are not None (elementwise rules), else none known."""
+        else the fields of a fresh state that are not None (elementwise rules), else None (not known before the
+        first step: the engine reports the fields the state has)."""
         if self.state_names is not None:
             return tuple(self.state_names(hyper))
         if self.init_state is not None and self.elementwise and not self.needs:
@@ -171,16 +218,21 @@ class OptimizerDef:
 
             state = self.init_state(FLOAT_OPS, 0.0, hyper_namespace(hyper))
             return tuple(k for k, v in vars(state).items() if v is not None)
-        return ()
+        return None
 
     def structural(self, hyper: dict) -> tuple:
-        """Hyperparameters that choose a code path (booleans): equal within one batch of runs."""
-        return tuple((p.name, hyper[p.name]) for p in self.params if p.scale == "bool")
+        """Hyperparameters that choose a code path (booleans, choices, loop counts, lists, nullables): equal
+        within one batch of runs."""
+        return tuple((p.name, _hashable(hyper[p.name])) for p in self.params if p.shapes_code_path)
 
     def metadata(self) -> dict:
         return {"id": self.id, "name": self.name, "description": self.description, "update": self.update_latex,
-                "torch": self.torch_equivalent, "reference": self.reference,
-                "params": [p.as_dict() for p in self.params]}
+                "torch": self.torch_equivalent, "reference": self.reference, "family": self.family,
+                "description_ko": self.description_ko, "params": [p.as_dict() for p in self.params]}
+
+
+def _hashable(v):
+    return tuple(v) if isinstance(v, list) else v
 
 
 def _copy(v):
@@ -282,3 +334,17 @@ def active(v) -> bool:
     """torch's ``if weight_decay != 0`` for a float; an array of per-run values always takes the branch
     (a zero in it then adds exactly nothing)."""
     return v.__class__ is not float or v != 0.0  # validated hyperparameters are floats or arrays
+
+
+def sign(o, v, out=None):
+    """``torch.sign``: -1, 0 or 1 (0 for a zero)."""
+    if o.kind == "float":
+        return float((v > 0) - (v < 0))
+    return np.sign(v, out=out)
+
+
+def clamp(o, v, lo, hi, out=None):
+    """``tensor.clamp_(lo, hi)``: ``min(max(v, lo), hi)``."""
+    if o.kind == "float":
+        return min(max(v, lo), hi)
+    return np.minimum(np.maximum(v, lo, out=out), hi, out=out)

@@ -31,6 +31,21 @@ def run_json(echo: dict, result: dict, uses_gradient: bool) -> dict:
     if "proposals" in result:
         out["proposals"] = array(result["proposals"])
         out["accepted"] = np.ascontiguousarray(result["accepted"])
+    out.update(step_extras(result, result["points"][0]))
+    return out
+
+
+def step_extras(part: dict, start=None) -> dict:
+    """What some optimizers report per step: Schedule-Free's ``averaged`` point (its ``eval()`` point, aligned
+    with ``points``: ``start`` first when given), LBFGS's ``evaluations`` (a count per step) and
+    ``evaluation_points`` (per step, the points evaluated, the step's start first)."""
+    out = {}
+    if "averaged" in part:
+        averaged = array(part["averaged"]).reshape(-1, 2)
+        out["averaged"] = averaged if start is None else np.concatenate([array(start).reshape(1, 2), averaged])
+    if "evaluations" in part and np.any(part["evaluations"]):  # zeros: a run that does not evaluate
+        out["evaluations"] = np.ascontiguousarray(part["evaluations"], dtype=np.int64)
+        out["evaluation_points"] = [array(pts).reshape(-1, 2) for pts in part["evaluation_points"]]
     return out
 
 

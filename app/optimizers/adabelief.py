@@ -1,0 +1,102 @@
+"""AdaBelief: Adam whose denominator tracks the variance of the gradient around its own average (the
+"belief" in the gradient) instead of its raw second moment (``pytorch_optimizer.AdaBelief``).
+
+.. math::
+    m_t = \\beta_1 m_{t-1} + (1-\\beta_1) g_t, \\quad
+    s_t = \\beta_2 s_{t-1} + (1-\\beta_2)(g_t - m_t)^2 + \\epsilon, \\quad
+    \\theta_t = \\theta_{t-1} - \\frac{\\gamma}{1-\\beta_1^t}\\,\\frac{m_t}{\\sqrt{s_t}/\\sqrt{1-\\beta_2^t} + \\epsilon}
+
+With ``rectify`` the step follows RAdam (an SGD step while the variance estimate is short, then a rectified
+one). Weight decay is decoupled by default (``weight_decouple``), by ``lr·λ`` or, with ``fixed_decay``, by ``λ``.
+Reference: Zhuang et al. (2020); pytorch-optimizer 4.1, ``AdaBelief._step_per_param``, whose order of
+operations this follows (its defaults: ``n_sma_threshold=5``, ``degenerated_to_sgd=True``, no AMSBound).
+"""
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import numpy as np
+
+from .base import OptimizerDef, ParamSpec, active, betas_spec, eps_spec, lerp, lr_spec, weight_decay_spec
+
+N_SMA_THRESHOLD = 5
+
+
+def adabelief_init(o, p, hp) -> SimpleNamespace:
+    return SimpleNamespace(step=0, exp_avg=o.zeros(p), exp_avg_var=o.zeros(p))
+
+
+def _sqrt(v):
+    return np.sqrt(v) if isinstance(v, np.ndarray) else math.sqrt(v)
+
+
+def _rt(beta2_t, n_sma, n_sma_max):
+    return _sqrt((1.0 - beta2_t) * (n_sma - 4) / (n_sma_max - 4) * (n_sma - 2) / n_sma * n_sma_max / (n_sma_max - 2))
+
+
+def adabelief_step(o, s, p, g, hp, lr):
+    s.step += 1
+    step = s.step
+    bias_correction1 = 1.0 - hp.beta1 ** step
+    step_size, n_sma = lr, 0.0
+    if hp.rectify:
+        n_sma_max = 2.0 / (1.0 - hp.beta2) - 1.0
+        beta2_t = hp.beta2 ** step
+        n_sma = n_sma_max - 2 * step * beta2_t / (1.0 - beta2_t)
+        if isinstance(n_sma, np.ndarray):  # runs that differ in beta2: each its own branch
+            with np.errstate(invalid="ignore"):
+                rt = np.where(n_sma >= N_SMA_THRESHOLD, _rt(beta2_t, n_sma, n_sma_max), 1.0)
+        else:  # below the threshold: degenerated to SGD
+            rt = _rt(beta2_t, n_sma, n_sma_max) if n_sma >= N_SMA_THRESHOLD else 1.0
+        step_size = step_size * rt
+    step_size = step_size / bias_correction1
+    bias_correction2_sq = _sqrt(1.0 - hp.beta2 ** step)
+    if active(hp.weight_decay):
+        if hp.weight_decouple:
+            p = o.mul(p, 1.0 - hp.weight_decay * (1.0 if hp.fixed_decay else lr) * 1.0, out=p)
+        else:
+            t = o.mul(p, hp.weight_decay, out=o.buf("grad"))
+            g = o.add(g, t, out=t)
+    s.exp_avg = lerp(o, s.exp_avg, g, 1.0 - hp.beta1, out=s.exp_avg)
+    residual = o.sub(g, s.exp_avg, out=o.buf("residual"))
+    s.exp_avg_var = o.mul(s.exp_avg_var, hp.beta2, out=s.exp_avg_var)
+    t = o.mul(residual, 1.0 - hp.beta2, out=o.buf("square"))
+    s.exp_avg_var = o.add(s.exp_avg_var, o.mul(t, residual, out=t), out=s.exp_avg_var)
+    s.exp_avg_var = o.add(s.exp_avg_var, hp.eps, out=s.exp_avg_var)
+    denom = o.sqrt(o.add(s.exp_avg_var, 0.0, out=o.buf("denom")), out=o.buf("denom"))
+    denom = o.add(denom, 0.0, out=denom)
+    t = o.mul(s.exp_avg, -step_size, out=o.buf("step"))
+    if not hp.rectify:
+        denom = o.add(o.div(denom, bias_correction2_sq, out=denom), hp.eps, out=denom)
+        return o.add(p, o.div(t, denom, out=t), out=p)
+    denom = o.add(denom, hp.eps, out=denom)
+    if isinstance(n_sma, np.ndarray):  # runs that differ in beta2
+        return o.add(p, np.where(n_sma >= N_SMA_THRESHOLD, t / denom, np.where(step_size > 0, t, 0.0)), out=p)
+    if n_sma >= N_SMA_THRESHOLD:
+        return o.add(p, o.div(t, denom, out=t), out=p)
+    if step_size > 0:
+        return o.add(p, t, out=p)
+    return p
+
+
+def _flag(name, default, text):
+    return ParamSpec(name, default, text, scale="bool")
+
+
+ADABELIEF = OptimizerDef(
+    id="adabelief", name="AdaBelief", torch_equivalent="",
+    description="Adam that divides by how far the gradient strays from its running average rather than by its "
+                "size: large steps where the gradient is predictable, small where it is surprising.",
+    description_ko="기울기의 크기 대신 기울기가 이동 평균에서 얼마나 벗어나는지로 나누는 Adam: 기울기를 예측할 수 "
+                   "있는 곳에서는 크게, 뜻밖인 곳에서는 작게 움직입니다.",
+    update_latex=r"s_t = \beta_2 s_{t-1} + (1-\beta_2)(g_t - m_t)^2 + \epsilon,\ \theta_t = \theta_{t-1} - "
+                 r"\frac{\gamma}{1-\beta_1^t}\,\frac{m_t}{\sqrt{s_t}/\sqrt{1-\beta_2^t} + \epsilon}",
+    params=(lr_spec(0.001), betas_spec(), weight_decay_spec(),
+            _flag("weight_decouple", True, "decoupled weight decay (AdamW style) instead of adding λθ to the "
+                  "gradient"),
+            _flag("fixed_decay", False, "decoupled decay by λ per step, not lr·λ"),
+            _flag("rectify", False, "RAdam's rectification: SGD steps until the variance estimate is long enough"),
+            eps_spec(1e-16)),
+    init_state=adabelief_init, step=adabelief_step,
+    reference="Zhuang et al. (2020); pytorch_optimizer.AdaBelief (pytorch-optimizer 4.1.0)")

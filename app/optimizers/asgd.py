@@ -1,0 +1,67 @@
+"""Averaged SGD: plain SGD with a decaying step, plus a running average of the iterates from step ``t0``
+on (``torch.optim.ASGD``).
+
+.. math::
+    \\theta_t = (1 - \\lambda\\eta_{t-1})\\,\\theta_{t-1} - \\eta_{t-1} g_t, \\quad
+    \\bar\\theta_t = \\bar\\theta_{t-1} + \\mu_{t-1}(\\theta_t - \\bar\\theta_{t-1}), \\quad
+    \\eta_t = \\frac{\\gamma}{(1 + \\lambda\\gamma t)^\\alpha}, \\quad \\mu_t = \\frac{1}{\\max(1, t - t_0)}
+
+The trajectory is the SGD iterate ``θ``; the average ``ax`` (state) is what Polyak–Juditsky averaging
+would report, and until ``t0`` it simply equals the iterate.
+Reference: Polyak & Juditsky (1992); torch/optim/asgd.py, ``_single_tensor_asgd``.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from .base import OptimizerDef, ParamSpec, l2_penalty, lr_spec, weight_decay_spec
+
+
+def asgd_init(o, p, hp) -> SimpleNamespace:
+    return SimpleNamespace(step=0, eta=hp.lr, mu=1.0, ax=o.zeros(p))
+
+
+def asgd_step(o, s, p, g, hp, lr):
+    s.step += 1
+    step = float(s.step)
+    g = l2_penalty(o, g, p, hp.weight_decay)
+    p = o.mul(p, 1 - hp.lambd * s.eta, out=p)  # decay term
+    t = o.mul(g, -s.eta, out=o.buf("step"))
+    p = o.add(p, t, out=p)
+    if isinstance(s.mu, np.ndarray):  # runs that differ in t0: each its own branch
+        moved = o.add(s.ax, (p - s.ax) * s.mu)
+        s.ax = o.where(s.mu != 1, moved, p, out=s.ax)
+    elif s.mu != 1:
+        d = o.sub(p, s.ax, out=o.buf("average"))
+        s.ax = o.add(s.ax, o.mul(d, s.mu, out=d), out=s.ax)
+    else:
+        s.ax = o.copy(p, out=s.ax)
+    s.eta = lr / ((1 + hp.lambd * lr * step) ** hp.alpha)
+    s.mu = 1 / _max1(step - hp.t0)
+    return p
+
+
+def _max1(v):
+    return np.maximum(1.0, v) if isinstance(v, np.ndarray) else max(1, v)
+
+
+ASGD = OptimizerDef(
+    id="asgd", name="ASGD", torch_equivalent="torch.optim.ASGD",
+    description="Averaged SGD: SGD with a slowly decaying step size; from step t0 on it also keeps the running "
+                "average of the iterates (the state's ax), which converges faster in noisy problems.",
+    description_ko="평균 SGD: 천천히 줄어드는 보폭의 SGD이며, t0 스텝부터 반복점들의 이동 평균(상태 ax)도 "
+                   "함께 유지합니다. 잡음이 있는 문제에서 평균이 더 빨리 수렴합니다.",
+    update_latex=r"\theta_t = (1-\lambda\eta_{t-1})\theta_{t-1} - \eta_{t-1} g_t,\ \bar\theta_t = \bar\theta_{t-1} "
+                 r"+ \mu_{t-1}(\theta_t - \bar\theta_{t-1}),\ \eta_t = \frac{\gamma}{(1+\lambda\gamma t)^\alpha},\ "
+                 r"\mu_t = \frac{1}{\max(1, t - t_0)}",
+    params=(lr_spec(0.01),
+            ParamSpec("lambd", 1e-4, "decay term λ: shrinks the parameters and the step size η", 0.0, 10.0, "log",
+                      slider=(1e-6, 1.0)),
+            ParamSpec("alpha", 0.75, "power α of the step-size decay η = lr / (1 + λ lr t)^α", 0.0, 10.0, "linear",
+                      slider=(0.0, 2.0)),
+            ParamSpec("t0", 1e6, "step at which averaging starts", 0.0, 1e9, "linear", slider=(0.0, 1000.0)),
+            weight_decay_spec()),
+    init_state=asgd_init, step=asgd_step, scalar_state=("step", "eta", "mu"),
+    reference="Polyak & Juditsky (1992); torch/optim/asgd.py")

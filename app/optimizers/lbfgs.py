@@ -1,0 +1,430 @@
+"""L-BFGS: a quasi-Newton method that builds an inverse-Hessian estimate from the last ``history_size``
+steps and gradient changes, with an optional strong-Wolfe line search (``torch.optim.LBFGS``).
+
+.. math::
+    d_k = -H_k g_k \\ \\text{(two-loop recursion over the pairs } s_i = \\theta_{i+1} - \\theta_i,\\
+    y_i = g_{i+1} - g_i), \\quad \\theta_{k+1} = \\theta_k + t_k d_k
+
+One **step** is one ``optimizer.step(closure)``: up to ``max_iter`` iterations and ``max_eval`` surface
+evaluations, so a step may evaluate the surface many times; each run reports per step how many
+(``evaluations``) and where (``evaluation_points``, the step's start first). ``max_iter=1`` makes every
+iteration a step of its own. Without a line search the iteration moves by ``t = lr`` (the first one by
+``min(1, 1/|g|_1)·lr``); with ``line_search_fn="strong_wolfe"`` ``t`` satisfies the strong Wolfe conditions.
+
+Without a line search every run's iterations are masked array operations (the runs still iterating take each
+one); with the strong-Wolfe search each run follows torch's control flow in Python floats, the runs advancing
+side by side as generators whose rounds of evaluations are one batched call to the surface. Both do torch's
+operations in torch's order (its float64 tensors of two numbers).
+Reference: Nocedal (1980); Liu & Nocedal (1989); torch/optim/lbfgs.py (``LBFGS.step``, ``_strong_wolfe``,
+``_cubic_interpolate``), after minFunc.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from .base import HyperparameterError, OptimizerDef, ParamSpec, lr_spec
+
+NAN = float("nan")
+REPORTED = ("func_evals", "n_iter", "d", "t", "H_diag", "prev_flat_grad", "prev_loss")
+
+
+# --- two-vectors as pairs of numpy float64 scalars (IEEE: inf and nan instead of Python's exceptions) --------
+def _dot(a, b):
+    return a[0] * b[0] + a[1] * b[1]
+
+
+def _axpy(alpha, x, y):
+    """``y.add_(x, alpha=alpha)``: y + alpha x."""
+    return (y[0] + alpha * x[0], y[1] + alpha * x[1])
+
+
+def _scale(v, c):
+    return (v[0] * c, v[1] * c)
+
+
+def _abs_max(v):
+    return max(abs(v[0]), abs(v[1]))
+
+
+def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
+    if bounds is not None:
+        xmin_bound, xmax_bound = bounds
+    else:
+        xmin_bound, xmax_bound = (x1, x2) if x1 <= x2 else (x2, x1)
+    d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2)
+    d2_square = d1 ** 2 - g1 * g2
+    if d2_square >= 0:
+        d2 = np.sqrt(d2_square)
+        if x1 <= x2:
+            min_pos = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
+        else:
+            min_pos = x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2))
+        return min(max(min_pos, xmin_bound), xmax_bound)
+    return (xmin_bound + xmax_bound) / 2.0
+
+
+def _strong_wolfe(x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-9, max_ls=25):
+    """torch's ``_strong_wolfe``, as a generator: it yields each point to evaluate and is sent (loss, grad)."""
+    d_norm = _abs_max(d)
+    f_new, g_new = yield _axpy(t, d, x)
+    ls_func_evals = 1
+    gtd_new = _dot(g_new, d)
+    t_prev, f_prev, g_prev, gtd_prev = 0, f, g, gtd
+    done = False
+    ls_iter = 0
+    while ls_iter < max_ls:
+        if f_new > (f + c1 * t * gtd) or (ls_iter > 1 and f_new >= f_prev):
+            bracket, bracket_f = [t_prev, t], [f_prev, f_new]
+            bracket_g, bracket_gtd = [g_prev, g_new], [gtd_prev, gtd_new]
+            break
+        if abs(gtd_new) <= -c2 * gtd:
+            bracket, bracket_f, bracket_g = [t], [f_new], [g_new]
+            done = True
+            break
+        if gtd_new >= 0:
+            bracket, bracket_f = [t_prev, t], [f_prev, f_new]
+            bracket_g, bracket_gtd = [g_prev, g_new], [gtd_prev, gtd_new]
+            break
+        min_step = t + 0.01 * (t - t_prev)
+        max_step = t * 10
+        tmp = t
+        t = _cubic_interpolate(t_prev, f_prev, gtd_prev, t, f_new, gtd_new, bounds=(min_step, max_step))
+        t_prev, f_prev, g_prev, gtd_prev = tmp, f_new, g_new, gtd_new
+        f_new, g_new = yield _axpy(t, d, x)
+        ls_func_evals += 1
+        gtd_new = _dot(g_new, d)
+        ls_iter += 1
+    if ls_iter == max_ls:
+        bracket, bracket_f, bracket_g = [0, t], [f, f_new], [g, g_new]
+    insuf_progress = False
+    low_pos, high_pos = (0, 1) if bracket_f[0] <= bracket_f[-1] else (1, 0)
+    while not done and ls_iter < max_ls:
+        if abs(bracket[1] - bracket[0]) * d_norm < tolerance_change:
+            break
+        t = _cubic_interpolate(bracket[0], bracket_f[0], bracket_gtd[0], bracket[1], bracket_f[1], bracket_gtd[1])
+        eps = 0.1 * (max(bracket) - min(bracket))
+        if min(max(bracket) - t, t - min(bracket)) < eps:
+            if insuf_progress or t >= max(bracket) or t <= min(bracket):
+                if abs(t - max(bracket)) < abs(t - min(bracket)):
+                    t = max(bracket) - eps
+                else:
+                    t = min(bracket) + eps
+                insuf_progress = False
+            else:
+                insuf_progress = True
+        else:
+            insuf_progress = False
+        f_new, g_new = yield _axpy(t, d, x)
+        ls_func_evals += 1
+        gtd_new = _dot(g_new, d)
+        ls_iter += 1
+        if f_new > (f + c1 * t * gtd) or f_new >= bracket_f[low_pos]:
+            bracket[high_pos], bracket_f[high_pos] = t, f_new
+            bracket_g[high_pos], bracket_gtd[high_pos] = g_new, gtd_new
+            low_pos, high_pos = (0, 1) if bracket_f[0] <= bracket_f[1] else (1, 0)
+        else:
+            if abs(gtd_new) <= -c2 * gtd:
+                done = True
+            elif gtd_new * (bracket[high_pos] - bracket[low_pos]) >= 0:
+                bracket[high_pos], bracket_f[high_pos] = bracket[low_pos], bracket_f[low_pos]
+                bracket_g[high_pos], bracket_gtd[high_pos] = bracket_g[low_pos], bracket_gtd[low_pos]
+            bracket[low_pos], bracket_f[low_pos] = t, f_new
+            bracket_g[low_pos], bracket_gtd[low_pos] = g_new, gtd_new
+    return bracket_f[low_pos], bracket_g[low_pos], bracket[low_pos], ls_func_evals
+
+
+def _one_step(state: dict, x, loss, flat_grad, hp, lr):
+    """torch's ``LBFGS.step`` for one run, as a generator yielding points to evaluate; returns the new point."""
+    max_iter, max_eval = hp.max_iter, hp.max_eval
+    tolerance_grad, tolerance_change = hp.tolerance_grad, hp.tolerance_change
+    state["func_evals"] += 1
+    current_evals = 1
+    if _abs_max(flat_grad) <= tolerance_grad:
+        return x
+    d, t = state.get("d"), state.get("t")
+    old_dirs, old_stps, ro = state.get("old_dirs"), state.get("old_stps"), state.get("ro")
+    H_diag, prev_flat_grad, prev_loss = state.get("H_diag"), state.get("prev_flat_grad"), state.get("prev_loss")
+    n_iter = 0
+    while n_iter < max_iter:
+        n_iter += 1
+        state["n_iter"] += 1
+        if state["n_iter"] == 1:
+            d = (-flat_grad[0], -flat_grad[1])
+            old_dirs, old_stps, ro = [], [], []
+            H_diag = 1
+        else:
+            y = (flat_grad[0] - prev_flat_grad[0], flat_grad[1] - prev_flat_grad[1])
+            s = _scale(d, t)
+            ys = _dot(y, s)
+            if ys > 1e-10:
+                if len(old_dirs) == hp.history_size:
+                    old_dirs.pop(0)
+                    old_stps.pop(0)
+                    ro.pop(0)
+                old_dirs.append(y)
+                old_stps.append(s)
+                ro.append(1.0 / ys)
+                H_diag = ys / _dot(y, y)
+            num_old = len(old_dirs)
+            if "al" not in state:
+                state["al"] = [None] * hp.history_size
+            al = state["al"]
+            q = (-flat_grad[0], -flat_grad[1])
+            for i in range(num_old - 1, -1, -1):
+                al[i] = _dot(old_stps[i], q) * ro[i]
+                q = _axpy(-al[i], old_dirs[i], q)
+            d = r = _scale(q, H_diag)
+            for i in range(num_old):
+                be_i = _dot(old_dirs[i], r) * ro[i]
+                r = _axpy(al[i] - be_i, old_stps[i], r)
+            d = r
+        prev_flat_grad = flat_grad
+        prev_loss = loss
+        if state["n_iter"] == 1:
+            t = min(1.0, 1.0 / (abs(flat_grad[0]) + abs(flat_grad[1]))) * lr
+        else:
+            t = lr
+        gtd = _dot(flat_grad, d)
+        if gtd > -tolerance_change:
+            break
+        ls_func_evals = 0
+        if hp.line_search_fn is not None:
+            search = _strong_wolfe(x, t, d, loss, flat_grad, gtd, max_ls=max_eval - current_evals)
+            try:
+                point = next(search)
+                while True:
+                    point = search.send((yield point))
+            except StopIteration as done:
+                loss, flat_grad, t, ls_func_evals = done.value
+            x = _axpy(t, d, x)
+            opt_cond = _abs_max(flat_grad) <= tolerance_grad
+        else:
+            x = _axpy(t, d, x)
+            if n_iter != max_iter:
+                loss, flat_grad = yield x
+                opt_cond = _abs_max(flat_grad) <= tolerance_grad
+                ls_func_evals = 1
+        current_evals += ls_func_evals
+        state["func_evals"] += ls_func_evals
+        if n_iter == max_iter:
+            break
+        if current_evals >= max_eval:
+            break
+        if opt_cond:
+            break
+        if _abs_max(_scale(d, t)) <= tolerance_change:
+            break
+        if abs(loss - prev_loss) < tolerance_change:
+            break
+    state.update(d=d, t=t, old_dirs=old_dirs, old_stps=old_stps, ro=ro, H_diag=H_diag,
+                 prev_flat_grad=prev_flat_grad, prev_loss=prev_loss)
+    return x
+
+
+def lbfgs_init(o, p, hp) -> SimpleNamespace:
+    n = p.shape[1]
+    s = SimpleNamespace(func_evals=np.zeros(n, dtype=int), n_iter=np.zeros(n, dtype=int), d=np.full((2, n), NAN),
+                        t=np.full(n, NAN), H_diag=np.full(n, NAN), prev_flat_grad=np.full((2, n), NAN),
+                        prev_loss=np.full(n, NAN), history=None, runs=None)
+    if hp.line_search_fn is not None:  # the line search's control flow, run by run
+        s.runs = [{"func_evals": 0, "n_iter": 0} for _ in range(n)]
+    return s
+
+
+def _report(s):
+    """The state torch keeps, as arrays the engine can report: vectors (2, n), numbers (n,); NaN before set."""
+    for name in REPORTED:
+        values = [r.get(name) for r in s.runs]
+        if name in ("d", "prev_flat_grad"):
+            setattr(s, name, np.array([[NAN, NAN] if v is None else [float(v[0]), float(v[1])] for v in values]).T)
+        else:
+            setattr(s, name, np.array([NAN if v is None else float(v) for v in values]))
+
+
+def _run_hp(hp, i):
+    return SimpleNamespace(**{k: (v[0, i].item() if isinstance(v, np.ndarray) else v) for k, v in vars(hp).items()})
+
+
+def lbfgs_step(o, s, p, g, hp, lr):
+    if hp.line_search_fn is None:
+        with np.errstate(all="ignore"):
+            return _fixed_step(o, s, p, g, hp, lr)
+    n = p.shape[1]
+    losses = o.value(p)
+    f64 = np.float64
+    pending, result = {}, [None] * n
+    with np.errstate(all="ignore"):
+        for i in range(n):
+            run_hp = _run_hp(hp, i)
+            if run_hp.max_eval is None:
+                run_hp.max_eval = run_hp.max_iter * 5 // 4
+            run_lr = lr[0, i].item() if isinstance(lr, np.ndarray) else lr
+            run = _one_step(s.runs[i], (f64(p[0, i]), f64(p[1, i])), f64(losses[i]), (f64(g[0, i]), f64(g[1, i])),
+                            run_hp, run_lr)
+            _advance(run, None, i, pending, result)
+        while pending:  # one batched evaluation for every run that asks for one
+            points = p.copy()
+            mask = np.zeros(n, dtype=bool)
+            for i, (_, point) in pending.items():
+                points[0, i], points[1, i] = point
+                mask[i] = True
+            loss, grad = o.evaluate(points, mask)
+            asked, pending = pending, {}
+            for i, (run, _) in asked.items():
+                _advance(run, (f64(loss[i]), (f64(grad[0, i]), f64(grad[1, i]))), i, pending, result)
+    _report(s)
+    return np.array([[float(v[0]) for v in result], [float(v[1]) for v in result]])
+
+
+def _advance(run, sent, i, pending, result):
+    try:
+        point = next(run) if sent is None else run.send(sent)
+        pending[i] = (run, point)
+    except StopIteration as done:
+        result[i] = done.value
+
+
+def _check(hp: dict) -> None:
+    if hp["max_iter"] < 1:
+        raise HyperparameterError("max_iter", f"invalid max_iter {hp['max_iter']}: must be at least 1")
+
+
+LBFGS = OptimizerDef(
+    id="lbfgs", name="L-BFGS", torch_equivalent="torch.optim.LBFGS",
+    description="Quasi-Newton: estimates the inverse Hessian from the last steps and gradient changes and moves "
+                "along the resulting direction; one step may evaluate the surface several times.",
+    description_ko="준뉴턴법: 최근 스텝과 기울기 변화로 헤세 행렬의 역을 추정하고 그 방향으로 움직입니다. 한 "
+                   "스텝에서 곡면을 여러 번 평가할 수 있습니다.",
+    update_latex=r"d_k = -H_k g_k\ (\text{two-loop recursion over } s_i = \theta_{i+1}-\theta_i,\ y_i = g_{i+1} - g_i),"
+                 r"\ \theta_{k+1} = \theta_k + t_k d_k",
+    params=(lr_spec(1.0),
+            ParamSpec("max_iter", 20, "most iterations per step", 1.0, 1000.0, "int", slider=(1.0, 50.0),
+                      structural=True),
+            ParamSpec("max_eval", None, "most surface evaluations per step (null: max_iter × 5/4)", 1.0, 10000.0,
+                      "int", nullable=True, slider=(1.0, 100.0)),
+            ParamSpec("tolerance_grad", 1e-7, "stop when every gradient coordinate is this small", 0.0, 1.0, "log",
+                      slider=(1e-12, 1e-2)),
+            ParamSpec("tolerance_change", 1e-9, "stop when the step or the loss change is this small", 0.0, 1.0,
+                      "log", slider=(1e-12, 1e-2)),
+            ParamSpec("history_size", 100, "how many (s, y) pairs the inverse-Hessian estimate keeps", 1.0, 100.0,
+                      "int", slider=(1.0, 100.0), structural=True),
+            ParamSpec("line_search_fn", None, "null (fixed step t = lr) or 'strong_wolfe'", scale="choice",
+                      nullable=True, choices=(None, "strong_wolfe"))),
+    init_state=lbfgs_init, step=lbfgs_step, elementwise=False, needs=("evaluate",), check=_check,
+    scalar_state=("func_evals", "n_iter", "t", "H_diag", "prev_loss"), state_names=lambda hp: REPORTED,
+    reference="Liu & Nocedal (1989); torch/optim/lbfgs.py")
+
+
+# --- without a line search (the default): every run's iterations as masked array operations -------------------
+def _row(v, n):
+    """A hyperparameter or lr as an (n,) array."""
+    return np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), (n,)) if isinstance(v, np.ndarray) else np.full(n, v)
+
+
+class _History:
+    """The (s, y) pairs of every run, oldest first: ``dirs``/``stps`` ``(capacity, 2, n)``, ``ro`` and ``al``
+    ``(capacity, n)``, ``count`` per run; the capacity grows (to ``history_size``) as runs need it."""
+
+    def __init__(self, n: int, size: int):
+        self.size, self.count = size, np.zeros(n, dtype=int)
+        self.dirs = self.stps = np.zeros((0, 2, n))
+        self.ro = self.al = np.zeros((0, n))
+
+    def _grow(self, need: int):
+        cap = len(self.ro)
+        if need <= cap:
+            return
+        new = min(self.size, max(need, 2 * cap, 4))
+        n = self.count.shape[0]
+        self.dirs = np.concatenate([self.dirs, np.zeros((new - cap, 2, n))])
+        self.stps = np.concatenate([self.stps, np.zeros((new - cap, 2, n))])
+        self.ro = np.concatenate([self.ro, np.zeros((new - cap, n))])
+        self.al = np.concatenate([self.al, np.zeros((new - cap, n))])
+
+    def append(self, runs: np.ndarray, y, s, ro):
+        """Append (y, s, ro) for the runs ``runs`` (indices), dropping the oldest pair of a full history."""
+        full = runs[self.count[runs] == self.size]
+        if len(full):
+            for a in (self.dirs, self.stps, self.ro):
+                a[:-1, ..., full] = a[1:, ..., full]
+            self.count[full] -= 1
+        self._grow(int(self.count[runs].max()) + 1)
+        at = self.count[runs]
+        self.dirs[at, :, runs] = y.T
+        self.stps[at, :, runs] = s.T
+        self.ro[at, runs] = ro
+        self.count[runs] += 1
+
+
+def _fixed_step(o, s, p, g, hp, lr):
+    """:func:`_one_step` without a line search, for every run at once (the same operations in the same order)."""
+    n = p.shape[1]
+    if s.history is None:
+        s.history = _History(n, hp.history_size)
+    h = s.history
+    max_iter = hp.max_iter
+    max_eval = hp.max_eval if hp.max_eval is not None else max_iter * 5 // 4
+    tolerance_grad, tolerance_change, lr = _row(hp.tolerance_grad, n), _row(hp.tolerance_change, n), _row(lr, n)
+    loss, flat_grad, x = o.value(p).astype(float), g.copy(), p.copy()
+    s.func_evals = s.func_evals + 1
+    active = ~(np.maximum(np.abs(flat_grad[0]), np.abs(flat_grad[1])) <= tolerance_grad)
+    d, t, H_diag = s.d.copy(), s.t.copy(), s.H_diag.copy()
+    prev_flat_grad, prev_loss = s.prev_flat_grad.copy(), s.prev_loss.copy()
+    current_evals = np.ones(n, dtype=int)
+    n_iter = 0
+    while n_iter < max_iter and active.any():
+        n_iter += 1
+        s.n_iter = np.where(active, s.n_iter + 1, s.n_iter)
+        first = active & (s.n_iter == 1)
+        rest = active & ~first
+        if first.any():
+            d = np.where(first, -flat_grad, d)
+            h.count[first] = 0
+            H_diag = np.where(first, 1.0, H_diag)
+        if rest.any():
+            y = flat_grad - prev_flat_grad
+            step = d * t
+            ys = y[0] * step[0] + y[1] * step[1]
+            grow = np.flatnonzero(rest & (ys > 1e-10))
+            if len(grow):
+                h.append(grow, y[:, grow], step[:, grow], 1.0 / ys[grow])
+                yy = y[0] * y[0] + y[1] * y[1]
+                H_diag[grow] = ys[grow] / yy[grow]
+            idx = np.flatnonzero(rest)  # the two-loop recursion on the runs that need it only
+            count = h.count[idx]
+            dirs, stps, ro, al = h.dirs[:, :, idx], h.stps[:, :, idx], h.ro[:, idx], h.al[:, idx]
+            q = -flat_grad[:, idx]
+            for i in range(int(count.max(initial=0)) - 1, -1, -1):
+                m = i < count
+                al[i] = np.where(m, (stps[i, 0] * q[0] + stps[i, 1] * q[1]) * ro[i], al[i])
+                q = np.where(m, q + (-al[i]) * dirs[i], q)
+            r = q * H_diag[idx]
+            for i in range(int(count.max(initial=0))):
+                m = i < count
+                be_i = (dirs[i, 0] * r[0] + dirs[i, 1] * r[1]) * ro[i]
+                r = np.where(m, r + (al[i] - be_i) * stps[i], r)
+            h.al[:, idx] = al
+            d[:, idx] = r
+        prev_flat_grad = np.where(active, flat_grad, prev_flat_grad)
+        prev_loss = np.where(active, loss, prev_loss)
+        first_t = np.minimum(1.0, 1.0 / (np.abs(flat_grad[0]) + np.abs(flat_grad[1]))) * lr
+        t = np.where(active, np.where(s.n_iter == 1, first_t, lr), t)
+        gtd = flat_grad[0] * d[0] + flat_grad[1] * d[1]
+        active &= ~(gtd > -tolerance_change)
+        x = np.where(active, x + t * d, x)
+        if n_iter == max_iter or not active.any():
+            break
+        new_loss, new_grad = o.evaluate(x, active)
+        loss = np.where(active, new_loss, loss)
+        flat_grad = np.where(active, new_grad, flat_grad)
+        opt_cond = np.maximum(np.abs(flat_grad[0]), np.abs(flat_grad[1])) <= tolerance_grad
+        current_evals += active
+        s.func_evals = s.func_evals + active
+        small_step = np.maximum(np.abs(d[0] * t), np.abs(d[1] * t)) <= tolerance_change
+        active &= ~((current_evals >= max_eval) | opt_cond | small_step | (np.abs(loss - prev_loss) < tolerance_change))
+    iterated = s.n_iter > 0
+    s.d, s.t, s.H_diag = np.where(iterated, d, np.nan), np.where(iterated, t, np.nan), np.where(iterated, H_diag, np.nan)
+    s.prev_flat_grad, s.prev_loss = np.where(iterated, prev_flat_grad, np.nan), np.where(iterated, prev_loss, np.nan)
+    return x

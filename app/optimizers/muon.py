@@ -1,0 +1,106 @@
+"""Muon: momentum whose matrix update is orthogonalised by a Newton–Schulz iteration run in bfloat16
+(``torch.optim.Muon``, with the point as a 1x2 matrix ``[[x, y]]``).
+
+.. math::
+    B_t = \\mu B_{t-1} + (1-\\mu) g_t, \\quad \\tilde B_t = g_t + \\mu (B_t - g_t) \\text{ (Nesterov) or } B_t,
+    \\quad \\theta_t = (1 - \\gamma\\lambda)\\,\\theta_{t-1} - \\gamma' \\,\\mathrm{NS}_k(\\tilde B_t)
+
+**Why, on a 1x2 matrix, Muon is a normalised momentum step.** Orthogonalising a matrix ``G = U S V^T``
+replaces every singular value by 1 (``U V^T``). A 1x2 matrix has one singular value, its length ``|G|``,
+so ``U V^T = G / |G|``: the unit vector along the momentum. Newton–Schulz approximates that with the odd
+polynomial ``X ← a X + (b s + c s²) X`` (``s = |X|²``) applied ``ns_steps`` times to ``G/|G|``; its
+coefficients trade exactness for speed, so the length comes out between about 0.7 and 1.2 rather than
+exactly 1, and bfloat16 (8 significant bits) rounds the direction too. Each step therefore moves about
+``lr`` (times ``adjust_lr_fn``'s factor: 1 for "original", 0.2·√2 for "match_rms_adamw") along the
+momentum's direction, whatever the gradient's size.
+
+bfloat16 is emulated exactly: values are rounded to float32 and then to bfloat16 (nearest, ties to even)
+where torch rounds, and the arithmetic between roundings is float32, as torch's CPU kernels do it
+(``addmm`` computes ``βC + α(A@B)`` in float32 and rounds once). tests/test_parity.py holds the trajectory to
+torch's.
+Reference: Jordan et al. (2024), "Muon: An optimizer for hidden layers in neural networks"; Liu et al. (2025),
+"Muon is Scalable for LLM Training"; torch/optim/_muon.py, ``_single_tensor_muon``.
+"""
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import numpy as np
+
+from .base import OptimizerDef, ParamSpec, lerp, lr_spec, weight_decay_spec
+
+SHAPE = (1, 2)  # the point as torch sees it
+
+
+def bfloat16(values) -> np.ndarray:
+    """``values`` (float32) rounded to bfloat16, to nearest with ties to even, returned as float32."""
+    x = np.asarray(values, dtype=np.float32)
+    bits = x.view(np.uint32).astype(np.uint64)
+    rounded = ((bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000).astype(np.uint32).view(np.float32)
+    return np.where(np.isnan(x), x, rounded)
+
+
+def zeropower_via_newtonschulz(g: np.ndarray, coefficients, steps: int, eps) -> np.ndarray:
+    """torch's ``_zeropower_via_newtonschulz`` for 1x2 matrices, one per column of ``g`` ((2, n), float64),
+    in emulated bfloat16; returns float64."""
+    a, b, c = (np.float32(v) for v in coefficients)
+    x = bfloat16(g.astype(np.float32))  # grad.bfloat16(): float64 -> float32 -> bfloat16
+    norm = bfloat16(np.sqrt(x[0] * x[0] + x[1] * x[1]))
+    norm = bfloat16(np.maximum(norm, bfloat16(np.float32(eps))))  # .clamp(min=eps)
+    x = bfloat16(x / norm)
+    for _ in range(steps):
+        gram = bfloat16(x[0] * x[0] + x[1] * x[1])  # X @ X.T, 1x1
+        update = bfloat16(b * gram + c * (gram * gram))  # addmm(gram, gram, gram, beta=b, alpha=c)
+        x = bfloat16(a * x + update * x)  # addmm(X, update, X, beta=a)
+    return x.astype(np.float64)
+
+
+def adjusted_lr(lr, adjust_lr_fn):
+    rows, cols = SHAPE
+    if adjust_lr_fn is None or adjust_lr_fn == "original":
+        ratio = math.sqrt(max(1, rows / cols))
+    elif adjust_lr_fn == "match_rms_adamw":
+        ratio = 0.2 * math.sqrt(max(rows, cols))
+    else:
+        ratio = 1.0
+    return lr * ratio
+
+
+def muon_init(o, p, hp) -> SimpleNamespace:
+    return SimpleNamespace(momentum_buffer=o.zeros(p))
+
+
+def muon_step(o, s, p, g, hp, lr):
+    s.momentum_buffer = lerp(o, s.momentum_buffer, g, 1 - hp.momentum, out=s.momentum_buffer)
+    update = lerp(o, g, s.momentum_buffer, hp.momentum, out=o.buf("update")) if hp.nesterov else s.momentum_buffer
+    update = zeropower_via_newtonschulz(update, hp.ns_coefficients, hp.ns_steps, hp.eps)
+    p = o.mul(p, 1 - lr * hp.weight_decay, out=p)
+    return o.add(p, o.mul(update, -adjusted_lr(lr, hp.adjust_lr_fn), out=update), out=p)
+
+
+MUON = OptimizerDef(
+    id="muon", name="Muon", torch_equivalent="torch.optim.Muon (the point as a 1x2 matrix)",
+    description="Momentum orthogonalised by Newton–Schulz in bfloat16. On the 1x2 matrix [x, y] that is the "
+                "momentum's unit direction (its only singular value set to ≈1): a normalised momentum step of "
+                "length ≈ lr, whatever the gradient's size.",
+    description_ko="뉴턴–슐츠 반복(bfloat16)으로 직교화한 모멘텀. 1x2 행렬 [x, y]에서는 특이값이 하나뿐이라 "
+                   "모멘텀의 단위 방향(특이값 ≈ 1)이 되므로, 기울기 크기와 상관없이 길이가 약 lr인 정규화된 "
+                   "모멘텀 스텝입니다.",
+    update_latex=r"B_t = \mu B_{t-1} + (1-\mu) g_t,\ \theta_t = (1-\gamma\lambda)\theta_{t-1} - \gamma'\,"
+                 r"\mathrm{NS}_k(g_t + \mu(B_t - g_t)) \approx \theta_{t-1} - \gamma'\,\frac{\tilde B_t}{\lVert "
+                 r"\tilde B_t\rVert}",
+    params=(lr_spec(0.001), weight_decay_spec(0.1),
+            ParamSpec("momentum", 0.95, "momentum factor μ", 0.0, 1.0, "linear", slider=(0.0, 0.999)),
+            ParamSpec("nesterov", True, "Nesterov momentum: orthogonalise g + μ(B − g) instead of B", scale="bool"),
+            ParamSpec("ns_coefficients", [3.4445, -4.775, 2.0315], "(a, b, c) of the Newton–Schulz polynomial "
+                      "a X + (b s + c s²) X", -100.0, 100.0, "tuple", length=3),
+            ParamSpec("eps", 1e-7, "floor of the norm that Newton–Schulz divides by", 0.0, 1.0, "log",
+                      slider=(1e-12, 1.0)),
+            ParamSpec("ns_steps", 5, "Newton–Schulz iterations", 0.0, 99.0, "int", slider=(0.0, 10.0),
+                      structural=True),
+            ParamSpec("adjust_lr_fn", None, "learning-rate scaling for the matrix shape: null or 'original' (×1 "
+                      "here), 'match_rms_adamw' (×0.2·√2)", scale="choice", nullable=True,
+                      choices=(None, "original", "match_rms_adamw"))),
+    init_state=muon_init, step=muon_step, elementwise=False, scalar_state=(),
+    reference="Jordan et al. (2024); Liu et al. (2025); torch/optim/_muon.py")

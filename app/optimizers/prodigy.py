@@ -1,0 +1,115 @@
+"""Prodigy: Adam whose step size ``d`` is learnt on the way, from how far the point has moved from its
+start against the gradients met (``prodigyopt.Prodigy``); ``lr`` stays near 1.
+
+.. math::
+    r_t = \\beta_3 r_{t-1} + \\tfrac{d_t}{d_0} d_t\\gamma\\,\\langle g_t, \\theta_0 - \\theta_{t-1}\\rangle, \\quad
+    s_t = \\beta_3 s_{t-1} + \\tfrac{d_t}{d_0} d_t\\gamma\\,g_t, \\quad
+    d_{t+1} = \\min\\!\\big(\\max_{i \\le t} \\hat d_i,\\ d_t \\cdot \\text{growth\\_rate}\\big),\\
+    \\hat d_t = d_{\\text{coef}}\\,\\frac{r_t}{\\lVert s_t \\rVert_1}
+
+and the step is Adam's with moments scaled by ``d`` (``m ← β1 m + d(1-β1) g``, ``v ← β2 v + d²(1-β2) g²``),
+``θ ← θ − dγ m / (√v + dε)``. ``d`` only grows, from ``d0`` (1e-6) toward the distance to the solution.
+Not coordinate-separable: the inner product and the norm couple x and y.
+Reference: Mishchenko & Defazio (2024), "Prodigy: An Expeditiously Adaptive Parameter-Free Learner";
+prodigyopt 1.1, ``Prodigy.step``, whose order of operations this follows (``slice_p=1``, no FSDP).
+"""
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import numpy as np
+
+from .base import HyperparameterError, OptimizerDef, ParamSpec, active, betas_spec, lr_spec, weight_decay_spec
+
+
+def prodigy_init(o, p, hp) -> SimpleNamespace:
+    row = np.ones((1, p.shape[1]))
+    return SimpleNamespace(step=row * 0, s=o.zeros(p), p0=o.copy(p), exp_avg=o.zeros(p), exp_avg_sq=o.zeros(p),
+                           d=row * hp.d0, d_max=row * hp.d0, d_numerator=row * 0.0, d_denom=row * np.nan,
+                           d_hat=row * np.nan, k=row * 0)
+
+
+def prodigy_names(hyper: dict) -> tuple[str, ...]:
+    """What prodigyopt keeps: no ``exp_avg`` when β1 = 0 (the step then uses the gradient itself)."""
+    names = ("step", "s", "p0", "exp_avg", "exp_avg_sq", "d", "d_max", "d_numerator", "d_denom", "d_hat", "k")
+    return names if hyper["betas"][0] > 0 else tuple(n for n in names if n != "exp_avg")
+
+
+def _dot(a, b):
+    return (a[0] * b[0] + a[1] * b[1])[None, :]
+
+
+def prodigy_step(o, s, p, g, hp, lr):
+    beta1, beta2 = hp.beta1, hp.beta2
+    beta3 = hp.beta3 if hp.beta3 is not None else (np.sqrt(beta2) if isinstance(beta2, np.ndarray)
+                                                   else math.sqrt(beta2))
+    k, d, d_max, d0 = s.k, s.d, s.d_max, hp.d0
+    if hp.use_bias_correction:
+        bias_correction = ((1 - beta2 ** (k + 1)) ** 0.5) / (1 - beta1 ** (k + 1))
+    else:
+        bias_correction = 1
+    dlr = d * lr * bias_correction
+    d_numerator = s.d_numerator * beta3
+    if active(hp.weight_decay) and not hp.decouple:
+        g = g + hp.weight_decay * p  # grad.add_(p, alpha=decay)
+    delta_numerator = (d / d0) * dlr * _dot(g, s.p0 - p)
+    with_momentum = np.asarray(beta1 > 0)  # beta1 = 0: no exp_avg; the step uses the gradient
+    s.exp_avg = np.where(with_momentum, s.exp_avg * beta1 + (d * (1 - beta1)) * g, s.exp_avg)
+    s.exp_avg_sq = s.exp_avg_sq * beta2 + ((d * d * (1 - beta2)) * g) * g
+    s.s = s.s * beta3 + (((d / d0) * d) if hp.safeguard_warmup else ((d / d0) * dlr)) * g
+    d_denom = np.abs(s.s[0:1]) + np.abs(s.s[1:2])
+    moving = d_denom != 0  # torch returns before the step where the sum is 0 (no gradient met yet)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        global_d_numerator = d_numerator + delta_numerator
+        d_hat = hp.d_coef * global_d_numerator / d_denom
+    new_d = np.where(d == d0, np.maximum(d, d_hat), d)
+    new_d_max = np.maximum(d_max, d_hat)
+    new_d = new_d_max if hp.growth_rate is None else np.minimum(new_d_max, new_d * hp.growth_rate)
+    s.d_numerator = np.where(moving, global_d_numerator, s.d_numerator)
+    s.d_denom, s.d_hat = np.where(moving, d_denom, s.d_denom), np.where(moving, d_hat, s.d_hat)
+    s.d, s.d_max = np.where(moving, new_d, d), np.where(moving, new_d_max, d_max)
+    d = s.d
+    s.step, s.k = s.step + moving, k + moving
+    denom = np.sqrt(s.exp_avg_sq) + d * hp.eps
+    new_p = p
+    if active(hp.weight_decay) and hp.decouple:
+        new_p = new_p + (-hp.weight_decay * dlr) * new_p
+    new_p = np.where(with_momentum, new_p + ((-dlr) * s.exp_avg) / denom, new_p + ((-dlr * d) * g) / denom)
+    return np.where(moving, new_p, p)
+
+
+def _check(hp: dict) -> None:
+    if hp["betas"][0] >= 1.0 or hp["betas"][1] >= 1.0:
+        raise HyperparameterError("betas", f"invalid betas {hp['betas']}: each must be in [0, 1)")
+
+
+PRODIGY = OptimizerDef(
+    id="prodigy", name="Prodigy", torch_equivalent="",
+    description="Learning-rate-free Adam: estimates the distance to the solution from the gradients met and "
+                "grows its step size d from a tiny d0 to match it; leave lr at 1.",
+    description_ko="학습률이 필요 없는 Adam: 지나온 기울기로 해까지의 거리를 추정하고, 아주 작은 d0에서 시작한 "
+                   "보폭 d를 그에 맞게 키웁니다. lr은 1로 둡니다.",
+    update_latex=r"\hat d_t = d_{coef}\frac{\sum_i \beta_3^{t-i} \frac{d_i^2\gamma}{d_0} \langle g_i, \theta_0 - "
+                 r"\theta_{i-1}\rangle}{\lVert s_t \rVert_1},\ d_{t+1} = \min(\max_i \hat d_i,\ d_t\,\mathrm{growth}),\ "
+                 r"\theta_t = \theta_{t-1} - d\gamma\,\frac{m_t}{\sqrt{v_t} + d\epsilon}",
+    params=(lr_spec(1.0), betas_spec(),
+            ParamSpec("beta3", None, "decay of the distance estimate's sums (null: √β2)", 0.0, 1.0, "linear",
+                      nullable=True, max_exclusive=True),
+            ParamSpec("eps", 1e-8, "added to the denominator (scaled by d)", 0.0, 1.0, "log", min_exclusive=True,
+                      slider=(1e-12, 1.0)),
+            weight_decay_spec(),
+            ParamSpec("decouple", True, "decoupled weight decay (AdamW style) instead of adding λθ to the gradient",
+                      scale="bool"),
+            ParamSpec("use_bias_correction", False, "Adam's bias correction in the step size", scale="bool"),
+            ParamSpec("safeguard_warmup", False, "leave lr out of the denominator sum s (safer with a warm-up)",
+                      scale="bool"),
+            ParamSpec("d0", 1e-6, "initial step size estimate d", 0.0, 1e6, "log", min_exclusive=True,
+                      slider=(1e-8, 1.0)),
+            ParamSpec("d_coef", 1.0, "multiplies the estimate d̂", 0.0, 1000.0, "log", min_exclusive=True,
+                      slider=(0.01, 10.0)),
+            ParamSpec("growth_rate", None, "most d may grow per step, a factor (null: unbounded, the reference's "
+                      "float('inf'))", 1.0, None, "log", nullable=True, slider=(1.0, 10.0))),
+    init_state=prodigy_init, step=prodigy_step, elementwise=False, check=_check, state_names=prodigy_names,
+    scalar_state=("step", "d", "d_max", "d_numerator", "d_denom", "d_hat", "k"),
+    reference="Mishchenko & Defazio (2024); prodigyopt.Prodigy (prodigyopt 1.1.2)")

@@ -1,0 +1,85 @@
+"""RAdam: Adam whose adaptive step is switched on only once its variance estimate is trustworthy
+(``torch.optim.RAdam``).
+
+.. math::
+    \\rho_\\infty = \\frac{2}{1-\\beta_2} - 1, \\quad
+    \\rho_t = \\rho_\\infty - \\frac{2 t \\beta_2^t}{1-\\beta_2^t}, \\quad
+    \\theta_t = \\theta_{t-1} - \\gamma \\hat m_t \\cdot
+    \\begin{cases} r_t \\sqrt{1-\\beta_2^t} / (\\sqrt{v_t} + \\epsilon) & \\rho_t > 5 \\\\ 1 & \\text{else} \\end{cases}
+
+with the rectification ``r_t = sqrt((ρ_t-4)(ρ_t-2)ρ_∞ / ((ρ_∞-4)(ρ_∞-2)ρ_t))``. Before the switch (the
+first five or six steps with the default β2) the step is SGD with bias-corrected momentum.
+Reference: Liu et al. (2020), "On the Variance of the Adaptive Learning Rate and Beyond";
+torch/optim/radam.py, ``_single_tensor_radam``, whose order of operations this follows.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from .base import (OptimizerDef, ParamSpec, betas_spec, bias_correction, decay_square, decoupled_decay, eps_spec,
+                   l2_penalty, lerp, lr_spec, weight_decay_spec)
+
+
+def radam_init(o, p, hp) -> SimpleNamespace:
+    return SimpleNamespace(step=0, exp_avg=o.zeros(p), exp_avg_sq=o.zeros(p))
+
+
+def radam_step(o, s, p, g, hp, lr):
+    s.step += 1
+    step = float(s.step)  # torch's step is a float tensor
+    if hp.decoupled_weight_decay:
+        p = decoupled_decay(o, p, lr, hp.weight_decay)
+    else:
+        g = l2_penalty(o, g, p, hp.weight_decay)
+    s.exp_avg = lerp(o, s.exp_avg, g, 1 - hp.beta1, out=s.exp_avg)
+    s.exp_avg_sq = decay_square(o, s.exp_avg_sq, g, hp.beta2)
+    bias_correction1 = bias_correction(hp.beta1, step)
+    bias_correction2 = bias_correction(hp.beta2, step)
+    corrected = o.div(s.exp_avg, bias_correction1, out=o.buf("corrected"))  # bias_corrected_exp_avg
+    rho_inf = 2 / (1 - hp.beta2) - 1
+    rho_t = rho_inf - 2 * step * (hp.beta2 ** step) / bias_correction2
+    plain = o.mul(corrected, lr, out=corrected)  # bias_corrected_exp_avg * lr
+    if isinstance(rho_t, np.ndarray):  # runs that differ in beta2: each takes its own branch
+        rectified = rho_t > 5.0
+        if not rectified.any():
+            return o.sub(p, plain, out=p)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rect = np.where(rectified, _rect(rho_t, rho_inf), 1.0)
+            adaptive = _adaptive_lr(o, s, hp, bias_correction2)
+        update = np.where(rectified, plain * adaptive * rect, plain)
+        return o.sub(p, update, out=p)
+    if rho_t > 5.0:
+        t = o.mul(plain, _adaptive_lr(o, s, hp, bias_correction2), out=plain)
+        t = o.mul(t, _rect(rho_t, rho_inf), out=t)
+        return o.sub(p, t, out=p)
+    return o.sub(p, plain, out=p)
+
+
+def _rect(rho_t, rho_inf):
+    return ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+
+
+def _adaptive_lr(o, s, hp, bias_correction2):
+    """``bias_correction2 ** 0.5 / (sqrt(v) + eps)``, which torch computes as ``(1 / denom) * scalar``."""
+    denom = o.sqrt(s.exp_avg_sq, out=o.buf("denom"))
+    denom = o.add(denom, hp.eps, out=denom)
+    denom = o.div(1.0, denom, out=denom)
+    return o.mul(denom, bias_correction2 ** 0.5, out=denom)
+
+
+RADAM = OptimizerDef(
+    id="radam", name="RAdam", torch_equivalent="torch.optim.RAdam",
+    description="Rectified Adam: momentum SGD for the first few steps, then Adam scaled by a rectification "
+                "term that grows to 1, so early steps are not thrown by a noisy second moment.",
+    description_ko="정류된 Adam: 처음 몇 스텝은 모멘텀 SGD로 움직이고, 그 뒤에는 1로 커지는 정류 항을 곱한 Adam "
+                   "스텝을 써서 초기의 불안정한 2차 모멘트에 휘둘리지 않습니다.",
+    update_latex=r"\rho_t = \rho_\infty - \frac{2t\beta_2^t}{1-\beta_2^t},\ \theta_t = \theta_{t-1} - "
+                 r"\gamma\,\hat m_t \cdot \begin{cases} r_t\,\frac{\sqrt{1-\beta_2^t}}{\sqrt{v_t}+\epsilon} & "
+                 r"\rho_t > 5 \\ 1 & \text{otherwise}\end{cases}",
+    params=(lr_spec(0.001), betas_spec(), eps_spec(1e-8), weight_decay_spec(),
+            ParamSpec("decoupled_weight_decay", False, "shrink the parameters by lr·λ (AdamW style) instead of "
+                      "adding λθ to the gradient", scale="bool")),
+    init_state=radam_init, step=radam_step,
+    reference="Liu et al. (2020); torch/optim/radam.py")
