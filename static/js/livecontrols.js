@@ -52,7 +52,9 @@ export function mountLiveControls(container, spec, api, optimizers, groupLabel =
   for (const { param, lane } of spec) {
     const run = (api.state().optimizers || [])[lane];
     const meta = run && byId.get(run.optimizer) && byId.get(run.optimizer).params.find((p) => p.name === param);
-    if (!meta || !["log", "linear"].includes(meta.scale)) continue;
+    if (!meta || !["log", "linear"].includes(meta.scale) || typeof meta.default !== "number") continue;
+    const [lo, hi] = meta.slider || [meta.min, meta.max];
+    if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo)) continue; // no finite range: no slider
     const scale = scaleFor(meta);
     const label = document.createElement("label");
     label.className = "live-control";
