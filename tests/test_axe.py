@@ -29,8 +29,6 @@ PAGES = {
     "3-D": f"/?state={state(mode='3d', theme='light')}",
     "basins": f"/?state={state(mode='basins', theme='light')}",
     "sweep": f"/?state={state(mode='sweep', theme='light')}",
-    "sweep dark": f"/?state={state(mode='sweep', theme='dark')}",
-    "korean": f"/?state={state(mode='overlay', theme='light', lang='ko')}",
     "embed": f"/embed?state={state(theme='light')}&caption=Adam%20then%20GD",
     "embed dark": f"/embed?state={state(theme='dark')}",
 }
@@ -54,7 +52,7 @@ WAITS_FOR_PAGE = pytest.mark.xfail(reason="waits for page's store and the a11y f
 def test_the_page_has_no_axe_violation(axe_page, live_server, name):
     axe_page.goto(live_server + PAGES[name])
     wait_drawn(axe_page)
-    if name in ("basins", "sweep", "sweep dark"):
+    if name in ("basins", "sweep"):
         axe_page.wait_for_timeout(1500)  # the map streams in after the paths
     # the lane with a schedule and a switch shows them (its details are open)
     if name == "overlay light":
