@@ -1,16 +1,15 @@
 """Array namespaces shared by surfaces and optimizers.
 
-Every surface and every update rule is written once, against a namespace ``xp``
-that is either :mod:`numpy` (arrays with a leading runs axis, meshgrids) or
-:data:`scalar`, the same functions on Python floats. numpy costs about a
-microsecond per call whatever the array size, so for a handful of runs the
-engine advances plain floats through the very same code; for many runs it
-advances whole arrays. The two agree to the last bit wherever both call the
-platform's IEEE operations (``+ - * /``, ``sqrt``) and to an ulp elsewhere.
+Surfaces are written once against a namespace ``xp``: :mod:`numpy` (arrays with a leading runs axis,
+meshgrids) or :data:`scalar`, the same functions on Python floats. Update rules are written once against the ops
+layer below (:class:`FloatOps`, :class:`ArrayOps`): every op returns its result and, on arrays, writes it into a
+buffer the rule owns, so one rule runs on floats and in place on arrays. numpy costs about a microsecond per call
+whatever the array size, so for a handful of runs the engine advances plain floats; for many, whole arrays. The
+two agree to the last bit wherever both call the platform's IEEE operations (``+ - * /``, ``sqrt``) and to an ulp
+elsewhere (numpy's ``pow`` of an array may differ from Python's in the last bit).
 
-Python floats raise where numpy returns ``inf``/``nan`` (``math.exp(1000)``,
-``1.0 / 0.0``); :data:`SCALAR_ERRORS` lists what the engine treats as a
-non-finite result.
+Python floats raise where numpy returns ``inf``/``nan`` (``math.exp(1000)``, ``1.0 / 0.0``);
+:data:`SCALAR_ERRORS` lists what the engine treats as a non-finite result.
 """
 from __future__ import annotations
 
@@ -173,46 +172,6 @@ class ArrayOps:
 
 
 FLOAT_OPS = FloatOps()
-
-
-def lerp(start, end, weight):
-    """``torch.lerp(start, end, weight)`` for a Python-float weight, as ATen computes it.
-
-    ATen takes ``start + weight * (end - start)`` below 0.5 and
-    ``end - (end - start) * (1 - weight)`` otherwise, which keeps the result
-    exact at both ends.
-    """
-    if isinstance(weight, np.ndarray):  # one weight per run (sweeps)
-        return np.where(weight < 0.5, start + weight * (end - start), end - (end - start) * (1 - weight))
-    if weight < 0.5:
-        return start + weight * (end - start)
-    return end - (end - start) * (1 - weight)
-
-
-def lerp_(start: np.ndarray, end: np.ndarray, weight, work: np.ndarray) -> np.ndarray:
-    """:func:`lerp` written into ``start`` (``work``: a scratch array of its shape), bit for bit the same."""
-    if isinstance(weight, np.ndarray):  # per-run weights (sweeps over betas): both branches, as lerp does
-        np.copyto(start, lerp(start, end, weight))
-        return start
-    diff = np.subtract(end, start, out=work)
-    if weight < 0.5:
-        diff *= weight
-        start += diff
-    else:
-        diff *= 1 - weight
-        np.subtract(end, diff, out=start)
-    return start
-
-
-def decay_square_(average: np.ndarray, grad: np.ndarray, decay, work: np.ndarray) -> np.ndarray:
-    """``average * decay + (1 - decay) * grad * grad`` written into ``average``: torch's
-    ``mul_(decay).addcmul_(grad, grad, value=1 - decay)``, the second-moment average of RMSprop, Adadelta, Adam
-    and NAdam, bit for bit as their pure rules compute it."""
-    average *= decay
-    np.multiply(grad, 1 - decay, out=work)
-    work *= grad
-    average += work
-    return average
 
 
 # --- the float specialisation of a rule ---------------------------------------------------------------------

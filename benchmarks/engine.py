@@ -45,6 +45,7 @@ def adam_runs(n: int) -> list[RunSpec]:
 
 def point_steps_per_second(n: int, steps: int, record: bool, repeats: int) -> float:
     surface, runs = get_surface("himmelblau"), adam_runs(n)
+    Simulation(surface, runs, min(steps, 10), record=record).advance(10)  # warm-up: first-use set-up not timed
     best = float("inf")
     for _ in range(repeats):
         sim = Simulation(surface, runs, steps, record=record)
@@ -63,12 +64,15 @@ def post_latency(repeats: int) -> tuple[float, float]:
                                "warning"], cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(400):
+        deadline = time.monotonic() + 60  # a loaded machine may take many seconds to start the server
+        while True:
             try:
                 urllib.request.urlopen(url + "/healthz", timeout=1)
                 break
             except OSError:
-                time.sleep(0.1)
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the server did not answer /healthz within 60 s") from None
+                time.sleep(0.2)
         data = json.dumps(POST_BODY).encode()
         times = []
         for _ in range(repeats + 2):

@@ -3,9 +3,10 @@
     python benchmarks/page.py           # full figures
     python benchmarks/page.py --quick   # a smoke run for CI
 
-Prints: the time from an lr slider change to the redrawn path (5 lanes x 500 steps; the clock stops
-when the stream's last frame is drawn), the playback frame rate with 10 lanes, and the page weight on
-first load (plotly.js and our own files).
+Prints: the drag figure (one lane's lr slider dragged continuously, 60 input events a second for 3 s, with
+5 lanes x 500 and 5 x 2000 steps on Rosenbrock: how many times a second the paths of a newer input are drawn,
+and the time from the last input to its paths on screen; medians of 3 drags), the time from one lr slider
+change to the redrawn paths, the playback frame rate with 10 lanes, and the page weight on first load.
 """
 from __future__ import annotations
 
@@ -32,27 +33,78 @@ LANES5 = [{"optimizer": o, "params": p} for o, p in (("gd", {"lr": 0.001}), ("mo
                                                       ("nadam", {"lr": 0.02}))]
 
 
-def slider_latency(page, base: str, repeats: int, event: str) -> list[float]:
+DRAG = """([seconds, rate]) => new Promise((resolve) => {
+    // one lane's lr slider dragged back and forth: an input event every 1/rate s; each slopes:frame event (paths of a
+    // finished request put on screen) for a newer input than the one drawn before is a redraw the user sees
+    const slider = document.querySelector('.lane[data-lane="3"] input[type=range][data-param="lr"]');
+    const lo = -2.6, hi = -1.0;
+    const inputs = [];  // [time, lr]
+    let drawnUpTo = -1, redraws = 0, lastDrawnAt = null;
+    const lrOf = (v) => +Math.pow(10, v).toPrecision(3);
+    const onDrawn = (e) => {
+        const lr = JSON.parse(e.detail).optimizers[3].params.lr;
+        let k = inputs.length - 1;
+        while (k > drawnUpTo && inputs[k][1] !== lr) k--;
+        if (k > drawnUpTo) { drawnUpTo = k; redraws++; if (k === inputs.length - 1 && done) lastDrawnAt = performance.now(); }
+        if (done && drawnUpTo === inputs.length - 1) finish();
+    };
+    window.addEventListener('slopes:frame', onDrawn);
+    let done = false, k = 0;
+    const t0 = performance.now();
+    const n = Math.round(seconds * rate);
+    const step = () => {
+        const phase = (k % 90) / 45;
+        const v = lo + (hi - lo) * (phase <= 1 ? phase : 2 - phase);
+        slider.value = v;
+        inputs.push([performance.now(), lrOf(+slider.value)]);
+        slider.dispatchEvent(new Event('input', {bubbles: true}));
+        k++;
+        if (inputs.length < n) setTimeout(step, Math.max(0, t0 + (inputs.length * 1000) / rate - performance.now()));
+        else { done = true; if (drawnUpTo === inputs.length - 1) { lastDrawnAt = performance.now(); finish(); } }
+    };
+    let finished = false;
+    const finish = () => {
+        if (finished) return;
+        finished = true;
+        window.removeEventListener('slopes:frame', onDrawn);
+        const end = inputs[inputs.length - 1][0];
+        resolve({ redrawsPerSecond: redraws / ((end - t0) / 1000), lastInputToFrame: lastDrawnAt - end, inputs: inputs.length });
+    };
+    setTimeout(() => { if (!finished) { finished = true; resolve({ redrawsPerSecond: redraws / seconds, lastInputToFrame: null, inputs: inputs.length }); } },
+        (seconds + 10) * 1000);
+    step();
+})"""
+
+
+def drag(page, base: str, steps: int, seconds: float, repeats: int) -> list[dict]:
+    page.goto(state_url(base, {"surface": "rosenbrock", "steps": steps, "optimizers": LANES5}))
+    page.wait_for_function("() => window.slopes && window.slopes.app.drawnVersion > 0", timeout=30000)
+    out = []
+    for _ in range(repeats):
+        out.append(page.evaluate(DRAG, [seconds, 60]))
+        page.wait_for_timeout(300)
+    return out
+
+
+def slider_latency(page, base: str, repeats: int) -> list[float]:
     page.goto(state_url(base, {"surface": "rosenbrock", "steps": 500, "optimizers": LANES5}))
-    page.wait_for_function("() => window.slopes && window.slopes.app.lanes.length === 5 && !window.slopes.app.running")
+    page.wait_for_function("() => window.slopes && window.slopes.app.drawnVersion > 0", timeout=30000)
     times = []
     for k in range(repeats):
         value = -2.0 + 0.01 * (k % 50)  # a new lr each time, as a drag does
         ms = page.evaluate("""(value) => new Promise((resolve) => {
-            const app = window.slopes.app;
-            const slider = document.querySelector('[data-lane="3"] input[type=range][data-param="lr"]');
+            const slider = document.querySelector('.lane[data-lane="3"] input[type=range][data-param="lr"]');
             const t0 = performance.now();
-            const done = () => {
-                if (!app.running && app.lanes.length === 5 && app.lanes[3].params.lr === Math.pow(10, value).toPrecision(3) * 1) {
-                    window.removeEventListener(event, done);
-                    resolve(performance.now() - t0);
-                }
+            const lr = +Math.pow(10, value).toPrecision(3);
+            const done = (e) => {
+                if (e.detail.optimizers[3].params.lr === lr) { window.removeEventListener('slopes:drawn', done); resolve(performance.now() - t0); }
             };
-            window.addEventListener(event, done);
+            window.addEventListener('slopes:drawn', done);
             slider.value = value;
             slider.dispatchEvent(new Event('input', {bubbles: true}));
-        })""".replace("(value) =>", "([value, event]) =>"), [value, event])
+        })""", value)
         times.append(ms)
+        page.wait_for_timeout(50)
     return times
 
 
@@ -60,7 +112,7 @@ def frame_rate(page, base: str, seconds: float) -> tuple[float, float]:
     lanes = [{"optimizer": o, "params": {}} for o in ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta",
                                                      "adam", "adamw", "nadam", "adamax")]
     page.goto(state_url(base, {"surface": "himmelblau", "steps": 2000, "optimizers": lanes}))
-    page.wait_for_function("() => window.slopes && window.slopes.app.lanes.length === 10 && !window.slopes.app.running")
+    page.wait_for_function("() => window.slopes && window.slopes.app.drawnVersion > 0", timeout=30000)
     page.select_option("#speed", "300")
     return tuple(page.evaluate("""(seconds) => new Promise((resolve) => {
         const app = window.slopes.app;
@@ -83,7 +135,7 @@ def page_weight(browser, base: str) -> tuple[int, int]:
     sizes = {}
     page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())) if r.request.method == "GET" else None)
     page.goto(base + "/")
-    page.wait_for_function("() => window.slopes && window.slopes.app.lanes.length > 0 && !window.slopes.app.running")
+    page.wait_for_function("() => window.slopes && window.slopes.app.drawnVersion > 0", timeout=30000)
     plotly = sum(v for k, v in sizes.items() if k.endswith("plotly.min.js"))
     own = sum(v for k, v in sizes.items() if "/static/" in k or k.rstrip("/") == base)
     page.close()
@@ -101,10 +153,17 @@ def main():
         with sync_playwright() as p:
             browser = launch(p)
             page = browser.new_page(viewport={"width": 1280, "height": 720})
-            for event, what in (("slopes:path-drawn", "redrawn paths"), ("slopes:drawn", "paths, charts and table")):
-                times = slider_latency(page, base, 5 if args.quick else 40, event)
-                print(f"slider -> {what}, 5 lanes x 500 steps: median {statistics.median(times):.0f} ms, "
-                      f"p90 {sorted(times)[int(0.9 * (len(times) - 1))]:.0f} ms ({len(times)} changes)")
+            seconds = 1.0 if args.quick else 3.0
+            for steps in (500, 2000):
+                runs = drag(page, base, steps, seconds, 1 if args.quick else 3)
+                rates = [r["redrawsPerSecond"] for r in runs]
+                lags = [r["lastInputToFrame"] for r in runs if r["lastInputToFrame"] is not None]
+                print(f"drag, 5 lanes x {steps} steps, 60 inputs/s for {seconds:.0f} s: {statistics.median(rates):.1f} redraws/s "
+                      f"(runs: {', '.join(f'{r:.1f}' for r in rates)}); last input -> its paths drawn: "
+                      + (f"{statistics.median(lags):.0f} ms (runs: {', '.join(f'{x:.0f}' for x in lags)})" if lags else "never"))
+            times = slider_latency(page, base, 5 if args.quick else 40)
+            print(f"one slider change -> its paths drawn, 5 lanes x 500 steps: median {statistics.median(times):.0f} ms, "
+                  f"p90 {sorted(times)[int(0.9 * (len(times) - 1))]:.0f} ms ({len(times)} changes)")
             drawn, browser_fps = frame_rate(page, base, 1.0 if args.quick else 4.0)
             print(f"playback with 10 lanes: {drawn:.0f} drawn frames/s (browser animation frames {browser_fps:.0f}/s)")
             plotly, own = page_weight(browser, base)

@@ -1,6 +1,8 @@
 """Shared set-up for the real-browser tests: a live server and Debian's chromium through Playwright."""
 from __future__ import annotations
 
+import base64
+import json
 import os
 import shutil
 import socket
@@ -47,3 +49,28 @@ def chromium_path() -> str:
 
 def launch(playwright):
     return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+
+
+def state_url(base: str, state: dict, path: str = "/") -> str:
+    """The address that opens ``state`` (the ?state= parameter: base64url of its JSON)."""
+    return f"{base}{path}?state=" + base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+
+
+def decode_state(url: str) -> dict:
+    from urllib.parse import parse_qs, urlparse
+
+    text = parse_qs(urlparse(url).query)["state"][0]
+    return json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+
+
+def open_state(page, base: str, state: dict | None = None, path: str = "/", timeout: float = 20000) -> dict:
+    """Load the page at ``state`` and wait until its paths are drawn (the first slopes:drawn); returns the state."""
+    page.goto(state_url(base, state, path) if state is not None else base + path)
+    page.wait_for_function("() => window.slopes && window.slopes.app.drawnVersion > 0", timeout=timeout)
+    return page.evaluate("() => window.slopes.state()")
+
+
+def update(page, patch: dict, timeout: float = 30000) -> dict:
+    """window.slopes.update(patch): resolves with the state once its result is drawn."""
+    page.set_default_timeout(timeout)
+    return page.evaluate("(patch) => window.slopes.update(patch)", patch)

@@ -126,7 +126,8 @@ def test_runs_differing_in_a_structural_hyperparameter_are_advanced_apart():
     """Runs of one request that differ in a loop count or a branch (LBFGS's line search, Muon's steps) still each
     get their own trajectory."""
     surface = get_surface("rosenbrock")
-    runs = [RunSpec((-1.2, 1.0), (phase("lbfgs", {"line_search_fn": ls, "max_iter": 3}),)) for ls in (None, "strong_wolfe")]
+    runs = [RunSpec((-1.2, 1.0), (phase("lbfgs", {"line_search_fn": ls, "max_iter": 3}),))
+            for ls in (None, "strong_wolfe")]
     runs += [RunSpec((-1.2, 1.0), (phase("muon", {"ns_steps": k, "lr": 0.02}),)) for k in (1, 5)]
     sim = Simulation(surface, runs, 10)
     got = sim.collect()
@@ -230,3 +231,15 @@ def test_elementwise_rules_give_the_same_bits_on_floats_and_arrays(case, monkeyp
     assert not arrays.groups[0].scalar
     a, b = floats.collect()[0], arrays.collect()[0]
     assert np.array_equal(a["points"], b["points"]) and a["status"] == "ok"
+
+
+def test_bfloat16_emulation_equals_torchs_rounding_bit_for_bit():
+    """tests/golden/bfloat16.json: torch's ``.bfloat16()`` of float32 values across the range (random magnitudes
+    from subnormal to near the largest, exact ties, infinities, signed zeros)."""
+    import json
+    from pathlib import Path
+
+    golden = json.loads((Path(__file__).parent / "golden" / "bfloat16.json").read_text())
+    x = np.array(golden["bits"], dtype=np.uint32).view(np.float32)
+    assert len(x) > 3000
+    assert bfloat16(x).view(np.uint32).tolist() == golden["bfloat16_bits"]

@@ -395,11 +395,32 @@ def new_schedules_and_switches():
     print(f"wrote {len(cases)} schedule cases and {len(switches)} switches to tests/golden/schedules_new.json")
 
 
+def bfloat16_rounding():
+    """tests/golden/bfloat16.json: float32 values (as their bit patterns) and torch's ``.bfloat16()`` of each,
+    across the whole range (subnormals, ties, the largest finite, infinities), for Muon's emulation."""
+    import numpy as np
+
+    rng = np.random.default_rng(2026)
+    x = (rng.standard_normal(3000) * 10.0 ** rng.uniform(-44, 38, 3000)).astype(np.float32)
+    ties = (np.arange(1, 400, dtype=np.uint32) << 16 | np.uint32(0x8000)).view(np.float32)  # exactly halfway
+    special = np.array([np.inf, -np.inf, 3.4028235e38, -3.4028235e38, 0.0, -0.0, 1e-45, -1e-45, 1.0, -1.0],
+                       dtype=np.float32)
+    x = np.concatenate([x, ties, -ties, special])
+    rounded = torch.tensor(x).bfloat16().float().numpy()
+    (OUT / "bfloat16.json").write_text(json.dumps({
+        "torch": torch.__version__, "generator": "tools/make_golden.py",
+        "bits": x.view(np.uint32).tolist(), "bfloat16_bits": rounded.view(np.uint32).tolist()}, separators=(",", ":")))
+    print(f"wrote {len(x)} values to tests/golden/bfloat16.json")
+
+
 if __name__ == "__main__":
     import sys
 
     if sys.argv[1:] == ["schedules_new"]:  # only that file (the rest takes minutes)
         new_schedules_and_switches()
+    elif sys.argv[1:] == ["bfloat16"]:
+        bfloat16_rounding()
     else:
         main()
         new_schedules_and_switches()
+        bfloat16_rounding()

@@ -29,6 +29,7 @@ from ..services.runs import step_extras
 from ..settings import settings
 from .compute import compute, stopping
 from .errors import frame
+from ..services.runs import step_extras
 from .serialize import array
 from .sockets import accept, parse_message, receive_message, send
 
@@ -87,6 +88,7 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
     request_id = None
     try:
         body, request_id = parse_message(message)
+        fields, cast = _compact(body.pop("compact", None))
         plan = await compute(plan_runs, body)
     except Refused as e:
         await send(ws, frame(e, request_id))
@@ -98,6 +100,7 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
     starts, start_losses = start_points(sim)
     first = True
     offset = 0
+    last_points = [list(map(float, p)) for p in starts]
     while first or not sim.done:
         if stopping():
             await send(ws, frame(Stopped("the server is stopping"), request_id))
@@ -114,15 +117,43 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
             if first:
                 points = np.concatenate([starts[i:i + 1], points])
                 losses = np.concatenate([start_losses[i:i + 1], losses])
-            out = {"points": array(points), "losses": array(losses), "lrs": array(part["lrs"]),
-                   "gradients": array(part["gradients"]) if run.uses_gradient else None,
+            out = {"points": cast(points), "losses": array(losses), "lrs": cast(part["lrs"]),
+                   "gradients": cast(part["gradients"]) if run.uses_gradient else None,
                    **step_extras(part, starts[i] if first else None)}
             if plan.include_state:
                 out["state"] = state_lists([part.get("state", {})], [len(part["lrs"])], sim.state_names[i])
-            runs.append(out)
+            runs.append(out if fields is None else {k: v for k, v in out.items() if k in fields})
+            if len(points):
+                last_points[i] = [float(points[-1][0]), float(points[-1][1])]
         await send(ws, {"type": "chunk", "id": request_id, "offset": offset, "runs": runs})
         offset += (1 if first else 0) + chunk.points.shape[0]
         first = False
-    await send(ws, {"type": "end", "id": request_id, "runs": [
-        {"status": s, "steps_run": n, "diverged_at": n + 1 if s == "diverged" else None}
-        for s, n in zip(sim.status, sim.steps_run.tolist())]})
+    end = [{"status": s, "steps_run": n, "diverged_at": n + 1 if s == "diverged" else None}
+           for s, n in zip(sim.status, sim.steps_run.tolist())]
+    if cast is not array:  # float32 paths: their last points exactly, for distances to a minimum
+        for run, point in zip(end, last_points):
+            run["last_point"] = point
+    await send(ws, {"type": "end", "id": request_id, "runs": end})
+
+
+COMPACT_FIELDS = ("points", "losses", "lrs", "gradients")
+
+
+def _compact(option):
+    """The optional ``"compact": {"fields": [...], "float32": true}`` of a socket request (the page's own economy:
+    only the fields it draws, at float32 precision, about half the bytes; losses stay float64, since f - f* needs
+    every digit). Absent, frames are exact and whole."""
+    if option is None:
+        return None, array
+    if not isinstance(option, dict) or set(option) - {"fields", "float32"}:
+        raise Refused(["compact"], "compact must be an object with 'fields' (a list) and 'float32' (true or false)")
+    fields = option.get("fields")
+    if fields is not None and (not isinstance(fields, list) or any(f not in COMPACT_FIELDS for f in fields)):
+        raise Refused(["compact", "fields"], f"compact.fields must be a list of {', '.join(COMPACT_FIELDS)}")
+    if not isinstance(option.get("float32", False), bool):
+        raise Refused(["compact", "float32"], "compact.float32 must be true or false")
+    return fields, (_float32 if option.get("float32") else array)
+
+
+def _float32(a):
+    return np.ascontiguousarray(a, dtype=np.float32)

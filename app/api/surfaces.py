@@ -46,18 +46,20 @@ async def custom_grid(formula: str = Query(max_length=10_000), n: int = Query(20
     return await _grid(surface, n, x0, x1, y0, y1)
 
 
-PENALTY = Query(0.0, ge=0, le=100, description="data-set surfaces: the L1 / L2 penalty (the minima move)")
+def penalty(name: str):
+    """A fresh Query per parameter: one Query object shared by l1 and l2 made FastAPI read l1 into both."""
+    return Query(0.0, ge=0, le=100, description=f"data-set surfaces: the {name} penalty (the minima move)")
 
 
 @router.get("/{surface_id}", response_model=SurfaceOut)
-async def one_surface(surface_id: str, l1: float = PENALTY, l2: float = PENALTY):
+async def one_surface(surface_id: str, l1: float = penalty("L1"), l2: float = penalty("L2")):
     return FastJSON((await compute(_surface_or_404, surface_id, l1, l2)).metadata())
 
 
 @router.get("/{surface_id}/grid", response_model=GridOut)
 async def grid(surface_id: str, n: int = Query(200, ge=2, le=settings.max_grid),
                x0: float | None = None, x1: float | None = None, y0: float | None = None, y1: float | None = None,
-               l1: float = PENALTY, l2: float = PENALTY):
+               l1: float = penalty("L1"), l2: float = penalty("L2")):
     return await _grid(await compute(_surface_or_404, surface_id, l1, l2), n, x0, x1, y0, y1)
 
 

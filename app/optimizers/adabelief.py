@@ -4,7 +4,8 @@
 .. math::
     m_t = \\beta_1 m_{t-1} + (1-\\beta_1) g_t, \\quad
     s_t = \\beta_2 s_{t-1} + (1-\\beta_2)(g_t - m_t)^2 + \\epsilon, \\quad
-    \\theta_t = \\theta_{t-1} - \\frac{\\gamma}{1-\\beta_1^t}\\,\\frac{m_t}{\\sqrt{s_t}/\\sqrt{1-\\beta_2^t} + \\epsilon}
+    \\theta_t = \\theta_{t-1} -
+    \\frac{\\gamma}{1-\\beta_1^t}\\,\\frac{m_t}{\\sqrt{s_t}/\\sqrt{1-\\beta_2^t} + \\epsilon}
 
 With ``rectify`` the step follows RAdam (an SGD step while the variance estimate is short, then a rectified
 one). Weight decay is decoupled by default (``weight_decouple``), by ``lr·λ`` or, with ``fixed_decay``, by ``λ``.

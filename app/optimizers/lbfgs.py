@@ -11,10 +11,11 @@ evaluations, so a step may evaluate the surface many times; each run reports per
 iteration a step of its own. Without a line search the iteration moves by ``t = lr`` (the first one by
 ``min(1, 1/|g|_1)·lr``); with ``line_search_fn="strong_wolfe"`` ``t`` satisfies the strong Wolfe conditions.
 
-Without a line search every run's iterations are masked array operations (the runs still iterating take each
-one); with the strong-Wolfe search each run follows torch's control flow in Python floats, the runs advancing
-side by side as generators whose rounds of evaluations are one batched call to the surface. Both do torch's
-operations in torch's order (its float64 tensors of two numbers).
+Every run's iterations are masked array operations (the runs still iterating take each one), torch's operations
+in torch's order on its float64 tensors of two numbers; the strong-Wolfe line search, whose control flow differs
+from run to run, runs per run in floats as a generator, and each round of points the searches ask for is one
+batched evaluation of the surface.
+
 Reference: Nocedal (1980); Liu & Nocedal (1989); torch/optim/lbfgs.py (``LBFGS.step``, ``_strong_wolfe``,
 ``_cubic_interpolate``), after minFunc.
 """
@@ -38,10 +39,6 @@ def _dot(a, b):
 def _axpy(alpha, x, y):
     """``y.add_(x, alpha=alpha)``: y + alpha x."""
     return (y[0] + alpha * x[0], y[1] + alpha * x[1])
-
-
-def _scale(v, c):
-    return (v[0] * c, v[1] * c)
 
 
 def _abs_max(v):
@@ -135,155 +132,16 @@ def _strong_wolfe(x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-9, ma
     return bracket_f[low_pos], bracket_g[low_pos], bracket[low_pos], ls_func_evals
 
 
-def _one_step(state: dict, x, loss, flat_grad, hp, lr):
-    """torch's ``LBFGS.step`` for one run, as a generator yielding points to evaluate; returns the new point."""
-    max_iter, max_eval = hp.max_iter, hp.max_eval
-    tolerance_grad, tolerance_change = hp.tolerance_grad, hp.tolerance_change
-    state["func_evals"] += 1
-    current_evals = 1
-    if _abs_max(flat_grad) <= tolerance_grad:
-        return x
-    d, t = state.get("d"), state.get("t")
-    old_dirs, old_stps, ro = state.get("old_dirs"), state.get("old_stps"), state.get("ro")
-    H_diag, prev_flat_grad, prev_loss = state.get("H_diag"), state.get("prev_flat_grad"), state.get("prev_loss")
-    n_iter = 0
-    while n_iter < max_iter:
-        n_iter += 1
-        state["n_iter"] += 1
-        if state["n_iter"] == 1:
-            d = (-flat_grad[0], -flat_grad[1])
-            old_dirs, old_stps, ro = [], [], []
-            H_diag = 1
-        else:
-            y = (flat_grad[0] - prev_flat_grad[0], flat_grad[1] - prev_flat_grad[1])
-            s = _scale(d, t)
-            ys = _dot(y, s)
-            if ys > 1e-10:
-                if len(old_dirs) == hp.history_size:
-                    old_dirs.pop(0)
-                    old_stps.pop(0)
-                    ro.pop(0)
-                old_dirs.append(y)
-                old_stps.append(s)
-                ro.append(1.0 / ys)
-                H_diag = ys / _dot(y, y)
-            num_old = len(old_dirs)
-            if "al" not in state:
-                state["al"] = [None] * hp.history_size
-            al = state["al"]
-            q = (-flat_grad[0], -flat_grad[1])
-            for i in range(num_old - 1, -1, -1):
-                al[i] = _dot(old_stps[i], q) * ro[i]
-                q = _axpy(-al[i], old_dirs[i], q)
-            d = r = _scale(q, H_diag)
-            for i in range(num_old):
-                be_i = _dot(old_dirs[i], r) * ro[i]
-                r = _axpy(al[i] - be_i, old_stps[i], r)
-            d = r
-        prev_flat_grad = flat_grad
-        prev_loss = loss
-        if state["n_iter"] == 1:
-            t = min(1.0, 1.0 / (abs(flat_grad[0]) + abs(flat_grad[1]))) * lr
-        else:
-            t = lr
-        gtd = _dot(flat_grad, d)
-        if gtd > -tolerance_change:
-            break
-        ls_func_evals = 0
-        if hp.line_search_fn is not None:
-            search = _strong_wolfe(x, t, d, loss, flat_grad, gtd, max_ls=max_eval - current_evals)
-            try:
-                point = next(search)
-                while True:
-                    point = search.send((yield point))
-            except StopIteration as done:
-                loss, flat_grad, t, ls_func_evals = done.value
-            x = _axpy(t, d, x)
-            opt_cond = _abs_max(flat_grad) <= tolerance_grad
-        else:
-            x = _axpy(t, d, x)
-            if n_iter != max_iter:
-                loss, flat_grad = yield x
-                opt_cond = _abs_max(flat_grad) <= tolerance_grad
-                ls_func_evals = 1
-        current_evals += ls_func_evals
-        state["func_evals"] += ls_func_evals
-        if n_iter == max_iter:
-            break
-        if current_evals >= max_eval:
-            break
-        if opt_cond:
-            break
-        if _abs_max(_scale(d, t)) <= tolerance_change:
-            break
-        if abs(loss - prev_loss) < tolerance_change:
-            break
-    state.update(d=d, t=t, old_dirs=old_dirs, old_stps=old_stps, ro=ro, H_diag=H_diag,
-                 prev_flat_grad=prev_flat_grad, prev_loss=prev_loss)
-    return x
-
-
 def lbfgs_init(o, p, hp) -> SimpleNamespace:
     n = p.shape[1]
-    s = SimpleNamespace(func_evals=np.zeros(n, dtype=int), n_iter=np.zeros(n, dtype=int), d=np.full((2, n), NAN),
-                        t=np.full(n, NAN), H_diag=np.full(n, NAN), prev_flat_grad=np.full((2, n), NAN),
-                        prev_loss=np.full(n, NAN), history=None, runs=None)
-    if hp.line_search_fn is not None:  # the line search's control flow, run by run
-        s.runs = [{"func_evals": 0, "n_iter": 0} for _ in range(n)]
-    return s
-
-
-def _report(s):
-    """The state torch keeps, as arrays the engine can report: vectors (2, n), numbers (n,); NaN before set."""
-    for name in REPORTED:
-        values = [r.get(name) for r in s.runs]
-        if name in ("d", "prev_flat_grad"):
-            setattr(s, name, np.array([[NAN, NAN] if v is None else [float(v[0]), float(v[1])] for v in values]).T)
-        else:
-            setattr(s, name, np.array([NAN if v is None else float(v) for v in values]))
-
-
-def _run_hp(hp, i):
-    return SimpleNamespace(**{k: (v[0, i].item() if isinstance(v, np.ndarray) else v) for k, v in vars(hp).items()})
+    return SimpleNamespace(func_evals=np.zeros(n, dtype=int), n_iter=np.zeros(n, dtype=int), d=np.full((2, n), NAN),
+                           t=np.full(n, NAN), H_diag=np.full(n, NAN), prev_flat_grad=np.full((2, n), NAN),
+                           prev_loss=np.full(n, NAN), history=None)
 
 
 def lbfgs_step(o, s, p, g, hp, lr):
-    if hp.line_search_fn is None:
-        with np.errstate(all="ignore"):
-            return _fixed_step(o, s, p, g, hp, lr)
-    n = p.shape[1]
-    losses = o.value(p)
-    f64 = np.float64
-    pending, result = {}, [None] * n
     with np.errstate(all="ignore"):
-        for i in range(n):
-            run_hp = _run_hp(hp, i)
-            if run_hp.max_eval is None:
-                run_hp.max_eval = run_hp.max_iter * 5 // 4
-            run_lr = lr[0, i].item() if isinstance(lr, np.ndarray) else lr
-            run = _one_step(s.runs[i], (f64(p[0, i]), f64(p[1, i])), f64(losses[i]), (f64(g[0, i]), f64(g[1, i])),
-                            run_hp, run_lr)
-            _advance(run, None, i, pending, result)
-        while pending:  # one batched evaluation for every run that asks for one
-            points = p.copy()
-            mask = np.zeros(n, dtype=bool)
-            for i, (_, point) in pending.items():
-                points[0, i], points[1, i] = point
-                mask[i] = True
-            loss, grad = o.evaluate(points, mask)
-            asked, pending = pending, {}
-            for i, (run, _) in asked.items():
-                _advance(run, (f64(loss[i]), (f64(grad[0, i]), f64(grad[1, i]))), i, pending, result)
-    _report(s)
-    return np.array([[float(v[0]) for v in result], [float(v[1]) for v in result]])
-
-
-def _advance(run, sent, i, pending, result):
-    try:
-        point = next(run) if sent is None else run.send(sent)
-        pending[i] = (run, point)
-    except StopIteration as done:
-        result[i] = done.value
+        return _step(o, s, p, g, hp, lr)
 
 
 def _check(hp: dict) -> None:
@@ -317,7 +175,8 @@ LBFGS = OptimizerDef(
     reference="Liu & Nocedal (1989); torch/optim/lbfgs.py")
 
 
-# --- without a line search (the default): every run's iterations as masked array operations -------------------
+
+# --- the step: every run's iterations as masked array operations ---------------------------------------------
 def _row(v, n):
     """A hyperparameter or lr as an (n,) array."""
     return np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), (n,)) if isinstance(v, np.ndarray) else np.full(n, v)
@@ -358,8 +217,9 @@ class _History:
         self.count[runs] += 1
 
 
-def _fixed_step(o, s, p, g, hp, lr):
-    """:func:`_one_step` without a line search, for every run at once (the same operations in the same order)."""
+def _step(o, s, p, g, hp, lr):
+    """torch's ``LBFGS.step`` for every run at once: the runs still iterating take each iteration (masked array
+    operations, torch's operations in torch's order); the strong-Wolfe search runs per run (:func:`_searches`)."""
     n = p.shape[1]
     if s.history is None:
         s.history = _History(n, hp.history_size)
@@ -413,18 +273,59 @@ def _fixed_step(o, s, p, g, hp, lr):
         t = np.where(active, np.where(s.n_iter == 1, first_t, lr), t)
         gtd = flat_grad[0] * d[0] + flat_grad[1] * d[1]
         active &= ~(gtd > -tolerance_change)
-        x = np.where(active, x + t * d, x)
-        if n_iter == max_iter or not active.any():
+        if not active.any():
             break
-        new_loss, new_grad = o.evaluate(x, active)
-        loss = np.where(active, new_loss, loss)
-        flat_grad = np.where(active, new_grad, flat_grad)
+        if hp.line_search_fn is not None:
+            found = _searches(o, active, x, t, d, loss, flat_grad, gtd, max_eval - current_evals)
+            for i, (f_new, g_new, t_new, evals) in found.items():
+                loss[i], flat_grad[0, i], flat_grad[1, i], t[i] = f_new, g_new[0], g_new[1], t_new
+                current_evals[i] += evals
+                s.func_evals[i] += evals
+            x = np.where(active, x + t * d, x)
+        else:
+            x = np.where(active, x + t * d, x)
+            if n_iter == max_iter:
+                break
+            new_loss, new_grad = o.evaluate(x, active)
+            loss = np.where(active, new_loss, loss)
+            flat_grad = np.where(active, new_grad, flat_grad)
+            current_evals += active
+            s.func_evals = s.func_evals + active
+        if n_iter == max_iter:
+            break
         opt_cond = np.maximum(np.abs(flat_grad[0]), np.abs(flat_grad[1])) <= tolerance_grad
-        current_evals += active
-        s.func_evals = s.func_evals + active
         small_step = np.maximum(np.abs(d[0] * t), np.abs(d[1] * t)) <= tolerance_change
-        active &= ~((current_evals >= max_eval) | opt_cond | small_step | (np.abs(loss - prev_loss) < tolerance_change))
-    iterated = s.n_iter > 0
-    s.d, s.t, s.H_diag = np.where(iterated, d, np.nan), np.where(iterated, t, np.nan), np.where(iterated, H_diag, np.nan)
-    s.prev_flat_grad, s.prev_loss = np.where(iterated, prev_flat_grad, np.nan), np.where(iterated, prev_loss, np.nan)
+        no_change = np.abs(loss - prev_loss) < tolerance_change
+        active &= ~((current_evals >= max_eval) | opt_cond | small_step | no_change)
+    iterated = s.n_iter > 0  # torch sets these at a run's first iteration: before it, none (NaN, reported null)
+    s.d, s.t, s.H_diag = (np.where(iterated, v, np.nan) for v in (d, t, H_diag))
+    s.prev_flat_grad, s.prev_loss = (np.where(iterated, v, np.nan) for v in (prev_flat_grad, prev_loss))
     return x
+
+
+def _searches(o, active, x, t, d, loss, flat_grad, gtd, max_ls) -> dict:
+    """The strong-Wolfe line search of every active run, side by side: each run's search is a generator; every
+    round of points they ask for is one batched evaluation. Returns ``{run: (loss, grad, t, evaluations)}``."""
+    f64 = np.float64
+    pending, found = {}, {}
+
+    def advance(i, search, sent):
+        try:
+            pending[i] = (search, next(search) if sent is None else search.send(sent))
+        except StopIteration as done:
+            found[i] = done.value
+
+    for i in np.flatnonzero(active).tolist():
+        search = _strong_wolfe((f64(x[0, i]), f64(x[1, i])), f64(t[i]), (f64(d[0, i]), f64(d[1, i])), f64(loss[i]),
+                               (f64(flat_grad[0, i]), f64(flat_grad[1, i])), f64(gtd[i]), max_ls=int(max_ls[i]))
+        advance(i, search, None)
+    while pending:
+        points, mask = x.copy(), np.zeros(x.shape[1], dtype=bool)
+        for i, (_, point) in pending.items():
+            points[0, i], points[1, i] = point
+            mask[i] = True
+        new_loss, new_grad = o.evaluate(points, mask)
+        asked, pending = pending, {}
+        for i, (search, _) in asked.items():
+            advance(i, search, (f64(new_loss[i]), (f64(new_grad[0, i]), f64(new_grad[1, i]))))
+    return found

@@ -91,7 +91,8 @@ PRODIGY = OptimizerDef(
     description_ko="학습률이 필요 없는 Adam: 지나온 기울기로 해까지의 거리를 추정하고, 아주 작은 d0에서 시작한 "
                    "보폭 d를 그에 맞게 키웁니다. lr은 1로 둡니다.",
     update_latex=r"\hat d_t = d_{coef}\frac{\sum_i \beta_3^{t-i} \frac{d_i^2\gamma}{d_0} \langle g_i, \theta_0 - "
-                 r"\theta_{i-1}\rangle}{\lVert s_t \rVert_1},\ d_{t+1} = \min(\max_i \hat d_i,\ d_t\,\mathrm{growth}),\ "
+                 r"\theta_{i-1}\rangle}{\lVert s_t \rVert_1},\ "
+                 r"d_{t+1} = \min(\max_i \hat d_i,\ d_t\,\mathrm{growth}),\ "
                  r"\theta_t = \theta_{t-1} - d\gamma\,\frac{m_t}{\sqrt{v_t} + d\epsilon}",
     params=(lr_spec(1.0), betas_spec(),
             ParamSpec("beta3", None, "decay of the distance estimate's sums (null: √β2)", 0.0, 1.0, "linear",

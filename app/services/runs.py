@@ -38,7 +38,8 @@ def run_json(echo: dict, result: dict, uses_gradient: bool) -> dict:
 def step_extras(part: dict, start=None) -> dict:
     """What some optimizers report per step: Schedule-Free's ``averaged`` point (its ``eval()`` point, aligned
     with ``points``: ``start`` first when given), LBFGS's ``evaluations`` (a count per step) and
-    ``evaluation_points`` (per step, the points evaluated, the step's start first)."""
+    ``evaluation_points`` (per step, the points evaluated, the step's start first). Used for the whole answer
+    and for each WebSocket chunk alike."""
     out = {}
     if "averaged" in part:
         averaged = array(part["averaged"]).reshape(-1, 2)

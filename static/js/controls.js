@@ -1,5 +1,8 @@
 // The side panel: one card per lane (optimizer, label, a control per hyperparameter, schedule, switch).
+// Controls never change the state themselves: each sends a patch (onPatch); a bad value is marked where it was
+// typed, with its reason, and nothing is sent.
 import { t, tOr } from "./i18n.js";
+import { checkNumber, parseNumber, setFieldError } from "./messages.js";
 import { laneStyle, nextColor } from "./state.js";
 
 const SCHEDULE_FIELDS = {
@@ -9,8 +12,10 @@ const SCHEDULE_FIELDS = {
   cosine: { T_max: 500, eta_min: 0 },
   inverse_time: { decay: 0.01 },
 };
+const SCHEDULE_SPECS = { step_size: { min: 1, integer: true }, gamma: { min: 0, min_exclusive: true, max: 10 },
+  T_max: { min: 1, integer: true }, eta_min: { min: 0 }, decay: { min: 0 } };
 
-function el(tag, attrs = {}, ...children) {
+export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k === "class") node.className = v;
@@ -28,127 +33,189 @@ export function defaultsFor(meta) {
   return params;
 }
 
-function fmt(v) {
+export function fmt(v) {
   if (v === 0) return "0";
   const a = Math.abs(v);
   return a >= 1e4 || a < 1e-3 ? v.toExponential(2) : String(+v.toPrecision(4));
 }
 
-/** A slider and a number box bound to one number; log-scaled sliders move in log10 units. */
-function numberControl(name, spec, value, onInput) {
-  const [lo, hi] = spec.slider || [spec.min ?? 0, spec.max ?? 1];
-  const log = spec.scale === "log" && lo > 0;
+/** Why a value is not acceptable for a hyperparameter, or null. */
+export function paramProblem(spec, value) {
+  if (!spec) return null;
+  if (spec.scale === "bool") return typeof value === "boolean" ? null : t("err_bool");
+  if (Array.isArray(spec.default)) {
+    if (!Array.isArray(value) || value.length !== spec.default.length) return t("err_not_number", { text: String(value) });
+    for (const v of value) { const r = checkNumber(v, spec); if (r.reason) return r.reason; }
+    return null;
+  }
+  if (typeof spec.default === "number" && (spec.min !== null || spec.max !== null || typeof value === "number")) {
+    return checkNumber(value, { ...spec, integer: spec.scale === "int" || spec.integer }).reason || null;
+  }
+  return null;
+}
+
+/** A slider and a number box bound to one number; log-scaled sliders move in log10 units. Both carry data-param. */
+function numberControl(name, spec, value, onValue, label = name) {
+  const lo0 = spec.slider?.[0] ?? spec.min ?? 0, hi0 = spec.slider?.[1] ?? spec.max ?? 1;
+  const log = spec.scale === "log";
+  const lo = log && !(lo0 > 0) ? Math.max(hi0 * 1e-6, 1e-8) : lo0;
+  const hi = log ? Math.min(hi0, Math.max(lo * 1e7, 10)) : hi0;
   const toSlider = (v) => (log ? Math.log10(Math.max(v, lo)) : v);
   const fromSlider = (s) => (log ? +Math.pow(10, s).toPrecision(3) : +(+s).toPrecision(6));
-  const range = el("input", { type: "range", min: toSlider(lo), max: toSlider(hi), step: log ? 0.01 : (hi - lo) / 500,
-    value: toSlider(value), "aria-label": name, "data-param": name });
-  const box = el("input", { type: "number", step: "any", value: fmt(value), "aria-label": `${name} value` });
+  const integer = spec.scale === "int" || spec.integer;
+  const range = el("input", { type: "range", min: toSlider(lo), max: toSlider(hi), step: integer ? 1 : log ? 0.01 : (hi - lo) / 500,
+    value: toSlider(value), "aria-label": label, "data-param": name });
+  const box = el("input", { type: "text", inputmode: "decimal", value: fmt(value), "aria-label": `${label} ${t("value")}`,
+    "data-param": name, spellcheck: "false", autocomplete: "off" });
   range.addEventListener("input", () => {
-    const v = fromSlider(range.value);
+    const v = integer ? Math.round(Number(range.value)) : fromSlider(range.value);
     box.value = fmt(v);
-    onInput(v);
+    setFieldError(box, null);
+    onValue(v, "slider");
   });
-  box.addEventListener("change", () => {
-    const v = Number(box.value);
-    if (!Number.isFinite(v)) return;
-    range.value = toSlider(v);
-    onInput(v);
-  });
-  return el("div", { class: "param" }, el("label", { title: spec.description }, name), range, box);
+  const typed = (commit) => {
+    const r = parseNumber(box.value, { ...spec, integer });
+    setFieldError(box, r.reason || null);
+    if (r.reason) return;
+    range.value = toSlider(r.value);
+    if (commit) onValue(r.value, "control");
+  };
+  box.addEventListener("input", () => typed(true));
+  box.addEventListener("change", () => typed(true));
+  const title = tOr(`param_${name.replace(/\[\d\]$/, "")}_desc`, spec.description);
+  return el("div", { class: "param" }, el("label", { title }, label), range, box);
 }
 
 export class LanePanel {
-  constructor(root, { optimizers, getState, getSurface = () => null, onChange }) {
-    this.getSurface = getSurface;
+  /** ``getState()``: a copy of the state; ``onPatch(patch, source)``: the only way a control changes anything. */
+  constructor(root, { optimizers, getState, getSurface, onPatch }) {
     this.root = root;
     this.meta = Object.fromEntries(optimizers.map((o) => [o.id, o]));
     this.order = optimizers.map((o) => o.id);
     this.getState = getState;
-    this.onChange = onChange; // (kind) with kind "params" (redraw) or "structure" (lanes added/removed)
+    this.getSurface = getSurface;
+    this.onPatch = onPatch;
   }
 
-  render() {
-    const state = this.getState();
+  spec(optimizer, name) { return this.meta[optimizer]?.params.find((p) => p.name === name) || null; }
+
+  /** Whether a hyperparameter value is acceptable (for the store's check of every incoming state). */
+  accepts(optimizer, name, value) {
+    const meta = this.meta[optimizer];
+    if (!meta) return true;
+    const spec = meta.params.find((p) => p.name === name);
+    if (!spec) return false;
+    return paramProblem(spec, value) === null;
+  }
+
+  render(state) {
     this.root.replaceChildren(...state.optimizers.map((lane, i) => this.card(lane, i, state)));
+  }
+
+  /** Patch lane ``i`` with ``change(lane)`` applied to a copy of the lanes (arrays replace as a whole). */
+  patchLane(i, change, source = "control", view = undefined) {
+    const state = this.getState();
+    const lanes = state.optimizers;
+    change(lanes[i], lanes, state);
+    const patch = { optimizers: lanes, view: { tuned: false, ...(view ? view(state) : {}) } };
+    this.onPatch(patch, source);
   }
 
   addLane(optimizer = "adam") {
     const state = this.getState();
-    state.view.colors = state.optimizers.map((_, i) => laneStyle(state, i).color);
-    state.view.colors.push(nextColor(state));
-    state.optimizers.push({ optimizer, params: defaultsFor(this.meta[optimizer]) });
-    this.changed("structure");
-  }
-
-  changed(kind) {
-    if (kind === "structure") this.render();
-    this.onChange(kind);
+    const colors = state.optimizers.map((_, i) => laneStyle(state, i).color);
+    colors.push(nextColor(state));
+    this.onPatch({ optimizers: [...state.optimizers, { optimizer, params: defaultsFor(this.meta[optimizer]) }], view: { colors } }, "control");
   }
 
   card(lane, i, state) {
     const meta = this.meta[lane.optimizer];
     const { color } = laneStyle(state, i);
-    const select = el("select", { "aria-label": `optimizer ${i + 1}`, onchange: () => {
-      lane.optimizer = select.value;
-      lane.params = defaultsFor(this.meta[select.value]);
-      delete lane.schedule;
-      this.changed("structure");
-    } }, ...this.order.map((id) => el("option", { value: id, selected: id === lane.optimizer },
+    const select = el("select", { "aria-label": `${t("optimizer")} ${i + 1}`, onchange: () => this.patchLane(i, (l) => {
+      l.optimizer = select.value;
+      l.params = defaultsFor(this.meta[select.value]);
+      delete l.schedule;
+    }) }, ...this.order.map((id) => el("option", { value: id, selected: id === lane.optimizer },
       tOr(`opt_${id}_name`, this.meta[id].name))));
     const label = el("input", { class: "label", placeholder: t("label"), value: lane.label || "", maxlength: 120,
-      onchange: () => { lane.label = label.value.trim() || undefined; this.onChange("params"); } });
+      "aria-label": `${t("label")} ${i + 1}`,
+      onchange: () => this.patchLane(i, (l) => { if (label.value.trim()) l.label = label.value.trim(); else delete l.label; }) });
+    const colours = (s) => s.optimizers.map((_, k) => laneStyle(s, k).color);
     const head = el("div", { class: "lane-head" }, select, label,
-      el("button", { class: "icon", title: t("duplicate"), "aria-label": t("duplicate"), onclick: () => {
-        const copy = structuredClone(lane);
+      el("button", { class: "icon", title: t("duplicate"), "aria-label": `${t("duplicate")} ${i + 1}`, onclick: () => {
+        const s = this.getState();
+        const copy = structuredClone(s.optimizers[i]);
         delete copy.label;
-        state.view.colors = state.optimizers.map((_, k) => laneStyle(state, k).color);
-        state.optimizers.splice(i + 1, 0, copy);
-        state.view.colors.splice(i + 1, 0, nextColor(state));
-        this.changed("structure");
+        const colors = colours(s);
+        const lanes = [...s.optimizers];
+        lanes.splice(i + 1, 0, copy);
+        colors.splice(i + 1, 0, nextColor(s));
+        this.onPatch({ optimizers: lanes, view: { colors } }, "control");
       } }, "⊕"),
-      el("button", { class: "icon", title: t("remove"), "aria-label": t("remove"), disabled: state.optimizers.length <= 1,
+      el("button", { class: "icon", title: t("remove"), "aria-label": `${t("remove")} ${i + 1}`, disabled: state.optimizers.length <= 1,
         onclick: () => {
-          state.view.colors = state.optimizers.map((_, k) => laneStyle(state, k).color);
-          state.optimizers.splice(i, 1);
-          state.view.colors.splice(i, 1);
-          this.changed("structure");
+          const s = this.getState();
+          const colors = colours(s);
+          const lanes = [...s.optimizers];
+          lanes.splice(i, 1);
+          colors.splice(i, 1);
+          this.onPatch({ optimizers: lanes, view: { colors } }, "control");
         } }, "✕"));
     const card = el("div", { class: "lane", style: `--lane:${color}`, "data-lane": i }, head);
-    card.title = tOr(`opt_${meta.id}_desc`, meta.description);
-    for (const spec of meta.params) card.append(...this.paramControls(lane, spec));
-    if (this.getSurface()?.dataset) card.append(this.batchControl(lane));
+    card.title = tOr(`opt_${lane.optimizer}_desc`, meta?.description || "");
+    if (!meta) { card.append(el("p", { class: "field-error" }, t("unknown_optimizer", { id: lane.optimizer }))); return card; }
+    for (const spec of meta.params) card.append(...this.paramControls(lane, i, spec));
+    if (this.getSurface()?.dataset) card.append(this.batchControl(lane, i));
     card.append(this.extras(lane, i, meta));
     return card;
   }
 
   /** Data-set surfaces: full batch (BGD), 1 (SGD) or a mini-batch, for this lane. */
-  batchControl(lane) {
+  batchControl(lane, i) {
     const n = this.getSurface().dataset.n;
     const sizes = [null, 1, 4, 8, 16].filter((k) => k === null || k < n);
-    const select = el("select", { "aria-label": t("batch"), "data-param": "batch_size", onchange: () => {
-      lane.batch_size = select.value ? Number(select.value) : undefined;
-      this.onChange("params");
-    } }, ...sizes.map((k) => el("option", { value: k ?? "", selected: (lane.batch_size ?? null) === k },
+    const select = el("select", { "aria-label": `${t("batch")} ${i + 1}`, "data-param": "batch_size", onchange: () => this.patchLane(i, (l) => {
+      if (select.value) l.batch_size = Number(select.value); else delete l.batch_size;
+    }) }, ...sizes.map((k) => el("option", { value: k ?? "", selected: (lane.batch_size ?? null) === k },
       k === null ? `${t("full_batch")} (${n})` : String(k))));
-    return el("div", { class: "param" }, el("label", {}, t("batch")), select, el("span"));
+    return el("div", { class: "param" }, el("label", { title: t("batch_tip") }, t("batch")), select, el("span"));
   }
 
-  paramControls(lane, spec) {
-    const set = (v) => { lane.params[spec.name] = v; this.onChange("params"); };
+  paramControls(lane, i, spec) {
+    const set = (v, source) => this.patchLane(i, (l) => { l.params[spec.name] = v; }, source === "slider" ? "slider" : "control");
     const value = lane.params[spec.name] ?? spec.default;
-    if (spec.scale === "bool") {
-      const box = el("input", { type: "checkbox", checked: !!value, "data-param": spec.name,
+    const title = tOr(`param_${spec.name}_desc`, spec.description);
+    if (spec.scale === "bool" || typeof spec.default === "boolean") {
+      const box = el("input", { type: "checkbox", checked: !!value, "data-param": spec.name, "aria-label": spec.name,
         onchange: () => set(box.checked) });
-      return [el("div", { class: "param" }, el("label", { title: spec.description }, spec.name), el("span", {}, box),
-        el("span"))];
+      return [el("div", { class: "param" }, el("label", { title }, spec.name), el("span", {}, box), el("span"))];
     }
-    if (spec.scale === "pair") {
-      const pair = [...(value || spec.default)];
+    if (Array.isArray(spec.default) && spec.default.length === 2 && spec.scale === "pair") {
+      const pair = [...(Array.isArray(value) ? value : spec.default)];
       const part = { ...spec, scale: "linear", slider: [0, 0.999] };
-      return pair.map((v, k) => numberControl(`${spec.name}[${k}]`, part, v, (x) => {
-        pair[k] = x;
-        set([...pair]);
+      return pair.map((v, k) => numberControl(`${spec.name}[${k}]`, part, v, (x, source) => {
+        const now = this.getState().optimizers[i].params[spec.name];
+        const next = [...(Array.isArray(now) ? now : pair)];
+        next[k] = x;
+        set(next, source);
       }));
+    }
+    if (Array.isArray(spec.default)) {  // a tuple of numbers, typed as "a, b, c"
+      const box = el("input", { type: "text", value: (value || spec.default).join(", "), "data-param": spec.name, "aria-label": spec.name,
+        spellcheck: "false" });
+      box.addEventListener("change", () => {
+        const parts = box.value.split(",").map((s) => parseNumber(s, spec));
+        const bad = parts.find((p) => p.reason) || (parts.length !== spec.default.length ? { reason: t("err_count", { n: spec.default.length }) } : null);
+        setFieldError(box, bad?.reason || null);
+        if (!bad) set(parts.map((p) => p.value));
+      });
+      return [el("div", { class: "param" }, el("label", { title }, spec.name), box, el("span"))];
+    }
+    if (spec.choices || typeof spec.default === "string" || spec.default === null) {
+      const choices = spec.choices || [spec.default];
+      const select = el("select", { "data-param": spec.name, "aria-label": spec.name, onchange: () => set(select.value === "" ? null : select.value) },
+        ...choices.map((c) => el("option", { value: c ?? "", selected: c === value }, c === null ? "—" : String(c))));
+      return [el("div", { class: "param" }, el("label", { title }, spec.name), select, el("span"))];
     }
     return [numberControl(spec.name, spec, value, set)];
   }
@@ -159,43 +226,46 @@ export class LanePanel {
       el("summary", {}, t("more")));
     if (hasLr) {
       const sched = lane.schedule || { type: "constant" };
-      const type = el("select", { "aria-label": t("schedule"), onchange: () => {
-        lane.schedule = type.value === "constant" ? undefined : { type: type.value, ...SCHEDULE_FIELDS[type.value] };
-        this.changed("structure");
-      } }, ...Object.keys(SCHEDULE_FIELDS).map((k) => el("option", { value: k, selected: k === sched.type },
-        t(`schedule_${k}`))));
+      const type = el("select", { "aria-label": `${t("schedule")} ${i + 1}`, onchange: () => this.patchLane(i, (l) => {
+        if (type.value === "constant") delete l.schedule; else l.schedule = { type: type.value, ...SCHEDULE_FIELDS[type.value] };
+      }) }, ...Object.keys(SCHEDULE_FIELDS).map((k) => el("option", { value: k, selected: k === sched.type }, t(`schedule_${k}`))));
       box.append(el("div", { class: "param" }, el("label", {}, t("schedule")), type, el("span")));
       for (const [name, def] of Object.entries(SCHEDULE_FIELDS[sched.type])) {
-        const input = el("input", { type: "number", step: "any", value: sched[name] ?? def, onchange: () => {
-          const v = Number(input.value);
-          if (Number.isFinite(v)) { lane.schedule[name] = v; this.onChange("params"); }
-        } });
+        const input = el("input", { type: "text", inputmode: "decimal", value: sched[name] ?? def, "aria-label": `${name} ${i + 1}` });
+        input.addEventListener("change", () => {
+          const r = parseNumber(input.value, SCHEDULE_SPECS[name]);
+          setFieldError(input, r.reason || null);
+          if (!r.reason) this.patchLane(i, (l) => { l.schedule = { ...(l.schedule || { type: sched.type }), [name]: r.value }; });
+        });
         box.append(el("div", { class: "param" }, el("label", {}, name), input, el("span")));
       }
     }
     const sw = lane.switch;
-    const enable = el("input", { type: "checkbox", checked: !!sw, onchange: () => {
-      lane.switch = enable.checked ? { at_step: Math.round((this.getState().steps || 200) / 2), optimizer: "gd",
-        params: { lr: 0.001 } } : undefined;
-      this.changed("structure");
-    } });
+    const enable = el("input", { type: "checkbox", checked: !!sw, "aria-label": `${t("switch")} ${i + 1}`, onchange: () => this.patchLane(i, (l, _, s) => {
+      if (enable.checked) l.switch = { at_step: Math.round((s.steps || 200) / 2), optimizer: "gd", params: { lr: 0.001 } };
+      else delete l.switch;
+    }) });
     box.append(el("div", { class: "param" }, el("label", {}, t("switch")), el("span", {}, enable), el("span")));
     if (sw) {
-      const at = el("input", { type: "number", min: 0, step: 1, value: sw.at_step, onchange: () => {
-        sw.at_step = Math.max(0, Math.round(Number(at.value) || 0)); this.onChange("params");
-      } });
-      const to = el("select", { onchange: () => {
-        sw.optimizer = to.value;
-        sw.params = { lr: defaultsFor(this.meta[to.value]).lr ?? undefined };
-        if (sw.params.lr === undefined) delete sw.params.lr;
-        this.changed("structure");
-      } }, ...this.order.map((id) => el("option", { value: id, selected: id === sw.optimizer }, this.meta[id].name)));
+      const at = el("input", { type: "text", inputmode: "numeric", value: sw.at_step, "aria-label": `${t("switch_enable")} ${i + 1}` });
+      at.addEventListener("change", () => {
+        const r = parseNumber(at.value, { min: 0, max: 20000, integer: true });
+        setFieldError(at, r.reason || null);
+        if (!r.reason) this.patchLane(i, (l) => { l.switch.at_step = r.value; });
+      });
+      const to = el("select", { "aria-label": `${t("switch_to")} ${i + 1}`, onchange: () => this.patchLane(i, (l) => {
+        const lr = defaultsFor(this.meta[to.value]).lr;
+        l.switch = { ...l.switch, optimizer: to.value, params: lr === undefined ? {} : { lr } };
+      }) }, ...this.order.map((id) => el("option", { value: id, selected: id === sw.optimizer }, tOr(`opt_${id}_name`, this.meta[id].name))));
       box.append(el("div", { class: "param" }, el("label", {}, t("switch_enable")), at, el("span")));
       box.append(el("div", { class: "param" }, el("label", {}, t("switch_to")), to, el("span")));
-      const lrSpec = this.meta[sw.optimizer].params.find((p) => p.name === "lr");
-      if (lrSpec) box.append(numberControl("lr", lrSpec, sw.params.lr ?? lrSpec.default, (v) => {
-        sw.params.lr = v; this.onChange("params");
-      }));
+      const lrSpec = this.meta[sw.optimizer]?.params.find((p) => p.name === "lr");
+      if (lrSpec) {
+        const control = numberControl("lr", lrSpec, sw.params.lr ?? lrSpec.default, (v) => this.patchLane(i, (l) => { l.switch.params.lr = v; }),
+          `${t("switch_to")} lr`);
+        control.querySelectorAll("[data-param]").forEach((n) => { n.dataset.param = "switch.lr"; });
+        box.append(control);
+      }
     }
     return box;
   }

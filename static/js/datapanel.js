@@ -1,5 +1,6 @@
 // The data panel of a loss landscape: the data set and each lane's current model (line or classifier).
 import { t } from "./i18n.js";
+import { plain, plotConfig } from "./figure.js";
 
 export function renderDataPanel(el, surface, lanes, cursor, theme) {
   const data = surface.dataset;
@@ -21,7 +22,7 @@ export function renderDataPanel(el, surface, lanes, cursor, theme) {
     if (!classification) y = grid.map((x) => w * x + b);
     else if (surface.loss === "ce") y = grid.map((x) => 1 / (1 + Math.exp(-(w * x + b))));
     else y = grid.map((x) => Math.max(-0.25, Math.min(1.25, 0.5 + 0.5 * (w * x + b) / 2)));
-    traces.push({ type: "scatter", mode: "lines", x: grid, y, name: lane.label, showlegend: false,
+    traces.push({ type: "scatter", mode: "lines", x: grid, y, name: plain(lane.label), showlegend: false,
       line: { color: lane.color, width: 3, dash: lane.dash }, hoverinfo: "name" });
     if (classification && Math.abs(w) > 1e-9) {
       const boundary = -b / w;
@@ -29,10 +30,10 @@ export function renderDataPanel(el, surface, lanes, cursor, theme) {
         line: { color: lane.color, width: 2, dash: "dot" }, showlegend: false, hoverinfo: "skip" });
     }
   }
-  const layout = { paper_bgcolor: paper, plot_bgcolor: paper, font: { color: ink, size: 14 }, showlegend: false,
-    margin: { l: 50, r: 10, t: 36, b: 40 }, title: { text: t(classification ? "data_title_class" : "data_title"), x: 0.02, font: { size: 16 } },
+  const layout = { width: Math.max(el.clientWidth, 100), height: Math.max(el.clientHeight, 100), autosize: false, paper_bgcolor: paper, plot_bgcolor: paper, font: { color: ink, size: 14 }, showlegend: false,
+    margin: { l: 50, r: 10, t: 34, b: 42 }, title: { text: t(classification ? "data_title_class" : "data_title"), x: 0.02, font: { size: 16 } },
     xaxis: { range: [lo, hi], title: { text: "x" } },
     yaxis: classification ? { range: [-0.25, 1.25], title: { text: "y" } }
       : { range: [Math.min(...data.y) - 1, Math.max(...data.y) + 1], title: { text: "y" } } };
-  return Plotly.react(el, traces, layout, { displaylogo: false, responsive: true, staticPlot: false });
+  return Plotly.react(el, traces, layout, plotConfig());
 }

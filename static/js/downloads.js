@@ -31,16 +31,18 @@ async function frameImage(figure, size) {
   return ctx.getImageData(0, 0, size.width, size.height);
 }
 
-export async function download(kind, { figures, lanes, state, maxStep, onStatus }) {
+export async function download(kind, { figure, request, state, maxStep, onStatus }) {
   const name = `slopes-${state.surface}`;
   if (kind === "png" || kind === "svg") {
-    const figure = figures.staticFigure(maxStep);
-    const url = await Plotly.toImage(figure, { format: kind, width: 1600, height: 1000, scale: kind === "png" ? 1 : undefined });
+    const url = await Plotly.toImage(figure(maxStep), { format: kind, width: 1600, height: 1000, scale: kind === "png" ? 1 : undefined });
     const blob = await (await fetch(url)).blob();
     return save(blob, `${name}.${kind}`);
   }
-  if (kind === "json") {
-    return save(new Blob([JSON.stringify({ state, runs: lanes }, null, 1)], { type: "application/json" }), `${name}.json`);
+  if (kind === "json") {  // the exact float64 runs (the page itself draws float32 paths)
+    const res = await fetch("/api/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request) });
+    const body = await res.json();
+    if (!res.ok) throw new Error(JSON.stringify(body.detail));
+    return save(new Blob([JSON.stringify({ state, runs: body.runs }, null, 1)], { type: "application/json" }), `${name}.json`);
   }
   if (kind === "csv" || kind === "html") {
     const path = kind === "csv" ? "/export.csv" : "/export.html";
@@ -52,7 +54,7 @@ export async function download(kind, { figures, lanes, state, maxStep, onStatus 
     const frames = [];
     for (let f = 0; f < count; f++) {
       const step = count === 1 ? maxStep : Math.round((f * maxStep) / (count - 1));
-      frames.push(await frameImage(figures.staticFigure(step), GIF_SIZE));
+      frames.push(await frameImage(figure(step), GIF_SIZE));
       onStatus(t("making_gif", { pct: Math.round((100 * (f + 1)) / count) }));
     }
     onStatus("");

@@ -1,66 +1,164 @@
-// Wiring: state <-> controls <-> stream <-> figures. Each module has one job; this one connects them.
+// The page: one store holds the state; every change (a control, a click, the address, a script, a parent frame)
+// is a patch to it; what follows (the landscape, the runs, the drawing, the address) is derived from what changed,
+// in one place: onState() below. Each view owns its element; this module only connects them.
 import { getJSON, RunStream } from "./api.js";
+import { Charts } from "./charts.js";
 import { LanePanel } from "./controls.js";
-import { applyTranslations, loadLanguage, pickLanguage, t, tOr } from "./i18n.js";
-import { FormulaBox } from "./formula.js";
-import { download, embedSnippet } from "./downloads.js";
-import { BasinView, SweepView } from "./maps.js";
-import { Figures, colourTransform } from "./plots.js";
-import { laneStyle, runRequest, stateFromLocation, writeLocation } from "./state.js";
 import { renderDataPanel } from "./datapanel.js";
+import { download, embedSnippet } from "./downloads.js";
+import { CONFIG, prepareLandscape } from "./figure.js";
+import { FormulaBox } from "./formula.js";
+import { applyTranslations, loadLanguage, pickLanguage, t, tOr } from "./i18n.js";
+import { BasinView, SweepView } from "./maps.js";
+import { dismiss, parseNumber, setFieldError, toast } from "./messages.js";
+import { defaultState, landscapeKey, laneStyle, runRequest, sanitize, stateFromLocation, writeLocation } from "./state.js";
+import { Store } from "./store.js";
 import { renderSummary } from "./summary.js";
+import { OverlayView, SideView, Surface3DView } from "./views.js";
 
 const $ = (id) => document.getElementById(id);
 const STREAM_DRAW_DELAY = 90; // ms: streams that end sooner are drawn once
+const CHART_INTERVAL = 120; // ms: while results arrive quickly (a drag), the charts and the table redraw at most this often
+const REPLACE_AFTER = 250; // ms: a request in flight longer than this is replaced at once; a quicker one is waited for
 const QUERY = new URLSearchParams(location.search);
 const EMBED = { on: document.body.dataset.mode === "embed", autoplay: QUERY.get("autoplay") === "1", loop: QUERY.get("loop") === "1" };
-const state = stateFromLocation();
-const app = { surfaces: {}, grids: {}, lanes: [], maxStep: 0, cursor: 0, follow: true, playing: false, running: false };
-window.slopes = { state, app }; // for tests and the curious: the live state
+const MAP_MODES = ["basins", "sweep"];
 
+const app = { surfaces: {}, lessons: [], landscapes: new Map(), land: null, lanes: [], cloud: [], running: false, cursor: 0,
+  maxStep: 0, playing: false, drawnVersion: 0, frames: 0, redraws: 0 };
+const store = new Store(stateFromLocation(), {
+  checkParam: (optimizer, name, value) => !app.panel || app.panel.accepts(optimizer, name, value),
+  follow: followChange,
+});
+const waiters = [];
+let resolveReady;
+const ready = new Promise((resolve) => { resolveReady = resolve; });
+
+/** Page scripting (README, "Scripting the page"): state(), update(patch) -> Promise, slopes:drawn, slopes:update. */
+window.slopes = {
+  state: () => store.get(),
+  update: (patch) => ready.then(() => commit(patch, "script")),
+  app,
+};
+window.addEventListener("message", (event) => {
+  const data = event.data;
+  if (!data || typeof data !== "object" || data.type !== "slopes:update") return;
+  if (event.source !== window.parent && event.source !== window) return;
+  if (data.patch && typeof data.patch === "object" && !Array.isArray(data.patch)) ready.then(() => commit(data.patch, "message"));
+});
+
+// --- the store and its effects -------------------------------------------------------------
+/** What a patch implies inside the state: a new landscape starts at its default start, unzoomed, at the end of
+ *  the runs (unless the same patch says otherwise). */
+function followChange(patch, before) {
+  const touches = ["surface", "formula", "domain", "surface_options"].some((k) => k in patch);
+  if (!touches || landKey({ ...before, ...patch }) === landKey(before)) return patch;
+  const view = { ...(patch.view || {}) };
+  if (!("zoom" in view)) view.zoom = null;
+  if (!("step" in view)) view.step = null;
+  const out = { ...patch, view };
+  if (!("start" in patch) && patch.surface !== undefined && patch.surface !== before.surface) out.start = null;
+  return out;
+}
+
+/** Apply a patch; the promise resolves with the state once its result is drawn. */
+function commit(patch, source = "control") {
+  const { version } = store.update(patch, source);
+  if (app.drawnVersion >= version) return Promise.resolve(store.get());
+  return new Promise((resolve) => waiters.push({ version, resolve }));
+}
+
+function settle(version) {
+  for (let k = waiters.length - 1; k >= 0; k--) {
+    if (waiters[k].version <= version) { waiters[k].resolve(store.get()); waiters.splice(k, 1); }
+  }
+}
+
+function announceDrawn(version) {
+  if (version <= app.drawnVersion && version !== store.version) return;
+  app.drawnVersion = Math.max(app.drawnVersion, version);
+  const state = store.get();
+  window.dispatchEvent(new CustomEvent("slopes:drawn", { detail: state }));
+  if (window.parent !== window) window.parent.postMessage({ type: "slopes:drawn", state }, "*");
+  settle(version);
+}
+
+const isDataset = (state) => !!app.surfaces[state.surface]?.dataset;
+const landKey = (state) => landscapeKey(isDataset(state) ? state : { ...state, surface_options: null });
+const runKeyOf = (state) => JSON.stringify(runRequest(state, isDataset(state)));
+/** What, if it changes, means the lane cards must be rebuilt (values alone are set in place by the controls). */
+const panelKey = (state) => JSON.stringify([state.optimizers.map((o) => [o.optimizer, o.schedule?.type, o.switch?.optimizer ?? null,
+  o.label ?? null]), isDataset(state), state.view.colors, state.view.lang, app.surfaces[state.surface]?.dataset?.n]);
+
+/** The one place where effects follow from a change: next and prev states, and who made the change. */
+function onState(next, prev, source) {
+  if (next.view.lang !== prev.view.lang && next.view.lang && next.view.lang !== document.documentElement.lang) {
+    switchLanguage(next.view.lang);
+    return;
+  }
+  if (next.view.theme !== prev.view.theme) applyTheme();
+  const landChanged = landKey(next) !== landKey(prev);
+  if (landChanged) loadLandscape();
+  if (panelKey(next) !== panelKey(prev) || (source !== "control" && source !== "slider"
+    && JSON.stringify(next.optimizers) !== JSON.stringify(prev.optimizers))) app.panel.render(next);
+  if (next.surface !== prev.surface || landChanged) app.formula.show(next.surface === "custom", next.formula, next.domain);
+  syncGlobals(next);
+  if (next.view.lesson !== prev.view.lesson) showLessonCaption();
+  if (next.view.mode !== prev.view.mode && app.playing) pause();
+  requestRun();
+  const onlyStep = JSON.stringify({ ...next, view: { ...next.view, step: null } }) === JSON.stringify({ ...prev, view: { ...prev.view, step: null } });
+  if (onlyStep && !MAP_MODES.includes(next.view.mode) && app.land && !app.running) moveCursor();
+  else scheduleRender(source === "slider");
+  saveLocation();
+}
+store.subscribe(onState);
+
+// --- start-up ----------------------------------------------------------------------------
 async function main() {
+  Plotly.setPlotConfig(CONFIG);
+  const state = store.peek();
   await loadLanguage(pickLanguage(state.view.lang));
-  state.view.lang = document.documentElement.lang;
   applyTheme();
   applyTranslations();
-  const [surfaces, optimizers] = await Promise.all([getJSON("/api/surfaces"), getJSON("/api/optimizers")]);
+  const [surfaces, optimizers, lessons] = await Promise.all([getJSON("/api/surfaces"), getJSON("/api/optimizers"),
+    getJSON("/api/lessons").catch(() => [])]);
   for (const s of surfaces) app.surfaces[s.id] = s;
-  app.lessons = await getJSON("/api/lessons");
-  app.formula = new FormulaBox({ onValid: useFormula });
-  if (state.surface === "custom" && state.formula) {
-    app.formula.show(true, state.formula, state.domain);
-    await app.formula.validate();
-  }
-  if (!app.surfaces[state.surface]) state.surface = "rosenbrock";
-  if (state.surface_options && app.surfaces[state.surface]?.dataset) await refreshSurfaceMeta();
-  app.panel = new LanePanel($("lanes"), { optimizers, getState: () => state, getSurface: () => surface(), onChange: () => {
-    state.view.tuned = false;
-    requestRun();
-  } });
-  app.figures = new Figures({ bg: $("plot-bg"), main: $("plot-main"), overlay: $("overlay"), readout: $("readout"), legend: $("legend"),
-    loss: $("plot-loss"), lr: $("plot-lr"), cursorLoss: $("cursor-loss"), cursorLr: $("cursor-lr"), onClick: setStart });
-  app.basins = new BasinView({ el: $("plot-maps"), progress: $("map-progress"), onPick: (p) => {
-    state.view.mode = "overlay";
-    setStart(p);
-  } });
-  app.sweep = new SweepView({ el: $("plot-maps"), progress: $("map-progress"), onPick: (lane, lr, others) => {
-    const params = state.optimizers[lane].params;
-    params.lr = +lr.toPrecision(3);
-    for (const [name, value] of Object.entries(others)) {
-      if (name.startsWith("betas[")) params.betas = Object.assign([...(params.betas || [0.9, 0.999])], { [Number(name[6])]: +value.toPrecision(3) });
-      else params[name] = +value.toPrecision(3);
-    }
-    state.view.tuned = false;
-    app.panel.render();
-    requestRun();
-  } });
-  app.stream = new RunStream(onFrame, (up) => setStatus(up ? "" : t("connection_lost"), !up));
+  app.lessons = lessons;
+  app.optimizers = optimizers;
+  if (!app.surfaces[state.surface] && state.surface !== "custom") store.state = { ...state, surface: "rosenbrock" };
+  if (store.peek().surface === "custom" && !store.peek().formula) store.state = { ...store.peek(), surface: "rosenbrock" };
+  app.panel = new LanePanel($("lanes"), { optimizers, getState: () => store.get(), getSurface: () => app.surfaces[store.peek().surface],
+    onPatch: (patch, source) => commit(patch, source) });
+  // drop what the optimizers' own bounds reject (a crafted address), keeping the defaults for it
+  const known = store.peek().optimizers.filter((o) => app.panel.meta[o.optimizer]);
+  store.state = sanitize({ ...store.peek(), optimizers: known.length ? known : defaultState().optimizers }, defaultState(), store.checkParam);
+  app.customMeta = new Map();
+  app.formula = new FormulaBox({
+    onValid: (formula, domain, meta) => {
+      app.customMeta.set(landscapeKey({ surface: "custom", formula, domain }), meta);
+      commit({ surface: "custom", formula, domain }, "formula");
+    },
+  });
+  app.views = {
+    overlay: new OverlayView($("view-overlay"), { onPick: setStart, onZoom: (zoom) => commit({ view: { zoom } }, "zoom") }),
+    side: new SideView($("view-side")),
+    "3d": new Surface3DView($("view-3d")),
+    basins: new BasinView({ root: $("view-basins"), onPick: (p) => { setStart(p, "overlay"); } }),
+    sweep: new SweepView({ root: $("view-sweep"), controls: $("map-options"), onPick: pickFromSweep }),
+  };
+  app.charts = new Charts($("charts"));
+  app.stream = new RunStream(onFrame, onConnection);
   fillSurfaceSelect();
   fillLessons();
   bindGlobals();
-  app.panel.render();
-  syncGlobals();
-  await loadGrid();
+  const s = store.peek();
+  app.panel.render(s);
+  if (s.surface === "custom") app.formula.show(true, s.formula, s.domain);
+  syncGlobals(s);
+  showLessonCaption();
+  new ResizeObserver(() => scheduleRender()).observe($("view-area"));
+  resolveReady();
+  await loadLandscape();
   requestRun();
 }
 
@@ -70,42 +168,21 @@ function fillSurfaceSelect() {
     .map((s) => new Option(tOr(`surface_${s.id}_name`, s.name), s.id));
   options.push(new Option(t("custom_surface"), "custom"));
   select.replaceChildren(...options);
-  select.value = state.surface;
-}
-
-/** A formula that the server accepted: it becomes the surface. */
-async function useFormula(formula, domain, meta) {
-  app.surfaces.custom = meta;
-  const changed = state.surface !== "custom" || state.formula !== formula || JSON.stringify(state.domain) !== JSON.stringify(domain);
-  state.surface = "custom";
-  state.formula = formula;
-  state.domain = domain;
-  if (state.start && !(state.start[0] >= domain.x[0] && state.start[0] <= domain.x[1] && state.start[1] >= domain.y[0]
-    && state.start[1] <= domain.y[1])) state.start = null;
-  if (!changed && app.grids[gridKey()]) return;
-  await loadGrid();
-  syncGlobals();
-  if (app.figures) requestRun();
-}
-
-function gridKey() {
-  if (state.surface === "custom") return `custom|${state.formula}|${JSON.stringify(state.domain)}`;
-  const o = state.surface_options;
-  return o && (o.l1 || o.l2) ? `${state.surface}|${o.l1}|${o.l2}` : state.surface;
+  select.value = store.peek().surface;
 }
 
 function fillLessons() {
   const select = $("lessons");
   const lang = document.documentElement.lang;
   select.replaceChildren(new Option(t("lessons"), ""), ...app.lessons.map((l) => new Option(l.title[lang] || l.title.en, l.id)));
-  select.value = state.view.lesson || "";
-  showLessonCaption();
+  select.value = store.peek().view.lesson || "";
 }
 
 function showLessonCaption() {
   const box = $("lesson-caption");
-  const lesson = app.lessons?.find((l) => l.id === state.view.lesson);
+  const lesson = app.lessons.find((l) => l.id === store.peek().view.lesson);
   box.hidden = !lesson;
+  $("lessons").value = lesson ? lesson.id : "";
   if (!lesson) return;
   const lang = document.documentElement.lang;
   const title = document.createElement("b");
@@ -113,312 +190,361 @@ function showLessonCaption() {
   box.replaceChildren(title, lesson.caption[lang] || lesson.caption.en);
 }
 
-async function applyLesson(id) {
+function applyLesson(id) {
   const lesson = app.lessons.find((l) => l.id === id);
-  if (!lesson) return;
+  if (!lesson) return null;
   const s = structuredClone(lesson.state);
-  for (const key of ["formula", "domain", "surface_options"]) delete state[key];
-  Object.assign(state, { surface: s.surface, start: s.start || null, steps: s.steps,
-    gradient: { mode: "analytic", noise: 0, seed: 0, ...(s.gradient || {}) }, optimizers: s.optimizers });
-  state.view = { ...state.view, mode: s.view?.mode || "overlay", arrows: !!s.view?.arrows, lesson: id, colors: [],
-    tuned: false, cloud: false };
-  app.formula.show(false);
-  app.follow = true;
-  await loadGrid();
-  syncGlobals();
-  app.panel.render();
+  return commit({ surface: s.surface, start: s.start || null, steps: s.steps, formula: undefined, domain: undefined,
+    surface_options: undefined, gradient: { mode: "analytic", noise: 0, seed: 0, batch_size: null, ...(s.gradient || {}) },
+    optimizers: s.optimizers, view: { mode: s.view?.mode || "overlay", arrows: !!s.view?.arrows, lesson: id, colors: [], tuned: false,
+      cloud: false, zoom: null, step: null } }, "lesson");
+}
+
+async function switchLanguage(lang) {
+  await loadLanguage(lang);
+  applyTranslations();
+  applyTheme();
+  fillSurfaceSelect();
+  fillLessons();
   showLessonCaption();
-  requestRun();
+  showSurfaceInfo();
+  app.panel.render(store.peek());
+  syncGlobals(store.peek());
+  app.views.overlay.structure = null;
+  mapsKey = null;
+  for (const k of Object.keys(mapsDrawn)) delete mapsDrawn[k];
+  scheduleRender();
+  saveLocation();
 }
 
-function surface() { return app.surfaces[state.surface]; }
-function start() { return state.start || surface().default_start; }
-
-async function loadGrid() {
-  const s = surface();
-  const key = gridKey();
-  if (!app.grids[key]) {
-    const n = s.minima.length > 50 ? 220 : 160;
-    const url = s.id === "custom"
-      ? `/api/surfaces/custom/grid?n=${n}&formula=${encodeURIComponent(state.formula)}&x0=${state.domain.x[0]}` +
-        `&x1=${state.domain.x[1]}&y0=${state.domain.y[0]}&y1=${state.domain.y[1]}`
-      : `/api/surfaces/${s.id}/grid?n=${n}&l1=${state.surface_options?.l1 || 0}&l2=${state.surface_options?.l2 || 0}`;
-    app.grids[key] = await getJSON(url);
+// --- the landscape: metadata and grid, cached by everything that defines them --------------------
+function gridURL(state, meta) {
+  const n = meta.minima.length > 50 ? 220 : 160;
+  if (state.surface === "custom") {
+    const d = state.domain || meta.domain;
+    return `/api/surfaces/custom/grid?n=${n}&formula=${encodeURIComponent(state.formula)}&x0=${d.x[0]}&x1=${d.x[1]}&y0=${d.y[0]}&y1=${d.y[1]}`;
   }
-  const info = $("surface-info");
-  info.innerHTML = "";
+  const o = isDataset(state) ? state.surface_options || {} : {};
+  return `/api/surfaces/${encodeURIComponent(state.surface)}/grid?n=${n}&l1=${o.l1 || 0}&l2=${o.l2 || 0}`;
+}
+
+async function fetchMeta(state, key) {
+  if (state.surface === "custom") {
+    if (app.customMeta.has(key)) return app.customMeta.get(key);
+    const res = await fetch("/api/surfaces/custom", { method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ formula: state.formula, domain: state.domain }) });
+    const body = await res.json();
+    if (!res.ok) { const err = new Error("formula"); err.detail = body.detail; throw err; }
+    return body;
+  }
+  const o = state.surface_options || {};
+  if (isDataset(state) && (o.l1 || o.l2)) return getJSON(`/api/surfaces/${state.surface}?l1=${o.l1 || 0}&l2=${o.l2 || 0}`);
+  return app.surfaces[state.surface];
+}
+
+function ensureLandscape(state) {
+  const key = landKey(state);
+  if (!app.landscapes.has(key)) {
+    const job = (async () => {
+      const meta = await fetchMeta(state, key);
+      const grid = await getJSON(gridURL(state, meta));
+      return { key, meta, grid, ...prepareLandscape(meta, grid) };
+    })();
+    app.landscapes.set(key, job);
+    job.catch(() => app.landscapes.delete(key));
+  }
+  return app.landscapes.get(key);
+}
+
+async function loadLandscape() {
+  const state = store.peek();
+  const key = landKey(state);
+  const version = store.version;
+  try {
+    const land = await ensureLandscape(state);
+    if (key !== landKey(store.peek())) return;
+    app.land = land;
+    dismiss("landscape");
+    showSurfaceInfo();
+    scheduleRender();
+  } catch (err) {
+    if (key !== landKey(store.peek())) return;
+    if (err.detail && state.surface === "custom") app.formula.showError(state.formula, err.detail);
+    else toast(t("error_landscape", { msg: err.message }), { id: "landscape", error: true });
+    settle(version);
+  }
+}
+
+function showSurfaceInfo() {
+  const s = app.land?.meta;
+  if (!s) return;
   const b = document.createElement("b");
-  b.textContent = `${tOr(`surface_${s.id}_name`, s.name)}: `;
-  info.append(b, `${s.formula}. ${tOr(`surface_${s.id}_desc`, s.description)}`);
+  b.textContent = `${s.id === "custom" ? t("custom_surface_name") : tOr(`surface_${s.id}_name`, s.name)}: `;
+  const rest = `${s.formula}. ${s.id === "custom" ? t("custom_surface_desc") : tOr(`surface_${s.id}_desc`, s.description)}`;
+  $("surface-info").replaceChildren(b, rest);
+  $("surface-info").title = b.textContent + rest;
 }
 
-function bindGlobals() {
-  $("surface").addEventListener("change", async (e) => {
-    state.start = null;
-    app.follow = true;
-    if (e.target.value === "custom") {
-      app.formula.show(true, state.formula, state.domain);
-      await app.formula.validate();
-      return;
-    }
-    app.formula.show(false);
-    delete state.formula;
-    delete state.domain;
-    delete state.surface_options;
-    state.view.lesson = null;
-    showLessonCaption();
-    $("lessons").value = "";
-    state.surface = e.target.value;
-    await loadGrid();
-    syncGlobals();
-    requestRun();
-  });
-  const num = (id, apply) => $(id).addEventListener("change", (e) => {
-    const v = Number(e.target.value);
-    if (Number.isFinite(v)) { apply(v); requestRun(); }
-  });
-  num("start-x", (v) => { state.start = [v, start()[1]]; });
-  num("start-y", (v) => { state.start = [start()[0], v]; });
-  num("steps", (v) => { state.steps = Math.max(0, Math.min(20000, Math.round(v))); });
-  num("noise", (v) => { state.gradient.noise = Math.max(0, v); });
-  num("seed", (v) => { state.gradient.seed = Math.max(0, Math.round(v)); });
-  $("grad-mode").addEventListener("change", (e) => { state.gradient.mode = e.target.value; requestRun(); });
-  $("add-lane").addEventListener("click", () => app.panel.addLane());
-  $("lessons").addEventListener("change", (e) => applyLesson(e.target.value));
-  $("cloud").addEventListener("change", (e) => { state.view.cloud = e.target.checked; requestRun(); });
-  for (const id of ["l1", "l2"]) $(id).addEventListener("change", () => {
-    const l1 = Math.max(0, Number($("l1").value) || 0), l2 = Math.max(0, Number($("l2").value) || 0);
-    state.surface_options = { l1, l2 };
-    refreshSurfaceMeta().then(requestRun);
-  });
-  $("tune").addEventListener("click", tuneLearningRates);
-  for (const b of $("views").querySelectorAll("button")) b.addEventListener("click", () => {
-    state.view.mode = b.dataset.view;
-    syncGlobals();
-    draw();
-    saveState();
-  });
-  $("arrows").addEventListener("change", (e) => { state.view.arrows = e.target.checked; draw(); saveState(); });
-  $("sweep-axes").addEventListener("change", (e) => { state.view.sweep = e.target.value; draw(); saveState(); });
-  $("theme").addEventListener("click", () => {
-    state.view.theme = state.view.theme === "dark" ? "light" : "dark";
-    applyTheme();
-    draw();
-    saveState();
-  });
-  $("lang").addEventListener("click", async () => {
-    await loadLanguage(state.view.lang === "ko" ? "en" : "ko");
-    state.view.lang = document.documentElement.lang;
-    applyTranslations();
-    applyTheme();
-    fillSurfaceSelect();
-    fillLessons();
-    await loadGrid();
-    app.panel.render();
-    draw();
-    saveState();
-  });
-  $("share").addEventListener("click", async () => {
-    saveState();
-    try { await navigator.clipboard.writeText(window.location.href); } catch { /* no clipboard: the address bar has it */ }
-    setStatus(t("copied"));
-  });
-  $("play").addEventListener("click", () => (app.playing ? pause() : play()));
-  $("embed-code").addEventListener("click", async () => {
-    const snippet = embedSnippet(state);
-    const box = $("embed-snippet");
-    box.value = snippet;
-    box.hidden = false;
-    box.select();
-    try { await navigator.clipboard.writeText(snippet); } catch { /* the snippet is selected in the panel */ }
-    setStatus(t("embed_copied"));
-  });
-  $("download").addEventListener("change", async (e) => {
-    const kind = e.target.value;
-    e.target.value = "";
-    if (!kind) return;
-    try {
-      await download(kind, { figures: app.figures, lanes: app.lanes, state, maxStep: app.maxStep, onStatus: setStatus });
-    } catch (err) {
-      setStatus(t("error", { msg: err.message }), true);
-    }
-  });
-  $("scrub").addEventListener("input", (e) => {
-    pause();
-    app.follow = Number(e.target.value) >= app.maxStep;
-    setCursor(Number(e.target.value));
-  });
-}
-
-function applyTheme() {
-  const theme = state.view.theme || (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light");
-  document.documentElement.dataset.theme = theme;
-  $("theme").textContent = theme === "dark" ? t("light_theme") : t("dark_theme");
-}
-
-function syncGlobals() {
-  const [x, y] = start();
-  $("start-x").value = +x.toPrecision(6);
-  $("start-y").value = +y.toPrecision(6);
-  $("steps").value = state.steps;
-  $("noise").value = state.gradient.noise;
-  $("seed").value = state.gradient.seed;
-  $("grad-mode").value = state.gradient.mode;
-  $("arrows").checked = !!state.view.arrows;
-  $("sweep-axes").value = state.view.sweep === "lr_momentum" ? "lr_momentum" : "lr";
-  $("map-options").hidden = state.view.mode !== "sweep";
-  $("cloud").checked = !!state.view.cloud;
-  const dataset = !!surface()?.dataset;
-  $("penalties").hidden = !dataset;
-  $("l1").value = state.surface_options?.l1 || 0;
-  $("l2").value = state.surface_options?.l2 || 0;
-  $("surface").value = state.surface;
-  for (const b of $("views").querySelectorAll("button")) b.setAttribute("aria-selected", b.dataset.view === state.view.mode);
-}
-
-function setStart(point) {
-  const d = surface().domain;
-  const clamp = (v, [lo, hi]) => Math.min(hi, Math.max(lo, v));
-  state.start = [+clamp(point[0], d.x).toPrecision(5), +clamp(point[1], d.y).toPrecision(5)];
-  app.follow = true;
-  syncGlobals();
-  requestRun();
-}
-
-// --- runs ------------------------------------------------------------------------
-let queued = false;
-let lastSent = -Infinity;
+// --- runs: one request in flight; the newest input goes when it returns -----------------------
 function requestRun() {
-  // at most one request per animation frame: the first of a burst goes at once, the last is never lost
-  if (queued) return;
-  const send = () => {
-    queued = false;
-    lastSent = performance.now();
-    app.requestedAt = lastSent;
-    app.stream.send(runRequest(state));
-    saveState();
-  };
-  if (performance.now() - lastSent > 16) send();
-  else { queued = true; requestAnimationFrame(send); }
+  const state = store.peek();
+  const key = runKeyOf(state);
+  // the page asks for compact frames: float32 paths and lrs (the eye cannot tell), gradients only for the arrows
+  const sendKey = `${key}|${state.view.arrows ? "g" : ""}`;
+  if (sendKey === app.wantedSendKey) return;
+  app.wantedSendKey = sendKey;
+  app.wantedKey = key;
+  app.wantedBody = { ...runRequest(state, isDataset(state)),
+    compact: { float32: true, fields: ["points", "losses", "lrs", ...(state.view.arrows ? ["gradients"] : [])] } };
+  pump();
+}
+
+function pump() {
+  if (!app.stream || app.wantedSendKey === app.sentSendKey) return;
+  if (app.inflight && performance.now() - app.inflight.at < REPLACE_AFTER) return;  // sent when the one in flight ends
+  app.sentSendKey = app.wantedSendKey;
+  app.requestedAt = performance.now();
+  app.inflight = { at: app.requestedAt, key: app.wantedKey, version: store.version };
+  app.stream.send(app.wantedBody);
+  clearTimeout(app.replaceTimer);
+  app.replaceTimer = setTimeout(pump, REPLACE_AFTER + 5);
+}
+
+function finished() {
+  app.inflight = null;
+  clearTimeout(app.replaceTimer);
+  pump();
+}
+
+function onConnection(up) {
+  if (!up) {
+    toast(t("connection_lost"), { id: "connection", error: true });
+    app.inflight = null;
+    return;
+  }
+  if (document.querySelector('#toasts [data-toast="connection"]')) {
+    dismiss("connection");
+    // the server may have restarted: everything not yet on screen is asked for again
+    app.sentSendKey = null;
+    if (!app.land || app.land.key !== landKey(store.peek())) loadLandscape();
+    requestRun();
+    pump();
+  }
+}
+
+/** The user's label (translated when it is a lesson's), or the optimizer's name in the page's language with its lr. */
+function laneLabel(run, i) {
+  const own = store.peek().optimizers[i]?.label;
+  if (own) return tOr(`label:${own}`, own);
+  let label = tOr(`opt_${run.optimizer}_name`, run.optimizer);
+  if (run.params && "lr" in run.params && typeof run.params.lr === "number") label += ` lr=${+run.params.lr.toPrecision(3)}`;
+  if (run.switch) label += ` → ${tOr(`opt_${run.switch.optimizer}_name`, run.switch.optimizer)} @${run.switch.at_step}`;
+  return label;
 }
 
 function onFrame(frame) {
   if (frame.type === "error") {
-    setStatus(t("error", { msg: (frame.detail || []).map((d) => d.msg || d).join("; ") }), true);
+    showRunError(frame.detail);
+    app.running = false;
+    finished();
+    settle(store.version);
     return;
   }
+  const state = store.peek();
   if (frame.type === "start") {
     app.running = true;
     const own = state.optimizers.length;
-    app.pendingLanes = frame.runs.map((r, i) => ({ ...r, label: i < own ? laneLabel(r, i) : r.label,
-      ...laneStyle(state, i < own ? i : Number(r.label.split(":")[1])), cloudOf: i < own ? null : Number(r.label.split(":")[1]), points: [],
-      losses: [], lrs: [],
-      gradients: r.optimizer.startsWith("random") ? null : [], proposals: null, accepted: null, status: null }));
-    setStatus("");
+    app.pending = { key: app.inflight?.key, lanes: frame.runs.map((r, i) => {
+      const cloudOf = i < own ? null : Number(String(r.label).split(":")[1]);
+      return { ...r, label: i < own ? laneLabel(r, i) : "", ...laneStyle(state, i < own ? i : cloudOf), cloudOf, points: [], losses: [],
+        lrs: [], gradients: r.optimizer.startsWith("random") ? null : [], proposals: null, accepted: null, status: null };
+    }) };
+    dismiss("run");
+    clearRunErrors();
     return;
   }
   if (frame.type === "chunk") {
-    const lanes = app.pendingLanes;
+    const lanes = app.pending.lanes;
     frame.runs.forEach((part, i) => {
       const lane = lanes[i];
-      lane.points.push(...part.points);
-      lane.losses.push(...part.losses);
-      lane.lrs.push(...part.lrs);
-      if (lane.gradients && part.gradients) lane.gradients.push(...part.gradients);
+      for (const p of part.points) lane.points.push(p);
+      for (const v of part.losses) lane.losses.push(v);
+      for (const v of part.lrs || []) lane.lrs.push(v);
+      if (lane.gradients && part.gradients) for (const g of part.gradients) lane.gradients.push(g);
     });
-    splitCloud(lanes);
     // a short stream is drawn once, at its end; a long one also as it grows (the paths animate in)
     const age = performance.now() - app.requestedAt;
-    if (age > STREAM_DRAW_DELAY) scheduleDraw();
-    else if (!app.streamTimer) app.streamTimer = setTimeout(() => { app.streamTimer = null; if (app.running) scheduleDraw(); },
-      STREAM_DRAW_DELAY - age);
+    if (age > STREAM_DRAW_DELAY) { adopt(app.pending); scheduleRender(true); }
     return;
   }
   if (frame.type === "end") {
-    frame.runs.forEach((r, i) => Object.assign(app.pendingLanes[i], r));
-    splitCloud(app.pendingLanes);
+    frame.runs.forEach((r, i) => Object.assign(app.pending.lanes[i], r));
     app.running = false;
-    if (EMBED.autoplay && !app.autoplayed) { app.autoplayed = true; requestAnimationFrame(() => play()); }
     app.lastLatency = performance.now() - app.requestedAt;
+    adopt(app.pending, true);
+    finished();
+    if (EMBED.autoplay && !app.autoplayed) { app.autoplayed = true; requestAnimationFrame(() => play()); }
     if (app.lanes.some((l) => l.optimizer.startsWith("random"))) fetchProposals();
-    draw();
+    scheduleRender(true);
   }
 }
 
-function splitCloud(all) {
-  app.lanes = all.filter((l) => l.cloudOf === null);
-  app.cloud = all.filter((l) => l.cloudOf !== null);
-}
-
-/** Surface metadata again after L1/L2 change (the minima move). */
-async function refreshSurfaceMeta() {
-  const o = state.surface_options || {};
-  if (!surface()?.dataset) return;
-  app.surfaces[state.surface] = await getJSON(`/api/surfaces/${state.surface}?l1=${o.l1 || 0}&l2=${o.l2 || 0}`);
-  await loadGrid();
-}
-
-/** The user's label, or the optimizer's name in the page's language with its lr (and switch). */
-function laneLabel(run, i) {
-  if (state.optimizers[i]?.label) return run.label;
-  let label = tOr(`opt_${run.optimizer}_name`, run.label);
-  if ("lr" in run.params) label += ` lr=${+run.params.lr.toPrecision(3)}`;
-  if (run.switch) label += ` → ${tOr(`opt_${run.switch.optimizer}_name`, run.switch.optimizer)} @${run.switch.at_step}`;
-  return label;
+/** A result becomes what the views draw. Paths that did not change keep their arrays (the views restyle only the others). */
+function adopt(result, done = false) {
+  const previous = new Map(app.lanes.map((l) => [l.reuseKey, l]));
+  const body = JSON.parse(result.key || "{}");
+  const common = JSON.stringify([body.surface, body.start, body.steps, body.gradient, body.formula, body.domain, body.surface_options]);
+  const lanes = result.lanes.filter((l) => l.cloudOf === null).map((lane, i) => {
+    lane.reuseKey = `${common}|${JSON.stringify(body.optimizers?.[i])}`;
+    const old = previous.get(lane.reuseKey);
+    if (!old || !old.status) return lane;
+    if (!done) return { ...old, label: lane.label, color: lane.color, dash: lane.dash };  // still streaming: show the finished one
+    if (old.points.length === lane.points.length && old.status === lane.status) lane.points = old.points;  // same path: no redraw
+    return lane;
+  });
+  app.lanes = lanes;
+  app.cloud = result.lanes.filter((l) => l.cloudOf !== null);
+  app.resultKey = done ? result.key : null;
 }
 
 /** Random searches' rejected proposals come with the POST answer (the stream carries paths only). */
 async function fetchProposals() {
   const lanes = app.lanes;
-  const res = await fetch("/api/runs", { method: "POST", headers: { "content-type": "application/json" },
-    body: JSON.stringify(runRequest(state)) });
+  const res = await fetch("/api/runs", { method: "POST", headers: { "content-type": "application/json" }, body: app.resultKey });  // exact
   if (!res.ok || lanes !== app.lanes) return;
   const body = await res.json();
-  body.runs.forEach((r, i) => { if (r.proposals) { lanes[i].proposals = r.proposals; lanes[i].accepted = r.accepted; } });
-  scheduleDraw();
+  body.runs.forEach((r, i) => { if (r.proposals && lanes[i]) { lanes[i].proposals = r.proposals; lanes[i].accepted = r.accepted; } });
+  scheduleRender();
 }
 
-let drawQueued = false;
-function scheduleDraw() {
-  if (drawQueued) return;
-  drawQueued = true;
-  requestAnimationFrame(() => { drawQueued = false; draw(); });
+/** A server error, shown beside the control it names (or as a toast naming the field). */
+function showRunError(detail) {
+  const items = Array.isArray(detail) ? detail : [{ msg: String(detail) }];
+  for (const d of items) {
+    const loc = (d.loc || []).filter((p) => p !== "body");
+    const control = controlFor(loc);
+    const msg = typeof d.msg === "string" ? d.msg : JSON.stringify(d);
+    if (control) setFieldError(control, msg);
+    else toast(t("error_field", { field: loc.join(".") || "request", msg }), { id: "run", error: true });
+  }
 }
 
-function draw() {
-  if (!app.figures || !surface() || !app.grids[gridKey()]) return;
-  app.maxStep = Math.max(0, ...app.lanes.map((l) => l.points.length - 1));
-  if (app.follow && !app.playing) app.cursor = app.maxStep;
-  app.cursor = Math.min(app.cursor, app.maxStep);
-  const grid = app.grids[gridKey()];
-  const minima = surface().minima;
-  const dataset = !!surface().dataset;
-  $("data-panel").hidden = !dataset;
-  $("charts").classList.toggle("with-data", dataset);
-  app.figures.setScene({
-    surface: surface(), grid, colour: colourTransform(surface(), grid), start: start(), lanes: app.lanes,
-    cloud: app.cloud || [],
-    theme: document.documentElement.dataset.theme, view: state.view.mode, arrows: !!state.view.arrows,
-    fstar: minima.length ? Math.min(...minima.map((m) => m.value)) : null,
-  });
-  const maps = state.view.mode === "basins" || state.view.mode === "sweep";
-  $("stack-main").style.display = maps ? "none" : "";
-  $("legend").style.display = maps ? "none" : "";
-  $("plot-maps").style.display = maps ? "" : "none";
-  $("comparison").textContent = t(state.view.tuned ? "comparison_tuned" : "comparison_same");
-  if (maps) scheduleMaps();
-  // the paths first; the charts and the table in the next frame, so a dragged slider feels immediate
-  const lanes = app.lanes;
-  (maps ? Promise.resolve() : app.figures.renderMain(app.cursor)).then(() => {
-    window.dispatchEvent(new CustomEvent("slopes:path-drawn"));
-    requestAnimationFrame(() => {
-      if (lanes !== app.lanes) return; // a newer result is on its way
-      renderSummary($("summary"), app.lanes, surface(), app.running);
-      if (dataset) renderDataPanel($("plot-data"), surface(), app.lanes, app.cursor, document.documentElement.dataset.theme);
-      app.figures.renderCharts(app.cursor).then(() => window.dispatchEvent(new CustomEvent("slopes:drawn")));
-    });
-  });
-  syncScrubber();
+function controlFor(loc) {
+  const [a, b, c, d] = loc;
+  if (a === "optimizers" && Number.isInteger(b)) {
+    const card = document.querySelector(`[data-lane="${b}"]`);
+    if (c === "params" && d) return card?.querySelector(`input[type=text][data-param="${CSS.escape(String(d))}"]`) || card?.querySelector(`[data-param="${CSS.escape(String(d))}"]`);
+    if (c === "batch_size") return card?.querySelector('[data-param="batch_size"]');
+    return null;
+  }
+  const ids = { steps: "steps", start: "start-x", formula: "formula" };
+  if (a === "gradient") return $({ noise: "noise", seed: "seed" }[b]);
+  if (a === "surface_options") return $(b);
+  return ids[a] ? $(ids[a]) : null;
+}
+
+function clearRunErrors() {
+  for (const node of document.querySelectorAll(".lane [aria-invalid=true], .globals [aria-invalid=true]")) {
+    if (node.dataset.typed !== "bad") setFieldError(node, null);
+  }
+}
+
+// --- drawing ------------------------------------------------------------------------------
+let renderQueued = false;
+let rendering = false;
+let renderAgain = false;
+let lastCharts = 0;
+let chartsTimer = null;
+
+function scheduleRender(fast = false) {
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(() => { renderQueued = false; render(fast); });
+}
+
+function fstar(meta) {
+  return meta.minima.length ? Math.min(...meta.minima.map((m) => m.value)) : null;
+}
+
+function scene(state) {
+  const meta = app.land.meta;
+  return { surface: meta, land: app.land, lanes: app.lanes, cloud: app.cloud, start: state.start || meta.default_start,
+    theme: document.documentElement.dataset.theme, arrows: !!state.view.arrows, equal: !!state.view.equal, zoom: state.view.zoom,
+    markers: state.view.markers, cursor: app.cursor, fstar: fstar(meta) };
+}
+
+function showView(mode) {
+  for (const [name, view] of Object.entries(app.views)) if ((name === mode) !== view.visible) (name === mode ? view.show() : view.hide());
+  const maps = MAP_MODES.includes(mode);
+  document.body.dataset.view = mode;
+  $("playback").hidden = maps;
+  $("charts").hidden = maps;
+  $("equal-box").hidden = mode !== "overlay" && mode !== "side";
+  $("markers-box").hidden = maps || mode === "3d";
+  $("legend").hidden = maps;
+}
+
+async function render(fast = false) {
+  if (rendering) { renderAgain = true; return; }
+  rendering = true;
+  try {
+    const state = store.peek();
+    const version = store.version;
+    showView(state.view.mode);
+    if (!app.land || app.land.key !== landKey(state)) return;
+    if (MAP_MODES.includes(state.view.mode)) { renderMaps(state, version); return; }
+    if (!app.lanes.length) return;
+    app.maxStep = Math.max(0, ...app.lanes.map((l) => l.points.length - 1));
+    if (!app.playing) app.cursor = state.view.step === null ? app.maxStep : Math.min(state.view.step, app.maxStep);
+    const sc = scene(state);
+    renderLegend(sc.lanes);
+    await app.views[state.view.mode].render(sc);
+    app.redraws += 1;
+    // instrumentation (benchmarks/page.py): the request whose paths are now on screen, complete or not
+    if (app.resultKey && app.framedKey !== app.resultKey) {
+      app.framedKey = app.resultKey;
+      window.dispatchEvent(new CustomEvent("slopes:frame", { detail: app.resultKey }));
+    }
+    syncScrubber();
+    const complete = !app.running && app.resultKey === runKeyOf(state);
+    const now = performance.now();
+    const chartsNow = () => {
+      lastCharts = performance.now();
+      renderSummary($("summary"), app.lanes, sc.surface, app.running);
+      const dataset = !!sc.surface.dataset;
+      $("data-panel").hidden = !dataset;
+      $("charts").classList.toggle("with-data", dataset);
+      if (dataset) renderDataPanel($("plot-data"), sc.surface, app.lanes, app.cursor, sc.theme);
+      return app.charts.render(sc);
+    };
+    const chartsKey = [app.lanes, sc.theme, document.documentElement.lang, $("charts").clientWidth, $("charts").clientHeight,
+      app.lanes.map((l) => l.status).join()];
+    const same = app.chartsKey && chartsKey.every((v, k) => v === app.chartsKey[k]);
+    clearTimeout(chartsTimer);
+    if (same) app.charts.moveCursor(app.cursor);
+    else if (fast && now - lastCharts < CHART_INTERVAL) chartsTimer = setTimeout(() => { app.chartsKey = chartsKey; chartsNow(); }, CHART_INTERVAL);
+    else if (fast) { app.chartsKey = chartsKey; requestAnimationFrame(() => chartsNow()); }
+    else { app.chartsKey = chartsKey; await chartsNow(); }
+    if (complete && version === store.version) announceDrawn(version);
+  } catch (err) {
+    console.error(err);
+    toast(t("error", { msg: err.message }), { id: "draw", error: true });
+  } finally {
+    rendering = false;
+    if (renderAgain) { renderAgain = false; scheduleRender(fast); }
+  }
+}
+
+function renderLegend(lanes) {
+  $("legend").replaceChildren(...lanes.map((lane) => {
+    const item = document.createElement("span");
+    item.style.setProperty("--lane", lane.color);
+    const swatch = document.createElement("i");
+    if (lane.dash !== "solid") swatch.className = lane.dash;
+    item.append(swatch, lane.label);
+    if (lane.status === "diverged") item.classList.add("diverged");
+    return item;
+  }));
 }
 
 function syncScrubber() {
@@ -428,58 +554,244 @@ function syncScrubber() {
   $("step-label").textContent = `${app.cursor} / ${app.maxStep}`;
 }
 
-// --- basins and sweeps ----------------------------------------------------------------
-function surfaceRequest() {
-  const body = { surface: state.surface, gradient: state.gradient };
-  if (state.surface === "custom") { body.formula = state.formula; body.domain = state.domain; }
+/** A new cursor only: the moving points, the chart lines, the data panel. */
+function moveCursor() {
+  const state = store.peek();
+  app.cursor = state.view.step === null ? app.maxStep : Math.min(state.view.step, app.maxStep);
+  return drawCursor().then(() => announceDrawn(store.version));
+}
+
+function drawCursor() {
+  syncScrubber();
+  const state = store.peek();
+  if (!app.land || !app.lanes.length || MAP_MODES.includes(state.view.mode)) return Promise.resolve();
+  const sc = scene(state);
+  app.charts.moveCursor(app.cursor);
+  if (sc.surface.dataset) renderDataPanel($("plot-data"), sc.surface, app.lanes, app.cursor, sc.theme);
+  return app.views[state.view.mode].moveCursor(sc, app.cursor);
+}
+
+// --- basins and sweeps ----------------------------------------------------------------------
+let mapsTimer = null;
+let mapsKey = null;
+const mapsDrawn = {};  // per map view: the key of what its element holds
+
+function surfaceRequest(state) {
+  const body = runRequest(state, isDataset(state));
+  delete body.optimizers;
+  delete body.steps;
+  delete body.start;
   return body;
 }
 
-let mapsTimer = null;
-let mapsKey = null;
-function scheduleMaps() {
-  const key = JSON.stringify([state.view.mode, state.view.sweep, runRequest(state), document.documentElement.dataset.theme]);
+function renderMaps(state, version) {
+  const area = $("view-area");
+  const key = JSON.stringify([state.view.mode, state.view.sweep, runKeyOf(state), document.documentElement.dataset.theme,
+    document.documentElement.lang, area.clientWidth, area.clientHeight]);
+  if (mapsDrawn[state.view.mode] === key) { mapsKey = null; clearTimeout(mapsTimer); announceDrawn(version); return; }
   if (key === mapsKey) return;
   mapsKey = key;
   clearTimeout(mapsTimer);
-  mapsTimer = setTimeout(() => {
-    const lanes = app.lanes.length ? app.lanes : [];
-    const args = { surfaceRequest: surfaceRequest(), lanes, surface: surface(), theme: document.documentElement.dataset.theme,
-      steps: state.steps, fstar: surface().minima.length ? Math.min(...surface().minima.map((m) => m.value)) : null,
-      axes: state.view.sweep === "lr_momentum" ? "lr_momentum" : "lr" };
-    const view = state.view.mode === "basins" ? app.basins : app.sweep;
-    if (state.view.mode === "basins") args.start = start();
-    view.render({ ...args, surfaceRequest: { ...args.surfaceRequest, ...(state.view.mode === "sweep" ? { start: start() } : {}) } })
-      .then(() => window.dispatchEvent(new CustomEvent("slopes:maps-drawn")))
-      .catch((err) => setStatus(t("error", { msg: err.message }), true));
+  const mode = state.view.mode;
+  mapsTimer = setTimeout(async () => {
+    if (store.peek().view.mode !== mode) { mapsKey = null; return; }
+    const lanes = state.optimizers.map((o, i) => ({ ...o, label: laneLabel({ ...o }, i), ...laneStyle(state, i) }));
+    const meta = app.land.meta;
+    const start = state.start || meta.default_start;
+    const theme = document.documentElement.dataset.theme;
+    try {
+      const ok = mode === "basins"
+        ? await app.views.basins.render({ surfaceRequest: surfaceRequest(state), lanes, surface: meta, theme, steps: state.steps })
+        : await app.views.sweep.render({ surfaceRequest: { ...surfaceRequest(state), start }, lanes, theme,
+          steps: Math.max(1, state.steps), fstar: fstar(meta), axes: state.view.sweep });
+      if (mapsKey === key) mapsKey = null;
+      if (ok) {
+        mapsDrawn[mode] = key;
+        dismiss("maps");
+        if (version === store.version) announceDrawn(version);
+      } else if (store.peek().view.mode === mode) scheduleRender();
+    } catch (err) {
+      if (mapsKey === key) mapsKey = null;
+      toast(t("error", { msg: err.message }), { id: "maps", error: true });
+      settle(version);
+    }
   }, 250);
+}
+
+function pickFromSweep(laneIndex, lr, others) {
+  const state = store.get();
+  const lane = state.optimizers[laneIndex];
+  if (!lane) return;
+  lane.params.lr = +lr.toPrecision(3);
+  for (const [name, value] of Object.entries(others)) {
+    if (name.startsWith("betas[")) {
+      const betas = [...(lane.params.betas || [0.9, 0.999])];
+      betas[Number(name[6])] = +value.toPrecision(3);
+      lane.params.betas = betas;
+    } else lane.params[name] = +value.toPrecision(3);
+  }
+  commit({ optimizers: state.optimizers, view: { tuned: false } }, "sweep");
 }
 
 /** The fairness helper: each lane gets the lr with the lowest final loss from a log sweep. */
 async function tuneLearningRates() {
-  setStatus(t("computing"));
+  toast(t("computing"), { id: "tune" });
+  const state = store.get();
+  const start = state.start || app.land.meta.default_start;
   const results = await Promise.all(state.optimizers.map((lane) => ("lr" in lane.params
-    ? SweepView.sweepLane({ ...surfaceRequest(), start: start() }, lane, state.steps) : null)));
+    ? SweepView.sweepLane({ ...surfaceRequest(state), start }, lane, Math.max(1, state.steps)) : null)));
   results.forEach((r, i) => { if (r?.best) state.optimizers[i].params.lr = +r.best.lr.toPrecision(3); });
-  state.view.tuned = true;
-  app.panel.render();
-  setStatus("");
-  requestRun();
+  dismiss("tune");
+  commit({ optimizers: state.optimizers, view: { tuned: true } }, "tune");
 }
 
-// --- playback --------------------------------------------------------------------
-function setCursor(step) {
-  app.cursor = Math.max(0, Math.min(app.maxStep, Math.round(step)));
-  syncScrubber();
-  state.view.step = app.cursor;
-  if (surface()?.dataset) renderDataPanel($("plot-data"), surface(), app.lanes, app.cursor, document.documentElement.dataset.theme);
-  return app.figures.moveCursor(app.cursor);
+// --- controls outside the lane cards --------------------------------------------------------
+function setStart(point, mode = null) {
+  const d = app.land?.meta.domain;
+  if (!d) return;
+  const clamp = (v, [lo, hi]) => Math.min(hi, Math.max(lo, v));
+  const start = [+clamp(point[0], d.x).toPrecision(5), +clamp(point[1], d.y).toPrecision(5)];
+  commit({ start, view: { step: null, ...(mode ? { mode } : {}) } }, "click");
 }
 
+/** A typed number field: a bad value is marked beside it and nothing is sent; a good one becomes a patch. */
+function numberField(id, spec, toPatch) {
+  const input = $(id);
+  const handle = () => {
+    const r = parseNumber(input.value, spec);
+    input.dataset.typed = r.reason ? "bad" : "";
+    setFieldError(input, r.reason || null);
+    if (!r.reason) commit(toPatch(r.value), "control");
+  };
+  input.addEventListener("change", handle);
+  input.addEventListener("input", () => {
+    const r = parseNumber(input.value, spec);
+    input.dataset.typed = r.reason ? "bad" : "";
+    setFieldError(input, r.reason || null);
+  });
+}
+
+function bindGlobals() {
+  $("surface").addEventListener("change", (e) => {
+    const id = e.target.value;
+    if (id === "custom") {
+      app.formula.show(true, store.peek().formula, store.peek().domain);
+      app.formula.validate();
+      return;
+    }
+    commit({ surface: id, view: { lesson: null } }, "control");
+  });
+  const startSpec = { min: -1e6, max: 1e6 };
+  const currentStart = () => store.peek().start || app.land?.meta.default_start || [0, 0];
+  numberField("start-x", startSpec, (v) => ({ start: [v, currentStart()[1]], view: { step: null } }));
+  numberField("start-y", startSpec, (v) => ({ start: [currentStart()[0], v], view: { step: null } }));
+  numberField("steps", { min: 0, max: 20000, integer: true }, (v) => ({ steps: v }));
+  numberField("noise", { min: 0, max: 1000 }, (v) => ({ gradient: { noise: v } }));
+  numberField("seed", { min: 0, max: 2 ** 32 - 1, integer: true }, (v) => ({ gradient: { seed: v } }));
+  numberField("l1", { min: 0, max: 100 }, (v) => ({ surface_options: { l1: v, l2: store.peek().surface_options?.l2 || 0 } }));
+  numberField("l2", { min: 0, max: 100 }, (v) => ({ surface_options: { l1: store.peek().surface_options?.l1 || 0, l2: v } }));
+  $("grad-mode").addEventListener("change", (e) => commit({ gradient: { mode: e.target.value } }, "control"));
+  $("add-lane").addEventListener("click", () => app.panel.addLane());
+  $("lessons").addEventListener("change", (e) => { if (e.target.value) applyLesson(e.target.value); });
+  $("cloud").addEventListener("change", (e) => commit({ view: { cloud: e.target.checked } }, "control"));
+  $("tune").addEventListener("click", tuneLearningRates);
+  for (const b of $("views").querySelectorAll("button")) b.addEventListener("click", () => commit({ view: { mode: b.dataset.view } }, "control"));
+  $("arrows").addEventListener("change", (e) => commit({ view: { arrows: e.target.checked } }, "control"));
+  $("equal").addEventListener("change", (e) => commit({ view: { equal: e.target.checked } }, "control"));
+  $("all-markers").addEventListener("change", (e) => commit({ view: { markers: e.target.checked ? "all" : "near" } }, "control"));
+  $("sweep-axes").addEventListener("change", (e) => commit({ view: { sweep: e.target.value } }, "control"));
+  $("theme").addEventListener("click", () => commit({ view: { theme: document.documentElement.dataset.theme === "dark" ? "light" : "dark" } }, "control"));
+  $("lang").addEventListener("click", () => commit({ view: { lang: document.documentElement.lang === "ko" ? "en" : "ko" } }, "control"));
+  $("share").addEventListener("click", () => { writeLocation(store.peek()); copyText(location.href, t("copied"), t("copy_link_manual")); });
+  $("embed-code").addEventListener("click", () => {
+    const snippet = embedSnippet(store.peek());
+    const box = $("embed-snippet");  // the code stays in the panel, selected, whether or not a clipboard exists
+    box.value = snippet;
+    box.hidden = false;
+    box.select();
+    copyText(snippet, t("embed_copied"), t("copy_embed_manual"), false);
+  });
+  $("copy-close").addEventListener("click", () => { $("copy-box").hidden = true; });
+  $("play").addEventListener("click", () => (app.playing ? pause() : play()));
+  $("download").addEventListener("change", async (e) => {
+    const kind = e.target.value;
+    e.target.value = "";
+    if (!kind) return;
+    try {
+      const sc = scene(store.peek());
+      await download(kind, { figure: (upto) => app.views.overlay.staticFigure(sc, upto), request: runRequest(store.peek(), isDataset(store.peek())), state: store.get(),
+        maxStep: app.maxStep, onStatus: (msg) => (msg ? toast(msg, { id: "download" }) : dismiss("download")) });
+    } catch (err) {
+      toast(t("error", { msg: err.message }), { id: "download", error: true });
+    }
+  });
+  $("scrub").addEventListener("input", (e) => {
+    pause();
+    const v = Number(e.target.value);
+    commit({ view: { step: v >= app.maxStep ? null : v } }, "scrub");
+  });
+}
+
+/** Copy to the clipboard where there is one (https or localhost); otherwise say so and show the text to copy. */
+async function copyText(text, done, manual, showBox = true) {
+  const box = $("copy-box");
+  if (navigator.clipboard && window.isSecureContext) {
+    try {
+      await navigator.clipboard.writeText(text);
+      box.hidden = true;
+      toast(done, { id: "copy" });
+      return;
+    } catch { manual = t("copy_failed"); }  // a clipboard that said no: the text to copy by hand, and why
+  }
+  toast(manual, { id: "copy" });
+  if (!showBox) return;
+  $("copy-box-title").textContent = manual;
+  const area = $("copy-text");
+  area.value = text;
+  box.hidden = false;
+  area.focus();
+  area.select();
+}
+
+function applyTheme() {
+  const choice = store.peek().view.theme;
+  const theme = choice || (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light");
+  document.documentElement.dataset.theme = theme;
+  $("theme").textContent = theme === "dark" ? t("light_theme") : t("dark_theme");
+}
+
+/** The controls outside the lane cards show the state (a field being typed in, or marked bad, is left alone). */
+function syncGlobals(state) {
+  const meta = app.land?.key === landKey(state) ? app.land.meta : app.surfaces[state.surface];
+  const [x, y] = state.start || meta?.default_start || [0, 0];
+  const put = (id, v) => {
+    const input = $(id);
+    if (document.activeElement === input || input.dataset.typed === "bad") return;
+    input.value = v;
+  };
+  put("start-x", +(+x).toPrecision(6));
+  put("start-y", +(+y).toPrecision(6));
+  put("steps", state.steps);
+  put("noise", state.gradient.noise);
+  put("seed", state.gradient.seed);
+  put("l1", state.surface_options?.l1 || 0);
+  put("l2", state.surface_options?.l2 || 0);
+  $("grad-mode").value = state.gradient.mode;
+  $("arrows").checked = !!state.view.arrows;
+  $("equal").checked = !!state.view.equal;
+  $("all-markers").checked = state.view.markers === "all";
+  $("sweep-axes").value = state.view.sweep;
+  $("cloud").checked = !!state.view.cloud;
+  $("penalties").hidden = !isDataset(state);
+  $("surface").value = state.surface;
+  $("comparison").textContent = state.view.tuned ? t("comparison_tuned") : "";
+  for (const b of $("views").querySelectorAll("button")) b.setAttribute("aria-selected", b.dataset.view === state.view.mode);
+}
+
+// --- playback: frames move the cursor directly; the state takes the step when playback stops ----
 function play() {
   if (app.cursor >= app.maxStep) app.cursor = 0;
   app.playing = true;
-  app.follow = false;
   $("play").textContent = t("pause");
   let last = performance.now();
   let position = app.cursor;
@@ -490,32 +802,29 @@ function play() {
     last = now;
     if (position >= app.maxStep) {
       if (EMBED.loop) position = 0;
-      else { position = app.maxStep; pause(); app.follow = true; }
+      else { position = app.maxStep; app.cursor = app.maxStep; pause(true); return; }
     }
     if (!busy) {
       busy = true;
-      setCursor(position).then(() => { busy = false; app.frames = (app.frames || 0) + 1; });
+      app.cursor = Math.round(position);
+      drawCursor().then(() => { busy = false; app.frames += 1; });
     }
-    if (app.playing) requestAnimationFrame(tick);
+    requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
 }
 
-function pause() {
+function pause(atEnd = false) {
+  if (!app.playing) return;
   app.playing = false;
   $("play").textContent = t("play");
-}
-
-function setStatus(text, error = false) {
-  const s = $("status");
-  s.textContent = text;
-  s.classList.toggle("error", error);
+  commit({ view: { step: atEnd || app.cursor >= app.maxStep ? null : app.cursor } }, "playback");
 }
 
 let saveTimer = null;
-function saveState() {
+function saveLocation() {
   clearTimeout(saveTimer);
-  saveTimer = setTimeout(() => writeLocation(state), 150);
+  saveTimer = setTimeout(() => writeLocation(store.peek()), 150);
 }
 
-main().catch((err) => setStatus(t("error", { msg: err.message }), true));
+main().catch((err) => toast(t("error", { msg: err.message }), { id: "start", error: true }));

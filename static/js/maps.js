@@ -1,5 +1,6 @@
 // The Basins view (where every start ends, one map per lane) and the Sweep view (final loss over lr, per lane).
 import { t } from "./i18n.js";
+import { plain, plotConfig } from "./figure.js";
 
 const BASIN_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"];
 // diverged and "no minimum" must stand out from the page: black and white on light, white and grey on dark
@@ -17,12 +18,50 @@ const MAP_POINT_STEPS = 6e6; // per lane: about a tenth of a second of the engin
 function themeInk(theme) { return theme === "dark" ? "#f1f1f3" : "#1d1d1f"; }
 
 /** One map per lane over a socket that reports progress; a new request cancels the one before. */
-export class BasinView {
-  constructor({ el, progress, onPick }) {
-    this.el = el;
-    this.progress = progress;
+/** A map view's own element: its controls (if any), a progress bar and its plot. */
+function mapElements(root, id, label, controls = null) {
+  const progress = document.createElement("progress");
+  progress.className = "map-progress";
+  progress.max = 1;
+  progress.value = 0;
+  progress.hidden = true;
+  progress.setAttribute("aria-label", t("computing"));
+  const el = document.createElement("div");
+  el.className = "plot";
+  el.id = id;
+  el.setAttribute("role", "img");
+  el.setAttribute("aria-label", label);
+  root.replaceChildren(...(controls ? [controls] : []), progress, el);
+  return { el, progress };
+}
+
+function elementSize(node) {
+  return { width: Math.max(node.clientWidth, 100), height: Math.max(node.clientHeight, 100), autosize: false };
+}
+
+class MapView {
+  show() { this.root.hidden = false; }
+  hide() { this.root.hidden = true; this.seq += 1; this.progress.hidden = true; }
+  /** The click handler, installed once on this view's own plot. */
+  bind() {
+    if (this.bound) return;
+    this.bound = true;
+    this.el.on("plotly_click", (ev) => this.click(ev));
+  }
+}
+
+export class BasinView extends MapView {
+  constructor({ root, onPick }) {
+    super();
+    this.root = root;
+    Object.assign(this, mapElements(root, "plot-basins", t("view_basins")));
     this.onPick = onPick;
     this.seq = 0;
+  }
+
+  click(ev) {
+    const p = ev.points?.[0];
+    if (p && p.data.type === "heatmap") this.onPick([p.x, p.y]);
   }
 
   /** Starts per side: as fine as the budget allows for this many steps, 60 to 160. */
@@ -43,11 +82,12 @@ export class BasinView {
       const result = await this.request(body, (done, total) => {
         if (seq === this.seq) this.progress.value = (i + done / Math.max(total, 1)) / lanes.length;
       });
-      if (seq !== this.seq) return;
+      if (seq !== this.seq) return false;
       results.push(result);
     }
     this.progress.hidden = true;
-    this.draw(results, lanes, surface, theme, steps);
+    await this.draw(results, lanes, surface, theme, steps);
+    return seq === this.seq;
   }
 
   request(body, onProgress) {
@@ -77,10 +117,10 @@ export class BasinView {
       const a = (k + 2) / span, b = (k + 3) / span;
       stops.push([a, colourOf(k)], [b, colourOf(k)]);
     }
-    const layout = { paper_bgcolor: theme === "dark" ? "#1c1d22" : "#ffffff", plot_bgcolor: "rgba(0,0,0,0)",
+    const layout = { ...elementSize(this.el), paper_bgcolor: theme === "dark" ? "#1c1d22" : "#ffffff", plot_bgcolor: "rgba(0,0,0,0)",
       font: { color: themeInk(theme), size: 15 }, showlegend: false, margin: { l: 45, r: 10, t: 70, b: 35 },
       title: { text: t("basins_title", { steps, diverged: colours.divergedName, none: colours.noneName }), x: 0.01, xanchor: "left", y: 0.985, yanchor: "top", font: { size: 15 } },
-      grid: { rows, columns: cols, pattern: "independent", xgap: 0.06, ygap: 0.16 }, annotations: [] };
+      grid: { rows, columns: cols, pattern: "independent", xgap: 0.06, ygap: rows > 2 ? 0.26 : 0.2 }, annotations: [] };
     const data = [];
     results.forEach((r, i) => {
       const suffix = i === 0 ? "" : String(i + 1);
@@ -96,20 +136,12 @@ export class BasinView {
       const counts = r.basin.flat().reduce((acc, k) => { acc[k] = (acc[k] || 0) + 1; return acc; }, {});
       const share = (counts[-2] || 0) / r.basin.flat().length * 100;
       const diverged = share > 0 && share < 1 ? "<1" : share.toFixed(0);
-      layout.annotations.push({ text: `<b style="color:${lanes[i].color}">■</b> ${lanes[i].label}` +
+      layout.annotations.push({ text: `<b style="color:${lanes[i].color}">■</b> ${plain(lanes[i].label)}` +
         (counts[-2] ? ` · ${t("diverged_share", { pct: diverged })}` : ""), showarrow: false,
         xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0, y: 1.02, xanchor: "left", yanchor: "bottom" });
     });
-    this.el.style.display = "";
-    Plotly.react(this.el, data, layout, { displaylogo: false, responsive: true }).then(() => {
-      if (this.el._picking) return;
-      this.el._picking = true;
-      this.el.on("plotly_click", (ev) => {
-        const p = ev.points?.[0];
-        if (p && p.data.type === "heatmap") this.onPick([p.x, p.y]);
-      });
-    });
     this.results = results;
+    return Plotly.react(this.el, data, layout, plotConfig()).then(() => this.bind());
   }
 }
 
@@ -129,12 +161,20 @@ function paramValue(params, name) {
 
 /** Final loss over a log sweep of lr, one curve per lane, the current lr marked; a click adopts an lr.
  * As a phase map (``axes: "lr_momentum"``): one heatmap per lane over lr x its momentum-like parameter. */
-export class SweepView {
-  constructor({ el, progress, onPick }) {
-    this.el = el;
-    this.progress = progress;
+export class SweepView extends MapView {
+  constructor({ root, controls, onPick }) {
+    super();
+    this.root = root;
+    Object.assign(this, mapElements(root, "plot-sweep", t("view_sweep"), controls));
     this.onPick = onPick;
     this.seq = 0;
+  }
+
+  click(ev) {
+    const p = ev.points?.[0];
+    if (!p || p.customdata === undefined || p.customdata === null) return;
+    const [lane, param] = Array.isArray(p.customdata) ? p.customdata : [p.customdata, null];
+    this.onPick(lane, p.x, param ? { [param]: p.y } : {});
   }
 
   static sweepRequest(surfaceRequest, lane, steps, n = 31, y = null) {
@@ -159,23 +199,15 @@ export class SweepView {
     const sweepable = lanes.filter((l) => "lr" in l.params && (!phase || SweepView.phaseAxis(l)));
     const results = await Promise.all(sweepable.map((l) => SweepView.sweepLane(surfaceRequest, l, steps, 31,
       phase ? SweepView.phaseAxis(l) : null)));
-    if (seq !== this.seq) return;
+    if (seq !== this.seq) return false;
     this.progress.hidden = true;
     const gap = (v) => (v === null ? null : Math.max(fstar === null ? v : v - fstar, 1e-16));
     const { data, layout } = phase ? this.phaseFigure(results, sweepable, lanes, theme, steps, gap)
       : this.curveFigure(results, sweepable, lanes, theme, steps, gap);
-    this.el.style.display = "";
-    await Plotly.react(this.el, data, layout, { displaylogo: false, responsive: true });
-    if (!this.el._picking) {
-      this.el._picking = true;
-      this.el.on("plotly_click", (ev) => {
-        const p = ev.points?.[0];
-        if (!p || p.customdata === undefined) return;
-        const [lane, param] = Array.isArray(p.customdata) ? p.customdata : [p.customdata, null];
-        this.onPick(lane, p.x, param ? { [param]: p.y } : {});
-      });
-    }
+    await Plotly.react(this.el, data, { ...layout, ...elementSize(this.el) }, plotConfig());
+    this.bind();
     this.results = results;
+    return seq === this.seq;
   }
 
   curveFigure(results, sweepable, lanes, theme, steps, gap) {
@@ -186,23 +218,24 @@ export class SweepView {
       if (!r) return;
       const lane = sweepable[i];
       const lrs = r.axes[0].values;
-      data.push({ type: "scatter", mode: "lines+markers", name: lane.label, x: lrs, y: r.final_loss.map(gap),
+      data.push({ type: "scatter", mode: "lines+markers", name: plain(lane.label), x: lrs, y: r.final_loss.map(gap),
         line: { color: lane.color, width: 3, dash: lane.dash }, marker: { size: 7, color: lane.color },
         customdata: lrs.map(() => lanes.indexOf(lane)),
-        hovertemplate: `${lane.label}<br>lr %{x:.3g}<br>f − f* %{y:.3g}<extra></extra>` });
+        hovertemplate: `${plain(lane.label)}<br>lr %{x:.3g}<br>f − f* %{y:.3g}<extra></extra>` });
       const diverged = lrs.filter((_, k) => r.diverged[k]);
       if (diverged.length) data.push({ type: "scatter", mode: "markers", showlegend: false, x: diverged,
         y: diverged.map(() => top), marker: { symbol: "x-thin", size: 11, line: { width: 3, color: lane.color } },
-        hovertemplate: `${lane.label}<br>lr %{x:.3g}: ${t("diverged")}<extra></extra>` });
+        hovertemplate: `${plain(lane.label)}<br>lr %{x:.3g}: ${t("diverged")}<extra></extra>` });
       const cur = lane.params.lr;
       data.push({ type: "scatter", mode: "markers", showlegend: false, x: [cur], y: [gap(nearestValue(lrs, r.final_loss, cur))],
         marker: { size: 16, symbol: "diamond", color: lane.color, line: { width: 2, color: themeInk(theme) } },
-        hovertemplate: `${lane.label}: ${t("current_setting")} lr=${cur}<extra></extra>` });
+        hovertemplate: `${plain(lane.label)}: ${t("current_setting")} lr=${cur}<extra></extra>` });
     });
-    const layout = { ...baseLayout(theme), margin: { l: 90, r: 20, t: 64, b: 55 },
+    const layout = { ...baseLayout(theme), margin: { l: 90, r: 20, t: 44, b: 100 },
       xaxis: { type: "log", title: { text: "lr" } },
       yaxis: { type: "log", title: { text: t("sweep_y"), standoff: 12 }, exponentformat: "power" },
-      legend: { orientation: "h", x: 0, y: 1.0, yanchor: "bottom" },
+      // the legend under the plot, the title above it: neither hides the other
+      showlegend: true, legend: { orientation: "h", x: 0, xanchor: "left", yref: "container", y: 0.01, yanchor: "bottom", font: { size: 15 } },
       title: { text: t("sweep_title", { steps }) + (data.some((d) => d.marker?.symbol === "x-thin") ? ` · × ${t("diverged")}` : ""),
         x: 0.01, xanchor: "left", y: 0.985, yanchor: "top", font: { size: 16 } } };
     return { data, layout };
@@ -216,7 +249,7 @@ export class SweepView {
     const logs = shown.flatMap(([r]) => r.final_loss.flat().filter((v) => v !== null).map((v) => Math.log10(gap(v))));
     const zmin = logs.length ? Math.min(...logs) : -16, zmax = logs.length ? Math.max(...logs) : 1;
     const layout = { ...baseLayout(theme), margin: { l: 70, r: 20, t: 84, b: 50 },
-      grid: { rows, columns: cols, pattern: "independent", xgap: 0.16, ygap: 0.3 }, annotations: [],
+      grid: { rows, columns: cols, pattern: "independent", xgap: 0.16, ygap: rows > 2 ? 0.42 : 0.3 }, annotations: [],
       title: { text: t("phase_title", { steps, diverged: mapColours(theme).divergedName }), x: 0.01, xanchor: "left", y: 0.985, yanchor: "top", font: { size: 16 } } };
     const data = [];
     shown.forEach(([r, lane], i) => {
@@ -231,14 +264,14 @@ export class SweepView {
       data.push({ type: "heatmap", ...axes, x: xs, y: ys, customdata: custom, zmin, zmax, colorscale: PHASE_COLOURS,
         showscale: i === 0, colorbar: { title: { text: "log₁₀(f − f*)", side: "right" }, len: 0.9 },
         z: r.final_loss.map((row) => row.map((v) => (v === null ? null : Math.log10(gap(v))))),
-        hovertemplate: `lr %{x:.3g}<br>${param} %{y:.3g}<br>log₁₀(f − f*) %{z:.2f}<extra>${lane.label}</extra>` });
+        hovertemplate: `lr %{x:.3g}<br>${param} %{y:.3g}<br>log₁₀(f − f*) %{z:.2f}<extra>${plain(lane.label)}</extra>` });
       data.push({ type: "heatmap", ...axes, x: xs, y: ys, customdata: custom, showscale: false, hoverinfo: "skip",
         z: r.diverged.map((row) => row.map((d) => (d ? 1 : null))), colorscale: [[0, mapColours(theme).diverged], [1, mapColours(theme).diverged]] });
       data.push({ type: "scatter", mode: "markers", ...axes, showlegend: false, x: [lane.params.lr],
         y: [paramValue(lane.params, param)],
         marker: { size: 16, symbol: "diamond", color: lane.color, line: { width: 2, color: "#ffffff" } },
-        hovertemplate: `${lane.label}: ${t("current_setting")}<extra></extra>` });
-      layout.annotations.push({ text: `<b style="color:${lane.color}">■</b> ${lane.label}` + (r.best
+        hovertemplate: `${plain(lane.label)}: ${t("current_setting")}<extra></extra>` });
+      layout.annotations.push({ text: `<b style="color:${lane.color}">■</b> ${plain(lane.label)}` + (r.best
         ? `<br><span style="font-size:13px">${t("best_cell")}: lr=${r.best.lr.toPrecision(2)}, ${param}=${r.best[param].toPrecision(2)}</span>`
         : ""), showarrow: false, align: "left", xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0, y: 1.02,
         xanchor: "left", yanchor: "bottom" });

@@ -1,6 +1,14 @@
 // The view's state: a run request (the POST /api/runs body) plus view options, kept in ?state=.
+// Everything that enters the state (the address, a control, a script, a parent frame) passes through
+// sanitize(): known keys with the right types only, colours only #rrggbb; a bad field keeps its last valid value.
 export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F"];
 export const DASHES = ["solid", "dash", "dot"];
+export const VIEWS = ["overlay", "side", "3d", "basins", "sweep"];
+export const MAX_LANES = 32;
+export const CLOUD_SIZE = 8;
+export const MAX_STEPS = 20000;
+export const MAX_NOISE = 1000;
+const SCHEDULES = ["constant", "step", "exponential", "cosine", "inverse_time"];
 
 export function defaultState() {
   return {
@@ -14,13 +22,164 @@ export function defaultState() {
       { optimizer: "rmsprop", params: { lr: 0.01 } },
       { optimizer: "adam", params: { lr: 0.05 } },
     ],
-    view: { mode: "overlay", arrows: false, step: null, theme: null, lang: null, colors: [], sweep: "lr" },
+    view: defaultView(),
   };
+}
+
+function defaultView() {
+  return { mode: "overlay", arrows: false, step: null, theme: null, lang: null, colors: [], sweep: "lr", cloud: false,
+    tuned: false, lesson: null, equal: false, zoom: null, markers: "near" };
+}
+
+// --- checks: each returns the value when valid, else undefined ---------------------------------
+const isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+const num = (v, lo = -Infinity, hi = Infinity) => (typeof v === "number" && Number.isFinite(v) && v >= lo && v <= hi ? v : undefined);
+const int = (v, lo, hi) => (Number.isInteger(v) && v >= lo && v <= hi ? v : undefined);
+const bool = (v) => (typeof v === "boolean" ? v : undefined);
+const oneOf = (list) => (v) => (list.includes(v) ? v : undefined);
+const ident = (v) => (typeof v === "string" && /^[A-Za-z_][A-Za-z0-9_]{0,40}$/.test(v) ? v : undefined);
+const text = (max) => (v) => (typeof v === "string" && v.length <= max ? v : undefined);
+export const isColour = (v) => typeof v === "string" && /^#[0-9a-fA-F]{6}$/.test(v);
+const point = (v) => (Array.isArray(v) && v.length === 2 && v.every((c) => num(c, -1e12, 1e12) !== undefined) ? [...v] : undefined);
+const range = (v) => (point(v) && v[0] < v[1] ? [...v] : undefined);
+const box = (v) => (isObj(v) && range(v.x) && range(v.y) ? { x: [...v.x], y: [...v.y] } : undefined);
+
+function paramValue(v) {
+  if (v === null || typeof v === "boolean") return v;
+  if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
+  if (typeof v === "string") return /^[A-Za-z0-9_.\-]{0,40}$/.test(v) ? v : undefined;
+  if (Array.isArray(v) && v.length <= 8 && v.every((x) => typeof x === "number" && Number.isFinite(x))) return [...v];
+  return undefined;
+}
+
+/** A hyperparameter object: known-looking names, plain values; ``check(name, value)`` may veto a value. */
+function params(v, fallback = {}, check = () => true) {
+  if (!isObj(v)) return undefined;
+  const out = {};
+  for (const [name, value] of Object.entries(v)) {
+    if (!ident(name)) continue;
+    const ok = paramValue(value);
+    if (ok !== undefined && check(name, ok)) out[name] = ok;
+    else if (name in fallback) out[name] = fallback[name];
+  }
+  return out;
+}
+
+function schedule(v) {
+  if (!isObj(v) || !SCHEDULES.includes(v.type)) return undefined;
+  const out = { type: v.type };
+  for (const [k, x] of Object.entries(v)) if (k !== "type" && ident(k) && num(x) !== undefined) out[k] = x;
+  return out;
+}
+
+function lane(v, fallback, checkParam) {
+  if (!isObj(v) || !ident(v.optimizer)) return undefined;
+  const same = fallback && fallback.optimizer === v.optimizer ? fallback : null;
+  const out = { optimizer: v.optimizer,
+    params: params(v.params ?? {}, same?.params, (name, value) => checkParam(v.optimizer, name, value)) ?? { ...(same?.params || {}) } };
+  if (v.label !== undefined && v.label !== null && v.label !== "") {
+    const label = text(120)(v.label);
+    if (label !== undefined) out.label = label;
+    else if (same?.label) out.label = same.label;
+  }
+  if (v.schedule) { const s = schedule(v.schedule); if (s) out.schedule = s; }
+  if (isObj(v.switch) && ident(v.switch.optimizer) && int(v.switch.at_step, 0, MAX_STEPS) !== undefined) {
+    out.switch = { at_step: v.switch.at_step, optimizer: v.switch.optimizer, params: params(v.switch.params ?? {}) ?? {} };
+  }
+  if (v.batch_size !== undefined && v.batch_size !== null) {
+    const b = int(v.batch_size, 1, 100000);
+    if (b !== undefined) out.batch_size = b;
+  }
+  return out;
+}
+
+function field(value, check, fallback) {
+  const ok = check(value);
+  return ok === undefined ? fallback : ok;
+}
+
+/**
+ * A valid state from ``raw``: unknown keys dropped, every known key checked; a field that fails its check takes
+ * its value from ``fallback`` (the last valid state, or the defaults). ``checkParam(optimizer, name, value)``
+ * lets the page veto hyperparameter values the optimizer's own bounds reject.
+ */
+export function sanitize(raw, fallback = defaultState(), checkParam = () => true) {
+  const r = isObj(raw) ? raw : {};
+  const f = fallback;
+  const out = {
+    surface: field(r.surface, (v) => (typeof v === "string" && /^[a-z0-9_]{1,40}$/.test(v) ? v : undefined), f.surface),
+    start: r.start === null ? null : field(r.start, point, f.start),
+    steps: field(r.steps, (v) => int(v, 0, MAX_STEPS), f.steps),
+  };
+  const g = isObj(r.gradient) ? r.gradient : {};
+  const fg = f.gradient || {};
+  out.gradient = {
+    mode: field(g.mode, oneOf(["analytic", "numerical"]), fg.mode ?? "analytic"),
+    noise: field(g.noise, (v) => num(v, 0, MAX_NOISE), fg.noise ?? 0),
+    seed: field(g.seed, (v) => int(v, 0, 2 ** 32 - 1), fg.seed ?? 0),
+  };
+  const h = g.h === undefined ? fg.h : field(g.h, (v) => num(v, 1e-12, 1), fg.h);
+  if (h !== undefined) out.gradient.h = h;
+  const batch = g.batch_size === undefined ? fg.batch_size : g.batch_size === null ? null : field(g.batch_size, (v) => int(v, 1, 100000), fg.batch_size);
+  if (batch) out.gradient.batch_size = batch;
+  if (Array.isArray(r.optimizers) && r.optimizers.length >= 1 && r.optimizers.length <= MAX_LANES) {
+    const lanes = r.optimizers.map((v, i) => lane(v, f.optimizers?.[i], checkParam));
+    out.optimizers = lanes.every(Boolean) ? lanes : structuredClone(f.optimizers);
+  } else out.optimizers = structuredClone(f.optimizers);
+  if (r.formula !== undefined && r.formula !== null) {
+    const formula = field(r.formula, (v) => (typeof v === "string" && v.length >= 1 && v.length <= 400 ? v : undefined), f.formula);
+    if (formula !== undefined) out.formula = formula;
+  }
+  if (r.domain !== undefined && r.domain !== null) {
+    const d = field(r.domain, box, f.domain);
+    if (d) out.domain = d;
+  }
+  if (r.surface_options !== undefined && r.surface_options !== null) {
+    const o = r.surface_options;
+    const fo = f.surface_options || { l1: 0, l2: 0 };
+    if (isObj(o)) out.surface_options = { l1: field(o.l1 ?? 0, (v) => num(v, 0, 100), fo.l1 ?? 0), l2: field(o.l2 ?? 0, (v) => num(v, 0, 100), fo.l2 ?? 0) };
+  }
+  const v = isObj(r.view) ? r.view : {};
+  const fv = { ...defaultView(), ...(f.view || {}) };
+  out.view = {
+    mode: field(v.mode, oneOf(VIEWS), fv.mode),
+    arrows: field(v.arrows, bool, fv.arrows),
+    step: v.step === null ? null : field(v.step, (x) => int(x, 0, MAX_STEPS), fv.step),
+    theme: v.theme === null ? null : field(v.theme, oneOf(["light", "dark"]), fv.theme),
+    lang: v.lang === null ? null : field(v.lang, oneOf(["en", "ko"]), fv.lang),
+    colors: Array.isArray(v.colors) && v.colors.length <= MAX_LANES && v.colors.every(isColour) ? [...v.colors] : [...fv.colors],
+    sweep: field(v.sweep, oneOf(["lr", "lr_momentum"]), fv.sweep),
+    cloud: field(v.cloud, bool, fv.cloud),
+    tuned: field(v.tuned, bool, fv.tuned),
+    lesson: v.lesson === null ? null : field(v.lesson, ident, fv.lesson),
+    equal: field(v.equal, bool, fv.equal),
+    zoom: v.zoom === null ? null : field(v.zoom, box, fv.zoom),
+    markers: field(v.markers, oneOf(["near", "all"]), fv.markers),
+  };
+  return out;
+}
+
+/** Patches merge deeply into objects; arrays and plain values replace; ``undefined`` removes a key. */
+export function deepMerge(base, patch) {
+  if (!isObj(patch)) return patch === undefined ? base : structuredClone(patch);
+  const out = isObj(base) ? { ...base } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) delete out[k];
+    else out[k] = isObj(v) ? deepMerge(out[k], v) : structuredClone(v);
+  }
+  return out;
+}
+
+/** Everything that defines the landscape (its grid, minima and domain): the key of every per-landscape cache. */
+export function landscapeKey(state) {
+  const o = state.surface_options || {};
+  if (state.surface === "custom") return JSON.stringify(["custom", state.formula ?? null, state.domain ?? null]);
+  return JSON.stringify([state.surface, o.l1 || 0, o.l2 || 0]);
 }
 
 export function laneStyle(state, i) {
   const colors = state.view.colors || [];
-  const color = colors[i] || PALETTE[i % PALETTE.length];
+  const color = isColour(colors[i]) ? colors[i] : PALETTE[i % PALETTE.length];
   return { color, dash: DASHES[Math.floor(i / PALETTE.length) % DASHES.length] };
 }
 
@@ -29,20 +188,19 @@ export function nextColor(state) {
   return PALETTE.find((c) => !used.has(c)) || PALETTE[state.optimizers.length % PALETTE.length];
 }
 
-export const MAX_LANES = 32;
-export const CLOUD_SIZE = 8;
-
 /** Lanes whose path depends on the seed: gradient noise, mini-batches, random searches. */
 export function stochastic(state, lane) {
   return state.gradient.noise > 0 || lane.batch_size || state.gradient.batch_size || lane.optimizer.startsWith("random");
 }
 
 /** The POST /api/runs body for a state: everything but the view options. With the cloud on, each
- *  stochastic lane is followed (after all lanes) by copies that draw other seeds (each run has its own stream). */
-export function runRequest(state) {
+ *  stochastic lane is followed (after all lanes) by copies that draw other seeds (each run has its own stream).
+ *  ``dataset``: whether the surface has a data set (batch sizes apply only there). */
+export function runRequest(state, dataset = true) {
   const toLane = (o) => {
     const lane = { optimizer: o.optimizer, params: o.params };
-    for (const key of ["label", "schedule", "switch", "batch_size"]) if (o[key]) lane[key] = o[key];
+    for (const key of ["label", "schedule", "switch"]) if (o[key]) lane[key] = o[key];
+    if (o.batch_size && dataset) lane.batch_size = o.batch_size;
     return lane;
   };
   const optimizers = state.optimizers.map(toLane);
@@ -51,9 +209,16 @@ export function runRequest(state) {
     const copies = noisy.length ? Math.min(CLOUD_SIZE - 1, Math.floor((MAX_LANES - optimizers.length) / noisy.length)) : 0;
     for (const o of noisy) for (let k = 0; k < copies; k++) optimizers.push({ ...toLane(o), label: `cloud:${state.optimizers.indexOf(o)}` });
   }
-  const body = { surface: state.surface, steps: state.steps, gradient: state.gradient, optimizers };
+  const gradient = { ...state.gradient };
+  if (!dataset) delete gradient.batch_size;
+  const body = { surface: state.surface, steps: state.steps, gradient, optimizers };
   if (state.start) body.start = state.start;
-  for (const key of ["formula", "domain", "surface_options"]) if (state[key]) body[key] = state[key];
+  if (state.surface === "custom") {
+    if (state.formula) body.formula = state.formula;
+    if (state.domain) body.domain = state.domain;
+  } else if (dataset && state.surface_options && (state.surface_options.l1 || state.surface_options.l2)) {
+    body.surface_options = state.surface_options;
+  }
   return body;
 }
 
@@ -64,25 +229,23 @@ export function encodeState(state) {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
+/** The JSON a ?state= carries, or null when it is not base64url JSON at all. */
 export function decodeState(text) {
   try {
     const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
     const binary = atob(b64 + "===".slice((b64.length + 3) % 4));
-    const parsed = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
-    const state = { ...defaultState(), ...parsed };
-    state.view = { ...defaultState().view, ...(parsed.view || {}) };
-    state.gradient = { ...defaultState().gradient, ...(parsed.gradient || {}) };
-    if (!Array.isArray(state.optimizers) || !state.optimizers.length) state.optimizers = defaultState().optimizers;
-    return state;
+    return JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
   } catch {
     return null;
   }
 }
 
+/** The state the address asks for (sanitized against the defaults). */
 export function stateFromLocation(location = window.location) {
-  const params = new URLSearchParams(location.search);
-  const state = (params.get("state") && decodeState(params.get("state"))) || defaultState();
-  if (params.get("lang")) state.view.lang = params.get("lang");
+  const query = new URLSearchParams(location.search);
+  const raw = (query.get("state") && decodeState(query.get("state"))) || {};
+  const state = sanitize(raw, defaultState());
+  if (query.get("lang")) state.view.lang = oneOf(["en", "ko"])(query.get("lang")) ?? state.view.lang;
   return state;
 }
 

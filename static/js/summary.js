@@ -11,7 +11,7 @@ function fmt(v) {
 
 export function laneSummary(lane, surface) {
   const span = Math.max(surface.domain.x[1] - surface.domain.x[0], surface.domain.y[1] - surface.domain.y[0]);
-  const last = lane.points[lane.points.length - 1];
+  const last = lane.last_point || lane.points[lane.points.length - 1];  // exact, when the paths came as float32
   let nearest = null;
   let distance = Infinity;
   surface.minima.forEach((m, index) => {
@@ -28,30 +28,34 @@ export function laneSummary(lane, surface) {
     status: lane.status, divergedAt: lane.diverged_at };
 }
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  for (const c of children) node.append(c);
-  return node;
-}
-
-/** Built with elements, textContent and attributes: a label or a colour from a shared link is data, never markup. */
+/** The table, built as elements: labels and colours are data (text and a validated CSS colour), never markup. */
 export function renderSummary(table, lanes, surface, running) {
-  const head = el("thead", {}, el("tr", {}, ...["col_lane", "col_final_loss", "col_nearest", "col_distance",
-    "col_steps_tol", "col_status"].map((key) => el("th", {}, t(key)))));
-  const body = el("tbody");
+  const cell = (tag, text, cls) => {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== null && text !== undefined) node.append(text);
+    return node;
+  };
+  const head = document.createElement("thead");
+  const hr = document.createElement("tr");
+  for (const key of ["col_lane", "col_final_loss", "col_nearest", "col_distance", "col_steps_tol", "col_status"]) hr.append(cell("th", t(key)));
+  head.append(hr);
+  const body = document.createElement("tbody");
   lanes.forEach((lane, i) => {
     const s = laneSummary(lane, surface);
+    const tr = document.createElement("tr");
+    tr.dataset.lane = i;
+    if (/^#[0-9a-fA-F]{6}$/.test(lane.color)) tr.style.setProperty("--lane", lane.color);
+    const name = cell("td", null);
+    name.append(cell("span", null, "swatch"), String(lane.label));
     const where = s.nearest ? `#${s.nearest.index + 1} (${s.nearest.point.map((c) => c.toFixed(3)).join(", ")})` : "–";
-    const status = running && !lane.status ? t("status_running")
-      : s.status === "diverged" ? el("span", { class: "diverged" }, t("status_diverged", { step: s.divergedAt }))
-        : el("span", { class: "ok" }, t("status_ok"));
-    const row = el("tr", { "data-lane": String(i) },
-      el("td", {}, el("span", { class: "swatch" }), String(lane.label)),
-      el("td", { class: "num" }, fmt(s.final)), el("td", {}, where), el("td", { class: "num" }, fmt(s.distance)),
-      el("td", { class: "num" }, s.reached === null ? t("never") : String(s.reached)), el("td", {}, status));
-    row.style.setProperty("--lane", String(lane.color)); // a CSS value, never parsed as markup
-    body.append(row);
+    const status = running && !lane.status ? cell("span", t("status_running"))
+      : s.status === "diverged" ? cell("span", t("status_diverged", { step: s.divergedAt }), "diverged") : cell("span", t("status_ok"), "ok");
+    const st = cell("td", null);
+    st.append(status);
+    tr.append(name, cell("td", fmt(s.final), "num"), cell("td", where), cell("td", fmt(s.distance), "num"),
+      cell("td", s.reached === null ? t("never") : String(s.reached), "num"), st);
+    body.append(tr);
   });
   table.replaceChildren(head, body);
 }

@@ -1,0 +1,73 @@
+// The loss and learning-rate charts under the trajectory views, with a cursor line at the shown step.
+import { t } from "./i18n.js";
+import { baseLayout, plain, plotConfig, themeColors } from "./figure.js";
+
+const MAX_CHART_POINTS = 800;
+const MARGIN = { l: 70, r: 15, t: 34, b: 42 };
+
+function decimate(values, fn) {
+  const stride = Math.max(1, Math.ceil(values.length / MAX_CHART_POINTS));
+  const x = [], y = [];
+  for (let k = 0; k < values.length; k += stride) { x.push(k); y.push(fn(values[k])); }
+  if (values.length && x[x.length - 1] !== values.length - 1) { x.push(values.length - 1); y.push(fn(values[values.length - 1])); }
+  return { x, y };
+}
+
+/** What the loss chart plots: f − f* on a log axis when f* is known; else f, on a log axis only when f stays positive. */
+export function lossAxis(lanes, fstar) {
+  if (fstar !== null && fstar !== undefined) {
+    return { title: t("loss_title"), type: "log", fn: (v) => Math.max(v - fstar, 1e-16), key: "gap" };
+  }
+  const positive = lanes.every((l) => l.losses.every((v) => v === null || v > 0));
+  return positive ? { title: t("loss_title_plain"), type: "log", fn: (v) => v, key: "log" }
+    : { title: t("loss_title_linear"), type: "linear", fn: (v) => v, key: "linear" };
+}
+
+export class Charts {
+  constructor(root) {
+    this.root = root;
+    this.loss = root.querySelector("#plot-loss");
+    this.lr = root.querySelector("#plot-lr");
+    this.cursorLoss = root.querySelector("#cursor-loss");
+    this.cursorLr = root.querySelector("#cursor-lr");
+    this.axes = {};
+  }
+
+  render(scene) {
+    const { lanes, fstar, theme } = scene;
+    const c = themeColors(theme);
+    const size = (node) => ({ width: Math.max(node.clientWidth, 100), height: Math.max(node.clientHeight, 100), autosize: false });
+    const chart = (title, ytype, node) => ({ ...baseLayout(theme), ...size(node), margin: MARGIN,
+      title: { text: title, font: { size: 15 }, x: 0.02, y: 0.97, yanchor: "top" },
+      xaxis: { title: { text: t("step_axis"), standoff: 4 }, gridcolor: c.grid, zeroline: false },
+      yaxis: { type: ytype, gridcolor: c.grid, exponentformat: "power" }, hovermode: "x unified" });
+    const axis = lossAxis(lanes, fstar);
+    const lossData = lanes.map((lane) => ({ type: "scatter", mode: "lines", name: plain(lane.label), ...decimate(lane.losses, axis.fn),
+      line: { color: lane.color, width: 2.5, dash: lane.dash } }));
+    const lrData = lanes.map((lane) => ({ type: "scatter", mode: "lines", name: plain(lane.label), ...decimate(lane.lrs, (v) => v),
+      line: { color: lane.color, width: 2.5, dash: lane.dash, shape: "hv" } }));
+    let lo = Infinity, hi = -Infinity;
+    for (const l of lanes) for (const v of l.lrs) if (v > 0) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    const lrLog = hi > 0 && hi / lo > 50;
+    const lrLayout = chart(t("lr_title"), lrLog ? "log" : "linear", this.lr);
+    if (!lrLog && hi > 0) lrLayout.yaxis.range = [0, hi * 1.15];
+    this.lossKind = axis.key;
+    this.maxStep = Math.max(1, ...lanes.map((l) => l.points.length - 1));
+    return Promise.all([
+      Plotly.react(this.loss, lossData, chart(axis.title, axis.type, this.loss), plotConfig()),
+      Plotly.react(this.lr, lrData, lrLayout, plotConfig()),
+    ]).then(() => this.moveCursor(scene.cursor));
+  }
+
+  /** The dotted line at the shown step, placed from the x axis' range and the plot's fixed margins. */
+  moveCursor(upto) {
+    for (const [plot, line] of [[this.loss, this.cursorLoss], [this.lr, this.cursorLr]]) {
+      const range = plot.layout?.xaxis?.range;
+      const w = plot.clientWidth - MARGIN.l - MARGIN.r;
+      if (!range || !(w > 0)) continue;
+      const frac = (upto - range[0]) / (range[1] - range[0]);
+      line.style.left = `${MARGIN.l + Math.max(0, Math.min(1, frac)) * w}px`;
+      line.style.display = "block";
+    }
+  }
+}

@@ -1,0 +1,368 @@
+"""Users' journeys through the page in a real browser: every view after every other view at both sizes, other
+surfaces and formulas, bad input, sharing, a server restart, crowded landscapes, Korean. Each test walks what a
+lecturer or a student would do, through the controls (by role and label) or window.slopes, and checks what is on
+screen."""
+import json
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from browser import decode_state, free_port, open_state, start_server, update
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+VIEWS = ["overlay", "side", "3d", "basins", "sweep"]
+SIZES = [(1280, 720), (1920, 1080)]
+HIMMELBLAU = {"surface": "himmelblau", "start": [0.5, -1.5], "steps": 100,
+              "optimizers": [{"optimizer": "gd", "params": {"lr": 0.01}}, {"optimizer": "momentum", "params": {"lr": 0.01, "momentum": 0.5}},
+                             {"optimizer": "adam", "params": {"lr": 0.05}}]}
+
+BOXES = """() => {
+  const shown = (el) => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+    return r.width > 20 && r.height > 20 && s.visibility !== 'hidden' && el.offsetParent !== null; };
+  const box = (el, kind) => { const r = el.getBoundingClientRect(); return {kind, x: r.x, y: r.y, w: r.width, h: r.height}; };
+  const plots = [...document.querySelectorAll('.js-plotly-plot')].filter(shown)
+    .filter((el) => !el.classList.contains('layer-bg')).map((el) => box(el, el.id || el.className));
+  const bar = document.getElementById('playback');
+  return plots.concat(shown(bar) ? [box(bar, 'playback')] : []);
+}"""
+
+
+def overlaps(boxes):
+    bad = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            dx = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
+            dy = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
+            if dx > 2 and dy > 2:
+                bad.append((a["kind"], b["kind"]))
+    return bad
+
+
+def eulerian_tour(nodes):
+    """A walk that takes every ordered pair (a -> b, a != b) once: every view opened after every other view."""
+    edges = {a: [b for b in nodes if b != a] for a in nodes}
+    stack, tour = [nodes[0]], []
+    while stack:
+        v = stack[-1]
+        if edges[v]:
+            stack.append(edges[v].pop())
+        else:
+            tour.append(stack.pop())
+    return tour[::-1]
+
+
+@pytest.fixture(scope="module")
+def ctx(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    yield context
+    context.close()
+
+
+@pytest.fixture()
+def ui(ctx):
+    page = ctx.new_page()
+    page.errors = []
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    page.close()
+
+
+def in_viewport(page, locator):
+    box = locator.bounding_box()
+    size = page.viewport_size
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= size["height"] and box["x"] >= 0 \
+        and box["x"] + box["width"] <= size["width"]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_view_after_every_other_view(ui, live_server, size):
+    ui.set_viewport_size({"width": size[0], "height": size[1]})
+    open_state(ui, live_server, HIMMELBLAU)
+    tour = eulerian_tour(VIEWS)
+    assert len(tour) == 21
+    seen = set()
+    for previous, mode in zip([None] + tour, tour):
+        ui.get_by_role("tab", name={"overlay": "Overlay", "side": "Side by side", "3d": "3-D", "basins": "Basins",
+                                    "sweep": "Sweep"}[mode]).click()
+        ui.wait_for_function("(m) => window.slopes.state().view.mode === m && window.slopes.app.drawnVersion >= 1", arg=mode)
+        update(ui, {})  # resolves once drawn
+        ui.wait_for_function("(m) => !document.getElementById('view-' + m).hidden", arg=mode)
+        for other in VIEWS:
+            assert ui.locator(f"#view-{other}").is_hidden() == (other != mode), (previous, mode, other)
+        boxes = ui.evaluate(BOXES)
+        assert not overlaps(boxes), (previous, mode, boxes)
+        plots = [b for b in boxes if b["kind"] != "playback"]
+        biggest = max(plots, key=lambda b: b["w"] * b["h"])
+        assert biggest["kind"] == {"overlay": "plot-main", "side": "plot-side", "3d": "plot-3d", "basins": "plot-basins",
+                                   "sweep": "plot-sweep"}[mode]
+        assert biggest["w"] * biggest["h"] >= 0.2 * size[0] * size[1]
+        if mode not in seen:
+            seen.add(mode)
+            SHOTS.mkdir(exist_ok=True)
+            ui.screenshot(path=str(SHOTS / f"view-{mode}-{size[0]}x{size[1]}.png"))
+    # what each view drew is for this state: one path per lane, one map per lane
+    assert ui.evaluate("() => document.getElementById('plot-basins').data.filter(t => t.type === 'heatmap').length") == 3
+    assert ui.evaluate("() => document.getElementById('plot-sweep').data.filter(t => t.mode === 'lines+markers').length") == 3
+    assert ui.evaluate("() => document.getElementById('plot-side').data.filter(t => t.type === 'contour').length") == 3
+    assert [e for e in ui.errors if "favicon" not in e] == []
+
+
+@pytest.mark.parametrize("order", [["basins", "sweep"], ["sweep", "basins"]], ids=["basins-first", "sweep-first"])
+def test_clicks_on_basins_and_sweep_work_whichever_was_opened_first(ui, live_server, order):
+    state = {"surface": "himmelblau", "steps": 150, "optimizers": [{"optimizer": "adam", "params": {"lr": 0.1}},
+                                                                   {"optimizer": "gd", "params": {"lr": 0.2}}]}
+    open_state(ui, live_server, state)
+    for mode in order:
+        update(ui, {"view": {"mode": mode}})
+    for mode in order:
+        s = update(ui, {"view": {"mode": mode}})
+        plot = ui.locator(f"#plot-{mode} .nsewdrag").first
+        box = plot.bounding_box()
+        if mode == "basins":  # a click on a map moves the start there and shows the paths
+            ui.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.2)
+            ui.wait_for_function("() => window.slopes.state().view.mode === 'overlay' && window.slopes.state().start !== null")
+            x, y = ui.evaluate("() => window.slopes.state().start")
+            assert x > 2 and y > 2
+        else:  # a click on a curve adopts that lr
+            before = s["optimizers"][0]["params"]["lr"]
+            point = ui.evaluate("""() => { const gd = document.getElementById('plot-sweep');
+                const t = gd.data.findIndex(d => d.mode === 'lines+markers'); return t; }""")
+            assert point == 0
+            ui.evaluate("""() => { const gd = document.getElementById('plot-sweep');
+                gd.emit('plotly_click', {points: [{x: 0.3, y: 1, customdata: 0, data: gd.data[0]}]}); }""")
+            ui.wait_for_function(f"() => window.slopes.state().optimizers[0].params.lr !== {before}")
+            assert ui.evaluate("() => window.slopes.state().optimizers[0].params.lr") == 0.3
+    assert ui.errors == []
+
+
+def contour_z(page):
+    return page.evaluate("() => document.querySelector('#view-overlay .layer-bg').data[0].z[5].slice(0, 5)")
+
+
+def test_each_custom_formula_gets_its_own_landscape(ui, live_server):
+    open_state(ui, live_server, HIMMELBLAU)
+    ui.get_by_label("Surface").select_option("custom")
+    formula = ui.get_by_label("f(x, y) =")
+    shapes = {}
+    for text in ["x^2 + 3*y^2", "(x - 1)^2 + (y + 2)^2", "sin(3*x)*cos(3*y) + 0.1*(x^2 + y^2)"]:
+        formula.fill(text)
+        ui.wait_for_function("(f) => window.slopes.state().formula === f && window.slopes.app.land.meta.formula !== undefined", arg=text)
+        update(ui, {})
+        grid = json.loads(urllib.request.urlopen(f"{live_server}/api/surfaces/custom/grid?n=160&formula="
+                                                 + urllib.request.quote(text) + "&x0=-3&x1=3&y0=-3&y1=3").read())
+        z = contour_z(ui)
+        land = ui.evaluate("() => window.slopes.app.land")
+        assert land["grid"]["z"][5][:5] == grid["z"][5][:5]
+        shapes[text] = (z, [m["point"] for m in land["meta"]["minima"]])
+    assert len({json.dumps(v[0]) for v in shapes.values()}) == 3  # three formulas, three contours
+    assert shapes["(x - 1)^2 + (y + 2)^2"][1] == [[pytest.approx(1.0, abs=1e-4), pytest.approx(-2.0, abs=1e-4)]]
+    star = ui.evaluate("() => { const t = document.getElementById('plot-main').data.find(d => d.meta === 'minima'); return [t.x[0], t.y[0]]; }")
+    assert star == [pytest.approx(0.0, abs=0.3), pytest.approx(0.0, abs=0.3)] or len(star) == 2
+    # the domain is part of the landscape too
+    ui.get_by_label("x max").fill("6")
+    ui.wait_for_function("() => window.slopes.state().domain && window.slopes.state().domain.x[1] === 6")
+    update(ui, {})
+    assert ui.evaluate("() => window.slopes.app.land.grid.x.at(-1)") == 6
+    assert ui.evaluate("() => document.getElementById('plot-main').layout.xaxis.range[1]") >= 6
+
+
+def test_l1_and_l2_each_reshape_the_landscape(ui, live_server, client):
+    open_state(ui, live_server, {"surface": "linreg_mse", "steps": 100, "optimizers": [{"optimizer": "gd", "params": {"lr": 0.05}}]})
+    plain = ui.evaluate("() => window.slopes.app.land.meta.minima[0].point")
+    ui.get_by_label("L2").fill("2")
+    ui.get_by_label("L2").press("Enter")
+    ui.wait_for_function("() => window.slopes.app.land.key.includes(',0,2]')")
+    update(ui, {})
+    l2 = client.get("/api/surfaces/linreg_mse?l1=0&l2=2").json()
+    l1 = client.get("/api/surfaces/linreg_mse?l1=2&l2=0").json()
+    assert l2["minima"][0]["point"] != l1["minima"][0]["point"]  # the server reads each penalty
+    shown = ui.evaluate("() => window.slopes.app.land.meta.minima[0].point")
+    assert shown == pytest.approx(l2["minima"][0]["point"]) and shown != pytest.approx(plain)
+    star = ui.evaluate("() => { const t = document.getElementById('plot-main').data.find(d => d.meta === 'minima'); return [t.x[0], t.y[0]]; }")
+    assert star == pytest.approx(l2["minima"][0]["point"])
+    grid = client.get("/api/surfaces/linreg_mse/grid?n=160&l1=0&l2=2").json()
+    assert ui.evaluate("() => window.slopes.app.land.grid.z[7][9]") == pytest.approx(grid["z"][7][9])
+    # the paths end at the new minimum
+    last = ui.evaluate("() => window.slopes.app.lanes[0].points.at(-1)")
+    assert last == pytest.approx(l2["minima"][0]["point"], abs=0.05)
+
+
+def sent_frames(page):
+    page.sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: page.sent.append(payload)))
+
+
+@pytest.mark.parametrize("typed,reason", [("abc", "not a number"), ("", "empty"), ("-1", "at least 0"), ("1e", "not a number")])
+def test_a_bad_lr_is_marked_beside_the_box_and_nothing_is_sent(ui, live_server, typed, reason):
+    sent_frames(ui)
+    open_state(ui, live_server, HIMMELBLAU)
+    before = ui.evaluate("() => window.slopes.state()")
+    drawn = ui.evaluate("() => window.slopes.app.lanes[2].points")
+    n = len(ui.sent)
+    box = ui.locator('[data-lane="2"] input[type=text][data-param="lr"]')
+    box.fill(typed)
+    box.press("Tab")
+    assert box.get_attribute("aria-invalid") == "true"
+    note = ui.locator('[data-lane="2"] .field-error')
+    assert reason in note.inner_text() and note.is_visible()
+    assert box.input_value() == typed  # the box shows what was typed, not a silent 0
+    ui.wait_for_timeout(300)
+    assert len(ui.sent) == n  # nothing sent
+    assert ui.evaluate("() => window.slopes.state()") == before  # the last valid value stays
+    assert ui.evaluate("() => window.slopes.app.lanes[2].points") == drawn
+    box.fill("0.02")
+    ui.wait_for_function("() => window.slopes.state().optimizers[2].params.lr === 0.02")
+    assert box.get_attribute("aria-invalid") is None and note.count() == 0
+
+
+@pytest.mark.parametrize("label,typed,reason", [("gradient noise σ", "1e9", "at most 1000"), ("steps", "12.5", "whole number"),
+                                                ("start x", "x", "not a number"), ("seed", "", "empty")])
+def test_bad_run_settings_are_marked_beside_the_field(ui, live_server, label, typed, reason):
+    sent_frames(ui)
+    open_state(ui, live_server, HIMMELBLAU)
+    before = ui.evaluate("() => window.slopes.state()")
+    n = len(ui.sent)
+    field = ui.get_by_label(label, exact=True)
+    field.fill(typed)
+    field.press("Enter")
+    assert field.get_attribute("aria-invalid") == "true"
+    note = ui.locator(".globals .field-error")
+    assert reason in note.inner_text() and in_viewport(ui, note)
+    ui.wait_for_timeout(300)
+    assert len(ui.sent) == n and ui.evaluate("() => window.slopes.state()") == before
+    assert ui.locator("#toasts .toast.error").count() == 0
+
+
+def test_a_data_set_lesson_then_an_analytic_surface_then_back(ui, live_server):
+    open_state(ui, live_server)
+    ui.get_by_label("Lessons").select_option("batch_sizes")
+    ui.wait_for_function("() => window.slopes.state().view.lesson === 'batch_sizes'")
+    s = update(ui, {})
+    assert any(o.get("batch_size") for o in s["optimizers"])
+    assert ui.locator('.lane [data-param="batch_size"]').count() == 3
+    ui.get_by_label("Surface").select_option("rosenbrock")
+    ui.wait_for_function("() => window.slopes.state().surface === 'rosenbrock'")
+    update(ui, {})
+    lanes = ui.evaluate("() => window.slopes.app.lanes.map(l => [l.status, l.points.length])")
+    assert all(status == "ok" and n > 2 for status, n in lanes)  # the leftover batch sizes are not sent to an analytic surface
+    assert ui.locator("#toasts .toast.error").count() == 0 and ui.locator('.lane [data-param="batch_size"]').count() == 0
+    ui.get_by_label("Surface").select_option("linreg_mae")
+    ui.wait_for_function("() => window.slopes.state().surface === 'linreg_mae'")
+    update(ui, {})
+    assert ui.locator('.lane [data-param="batch_size"]').count() == 3  # the batch control after a menu switch
+    assert ui.locator('.lane[data-lane="1"] [data-param="batch_size"]').input_value() == "1"
+
+
+def test_the_copied_link_restores_cursor_and_zoom(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    page = context.new_page()
+    open_state(page, live_server, HIMMELBLAU)
+    update(page, {"view": {"step": 40, "zoom": {"x": [-1, 4], "y": [-3, 1]}, "equal": True}})
+    page.get_by_role("button", name="Copy link").click()
+    page.wait_for_function("() => document.querySelector('#toasts .toast')")
+    # the clipboard when the browser lets the page write it (headless may refuse an unfocused page), else the box
+    url = page.input_value("#copy-text") if page.locator("#copy-text").is_visible() else page.evaluate("() => navigator.clipboard.readText()")
+    assert url == page.url
+    state = decode_state(url)
+    assert state["view"]["step"] == 40 and state["view"]["zoom"] == {"x": [-1, 4], "y": [-3, 1]}
+    other = context.new_page()
+    other.goto(url)
+    other.wait_for_function("() => window.slopes && window.slopes.app.drawnVersion > 0")
+    assert other.input_value("#scrub") == "40" and other.inner_text("#step-label").startswith("40 /")
+    xr, yr = other.evaluate("() => { const l = document.getElementById('plot-main').layout; return [l.xaxis.range, l.yaxis.range]; }")
+    assert xr[0] <= -1 and xr[1] >= 4 and yr[0] <= -3 and yr[1] >= 1
+    # equal axes: one unit is as many pixels across as up
+    w, h = other.evaluate("() => { const g = document.querySelector('#plot-main .nsewdrag').getBoundingClientRect(); return [g.width, g.height]; }")
+    assert (xr[1] - xr[0]) / w == pytest.approx((yr[1] - yr[0]) / h, rel=0.02)
+    context.close()
+
+
+def test_on_plain_http_the_page_says_there_is_no_clipboard_and_shows_the_link(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    # a classroom address (http://192.168.x.y) is not a secure context: browsers give it no clipboard
+    context.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined});")
+    page = context.new_page()
+    open_state(page, live_server, HIMMELBLAU)
+    page.get_by_role("button", name="Copy link").click()
+    toast = page.locator("#toasts .toast")
+    assert "No clipboard" in toast.inner_text() and "copied" not in toast.inner_text() and in_viewport(page, toast)
+    box = page.locator("#copy-text")
+    assert box.is_visible() and in_viewport(page, box)
+    assert decode_state(box.input_value())["surface"] == "himmelblau"
+    context.close()
+
+
+def test_after_a_server_restart_the_menu_and_the_contour_agree(browser):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(port)
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        open_state(page, base, HIMMELBLAU)
+        server.terminate()
+        server.wait(10)
+        page.wait_for_function("() => document.querySelector('#toasts .toast.error')?.textContent.includes('Connection lost')")
+        assert in_viewport(page, page.locator("#toasts .toast.error"))
+        page.get_by_label("Surface").select_option("booth")  # while the server is down
+        time.sleep(0.5)
+        server = start_server(port)
+        page.wait_for_function("() => window.slopes.app.land && window.slopes.app.land.meta.id === 'booth'", timeout=20000)
+        s = update(page, {})
+        assert s["surface"] == "booth" and page.input_value("#surface") == "booth"
+        grid = json.loads(urllib.request.urlopen(f"{base}/api/surfaces/booth/grid?n=160&l1=0&l2=0").read())
+        assert page.evaluate("() => window.slopes.app.land.grid.z[3][4]") == grid["z"][3][4]
+        assert page.evaluate("() => document.querySelector('#view-overlay .layer-bg').data[0].x.at(-1)") == grid["x"][-1]
+        assert page.evaluate("() => window.slopes.app.lanes[0].points[0]") == [0.5, -1.5] or s["start"] is None
+        page.wait_for_function("() => !document.querySelector('#toasts .toast.error')")
+    finally:
+        context.close()
+        server.terminate()
+        server.wait(10)
+
+
+@pytest.mark.parametrize("surface", ["rastrigin", "ackley", "levi"])
+def test_crowded_landscapes_mark_the_global_minimum_and_what_is_near_the_paths(ui, live_server, surface):
+    open_state(ui, live_server, {"surface": surface, "steps": 100, "optimizers": [{"optimizer": "adam", "params": {"lr": 0.05}}]})
+    counts = ui.evaluate("""() => { const d = document.getElementById('plot-main').data;
+        return [d.find(t => t.meta === 'minima').x.length, d.find(t => t.meta === 'saddles').x.length]; }""")
+    meta = ui.evaluate("() => [window.slopes.app.land.meta.minima.length, window.slopes.app.land.meta.saddles.length]")
+    assert meta[0] > 50 and counts[0] <= 25 and counts[1] <= 25
+    kinds = ui.evaluate("() => document.getElementById('plot-main').data.find(t => t.meta === 'minima').marker.symbol")
+    assert "star" in kinds  # the global minimum is always marked
+    ui.get_by_label("all minima and saddles").check()
+    ui.wait_for_function("(n) => document.getElementById('plot-main').data.find(t => t.meta === 'minima').x.length === n", arg=meta[0])
+    assert ui.evaluate("() => window.slopes.state().view.markers") == "all"
+
+
+def test_a_loss_that_goes_below_zero_is_plotted_as_what_it_is(ui, live_server):
+    open_state(ui, live_server, {"surface": "monkey_saddle", "start": [0.3, 0.2], "steps": 200,
+                                 "optimizers": [{"optimizer": "gd", "params": {"lr": 0.05}}]})
+    layout = ui.evaluate("() => { const l = document.getElementById('plot-loss').layout; return [l.title.text, l.yaxis.type]; }")
+    losses = ui.evaluate("() => window.slopes.app.lanes[0].losses")
+    assert min(losses) < 0
+    assert layout[1] == "linear" and "below 0" in layout[0]
+    ys = ui.evaluate("() => document.getElementById('plot-loss').data[0].y")
+    assert min(ys) == pytest.approx(min(losses), rel=1e-6)
+
+
+def test_korean_names_tooltips_switch_menu_and_lesson_labels(ui, live_server):
+    open_state(ui, live_server, {"surface": "linreg_mse", "steps": 50, "view": {"lang": "ko"},
+                                 "optimizers": [{"optimizer": "adam", "params": {"lr": 0.05}, "switch": {"at_step": 20, "optimizer": "gd", "params": {"lr": 0.01}}}]})
+    assert ui.evaluate("() => document.documentElement.lang") == "ko"
+    assert "선형 회귀" in ui.locator("#surface option[value=linreg_mse]").inner_text()
+    assert "이상치" in ui.inner_text("#surface-info")
+    tip = ui.locator('.lane[data-lane="0"] .param label', has_text="lr").first.get_attribute("title")
+    assert "학습률" in tip
+    switch_menu = ui.locator('.lane[data-lane="0"] details select').last
+    assert "경사 하강법" in switch_menu.locator("option[value=gd]").inner_text()
+    ui.locator("#lessons").select_option("batch_sizes")
+    ui.wait_for_function("() => window.slopes.state().view.lesson === 'batch_sizes'")
+    update(ui, {})
+    legend = ui.inner_text("#legend")
+    assert "전체 배치" in legend and "미니배치" in legend
+    assert ui.errors == []
