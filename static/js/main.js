@@ -13,6 +13,8 @@ import { BasinView, SweepView } from "./maps.js";
 import { dismiss, parseNumber, setFieldError, toast } from "./messages.js";
 import { defaultState, landscapeKey, laneStyle, runRequest, sanitize, stateFromLocation, writeLocation } from "./state.js";
 import { Store } from "./store.js";
+import { deckPlayback, forwardKeys, frameOptions, framed, releasePointerFocus } from "./deck.js";
+import { mountLiveControls, parseControls } from "./livecontrols.js";
 import { renderSummary } from "./summary.js";
 import { OverlayView, SideView, Surface3DView } from "./views.js";
 
@@ -21,7 +23,8 @@ const STREAM_DRAW_DELAY = 90; // ms: streams that end sooner are drawn once
 const CHART_INTERVAL = 120; // ms: while results arrive quickly (a drag), the charts and the table redraw at most this often
 const REPLACE_AFTER = 250; // ms: a request in flight longer than this is replaced at once; a quicker one is waited for
 const QUERY = new URLSearchParams(location.search);
-const EMBED = { on: document.body.dataset.mode === "embed", autoplay: QUERY.get("autoplay") === "1", loop: QUERY.get("loop") === "1" };
+// an embed: ?autoplay=1&loop=1&interactive=1&controls=lr:0,momentum:0 (static/js/deck.js, livecontrols.js)
+const EMBED = { on: document.body.dataset.mode === "embed", ...frameOptions(), controls: parseControls(QUERY.get("controls")) };
 const MAP_MODES = ["basins", "sweep"];
 
 const app = { surfaces: {}, lessons: [], landscapes: new Map(), land: null, lanes: [], cloud: [], running: false, cursor: 0,
@@ -157,6 +160,10 @@ async function main() {
   syncGlobals(s);
   showLessonCaption();
   new ResizeObserver(() => scheduleRender()).observe($("view-area"));
+  if (EMBED.on) {
+    if (framed()) { forwardKeys(); releasePointerFocus(); }
+    mountLiveControls($("live-controls"), EMBED.controls, window.slopes, optimizers, t("live_controls"));
+  }
   resolveReady();
   await loadLandscape();
   requestRun();
@@ -383,7 +390,9 @@ function onFrame(frame) {
     app.lastLatency = performance.now() - app.requestedAt;
     adopt(app.pending, true);
     finished();
-    if (EMBED.autoplay && !app.autoplayed) { app.autoplayed = true; requestAnimationFrame(() => play()); }
+    if (EMBED.on && !app.deck) {  // plays when first seen (autoplay=1, no reduced motion); pauses while hidden
+      app.deck = deckPlayback({ play, pause: () => pause(), playing: () => app.playing }, { element: $("view-area"), autoplay: EMBED.autoplay });
+    }
     if (app.lanes.some((l) => l.optimizer.startsWith("random"))) fetchProposals();
     scheduleRender(true);
   }
