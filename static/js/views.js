@@ -58,7 +58,7 @@ export class OverlayView extends View {
     this.onPick = onPick;
     this.onZoom = onZoom;
     this.bg = el("div", { class: "plot layer-bg", "aria-hidden": "true" });
-    this.main = el("div", { class: "plot layer", id: "plot-main", role: "img", "aria-label": t("aria_trajectories") });
+    this.main = el("div", { class: "plot layer", id: "plot-main", role: "figure", "aria-label": t("aria_trajectories") });
     this.svg = document.createElementNS(SVG, "svg");
     this.svg.setAttribute("class", "overlay");
     this.svg.setAttribute("aria-hidden", "true");
@@ -278,7 +278,7 @@ function gridShape(n) {
 export class SideView extends View {
   constructor(root) {
     super(root);
-    this.plot = el("div", { class: "plot", id: "plot-side", role: "img", "aria-label": t("view_side") });
+    this.plot = el("div", { class: "plot", id: "plot-side", role: "figure", "aria-label": t("view_side") });
     root.replaceChildren(this.plot);
   }
 
@@ -319,7 +319,7 @@ export class SideView extends View {
 export class Surface3DView extends View {
   constructor(root) {
     super(root);
-    this.plot = el("div", { class: "plot", id: "plot-3d", role: "img", "aria-label": t("view_3d") });
+    this.plot = el("div", { class: "plot", id: "plot-3d", role: "figure", "aria-label": t("view_3d") });
     root.replaceChildren(this.plot);
   }
 
