@@ -77,10 +77,38 @@ function settle(version) {
   }
 }
 
+/** The figure in words (its text alternative, and what the one live region says once a result is drawn):
+ *  the surface, then each lane and where it ended. Playback frames and mouse moves are never announced. */
+function describeFigure(state) {
+  const s = app.surfaces[state.surface];
+  const name = state.surface === "custom" ? t("custom_surface_name") : tOr(`surface_${state.surface}_name`, s ? s.name : state.surface);
+  const fmt = (v) => (v === null || v === undefined || !Number.isFinite(Number(v)) ? "–" : Number(Number(v).toPrecision(4)).toString());
+  const lanes = app.lanes.filter((lane) => lane.points && lane.points.length).map((lane) => {
+    const end = lane.points[lane.points.length - 1];
+    const loss = lane.losses ? lane.losses[lane.losses.length - 1] : null;
+    const where = t("figure_lane_ended", { x: fmt(end[0]), y: fmt(end[1]), loss: fmt(loss) });
+    return `${plainText(lane.label)}: ${lane.status === "diverged" ? t("figure_lane_diverged", { n: lane.steps_run ?? lane.points.length - 1 }) + ", " : ""}${where}`;
+  });
+  return `${name}. ${lanes.join("; ")}.`;
+}
+
+function plainText(text) {
+  return String(text ?? "").replace(/<[^>]*>/g, "");
+}
+
+let lastAnnounced = "";
+function announceResult(state) {
+  if (MAP_MODES.includes(state.view.mode) || !app.lanes.length) return;
+  const text = describeFigure(state);
+  if (app.views?.overlay?.main) app.views.overlay.main.setAttribute("aria-label", text);
+  if (text !== lastAnnounced) { lastAnnounced = text; $("announce").textContent = text; }
+}
+
 function announceDrawn(version) {
   if (version <= app.drawnVersion && version !== store.version) return;
   app.drawnVersion = Math.max(app.drawnVersion, version);
   const state = store.get();
+  announceResult(state);
   window.dispatchEvent(new CustomEvent("slopes:drawn", { detail: state }));
   if (window.parent !== window) window.parent.postMessage({ type: "slopes:drawn", state }, "*");
   settle(version);
@@ -164,6 +192,10 @@ async function main() {
     if (framed()) { forwardKeys(); releasePointerFocus(); }
     mountLiveControls($("live-controls"), EMBED.controls, window.slopes, optimizers, t("live_controls"));
   }
+  // a11y: Plotly's modebar buttons (a dozen per plot) stay usable by mouse but leave the tab order
+  new MutationObserver(() => {
+    for (const b of document.querySelectorAll(".modebar-btn:not([tabindex='-1'])")) b.setAttribute("tabindex", "-1");
+  }).observe(document.body, { childList: true, subtree: true });
   resolveReady();
   await loadLandscape();
   requestRun();

@@ -62,7 +62,7 @@ export class OverlayView extends View {
     this.svg = document.createElementNS(SVG, "svg");
     this.svg.setAttribute("class", "overlay");
     this.svg.setAttribute("aria-hidden", "true");
-    this.readoutBox = el("output", { class: "readout" });
+    this.readoutBox = el("div", { class: "readout", "aria-hidden": "true" });  // follows the mouse: not announced
     root.replaceChildren(this.bg, this.main, this.svg, this.readoutBox);
     this.main.addEventListener("click", (event) => this.click(event));
     this.main.addEventListener("mousemove", (event) => this.readout(event));
