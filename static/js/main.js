@@ -744,14 +744,19 @@ function bindGlobals() {
   $("theme").addEventListener("click", () => commit({ view: { theme: document.documentElement.dataset.theme === "dark" ? "light" : "dark" } }, "control"));
   $("lang").addEventListener("click", () => commit({ view: { lang: document.documentElement.lang === "ko" ? "en" : "ko" } }, "control"));
   $("share").addEventListener("click", () => { writeLocation(store.peek()); copyText(location.href, t("copied"), t("copy_link_manual")); });
+  const snippet = () => embedSnippet(store.peek(), { caption: $("embed-caption").value.trim(), size: $("embed-size").value,
+    theme: document.documentElement.dataset.theme === "dark" ? "dark" : "light" });
   $("embed-code").addEventListener("click", () => {
-    const snippet = embedSnippet(store.peek());
     const box = $("embed-snippet");  // the code stays in the panel, selected, whether or not a clipboard exists
-    box.value = snippet;
+    box.value = snippet();
     box.hidden = false;
+    $("embed-options").hidden = false;
     box.select();
-    copyText(snippet, t("embed_copied"), t("copy_embed_manual"), false);
+    copyText(box.value, t("embed_copied"), t("copy_embed_manual"), false);
   });
+  for (const id of ["embed-size", "embed-caption"]) {
+    $(id).addEventListener("input", () => { $("embed-snippet").value = snippet(); });
+  }
   $("copy-close").addEventListener("click", () => { $("copy-box").hidden = true; });
   $("play").addEventListener("click", () => (app.playing ? pause() : play()));
   $("download").addEventListener("change", async (e) => {
