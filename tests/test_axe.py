@@ -43,12 +43,7 @@ def axe_page(browser):
     context.close()
 
 
-# the page and /embed are page's (issue 13); their fixes land with its store and the a11y commits after it
-WAITS_FOR_PAGE = pytest.mark.xfail(reason="waits for page's store and the a11y fixes to static/js and "
-                                          "templates/index.html", strict=False)
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=WAITS_FOR_PAGE) for n in PAGES])
+@pytest.mark.parametrize("name", list(PAGES))
 def test_the_page_has_no_axe_violation(axe_page, live_server, name):
     axe_page.goto(live_server + PAGES[name])
     wait_drawn(axe_page)
@@ -77,7 +72,6 @@ def test_the_export_has_no_axe_violation(axe_page, live_server, tmp_path, theme)
     assert len(changes) <= 1, changes
 
 
-@WAITS_FOR_PAGE
 @pytest.mark.parametrize("path", ["/", "/embed"])
 def test_the_page_says_what_is_drawn_and_announces_results_not_frames(axe_page, live_server, path):
     axe_page.goto(f"{live_server}{path}?state={state(mode='overlay', theme='light')}")

@@ -54,11 +54,6 @@ def write_deck(tmp_path, src: str, extra: str = "") -> str:
     return path.as_uri()
 
 
-# /embed is page's (issue 13): window.slopes.state()/update(), slopes:drawn and no scrollZoom arrive with its store
-WAITS_FOR_PAGE = pytest.mark.xfail(reason="waits for page's store on main (window.slopes.update, slopes:drawn, "
-                                          "deck.js in /embed)", strict=False)
-
-
 @pytest.fixture(scope="module")
 def export_file(live_server, tmp_path_factory):
     """The offline export of STATE, with PATCH precomputed for scripting; one file for the module (5 MB)."""
@@ -69,7 +64,7 @@ def export_file(live_server, tmp_path_factory):
     return path
 
 
-@pytest.fixture(params=[pytest.param("embed", marks=WAITS_FOR_PAGE), "export"])
+@pytest.fixture(params=["embed", "export"])
 def figure_src(request, live_server, export_file):
     if request.param == "embed":
         return f"{live_server}/embed?state={encoded(STATE)}&autoplay=1&loop=1"

@@ -12,9 +12,7 @@ import pytest
 
 from web import COUNT_DRAWN, encoded, wait_drawn
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.xfail(reason="waits for page's store on main (the embed's layout, scripting and snippet "
-                                       "are wired into page's files after it lands)", strict=False)]
+pytestmark = pytest.mark.browser
 
 STATE = {"surface": "himmelblau", "start": [0.0, 0.0], "steps": 80,
          "optimizers": [{"optimizer": "adam", "params": {"lr": 0.1}},
