@@ -337,6 +337,12 @@ class ViewIn(BaseModel):
     inspect: InspectIn | None = Field(None, description="the step inspector, open on {lane, step}")
     test_contour: StrictBool | None = Field(None, description="draw the test landscape's contour (surfaces with a "
                                                               "test_shift)")
+    # read by /embed and the offline export (issue 16)
+    autoplay: StrictBool | None = None
+    loop: StrictBool | None = None
+    interactive: StrictBool | None = Field(None, description="clicks, drags and legend clicks may change the figure")
+    variants: list[dict[str, Any]] | None = Field(None, max_length=8, description="the export only: patches of the "
+                                                  "state precomputed so that slopes:update can show them offline")
 
     @model_validator(mode="after")
     def _plain_extras(self):

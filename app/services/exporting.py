@@ -20,27 +20,72 @@ from .runs import Stop, run_plan
 from .state import load_json, parse_state
 
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F"]
-TEXT = {"en": {"play": "Play", "pause": "Pause", "steps": "steps", "made_with": "Made with Slopes"},
-        "ko": {"play": "재생", "pause": "일시정지", "steps": "스텝", "made_with": "Slopes로 만든 그림"}}
+TEXT = {"en": {"play": "Play", "pause": "Pause", "steps": "steps", "made_with": "Made with Slopes", "scrub": "Step",
+               "speed": "Speed"},
+        "ko": {"play": "재생", "pause": "일시정지", "steps": "스텝", "made_with": "Slopes로 만든 그림", "scrub": "스텝",
+               "speed": "속도"}}
+FRAME_OPTIONS = ("autoplay", "loop", "interactive", "equal")  # view flags the export's player reads
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP: a spreadsheet reads such a cell as a formula
 _env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html"]))
 
 
+def merge(base, patch):
+    """The page's patch rule: objects merge key by key; arrays and everything else replace."""
+    if not isinstance(patch, dict):
+        return patch
+    out = dict(base) if isinstance(base, dict) else {}
+    for key, value in patch.items():
+        out[key] = merge(out.get(key), value)
+    return out
+
+
+def coloured_runs(plan, colours: list, stop: Stop | None = None) -> dict:
+    runs = run_plan(plan, stop)
+    for i, run in enumerate(runs["runs"]):
+        run["color"] = colours[i] if i < len(colours) and colours[i] else PALETTE[i % len(PALETTE)]
+    return runs
+
+
+def variants(state: dict, stop: Stop | None = None) -> list[dict]:
+    """``view.variants``: patches of the state (``{"optimizers": [...]}``), each precomputed so that a slide's
+    ``slopes:update`` can show it offline (the export computes nothing). Same surface only: one grid."""
+    request, view = parse_state(state)
+    if not view.variants:
+        return []
+    base = {k: v for k, v in state.items() if k != "view"}
+    landscape = plan_runs(request).surface.id
+    out = []
+    for i, patch in enumerate(view.variants):
+        full = merge(base, {k: v for k, v in patch.items() if k != "view"})
+        where = ["state", "view", "variants", i]
+        try:
+            plan = plan_runs(parse_state(full)[0])
+        except Refused as e:
+            raise Refused.from_errors([{**err, "loc": [*where, *(err["loc"][1:] if err["loc"][:1] == ["state"] else err["loc"])]}
+                                       for err in e.errors]) from None
+        if plan.surface.id != landscape or {k: full.get(k) for k in ("formula", "domain", "surface_options")} != \
+                {k: base.get(k) for k in ("formula", "domain", "surface_options")}:
+            raise Refused([*where, "surface"], "a variant keeps the landscape (the export carries one)")
+        out.append({"state": full, "runs": coloured_runs(plan, view.colors, stop)})
+    return out
+
+
 def bundle(state: dict, stop: Stop | None = None) -> dict:
-    """Everything an offline figure needs: surface, grid, runs (with colours), captions."""
+    """Everything an offline figure needs: surface, grid, runs (with colours), captions, the state itself and
+    the view flags the player reads."""
     request, view = parse_state(state)
     try:
         plan = plan_runs(request)
     except Refused as e:
         raise e.under("state") from None
-    runs = run_plan(plan, stop)
-    colours = view.colors
-    for i, run in enumerate(runs["runs"]):
-        run["color"] = colours[i] if i < len(colours) and colours[i] else PALETTE[i % len(PALETTE)]
+    runs = coloured_runs(plan, view.colors, stop)
     grid = plan.surface.grid(160)
     lang = view.lang if view.lang in TEXT else "en"
+    shown = {k: v for k, v in (state.get("view") or {}).items() if k != "variants"}
+    flags = {k: getattr(view, k, None) for k in FRAME_OPTIONS}
     return {"surface": plan.surface.metadata(), "grid": grid, "runs": runs, "lang": lang, "text": TEXT[lang],
-            "caption": view.caption or ""}
+            "caption": view.caption or "", "state": {**state, "view": shown},
+            "view": {k: bool(v) for k, v in flags.items() if v is not None}}
 
 
 def to_json(data) -> bytes:
@@ -55,14 +100,17 @@ def script_json(data) -> str:
 
 
 @lru_cache(maxsize=1)
-def _inlined_scripts() -> tuple[str, str]:
-    """plotly.js (4 MB) and the player, read once, each unable to close its ``<script>`` element."""
-    return (plotly_js_path().read_text(encoding="utf-8").replace("</script", "<\\/script"),
-            (STATIC_DIR / "js" / "player.js").read_text(encoding="utf-8").replace("</script", "<\\/script"))
+def _inlined_scripts() -> tuple[str, str, str]:
+    """plotly.js (4 MB), deck.js and the player, read once, each unable to close its ``<script>`` element."""
+    def safe(path) -> str:
+        return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
+
+    return safe(plotly_js_path()), safe(STATIC_DIR / "js" / "deck.js"), safe(STATIC_DIR / "js" / "player.js")
 
 
 def export_html(state: dict, stop: Stop | None = None) -> str:
     data = bundle(state, stop)
+    data["variants"] = variants(state, stop)
     surface = data["surface"]
     title = data["caption"] or f"{surface['name']}: " + ", ".join(r["label"] for r in data["runs"]["runs"])
     subtitle = f"{surface['formula']} · {data['runs']['steps']} {data['text']['steps']} · {data['text']['made_with']}"
@@ -70,7 +118,7 @@ def export_html(state: dict, stop: Stop | None = None) -> str:
         run["label"] = plotly_text(run["label"])
     return _env.get_template("export.html").render(
         title=title, subtitle=subtitle, lang=data["lang"], text=data["text"], data_json=script_json(data),
-        plotly_js=_inlined_scripts()[0], player_js=_inlined_scripts()[1])
+        plotly_js=_inlined_scripts()[0], deck_js=_inlined_scripts()[1], player_js=_inlined_scripts()[2])
 
 
 def plotly_text(text: str) -> str:

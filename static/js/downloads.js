@@ -62,9 +62,21 @@ export async function download(kind, { figure, request, state, maxStep, onStatus
   }
 }
 
-export function embedSnippet(state, caption = "") {
-  const params = new URLSearchParams({ state: encodeState(state), autoplay: "1", loop: "1" });
+/** Frame sizes that fit a slide under its heading: reveal.js's 960 x 700 (4:3) and 16:9 decks. */
+export const EMBED_SIZES = { "16:9": [960, 540], "4:3": [800, 600] };
+
+function attr(text) {
+  return String(text).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** An <iframe> of /embed for this state. The theme is pinned (the one on screen unless the state names one), so a
+ *  viewer whose system is dark still sees the figure the lecturer saw on the slide. */
+export function embedSnippet(state, { caption = "", size = "16:9", theme = "light" } = {}) {
+  const pinned = { ...state, view: { ...(state.view || {}), theme: (state.view && state.view.theme) || theme } };
+  const params = new URLSearchParams({ state: encodeState(pinned), autoplay: "1", loop: "1" });
   if (caption) params.set("caption", caption);
+  const [width, height] = EMBED_SIZES[size] || EMBED_SIZES["16:9"];
   const src = `${location.origin}/embed?${params}`;
-  return `<iframe src="${src}" width="960" height="600" style="border:0" loading="lazy" title="Slopes" allowfullscreen></iframe>`;
+  return `<iframe src="${attr(src)}" width="${width}" height="${height}" style="border:0;max-width:100%" loading="lazy" ` +
+    `title="${attr(caption || "Slopes")}" allowfullscreen></iframe>`;
 }

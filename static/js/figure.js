@@ -13,8 +13,14 @@ export const CONFIG = {
   modeBarButtonsToRemove: ["sendDataToCloud", "editInChartStudio", "lasso2d", "select2d"],
 };
 
+/** An embed (in someone's slide or page) that did not ask for interactive=1: clicks, drags and the wheel leave the
+ *  figure as it is, the wheel scrolls the host, and there is no modebar to tab through. */
+export const STILL = document.body.dataset.mode === "embed" && new URLSearchParams(location.search).get("interactive") !== "1";
+
 export function plotConfig(extra = {}) {
-  return { ...CONFIG, ...extra, modeBarButtonsToRemove: [...CONFIG.modeBarButtonsToRemove, ...(extra.modeBarButtonsToRemove || [])] };
+  const still = STILL ? { scrollZoom: false, displayModeBar: false, doubleClick: false } : {};
+  return { ...CONFIG, ...extra, ...still,
+    modeBarButtonsToRemove: [...CONFIG.modeBarButtonsToRemove, ...(extra.modeBarButtonsToRemove || [])] };
 }
 
 export function themeColors(theme) {

@@ -13,6 +13,8 @@ import { BasinView, SweepView } from "./maps.js";
 import { dismiss, parseNumber, setFieldError, toast } from "./messages.js";
 import { defaultState, landscapeKey, laneStyle, runRequest, sanitize, stateFromLocation, writeLocation } from "./state.js";
 import { Store } from "./store.js";
+import { deckPlayback, forwardKeys, frameOptions, framed, releasePointerFocus } from "./deck.js";
+import { mountLiveControls, parseControls } from "./livecontrols.js";
 import { renderSummary } from "./summary.js";
 import { OverlayView, SideView, Surface3DView } from "./views.js";
 
@@ -21,7 +23,8 @@ const STREAM_DRAW_DELAY = 90; // ms: streams that end sooner are drawn once
 const CHART_INTERVAL = 120; // ms: while results arrive quickly (a drag), the charts and the table redraw at most this often
 const REPLACE_AFTER = 250; // ms: a request in flight longer than this is replaced at once; a quicker one is waited for
 const QUERY = new URLSearchParams(location.search);
-const EMBED = { on: document.body.dataset.mode === "embed", autoplay: QUERY.get("autoplay") === "1", loop: QUERY.get("loop") === "1" };
+// an embed: ?autoplay=1&loop=1&interactive=1&controls=lr:0,momentum:0 (static/js/deck.js, livecontrols.js)
+const EMBED = { on: document.body.dataset.mode === "embed", ...frameOptions(), controls: parseControls(QUERY.get("controls")) };
 const MAP_MODES = ["basins", "sweep"];
 
 const app = { surfaces: {}, lessons: [], landscapes: new Map(), land: null, lanes: [], cloud: [], running: false, cursor: 0,
@@ -122,10 +125,38 @@ function settle(version) {
   }
 }
 
+/** The figure in words (its text alternative, and what the one live region says once a result is drawn):
+ *  the surface, then each lane and where it ended. Playback frames and mouse moves are never announced. */
+function describeFigure(state) {
+  const s = app.surfaces[state.surface];
+  const name = state.surface === "custom" ? t("custom_surface_name") : tOr(`surface_${state.surface}_name`, s ? s.name : state.surface);
+  const fmt = (v) => (v === null || v === undefined || !Number.isFinite(Number(v)) ? "–" : Number(Number(v).toPrecision(4)).toString());
+  const lanes = app.lanes.filter((lane) => lane.points && lane.points.length).map((lane) => {
+    const end = lane.points[lane.points.length - 1];
+    const loss = lane.losses ? lane.losses[lane.losses.length - 1] : null;
+    const where = t("figure_lane_ended", { x: fmt(end[0]), y: fmt(end[1]), loss: fmt(loss) });
+    return `${plainText(lane.label)}: ${lane.status === "diverged" ? t("figure_lane_diverged", { n: lane.steps_run ?? lane.points.length - 1 }) + ", " : ""}${where}`;
+  });
+  return `${name}. ${lanes.join("; ")}.`;
+}
+
+function plainText(text) {
+  return String(text ?? "").replace(/<[^>]*>/g, "");
+}
+
+let lastAnnounced = "";
+function announceResult(state) {
+  if (MAP_MODES.includes(state.view.mode) || !app.lanes.length) return;
+  const text = describeFigure(state);
+  if (app.views?.overlay?.main) app.views.overlay.main.setAttribute("aria-label", text);
+  if (text !== lastAnnounced) { lastAnnounced = text; $("announce").textContent = text; }
+}
+
 function announceDrawn(version) {
   if (version <= app.drawnVersion && version !== store.version) return;
   app.drawnVersion = Math.max(app.drawnVersion, version);
   const state = store.get();
+  announceResult(state);
   window.dispatchEvent(new CustomEvent("slopes:drawn", { detail: state }));
   if (window.parent !== window) window.parent.postMessage({ type: "slopes:drawn", state }, "*");
   settle(version);
@@ -208,6 +239,14 @@ async function main() {
   syncGlobals(s);
   showLessonCaption();
   new ResizeObserver(() => scheduleRender()).observe($("view-area"));
+  if (EMBED.on) {
+    if (framed()) { forwardKeys(); releasePointerFocus(); }
+    mountLiveControls($("live-controls"), EMBED.controls, window.slopes, optimizers, t("live_controls"));
+  }
+  // a11y: Plotly's modebar buttons (a dozen per plot) stay usable by mouse but leave the tab order
+  new MutationObserver(() => {
+    for (const b of document.querySelectorAll(".modebar-btn:not([tabindex='-1'])")) b.setAttribute("tabindex", "-1");
+  }).observe(document.body, { childList: true, subtree: true });
   resolveReady();
   await loadLandscape();
   requestRun();
@@ -444,7 +483,9 @@ function onFrame(frame) {
     app.lastLatency = performance.now() - app.requestedAt;
     adopt(app.pending, true);
     finished();
-    if (EMBED.autoplay && !app.autoplayed) { app.autoplayed = true; requestAnimationFrame(() => play()); }
+    if (EMBED.on && !app.deck) {  // plays when first seen (autoplay=1, no reduced motion); pauses while hidden
+      app.deck = deckPlayback({ play, pause: () => pause(), playing: () => app.playing }, { element: $("view-area"), autoplay: EMBED.autoplay });
+    }
     if (app.lanes.some((l) => l.optimizer.startsWith("random"))) fetchProposals();
     scheduleRender(true);
   }
@@ -765,14 +806,19 @@ function bindGlobals() {
   $("theme").addEventListener("click", () => commit({ view: { theme: document.documentElement.dataset.theme === "dark" ? "light" : "dark" } }, "control"));
   $("lang").addEventListener("click", () => commit({ view: { lang: document.documentElement.lang === "ko" ? "en" : "ko" } }, "control"));
   $("share").addEventListener("click", () => { writeLocation(store.peek()); copyText(location.href, t("copied"), t("copy_link_manual")); });
+  const snippet = () => embedSnippet(store.peek(), { caption: $("embed-caption").value.trim(), size: $("embed-size").value,
+    theme: document.documentElement.dataset.theme === "dark" ? "dark" : "light" });
   $("embed-code").addEventListener("click", () => {
-    const snippet = embedSnippet(store.peek());
     const box = $("embed-snippet");  // the code stays in the panel, selected, whether or not a clipboard exists
-    box.value = snippet;
+    box.value = snippet();
     box.hidden = false;
+    $("embed-options").hidden = false;
     box.select();
-    copyText(snippet, t("embed_copied"), t("copy_embed_manual"), false);
+    copyText(box.value, t("embed_copied"), t("copy_embed_manual"), false);
   });
+  for (const id of ["embed-size", "embed-caption"]) {
+    $(id).addEventListener("input", () => { $("embed-snippet").value = snippet(); });
+  }
   $("copy-close").addEventListener("click", () => { $("copy-box").hidden = true; });
   $("play").addEventListener("click", () => (app.playing ? pause() : play()));
   $("download").addEventListener("change", async (e) => {

@@ -29,7 +29,7 @@ function mapElements(root, id, label, controls = null) {
   const el = document.createElement("div");
   el.className = "plot";
   el.id = id;
-  el.setAttribute("role", "img");
+  el.setAttribute("role", "figure");
   el.setAttribute("aria-label", label);
   root.replaceChildren(...(controls ? [controls] : []), progress, el);
   return { el, progress };

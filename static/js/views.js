@@ -5,7 +5,7 @@
 //   Surface3DView: the surface in 3-D with the paths on it.
 import { t } from "./i18n.js";
 import { axisRanges, axisTitles, baseLayout, contourTrace, fmtValue, markerTraces, pathColumns, pathTrace, plain,
-  plotConfig, rejectedTrace, SCALES, themeColors, visibleMarks } from "./figure.js";
+  plotConfig, rejectedTrace, SCALES, STILL, themeColors, visibleMarks } from "./figure.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const MARGIN = { l: 64, r: 20, t: 12, b: 50, autoexpand: false };
@@ -58,11 +58,11 @@ export class OverlayView extends View {
     this.onPick = onPick;
     this.onZoom = onZoom;
     this.bg = el("div", { class: "plot layer-bg", "aria-hidden": "true" });
-    this.main = el("div", { class: "plot layer", id: "plot-main", role: "img", "aria-label": t("aria_trajectories") });
+    this.main = el("div", { class: "plot layer", id: "plot-main", role: "figure", "aria-label": t("aria_trajectories") });
     this.svg = document.createElementNS(SVG, "svg");
     this.svg.setAttribute("class", "overlay");
     this.svg.setAttribute("aria-hidden", "true");
-    this.readoutBox = el("output", { class: "readout" });
+    this.readoutBox = el("div", { class: "readout", "aria-hidden": "true" });  // follows the mouse: not announced
     root.replaceChildren(this.bg, this.main, this.svg, this.readoutBox);
     this.main.addEventListener("click", (event) => this.click(event));
     this.main.addEventListener("mousemove", (event) => this.readout(event));
@@ -101,7 +101,7 @@ export class OverlayView extends View {
   }
 
   click(event) {
-    if (event.target.closest?.(".modebar")) return;
+    if (STILL || event.target.closest?.(".modebar")) return;
     const p = this.toData(event.clientX, event.clientY);
     if (p) this.onPick(p);
   }
@@ -163,8 +163,8 @@ export class OverlayView extends View {
       scene.lanes.forEach((lane, i) => { this.laneIndex.push(data.length); data.push(pathTrace(lane, i, Infinity)); });
       scene.lanes.forEach((lane, i) => { if (lane.proposals) data.push(rejectedTrace(lane, i, Infinity)); });
       const layout = { ...baseLayout(theme), ...this.size(), paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", margin: MARGIN,
-        xaxis: axis(ranges.x, xName), yaxis: axis(ranges.y, yName), hovermode: "closest", dragmode: "pan", uirevision: bgKey };
-      jobs.push(Plotly.react(this.main, data, layout, plotConfig({ scrollZoom: true })));
+        xaxis: axis(ranges.x, xName), yaxis: axis(ranges.y, yName), hovermode: "closest", dragmode: STILL ? false : "pan", uirevision: bgKey };
+      jobs.push(Plotly.react(this.main, data, layout, plotConfig({ scrollZoom: !STILL })));
       if (!this.bound) {
         this.bound = true;
         jobs[jobs.length - 1].then(() => this.main.on("plotly_relayout", (ev) => this.relayout(ev)));
@@ -280,7 +280,7 @@ function gridShape(n) {
 export class SideView extends View {
   constructor(root) {
     super(root);
-    this.plot = el("div", { class: "plot", id: "plot-side", role: "img", "aria-label": t("view_side") });
+    this.plot = el("div", { class: "plot", id: "plot-side", role: "figure", "aria-label": t("view_side") });
     root.replaceChildren(this.plot);
   }
 
@@ -326,7 +326,7 @@ export class SideView extends View {
 export class Surface3DView extends View {
   constructor(root) {
     super(root);
-    this.plot = el("div", { class: "plot", id: "plot-3d", role: "img", "aria-label": t("view_3d") });
+    this.plot = el("div", { class: "plot", id: "plot-3d", role: "figure", "aria-label": t("view_3d") });
     root.replaceChildren(this.plot);
   }
 
