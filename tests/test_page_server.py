@@ -67,3 +67,14 @@ def test_a_bad_compact_option_is_an_error_frame_naming_it(client, compact, loc):
     frames = stream(client, {**REQUEST, "id": 4, "compact": compact})
     assert frames[-1]["type"] == "error" and frames[-1]["id"] == 4
     assert frames[-1]["detail"][0]["loc"] == ["body", *loc]  # error frames name fields as a POST's 422 does
+
+
+def test_compact_frames_keep_test_losses_on_a_surface_with_a_test_shift(client):
+    body = {"surface": "flat_sharp", "steps": 40, "optimizers": [{"optimizer": "gd", "params": {"lr": 0.01}}]}
+    whole = joined(stream(client, {**body, "id": 5}), "test_losses")
+    frames = stream(client, {**body, "id": 6, "compact": {"fields": ["points", "losses"], "float32": True}})
+    assert all(set(r) == {"points", "losses", "test_losses"} for f in frames if f["type"] == "chunk" for r in f["runs"])
+    assert joined(frames, "test_losses") == whole and len(whole[0]) == 41
+    plain = stream(client, {"surface": "quadratic", "steps": 5, "id": 7, "optimizers": body["optimizers"],
+                            "compact": {"fields": ["points"]}})
+    assert all(set(r) == {"points"} for f in plain if f["type"] == "chunk" for r in f["runs"])

@@ -124,7 +124,9 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
                 out["test_losses"] = array(tests[i])
             if plan.include_state:
                 out["state"] = state_lists([part.get("state", {})], [len(part["lrs"])], sim.state_names[i])
-            runs.append(out if fields is None else {k: v for k, v in out.items() if k in fields})
+            # a compact frame keeps the fields asked for, and test_losses whenever the surface has a test landscape
+            # (a per-run result the page cannot recompute, not a bulk field to economise on)
+            runs.append(out if fields is None else {k: v for k, v in out.items() if k in fields or k == "test_losses"})
             if len(points):
                 last_points[i] = [float(points[-1][0]), float(points[-1][1])]
         await send(ws, {"type": "chunk", "id": request_id, "offset": offset, "runs": runs})

@@ -471,6 +471,7 @@ function onFrame(frame) {
       for (const v of part.losses) lane.losses.push(v);
       for (const v of part.lrs || []) lane.lrs.push(v);
       if (lane.gradients && part.gradients) for (const g of part.gradients) lane.gradients.push(g);
+      if (part.test_losses) (lane.test_losses ||= []).push(...part.test_losses);  // surfaces with a test shift
     });
     // a short stream is drawn once, at its end; a long one also as it grows (the paths animate in)
     const age = performance.now() - app.requestedAt;
