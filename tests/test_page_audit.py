@@ -106,3 +106,34 @@ def test_penalties_stay_with_the_data_set_surface_they_were_set_on(page, live_se
     assert l1.input_value() == "0" and l2.input_value() == "0"
     assert l1.get_attribute("aria-invalid") is None and l2.get_attribute("aria-invalid") is None
     assert page.errors == []
+
+
+SWEEP = "() => { const p = document.getElementById('plot-sweep'); return p && p.data ? {data: p.data.map((d) => ({type: d.type, "\
+        "symbol: d.marker && d.marker.symbol, y: d.y ? Array.from(d.y) : null})), layout: p.layout} : null; }"
+
+
+def test_sweep_crosses_one_row_per_lane_and_an_empty_phase_map_has_no_axes(page, live_server):
+    open_state(page, live_server, {"surface": "quadratic", "steps": 30, "optimizers": [
+        {"optimizer": "gd", "params": {"lr": 0.1}}, {"optimizer": "momentum", "params": {"lr": 0.01, "momentum": 0.9}}]})
+    page.get_by_role("tab", name="Sweep").click()
+    page.wait_for_function("() => { const p = document.getElementById('plot-sweep');"
+                           " return p && p.data && p.data.filter((d) => d.marker && d.marker.symbol === 'x-thin').length === 2; }",
+                           timeout=60000)
+    fig = page.evaluate(SWEEP)
+    rows = [d["y"][0] for d in fig["data"] if d["symbol"] == "x-thin"]
+    assert len(rows) == 2 and rows[0] != rows[1]  # each lane's crosses on a row of its own (both diverge at lr > 1)
+    # a phase map of lanes without a momentum-like parameter: its message, no empty axes behind it
+    update(page, {"optimizers": [{"optimizer": "gd", "params": {"lr": 0.1}}], "view": {"sweep": "lr_momentum"}}, timeout=60000)
+    page.wait_for_function("() => { const p = document.getElementById('plot-sweep');"
+                           " return p && p.layout && (p.layout.annotations || []).length === 1 && p.layout.xaxis.visible === false; }",
+                           timeout=60000)
+    fig = page.evaluate(SWEEP)
+    assert fig["layout"]["yaxis"]["visible"] is False and fig["data"] == []
+    assert page.errors == []
+
+
+def test_the_page_names_an_icon_that_the_server_serves(page, live_server):
+    open_state(page, live_server, {"surface": "quadratic", "steps": 10, "optimizers": [{"optimizer": "gd", "params": {"lr": 0.1}}]})
+    href = page.evaluate("() => document.querySelector('link[rel=icon]').href")
+    status, kind = page.evaluate("(u) => fetch(u).then((r) => [r.status, r.headers.get('content-type')])", href)
+    assert status == 200 and "svg" in kind

@@ -213,7 +213,8 @@ export class SweepView extends MapView {
   curveFigure(results, sweepable, lanes, theme, steps, gap) {
     const data = [];
     const finite = results.flatMap((r) => (r ? r.final_loss.filter((v) => v !== null).map(gap) : []));
-    const top = finite.length ? Math.max(...finite) * 30 : 1;
+    const top = finite.length ? Math.max(...finite) * 30 : 1;  // diverged crosses above the curves, one row per lane
+    // (lane i at top · 2.2^i on the log axis), so two lanes diverging at one lr do not hide each other
     results.forEach((r, i) => {
       if (!r) return;
       const lane = sweepable[i];
@@ -224,7 +225,7 @@ export class SweepView extends MapView {
         hovertemplate: `${plain(lane.label)}<br>lr %{x:.3g}<br>f − f* %{y:.3g}<extra></extra>` });
       const diverged = lrs.filter((_, k) => r.diverged[k]);
       if (diverged.length) data.push({ type: "scatter", mode: "markers", showlegend: false, x: diverged,
-        y: diverged.map(() => top), marker: { symbol: "x-thin", size: 11, line: { width: 3, color: lane.color } },
+        y: diverged.map(() => top * 2.2 ** i), marker: { symbol: "x-thin", size: 11, line: { width: 3, color: lane.color } },
         hovertemplate: `${plain(lane.label)}<br>lr %{x:.3g}: ${t("diverged")}<extra></extra>` });
       const cur = lane.params.lr;
       data.push({ type: "scatter", mode: "markers", showlegend: false, x: [cur], y: [gap(nearestValue(lrs, r.final_loss, cur))],
@@ -276,7 +277,11 @@ export class SweepView extends MapView {
         : ""), showarrow: false, align: "left", xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0, y: 1.02,
         xanchor: "left", yanchor: "bottom" });
     });
-    if (!shown.length) layout.annotations.push({ text: t("phase_none"), showarrow: false, xref: "paper", yref: "paper", x: 0.5, y: 0.5 });
+    if (!shown.length) {  // the message alone: no empty axes behind it
+      layout.annotations.push({ text: t("phase_none"), showarrow: false, xref: "paper", yref: "paper", x: 0.5, y: 0.5 });
+      layout.xaxis = { visible: false };
+      layout.yaxis = { visible: false };
+    }
     return { data, layout };
   }
 }
