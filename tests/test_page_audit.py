@@ -137,3 +137,21 @@ def test_the_page_names_an_icon_that_the_server_serves(page, live_server):
     href = page.evaluate("() => document.querySelector('link[rel=icon]').href")
     status, kind = page.evaluate("(u) => fetch(u).then((r) => [r.status, r.headers.get('content-type')])", href)
     assert status == 200 and "svg" in kind
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_at_1280_the_top_bar_is_one_line_and_the_parameter_names_fit(page, live_server, lang):
+    open_state(page, live_server, {"surface": "quadratic", "steps": 20, "view": {"lang": lang},
+                                   "optimizers": [{"optimizer": "prodigy", "params": {}}, {"optimizer": "muon", "params": {}}]})
+    page.wait_for_function("(l) => document.documentElement.lang === l", arg=lang)
+    # one line: every visible control's box lies within the first control's row
+    rows = page.evaluate("() => [...document.querySelector('.topbar').querySelectorAll('button, select, h1, .brand')]"
+                         ".filter((n) => n.offsetParent).map((n) => { const r = n.getBoundingClientRect(); return (r.top + r.bottom) / 2; })")
+    assert rows and max(rows) - min(rows) < 12, rows
+    # every parameter name shows whole (no ellipsis): its label is as wide as its text
+    cut = page.evaluate("() => [...document.querySelectorAll('.lane .param > label')].filter((l) => l.offsetParent && l.clientWidth > 0 && l.scrollWidth > l.clientWidth + 1)"
+                        ".map((l) => l.textContent)")
+    assert cut == []
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"lanes-{lang}-1280.png"))
+    assert page.errors == []

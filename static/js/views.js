@@ -291,7 +291,7 @@ export class SideView extends View {
     const { cols, rows } = gridShape(n);
     const c = themeColors(scene.theme);
     const layout = { ...baseLayout(scene.theme), ...this.size(), hovermode: "closest",
-      grid: { rows, columns: cols, pattern: "independent", xgap: 0.05, ygap: rows > 2 ? 0.2 : 0.14 }, annotations: [],
+      grid: { rows, columns: cols, pattern: "independent", xgap: 0.08, ygap: rows > 2 ? 0.26 : 0.2 }, annotations: [],
       margin: { l: 45, r: 10, t: 30, b: 30 } };
     const box = scene.zoom || scene.surface.domain;
     const data = [];
@@ -348,9 +348,10 @@ export class Surface3DView extends View {
     const [xName, yName] = axisTitles(surface);
     const box = scene.zoom || surface.domain;
     const layout = { ...baseLayout(theme), ...this.size(), uirevision: land.key,
-      scene: { xaxis: { title: { text: plain(xName) }, range: box.x, gridcolor: c.grid },
-        yaxis: { title: { text: plain(yName) }, range: box.y, gridcolor: c.grid },
-        zaxis: { title: { text: land.colour.log ? t("z_axis_log") : "f" }, gridcolor: c.grid },
+      // few, small ticks: on a short projected scene the default ones pile into each other
+      scene: { xaxis: { title: { text: plain(xName) }, range: box.x, gridcolor: c.grid, nticks: 5, tickfont: { size: 12 } },
+        yaxis: { title: { text: plain(yName) }, range: box.y, gridcolor: c.grid, nticks: 5, tickfont: { size: 12 } },
+        zaxis: { title: { text: land.colour.log ? t("z_axis_log") : "f" }, gridcolor: c.grid, nticks: 4, tickfont: { size: 12 } },
         camera: { eye: { x: 1.25, y: -1.25, z: 0.9 } }, aspectmode: "manual", aspectratio: { x: 1, y: 1, z: 0.55 } },
       margin: { l: 0, r: 0, t: 10, b: 0 } };
     return Plotly.react(this.plot, data, layout, plotConfig());
