@@ -21,6 +21,7 @@ BOUNDS = {
     "max_basin_n": (2, 4000),
     "max_point_steps": (1, 10 ** 12),
     "max_sweep_cells": (1, 10 ** 7),
+    "max_run_evaluations": (1, 10 ** 12),
     "max_body": (1024, 1 << 30),
     "max_ws_message": (1024, 1 << 30),
     "max_state": (1024, 65_000),  # uvicorn (httptools) refuses a URL over 65,535 bytes with its own 400
@@ -43,6 +44,9 @@ class Settings:
     max_basin_n: int = 400  # starts per side of a basin map
     max_point_steps: int = 200_000_000  # runs x steps of one basin map or sweep (about 4 s of work)
     max_sweep_cells: int = 40_000
+    # lanes x steps x surface evaluations per step of one run request (most optimizers evaluate once a step,
+    # LBFGS up to max_eval times): max_steps x max_optimizers, so every run of one-evaluation optimizers fits
+    max_run_evaluations: int = 640_000
     max_body: int = 256 * 1024  # bytes of a request body
     max_ws_message: int = 256 * 1024  # bytes of one WebSocket message
     max_state: int = 60 * 1024  # characters of a ?state= parameter (the whole URL must stay under 64 KiB)
@@ -99,7 +103,7 @@ def load_settings(environ=None) -> Settings:
 def public_limits(s: Settings) -> dict:
     """The limits a client needs to know (``GET /api/limits``)."""
     names = ("max_steps", "max_optimizers", "max_grid", "max_label", "max_basin_n", "max_point_steps",
-             "max_sweep_cells", "max_body", "max_ws_message", "max_state", "ws_idle_seconds")
+             "max_sweep_cells", "max_run_evaluations", "max_body", "max_ws_message", "max_state", "ws_idle_seconds")
     return {name: getattr(s, name) for name in names}
 
 

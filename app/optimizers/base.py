@@ -182,6 +182,17 @@ class OptimizerDef:
     extra: dict = field(default_factory=dict)
     family: str = ""  # the optimizer menu's group (see app/optimizers/__init__.py, FAMILIES)
     description_ko: str = ""  # the one-line description in Korean
+    evaluations: Callable[[dict], tuple[int, str]] | None = None  # most evaluations per step and the param setting it
+
+    def evaluations_per_step(self, hyper: dict) -> int:
+        """The most surface evaluations (value and gradient) one step may make with these hyperparameters:
+        1 (the step's gradient) unless the rule evaluates more (LBFGS: up to ``max_eval``). Cost budgets
+        count these."""
+        return self.evaluations(hyper)[0] if self.evaluations is not None else 1
+
+    def evaluations_param(self, hyper: dict) -> str | None:
+        """The hyperparameter that sets :meth:`evaluations_per_step` (to name in a refusal), None if fixed."""
+        return self.evaluations(hyper)[1] if self.evaluations is not None else None
 
     def __post_init__(self):
         if self.step is not None and self.update is None:
