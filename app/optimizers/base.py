@@ -220,14 +220,23 @@ class OptimizerDef:
 
     def state_keys(self, hyper: dict) -> tuple[str, ...] | None:
         """The names torch keeps in ``optimizer.state[p]`` for these hyperparameters: ``state_names`` when given,
-        else the fields of a fresh state that are not None (elementwise rules), else None (not known before the
-        first step: the engine reports the fields the state has)."""
+        else the fields of a fresh state that are not None (of one run: a float for elementwise rules, a ``(2, 1)``
+        array otherwise), else None (not known before the first step: the engine reports the fields the state has).
+        Known in advance, every WebSocket chunk carries every name of the run, as the whole answer does."""
         if self.state_names is not None:
             return tuple(self.state_names(hyper))
         if self.init_state is not None and self.elementwise and not self.needs:
             from ..numeric import FLOAT_OPS
 
             state = self.init_state(FLOAT_OPS, 0.0, hyper_namespace(hyper))
+            return tuple(k for k, v in vars(state).items() if v is not None)
+        if self.init_state is not None:  # array rules (Muon, Schedule-Free): a fresh state of one run says
+            from ..numeric import ArrayOps
+
+            try:
+                state = self.init_state(ArrayOps((2, 1)), np.zeros((2, 1)), hyper_namespace(hyper))
+            except Exception:  # a rule whose state needs more than the point (not known in advance)
+                return None
             return tuple(k for k, v in vars(state).items() if v is not None)
         return None
 
