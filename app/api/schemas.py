@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator, Strict
 
 from ..settings import settings
 
@@ -27,9 +27,12 @@ def no_bool(value):
 
 
 Text = Annotated[str, AfterValidator(no_surrogates)]
-Int = Annotated[int, BeforeValidator(no_bool)]
-Float = Annotated[float, BeforeValidator(no_bool)]
+# strict: "50" is not a number (pydantic's lax mode would read it as 50, while params.lr "0.1" is refused);
+# a whole number is still a fine float
+Int = Annotated[int, BeforeValidator(no_bool), Strict()]
+Float = Annotated[float, BeforeValidator(no_bool), Strict()]
 Point = list[Float]
+
 Params = dict[Text, Any]
 
 
