@@ -45,7 +45,7 @@ class Settings:
     max_point_steps: int = 200_000_000  # runs x steps of one basin map or sweep (about 4 s of work)
     max_sweep_cells: int = 40_000
     # lanes x steps x surface evaluations per step of one run request (most optimizers evaluate once a step,
-    # LBFGS up to max_eval times): max_steps x max_optimizers, so every run of one-evaluation optimizers fits
+    # LBFGS up to max_eval times); unset, max_steps x max_optimizers, so every run of one-evaluation optimizers fits
     max_run_evaluations: int = 640_000
     max_body: int = 256 * 1024  # bytes of a request body
     max_ws_message: int = 256 * 1024  # bytes of one WebSocket message
@@ -91,6 +91,9 @@ def load_settings(environ=None) -> Settings:
         if raw is None:
             continue
         values[f.name] = _integer(f.name, raw) if f.type in ("int", int) else raw.strip()
+    if "max_run_evaluations" not in values:  # by default every run of one-evaluation optimizers the limits allow
+        steps, lanes = values.get("max_steps", Settings.max_steps), values.get("max_optimizers", Settings.max_optimizers)
+        values["max_run_evaluations"] = steps * lanes
     s = Settings(**values)
     if s.ws_first_chunk_steps > s.ws_chunk_steps:
         s = Settings(**{**s.__dict__, "ws_first_chunk_steps": s.ws_chunk_steps})

@@ -101,3 +101,11 @@ def test_an_expensive_lbfgs_basin_step_stops_soon_after_its_client_leaves():
 def test_an_expensive_lbfgs_run_stops_soon_after_its_client_leaves():
     _stops_soon(run_request, {"surface": "rastrigin", "start": [2.3, 1.7], "steps": 600,
                               "optimizers": [{"optimizer": "lbfgs", "params": LBFGS_HEAVY}]})
+
+
+def test_the_run_budget_follows_raised_limits_unless_set():
+    from app.settings import load_settings
+
+    s = load_settings({"SLOPES_MAX_STEPS": "1000000"})
+    assert s.max_run_evaluations == 1_000_000 * s.max_optimizers
+    assert load_settings({"SLOPES_MAX_RUN_EVALUATIONS": "5000", "SLOPES_MAX_STEPS": "1000000"}).max_run_evaluations == 5000
