@@ -103,6 +103,18 @@ def load_settings(environ=None) -> Settings:
     return s
 
 
+def unknown_variables(environ=None) -> list[str]:
+    """``SLOPES_*`` variables that name no setting (``SLOPES_MAX_STEP=5``: a typo that would be silently
+    ignored); the app logs a warning naming them and the known ones at start."""
+    environ = os.environ if environ is None else environ
+    known = {f"SLOPES_{f.name.upper()}" for f in fields(Settings)}
+    return sorted(k for k in environ if k.startswith("SLOPES_") and k not in known)
+
+
+def known_variables() -> list[str]:
+    return [f"SLOPES_{f.name.upper()}" for f in fields(Settings)]
+
+
 def public_limits(s: Settings) -> dict:
     """The limits a client needs to know (``GET /api/limits``)."""
     names = ("max_steps", "max_optimizers", "max_grid", "max_label", "max_basin_n", "max_point_steps",
