@@ -30,6 +30,7 @@ domain's centre (in either coordinate). Only the finite points before it are kep
 from __future__ import annotations
 
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -249,6 +250,38 @@ def divergence_radius(surface: Surface) -> float:
     return DIVERGENCE_SPANS * surface.domain.span
 
 
+def _evaluations(phases) -> int:
+    """The most surface evaluations one step of any of ``phases`` may make (see
+    :meth:`OptimizerDef.evaluations_per_step`)."""
+    return max((p.optimizer.evaluations_per_step(p.hyper) for p in phases), default=1)
+
+
+class Interrupted(Exception):
+    """``Simulation.interrupt`` said stop in the middle of a step (an optimizer evaluating many times per
+    step, such as LBFGS): the simulation is left mid-step and must not be advanced again."""
+
+
+class Interrupt:
+    """A stop test asked from inside a step, at each extra evaluation, at most every ``every`` seconds:
+    an expensive step (LBFGS with 10^4 evaluations) ends within that when its client leaves or the server
+    stops. ``test`` is None (never) or a callable returning True to stop."""
+
+    def __init__(self, every: float = 0.2):
+        self.test = None
+        self.every = every
+        self._next = 0.0
+
+    def check(self):
+        if self.test is None:
+            return
+        now = time.monotonic()
+        if now < self._next:
+            return
+        self._next = now + self.every
+        if self.test():
+            raise Interrupted()
+
+
 class Simulation:
     """A set of runs on one surface, advanced in chunks of steps (for streaming) or all at once."""
 
@@ -268,6 +301,8 @@ class Simulation:
             raise ValueError(f"steps must be in [0, {settings.max_steps}]")
         self.record = record
         self.record_state = record_state and record
+        self.interrupt = Interrupt()  # set ``interrupt.test`` to stop in the middle of an expensive step
+        self.evaluations_per_step = _evaluations([p for run in runs for p in run.phases])
         self.settle = settle
         self.surface = surface
         self.runs = runs
@@ -311,6 +346,7 @@ class Simulation:
         if hypers is not None and len(hypers) != n:
             raise ValueError("one hyperparameter set per start")
         sim = cls(surface, [], steps, gradient, record, settle)
+        sim.evaluations_per_step = _evaluations(phases)
         sim.starts = starts
         sim._size(n)
         group = _plan(None, phases, list(range(n)), steps, sim._batch_size(None), hypers)
@@ -357,6 +393,11 @@ class Simulation:
         return collect(self, chunks)
 
     # --- stepping ---------------------------------------------------------------
+    def chunk_steps(self, steps: int) -> int:
+        """``steps`` of one-evaluation optimizers, as steps of this simulation of the same cost (at least
+        one): the chunks between stop checks of a 1000-evaluation LBFGS are a thousandth as long."""
+        return max(1, steps // self.evaluations_per_step)
+
     def advance(self, n: int) -> Chunk:
         """Advance every live run by up to ``n`` steps."""
         t0 = self.t
@@ -530,7 +571,7 @@ class _ArrayLanes:
         self.hyper = [_rows(p.hyper, lo, hi) for p in group.phases]
         self.state, self.phase = None, -1
         self.anchor, self.scratch = None, None
-        self.ops = _Context(self.P.shape, group.objective or sim.surface, self.source, sim.record)
+        self.ops = _Context(self.P.shape, group.objective or sim.surface, self.source, sim.record, sim.interrupt)
 
     def enter(self, k: int):
         if self.phase == k:
@@ -662,8 +703,9 @@ class _Context(ArrayOps):
     surface's value and Hessian, extra evaluations (counted per step, their points kept when recording), a place
     to emit per-step outputs, and (for searches) ``rng``. It refers to nothing that refers back to it."""
 
-    def __init__(self, shape, surface: Surface, source: _Source, keep_points: bool):
+    def __init__(self, shape, surface: Surface, source: _Source, keep_points: bool, interrupt: Interrupt | None = None):
         super().__init__(shape)
+        self.interrupt = interrupt
         self.surface, self.source, self.domain = surface, source, surface.domain
         self.extras: dict = {}
         self.rng = None
@@ -689,7 +731,9 @@ class _Context(ArrayOps):
 
     def evaluate(self, p, mask=None):
         """Extra evaluations at ``p`` (``(2, n)``) for the runs in ``mask`` (all by default): loss ``(n,)`` and
-        the exact gradient ``(2, n)`` (no noise, full batch), counted per run."""
+        the exact gradient ``(2, n)`` (no noise, full batch), counted per run. Asks ``interrupt`` first."""
+        if self.interrupt is not None:
+            self.interrupt.check()
         x, y = p
         n = p.shape[1]
         loss = self.value(p)
