@@ -128,7 +128,11 @@ class Chunk:
                 continue
             out[name] = values[:k, i]
         if self.state:
-            out["state"] = {name: values[:k, i] for name, values in self.state.items()}
+            out["state"] = {}
+            for key, values in self.state.items():  # a name two optimizers keep in other shapes has two slots
+                name, column = key.split(_SHAPE_SLOT)[0], values[:k, i]
+                if name not in out["state"] or not np.isnan(column).all():
+                    out["state"][name] = column
         if self.evaluations is not None:
             out["evaluations"] = self.evaluations[:k, i]
             out["evaluation_points"] = [row[i] for row in self.evaluation_points[:k]]
@@ -661,7 +665,6 @@ class _ArrayLanes:
     def _record_state(self, chunk: Chunk, row: int):
         phase = self.phases[self.phase]
         values = vars(self.state) if isinstance(self.state, SimpleNamespace) else self.state._asdict()
-        rows, R = chunk.points.shape[:2]
         names = phase.state_names if phase.state_names is not None else [k for k, v in values.items() if v is not None]
         for i, name in enumerate(names):
             value = values.get(name)
@@ -669,9 +672,7 @@ class _ArrayLanes:
                 continue
             value = np.asarray(value, dtype=float)
             vector = value.ndim == 2 and value.shape[0] == 2
-            out = chunk.state.get(name)
-            if out is None:
-                out = chunk.state[name] = np.full((rows, R, 2) if vector else (rows, R), np.nan)
+            out = state_slot(chunk, name, vector)
             v = value.T if vector else np.broadcast_to(value.reshape(-1), (len(self.cols),))
             if phase.names is not None:
                 applies = phase.names[i, self.lo:self.hi]
@@ -854,17 +855,31 @@ class _FloatLanes:
             del self.snaps
 
     def _write_state(self, chunk: Chunk, row: int, c: int, col: int, phase: _PlannedPhase):
-        rows, R = chunk.points.shape[:2]
         for j, snap in enumerate(self.snaps[c]):
             for name, value in snap.items():
                 if phase.state_names is not None and name not in phase.state_names:
                     continue
                 if phase.names is not None and not phase.names[phase.state_names.index(name), c]:
                     continue
-                out = chunk.state.get(name)
-                if out is None:
-                    out = chunk.state[name] = np.full((rows, R, 2) if isinstance(value, tuple) else (rows, R), np.nan)
+                out = state_slot(chunk, name, isinstance(value, tuple))
                 out[row + j, col] = value
+
+
+_SHAPE_SLOT = "\x00"  # joins a state name and its shape when two lanes keep that name in different shapes
+
+
+def state_slot(chunk: Chunk, name: str, vector: bool) -> np.ndarray:
+    """The chunk's array for state ``name``: ``(rows, runs, 2)`` for a vector, ``(rows, runs)`` for a number, NaN
+    where it does not apply. LBFGS's ``d`` is a direction and Prodigy's a number: each shape has its own array,
+    and :meth:`Chunk.run` gives a run the one that holds its values."""
+    rows, runs = chunk.points.shape[:2]
+    for key in (name, name + _SHAPE_SLOT + ("vector" if vector else "number")):
+        out = chunk.state.get(key)
+        if out is None:
+            out = chunk.state[key] = np.full((rows, runs, 2) if vector else (rows, runs), np.nan)
+        if (out.ndim == 3) == vector:
+            return out
+    raise AssertionError("unreachable: the second key always has the asked shape")
 
 
 def _cols(hp: SimpleNamespace) -> SimpleNamespace:

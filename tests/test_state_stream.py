@@ -66,3 +66,25 @@ def test_concatenated_chunks_equal_post_for_switches_into_and_out_of_every_state
         for part, run in zip(parts, whole):
             assert part == run["state"], run["label"]
             assert all(len(v) == run["steps_run"] for v in run["state"].values()), run["label"]
+
+
+def test_a_name_two_optimizers_keep_in_other_shapes_is_each_runs_own(client):
+    """LBFGS's ``d`` is a direction, Prodigy's a number: in one request each run gets its own, as when alone (this
+    was a 500), and the socket's chunks still add up to the POST answer."""
+    body = {"surface": "rosenbrock", "start": [-1.2, 1.0], "steps": 30, "include": ["state"],
+            "optimizers": [{"optimizer": "lbfgs"}, {"optimizer": "prodigy"}, {"optimizer": "adam"}]}
+    response = client.post("/api/runs", json=body)
+    assert response.status_code == 200, response.text
+    runs = response.json()["runs"]
+    assert len(runs[0]["state"]["d"][0]) == 2 and isinstance(runs[1]["state"]["d"][0], float)
+    for run, spec in zip(runs, body["optimizers"]):
+        alone = client.post("/api/runs", json={**body, "optimizers": [spec]}).json()["runs"][0]
+        assert run["state"] == alone["state"]
+    with client.websocket_connect("/api/runs/ws") as ws:
+        ws.send_json({**body, "id": 1})
+        frames = []
+        while not frames or frames[-1]["type"] not in ("end", "error"):
+            frames.append(ws.receive_json())
+    chunks = [f for f in frames if f["type"] == "chunk"]
+    for i, run in enumerate(runs):
+        assert {k: sum((c["runs"][i]["state"][k] for c in chunks), []) for k in run["state"]} == run["state"]
