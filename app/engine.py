@@ -30,6 +30,7 @@ domain's centre (in either coordinate). Only the finite points before it are kep
 from __future__ import annotations
 
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -127,7 +128,11 @@ class Chunk:
                 continue
             out[name] = values[:k, i]
         if self.state:
-            out["state"] = {name: values[:k, i] for name, values in self.state.items()}
+            out["state"] = {}
+            for key, values in self.state.items():  # a name two optimizers keep in other shapes has two slots
+                name, column = key.split(_SHAPE_SLOT)[0], values[:k, i]
+                if name not in out["state"] or not np.isnan(column).all():
+                    out["state"][name] = column
         if self.evaluations is not None:
             out["evaluations"] = self.evaluations[:k, i]
             out["evaluation_points"] = [row[i] for row in self.evaluation_points[:k]]
@@ -249,6 +254,38 @@ def divergence_radius(surface: Surface) -> float:
     return DIVERGENCE_SPANS * surface.domain.span
 
 
+def _evaluations(phases) -> int:
+    """The most surface evaluations one step of any of ``phases`` may make (see
+    :meth:`OptimizerDef.evaluations_per_step`)."""
+    return max((p.optimizer.evaluations_per_step(p.hyper) for p in phases), default=1)
+
+
+class Interrupted(Exception):
+    """``Simulation.interrupt`` said stop in the middle of a step (an optimizer evaluating many times per
+    step, such as LBFGS): the simulation is left mid-step and must not be advanced again."""
+
+
+class Interrupt:
+    """A stop test asked from inside a step, at each extra evaluation, at most every ``every`` seconds:
+    an expensive step (LBFGS with 10^4 evaluations) ends within that when its client leaves or the server
+    stops. ``test`` is None (never) or a callable returning True to stop."""
+
+    def __init__(self, every: float = 0.2):
+        self.test = None
+        self.every = every
+        self._next = 0.0
+
+    def check(self):
+        if self.test is None:
+            return
+        now = time.monotonic()
+        if now < self._next:
+            return
+        self._next = now + self.every
+        if self.test():
+            raise Interrupted()
+
+
 class Simulation:
     """A set of runs on one surface, advanced in chunks of steps (for streaming) or all at once."""
 
@@ -268,6 +305,8 @@ class Simulation:
             raise ValueError(f"steps must be in [0, {settings.max_steps}]")
         self.record = record
         self.record_state = record_state and record
+        self.interrupt = Interrupt()  # set ``interrupt.test`` to stop in the middle of an expensive step
+        self.evaluations_per_step = _evaluations([p for run in runs for p in run.phases])
         self.settle = settle
         self.surface = surface
         self.runs = runs
@@ -311,6 +350,7 @@ class Simulation:
         if hypers is not None and len(hypers) != n:
             raise ValueError("one hyperparameter set per start")
         sim = cls(surface, [], steps, gradient, record, settle)
+        sim.evaluations_per_step = _evaluations(phases)
         sim.starts = starts
         sim._size(n)
         group = _plan(None, phases, list(range(n)), steps, sim._batch_size(None), hypers)
@@ -357,6 +397,11 @@ class Simulation:
         return collect(self, chunks)
 
     # --- stepping ---------------------------------------------------------------
+    def chunk_steps(self, steps: int) -> int:
+        """``steps`` of one-evaluation optimizers, as steps of this simulation of the same cost (at least
+        one): the chunks between stop checks of a 1000-evaluation LBFGS are a thousandth as long."""
+        return max(1, steps // self.evaluations_per_step)
+
     def advance(self, n: int) -> Chunk:
         """Advance every live run by up to ``n`` steps."""
         t0 = self.t
@@ -530,7 +575,7 @@ class _ArrayLanes:
         self.hyper = [_rows(p.hyper, lo, hi) for p in group.phases]
         self.state, self.phase = None, -1
         self.anchor, self.scratch = None, None
-        self.ops = _Context(self.P.shape, group.objective or sim.surface, self.source, sim.record)
+        self.ops = _Context(self.P.shape, group.objective or sim.surface, self.source, sim.record, sim.interrupt)
 
     def enter(self, k: int):
         if self.phase == k:
@@ -620,7 +665,6 @@ class _ArrayLanes:
     def _record_state(self, chunk: Chunk, row: int):
         phase = self.phases[self.phase]
         values = vars(self.state) if isinstance(self.state, SimpleNamespace) else self.state._asdict()
-        rows, R = chunk.points.shape[:2]
         names = phase.state_names if phase.state_names is not None else [k for k, v in values.items() if v is not None]
         for i, name in enumerate(names):
             value = values.get(name)
@@ -628,9 +672,7 @@ class _ArrayLanes:
                 continue
             value = np.asarray(value, dtype=float)
             vector = value.ndim == 2 and value.shape[0] == 2
-            out = chunk.state.get(name)
-            if out is None:
-                out = chunk.state[name] = np.full((rows, R, 2) if vector else (rows, R), np.nan)
+            out = state_slot(chunk, name, vector)
             v = value.T if vector else np.broadcast_to(value.reshape(-1), (len(self.cols),))
             if phase.names is not None:
                 applies = phase.names[i, self.lo:self.hi]
@@ -662,8 +704,9 @@ class _Context(ArrayOps):
     surface's value and Hessian, extra evaluations (counted per step, their points kept when recording), a place
     to emit per-step outputs, and (for searches) ``rng``. It refers to nothing that refers back to it."""
 
-    def __init__(self, shape, surface: Surface, source: _Source, keep_points: bool):
+    def __init__(self, shape, surface: Surface, source: _Source, keep_points: bool, interrupt: Interrupt | None = None):
         super().__init__(shape)
+        self.interrupt = interrupt
         self.surface, self.source, self.domain = surface, source, surface.domain
         self.extras: dict = {}
         self.rng = None
@@ -689,7 +732,9 @@ class _Context(ArrayOps):
 
     def evaluate(self, p, mask=None):
         """Extra evaluations at ``p`` (``(2, n)``) for the runs in ``mask`` (all by default): loss ``(n,)`` and
-        the exact gradient ``(2, n)`` (no noise, full batch), counted per run."""
+        the exact gradient ``(2, n)`` (no noise, full batch), counted per run. Asks ``interrupt`` first."""
+        if self.interrupt is not None:
+            self.interrupt.check()
         x, y = p
         n = p.shape[1]
         loss = self.value(p)
@@ -810,17 +855,31 @@ class _FloatLanes:
             del self.snaps
 
     def _write_state(self, chunk: Chunk, row: int, c: int, col: int, phase: _PlannedPhase):
-        rows, R = chunk.points.shape[:2]
         for j, snap in enumerate(self.snaps[c]):
             for name, value in snap.items():
                 if phase.state_names is not None and name not in phase.state_names:
                     continue
                 if phase.names is not None and not phase.names[phase.state_names.index(name), c]:
                     continue
-                out = chunk.state.get(name)
-                if out is None:
-                    out = chunk.state[name] = np.full((rows, R, 2) if isinstance(value, tuple) else (rows, R), np.nan)
+                out = state_slot(chunk, name, isinstance(value, tuple))
                 out[row + j, col] = value
+
+
+_SHAPE_SLOT = "\x00"  # joins a state name and its shape when two lanes keep that name in different shapes
+
+
+def state_slot(chunk: Chunk, name: str, vector: bool) -> np.ndarray:
+    """The chunk's array for state ``name``: ``(rows, runs, 2)`` for a vector, ``(rows, runs)`` for a number, NaN
+    where it does not apply. LBFGS's ``d`` is a direction and Prodigy's a number: each shape has its own array,
+    and :meth:`Chunk.run` gives a run the one that holds its values."""
+    rows, runs = chunk.points.shape[:2]
+    for key in (name, name + _SHAPE_SLOT + ("vector" if vector else "number")):
+        out = chunk.state.get(key)
+        if out is None:
+            out = chunk.state[key] = np.full((rows, runs, 2) if vector else (rows, runs), np.nan)
+        if (out.ndim == 3) == vector:
+            return out
+    raise AssertionError("unreachable: the second key always has the asked shape")
 
 
 def _cols(hp: SimpleNamespace) -> SimpleNamespace:

@@ -14,15 +14,25 @@ from .api.compute import watch_shutdown_signals
 from .api.middleware import Guard
 from .api.schemas import ERROR_RESPONSES
 from .assets import STATIC_DIR
-from .settings import settings
+from .settings import known_variables, settings, unknown_variables
 from .surfaces import all_surfaces
 
 log = logging.getLogger("slopes")
 
 
+def warn_unknown_settings(environ=None) -> list[str]:
+    """A warning naming each ``SLOPES_*`` variable that is no setting (a typo), and the known ones."""
+    unknown = unknown_variables(environ)
+    if unknown:
+        log.warning("ignored unknown setting%s %s; the known ones are %s", "s" if len(unknown) > 1 else "",
+                    ", ".join(unknown), ", ".join(known_variables()))
+    return unknown
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     watch_shutdown_signals()  # SIGTERM: computations in flight end at their next chunk
+    warn_unknown_settings()
     await anyio.to_thread.run_sync(all_surfaces)  # polish every surface's minima once, off the loop
     yield
 

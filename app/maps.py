@@ -33,8 +33,11 @@ def run_batch(sim: Simulation, starts: np.ndarray, minima: np.ndarray, span: flo
               progress: Callable[[int, int], bool] | None = None) -> Outcome:
     """Advance ``sim`` to the end; ``progress(done, total)`` may return False to stop early."""
     final = starts.copy()
+    if progress is not None:  # asked inside a step too (LBFGS): raises engine.Interrupted
+        sim.interrupt.test = lambda: progress(sim.t, sim.steps) is False
+    size = sim.chunk_steps(CHUNK_STEPS)
     while not sim.done:
-        chunk = sim.advance(CHUNK_STEPS)
+        chunk = sim.advance(size)
         np.copyto(final, chunk.points[0], where=chunk.valid[:, None] > 0)
         if progress is not None and progress(sim.t, sim.steps) is False:
             break

@@ -21,6 +21,7 @@ BOUNDS = {
     "max_basin_n": (2, 4000),
     "max_point_steps": (1, 10 ** 12),
     "max_sweep_cells": (1, 10 ** 7),
+    "max_run_evaluations": (1, 10 ** 12),
     "max_body": (1024, 1 << 30),
     "max_ws_message": (1024, 1 << 30),
     "max_state": (1024, 65_000),  # uvicorn (httptools) refuses a URL over 65,535 bytes with its own 400
@@ -43,6 +44,9 @@ class Settings:
     max_basin_n: int = 400  # starts per side of a basin map
     max_point_steps: int = 200_000_000  # runs x steps of one basin map or sweep (about 4 s of work)
     max_sweep_cells: int = 40_000
+    # lanes x steps x surface evaluations per step of one run request (most optimizers evaluate once a step,
+    # LBFGS up to max_eval times); unset, max_steps x max_optimizers, so every run of one-evaluation optimizers fits
+    max_run_evaluations: int = 640_000
     max_body: int = 256 * 1024  # bytes of a request body
     max_ws_message: int = 256 * 1024  # bytes of one WebSocket message
     max_state: int = 60 * 1024  # characters of a ?state= parameter (the whole URL must stay under 64 KiB)
@@ -87,6 +91,9 @@ def load_settings(environ=None) -> Settings:
         if raw is None:
             continue
         values[f.name] = _integer(f.name, raw) if f.type in ("int", int) else raw.strip()
+    if "max_run_evaluations" not in values:  # by default every run of one-evaluation optimizers the limits allow
+        steps, lanes = values.get("max_steps", Settings.max_steps), values.get("max_optimizers", Settings.max_optimizers)
+        values["max_run_evaluations"] = steps * lanes
     s = Settings(**values)
     if s.ws_first_chunk_steps > s.ws_chunk_steps:
         s = Settings(**{**s.__dict__, "ws_first_chunk_steps": s.ws_chunk_steps})
@@ -96,10 +103,22 @@ def load_settings(environ=None) -> Settings:
     return s
 
 
+def unknown_variables(environ=None) -> list[str]:
+    """``SLOPES_*`` variables that name no setting (``SLOPES_MAX_STEP=5``: a typo that would be silently
+    ignored); the app logs a warning naming them and the known ones at start."""
+    environ = os.environ if environ is None else environ
+    known = {f"SLOPES_{f.name.upper()}" for f in fields(Settings)}
+    return sorted(k for k in environ if k.startswith("SLOPES_") and k not in known)
+
+
+def known_variables() -> list[str]:
+    return [f"SLOPES_{f.name.upper()}" for f in fields(Settings)]
+
+
 def public_limits(s: Settings) -> dict:
     """The limits a client needs to know (``GET /api/limits``)."""
     names = ("max_steps", "max_optimizers", "max_grid", "max_label", "max_basin_n", "max_point_steps",
-             "max_sweep_cells", "max_body", "max_ws_message", "max_state", "ws_idle_seconds")
+             "max_sweep_cells", "max_run_evaluations", "max_body", "max_ws_message", "max_state", "ws_idle_seconds")
     return {name: getattr(s, name) for name in names}
 
 

@@ -208,6 +208,49 @@ def test_sigterm_ends_within_10_s_whatever_is_running():
     assert "Traceback" not in log and "Finished server process" in log, log[-3000:]
 
 
+def test_sigterm_ends_within_10_s_with_the_costliest_lbfgs_work_the_limits_allow():
+    """LBFGS evaluating up to 10^4 times a step: one step of a basin map at the edge of the default budget, a run
+    at the edge of the evaluation budget and a stream of one; each step may take minutes, so the stop is asked
+    inside the step. SIGTERM must still end the process within 10 s."""
+    websockets = pytest.importorskip("websockets.sync.client")
+    port = free_port()
+    proc = serve(port, {"SLOPES_MAX_QUEUE": "4"})
+    heavy = {"line_search_fn": "strong_wolfe", "max_iter": 1000, "max_eval": 10000, "tolerance_grad": 0,
+             "tolerance_change": 0}
+    plain = {"max_iter": 1000, "tolerance_grad": 0, "tolerance_change": 0}
+    sockets = []
+    try:
+        basins = {"surface": "rastrigin", "optimizer": "lbfgs", "params": plain, "steps": 1, "n": 400}  # 1.6e8
+        sockets.append(send_raw(port, "POST", "/api/basins", json.dumps(basins).encode()))
+        run = {"surface": "rastrigin", "start": [2.3, 1.7], "steps": 64,
+               "optimizers": [{"optimizer": "lbfgs", "params": heavy}]}  # 640,000 evaluations
+        sockets.append(send_raw(port, "POST", "/api/runs", json.dumps(run).encode()))
+        lanes = {**run, "steps": 20, "optimizers": [{"optimizer": "lbfgs", "params": plain}] * 32}
+        sockets.append(send_raw(port, "POST", "/api/runs", json.dumps(lanes).encode()))
+        ws = websockets.connect(f"ws://127.0.0.1:{port}/api/runs/ws")  # noqa: SIM115 (closed by the server)
+        ws.send(json.dumps({**run, "optimizers": [{"optimizer": "lbfgs", "params": plain}], "steps": 640}))
+        assert json.loads(ws.recv())["type"] == "start"
+        for _ in range(100):
+            if status(port)["busy"]["maps"]:
+                break
+            time.sleep(0.05)
+        time.sleep(1.0)
+        t = time.perf_counter()
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(60)
+        elapsed = time.perf_counter() - t
+    finally:
+        for s in sockets:
+            s.close()
+        if proc.poll() is None:
+            proc.kill()
+    log = read_log(proc)
+    print(f"SIGTERM to exit with LBFGS in flight: {elapsed:.2f} s")
+    assert code in (0, -signal.SIGTERM), log[-2000:]
+    assert elapsed < 10, (elapsed, log[-2000:])
+    assert "Traceback" not in log and "Finished server process" in log, log[-3000:]
+
+
 @pytest.mark.parametrize("name,value", [("COMPUTE_THREADS", "0"), ("WS_CHUNK_STEPS", "0"), ("MAX_STEPS", "abc"),
                                         ("MAP_THREADS", "-1"), ("MAX_BODY", "2.5"), ("ALLOWED_ORIGINS", "evil")])
 def test_a_setting_that_would_trap_stops_the_start_naming_the_variable(name, value):

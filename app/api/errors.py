@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from ..services.errors import Refused, Stopped, plain
+from ..services.state import MAX_DEPTH
 
 log = logging.getLogger("slopes.errors")
 RETRY_AFTER = "2"  # seconds; a busy pool frees a thread within a chunk or two
@@ -89,7 +90,11 @@ async def client_gone(request: Request, exc: ClientGone) -> Response:
 
 
 async def http_error(request: Request, exc) -> JSONResponse:
-    """FastAPI's own shape for HTTP errors, plus a log line for every refused input."""
+    """FastAPI's own shape for HTTP errors, plus a log line for every refused input. A body too deeply nested
+    for the JSON parser (FastAPI's 400 "error parsing the body", from a RecursionError) is the 422 at ``body``
+    the WebSocket gives for it."""
+    if exc.status_code == 400 and isinstance(exc.__cause__, RecursionError):
+        return await refused(request, Refused([], f"nested more than {MAX_DEPTH} levels deep"))
     if 400 <= exc.status_code < 500 and exc.status_code != 404:
         log.info("rejected %s %s: %s", request.method, request.url.path, plain(str(exc.detail))[:2000])
     return JSONResponse({"detail": finite_json(exc.detail)}, status_code=exc.status_code,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator, Strict
 
 from ..settings import settings
 
@@ -27,9 +27,16 @@ def no_bool(value):
 
 
 Text = Annotated[str, AfterValidator(no_surrogates)]
-Int = Annotated[int, BeforeValidator(no_bool)]
-Float = Annotated[float, BeforeValidator(no_bool)]
+# strict: "50" is not a number (pydantic's lax mode would read it as 50, while params.lr "0.1" is refused);
+# a whole number is still a fine float
+Int = Annotated[int, BeforeValidator(no_bool), Strict()]
+Float = Annotated[float, BeforeValidator(no_bool), Strict()]
 Point = list[Float]
+
+
+def _absent_as(empty):
+    """An optional field given as ``null``: the same as leaving it out (OpenAPI says null is allowed)."""
+    return AfterValidator(lambda v: empty() if v is None else v)
 Params = dict[Text, Any]
 
 
@@ -114,10 +121,10 @@ class RunRequest(BaseModel):
     domain: DomainIn | None = None
     start: Point | None = Field(None, description="[x, y]; the surface's default start when omitted")
     steps: Int = Field(min(200, settings.max_steps), ge=0, le=settings.max_steps, validate_default=True)
-    gradient: GradientIn = Field(default_factory=GradientIn)
+    gradient: Annotated[GradientIn | None, _absent_as(GradientIn)] = Field(default_factory=GradientIn)
     surface_options: SurfaceOptionsIn | None = None
     optimizers: list[OptimizerIn] = Field(min_length=1, max_length=settings.max_optimizers)
-    include: list[Literal["state"]] = Field(default_factory=list, max_length=1, description=(
+    include: Annotated[list[Literal["state"]] | None, _absent_as(list)] = Field(default_factory=list, max_length=1, description=(
         "extra per-step output: 'state' adds each run's optimizer state after every step under torch's "
         "optimizer.state[p] names"))
 
@@ -238,7 +245,7 @@ class BasinRequest(BaseModel):
     switch: SwitchIn | None = None
     steps: Int = Field(min(300, settings.max_steps), ge=0, le=settings.max_steps, validate_default=True)
     n: Int = Field(min(100, settings.max_basin_n), ge=2, le=settings.max_basin_n, validate_default=True)
-    gradient: GradientIn = Field(default_factory=GradientIn)
+    gradient: Annotated[GradientIn | None, _absent_as(GradientIn)] = Field(default_factory=GradientIn)
     surface_options: SurfaceOptionsIn | None = None
 
 
@@ -275,7 +282,7 @@ class SweepRequest(BaseModel):
     params: Params = Field(default_factory=dict, description="the values of the parameters not swept")
     schedule: ScheduleIn | None = None
     steps: Int = Field(min(200, settings.max_steps), ge=1, le=settings.max_steps, validate_default=True)
-    gradient: GradientIn = Field(default_factory=GradientIn)
+    gradient: Annotated[GradientIn | None, _absent_as(GradientIn)] = Field(default_factory=GradientIn)
     surface_options: SurfaceOptionsIn | None = None
     x: SweepAxis
     y: SweepAxis | None = None

@@ -22,14 +22,13 @@ import logging
 import numpy as np
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from ..engine import Simulation, start_points, state_lists
+from ..engine import Interrupted, Simulation, start_points, state_lists
 from ..services.errors import Refused, Stopped
 from ..services.planning import plan_runs
 from ..services.runs import step_extras
 from ..settings import settings
 from .compute import compute, stopping
 from .errors import frame
-from ..services.runs import step_extras
 from .serialize import array
 from .sockets import accept, parse_message, receive_message, send
 
@@ -43,6 +42,7 @@ class _Inbox:
     def __init__(self):
         self.message: str | None = None
         self.arrived = asyncio.Event()
+        self.closed = False  # the client has gone: the run being served stops at once
 
     def put(self, message: str):
         self.message = message
@@ -64,6 +64,7 @@ async def runs_socket(ws: WebSocket):
         while True:
             message = await receive_message(ws)
             if message is None:
+                inbox.closed = True
                 return
             inbox.put(message)
 
@@ -95,6 +96,7 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
         return
 
     sim = Simulation(plan.surface, plan.runs, plan.steps, plan.gradient, record_state=plan.include_state)
+    sim.interrupt.test = lambda: stopping() or inbox.message is not None or inbox.closed
     await send(ws, {"type": "start", "id": request_id, "surface": plan.surface.id, "start": list(plan.start),
                     "steps": plan.steps, "runs": plan.echo})
     starts, start_losses = start_points(sim)
@@ -106,9 +108,16 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
             await send(ws, frame(Stopped("the server is stopping"), request_id))
             await ws.close(code=1012, reason="server stopping")
             return
-        size = settings.ws_first_chunk_steps if first else settings.ws_chunk_steps
-        chunk, tests = await compute(_advance, sim, size, starts if first else None)
-        if inbox.message is not None:  # replaced: drop this chunk, compute nothing more
+        size = sim.chunk_steps(settings.ws_first_chunk_steps if first else settings.ws_chunk_steps)
+        try:
+            chunk, tests = await compute(_advance, sim, size, starts if first else None)
+        except Interrupted:  # stopped inside an expensive step: the checks below say why
+            chunk = None
+        if inbox.message is not None or inbox.closed:  # replaced or gone: drop this chunk, compute nothing more
+            return
+        if chunk is None:
+            await send(ws, frame(Stopped("the server is stopping"), request_id))
+            await ws.close(code=1012, reason="server stopping")
             return
         runs = []
         for i, run in enumerate(plan.runs):

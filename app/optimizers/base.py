@@ -182,6 +182,17 @@ class OptimizerDef:
     extra: dict = field(default_factory=dict)
     family: str = ""  # the optimizer menu's group (see app/optimizers/__init__.py, FAMILIES)
     description_ko: str = ""  # the one-line description in Korean
+    evaluations: Callable[[dict], tuple[int, str]] | None = None  # most evaluations per step and the param setting it
+
+    def evaluations_per_step(self, hyper: dict) -> int:
+        """The most surface evaluations (value and gradient) one step may make with these hyperparameters:
+        1 (the step's gradient) unless the rule evaluates more (LBFGS: up to ``max_eval``). Cost budgets
+        count these."""
+        return self.evaluations(hyper)[0] if self.evaluations is not None else 1
+
+    def evaluations_param(self, hyper: dict) -> str | None:
+        """The hyperparameter that sets :meth:`evaluations_per_step` (to name in a refusal), None if fixed."""
+        return self.evaluations(hyper)[1] if self.evaluations is not None else None
 
     def __post_init__(self):
         if self.step is not None and self.update is None:
@@ -209,14 +220,23 @@ class OptimizerDef:
 
     def state_keys(self, hyper: dict) -> tuple[str, ...] | None:
         """The names torch keeps in ``optimizer.state[p]`` for these hyperparameters: ``state_names`` when given,
-        else the fields of a fresh state that are not None (elementwise rules), else None (not known before the
-        first step: the engine reports the fields the state has)."""
+        else the fields of a fresh state that are not None (of one run: a float for elementwise rules, a ``(2, 1)``
+        array otherwise), else None (not known before the first step: the engine reports the fields the state has).
+        Known in advance, every WebSocket chunk carries every name of the run, as the whole answer does."""
         if self.state_names is not None:
             return tuple(self.state_names(hyper))
         if self.init_state is not None and self.elementwise and not self.needs:
             from ..numeric import FLOAT_OPS
 
             state = self.init_state(FLOAT_OPS, 0.0, hyper_namespace(hyper))
+            return tuple(k for k, v in vars(state).items() if v is not None)
+        if self.init_state is not None:  # array rules (Muon, Schedule-Free): a fresh state of one run says
+            from ..numeric import ArrayOps
+
+            try:
+                state = self.init_state(ArrayOps((2, 1)), np.zeros((2, 1)), hyper_namespace(hyper))
+            except Exception:  # a rule whose state needs more than the point (not known in advance)
+                return None
             return tuple(k for k, v in vars(state).items() if v is not None)
         return None
 

@@ -149,6 +149,16 @@ def _check(hp: dict) -> None:
         raise HyperparameterError("max_iter", f"invalid max_iter {hp['max_iter']}: must be at least 1")
 
 
+def _evaluations(hp: dict) -> tuple[int, str]:
+    """Most evaluations of one step: ``max_eval`` (default ``max_iter * 5 // 4``) bounds them; without a line
+    search there is one per iteration, so ``max_iter`` bounds them too."""
+    limit = hp["max_eval"] if hp["max_eval"] is not None else hp["max_iter"] * 5 // 4
+    name = "max_eval" if hp["max_eval"] is not None else "max_iter"
+    if hp["line_search_fn"] is None and hp["max_iter"] <= limit:
+        return max(1, hp["max_iter"]), "max_iter"
+    return max(1, limit), name
+
+
 LBFGS = OptimizerDef(
     id="lbfgs", name="L-BFGS", torch_equivalent="torch.optim.LBFGS",
     description="Quasi-Newton: estimates the inverse Hessian from the last steps and gradient changes and moves "
@@ -171,6 +181,7 @@ LBFGS = OptimizerDef(
             ParamSpec("line_search_fn", None, "null (fixed step t = lr) or 'strong_wolfe'", scale="choice",
                       nullable=True, choices=(None, "strong_wolfe"))),
     init_state=lbfgs_init, step=lbfgs_step, elementwise=False, needs=("evaluate",), check=_check,
+    evaluations=_evaluations,
     scalar_state=("func_evals", "n_iter", "t", "H_diag", "prev_loss"), state_names=lambda hp: REPORTED,
     reference="Liu & Nocedal (1989); torch/optim/lbfgs.py")
 

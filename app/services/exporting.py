@@ -25,7 +25,8 @@ TEXT = {"en": {"play": "Play", "pause": "Pause", "steps": "steps", "made_with": 
         "ko": {"play": "재생", "pause": "일시정지", "steps": "스텝", "made_with": "Slopes로 만든 그림", "scrub": "스텝",
                "speed": "속도"}}
 FRAME_OPTIONS = ("autoplay", "loop", "interactive", "equal")  # view flags the export's player reads
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP: a spreadsheet reads such a cell as a formula
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")  # OWASP: a spreadsheet reads such a cell as a formula
+_BLANK = " \t\r\n\x0b\x0c\u00a0\u2028\u2029"  # what an import that trims cells drops before the formula
 _env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html"]))
 
 
@@ -127,8 +128,9 @@ def plotly_text(text: str) -> str:
 
 
 def cell(text: str) -> str:
-    """A text cell a spreadsheet shows as text: one starting like a formula gets a leading apostrophe."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """A text cell a spreadsheet shows as text: one starting like a formula (also after blanks or line breaks an
+    import may trim, e.g. ``"\r=1+1"`` or ``" =1+1"``) gets a leading apostrophe."""
+    return "'" + text if text.startswith(FORMULA_START) or text.lstrip(_BLANK).startswith(FORMULA_START) else text
 
 
 def export_csv(state: dict, stop: Stop | None = None) -> str:

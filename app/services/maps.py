@@ -7,11 +7,12 @@ from typing import Callable
 import numpy as np
 
 from ..api.schemas import BasinRequest, SweepRequest
+from ..engine import Interrupted
 from ..maps import basin_map, sweep, with_values
 from ..optimizers import HyperparameterError
 from ..settings import settings
 from .errors import Refused, Stopped, validate
-from .planning import check_domain, gradient_spec, phase, start_point, surface_for
+from .planning import check_domain, gradient_spec, most_evaluations, phase, start_point, surface_for
 
 Progress = Callable[[int, int], None]
 
@@ -43,7 +44,18 @@ def plan_basins(req: BasinRequest | dict):
     if req.switch is not None:
         phases.append(phase(req.switch.optimizer, req.switch.params, req.switch.schedule, req.switch.at_step,
                             ["switch"]))
+    check_map_cost(req.n * req.n, req.steps, phases, "n x n")
     return req, surface, tuple(phases), domain, gradient_spec(req.gradient, surface)
+
+
+def check_map_cost(cells: int, steps: int, phases, what: str) -> None:
+    """cells x steps x evaluations per step within ``max_point_steps`` (an LBFGS cell evaluates up to
+    ``max_eval`` times a step); the refusal names the setting that makes it costly."""
+    evals, where = most_evaluations(phases)
+    if evals > 1 and cells * steps * evals > settings.max_point_steps:
+        raise Refused(where, f"{what} x steps x surface evaluations per step = {cells * steps * evals:,} is over "
+                             f"the budget of {settings.max_point_steps:,} point-steps ({evals} evaluations a "
+                             f"step); lower max_iter, max_eval, steps or the number of cells")
 
 
 def basins(req: BasinRequest | dict, *, stop: Callable[[], bool] | None = None,
@@ -51,7 +63,10 @@ def basins(req: BasinRequest | dict, *, stop: Callable[[], bool] | None = None,
     """The ``POST /api/basins`` answer (arrays as numpy arrays)."""
     req, surface, phases, domain, gradient = plan_basins(req)
     progress, state = _progress(stop, report)
-    out = basin_map(surface, phases, req.steps, req.n, domain, gradient, progress)
+    try:
+        out = basin_map(surface, phases, req.steps, req.n, domain, gradient, progress)
+    except Interrupted:
+        raise Stopped() from None
     if state["stopped"]:
         raise Stopped()
     return out
@@ -81,6 +96,7 @@ def plan_sweep(req: SweepRequest | dict):
     if cells > settings.max_sweep_cells or cells * req.steps > settings.max_point_steps:
         raise Refused(["steps"], f"{cells} cells x {req.steps} steps is over the budget "
                                  f"({settings.max_sweep_cells} cells, {settings.max_point_steps:,} point-steps)")
+    check_map_cost(cells, req.steps, [first], "cells")
     start = start_point(surface, req.start)  # the same rules as a run's start
 
     def check(hyper):
@@ -101,7 +117,10 @@ def sweeps(req: SweepRequest | dict, *, stop: Callable[[], bool] | None = None,
     """The ``POST /api/sweeps`` answer (arrays as numpy arrays)."""
     req, surface, start, first, axes, check, gradient = plan_sweep(req)
     progress, state = _progress(stop, report)
-    out = sweep(surface, start, (first,), req.steps, axes, check, gradient, progress)
+    try:
+        out = sweep(surface, start, (first,), req.steps, axes, check, gradient, progress)
+    except Interrupted:
+        raise Stopped() from None
     if state["stopped"]:
         raise Stopped()
     return out

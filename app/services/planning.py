@@ -13,6 +13,7 @@ from ..schedules import Schedule, ScheduleError
 from ..surfaces import (DATASET_IDS, DEFAULT_DOMAIN, SURFACE_IDS, Domain, Surface, UnknownSurface, custom_surface,
                         get_surface)
 from ..api.schemas import DomainIn, OptimizerIn, RunRequest
+from ..settings import settings
 from .errors import Refused, validate
 
 
@@ -122,6 +123,7 @@ def plan_runs(request: RunRequest | dict) -> Plan:
             info["surface_options"] = objective.extra["surface_options"]
         runs.append(RunSpec(start, tuple(phases), info["label"], spec.batch_size, lane_gradient, objective))
         echo.append(info)
+    check_run_cost(runs, request.steps)
     return Plan(surface, start, request.steps, gradient, runs, echo, "state" in request.include)
 
 
@@ -156,6 +158,33 @@ def _objective(spec: OptimizerIn, i: int, surface: Surface, options) -> Surface 
     if objective.extra["dataset"] != surface.extra["dataset"]:
         raise Refused(loc, f"{spec.objective} is fitted to another data set than {surface.id}")
     return objective
+
+
+def most_evaluations(phases) -> tuple[int, list]:
+    """The most evaluations per step of any of ``phases`` and where (relative loc) the setting is."""
+    best, where = 1, ["steps"]
+    for k, ph in enumerate(phases):
+        evals = ph.optimizer.evaluations_per_step(ph.hyper)
+        if evals > best:
+            name = ph.optimizer.evaluations_param(ph.hyper)
+            best, where = evals, [*(["switch"] if k else []), "params", name] if name else ["steps"]
+    return best, where
+
+
+def check_run_cost(runs: list[RunSpec], steps: int) -> None:
+    """Lanes x steps x evaluations per step within ``max_run_evaluations``: an LBFGS lane with ``max_iter``
+    1000 costs a thousand lanes of Adam. The refusal names the costliest setting (``steps`` when every
+    optimizer evaluates once a step)."""
+    costs = [most_evaluations(run.phases) for run in runs]
+    total = steps * sum(evals for evals, _ in costs)
+    if total <= settings.max_run_evaluations:
+        return
+    i = max(range(len(costs)), key=lambda k: costs[k][0])
+    evals, where = costs[i]
+    loc = ["optimizers", i, *where] if evals > 1 else ["steps"]
+    raise Refused(loc, f"steps x lanes x surface evaluations per step = {total:,} is over the budget of "
+                       f"{settings.max_run_evaluations:,} evaluations (this request evaluates up to {evals} times a "
+                       f"step in its costliest lane); lower steps, lanes, max_iter or max_eval")
 
 
 def _phases(spec: OptimizerIn, i: int, steps: int):

@@ -7,7 +7,7 @@ from typing import Callable
 import numpy as np
 
 from ..api.schemas import RunRequest
-from ..engine import Simulation, collect
+from ..engine import Interrupted, Simulation, collect
 from ..settings import settings
 from .errors import Stopped
 from .planning import Plan, plan_runs
@@ -57,11 +57,16 @@ def run_plan(plan: Plan, stop: Stop | None = None) -> dict:
     """Every run of ``plan`` to its end, chunk by chunk; ``stop()`` is asked between chunks and, when it
     says so, the work ends there with :class:`Stopped` (its client has left, the server is stopping)."""
     sim = Simulation(plan.surface, plan.runs, plan.steps, plan.gradient, record_state=plan.include_state)
+    sim.interrupt.test = stop  # asked inside a step too, when it evaluates many times (LBFGS)
     chunks = []
+    size = sim.chunk_steps(settings.ws_chunk_steps)
     while not sim.done:
         if stop is not None and stop():
             raise Stopped()
-        chunks.append(sim.advance(settings.ws_chunk_steps))
+        try:
+            chunks.append(sim.advance(size))
+        except Interrupted:
+            raise Stopped() from None
     if not chunks:  # zero steps: one empty chunk still carries the starts
         chunks.append(sim.advance(0))
     return response_body(plan, collect(sim, chunks))

@@ -21,7 +21,7 @@ import { OverlayView, SideView, Surface3DView } from "./views.js";
 const $ = (id) => document.getElementById(id);
 const STREAM_DRAW_DELAY = 90; // ms: streams that end sooner are drawn once
 const CHART_INTERVAL = 120; // ms: while results arrive quickly (a drag), the charts and the table redraw at most this often
-const REPLACE_AFTER = 250; // ms: a request in flight longer than this is replaced at once; a quicker one is waited for
+const REPLACE_AFTER = 1500; // ms: a request in flight longer than this is replaced at once; a quicker one is waited for (replacing sooner starves every request of a drag on a slow machine)
 const QUERY = new URLSearchParams(location.search);
 // an embed: ?autoplay=1&loop=1&interactive=1&controls=lr:0,momentum:0 (static/js/deck.js, livecontrols.js)
 const EMBED = { on: document.body.dataset.mode === "embed", ...frameOptions(), controls: parseControls(QUERY.get("controls")) };

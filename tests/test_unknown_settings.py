@@ -1,0 +1,39 @@
+"""A misspelled SLOPES_* variable is not silently ignored: the app logs a warning at start naming it and the
+known ones."""
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from app.main import warn_unknown_settings
+from app.settings import known_variables, unknown_variables
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_unknown_variables_are_found_and_known_ones_are_not():
+    env = {"SLOPES_MAX_STEP": "5", "SLOPES_MAX_STEPS": "50", "PATH": "/bin", "SLOPES_max_steps": "1"}
+    assert unknown_variables(env) == ["SLOPES_MAX_STEP", "SLOPES_max_steps"]
+    assert "SLOPES_MAX_STEPS" in known_variables() and "SLOPES_MAX_RUN_EVALUATIONS" in known_variables()
+
+
+def test_the_warning_names_the_typo_and_the_known_ones(caplog):
+    with caplog.at_level(logging.WARNING, logger="slopes"):
+        assert warn_unknown_settings({"SLOPES_MAX_STEP": "5"}) == ["SLOPES_MAX_STEP"]
+    text = caplog.text
+    assert "SLOPES_MAX_STEP " in text or "SLOPES_MAX_STEP;" in text
+    assert "SLOPES_MAX_STEPS" in text and "SLOPES_SHUTDOWN_SECONDS" in text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="slopes"):
+        assert warn_unknown_settings({"SLOPES_MAX_STEPS": "5"}) == []
+    assert "unknown" not in caplog.text
+
+
+def test_the_server_warns_at_start():
+    code = ("from fastapi.testclient import TestClient\nfrom app.main import app\n"
+            "with TestClient(app) as c:\n    assert c.get('/healthz').status_code == 200\n")
+    env = {**os.environ, "SLOPES_MAX_STEP": "5"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "SLOPES_MAX_STEP" in out.stderr and "known" in out.stderr, out.stderr[-2000:]
