@@ -25,9 +25,12 @@ export class RunStream {
     this.ws = new WebSocket(url);
     this.ws.onopen = () => {
       this.retry = 250;
-      this.onConnection(true);
-      if (this.pending) this.ws.send(this.pending);
+      // the request that waited goes first: onConnection may send a newer one, which must be the last the
+      // server receives (a later message replaces the one in flight, and only the newest id's frames are read)
+      const pending = this.pending;
       this.pending = null;
+      if (pending) this.ws.send(pending);
+      this.onConnection(true);
     };
     this.ws.onmessage = (event) => {
       const frame = JSON.parse(event.data);
