@@ -169,6 +169,12 @@ def messages(page):
     return page.evaluate("() => window.messages.filter(m => typeof m === 'string' || m.type === 'slopes:key')")
 
 
+def wait_messages(page, count: int):
+    """Until the host has received ``count`` key messages (a loaded machine delivers them late)."""
+    page.wait_for_function("(n) => window.messages.filter(m => typeof m === 'string' || m.type === 'slopes:key')"
+                           ".length >= n", arg=count, timeout=10000)
+
+
 def test_the_export_passes_only_the_keys_it_does_not_use(deck_context, export_file, tmp_path):
     page, frame = host_page(deck_context, tmp_path, export_file.as_uri())
     page.locator("#figure").click(position={"x": 480, "y": 250})  # the plot: focus goes into the frame
@@ -176,7 +182,7 @@ def test_the_export_passes_only_the_keys_it_does_not_use(deck_context, export_fi
     page.keyboard.press("PageUp")
     page.keyboard.press("Home")
     page.keyboard.press("Shift+Space")
-    page.wait_for_timeout(200)
+    wait_messages(page, 8)
     assert messages(page) == ['{"method":"next"}', {"type": "slopes:key", "key": "ArrowRight", "shiftKey": False},
                               '{"method":"prev"}', {"type": "slopes:key", "key": "PageUp", "shiftKey": False},
                               '{"method":"slide","args":[0]}', {"type": "slopes:key", "key": "Home", "shiftKey": False},
@@ -194,13 +200,13 @@ def test_the_export_passes_only_the_keys_it_does_not_use(deck_context, export_fi
     frame.get_by_role("button", name="Pause").wait_for()
     assert messages(page) == []
     page.keyboard.press("ArrowRight")  # a button does not use arrows
-    page.wait_for_timeout(100)
+    wait_messages(page, 1)
     assert messages(page)[:1] == ['{"method":"next"}']
     # a mouse click on Play leaves the keys to the deck: Space after it is the deck's
     page.evaluate("() => { window.messages = []; }")
     frame.locator("#play").click()
     page.keyboard.press("Space")
-    page.wait_for_timeout(100)
+    wait_messages(page, 1)
     assert messages(page)[:1] == ['{"method":"next"}']
 
 
