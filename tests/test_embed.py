@@ -73,9 +73,11 @@ def test_live_controls_show_the_chosen_sliders_only_and_drive_the_figure(context
     lr.focus()
     for _ in range(40):
         page.keyboard.press("ArrowRight")  # a focused slider keeps its arrows (they are not the deck's)
-    frame.wait_for_function("() => window.slopes.state().optimizers[0].params.lr > 0.15")
+    # the slider's updates land once per animation frame: wait for the newest lr to be drawn, whatever it is by then
+    frame.wait_for_function("() => { const lr = window.slopes.state().optimizers[0].params.lr;"
+                            " return lr > 0.15 && window.__slopesDrawn.some(s => s.optimizers[0].params.lr === lr); }")
     new_lr = frame.evaluate("() => window.slopes.state().optimizers[0].params.lr")
-    frame.wait_for_function("(lr) => window.__slopesDrawn.some(s => s.optimizers[0].params.lr === lr)", arg=new_lr)
+    assert float(lr.get_attribute("aria-valuetext")) == pytest.approx(new_lr, rel=0.01)  # the slider says what is drawn
     assert frame.evaluate("() => window.slopes.state().optimizers[1].params.momentum") == 0.9
 
 

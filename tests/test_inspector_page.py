@@ -38,6 +38,7 @@ def shown(page, lane, step):
         " const box = document.getElementById('inspector');"
         " return v && v.lane === lane && v.step === step && box && !box.hidden"
         " && document.getElementById('inspector-step').value === String(step)"
+        " && box.dataset.shown === `${lane}:${step}`"
         " && !!box.querySelector('.inspector-table'); }", arg=[lane, step], timeout=60000)
 
 

@@ -99,6 +99,7 @@ export class Inspector {
       onclick: () => this.open(this.preferredLane(), window.slopes.state().view.step ?? 0) });
     this.swallowClick = false;
     this.drawn = false;
+    this.syncs = 0;
     this.build();
     window.addEventListener("slopes:drawn", () => this.sync());
     window.addEventListener("keydown", (e) => this.key(e), true);
@@ -254,23 +255,26 @@ export class Inspector {
     this.openButton.textContent = tr("open");
     const at = this.inspect;
     if (!at) {
+      this.syncs += 1;
       this.root.hidden = true;
       this.place();
       this.clearArrows();
       return;
     }
     const state = window.slopes.state();
+    const token = ++this.syncs;  // the newest sync wins: an older one that resolves later draws nothing
     this.root.hidden = false;
     this.place();
+    delete this.root.dataset.shown;
     this.render(state, null, tr("loading"));
     let runs;
     try {
       runs = await this.fetchRuns(state);
     } catch {
-      this.render(state, null, tr("failed"));
+      if (token === this.syncs) this.render(state, null, tr("failed"));
       return;
     }
-    if (this.inspect !== at && JSON.stringify(this.inspect) !== JSON.stringify(at)) return; // moved on meanwhile
+    if (token !== this.syncs || JSON.stringify(this.inspect) !== JSON.stringify(at)) return; // moved on meanwhile
     this.runs = runs;
     const lane = Math.min(at.lane, runs.length - 1);
     if (state.view.step !== at.step && at.step < runs[lane].points.length) {
@@ -279,7 +283,8 @@ export class Inspector {
     }
     const ex = explainStep(runs[lane], at.step);
     this.render(state, ex, ex ? null : tr("none"), lane);
-    this.drawArrows(ex, state);
+    this.drawArrows(ex, state, lane);
+    this.root.dataset.shown = `${lane}:${at.step}`;  // what the panel shows (for scripts and tests)
     this.root.dispatchEvent(new CustomEvent("inspector:shown", { bubbles: true, detail: { lane, step: at.step, explanation: ex } }));
   }
 
@@ -343,7 +348,7 @@ export class Inspector {
     Plotly.relayout(plot, { annotations: keep });
   }
 
-  drawArrows(ex, state) {
+  drawArrows(ex, state, lane) {
     const plot = this.plot;
     if (!plot || typeof Plotly === "undefined" || !plot.layout) return;
     const keep = (plot.layout.annotations || []).filter((a) => !String(a.name || "").startsWith("inspector:"));
@@ -365,7 +370,7 @@ export class Inspector {
     this.drawn = true;
     Plotly.relayout(plot, { annotations: [...keep, ...notes] });
     // the legend's note about the scale
-    this.render(state, ex, null, this.inspect?.lane ?? 0);
+    this.render(state, ex, null, lane);
   }
 }
 
