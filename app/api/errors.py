@@ -63,18 +63,41 @@ def _log_refusal(request: Request, items) -> None:
              "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg')}" for e in items)[:2000])
 
 
+PAGES = ("/", "/embed")
+
+
+def _for_a_person(request: Request) -> bool:
+    """A browser opening the page or an embed from a link: it gets a page that says what is wrong, not JSON."""
+    return request.method in ("GET", "HEAD") and request.url.path in PAGES and "text/html" in request.headers.get("accept", "")
+
+
+def _refusal_page(request: Request, items) -> Response:
+    from .pages import TEMPLATES  # the page templates (imported late: pages imports this module's neighbours)
+
+    lang = "ko" if request.query_params.get("lang") == "ko" or (
+        request.query_params.get("lang") is None and request.headers.get("accept-language", "").lower().startswith("ko")) else "en"
+    problems = [{"where": ".".join(map(str, e.get("loc", ()))), "msg": str(e.get("msg", ""))[:300]} for e in items][:10]
+    home = ("/embed" if request.url.path == "/embed" else "/") + ("?lang=ko" if lang == "ko" else "")
+    return TEMPLATES.TemplateResponse(request, "refused.html", {"lang": lang, "problems": problems, "home": home},
+                                      status_code=422)
+
+
 async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     items = finite_json(jsonable_encoder(exc.errors(), custom_encoder={Exception: str}))
     for item in items:  # the input can be a 250 KB string: say where, not what
         if isinstance(item, dict) and isinstance(item.get("input"), str) and len(item["input"]) > 200:
             item["input"] = item["input"][:200] + "…"
     _log_refusal(request, items)
+    if _for_a_person(request):
+        return _refusal_page(request, items)
     return JSONResponse({"detail": items}, status_code=422)
 
 
 async def refused(request: Request, exc: Refused) -> JSONResponse:
     items = detail(exc, "query" if request.method in ("GET", "HEAD") else "body")
     _log_refusal(request, items)
+    if _for_a_person(request):
+        return _refusal_page(request, items)
     return JSONResponse({"detail": items}, status_code=422)
 
 

@@ -44,6 +44,12 @@ async def embed(request: Request, caption: str = Query("", max_length=300), stat
     return TEMPLATES.TemplateResponse(request, "index.html", {"mode": "embed", "caption": caption})
 
 
+@router.get("/favicon.ico", include_in_schema=False)
+async def favicon() -> FileResponse:
+    """Browsers ask for it on pages without an icon link (the API's JSON, /docs' assets): the page's own icon."""
+    return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
+
+
 def _gzip_accepted(request: Request) -> bool:
     return "gzip" in request.headers.get("accept-encoding", "")
 
