@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -176,14 +177,40 @@ def test_a_chunked_body_over_the_limit_is_413(heavy):
     assert r.status == 200 and json.loads(r.read())["runs"][0]["steps_run"] == 3
 
 
+@contextmanager
+def serving_until_sigterm(env: dict):
+    """A server of the Dockerfile's command; the body opens sockets (kept in the list) and starts work, then
+    ``stop()`` sends SIGTERM. Afterwards the process must have exited cleanly within 10 s."""
+    port = free_port()
+    proc = serve(port, env)
+    sockets: list = []
+    timing: dict = {}
+
+    def stop(wait: float = 60) -> None:
+        t = time.perf_counter()
+        proc.send_signal(signal.SIGTERM)
+        timing["code"] = proc.wait(wait)
+        timing["elapsed"] = time.perf_counter() - t
+
+    try:
+        yield port, sockets, stop
+    finally:
+        for s in sockets:
+            s.close()
+        if proc.poll() is None:
+            proc.kill()
+    log = read_log(proc)
+    print(f"SIGTERM to exit: {timing['elapsed']:.2f} s")
+    assert timing["code"] in (0, -signal.SIGTERM), log[-2000:]
+    assert timing["elapsed"] < 10, (timing["elapsed"], log[-2000:])
+    assert "Traceback" not in log and "Finished server process" in log, log[-3000:]
+
+
 def test_sigterm_ends_within_10_s_whatever_is_running():
     """The Dockerfile's command: a basin map of minutes, queued POSTs, a stream, and a client that does not
     read its 27 MB answer; SIGTERM must end the process within 10 s."""
     websockets = pytest.importorskip("websockets.sync.client")
-    port = free_port()
-    proc = serve(port, HEAVY_ENV)
-    sockets = []
-    try:
+    with serving_until_sigterm(HEAVY_ENV) as (port, sockets, stop):
         sockets.append(send_raw(port, "POST", "/api/basins", json.dumps(LONG_BASINS).encode()))
         sockets.append(send_raw(port, "POST", "/api/runs", json.dumps(LONG_RUN).encode()))
         big = {"surface": "rosenbrock", "steps": 20000, "optimizers": [{"optimizer": "adam"}] * 32}
@@ -192,20 +219,7 @@ def test_sigterm_ends_within_10_s_whatever_is_running():
         ws.send(json.dumps({**LONG_RUN, "steps": 1_000_000}))
         assert json.loads(ws.recv())["type"] == "start"
         time.sleep(1.0)
-        t = time.perf_counter()
-        proc.send_signal(signal.SIGTERM)
-        code = proc.wait(30)
-        elapsed = time.perf_counter() - t
-    finally:
-        for s in sockets:
-            s.close()
-        if proc.poll() is None:
-            proc.kill()
-    log = read_log(proc)
-    print(f"SIGTERM to exit: {elapsed:.2f} s")
-    assert code in (0, -signal.SIGTERM), log[-2000:]
-    assert elapsed < 10, (elapsed, log[-2000:])
-    assert "Traceback" not in log and "Finished server process" in log, log[-3000:]
+        stop(30)
 
 
 def test_sigterm_ends_within_10_s_with_the_costliest_lbfgs_work_the_limits_allow():
@@ -213,13 +227,10 @@ def test_sigterm_ends_within_10_s_with_the_costliest_lbfgs_work_the_limits_allow
     at the edge of the evaluation budget and a stream of one; each step may take minutes, so the stop is asked
     inside the step. SIGTERM must still end the process within 10 s."""
     websockets = pytest.importorskip("websockets.sync.client")
-    port = free_port()
-    proc = serve(port, {"SLOPES_MAX_QUEUE": "4"})
     heavy = {"line_search_fn": "strong_wolfe", "max_iter": 1000, "max_eval": 10000, "tolerance_grad": 0,
              "tolerance_change": 0}
     plain = {"max_iter": 1000, "tolerance_grad": 0, "tolerance_change": 0}
-    sockets = []
-    try:
+    with serving_until_sigterm({"SLOPES_MAX_QUEUE": "4"}) as (port, sockets, stop):
         basins = {"surface": "rastrigin", "optimizer": "lbfgs", "params": plain, "steps": 1, "n": 400}  # 1.6e8
         sockets.append(send_raw(port, "POST", "/api/basins", json.dumps(basins).encode()))
         run = {"surface": "rastrigin", "start": [2.3, 1.7], "steps": 64,
@@ -235,20 +246,7 @@ def test_sigterm_ends_within_10_s_with_the_costliest_lbfgs_work_the_limits_allow
                 break
             time.sleep(0.05)
         time.sleep(1.0)
-        t = time.perf_counter()
-        proc.send_signal(signal.SIGTERM)
-        code = proc.wait(60)
-        elapsed = time.perf_counter() - t
-    finally:
-        for s in sockets:
-            s.close()
-        if proc.poll() is None:
-            proc.kill()
-    log = read_log(proc)
-    print(f"SIGTERM to exit with LBFGS in flight: {elapsed:.2f} s")
-    assert code in (0, -signal.SIGTERM), log[-2000:]
-    assert elapsed < 10, (elapsed, log[-2000:])
-    assert "Traceback" not in log and "Finished server process" in log, log[-3000:]
+        stop(60)
 
 
 @pytest.mark.parametrize("name,value", [("COMPUTE_THREADS", "0"), ("WS_CHUNK_STEPS", "0"), ("MAX_STEPS", "abc"),
