@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from .api import errors, health, lessons, maps, optimizers, pages, runs, stream, surfaces
 from .api.compute import watch_shutdown_signals
 from .api.middleware import Guard
-from .api.schemas import ERROR_RESPONSES
+from .schemas import ERROR_RESPONSES
 from .assets import STATIC_DIR
 from .settings import known_variables, settings, unknown_variables
 from .surfaces import all_surfaces

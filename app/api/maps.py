@@ -10,7 +10,7 @@ from .. import services
 from ..services.errors import Refused, Stopped
 from .compute import compute, compute_for, stopping
 from .errors import frame
-from .schemas import BasinRequest, BasinResponse, SweepRequest, SweepResponse
+from ..schemas import BasinRequest, BasinResponse, SweepRequest, SweepResponse
 from .serialize import FastJSON
 from .sockets import accept, parse_message, receive_message, send
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from ..optimizers import OPTIMIZERS
-from .schemas import OptimizerOut
+from ..schemas import OptimizerOut
 
 router = APIRouter(prefix="/api/optimizers", tags=["optimizers"])
 

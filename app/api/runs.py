@@ -5,7 +5,7 @@ from fastapi import APIRouter, Request
 
 from .. import services
 from .compute import compute_for
-from .schemas import RunRequest, RunResponse
+from ..schemas import RunRequest, RunResponse
 from .serialize import FastJSON
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])

@@ -10,7 +10,7 @@ from ..surfaces import DATASET_IDS, SURFACE_IDS, UnknownSurface, all_surfaces, g
 from ..services.errors import Refused
 from ..services.planning import surface_for
 from .compute import compute
-from .schemas import CustomSurfaceIn, GridOut, SurfaceOut
+from ..schemas import CustomSurfaceIn, GridOut, SurfaceOut
 from .serialize import FastJSON
 
 router = APIRouter(prefix="/api/surfaces", tags=["surfaces"])

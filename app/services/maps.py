@@ -6,7 +6,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..api.schemas import BasinRequest, SweepRequest
+from ..schemas import BasinRequest, SweepRequest
 from ..engine import Interrupted
 from ..maps import basin_map, sweep, with_values
 from ..optimizers import HyperparameterError

@@ -12,7 +12,7 @@ from ..optimizers import OPTIMIZERS, HyperparameterError, UnknownOptimizer, get_
 from ..schedules import Schedule, ScheduleError
 from ..surfaces import (DATASET_IDS, DEFAULT_DOMAIN, SURFACE_IDS, Domain, Surface, UnknownSurface, custom_surface,
                         get_surface)
-from ..api.schemas import DomainIn, OptimizerIn, RunRequest
+from ..schemas import DomainIn, OptimizerIn, RunRequest
 from ..settings import settings
 from .errors import Refused, validate
 

@@ -6,7 +6,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..api.schemas import RunRequest
+from ..schemas import RunRequest
 from ..engine import Interrupted, Simulation, collect
 from ..settings import settings
 from .errors import Stopped

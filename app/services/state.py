@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 
-from ..api.schemas import RunRequest, ViewIn
+from ..schemas import RunRequest, ViewIn
 from ..settings import settings
 from .errors import Refused, validate
 

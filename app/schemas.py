@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator, Strict
 
-from ..settings import settings
+from .settings import settings
 
 STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
 _SURROGATE = re.compile("[\ud800-\udfff]")
