@@ -2,7 +2,7 @@
 each of its hyperparameters (nullable numbers, pairs with a nullable item, tuples, choices, booleans), a typed value
 out of range is never used, and a script's invalid patch is refused with an error naming the field."""
 import pytest
-from browser import open_state, update
+from browser import open_state, state_url, update
 
 pytestmark = pytest.mark.browser
 QUAD = {"surface": "quadratic", "start": [1.5, 1.0], "steps": 40,
@@ -139,3 +139,23 @@ def test_a_script_patch_with_an_invalid_field_is_refused_whole(page, live_server
     assert page.evaluate("() => window.__drawn") >= 1
     assert page.evaluate("() => window.slopes.app.lanes[0].points.length") == 26
     assert page.errors == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_optimizer_name_fits_its_lane_menu_at_1280(page, live_server, lang):
+    """The lane card's menu shows the whole name ("Momentum (heavy ball)", "Schedule-Free AdamW"), not a cut one,
+    and the label box is still there, on a row of its own."""
+    page.goto(state_url(live_server, {**QUAD, "optimizers": QUAD["optimizers"] * 2}) + f"&lang={lang}")
+    page.wait_for_function("() => window.slopes && window.slopes.app.drawnVersion > 0", timeout=20000)
+    words = {"en": ("optimizer", "label"), "ko": ("옵티마이저", "이름")}[lang]
+    menu = page.get_by_role("combobox", name=f"{words[0]} 1", exact=True)
+    fit = menu.evaluate("""(s) => {
+      const cs = getComputedStyle(s), ctx = document.createElement('canvas').getContext('2d');
+      ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      const room = s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 18;  // 18 px: the arrow
+      return [...s.options].map((o) => [o.text, Math.ceil(ctx.measureText(o.text).width), room]);
+    }""")
+    assert len(fit) > 20
+    cut = [(text, width, room) for text, width, room in fit if width > room]
+    assert cut == [], cut
+    assert page.get_by_role("textbox", name=f"{words[1]} 1", exact=True).is_visible()
