@@ -20,7 +20,8 @@ import { OverlayView, SideView, Surface3DView } from "./views.js";
 
 const $ = (id) => document.getElementById(id);
 const STREAM_DRAW_DELAY = 90; // ms: streams that end sooner are drawn once
-const CHART_INTERVAL = 120; // ms: while results arrive quickly (a drag), the charts and the table redraw at most this often
+const CHART_INTERVAL = 120; // ms: while results arrive quickly (a stream), the charts and the table redraw at most this often
+const DRAG_IDLE = 250; // ms: a slider that has not moved for this long is no longer being dragged; until then only the paths redraw (the charts and the table follow once it rests)
 const REPLACE_AFTER = 1500; // ms: a request in flight longer than this is replaced at once; a quicker one is waited for (replacing sooner starves every request of a drag on a slow machine)
 const QUERY = new URLSearchParams(location.search);
 // an embed: ?autoplay=1&loop=1&interactive=1&controls=lr:0,momentum:0 (static/js/deck.js, livecontrols.js)
@@ -187,6 +188,7 @@ function onState(next, prev, source) {
   syncGlobals(next);
   if (next.view.lesson !== prev.view.lesson) showLessonCaption();
   if (next.view.mode !== prev.view.mode && app.playing) pause();
+  if (source === "slider") app.slidAt = performance.now();
   requestRun();
   const onlyStep = JSON.stringify({ ...next, view: { ...next.view, step: null } }) === JSON.stringify({ ...prev, view: { ...prev.view, step: null } });
   if (onlyStep && !MAP_MODES.includes(next.view.mode) && app.land && !app.running) moveCursor();
@@ -599,7 +601,9 @@ async function render(fast = false) {
     if (!app.lanes.length) return;
     app.maxStep = Math.max(0, ...app.lanes.map((l) => l.points.length - 1));
     if (!app.playing) app.cursor = state.view.step === null ? app.maxStep : Math.min(state.view.step, app.maxStep);
-    const sc = scene(state);
+    // while a slider is dragged, only the paths redraw, the quick way (views.js); the rest follows once it rests
+    const dragging = performance.now() - (app.slidAt ?? -Infinity) < DRAG_IDLE;
+    const sc = { ...scene(state), live: dragging };
     renderLegend(sc.lanes);
     await app.views[state.view.mode].render(sc);
     app.redraws += 1;
@@ -620,11 +624,13 @@ async function render(fast = false) {
       if (dataset) renderDataPanel($("plot-data"), sc.surface, app.lanes, app.cursor, sc.theme);
       return app.charts.render(sc);
     };
-    const chartsKey = [app.lanes, sc.theme, document.documentElement.lang, $("charts").clientWidth, $("charts").clientHeight,
-      app.lanes.map((l) => l.status).join()];
-    const same = app.chartsKey && chartsKey.every((v, k) => v === app.chartsKey[k]);
     clearTimeout(chartsTimer);
-    if (same) app.charts.moveCursor(app.cursor);
+    // (a drag reads no element sizes here: each read after the paths changed would force a layout)
+    const chartsKey = dragging ? null : [app.lanes, sc.theme, document.documentElement.lang, $("charts").clientWidth, $("charts").clientHeight,
+      app.lanes.map((l) => l.status).join()];
+    const same = chartsKey && app.chartsKey && chartsKey.every((v, k) => v === app.chartsKey[k]);
+    if (dragging) chartsTimer = setTimeout(() => scheduleRender(), Math.max(0, app.slidAt + DRAG_IDLE - now) + 5);
+    else if (same) app.charts.moveCursor(app.cursor);
     else if (fast && now - lastCharts < CHART_INTERVAL) chartsTimer = setTimeout(() => { app.chartsKey = chartsKey; chartsNow(); }, CHART_INTERVAL);
     else if (fast) { app.chartsKey = chartsKey; requestAnimationFrame(() => chartsNow()); }
     else { app.chartsKey = chartsKey; await chartsNow(); }

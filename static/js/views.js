@@ -1,6 +1,9 @@
 // The trajectory views. Each owns its element, its layout and its handlers; the page shows one at a time.
 //   OverlayView: the contour (a static plot underneath), every path on one transparent plot above, the moving
 //                points and arrows in an SVG on top, so playback and drags never make Plotly redraw the contour.
+//                While a slider is dragged (scene.live), the paths that move are drawn in that SVG instead (a Plotly
+//                redraw of the path plot costs 20-40 ms); their traces take the new data at once, hidden, and are
+//                redrawn by Plotly once the drag rests.
 //   SideView:    one small contour per lane.
 //   Surface3DView: the surface in 3-D with the paths on it.
 import { t } from "./i18n.js";
@@ -62,6 +65,14 @@ export class OverlayView extends View {
     this.svg = document.createElementNS(SVG, "svg");
     this.svg.setAttribute("class", "overlay");
     this.svg.setAttribute("aria-hidden", "true");
+    const clip = document.createElementNS(SVG, "clipPath");
+    clip.id = "plot-area";
+    this.clipRect = document.createElementNS(SVG, "rect");
+    clip.append(this.clipRect);
+    this.livePaths = document.createElementNS(SVG, "g");  // the paths of a drag, until Plotly draws them
+    this.marks = document.createElementNS(SVG, "g");  // the current points and arrows
+    for (const g of [this.livePaths, this.marks]) g.setAttribute("clip-path", "url(#plot-area)");
+    this.svg.append(clip, this.livePaths, this.marks);
     this.readoutBox = el("div", { class: "readout", "aria-hidden": "true" });  // follows the mouse: not announced
     root.replaceChildren(this.bg, this.main, this.svg, this.readoutBox);
     this.main.addEventListener("click", (event) => this.click(event));
@@ -70,12 +81,19 @@ export class OverlayView extends View {
     this.bound = false;
     this.structure = null;
     this.paths = [];
+    this.live = new Set();  // lanes drawn in the SVG: their Plotly traces hold the data, hidden, not yet redrawn
   }
 
   /** The plot area in pixels (fixed margins, so both layers agree without asking Plotly). */
   area() {
     const w = this.main.clientWidth, h = this.main.clientHeight;
     return { w: Math.max(w - MARGIN.l - MARGIN.r, 1), h: Math.max(h - MARGIN.t - MARGIN.b, 1) };
+  }
+
+  /** The plot area read once per drawing: each read of the element's size after a DOM change forces a layout. */
+  areaOnce() {
+    if (!this.box) { this.box = this.area(); queueMicrotask(() => { this.box = null; }); }
+    return this.box;
   }
 
   ranges(scene) {
@@ -95,7 +113,7 @@ export class OverlayView extends View {
   }
 
   toPixel(p) {
-    const { w, h } = this.area();
+    const { w, h } = this.areaOnce();
     const { x, y } = this.current;
     return [MARGIN.l + ((p[0] - x[0]) / (x[1] - x[0])) * w, MARGIN.t + ((y[1] - p[1]) / (y[1] - y[0])) * h];
   }
@@ -134,16 +152,34 @@ export class OverlayView extends View {
       }, plotConfig({ staticPlot: true })));
     }
     const marks = visibleMarks(scene);
+    // a lane's label (it carries the lr a slider sets) is restyled with its path; it changes the structure only where
+    // another trace carries it too (the rejected proposals of a random search)
     const structure = JSON.stringify([land.key, theme, ranges, this.main.clientWidth, this.main.clientHeight, scene.start, marks.minima.length, marks.saddles.length,
-      scene.lanes.map((l) => [l.label, l.color, l.dash, !!l.proposals]), (scene.cloud || []).length, t("minimum")]);
+      scene.lanes.map((l) => [l.color, l.dash, !!l.proposals, l.proposals ? l.label : null]), (scene.cloud || []).length, t("minimum")]);
     const paths = scene.lanes.map((l) => l.points);
+    const labels = scene.lanes.map((l) => l.label);
     if (structure === this.structure && this.bound) {
       // only the paths that moved: one restyle of those traces (a dragged slider moves one lane)
       const moved = [];
-      scene.lanes.forEach((lane, i) => { if (this.paths[i] !== lane.points) moved.push(i); });
-      if (moved.length) {
-        const cols = moved.map((i) => pathColumns(scene.lanes[i]));
-        jobs.push(Plotly.restyle(this.main, { x: cols.map((cc) => cc.x), y: cols.map((cc) => cc.y) }, moved.map((i) => this.laneIndex[i])));
+      scene.lanes.forEach((lane, i) => { if (this.paths[i] !== lane.points || this.labels[i] !== lane.label) moved.push(i); });
+      if (scene.live) {
+        // a drag: the traces take the new data without a Plotly redraw (hidden, once, by a style-only restyle) and
+        // the SVG draws them
+        const hide = moved.filter((i) => !this.live.has(i));
+        for (const i of moved) {
+          const tr = pathTrace(scene.lanes[i], i, Infinity);
+          Object.assign(this.main.data[this.laneIndex[i]], { x: tr.x, y: tr.y, name: tr.name, hovertemplate: tr.hovertemplate });
+          this.live.add(i);
+        }
+        if (hide.length) jobs.push(Plotly.restyle(this.main, { opacity: 0 }, hide.map((i) => this.laneIndex[i])));
+      } else {
+        const redraw = [...new Set([...moved, ...this.live])].filter((i) => i < scene.lanes.length).sort((a, b) => a - b);
+        if (redraw.length) {
+          const traces = redraw.map((i) => pathTrace(scene.lanes[i], i, Infinity));
+          jobs.push(Plotly.restyle(this.main, { x: traces.map((tr) => tr.x), y: traces.map((tr) => tr.y), name: traces.map((tr) => tr.name),
+            hovertemplate: traces.map((tr) => tr.hovertemplate), opacity: traces.map(() => 1) }, redraw.map((i) => this.laneIndex[i])));
+        }
+        this.live.clear();
       }
       (scene.cloud || []).forEach((member, k) => {
         if (this.cloudPaths[k] !== member.points) {
@@ -153,6 +189,7 @@ export class OverlayView extends View {
       });
     } else {
       this.structure = structure;
+      this.live.clear();
       const data = markerTraces(scene);
       this.cloudIndex = data.length;
       for (const member of scene.cloud || []) {  // other seeds of a stochastic lane, faint
@@ -171,9 +208,43 @@ export class OverlayView extends View {
       }
     }
     this.paths = paths;
+    this.labels = labels;
     this.cloudPaths = (scene.cloud || []).map((m) => m.points);
     await Promise.all(jobs);
+    this.drawLive();
     this.drawPoints(scene.cursor);
+  }
+
+  /** The lanes of a drag as SVG paths, styled as their Plotly traces (width 3.5, Plotly's dash patterns). */
+  drawLive() {
+    const scene = this.scene;
+    if (!this.live.size || !scene) { if (this.livePaths.firstChild) this.livePaths.replaceChildren(); return; }
+    const { w, h } = this.areaOnce();
+    const { x, y } = this.current;
+    const sx = w / (x[1] - x[0]), sy = h / (y[1] - y[0]);
+    const clamp = (v) => (v > 1e5 ? 1e5 : v < -1e5 ? -1e5 : v);  // far outside the clip: keep the numbers small
+    const dlw = 3.5;
+    const dashes = { dot: [dlw, dlw], dash: [3 * dlw, 3 * dlw], longdash: [5 * dlw, 5 * dlw], dashdot: [3 * dlw, dlw, dlw, dlw],
+      longdashdot: [5 * dlw, 2 * dlw, dlw, 2 * dlw] };
+    const nodes = [];
+    for (const i of this.live) {
+      const lane = scene.lanes[i];
+      if (!lane || !lane.points.length) continue;
+      const parts = new Array(lane.points.length);
+      lane.points.forEach((p, k) => {
+        parts[k] = `${k ? "L" : "M"}${clamp(MARGIN.l + (p[0] - x[0]) * sx).toFixed(1)},${clamp(MARGIN.t + (y[1] - p[1]) * sy).toFixed(1)}`;
+      });
+      const path = document.createElementNS(SVG, "path");
+      path.setAttribute("d", parts.join(""));
+      path.setAttribute("fill", "none");
+      path.setAttribute("stroke", lane.color);
+      path.setAttribute("stroke-width", dlw);
+      path.setAttribute("stroke-linejoin", "round");
+      if (dashes[lane.dash]) path.setAttribute("stroke-dasharray", dashes[lane.dash].join(" "));
+      path.dataset.lane = i;
+      nodes.push(path);
+    }
+    this.livePaths.replaceChildren(...nodes);
   }
 
   /** A pan or zoom by the user: the state takes the new box (or null after a double-click's reset). */
@@ -200,14 +271,11 @@ export class OverlayView extends View {
     const scene = this.scene;
     if (!scene || !this.current) return;
     const paper = themeColors(scene.theme).paper;
-    const { w, h } = this.area();
-    const clip = document.createElementNS(SVG, "clipPath");
-    clip.id = "plot-area";
-    const rect = document.createElementNS(SVG, "rect");
-    Object.entries({ x: MARGIN.l, y: MARGIN.t, width: w, height: h }).forEach(([k, v]) => rect.setAttribute(k, v));
-    clip.append(rect);
-    const group = document.createElementNS(SVG, "g");
-    group.setAttribute("clip-path", "url(#plot-area)");
+    this.box = null;
+    const { w, h } = this.areaOnce();
+    Object.entries({ x: MARGIN.l, y: MARGIN.t, width: w, height: h }).forEach(([k, v]) => this.clipRect.setAttribute(k, v));
+    const group = this.marks;
+    const nodes = [];
     for (const a of arrowSegments(scene, upto)) {
       const [x0, y0] = this.toPixel(a.from);
       const [x1, y1] = this.toPixel(a.to);
@@ -226,7 +294,7 @@ export class OverlayView extends View {
       const title = document.createElementNS(SVG, "title");
       title.textContent = a.label;
       line.append(title);
-      group.append(line);
+      nodes.push(line);
     }
     scene.lanes.forEach((lane, i) => {
       const k = Math.min(upto, lane.points.length - 1);
@@ -240,9 +308,9 @@ export class OverlayView extends View {
       mark.setAttribute("stroke", ended ? lane.color : paper);
       mark.setAttribute("stroke-width", ended ? 4.5 : 2.5);
       mark.dataset.lane = i;
-      group.append(mark);
+      nodes.push(mark);
     });
-    this.svg.replaceChildren(clip, group);
+    group.replaceChildren(...nodes);
   }
 
   /** The overlay as one figure (contour, paths up to ``upto``): for images and GIFs, on white. */
