@@ -8,7 +8,12 @@ Frames (every one carries the request's ``id``)::
     {"type": "error", "id", "detail": [...]}
 
 ``offset`` is the index of the chunk's first point; the first chunk starts with
-the start point. Each field concatenated over the chunks equals the same field
+the start point.
+
+A request may carry ``"lanes": [i, ...]`` (indices into its ``optimizers``): only
+those runs are computed and sent, in that order, each exactly as the whole request
+computes it (its own random streams); every frame then carries ``"lanes"``. The page
+asks for the lane a slider moves and keeps the others it has. Each field concatenated over the chunks equals the same field
 of the ``POST /api/runs`` answer (``lrs`` and ``gradients`` have one entry per
 step, so the first chunk has one fewer of them than points). A new request
 replaces the one in flight: the old one stops computing after its current
@@ -90,15 +95,20 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
     try:
         body, request_id = parse_message(message)
         fields, cast = _compact(body.pop("compact", None))
+        lanes = body.pop("lanes", None)
         plan = await compute(plan_runs, body)
+        lanes = _lanes(lanes, len(plan.runs))
     except Refused as e:
         await send(ws, frame(e, request_id))
         return
 
-    sim = Simulation(plan.surface, plan.runs, plan.steps, plan.gradient, record_state=plan.include_state)
+    tag = {} if lanes is None else {"lanes": lanes}
+    if lanes is not None:
+        plan.runs, plan.echo = [plan.runs[i] for i in lanes], [plan.echo[i] for i in lanes]
+    sim = Simulation(plan.surface, plan.runs, plan.steps, plan.gradient, record_state=plan.include_state, units=lanes)
     sim.interrupt.test = lambda: stopping() or inbox.message is not None or inbox.closed
     await send(ws, {"type": "start", "id": request_id, "surface": plan.surface.id, "start": list(plan.start),
-                    "steps": plan.steps, "runs": plan.echo})
+                    "steps": plan.steps, "runs": plan.echo, **tag})
     starts, start_losses = start_points(sim)
     first = True
     offset = 0
@@ -138,7 +148,7 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
             runs.append(out if fields is None else {k: v for k, v in out.items() if k in fields or k == "test_losses"})
             if len(points):
                 last_points[i] = [float(points[-1][0]), float(points[-1][1])]
-        await send(ws, {"type": "chunk", "id": request_id, "offset": offset, "runs": runs})
+        await send(ws, {"type": "chunk", "id": request_id, "offset": offset, "runs": runs, **tag})
         offset += (1 if first else 0) + chunk.points.shape[0]
         first = False
     end = [{"status": s, "steps_run": n, "diverged_at": n + 1 if s == "diverged" else None}
@@ -146,10 +156,22 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
     if cast is not array:  # float32 paths: their last points exactly, for distances to a minimum
         for run, point in zip(end, last_points):
             run["last_point"] = point
-    await send(ws, {"type": "end", "id": request_id, "runs": end})
+    await send(ws, {"type": "end", "id": request_id, "runs": end, **tag})
 
 
 COMPACT_FIELDS = ("points", "losses", "lrs", "gradients")
+
+
+def _lanes(option, n: int) -> list[int] | None:
+    """The optional ``"lanes"`` of a socket request: distinct indices into its ``optimizers`` (absent: all)."""
+    if option is None:
+        return None
+    if (not isinstance(option, list) or not option
+            or any(isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < n for i in option)):
+        raise Refused(["lanes"], f"lanes must be a non-empty list of indices into optimizers (0 to {n - 1})")
+    if len(set(option)) != len(option):
+        raise Refused(["lanes"], "lanes must not repeat an index")
+    return list(option)
 
 
 def _compact(option):
