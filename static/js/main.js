@@ -246,7 +246,9 @@ async function main() {
     mountLiveControls($("live-controls"), EMBED.controls, window.slopes, optimizers, t("live_controls"));
   }
   // a11y: Plotly's modebar buttons (a dozen per plot) stay usable by mouse but leave the tab order
-  new MutationObserver(() => {
+  new MutationObserver((records) => {
+    // (a drag changes SVG nodes many times a second: look for buttons only when HTML was added)
+    if (!records.some((r) => [...r.addedNodes].some((n) => n instanceof HTMLElement))) return;
     for (const b of document.querySelectorAll(".modebar-btn:not([tabindex='-1'])")) b.setAttribute("tabindex", "-1");
   }).observe(document.body, { childList: true, subtree: true });
   resolveReady();
@@ -391,13 +393,26 @@ function requestRun() {
   pump();
 }
 
+/** The lanes of ``body`` that differ from the last complete result's request, when only some do (a dragged slider
+ *  moves one lane): those are asked for, the others kept. Null when everything must be computed. */
+function changedLanes(body, base) {
+  if (!base || base.body.optimizers.length !== body.optimizers.length) return null;
+  const { optimizers: a, ...restA } = base.body;
+  const { optimizers: b, ...restB } = body;
+  if (JSON.stringify(restA) !== JSON.stringify(restB)) return null;
+  const lanes = [];
+  b.forEach((o, i) => { if (JSON.stringify(o) !== JSON.stringify(a[i])) lanes.push(i); });
+  return lanes.length && lanes.length < b.length ? lanes : null;
+}
+
 function pump() {
   if (!app.stream || app.wantedSendKey === app.sentSendKey) return;
   if (app.inflight && performance.now() - app.inflight.at < REPLACE_AFTER) return;  // sent when the one in flight ends
   app.sentSendKey = app.wantedSendKey;
   app.requestedAt = performance.now();
-  app.inflight = { at: app.requestedAt, key: app.wantedKey, version: store.version };
-  app.stream.send(app.wantedBody);
+  const lanes = changedLanes(app.wantedBody, app.complete);
+  app.inflight = { at: app.requestedAt, key: app.wantedKey, body: app.wantedBody, version: store.version, base: lanes ? app.complete : null };
+  app.stream.send(lanes ? { ...app.wantedBody, lanes } : app.wantedBody);
   clearTimeout(app.replaceTimer);
   app.replaceTimer = setTimeout(pump, REPLACE_AFTER + 5);
 }
@@ -456,19 +471,32 @@ function onFrame(frame) {
   if (frame.type === "start") {
     app.running = true;
     const own = state.optimizers.length;
-    app.pending = { key: app.inflight?.key, lanes: frame.runs.map((r, i) => {
+    const fresh = (r, i) => {
       const cloudOf = i < own ? null : Number(String(r.label).split(":")[1]);
       return { ...r, label: i < own ? laneLabel(r, i) : "", ...laneStyle(state, i < own ? i : cloudOf), cloudOf, points: [], losses: [],
         lrs: [], gradients: r.optimizer.startsWith("random") ? null : [], proposals: null, accepted: null, status: null };
-    }) };
+    };
+    // a part of the request (frame.lanes): the other lanes are the last complete result's, their arrays kept
+    const base = frame.lanes && app.inflight?.base;
+    if (frame.lanes && !base) {  // a part whose other lanes are not known here (a request sent before a reconnect): ask for all
+      app.complete = null;
+      app.sentSendKey = null;
+      app.inflight = null;
+      pump();
+      return;
+    }
+    const lanes = base ? base.lanes.map((l, i) => ({ ...l, label: i < own ? laneLabel(l, i) : "", ...laneStyle(state, i < own ? i : l.cloudOf) }))
+      : new Array(frame.runs.length);
+    frame.runs.forEach((r, k) => { const i = frame.lanes ? frame.lanes[k] : k; lanes[i] = fresh(r, i); });
+    app.pending = { key: app.inflight?.key, body: app.inflight?.body, lanes };
     dismiss("run");
     clearRunErrors();
     return;
   }
   if (frame.type === "chunk") {
     const lanes = app.pending.lanes;
-    frame.runs.forEach((part, i) => {
-      const lane = lanes[i];
+    frame.runs.forEach((part, k) => {
+      const lane = lanes[frame.lanes ? frame.lanes[k] : k];
       for (const p of part.points) lane.points.push(p);
       for (const v of part.losses) lane.losses.push(v);
       for (const v of part.lrs || []) lane.lrs.push(v);
@@ -481,8 +509,9 @@ function onFrame(frame) {
     return;
   }
   if (frame.type === "end") {
-    frame.runs.forEach((r, i) => Object.assign(app.pending.lanes[i], r));
+    frame.runs.forEach((r, k) => Object.assign(app.pending.lanes[frame.lanes ? frame.lanes[k] : k], r));
     app.running = false;
+    if (app.pending.body) app.complete = { body: app.pending.body, lanes: app.pending.lanes };  // the next request may keep lanes of it
     app.lastLatency = performance.now() - app.requestedAt;
     adopt(app.pending, true);
     finished();
@@ -549,7 +578,7 @@ function controlFor(loc) {
 }
 
 function clearRunErrors() {
-  for (const node of document.querySelectorAll(".lane [aria-invalid=true], .globals [aria-invalid=true]")) {
+  for (const node of [...$("lanes").querySelectorAll("[aria-invalid=true]"), ...document.querySelector(".globals").querySelectorAll("[aria-invalid=true]")]) {
     if (node.dataset.typed !== "bad") setFieldError(node, null);
   }
 }
@@ -604,8 +633,8 @@ async function render(fast = false) {
     // while a slider is dragged, only the paths redraw, the quick way (views.js); the rest follows once it rests
     const dragging = performance.now() - (app.slidAt ?? -Infinity) < DRAG_IDLE;
     const sc = { ...scene(state), live: dragging };
-    renderLegend(sc.lanes);
     await app.views[state.view.mode].render(sc);
+    renderLegend(sc.lanes);
     app.redraws += 1;
     // instrumentation (benchmarks/page.py): the request whose paths are now on screen, complete or not
     if (app.resultKey && app.framedKey !== app.resultKey) {
@@ -646,6 +675,9 @@ async function render(fast = false) {
 }
 
 function renderLegend(lanes) {
+  const key = JSON.stringify(lanes.map((l) => [l.label, l.color, l.dash, l.status]));
+  if (key === app.legendKey && $("legend").childElementCount === lanes.length) return;
+  app.legendKey = key;
   $("legend").replaceChildren(...lanes.map((lane) => {
     const item = document.createElement("span");
     item.style.setProperty("--lane", lane.color);

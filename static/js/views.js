@@ -82,11 +82,21 @@ export class OverlayView extends View {
     this.structure = null;
     this.paths = [];
     this.live = new Set();  // lanes drawn in the SVG: their Plotly traces hold the data, hidden, not yet redrawn
+    // the plot's size as last laid out (a ResizeObserver runs after layout): reading clientWidth while drawing would
+    // force a layout after every DOM change of a drag
+    this.laidOut = null;
+    new ResizeObserver(() => { this.laidOut = { w: this.main.clientWidth, h: this.main.clientHeight }; }).observe(this.main);
+  }
+
+  /** The plot element's size in pixels: as last laid out, or read now when not laid out yet (or hidden then). */
+  dims() {
+    if (this.laidOut && this.laidOut.w > 0 && this.laidOut.h > 0) return this.laidOut;
+    return { w: this.main.clientWidth, h: this.main.clientHeight };
   }
 
   /** The plot area in pixels (fixed margins, so both layers agree without asking Plotly). */
   area() {
-    const w = this.main.clientWidth, h = this.main.clientHeight;
+    const { w, h } = this.dims();
     return { w: Math.max(w - MARGIN.l - MARGIN.r, 1), h: Math.max(h - MARGIN.t - MARGIN.b, 1) };
   }
 
@@ -141,7 +151,8 @@ export class OverlayView extends View {
     const c = themeColors(theme);
     const axis = (r, title) => ({ range: r, title: { text: plain(title) }, gridcolor: c.grid, zeroline: false, showgrid: false,
       fixedrange: false });
-    const bgKey = JSON.stringify([land.key, theme, ranges, this.main.clientWidth, this.main.clientHeight]);
+    const dims = this.dims();
+    const bgKey = JSON.stringify([land.key, theme, ranges, dims.w, dims.h]);
     const jobs = [];
     if (bgKey !== this.bgKey) {
       this.bgKey = bgKey;
@@ -154,7 +165,7 @@ export class OverlayView extends View {
     const marks = visibleMarks(scene);
     // a lane's label (it carries the lr a slider sets) is restyled with its path; it changes the structure only where
     // another trace carries it too (the rejected proposals of a random search)
-    const structure = JSON.stringify([land.key, theme, ranges, this.main.clientWidth, this.main.clientHeight, scene.start, marks.minima.length, marks.saddles.length,
+    const structure = JSON.stringify([land.key, theme, ranges, dims.w, dims.h, scene.start, marks.minima.length, marks.saddles.length,
       scene.lanes.map((l) => [l.color, l.dash, !!l.proposals, l.proposals ? l.label : null]), (scene.cloud || []).length, t("minimum")]);
     const paths = scene.lanes.map((l) => l.points);
     const labels = scene.lanes.map((l) => l.label);
@@ -230,9 +241,16 @@ export class OverlayView extends View {
     for (const i of this.live) {
       const lane = scene.lanes[i];
       if (!lane || !lane.points.length) continue;
-      const parts = new Array(lane.points.length);
+      // points closer than half a pixel to the last one drawn add nothing the eye can see (a slow crawl along a
+      // valley is hundreds of them); the last point is always drawn
+      const parts = [];
+      let px = NaN, py = NaN;
+      const last = lane.points.length - 1;
       lane.points.forEach((p, k) => {
-        parts[k] = `${k ? "L" : "M"}${clamp(MARGIN.l + (p[0] - x[0]) * sx).toFixed(1)},${clamp(MARGIN.t + (y[1] - p[1]) * sy).toFixed(1)}`;
+        const u = clamp(MARGIN.l + (p[0] - x[0]) * sx), v = clamp(MARGIN.t + (y[1] - p[1]) * sy);
+        if (k && k < last && Math.abs(u - px) < 0.5 && Math.abs(v - py) < 0.5) return;
+        parts.push(`${k ? "L" : "M"}${u.toFixed(1)},${v.toFixed(1)}`);
+        px = u; py = v;
       });
       const path = document.createElementNS(SVG, "path");
       path.setAttribute("d", parts.join(""));
