@@ -98,8 +98,9 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
         body, request_id = parse_message(message)
         fields, cast = _compact(body.pop("compact", None))
         lanes = body.pop("lanes", None)
-        # planning, the simulation and its first (small) chunk in one worker hop; then the rest in batches of chunks,
-        # a hop each (a hop is cheap on a quiet machine, not on a loaded one: a dragged lane's request is two)
+        # planning, the simulation and its first (small) chunk in one worker hop, or the whole of a small request
+        # (a dragged lane's); then the rest in batches of chunks, a hop each (a hop is cheap on a quiet machine, not
+        # on a loaded one)
         run, head, frames, state = await compute(_begin, body, lanes, fields, cast, request_id, replaced)
     except Refused as e:
         await send(ws, frame(e, request_id))
@@ -126,6 +127,7 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
 
 
 BATCH_SECONDS = 0.02  # a worker computes chunks for about this long before the event loop sends them
+SMALL_RUN_STEPS = 4000  # a request of at most this many steps over all its runs is computed in its first hop
 
 
 def _begin(body: dict, lanes, fields, cast, request_id, replaced):
@@ -135,7 +137,7 @@ def _begin(body: dict, lanes, fields, cast, request_id, replaced):
     run = _Run(plan, lanes, fields, cast, request_id, replaced)
     head = dumps({"type": "start", "id": request_id, "surface": plan.surface.id, "start": list(plan.start),
                   "steps": plan.steps, "runs": plan.echo, **run.tag}).decode()
-    return (run, head, *run.batch(first_only=True))
+    return (run, head, *run.batch(first_only=len(run.plan.runs) * run.plan.steps > SMALL_RUN_STEPS))
 
 
 class _Run:
