@@ -72,6 +72,7 @@ export class OverlayView extends View {
     this.livePaths = document.createElementNS(SVG, "g");  // the paths of a drag, until Plotly draws them
     this.marks = document.createElementNS(SVG, "g");  // the current points and arrows
     for (const g of [this.livePaths, this.marks]) g.setAttribute("clip-path", "url(#plot-area)");
+    this.livePaths.setAttribute("class", "live-paths");
     this.svg.append(clip, this.livePaths, this.marks);
     this.readoutBox = el("div", { class: "readout", "aria-hidden": "true" });  // follows the mouse: not announced
     root.replaceChildren(this.bg, this.main, this.svg, this.readoutBox);
