@@ -153,11 +153,13 @@ function announceResult(state) {
   if (text !== lastAnnounced) { lastAnnounced = text; $("announce").textContent = text; }
 }
 
+const dragging = () => performance.now() - (app.slidAt ?? -Infinity) < DRAG_IDLE;
+
 function announceDrawn(version) {
   if (version <= app.drawnVersion && version !== store.version) return;
   app.drawnVersion = Math.max(app.drawnVersion, version);
   const state = store.get();
-  announceResult(state);
+  if (!dragging()) announceResult(state);  // a drag is announced once, where it rests (not 30 times a second)
   window.dispatchEvent(new CustomEvent("slopes:drawn", { detail: state }));
   if (window.parent !== window) window.parent.postMessage({ type: "slopes:drawn", state }, "*");
   settle(version);
@@ -512,7 +514,8 @@ function onFrame(frame) {
     frame.runs.forEach((r, k) => Object.assign(app.pending.lanes[frame.lanes ? frame.lanes[k] : k], r));
     app.running = false;
     if (app.pending.body) app.complete = { body: app.pending.body, lanes: app.pending.lanes };  // the next request may keep lanes of it
-    app.lastLatency = performance.now() - app.requestedAt;
+    app.endedAt = performance.now();
+    app.lastLatency = app.endedAt - app.requestedAt;  // (benchmarks/page.py: a request's time, send to end frame)
     adopt(app.pending, true);
     finished();
     if (EMBED.on && !app.deck) {  // plays when first seen (autoplay=1, no reduced motion); pauses while hidden
@@ -631,8 +634,8 @@ async function render(fast = false) {
     app.maxStep = Math.max(0, ...app.lanes.map((l) => l.points.length - 1));
     if (!app.playing) app.cursor = state.view.step === null ? app.maxStep : Math.min(state.view.step, app.maxStep);
     // while a slider is dragged, only the paths redraw, the quick way (views.js); the rest follows once it rests
-    const dragging = performance.now() - (app.slidAt ?? -Infinity) < DRAG_IDLE;
-    const sc = { ...scene(state), live: dragging };
+    const live = dragging();
+    const sc = { ...scene(state), live };
     await app.views[state.view.mode].render(sc);
     renderLegend(sc.lanes);
     app.redraws += 1;
@@ -655,10 +658,10 @@ async function render(fast = false) {
     };
     clearTimeout(chartsTimer);
     // (a drag reads no element sizes here: each read after the paths changed would force a layout)
-    const chartsKey = dragging ? null : [app.lanes, sc.theme, document.documentElement.lang, $("charts").clientWidth, $("charts").clientHeight,
+    const chartsKey = live ? null : [app.lanes, sc.theme, document.documentElement.lang, $("charts").clientWidth, $("charts").clientHeight,
       app.lanes.map((l) => l.status).join()];
     const same = chartsKey && app.chartsKey && chartsKey.every((v, k) => v === app.chartsKey[k]);
-    if (dragging) chartsTimer = setTimeout(() => scheduleRender(), Math.max(0, app.slidAt + DRAG_IDLE - now) + 5);
+    if (live) chartsTimer = setTimeout(() => scheduleRender(), Math.max(0, app.slidAt + DRAG_IDLE - now) + 5);
     else if (same) app.charts.moveCursor(app.cursor);
     else if (fast && now - lastCharts < CHART_INTERVAL) chartsTimer = setTimeout(() => { app.chartsKey = chartsKey; chartsNow(); }, CHART_INTERVAL);
     else if (fast) { app.chartsKey = chartsKey; requestAnimationFrame(() => chartsNow()); }
