@@ -230,9 +230,13 @@ export class OverlayView extends View {
   /** The lanes of a drag as SVG paths, styled as their Plotly traces (width 3.5, Plotly's dash patterns). */
   drawLive() {
     const scene = this.scene;
-    if (!this.live.size || !scene) { if (this.livePaths.firstChild) this.livePaths.replaceChildren(); return; }
+    if (!this.live.size || !scene) { if (this.livePaths.firstChild) this.livePaths.replaceChildren(); this.liveDrawn = null; return; }
     const { w, h } = this.areaOnce();
     const { x, y } = this.current;
+    // an input that changed nothing drawn (the newest result not in yet) leaves the layer as it is
+    const drawn = [...x, ...y, w, h, ...[...this.live].flatMap((i) => [i, scene.lanes[i]?.points, scene.lanes[i]?.color, scene.lanes[i]?.dash])];
+    if (this.liveDrawn && drawn.length === this.liveDrawn.length && drawn.every((v, k) => v === this.liveDrawn[k])) return;
+    this.liveDrawn = drawn;
     const sx = w / (x[1] - x[0]), sy = h / (y[1] - y[0]);
     const clamp = (v) => (v > 1e5 ? 1e5 : v < -1e5 ? -1e5 : v);  // far outside the clip: keep the numbers small
     const dlw = 3.5;
@@ -292,6 +296,9 @@ export class OverlayView extends View {
     const paper = themeColors(scene.theme).paper;
     this.box = null;
     const { w, h } = this.areaOnce();
+    const drawn = [upto, ...this.current.x, ...this.current.y, w, h, scene.theme, scene.arrows, ...scene.lanes.flatMap((l) => [l.points, l.color, l.status, l.label])];
+    if (this.pointsDrawn && drawn.length === this.pointsDrawn.length && drawn.every((v, k) => v === this.pointsDrawn[k])) return;
+    this.pointsDrawn = drawn;
     Object.entries({ x: MARGIN.l, y: MARGIN.t, width: w, height: h }).forEach(([k, v]) => this.clipRect.setAttribute(k, v));
     const group = this.marks;
     const nodes = [];
