@@ -54,7 +54,8 @@ def rested(page):
     """The drag has ended and the page has drawn everything after it: no live path, every trace shown."""
     page.wait_for_function("() => window.__drag.done")
     page.wait_for_function("""() => document.querySelectorAll('#view-overlay .live-paths path').length === 0
-        && document.getElementById('plot-main').data.every((t) => (t.opacity ?? 1) === 1)""", timeout=15000)
+        && document.getElementById('plot-main').data.filter((t) => String(t.meta).startsWith('lane'))
+            .every((t) => (t.opacity ?? 1) === 1)""", timeout=15000)
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=["1280x720", "1920x1080"])
@@ -133,5 +134,28 @@ def test_after_a_drag_a_change_to_every_lane_asks_for_every_lane(page, live_serv
     exact = server_runs(page, live_server, state)
     lanes = page.evaluate("() => window.slopes.app.lanes.map((l) => l.points)")
     for points, run in zip(lanes, exact):
+        assert np.allclose(points, run["points"], rtol=1e-6, atol=1e-30)
+    assert page.errors == []
+
+
+def test_a_drag_with_the_cloud_on_asks_for_the_lane_and_its_seeds_and_ends_equal_to_the_server(page, live_server):
+    """With the cloud on, a stochastic lane has faint copies (other seeds) in the request: dragging it asks for the
+    lane and its copies, and every path on screen, copies included, is the server's run of the final request."""
+    sent = sent_requests(page)
+    open_state(page, live_server, {**STATE, "optimizers": LANES5[:3], "view": {"cloud": True}})
+    n_runs = len(sent[0]["optimizers"])
+    assert n_runs > 3  # the copies of each noisy lane follow the lanes
+    copies = [i for i, o in enumerate(sent[0]["optimizers"]) if o.get("label") == "cloud:1"]
+    page.evaluate(DRAG, [20, 1])
+    rested(page)
+    during = sent[1:]
+    assert during and all(m.get("lanes") == [1, *copies] for m in during)
+    page.wait_for_function("() => { const s = window.slopes.state(); const k = window.slopes.app.resultKey;"
+                           " return k && JSON.parse(k).optimizers[1].params.lr === s.optimizers[1].params.lr; }")
+    request = page.evaluate("() => JSON.parse(window.slopes.app.resultKey)")
+    exact = page.request.post(f"{live_server}/api/runs", data=request).json()["runs"]
+    shown = page.evaluate("() => [...window.slopes.app.lanes, ...window.slopes.app.cloud].map((l) => l.points)")
+    assert len(shown) == len(exact) == n_runs
+    for points, run in zip(shown, exact):
         assert np.allclose(points, run["points"], rtol=1e-6, atol=1e-30)
     assert page.errors == []
