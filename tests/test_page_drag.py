@@ -147,6 +147,10 @@ def test_a_drag_with_the_cloud_on_asks_for_the_lane_and_its_seeds_and_ends_equal
     assert n_runs > 3  # the copies of each noisy lane follow the lanes
     copies = [i for i, o in enumerate(sent[0]["optimizers"]) if o.get("label") == "cloud:1"]
     page.evaluate(DRAG, [20, 1])
+    # mid-drag: the lane and its copies are drawn live
+    page.wait_for_function("() => document.querySelectorAll('#view-overlay .live-paths path').length > 1")
+    live = page.evaluate("() => [...document.querySelectorAll('#view-overlay .live-paths path')].map((p) => p.dataset.lane)")
+    assert "1" in live and all(k == "1" or k.startswith("cloud") for k in live)
     rested(page)
     during = sent[1:]
     assert during and all(m.get("lanes") == [1, *copies] for m in during)
@@ -158,4 +162,8 @@ def test_a_drag_with_the_cloud_on_asks_for_the_lane_and_its_seeds_and_ends_equal
     assert len(shown) == len(exact) == n_runs
     for points, run in zip(shown, exact):
         assert np.allclose(points, run["points"], rtol=1e-6, atol=1e-30)
+    # the copies' traces are Plotly's again, faint as before the drag, holding the copies' paths
+    faint = page.evaluate("""() => document.getElementById('plot-main').data.filter((t) => t.opacity === 0.3)
+        .map((t) => Array.from(t.x))""")
+    assert faint == [[p[0] for p in points] for points in shown[3:]]
     assert page.errors == []

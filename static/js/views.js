@@ -12,6 +12,7 @@ import { axisRanges, axisTitles, baseLayout, contourTrace, fmtValue, markerTrace
 
 const SVG = "http://www.w3.org/2000/svg";
 const MARGIN = { l: 64, r: 20, t: 12, b: 50, autoexpand: false };
+const CLOUD_WIDTH = 1.5, CLOUD_OPACITY = 0.3;  // the cloud's copies of a stochastic lane: thin and faint
 
 function el(tag, attrs = {}) {
   const node = document.createElement(tag);
@@ -83,6 +84,7 @@ export class OverlayView extends View {
     this.structure = null;
     this.paths = [];
     this.live = new Set();  // lanes drawn in the SVG: their Plotly traces hold the data, hidden, not yet redrawn
+    this.liveCloud = new Set();  // the same for the cloud's copies (indices into scene.cloud)
     // the plot's size as last laid out (a ResizeObserver runs after layout): reading clientWidth while drawing would
     // force a layout after every DOM change of a drag
     this.laidOut = null;
@@ -174,16 +176,24 @@ export class OverlayView extends View {
       // only the paths that moved: one restyle of those traces (a dragged slider moves one lane)
       const moved = [];
       scene.lanes.forEach((lane, i) => { if (this.paths[i] !== lane.points || this.labels[i] !== lane.label) moved.push(i); });
+      const cloud = scene.cloud || [];
+      const movedCloud = [];  // the faint copies (other seeds) of a dragged stochastic lane move with it
+      cloud.forEach((member, k) => { if (this.cloudPaths[k] !== member.points) movedCloud.push(k); });
       if (scene.live) {
         // a drag: the traces take the new data without a Plotly redraw (hidden, once, by a style-only restyle) and
         // the SVG draws them
-        const hide = moved.filter((i) => !this.live.has(i));
+        const hide = [...moved.filter((i) => !this.live.has(i)).map((i) => this.laneIndex[i]),
+          ...movedCloud.filter((k) => !this.liveCloud.has(k)).map((k) => this.cloudIndex + k)];
         for (const i of moved) {
           const tr = pathTrace(scene.lanes[i], i, Infinity);
           Object.assign(this.main.data[this.laneIndex[i]], { x: tr.x, y: tr.y, name: tr.name, hovertemplate: tr.hovertemplate });
           this.live.add(i);
         }
-        if (hide.length) jobs.push(Plotly.restyle(this.main, { opacity: 0 }, hide.map((i) => this.laneIndex[i])));
+        for (const k of movedCloud) {
+          Object.assign(this.main.data[this.cloudIndex + k], pathColumns(cloud[k]));
+          this.liveCloud.add(k);
+        }
+        if (hide.length) jobs.push(Plotly.restyle(this.main, { opacity: 0 }, hide));
       } else {
         const redraw = [...new Set([...moved, ...this.live])].filter((i) => i < scene.lanes.length).sort((a, b) => a - b);
         if (redraw.length) {
@@ -191,21 +201,23 @@ export class OverlayView extends View {
           jobs.push(Plotly.restyle(this.main, { x: traces.map((tr) => tr.x), y: traces.map((tr) => tr.y), name: traces.map((tr) => tr.name),
             hovertemplate: traces.map((tr) => tr.hovertemplate), opacity: traces.map(() => 1) }, redraw.map((i) => this.laneIndex[i])));
         }
-        this.live.clear();
-      }
-      (scene.cloud || []).forEach((member, k) => {
-        if (this.cloudPaths[k] !== member.points) {
-          const cc = pathColumns(member);
-          jobs.push(Plotly.restyle(this.main, { x: [cc.x], y: [cc.y] }, [this.cloudIndex + k]));
+        const copies = [...new Set([...movedCloud, ...this.liveCloud])].filter((k) => k < cloud.length).sort((a, b) => a - b);
+        if (copies.length) {  // one restyle for all of them (one each was a Plotly redraw each)
+          const cols = copies.map((k) => pathColumns(cloud[k]));
+          jobs.push(Plotly.restyle(this.main, { x: cols.map((c) => c.x), y: cols.map((c) => c.y), opacity: cols.map(() => CLOUD_OPACITY) },
+            copies.map((k) => this.cloudIndex + k)));
         }
-      });
+        this.live.clear();
+        this.liveCloud.clear();
+      }
     } else {
       this.structure = structure;
       this.live.clear();
+      this.liveCloud.clear();
       const data = markerTraces(scene);
       this.cloudIndex = data.length;
       for (const member of scene.cloud || []) {  // other seeds of a stochastic lane, faint
-        data.push({ type: "scatter", mode: "lines", ...pathColumns(member), line: { color: member.color, width: 1.5 }, opacity: 0.3,
+        data.push({ type: "scatter", mode: "lines", ...pathColumns(member), line: { color: member.color, width: CLOUD_WIDTH }, opacity: CLOUD_OPACITY,
           hoverinfo: "skip" });
       }
       this.laneIndex = [];
@@ -227,25 +239,26 @@ export class OverlayView extends View {
     this.drawPoints(scene.cursor);
   }
 
-  /** The lanes of a drag as SVG paths, styled as their Plotly traces (width 3.5, Plotly's dash patterns). */
+  /** The lanes (and cloud copies) of a drag as SVG paths, styled as their Plotly traces (Plotly's dash patterns). */
   drawLive() {
     const scene = this.scene;
-    if (!this.live.size || !scene) { if (this.livePaths.firstChild) this.livePaths.replaceChildren(); this.liveDrawn = null; return; }
+    if ((!this.live.size && !this.liveCloud.size) || !scene) {
+      if (this.livePaths.firstChild) this.livePaths.replaceChildren();
+      this.liveDrawn = null;
+      return;
+    }
     const { w, h } = this.areaOnce();
     const { x, y } = this.current;
+    const cloud = scene.cloud || [];
+    const items = [...[...this.liveCloud].map((k) => [cloud[k], CLOUD_WIDTH, CLOUD_OPACITY, "solid", `cloud${k}`]),
+      ...[...this.live].map((i) => [scene.lanes[i], 3.5, 1, scene.lanes[i]?.dash, String(i)])].filter(([l]) => l && l.points.length);
     // an input that changed nothing drawn (the newest result not in yet) leaves the layer as it is
-    const drawn = [...x, ...y, w, h, ...[...this.live].flatMap((i) => [i, scene.lanes[i]?.points, scene.lanes[i]?.color, scene.lanes[i]?.dash])];
+    const drawn = [...x, ...y, w, h, ...items.flatMap(([l, , , dash, id]) => [id, l.points, l.color, dash])];
     if (this.liveDrawn && drawn.length === this.liveDrawn.length && drawn.every((v, k) => v === this.liveDrawn[k])) return;
     this.liveDrawn = drawn;
     const sx = w / (x[1] - x[0]), sy = h / (y[1] - y[0]);
     const clamp = (v) => (v > 1e5 ? 1e5 : v < -1e5 ? -1e5 : v);  // far outside the clip: keep the numbers small
-    const dlw = 3.5;
-    const dashes = { dot: [dlw, dlw], dash: [3 * dlw, 3 * dlw], longdash: [5 * dlw, 5 * dlw], dashdot: [3 * dlw, dlw, dlw, dlw],
-      longdashdot: [5 * dlw, 2 * dlw, dlw, 2 * dlw] };
-    const nodes = [];
-    for (const i of this.live) {
-      const lane = scene.lanes[i];
-      if (!lane || !lane.points.length) continue;
+    const nodes = items.map(([lane, width, opacity, dash, id]) => {
       // points closer than half a pixel to the last one drawn add nothing the eye can see (a slow crawl along a
       // valley is hundreds of them); the last point is always drawn
       const parts = [];
@@ -257,16 +270,20 @@ export class OverlayView extends View {
         parts.push(`${k ? "L" : "M"}${u.toFixed(1)},${v.toFixed(1)}`);
         px = u; py = v;
       });
+      const dlw = Math.max(width, 3);  // Plotly's dash lengths, in line widths of at least 3 px
+      const dashes = { dot: [dlw, dlw], dash: [3 * dlw, 3 * dlw], longdash: [5 * dlw, 5 * dlw], dashdot: [3 * dlw, dlw, dlw, dlw],
+        longdashdot: [5 * dlw, 2 * dlw, dlw, 2 * dlw] };
       const path = document.createElementNS(SVG, "path");
       path.setAttribute("d", parts.join(""));
       path.setAttribute("fill", "none");
       path.setAttribute("stroke", lane.color);
-      path.setAttribute("stroke-width", dlw);
+      path.setAttribute("stroke-width", width);
       path.setAttribute("stroke-linejoin", "round");
-      if (dashes[lane.dash]) path.setAttribute("stroke-dasharray", dashes[lane.dash].join(" "));
-      path.dataset.lane = i;
-      nodes.push(path);
-    }
+      if (opacity !== 1) path.setAttribute("stroke-opacity", opacity);
+      if (dashes[dash]) path.setAttribute("stroke-dasharray", dashes[dash].join(" "));
+      path.dataset.lane = id;
+      return path;
+    });
     this.livePaths.replaceChildren(...nodes);
   }
 
