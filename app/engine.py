@@ -290,7 +290,8 @@ class Simulation:
     """A set of runs on one surface, advanced in chunks of steps (for streaming) or all at once."""
 
     def __init__(self, surface: Surface, runs: list[RunSpec], steps: int, gradient: GradientSpec = GradientSpec(),
-                 record: bool = True, settle: float | None = None, record_state: bool = False):
+                 record: bool = True, settle: float | None = None, record_state: bool = False,
+                 units: list[int] | None = None):
         """``record=False`` keeps only each run's latest point (basin maps of 10^5 starts): every chunk then
         has one row, the state after its last step, and divergence is detected at chunk ends.
 
@@ -300,7 +301,13 @@ class Simulation:
         coordinate, so within ``2 settle`` of its final point.
 
         ``record_state`` keeps the optimizer's state after every step (``Chunk.state``).
+
+        ``units`` gives each run its random-stream unit (default: its index): a part of a request (some of its
+        runs, by their indices in the whole request) then computes each run exactly as the whole request does.
         """
+        if units is not None and len(units) != len(runs):
+            raise ValueError("one stream unit per run")
+        self.stream_units = None if units is None else [int(u) for u in units]
         if not 0 <= steps <= settings.max_steps:  # the same limit the API checks (SLOPES_MAX_STEPS)
             raise ValueError(f"steps must be in [0, {settings.max_steps}]")
         self.record = record
@@ -478,7 +485,7 @@ class _Source:
         """``spec`` and ``surface`` (a run's own gradient settings and objective) default to the simulation's."""
         spec, surface = spec or sim.gradient, surface or sim.surface
         self.surface, self.spec, self.n = surface, spec, len(runs)
-        units = (np.asarray(runs).tolist() if unit is None else [unit]) if spec.noise or batch_size else []
+        units = (_units(sim, runs) if unit is None else [unit]) if spec.noise or batch_size else []
         self.noise = [stream(spec.seed, NOISE, u) for u in units] if spec.noise else None
         self.batcher = (_Batcher(surface.extra["dataset"]["n"], batch_size,
                                  [stream(spec.seed, BATCHES, u) for u in units], len(runs))
@@ -544,7 +551,13 @@ class _RunsRandom:
 def _settings(sim: Simulation) -> SimpleNamespace:
     """What lanes read of their simulation (not the simulation itself: no reference cycle keeps arrays alive)."""
     return SimpleNamespace(record=sim.record, record_state=sim.record_state, n_runs=sim.n_runs, surface=sim.surface,
-                           gradient=sim.gradient, settle_steps=sim.settle_steps)
+                           gradient=sim.gradient, settle_steps=sim.settle_steps, stream_units=sim.stream_units)
+
+
+def _units(sim, runs) -> list[int]:
+    """The random-stream units of runs (indices in ``sim``): their indices, or the ones the simulation was given."""
+    runs = np.asarray(runs).tolist()
+    return runs if sim.stream_units is None else [sim.stream_units[r] for r in runs]
 
 
 def _rows(hyper: dict, lo: int, hi: int) -> SimpleNamespace:
@@ -582,7 +595,7 @@ class _ArrayLanes:
             return
         opt = self.phases[k].optimizer
         if "rng" in opt.needs and getattr(self.ops, "rng", None) is None:
-            units = self.cols.tolist() if self.unit is None else [self.unit]
+            units = _units(self.sim, self.cols) if self.unit is None else [self.unit]
             self.ops.rng = _RunsRandom([stream(self.sim.gradient.seed, SEARCH, u) for u in units],
                                        self.hi - self.lo)
         if opt.step is not None:

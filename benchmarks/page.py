@@ -5,16 +5,21 @@
 
 Prints: the drag figure (one lane's lr slider dragged continuously, 60 input events a second for 3 s, with
 5 lanes x 500 and 5 x 2000 steps on Rosenbrock: how many times a second the paths of a newer input are drawn,
-and the time from the last input to its paths on screen; medians of 3 drags), the time from one lr slider
-change to the redrawn paths, the playback frame rate with 10 lanes, and the page weight on first load.
+and the time from the last input to its paths on screen; medians of 3 drags), where a drag's time goes (each
+drawn result's request, send to end frame, and end frame to paths drawn; the server alone, to a WebSocket
+client without a browser), the time from one lr slider change to the redrawn paths, the playback frame rate
+with 10 lanes, and the page weight on first load. Every figure comes with the load average: on a shared
+machine they say as much about the other processes as about the page.
 """
 from __future__ import annotations
 
 import argparse
 import base64
 import json
+import os
 import statistics
 import sys
+import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -40,12 +45,18 @@ DRAG = """([seconds, rate]) => new Promise((resolve) => {
     const lo = -2.6, hi = -1.0;
     const inputs = [];  // [time, lr]
     let drawnUpTo = -1, redraws = 0, lastDrawnAt = null;
+    const stages = [];  // per drawn result: [request send -> end frame, end frame -> paths drawn] in ms
+    const app = window.slopes.app;
     const lrOf = (v) => +Math.pow(10, v).toPrecision(3);
     const onDrawn = (e) => {
         const lr = JSON.parse(e.detail).optimizers[3].params.lr;
         let k = inputs.length - 1;
         while (k > drawnUpTo && inputs[k][1] !== lr) k--;
-        if (k > drawnUpTo) { drawnUpTo = k; redraws++; if (k === inputs.length - 1 && done) lastDrawnAt = performance.now(); }
+        if (k > drawnUpTo) {
+            drawnUpTo = k; redraws++;
+            stages.push([app.lastLatency, performance.now() - app.endedAt]);
+            if (k === inputs.length - 1 && done) lastDrawnAt = performance.now();
+        }
         if (done && drawnUpTo === inputs.length - 1) finish();
     };
     window.addEventListener('slopes:frame', onDrawn);
@@ -68,10 +79,10 @@ DRAG = """([seconds, rate]) => new Promise((resolve) => {
         finished = true;
         window.removeEventListener('slopes:frame', onDrawn);
         const end = inputs[inputs.length - 1][0];
-        resolve({ redrawsPerSecond: redraws / ((end - t0) / 1000), lastInputToFrame: lastDrawnAt - end, inputs: inputs.length });
+        resolve({ redrawsPerSecond: redraws / ((end - t0) / 1000), lastInputToFrame: lastDrawnAt - end, inputs: inputs.length, stages });
     };
     setTimeout(() => { if (!finished) { finished = true; resolve({ redrawsPerSecond: redraws / seconds, lastInputToFrame: null, inputs: inputs.length }); } },
-        (seconds + 10) * 1000);
+        (seconds + 10) * 1000);  // (a drag whose last input is never drawn: 'never')
     step();
 })"""
 
@@ -84,6 +95,31 @@ def drag(page, base: str, steps: int, seconds: float, repeats: int) -> list[dict
         out.append(page.evaluate(DRAG, [seconds, 60]))
         page.wait_for_timeout(300)
     return out
+
+
+def server_alone(base: str, steps: int, lanes: list[int] | None, repeats: int) -> float:
+    """Median ms from sending a run request to its end frame, for a WebSocket client without a browser (the
+    page's compact frames; ``lanes``: the part a drag asks for)."""
+    from websockets.sync.client import connect
+
+    times = []
+    with connect(base.replace("http", "ws") + "/api/runs/ws", max_size=None) as ws:
+        for k in range(repeats):
+            lane = [dict(o, params={"lr": o["params"]["lr"] * (1 + k / 200)}) for o in LANES5]
+            body = {"surface": "rosenbrock", "steps": steps, "optimizers": lane, "id": k,
+                    "compact": {"float32": True, "fields": ["points", "losses", "lrs"]}}
+            if lanes:
+                body["lanes"] = lanes
+            t0 = time.perf_counter()
+            ws.send(json.dumps(body))
+            while json.loads(ws.recv())["type"] not in ("end", "error"):
+                pass
+            times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times)
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def slider_latency(page, base: str, repeats: int) -> list[float]:
@@ -154,13 +190,21 @@ def main():
             browser = launch(p)
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             seconds = 1.0 if args.quick else 3.0
+            print(f"({load()} at the start)")
             for steps in (500, 2000):
                 runs = drag(page, base, steps, seconds, 1 if args.quick else 3)
                 rates = [r["redrawsPerSecond"] for r in runs]
                 lags = [r["lastInputToFrame"] for r in runs if r["lastInputToFrame"] is not None]
                 print(f"drag, 5 lanes x {steps} steps, 60 inputs/s for {seconds:.0f} s: {statistics.median(rates):.1f} redraws/s "
                       f"(runs: {', '.join(f'{r:.1f}' for r in rates)}); last input -> its paths drawn: "
-                      + (f"{statistics.median(lags):.0f} ms (runs: {', '.join(f'{x:.0f}' for x in lags)})" if lags else "never"))
+                      + (f"{statistics.median(lags):.0f} ms (runs: {', '.join(f'{x:.0f}' for x in lags)})" if lags else "never")
+                      + f" ({load()})")
+                stages = [s for r in runs for s in r["stages"] if s[0] is not None]
+                if stages:
+                    print(f"  where a drawn result's time goes: request send -> end frame {statistics.median(s[0] for s in stages):.0f} ms, "
+                          f"end frame -> paths drawn {statistics.median(s[1] for s in stages):.0f} ms (medians of {len(stages)}); "
+                          f"the server alone (no browser): the dragged lane {server_alone(base, steps, [3], 10 if args.quick else 30):.0f} ms, "
+                          f"all 5 lanes {server_alone(base, steps, None, 5 if args.quick else 15):.0f} ms")
             times = slider_latency(page, base, 5 if args.quick else 40)
             print(f"slider -> redrawn paths, 5 lanes x 500 steps: median {statistics.median(times):.0f} ms, "
                   f"p90 {sorted(times)[int(0.9 * (len(times) - 1))]:.0f} ms ({len(times)} changes)")
@@ -168,6 +212,7 @@ def main():
             print(f"playback with 10 lanes: {drawn:.0f} drawn frames/s (browser animation frames {browser_fps:.0f}/s)")
             plotly, own = page_weight(browser, base)
             print(f"first load: plotly.js {plotly / 1e3:.0f} KB, our own files {own / 1e3:.0f} KB (uncompressed)")
+            print(f"({load()} at the end)")
             browser.close()
     finally:
         server.terminate()

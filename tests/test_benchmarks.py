@@ -23,6 +23,11 @@ def test_page_benchmark_quick_mode_prints_figures():
                          timeout=180)
     assert out.returncode == 0, out.stderr
     assert re.search(r"slider -> redrawn paths, 5 lanes x 500 steps: median \d+ ms", out.stdout), out.stdout
+    for steps in (500, 2000):
+        assert re.search(rf"drag, 5 lanes x {steps} steps, .*: [\d.]+ redraws/s .*last input -> its paths drawn: (\d+ ms|never)",
+                         out.stdout), out.stdout
+    assert re.search(r"request send -> end frame \d+ ms, end frame -> paths drawn \d+ ms .* the dragged lane \d+ ms, "
+                     r"all 5 lanes \d+ ms", out.stdout), out.stdout
     assert re.search(r"playback with 10 lanes: \d+ drawn frames/s", out.stdout), out.stdout
     assert re.search(r"our own files \d+ KB", out.stdout), out.stdout
 

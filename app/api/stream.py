@@ -8,7 +8,12 @@ Frames (every one carries the request's ``id``)::
     {"type": "error", "id", "detail": [...]}
 
 ``offset`` is the index of the chunk's first point; the first chunk starts with
-the start point. Each field concatenated over the chunks equals the same field
+the start point.
+
+A request may carry ``"lanes": [i, ...]`` (indices into its ``optimizers``): only
+those runs are computed and sent, in that order, each exactly as the whole request
+computes it (its own random streams); every frame then carries ``"lanes"``. The page
+asks for the lane a slider moves and keeps the others it has. Each field concatenated over the chunks equals the same field
 of the ``POST /api/runs`` answer (``lrs`` and ``gradients`` have one entry per
 step, so the first chunk has one fewer of them than points). A new request
 replaces the one in flight: the old one stops computing after its current
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 import numpy as np
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -29,7 +35,7 @@ from ..services.runs import step_extras
 from ..settings import settings
 from .compute import compute, stopping
 from .errors import frame
-from .serialize import array
+from .serialize import array, dumps
 from .sockets import accept, parse_message, receive_message, send
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])
@@ -87,38 +93,93 @@ async def runs_socket(ws: WebSocket):
 
 async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
     request_id = None
+    replaced = lambda: inbox.message is not None or inbox.closed  # noqa: E731  (a newer request, or the client left)
     try:
         body, request_id = parse_message(message)
         fields, cast = _compact(body.pop("compact", None))
-        plan = await compute(plan_runs, body)
+        lanes = body.pop("lanes", None)
+        # planning, the simulation and its first (small) chunk in one worker hop, or the whole of a small request
+        # (a dragged lane's); then the rest in batches of chunks, a hop each (a hop is cheap on a quiet machine, not
+        # on a loaded one)
+        run, head, frames, state = await compute(_begin, body, lanes, fields, cast, request_id, replaced)
     except Refused as e:
         await send(ws, frame(e, request_id))
         return
+    if replaced():
+        return
+    await ws.send_text(head)
+    while True:
+        for text in frames:
+            await asyncio.sleep(0)  # the receiver may take a newer request first
+            if replaced():  # replaced or gone: nothing more of this request is sent
+                return
+            await ws.send_text(text)
+        if state == "replaced" or replaced():
+            return
+        if state == "stopping":
+            await send(ws, frame(Stopped("the server is stopping"), request_id))
+            await ws.close(code=1012, reason="server stopping")
+            return
+        if state == "done":
+            break
+        frames, state = await compute(run.batch)
+    await send(ws, run.end_frame())
 
-    sim = Simulation(plan.surface, plan.runs, plan.steps, plan.gradient, record_state=plan.include_state)
-    sim.interrupt.test = lambda: stopping() or inbox.message is not None or inbox.closed
-    await send(ws, {"type": "start", "id": request_id, "surface": plan.surface.id, "start": list(plan.start),
-                    "steps": plan.steps, "runs": plan.echo})
-    starts, start_losses = start_points(sim)
-    first = True
-    offset = 0
-    last_points = [list(map(float, p)) for p in starts]
-    while first or not sim.done:
-        if stopping():
-            await send(ws, frame(Stopped("the server is stopping"), request_id))
-            await ws.close(code=1012, reason="server stopping")
-            return
-        size = sim.chunk_steps(settings.ws_first_chunk_steps if first else settings.ws_chunk_steps)
-        try:
-            chunk, tests = await compute(_advance, sim, size, starts if first else None)
-        except Interrupted:  # stopped inside an expensive step: the checks below say why
-            chunk = None
-        if inbox.message is not None or inbox.closed:  # replaced or gone: drop this chunk, compute nothing more
-            return
-        if chunk is None:
-            await send(ws, frame(Stopped("the server is stopping"), request_id))
-            await ws.close(code=1012, reason="server stopping")
-            return
+
+BATCH_SECONDS = 0.02  # a worker computes chunks for about this long before the event loop sends them
+SMALL_RUN_STEPS = 4000  # a request of at most this many steps over all its runs is computed in its first hop
+
+
+def _begin(body: dict, lanes, fields, cast, request_id, replaced):
+    """In a worker: the plan, the stream, its start frame and its first batch of chunk frames."""
+    plan = plan_runs(body)
+    lanes = _lanes(lanes, len(plan.runs))
+    run = _Run(plan, lanes, fields, cast, request_id, replaced)
+    head = dumps({"type": "start", "id": request_id, "surface": plan.surface.id, "start": list(plan.start),
+                  "steps": plan.steps, "runs": plan.echo, **run.tag}).decode()
+    return (run, head, *run.batch(first_only=len(run.plan.runs) * run.plan.steps > SMALL_RUN_STEPS))
+
+
+class _Run:
+    """One request's stream: its simulation and where its frames have got to. Chunks are computed and written as
+    JSON in worker threads, a batch of about :data:`BATCH_SECONDS` at a time; the event loop only sends them."""
+
+    def __init__(self, plan, lanes, fields, cast, request_id, replaced):
+        self.tag = {} if lanes is None else {"lanes": lanes}
+        if lanes is not None:
+            plan.runs, plan.echo = [plan.runs[i] for i in lanes], [plan.echo[i] for i in lanes]
+        self.plan, self.fields, self.cast, self.request_id, self.replaced = plan, fields, cast, request_id, replaced
+        self.sim = Simulation(plan.surface, plan.runs, plan.steps, plan.gradient, record_state=plan.include_state,
+                              units=lanes)
+        self.sim.interrupt.test = lambda: stopping() or replaced()
+        self.starts, self.start_losses = start_points(self.sim)
+        self.first = True
+        self.offset = 0
+        self.last_points = [list(map(float, p)) for p in self.starts]
+
+    def batch(self, first_only: bool = False) -> tuple[list[str], str]:
+        """The next chunk frames (JSON text), and what follows them: ``"more"``, ``"done"``, ``"replaced"`` (a
+        newer request or a closed socket: send nothing more) or ``"stopping"`` (the server is shutting down).
+        ``first_only``: the first chunk alone (sent with the start frame, a quick first paint)."""
+        sim, frames, began = self.sim, [], time.perf_counter()
+        while self.first or not sim.done:
+            if stopping():
+                return frames, "stopping"
+            size = sim.chunk_steps(settings.ws_first_chunk_steps if self.first else settings.ws_chunk_steps)
+            try:
+                chunk, tests = _advance(sim, size, self.starts if self.first else None)
+            except Interrupted:  # stopped inside an expensive step
+                return frames, "replaced" if self.replaced() else "stopping"
+            if self.replaced():  # drop this chunk, compute nothing more
+                return frames, "replaced"
+            frames.append(dumps(self._chunk_frame(chunk, tests)).decode())
+            if (first_only or time.perf_counter() - began >= BATCH_SECONDS) and not sim.done:
+                return frames, "more"
+        return frames, "done"
+
+    def _chunk_frame(self, chunk, tests) -> dict:
+        plan, sim, first, cast, fields = self.plan, self.sim, self.first, self.cast, self.fields
+        starts, start_losses = self.starts, self.start_losses
         runs = []
         for i, run in enumerate(plan.runs):
             part = chunk.run(i)
@@ -137,19 +198,35 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
             # (a per-run result the page cannot recompute, not a bulk field to economise on)
             runs.append(out if fields is None else {k: v for k, v in out.items() if k in fields or k == "test_losses"})
             if len(points):
-                last_points[i] = [float(points[-1][0]), float(points[-1][1])]
-        await send(ws, {"type": "chunk", "id": request_id, "offset": offset, "runs": runs})
-        offset += (1 if first else 0) + chunk.points.shape[0]
-        first = False
-    end = [{"status": s, "steps_run": n, "diverged_at": n + 1 if s == "diverged" else None}
-           for s, n in zip(sim.status, sim.steps_run.tolist())]
-    if cast is not array:  # float32 paths: their last points exactly, for distances to a minimum
-        for run, point in zip(end, last_points):
-            run["last_point"] = point
-    await send(ws, {"type": "end", "id": request_id, "runs": end})
+                self.last_points[i] = [float(points[-1][0]), float(points[-1][1])]
+        out = {"type": "chunk", "id": self.request_id, "offset": self.offset, "runs": runs, **self.tag}
+        self.offset += (1 if first else 0) + chunk.points.shape[0]
+        self.first = False
+        return out
+
+    def end_frame(self) -> dict:
+        sim = self.sim
+        end = [{"status": s, "steps_run": n, "diverged_at": n + 1 if s == "diverged" else None}
+               for s, n in zip(sim.status, sim.steps_run.tolist())]
+        if self.cast is not array:  # float32 paths: their last points exactly, for distances to a minimum
+            for run, point in zip(end, self.last_points):
+                run["last_point"] = point
+        return {"type": "end", "id": self.request_id, "runs": end, **self.tag}
 
 
 COMPACT_FIELDS = ("points", "losses", "lrs", "gradients")
+
+
+def _lanes(option, n: int) -> list[int] | None:
+    """The optional ``"lanes"`` of a socket request: distinct indices into its ``optimizers`` (absent: all)."""
+    if option is None:
+        return None
+    if (not isinstance(option, list) or not option
+            or any(isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < n for i in option)):
+        raise Refused(["lanes"], f"lanes must be a non-empty list of indices into optimizers (0 to {n - 1})")
+    if len(set(option)) != len(option):
+        raise Refused(["lanes"], "lanes must not repeat an index")
+    return list(option)
 
 
 def _compact(option):

@@ -20,7 +20,8 @@ import { OverlayView, SideView, Surface3DView } from "./views.js";
 
 const $ = (id) => document.getElementById(id);
 const STREAM_DRAW_DELAY = 90; // ms: streams that end sooner are drawn once
-const CHART_INTERVAL = 120; // ms: while results arrive quickly (a drag), the charts and the table redraw at most this often
+const CHART_INTERVAL = 120; // ms: while results arrive quickly (a stream), the charts and the table redraw at most this often
+const DRAG_IDLE = 250; // ms: a slider that has not moved for this long is no longer being dragged; until then only the paths redraw (the charts and the table follow once it rests)
 const REPLACE_AFTER = 1500; // ms: a request in flight longer than this is replaced at once; a quicker one is waited for (replacing sooner starves every request of a drag on a slow machine)
 const QUERY = new URLSearchParams(location.search);
 // an embed: ?autoplay=1&loop=1&interactive=1&controls=lr:0,momentum:0 (static/js/deck.js, livecontrols.js)
@@ -152,11 +153,13 @@ function announceResult(state) {
   if (text !== lastAnnounced) { lastAnnounced = text; $("announce").textContent = text; }
 }
 
+const dragging = () => performance.now() - (app.slidAt ?? -Infinity) < DRAG_IDLE;
+
 function announceDrawn(version) {
   if (version <= app.drawnVersion && version !== store.version) return;
   app.drawnVersion = Math.max(app.drawnVersion, version);
   const state = store.get();
-  announceResult(state);
+  if (!dragging()) announceResult(state);  // a drag is announced once, where it rests (not 30 times a second)
   window.dispatchEvent(new CustomEvent("slopes:drawn", { detail: state }));
   if (window.parent !== window) window.parent.postMessage({ type: "slopes:drawn", state }, "*");
   settle(version);
@@ -187,6 +190,7 @@ function onState(next, prev, source) {
   syncGlobals(next);
   if (next.view.lesson !== prev.view.lesson) showLessonCaption();
   if (next.view.mode !== prev.view.mode && app.playing) pause();
+  if (source === "slider") app.slidAt = performance.now();
   requestRun();
   const onlyStep = JSON.stringify({ ...next, view: { ...next.view, step: null } }) === JSON.stringify({ ...prev, view: { ...prev.view, step: null } });
   if (onlyStep && !MAP_MODES.includes(next.view.mode) && app.land && !app.running) moveCursor();
@@ -244,7 +248,9 @@ async function main() {
     mountLiveControls($("live-controls"), EMBED.controls, window.slopes, optimizers, t("live_controls"));
   }
   // a11y: Plotly's modebar buttons (a dozen per plot) stay usable by mouse but leave the tab order
-  new MutationObserver(() => {
+  new MutationObserver((records) => {
+    // (a drag changes SVG nodes many times a second: look for buttons only when HTML was added)
+    if (!records.some((r) => [...r.addedNodes].some((n) => n instanceof HTMLElement))) return;
     for (const b of document.querySelectorAll(".modebar-btn:not([tabindex='-1'])")) b.setAttribute("tabindex", "-1");
   }).observe(document.body, { childList: true, subtree: true });
   resolveReady();
@@ -389,13 +395,26 @@ function requestRun() {
   pump();
 }
 
+/** The lanes of ``body`` that differ from the last complete result's request, when only some do (a dragged slider
+ *  moves one lane): those are asked for, the others kept. Null when everything must be computed. */
+function changedLanes(body, base) {
+  if (!base || base.body.optimizers.length !== body.optimizers.length) return null;
+  const { optimizers: a, ...restA } = base.body;
+  const { optimizers: b, ...restB } = body;
+  if (JSON.stringify(restA) !== JSON.stringify(restB)) return null;
+  const lanes = [];
+  b.forEach((o, i) => { if (JSON.stringify(o) !== JSON.stringify(a[i])) lanes.push(i); });
+  return lanes.length && lanes.length < b.length ? lanes : null;
+}
+
 function pump() {
   if (!app.stream || app.wantedSendKey === app.sentSendKey) return;
   if (app.inflight && performance.now() - app.inflight.at < REPLACE_AFTER) return;  // sent when the one in flight ends
   app.sentSendKey = app.wantedSendKey;
   app.requestedAt = performance.now();
-  app.inflight = { at: app.requestedAt, key: app.wantedKey, version: store.version };
-  app.stream.send(app.wantedBody);
+  const lanes = changedLanes(app.wantedBody, app.complete);
+  app.inflight = { at: app.requestedAt, key: app.wantedKey, body: app.wantedBody, version: store.version, base: lanes ? app.complete : null };
+  app.stream.send(lanes ? { ...app.wantedBody, lanes } : app.wantedBody);
   clearTimeout(app.replaceTimer);
   app.replaceTimer = setTimeout(pump, REPLACE_AFTER + 5);
 }
@@ -454,19 +473,32 @@ function onFrame(frame) {
   if (frame.type === "start") {
     app.running = true;
     const own = state.optimizers.length;
-    app.pending = { key: app.inflight?.key, lanes: frame.runs.map((r, i) => {
+    const fresh = (r, i) => {
       const cloudOf = i < own ? null : Number(String(r.label).split(":")[1]);
       return { ...r, label: i < own ? laneLabel(r, i) : "", ...laneStyle(state, i < own ? i : cloudOf), cloudOf, points: [], losses: [],
         lrs: [], gradients: r.optimizer.startsWith("random") ? null : [], proposals: null, accepted: null, status: null };
-    }) };
+    };
+    // a part of the request (frame.lanes): the other lanes are the last complete result's, their arrays kept
+    const base = frame.lanes && app.inflight?.base;
+    if (frame.lanes && !base) {  // a part whose other lanes are not known here (a request sent before a reconnect): ask for all
+      app.complete = null;
+      app.sentSendKey = null;
+      app.inflight = null;
+      pump();
+      return;
+    }
+    const lanes = base ? base.lanes.map((l, i) => ({ ...l, label: i < own ? laneLabel(l, i) : "", ...laneStyle(state, i < own ? i : l.cloudOf) }))
+      : new Array(frame.runs.length);
+    frame.runs.forEach((r, k) => { const i = frame.lanes ? frame.lanes[k] : k; lanes[i] = fresh(r, i); });
+    app.pending = { key: app.inflight?.key, body: app.inflight?.body, lanes };
     dismiss("run");
     clearRunErrors();
     return;
   }
   if (frame.type === "chunk") {
     const lanes = app.pending.lanes;
-    frame.runs.forEach((part, i) => {
-      const lane = lanes[i];
+    frame.runs.forEach((part, k) => {
+      const lane = lanes[frame.lanes ? frame.lanes[k] : k];
       for (const p of part.points) lane.points.push(p);
       for (const v of part.losses) lane.losses.push(v);
       for (const v of part.lrs || []) lane.lrs.push(v);
@@ -479,9 +511,11 @@ function onFrame(frame) {
     return;
   }
   if (frame.type === "end") {
-    frame.runs.forEach((r, i) => Object.assign(app.pending.lanes[i], r));
+    frame.runs.forEach((r, k) => Object.assign(app.pending.lanes[frame.lanes ? frame.lanes[k] : k], r));
     app.running = false;
-    app.lastLatency = performance.now() - app.requestedAt;
+    if (app.pending.body) app.complete = { body: app.pending.body, lanes: app.pending.lanes };  // the next request may keep lanes of it
+    app.endedAt = performance.now();
+    app.lastLatency = app.endedAt - app.requestedAt;  // (benchmarks/page.py: a request's time, send to end frame)
     adopt(app.pending, true);
     finished();
     if (EMBED.on && !app.deck) {  // plays when first seen (autoplay=1, no reduced motion); pauses while hidden
@@ -547,7 +581,7 @@ function controlFor(loc) {
 }
 
 function clearRunErrors() {
-  for (const node of document.querySelectorAll(".lane [aria-invalid=true], .globals [aria-invalid=true]")) {
+  for (const node of [...$("lanes").querySelectorAll("[aria-invalid=true]"), ...document.querySelector(".globals").querySelectorAll("[aria-invalid=true]")]) {
     if (node.dataset.typed !== "bad") setFieldError(node, null);
   }
 }
@@ -599,9 +633,11 @@ async function render(fast = false) {
     if (!app.lanes.length) return;
     app.maxStep = Math.max(0, ...app.lanes.map((l) => l.points.length - 1));
     if (!app.playing) app.cursor = state.view.step === null ? app.maxStep : Math.min(state.view.step, app.maxStep);
-    const sc = scene(state);
-    renderLegend(sc.lanes);
+    // while a slider is dragged, only the paths redraw, the quick way (views.js); the rest follows once it rests
+    const live = dragging();
+    const sc = { ...scene(state), live };
     await app.views[state.view.mode].render(sc);
+    renderLegend(sc.lanes);
     app.redraws += 1;
     // instrumentation (benchmarks/page.py): the request whose paths are now on screen, complete or not
     if (app.resultKey && app.framedKey !== app.resultKey) {
@@ -620,11 +656,13 @@ async function render(fast = false) {
       if (dataset) renderDataPanel($("plot-data"), sc.surface, app.lanes, app.cursor, sc.theme);
       return app.charts.render(sc);
     };
-    const chartsKey = [app.lanes, sc.theme, document.documentElement.lang, $("charts").clientWidth, $("charts").clientHeight,
-      app.lanes.map((l) => l.status).join()];
-    const same = app.chartsKey && chartsKey.every((v, k) => v === app.chartsKey[k]);
     clearTimeout(chartsTimer);
-    if (same) app.charts.moveCursor(app.cursor);
+    // (a drag reads no element sizes here: each read after the paths changed would force a layout)
+    const chartsKey = live ? null : [app.lanes, sc.theme, document.documentElement.lang, $("charts").clientWidth, $("charts").clientHeight,
+      app.lanes.map((l) => l.status).join()];
+    const same = chartsKey && app.chartsKey && chartsKey.every((v, k) => v === app.chartsKey[k]);
+    if (live) chartsTimer = setTimeout(() => scheduleRender(), Math.max(0, app.slidAt + DRAG_IDLE - now) + 5);
+    else if (same) app.charts.moveCursor(app.cursor);
     else if (fast && now - lastCharts < CHART_INTERVAL) chartsTimer = setTimeout(() => { app.chartsKey = chartsKey; chartsNow(); }, CHART_INTERVAL);
     else if (fast) { app.chartsKey = chartsKey; requestAnimationFrame(() => chartsNow()); }
     else { app.chartsKey = chartsKey; await chartsNow(); }
@@ -640,6 +678,9 @@ async function render(fast = false) {
 }
 
 function renderLegend(lanes) {
+  const key = JSON.stringify(lanes.map((l) => [l.label, l.color, l.dash, l.status]));
+  if (key === app.legendKey && $("legend").childElementCount === lanes.length) return;
+  app.legendKey = key;
   $("legend").replaceChildren(...lanes.map((lane) => {
     const item = document.createElement("span");
     item.style.setProperty("--lane", lane.color);

@@ -1,6 +1,9 @@
 // The trajectory views. Each owns its element, its layout and its handlers; the page shows one at a time.
 //   OverlayView: the contour (a static plot underneath), every path on one transparent plot above, the moving
 //                points and arrows in an SVG on top, so playback and drags never make Plotly redraw the contour.
+//                While a slider is dragged (scene.live), the paths that move are drawn in that SVG instead (a Plotly
+//                redraw of the path plot costs 20-40 ms); their traces take the new data at once, hidden, and are
+//                redrawn by Plotly once the drag rests.
 //   SideView:    one small contour per lane.
 //   Surface3DView: the surface in 3-D with the paths on it.
 import { t } from "./i18n.js";
@@ -9,6 +12,7 @@ import { axisRanges, axisTitles, baseLayout, contourTrace, fmtValue, markerTrace
 
 const SVG = "http://www.w3.org/2000/svg";
 const MARGIN = { l: 64, r: 20, t: 12, b: 50, autoexpand: false };
+const CLOUD_WIDTH = 1.5, CLOUD_OPACITY = 0.3;  // the cloud's copies of a stochastic lane: thin and faint
 
 function el(tag, attrs = {}) {
   const node = document.createElement(tag);
@@ -62,6 +66,15 @@ export class OverlayView extends View {
     this.svg = document.createElementNS(SVG, "svg");
     this.svg.setAttribute("class", "overlay");
     this.svg.setAttribute("aria-hidden", "true");
+    const clip = document.createElementNS(SVG, "clipPath");
+    clip.id = "plot-area";
+    this.clipRect = document.createElementNS(SVG, "rect");
+    clip.append(this.clipRect);
+    this.livePaths = document.createElementNS(SVG, "g");  // the paths of a drag, until Plotly draws them
+    this.marks = document.createElementNS(SVG, "g");  // the current points and arrows
+    for (const g of [this.livePaths, this.marks]) g.setAttribute("clip-path", "url(#plot-area)");
+    this.livePaths.setAttribute("class", "live-paths");
+    this.svg.append(clip, this.livePaths, this.marks);
     this.readoutBox = el("div", { class: "readout", "aria-hidden": "true" });  // follows the mouse: not announced
     root.replaceChildren(this.bg, this.main, this.svg, this.readoutBox);
     this.main.addEventListener("click", (event) => this.click(event));
@@ -70,12 +83,30 @@ export class OverlayView extends View {
     this.bound = false;
     this.structure = null;
     this.paths = [];
+    this.live = new Set();  // lanes drawn in the SVG: their Plotly traces hold the data, hidden, not yet redrawn
+    this.liveCloud = new Set();  // the same for the cloud's copies (indices into scene.cloud)
+    // the plot's size as last laid out (a ResizeObserver runs after layout): reading clientWidth while drawing would
+    // force a layout after every DOM change of a drag
+    this.laidOut = null;
+    new ResizeObserver(() => { this.laidOut = { w: this.main.clientWidth, h: this.main.clientHeight }; }).observe(this.main);
+  }
+
+  /** The plot element's size in pixels: as last laid out, or read now when not laid out yet (or hidden then). */
+  dims() {
+    if (this.laidOut && this.laidOut.w > 0 && this.laidOut.h > 0) return this.laidOut;
+    return { w: this.main.clientWidth, h: this.main.clientHeight };
   }
 
   /** The plot area in pixels (fixed margins, so both layers agree without asking Plotly). */
   area() {
-    const w = this.main.clientWidth, h = this.main.clientHeight;
+    const { w, h } = this.dims();
     return { w: Math.max(w - MARGIN.l - MARGIN.r, 1), h: Math.max(h - MARGIN.t - MARGIN.b, 1) };
+  }
+
+  /** The plot area read once per drawing: each read of the element's size after a DOM change forces a layout. */
+  areaOnce() {
+    if (!this.box) { this.box = this.area(); queueMicrotask(() => { this.box = null; }); }
+    return this.box;
   }
 
   ranges(scene) {
@@ -95,7 +126,7 @@ export class OverlayView extends View {
   }
 
   toPixel(p) {
-    const { w, h } = this.area();
+    const { w, h } = this.areaOnce();
     const { x, y } = this.current;
     return [MARGIN.l + ((p[0] - x[0]) / (x[1] - x[0])) * w, MARGIN.t + ((y[1] - p[1]) / (y[1] - y[0])) * h];
   }
@@ -123,7 +154,8 @@ export class OverlayView extends View {
     const c = themeColors(theme);
     const axis = (r, title) => ({ range: r, title: { text: plain(title) }, gridcolor: c.grid, zeroline: false, showgrid: false,
       fixedrange: false });
-    const bgKey = JSON.stringify([land.key, theme, ranges, this.main.clientWidth, this.main.clientHeight]);
+    const dims = this.dims();
+    const bgKey = JSON.stringify([land.key, theme, ranges, dims.w, dims.h]);
     const jobs = [];
     if (bgKey !== this.bgKey) {
       this.bgKey = bgKey;
@@ -134,29 +166,58 @@ export class OverlayView extends View {
       }, plotConfig({ staticPlot: true })));
     }
     const marks = visibleMarks(scene);
-    const structure = JSON.stringify([land.key, theme, ranges, this.main.clientWidth, this.main.clientHeight, scene.start, marks.minima.length, marks.saddles.length,
-      scene.lanes.map((l) => [l.label, l.color, l.dash, !!l.proposals]), (scene.cloud || []).length, t("minimum")]);
+    // a lane's label (it carries the lr a slider sets) is restyled with its path; it changes the structure only where
+    // another trace carries it too (the rejected proposals of a random search)
+    const structure = JSON.stringify([land.key, theme, ranges, dims.w, dims.h, scene.start, marks.minima.length, marks.saddles.length,
+      scene.lanes.map((l) => [l.color, l.dash, !!l.proposals, l.proposals ? l.label : null]), (scene.cloud || []).length, t("minimum")]);
     const paths = scene.lanes.map((l) => l.points);
+    const labels = scene.lanes.map((l) => l.label);
     if (structure === this.structure && this.bound) {
       // only the paths that moved: one restyle of those traces (a dragged slider moves one lane)
       const moved = [];
-      scene.lanes.forEach((lane, i) => { if (this.paths[i] !== lane.points) moved.push(i); });
-      if (moved.length) {
-        const cols = moved.map((i) => pathColumns(scene.lanes[i]));
-        jobs.push(Plotly.restyle(this.main, { x: cols.map((cc) => cc.x), y: cols.map((cc) => cc.y) }, moved.map((i) => this.laneIndex[i])));
-      }
-      (scene.cloud || []).forEach((member, k) => {
-        if (this.cloudPaths[k] !== member.points) {
-          const cc = pathColumns(member);
-          jobs.push(Plotly.restyle(this.main, { x: [cc.x], y: [cc.y] }, [this.cloudIndex + k]));
+      scene.lanes.forEach((lane, i) => { if (this.paths[i] !== lane.points || this.labels[i] !== lane.label) moved.push(i); });
+      const cloud = scene.cloud || [];
+      const movedCloud = [];  // the faint copies (other seeds) of a dragged stochastic lane move with it
+      cloud.forEach((member, k) => { if (this.cloudPaths[k] !== member.points) movedCloud.push(k); });
+      if (scene.live) {
+        // a drag: the traces take the new data without a Plotly redraw (hidden, once, by a style-only restyle) and
+        // the SVG draws them
+        const hide = [...moved.filter((i) => !this.live.has(i)).map((i) => this.laneIndex[i]),
+          ...movedCloud.filter((k) => !this.liveCloud.has(k)).map((k) => this.cloudIndex + k)];
+        for (const i of moved) {
+          const tr = pathTrace(scene.lanes[i], i, Infinity);
+          Object.assign(this.main.data[this.laneIndex[i]], { x: tr.x, y: tr.y, name: tr.name, hovertemplate: tr.hovertemplate });
+          this.live.add(i);
         }
-      });
+        for (const k of movedCloud) {
+          Object.assign(this.main.data[this.cloudIndex + k], pathColumns(cloud[k]));
+          this.liveCloud.add(k);
+        }
+        if (hide.length) jobs.push(Plotly.restyle(this.main, { opacity: 0 }, hide));
+      } else {
+        const redraw = [...new Set([...moved, ...this.live])].filter((i) => i < scene.lanes.length).sort((a, b) => a - b);
+        if (redraw.length) {
+          const traces = redraw.map((i) => pathTrace(scene.lanes[i], i, Infinity));
+          jobs.push(Plotly.restyle(this.main, { x: traces.map((tr) => tr.x), y: traces.map((tr) => tr.y), name: traces.map((tr) => tr.name),
+            hovertemplate: traces.map((tr) => tr.hovertemplate), opacity: traces.map(() => 1) }, redraw.map((i) => this.laneIndex[i])));
+        }
+        const copies = [...new Set([...movedCloud, ...this.liveCloud])].filter((k) => k < cloud.length).sort((a, b) => a - b);
+        if (copies.length) {  // one restyle for all of them (one each was a Plotly redraw each)
+          const cols = copies.map((k) => pathColumns(cloud[k]));
+          jobs.push(Plotly.restyle(this.main, { x: cols.map((c) => c.x), y: cols.map((c) => c.y), opacity: cols.map(() => CLOUD_OPACITY) },
+            copies.map((k) => this.cloudIndex + k)));
+        }
+        this.live.clear();
+        this.liveCloud.clear();
+      }
     } else {
       this.structure = structure;
+      this.live.clear();
+      this.liveCloud.clear();
       const data = markerTraces(scene);
       this.cloudIndex = data.length;
       for (const member of scene.cloud || []) {  // other seeds of a stochastic lane, faint
-        data.push({ type: "scatter", mode: "lines", ...pathColumns(member), line: { color: member.color, width: 1.5 }, opacity: 0.3,
+        data.push({ type: "scatter", mode: "lines", ...pathColumns(member), line: { color: member.color, width: CLOUD_WIDTH }, opacity: CLOUD_OPACITY,
           hoverinfo: "skip" });
       }
       this.laneIndex = [];
@@ -171,9 +232,59 @@ export class OverlayView extends View {
       }
     }
     this.paths = paths;
+    this.labels = labels;
     this.cloudPaths = (scene.cloud || []).map((m) => m.points);
     await Promise.all(jobs);
+    this.drawLive();
     this.drawPoints(scene.cursor);
+  }
+
+  /** The lanes (and cloud copies) of a drag as SVG paths, styled as their Plotly traces (Plotly's dash patterns). */
+  drawLive() {
+    const scene = this.scene;
+    if ((!this.live.size && !this.liveCloud.size) || !scene) {
+      if (this.livePaths.firstChild) this.livePaths.replaceChildren();
+      this.liveDrawn = null;
+      return;
+    }
+    const { w, h } = this.areaOnce();
+    const { x, y } = this.current;
+    const cloud = scene.cloud || [];
+    const items = [...[...this.liveCloud].map((k) => [cloud[k], CLOUD_WIDTH, CLOUD_OPACITY, "solid", `cloud${k}`]),
+      ...[...this.live].map((i) => [scene.lanes[i], 3.5, 1, scene.lanes[i]?.dash, String(i)])].filter(([l]) => l && l.points.length);
+    // an input that changed nothing drawn (the newest result not in yet) leaves the layer as it is
+    const drawn = [...x, ...y, w, h, ...items.flatMap(([l, , , dash, id]) => [id, l.points, l.color, dash])];
+    if (this.liveDrawn && drawn.length === this.liveDrawn.length && drawn.every((v, k) => v === this.liveDrawn[k])) return;
+    this.liveDrawn = drawn;
+    const sx = w / (x[1] - x[0]), sy = h / (y[1] - y[0]);
+    const clamp = (v) => (v > 1e5 ? 1e5 : v < -1e5 ? -1e5 : v);  // far outside the clip: keep the numbers small
+    const nodes = items.map(([lane, width, opacity, dash, id]) => {
+      // points closer than half a pixel to the last one drawn add nothing the eye can see (a slow crawl along a
+      // valley is hundreds of them); the last point is always drawn
+      const parts = [];
+      let px = NaN, py = NaN;
+      const last = lane.points.length - 1;
+      lane.points.forEach((p, k) => {
+        const u = clamp(MARGIN.l + (p[0] - x[0]) * sx), v = clamp(MARGIN.t + (y[1] - p[1]) * sy);
+        if (k && k < last && Math.abs(u - px) < 0.5 && Math.abs(v - py) < 0.5) return;
+        parts.push(`${k ? "L" : "M"}${u.toFixed(1)},${v.toFixed(1)}`);
+        px = u; py = v;
+      });
+      const dlw = Math.max(width, 3);  // Plotly's dash lengths, in line widths of at least 3 px
+      const dashes = { dot: [dlw, dlw], dash: [3 * dlw, 3 * dlw], longdash: [5 * dlw, 5 * dlw], dashdot: [3 * dlw, dlw, dlw, dlw],
+        longdashdot: [5 * dlw, 2 * dlw, dlw, 2 * dlw] };
+      const path = document.createElementNS(SVG, "path");
+      path.setAttribute("d", parts.join(""));
+      path.setAttribute("fill", "none");
+      path.setAttribute("stroke", lane.color);
+      path.setAttribute("stroke-width", width);
+      path.setAttribute("stroke-linejoin", "round");
+      if (opacity !== 1) path.setAttribute("stroke-opacity", opacity);
+      if (dashes[dash]) path.setAttribute("stroke-dasharray", dashes[dash].join(" "));
+      path.dataset.lane = id;
+      return path;
+    });
+    this.livePaths.replaceChildren(...nodes);
   }
 
   /** A pan or zoom by the user: the state takes the new box (or null after a double-click's reset). */
@@ -200,14 +311,14 @@ export class OverlayView extends View {
     const scene = this.scene;
     if (!scene || !this.current) return;
     const paper = themeColors(scene.theme).paper;
-    const { w, h } = this.area();
-    const clip = document.createElementNS(SVG, "clipPath");
-    clip.id = "plot-area";
-    const rect = document.createElementNS(SVG, "rect");
-    Object.entries({ x: MARGIN.l, y: MARGIN.t, width: w, height: h }).forEach(([k, v]) => rect.setAttribute(k, v));
-    clip.append(rect);
-    const group = document.createElementNS(SVG, "g");
-    group.setAttribute("clip-path", "url(#plot-area)");
+    this.box = null;
+    const { w, h } = this.areaOnce();
+    const drawn = [upto, ...this.current.x, ...this.current.y, w, h, scene.theme, scene.arrows, ...scene.lanes.flatMap((l) => [l.points, l.color, l.status, l.label])];
+    if (this.pointsDrawn && drawn.length === this.pointsDrawn.length && drawn.every((v, k) => v === this.pointsDrawn[k])) return;
+    this.pointsDrawn = drawn;
+    Object.entries({ x: MARGIN.l, y: MARGIN.t, width: w, height: h }).forEach(([k, v]) => this.clipRect.setAttribute(k, v));
+    const group = this.marks;
+    const nodes = [];
     for (const a of arrowSegments(scene, upto)) {
       const [x0, y0] = this.toPixel(a.from);
       const [x1, y1] = this.toPixel(a.to);
@@ -226,7 +337,7 @@ export class OverlayView extends View {
       const title = document.createElementNS(SVG, "title");
       title.textContent = a.label;
       line.append(title);
-      group.append(line);
+      nodes.push(line);
     }
     scene.lanes.forEach((lane, i) => {
       const k = Math.min(upto, lane.points.length - 1);
@@ -240,9 +351,9 @@ export class OverlayView extends View {
       mark.setAttribute("stroke", ended ? lane.color : paper);
       mark.setAttribute("stroke-width", ended ? 4.5 : 2.5);
       mark.dataset.lane = i;
-      group.append(mark);
+      nodes.push(mark);
     });
-    this.svg.replaceChildren(clip, group);
+    group.replaceChildren(...nodes);
   }
 
   /** The overlay as one figure (contour, paths up to ``upto``): for images and GIFs, on white. */
