@@ -75,6 +75,26 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// Lessons label their lanes in English in the state and carry {en: [...], ko: [...]} beside it (GET /api/lessons):
+// the lane menu shows a lesson's label in the reader's language.
+let lessons = [];
+let lessonsLoaded = null;
+function loadLessons() {
+  lessonsLoaded ||= fetch("/api/lessons").then((r) => (r.ok ? r.json() : [])).then((list) => {
+    lessons = Array.isArray(list) ? list : [];
+  }).catch(() => {});
+  return lessonsLoaded;
+}
+
+/** A lane's label as the reader should see it: a lesson's label translated, else the label itself. */
+export function readerLabel(label, language = lang()) {
+  for (const lesson of lessons) {
+    const k = lesson.labels?.en?.indexOf(label) ?? -1;
+    if (k >= 0) return String(lesson.labels[language]?.[k] ?? label);
+  }
+  return label;
+}
+
 /** The POST /api/runs body of a page state, asking for the optimizer's state after every step. */
 export function stateRequest(state) {
   const lanes = state.optimizers.map((o) => {
@@ -265,7 +285,7 @@ export class Inspector {
     this.render(state, null, tr("loading"));
     let runs;
     try {
-      runs = await this.fetchRuns(state);
+      [runs] = await Promise.all([this.fetchRuns(state), loadLessons()]);
     } catch {
       this.render(state, null, tr("failed"));
       return;
@@ -292,7 +312,7 @@ export class Inspector {
     this.prevButton.setAttribute("aria-label", tr("prev"));
     this.nextButton.setAttribute("aria-label", tr("next"));
     this.hint.textContent = tr("hint");
-    const labels = state.optimizers.map((o, i) => o.label || this.runs?.[i]?.label || `${o.optimizer} ${i + 1}`);
+    const labels = state.optimizers.map((o, i) => (o.label ? readerLabel(o.label, L) : this.runs?.[i]?.label || `${o.optimizer} ${i + 1}`));
     this.laneSelect.replaceChildren(...labels.map((label, i) => el("option", { value: i, selected: i === lane }, label)));
     this.laneSelect.value = String(lane);
     this.stepInput.value = String(this.inspect?.step ?? 0);
