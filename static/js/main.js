@@ -210,7 +210,7 @@ async function main() {
   if (!app.surfaces[state.surface] && state.surface !== "custom") store.state = { ...state, surface: "rosenbrock" };
   if (store.peek().surface === "custom" && !store.peek().formula) store.state = { ...store.peek(), surface: "rosenbrock" };
   app.panel = new LanePanel($("lanes"), { optimizers, getState: () => store.get(), getSurface: () => app.surfaces[store.peek().surface],
-    onPatch: (patch, source) => commit(patch, source) });
+    onPatch: (patch, source) => commit(patch, source), showLabel: (label) => lessonLabel(label) ?? tOr(`label:${label}`, label) });
   // drop what the optimizers' own bounds reject (a crafted address), keeping the defaults for it
   const known = store.peek().optimizers.filter((o) => app.panel.meta[o.optimizer]);
   store.state = sanitize({ ...store.peek(), optimizers: known.length ? known : defaultState().optimizers }, defaultState(), store.checkParam);
@@ -585,6 +585,7 @@ function showView(mode) {
   $("equal-box").hidden = mode !== "overlay" && mode !== "side";
   $("markers-box").hidden = maps || mode === "3d";
   $("legend").hidden = maps;
+  $("summary").hidden = maps;  // the table is of the paths, which map views do not compute (it kept older lanes)
 }
 
 async function render(fast = false) {
