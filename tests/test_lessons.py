@@ -327,30 +327,40 @@ def test_lbfgs_gets_curvature_from_gradients(client):
 
 def test_schedule_free_needs_no_schedule_over_ten_seeds(client):
     """The claim holds for the lesson's own state and for nine more mini-batch seeds, not for one lucky draw.
-    The plotted path (``points``, the point y where Schedule-Free takes its gradients) and the averaged point x
-    that ``optimizer.eval()`` gives (the one the paper evaluates) both end at least as low as AdamW + cosine."""
+    ``points`` (the path drawn) is y, where Schedule-Free takes its gradients; ``averaged`` is x, the point
+    ``optimizer.eval()`` gives and the paper evaluates. All three lanes have the same lr and no weight decay
+    (AdamW's default 0.01 would move its resting point away from the loss's minimum)."""
     needs("adamw", "schedule_free_adamw")
     state = BY_ID["schedule_free"]["state"]
     const_lane, cos_lane, sf_lane = state["optimizers"]
     assert {o["params"]["lr"] for o in state["optimizers"]} == {0.2}
+    assert {o["params"]["weight_decay"] for o in state["optimizers"]} == {0.0}
     assert "schedule" not in const_lane and "schedule" not in sf_lane
     assert cos_lane["schedule"] == {"type": "cosine", "T_max": state["steps"]}
     s = get_surface("linreg_mse")
     best = s.minima[0]
+    halfway_ahead = 0
     for seed in range(10):
         gradient = {**state["gradient"], "seed": seed}
         const, cos, sf = runs(client, "schedule_free", gradient=gradient)
         assert const["status"] == cos["status"] == sf["status"] == "ok"
-        excess = lambda r: np.asarray(r["losses"]) - best.value
-        x_end = sf["averaged"][-1]
         assert len(sf["averaged"]) == len(sf["points"])
-        # at the end: Schedule-Free with a constant lr is as low as the cosine schedule, at y and at x
-        assert excess(sf)[-1] <= excess(cos)[-1], seed
-        assert float(s.value(*x_end, np)) - best.value <= excess(cos)[-1], seed
-        # and far below constant-lr AdamW, which keeps hopping: over the last 100 steps, in loss and in distance
+        excess = lambda r: np.asarray(r["losses"]) - best.value
+        x_excess = np.array([s.value(*p, np) for p in sf["averaged"]]) - best.value
+        # the end: cosine and Schedule-Free both settle within 1e-4 (x) / 5e-4 (y, the path drawn) of the minimum
+        # loss, the same final loss in the table's four digits, as cosine's
+        assert excess(cos)[-1] < 1e-4 and x_excess[-1] < 1e-4 and excess(sf)[-1] < 5e-4, seed
+        assert abs(sf["losses"][-1] - cos["losses"][-1]) < 5e-4, seed
+        # constant-lr AdamW keeps hopping: over the last 100 steps, far above Schedule-Free in loss, farther off
+        assert excess(const)[-100:].mean() > 5e-3, seed
         assert excess(const)[-100:].mean() > 5 * excess(sf)[-100:].mean(), seed
+        assert excess(const)[-100:].mean() > 100 * x_excess[-100:].mean(), seed
         spread = lambda r: np.hypot(*(np.asarray(r["points"][-100:]) - best.point).T).mean()
-        assert spread(const) > 2.5 * spread(sf), seed
-        assert step_lengths(const)[-100:].mean() > 0.02  # still moving at the end: the hopping the plot shows
+        assert spread(const) > 2.5 * spread(sf) and spread(const) > 0.05, seed  # the hopping the plot shows
         # the cosine run settles because its lr reaches 0, not because the gradients vanish
         assert cos["lrs"][-1] < 1e-5 * cos["params"]["lr"] and step_lengths(cos)[-1] < 1e-3
+        # half-way, the cosine lr is still half of it: Schedule-Free's x is already as close as cosine at the end
+        assert cos["lrs"][500] == pytest.approx(0.1)
+        assert x_excess[500] < 1e-3, seed
+        halfway_ahead += x_excess[500] < excess(cos)[500]
+    assert halfway_ahead >= 9  # measured: 29 of 30 seeds
