@@ -86,12 +86,16 @@ LESSONS = [
     lesson(
         "adam_vs_parts",
         {"en": "Adam vs its parts", "ko": "Adam 대 그 구성 요소"},
-        {"en": "On a plateau the gradient is tiny. Momentum alone barely moves (it only smooths the tiny "
-               "gradient); RMSprop rescales it and strides but jitters; Adam = momentum's direction with "
-               "RMSprop's scaling, and reaches the well first.",
-         "ko": "고원에서는 기울기가 아주 작습니다. 모멘텀만으로는 거의 움직이지 않고(작은 기울기를 부드럽게 할 "
-               "뿐), RMSprop은 크기를 키워 성큼 가지만 흔들립니다. Adam은 모멘텀의 방향에 RMSprop의 스케일을 "
-               "더해 가장 먼저 우물에 닿습니다."},
+        {"en": "On a plateau the gradient is tiny. Momentum alone barely moves (it only smooths the tiny gradient). "
+               "RMSprop divides by the root of its average of squared gradients, which starts at 0, so its first steps "
+               "are 0.7 long (14 × lr): it drops into the well within 10 steps, then keeps jittering there "
+               "(loss ≈ 3e-4). Adam = momentum's direction with RMSprop's scaling and a bias correction: its steps "
+               "stay about lr long, it arrives later (step ≈ 45) and settles far deeper (loss ≈ 1e-12 in the loss chart).",
+         "ko": "고원에서는 기울기가 아주 작습니다. 모멘텀만으로는 거의 움직이지 않습니다(작은 기울기를 부드럽게 할 "
+               "뿐). RMSprop은 0에서 시작하는 기울기 제곱 평균의 제곱근으로 나누므로 첫 스텝이 0.7(lr의 14배)이나 "
+               "되어 10 스텝 안에 우물로 떨어지지만, 그 뒤로 계속 흔들립니다(손실 ≈ 3e-4). Adam은 모멘텀의 방향에 "
+               "RMSprop의 스케일과 편향 보정을 더한 것으로, 보폭이 약 lr로 유지되어 더 늦게(≈ 45 스텝) 도착하지만 "
+               "훨씬 깊이 자리 잡습니다(손실 그래프에서 손실 ≈ 1e-12)."},
         {"surface": "plateau", "start": [3.6, 2.8], "steps": 300,
          "optimizers": [lane("momentum", "momentum 0.9", "모멘텀 0.9", lr=0.05, momentum=0.9),
                         lane("rmsprop", "RMSprop", "RMSprop", lr=0.05),
@@ -314,11 +318,14 @@ LESSONS = [
         {"en": "Both use one gradient per step (L-BFGS with max_iter = 1 and no line search). Gradient descent's lr "
                "is capped by the steepest curvature it meets (2 / curvature ≈ 0.0013 at the start), so it crawls "
                "along Rosenbrock's curved valley (loss ≈ 3.9 after 60 steps). L-BFGS estimates the curvature from the differences of its "
-               "last gradients, with no Hessian, takes Newton-like steps and reaches (1, 1) (loss ≈ 4e-8).",
+               "last gradients, with no Hessian, takes Newton-like steps and reaches (1, 1) (loss ≈ 4e-8). With no line "
+               "search nothing checks a step: a poor estimate throws it off the plot at step 35 (loss ≈ 7e7), and the "
+               "next step brings it back.",
          "ko": "둘 다 스텝마다 기울기를 한 번 씁니다(L-BFGS는 max_iter = 1, 선 탐색 없음). 경사 하강법의 lr은 만나는 가장 가파른 "
                "곡률에 묶이므로(출발점에서 2 / 곡률 ≈ 0.0013) 로젠브록의 굽은 골짜기를 기어갑니다(60 스텝 뒤 "
                "손실 ≈ 3.9). L-BFGS는 헤시안 없이 최근 기울기들의 차이로 곡률을 추정해 뉴턴과 비슷한 스텝을 "
-               "밟고 (1, 1)에 도달합니다(손실 ≈ 4e-8)."},
+               "밟고 (1, 1)에 도달합니다(손실 ≈ 4e-8). 선 탐색이 없어 스텝을 확인하는 장치가 없으므로, 35 스텝에서는 "
+               "잘못된 추정 때문에 그림 밖으로 튀어 나가지만(손실 ≈ 7e7) 다음 스텝에서 돌아옵니다."},
         {"surface": "rosenbrock", "start": [-1.2, 1.0], "steps": 60,
          "optimizers": [lane("gd", "GD lr 0.001", "경사 하강법 lr 0.001", lr=0.001),
                         lane("lbfgs", "L-BFGS (one gradient per step)", "L-BFGS (스텝마다 기울기 한 번)", lr=1.0,

@@ -108,7 +108,13 @@ def test_adadelta_without_a_learning_rate(client):
 def test_adam_beats_its_parts_on_the_plateau(client):
     mom, rms, adam = runs(client, "adam_vs_parts")
     assert mom["losses"][-1] > 0.99  # barely moved
-    assert adam["losses"][-1] < rms["losses"][-1] < mom["losses"][-1]
+    assert adam["losses"][-1] < 1e-11 < 1e-4 < rms["losses"][-1] < mom["losses"][-1]
+    lr = rms["params"]["lr"]
+    assert step_lengths(rms)[0] > 10 * lr  # its average of squared gradients starts at 0: long first steps
+    assert step_lengths(adam)[:5].max() < 1.5 * lr  # Adam's bias correction: about lr
+    arrives = lambda r: int(np.argmax(np.asarray(r["losses"]) < 0.5))  # in the well: below half the plateau's height
+    assert arrives(rms) <= 10 and 40 <= arrives(adam) <= 50  # RMSprop reaches the well first, Adam later
+    assert min(rms["losses"][-100:]) > 1e-6 and max(rms["losses"][-50:]) > 3e-4  # and RMSprop keeps jittering
 
 
 def test_local_vs_global_depends_on_the_start(client):
@@ -315,6 +321,12 @@ def test_lbfgs_gets_curvature_from_gradients(client):
     needs("lbfgs")
     gd, lbfgs = runs(client, "lbfgs_vs_gd")
     assert gd["losses"][-1] > 1.0 and lbfgs["losses"][-1] < 1e-6
+    # no line search: one poor curvature estimate throws it off the plot at step 35, the next step comes back
+    losses = np.asarray(lbfgs["losses"])
+    assert int(np.argmax(losses)) == 35 and losses[35] > 1e7 and losses[36] < 10
+    x, y = lbfgs["points"][35]
+    domain = client.get("/api/surfaces/rosenbrock").json()["domain"]
+    assert not (domain["x"][0] <= x <= domain["x"][1] and domain["y"][0] <= y <= domain["y"][1])
     assert np.hypot(*np.subtract(lbfgs["points"][-1], [1.0, 1.0])) < 1e-3
     if lbfgs.get("evaluations") is not None:  # one gradient per step, like GD
         assert set(lbfgs["evaluations"]) == {1}
