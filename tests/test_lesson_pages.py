@@ -43,9 +43,9 @@ def api_runs(page, base, state):
 def summary(page, lang):
     """The summary table as {column heading: [cell text per lane]}, found by its name and its column headers."""
     table = page.get_by_role("table", name=CATALOGUE[lang]["summary_table"])
-    heads = [h.inner_text().strip() for h in table.get_by_role("columnheader").all()]
-    rows = table.locator("tbody").get_by_role("row").all()
-    cells = [[c.inner_text().strip() for c in row.get_by_role("cell").all()] for row in rows]
+    # read in one go: the page rebuilds the table as results arrive
+    heads, cells = table.evaluate("(t) => [[...t.querySelectorAll('thead th')].map((h) => h.innerText.trim()),"
+                                  " [...t.querySelectorAll('tbody tr')].map((r) => [...r.cells].map((c) => c.innerText.trim()))]")
     return {h: [r[k] for r in cells] for k, h in enumerate(heads)}
 
 
