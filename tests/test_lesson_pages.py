@@ -136,3 +136,38 @@ def test_a_lesson_label_the_student_edits_is_kept_as_typed(page, live_server):
     assert "<b>내 실행</b>" in page.get_by_role("group", name="lanes").inner_text()  # text, not markup
     assert page.locator("#legend b").count() == 0
     assert page.get_by_role("textbox", name=f"{KO['label']} 1", exact=True).input_value() == "<b>내 실행</b>"
+
+
+def test_schedule_free_lesson_draws_the_averaged_point_beside_the_path(page, live_server):
+    """The Schedule-Free lane's path is y; its averaged x (what it returns) is a dotted line in the lane's colour,
+    equal to the API's ``averaged``, kept across a move of the cursor, and gone with a lesson that has no such lane."""
+    state = open_lesson(page, live_server, "schedule_free", "en")
+    runs = api_runs(page, live_server, state)
+    averaged = runs[2]["averaged"]
+    page.wait_for_function("() => { const d = document.getElementById('plot-main').data;"
+                           " const a = d.find((t) => t.meta === 'averaged2'), l = d.find((t) => t.meta === 'lane2');"
+                           " return a && l && a.x.length === l.x.length; }", timeout=30000)
+    traces = page.evaluate("() => document.getElementById('plot-main').data"
+                           ".filter((t) => t.meta === 'averaged2' || t.meta === 'lane2')"
+                           ".map((t) => ({meta: t.meta, x: Array.from(t.x), y: Array.from(t.y), color: t.line.color,"
+                           " dash: t.line.dash}))")
+    lane = next(t for t in traces if t["meta"] == "lane2")
+    dotted = next(t for t in traces if t["meta"] == "averaged2")
+    assert dotted["color"] == lane["color"] and dotted["dash"] == "dot"
+    # as long as the lane's drawn path (its whole 1001 points, or fewer where the page drew less: see the report)
+    assert len(dotted["x"]) == len(lane["x"]) > 500 and len(averaged) == 1001
+    assert max(abs(a - p[0]) + abs(b - p[1]) for a, b, p in zip(dotted["x"], dotted["y"], averaged)) < 1e-6
+    assert dotted["x"] != lane["x"]  # a different point from the path drawn
+    # no other lane gets one
+    assert page.evaluate("() => document.getElementById('plot-main').data"
+                         ".filter((t) => String(t.meta).startsWith('averaged')).length") == 1
+    # the cursor at step 200 (the overlay draws whole paths and moves its points): the dotted line stays, as its lane
+    update(page, {"view": {"step": 200}}, timeout=60000)
+    page.wait_for_function("() => { const d = document.getElementById('plot-main').data;"
+                           " const a = d.find((t) => t.meta === 'averaged2'), l = d.find((t) => t.meta === 'lane2');"
+                           " return a && l && a.x.length === l.x.length; }", timeout=30000)
+    # a lesson without Schedule-Free: no dotted line
+    open_lesson(page, live_server, "lr_sizes", "en")
+    page.wait_for_function("() => !document.getElementById('plot-main').data"
+                           ".some((t) => String(t.meta).startsWith('averaged'))", timeout=30000)
+    assert not page.errors, page.errors
