@@ -494,6 +494,9 @@ function onFrame(frame) {
 
 /** A result becomes what the views draw. Paths that did not change keep their arrays (the views restyle only the others). */
 function adopt(result, done = false) {
+  // chunks grow a streamed path in place, and the views redraw a path only when its array is another one: at the end
+  // each path gets a new array, or a long stream drawn while it grew stays cut where it was first drawn
+  if (done) for (const lane of result.lanes) lane.points = lane.points.slice();
   const previous = new Map(app.lanes.map((l) => [l.reuseKey, l]));
   const body = JSON.parse(result.key || "{}");
   const common = JSON.stringify([body.surface, body.start, body.steps, body.gradient, body.formula, body.domain, body.surface_options]);
