@@ -97,11 +97,21 @@ def visible_lane_texts(page, lang, n):
 
 
 def test_every_lesson_in_korean_shows_no_english_lane_label(page, live_server):
+    """...and, opened one after another from the menu, each overlay lesson's paths are drawn whole (a long stream's
+    paths once stayed cut where they were first drawn while the slider said the last step)."""
     page.set_viewport_size({"width": 1920, "height": 1080})
     failures = []
     for lesson in lessons(page, live_server):
         en, ko = lesson["labels"]["en"], lesson["labels"]["ko"]
-        open_lesson(page, live_server, lesson["id"], "ko")
+        state = open_lesson(page, live_server, lesson["id"], "ko")
+        if state["view"]["mode"] == "overlay":  # the first frame shows every path whole, to its last point
+            drawn = page.evaluate("() => document.getElementById('plot-main').data"
+                                  ".filter((t) => /^lane\\d+$/.test(String(t.meta)))"
+                                  ".map((t) => [t.x.length, t.x[t.x.length - 1], t.y[t.y.length - 1]])")
+            expected = [[len(r["points"]), *r["points"][-1]] for r in api_runs(page, live_server, state)]
+            if [d[0] for d in drawn] != [e[0] for e in expected] or any(
+                    abs(d[1] - e[1]) + abs(d[2] - e[2]) > 1e-4 for d, e in zip(drawn, expected)):
+                failures.append((lesson["id"], "paths drawn", [d[0] for d in drawn], [e[0] for e in expected]))
         seen = visible_lane_texts(page, "ko", len(en))
         # each lane shows its Korean label in every place
         if seen["cards"] != ko:
@@ -171,3 +181,24 @@ def test_schedule_free_lesson_draws_the_averaged_point_beside_the_path(page, liv
     page.wait_for_function("() => !document.getElementById('plot-main').data"
                            ".some((t) => String(t.meta).startsWith('averaged'))", timeout=30000)
     assert not page.errors, page.errors
+
+
+def test_a_long_stream_is_drawn_whole_at_its_end(page, live_server):
+    """A stream long enough to be drawn while it grows (L-BFGS, a thousand steps: seconds) ends with every path
+    drawn to its last point, equal to POST /api/runs, not cut where the first partial drawing left it."""
+    from browser import open_state
+
+    state = {"surface": "rosenbrock", "start": [-1.2, 1.0], "steps": 1000,
+             "optimizers": [{"optimizer": "lbfgs", "params": {"lr": 0.5, "max_iter": 2, "tolerance_grad": 0.0,
+                                                              "tolerance_change": 0.0}, "label": "L-BFGS"},
+                            {"optimizer": "gd", "params": {"lr": 0.001}, "label": "GD"}]}
+    open_state(page, live_server, {"surface": "quadratic", "steps": 20,
+                                   "optimizers": [{"optimizer": "gd", "params": {"lr": 0.1}}]})
+    update(page, {**state, "view": {"lesson": None}}, timeout=120000)
+    expected = api_runs(page, live_server, state)
+    drawn = page.evaluate("() => document.getElementById('plot-main').data"
+                          ".filter((t) => /^lane\\d+$/.test(String(t.meta))).map((t) => [t.x.length, t.x[t.x.length - 1],"
+                          " t.y[t.y.length - 1]])")
+    assert [d[0] for d in drawn] == [len(r["points"]) for r in expected]
+    for d, r in zip(drawn, expected):
+        assert abs(d[1] - r["points"][-1][0]) + abs(d[2] - r["points"][-1][1]) < 1e-4
