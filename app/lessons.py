@@ -104,11 +104,15 @@ LESSONS = [
         "local_vs_global",
         {"en": "Local vs global minima", "ko": "국소 최솟점 대 전역 최솟점"},
         {"en": "Same optimizer, same lr, different starts: on the six-hump camel gradient descent ends in the "
-               "minimum whose basin it starts in. From (−1.9, 0.9) it stops in a local minimum (f ≈ −0.22); from "
-               "(−0.5, 0.9) it reaches a global one (f ≈ −1.03). Open the Basins view to see every start at once.",
+               "minimum whose basin it starts in. This map colours every start by the minimum (★) its run ends in "
+               "after 500 steps: the start (−1.9, 0.9) lies in the basin of the local minimum at (−1.70, 0.80) "
+               "(f ≈ −0.22), and (−0.5, 0.9) in that of a global one at (−0.09, 0.71) (f ≈ −1.03). Switch to Overlay "
+               "to watch the run from (−1.9, 0.9) stop in the local minimum.",
          "ko": "같은 옵티마이저, 같은 lr, 다른 시작점: 여섯 혹 낙타에서 경사 하강법은 출발한 수렴 영역의 "
-               "최솟점에서 끝납니다. (−1.9, 0.9)에서는 국소 최솟점(f ≈ −0.22)에, (−0.5, 0.9)에서는 전역 "
-               "최솟점(f ≈ −1.03)에 도착합니다. 수렴 영역 보기에서 모든 시작점을 한 번에 보세요."},
+               "최솟점에서 끝납니다. 이 지도는 모든 시작점을 500 스텝 뒤 도착하는 최솟점(★)의 색으로 칠합니다: "
+               "시작점 (−1.9, 0.9)은 (−1.70, 0.80)의 국소 최솟점(f ≈ −0.22)의 수렴 영역에, (−0.5, 0.9)는 "
+               "(−0.09, 0.71)의 전역 최솟점(f ≈ −1.03)의 수렴 영역에 있습니다. 겹쳐 보기로 바꾸면 (−1.9, 0.9)에서 "
+               "출발한 실행이 국소 최솟점에서 멈추는 것을 볼 수 있습니다."},
         {"surface": "six_hump_camel", "start": [-1.9, 0.9], "steps": 500,
          "optimizers": [lane("gd", "GD lr 0.02", "경사 하강법 lr 0.02", lr=0.02)], "view": {"mode": "basins"}}),
     lesson(

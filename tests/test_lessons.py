@@ -122,6 +122,19 @@ def test_local_vs_global_depends_on_the_start(client):
     (glob,) = runs(client, "local_vs_global", start=[-0.5, 0.9])
     assert local["losses"][-1] == pytest.approx(-0.2155, abs=1e-3)
     assert glob["losses"][-1] == pytest.approx(-1.0316, abs=1e-3)
+    # the lesson opens on the basin map: the two starts lie in the basins the caption names
+    lesson = BY_ID["local_vs_global"]["state"]
+    assert lesson["view"]["mode"] == "basins"
+    (lane,) = lesson["optimizers"]
+    r = client.post("/api/basins", json={"surface": lesson["surface"], "optimizer": lane["optimizer"],
+                                         "params": lane["params"], "steps": lesson["steps"], "n": 81})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    ends_in = lambda x, y: body["minima"][body["basin"][int(np.argmin(np.abs(np.subtract(body["y"], y))))]
+                                                     [int(np.argmin(np.abs(np.subtract(body["x"], x))))]]
+    local, glob_min = ends_in(-1.9, 0.9), ends_in(-0.5, 0.9)
+    assert np.allclose(local["point"], [-1.7036, 0.7961], atol=1e-3) and local["value"] == pytest.approx(-0.2155, abs=1e-3)
+    assert np.allclose(glob_min["point"], [-0.0898, 0.7127], atol=1e-3) and glob_min["kind"] == "global"
 
 
 def test_noise_escapes_the_saddle(client):
