@@ -340,16 +340,16 @@ LESSONS = [
         {"en": "Fitting a line with mini-batches of 4 samples gives noisy gradients; all three lanes use lr 0.2 and no "
                "weight decay. AdamW at a constant lr keeps hopping around the minimum to the last step. A cosine "
                "schedule lowers the lr to 0 at step 1000, a stopping point it must be told in advance, and settles. "
-               "Schedule-Free AdamW keeps lr 0.2 with no schedule and settles as close: the table shows the same "
-               "final loss as the cosine run. It takes each gradient at a point y (the path drawn) between a fast "
-               "iterate and their running average x (dotted, the point it returns), and at step 500, where the cosine lr is "
-               "still half, its x is already as close as the cosine run is at the end.",
+               "Schedule-Free AdamW keeps lr 0.2 with no schedule: its path y, where it takes its gradients, hops far "
+               "less than constant AdamW's and ends with the same final loss as the cosine run in the table. The "
+               "point it returns is the running average x (dotted): at step 500, where the cosine lr is still half "
+               "and that run still hops, x is already closer to the minimum.",
          "ko": "4개 샘플의 미니배치로 직선을 맞추면 기울기에 잡음이 있습니다. 세 레인 모두 lr 0.2이고 가중치 감쇠는 "
                "없습니다. 고정 lr의 AdamW는 마지막 스텝까지 최솟점 주위를 계속 튀어 다닙니다. 코사인 스케줄은 미리 "
                "알려 준 종료 시점인 1000 스텝에서 lr을 0까지 낮추어 자리를 잡습니다. Schedule-Free AdamW는 스케줄 "
-               "없이 lr 0.2를 유지하면서도 그만큼 가까이 자리 잡아, 표의 최종 손실이 코사인 실행과 같습니다. 이 "
-               "방법은 빠른 반복점과 그 이동 평균 x(점선, 돌려주는 점) 사이의 점 y(그려진 경로)에서 기울기를 구하며, "
-               "코사인 lr이 아직 절반인 500 스텝에서 이미 x가 코사인 실행의 마지막만큼 가까이 있습니다."},
+               "없이 lr 0.2를 유지합니다: 기울기를 구하는 점 y의 경로는 고정 AdamW보다 훨씬 덜 튀고, 표의 최종 "
+               "손실은 코사인 실행과 같습니다. 이 방법이 돌려주는 점은 이동 평균 x(점선)로, 코사인 lr이 아직 "
+               "절반이고 그 실행이 아직 튀어 다니는 500 스텝에서 x는 이미 최솟점에 더 가까이 있습니다."},
         {"surface": "linreg_mse", "start": [-1.5, 3.0], "steps": 1000,
          "gradient": {"mode": "analytic", "batch_size": 4, "seed": 0},
          "optimizers": [lane("adamw", "AdamW lr 0.2 (constant)", "AdamW lr 0.2 (고정)", lr=0.2, weight_decay=0.0),
