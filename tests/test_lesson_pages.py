@@ -202,3 +202,31 @@ def test_a_long_stream_is_drawn_whole_at_its_end(page, live_server):
     assert [d[0] for d in drawn] == [len(r["points"]) for r in expected]
     for d, r in zip(drawn, expected):
         assert abs(d[1] - r["points"][-1][0]) + abs(d[2] - r["points"][-1][1]) < 1e-4
+
+
+def test_the_inspector_follows_the_plot_when_the_pane_scrolls(page, live_server):
+    """The page scrolls in its own pane (.stage): the inspector's button and card stay on the plot's corner (they
+    once stayed where the plot had been), and the button hides when that corner is scrolled away."""
+    open_lesson(page, live_server, "flat_vs_sharp", "ko")
+    button = page.get_by_role("button", name="스텝 살펴보기")
+    offset = ("() => { const b = document.getElementById('inspector-open').getBoundingClientRect();"
+              " const a = document.getElementById('view-area').getBoundingClientRect();"
+              " return [Math.round(b.top - a.top), Math.round(a.right - b.right)]; }")
+    before = page.evaluate(offset)
+    page.get_by_role("table", name=KO["summary_table"]).scroll_into_view_if_needed()
+    page.wait_for_timeout(200)
+    scrolled = page.evaluate("() => document.querySelector('.stage').scrollTop")
+    assert scrolled > 0
+    if button.is_visible():
+        assert page.evaluate(offset) == before
+    page.evaluate("() => document.querySelector('.stage').scrollTo(0, 100000)")
+    page.wait_for_timeout(200)
+    corner_hidden = page.evaluate("() => document.getElementById('view-area').getBoundingClientRect().top + 6"
+                                  " < document.querySelector('.stage').getBoundingClientRect().top")
+    assert not corner_hidden or not button.is_visible()
+    update(page, {"view": {"inspect": {"lane": 0, "step": 3}}}, timeout=60000)
+    card = page.get_by_role("region", name="스텝 살펴보기")
+    card.wait_for(state="visible")
+    box, pane = card.bounding_box(), page.locator(".stage").bounding_box()
+    assert pane["y"] <= box["y"] and box["y"] + box["height"] <= pane["y"] + pane["height"] + 1
+    assert not page.errors, page.errors

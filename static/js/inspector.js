@@ -156,6 +156,12 @@ export class Inspector {
       // page's views, and no view finds an element it does not own among its children
       document.body.append(this.root);
       window.addEventListener("resize", () => this.place());
+      // the page scrolls inside its own panes and its layout shifts (a lesson's caption, the charts): follow the plot
+      document.addEventListener("scroll", () => this.place(), { capture: true, passive: true });
+      if (typeof ResizeObserver === "function") {
+        const watch = new ResizeObserver(() => this.place());
+        for (const node of [document.body, document.getElementById("view-area")]) if (node) watch.observe(node);
+      }
     }
     if (!this.openButton.isConnected && document.body.dataset.mode !== "embed") {
       // floating over the plot's corner: adding it changes no layout (a reflow racing the page's first draw makes
@@ -192,16 +198,20 @@ export class Inspector {
     const area = document.getElementById("view-area") || this.plot;
     if (!area) return;
     const r = area.getBoundingClientRect();
+    // the visible part of the pane that scrolls the plot (.stage): the button hides when the plot's corner is
+    // scrolled out of it, and the card stays inside it
+    const pane = area.closest?.(".stage")?.getBoundingClientRect() || { top: 0, bottom: window.innerHeight };
     const b = this.openButton;
-    b.hidden = !this.root.hidden || r.width === 0;
+    b.hidden = !this.root.hidden || r.width === 0 || r.top + 6 < pane.top || r.top + 40 > pane.bottom;
     b.style.top = `${r.top + window.scrollY + 6}px`;
     b.style.left = `${r.right + window.scrollX - (b.offsetWidth || 130) - 70}px`;
     if (this.root.hidden) return;
     const width = Math.min(390, Math.max(260, r.width * 0.42));
     this.root.style.width = `${width}px`;
     this.root.style.left = `${Math.max(8, r.right + window.scrollX - width - 8)}px`;
-    this.root.style.top = `${r.top + window.scrollY + 8}px`;
-    this.root.style.maxHeight = `${Math.max(200, r.height - 16)}px`;
+    const top = Math.max(r.top, pane.top);
+    this.root.style.top = `${top + window.scrollY + 8}px`;
+    this.root.style.maxHeight = `${Math.max(200, Math.min(r.bottom, pane.bottom) - top - 16)}px`;
   }
 
   build() {
