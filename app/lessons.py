@@ -86,12 +86,16 @@ LESSONS = [
     lesson(
         "adam_vs_parts",
         {"en": "Adam vs its parts", "ko": "Adam 대 그 구성 요소"},
-        {"en": "On a plateau the gradient is tiny. Momentum alone barely moves (it only smooths the tiny "
-               "gradient); RMSprop rescales it and strides but jitters; Adam = momentum's direction with "
-               "RMSprop's scaling, and reaches the well first.",
-         "ko": "고원에서는 기울기가 아주 작습니다. 모멘텀만으로는 거의 움직이지 않고(작은 기울기를 부드럽게 할 "
-               "뿐), RMSprop은 크기를 키워 성큼 가지만 흔들립니다. Adam은 모멘텀의 방향에 RMSprop의 스케일을 "
-               "더해 가장 먼저 우물에 닿습니다."},
+        {"en": "On a plateau the gradient is tiny. Momentum alone barely moves (it only smooths the tiny gradient). "
+               "RMSprop divides by the root of its average of squared gradients, which starts at 0, so its first steps "
+               "are 0.7 long (14 × lr): it drops into the well within 10 steps, then keeps jittering there "
+               "(loss ≈ 3e-4). Adam = momentum's direction with RMSprop's scaling and a bias correction: its steps "
+               "stay about lr long, it arrives later (step ≈ 45) and settles far deeper (loss ≈ 1e-12 in the loss chart).",
+         "ko": "고원에서는 기울기가 아주 작습니다. 모멘텀만으로는 거의 움직이지 않습니다(작은 기울기를 부드럽게 할 "
+               "뿐). RMSprop은 0에서 시작하는 기울기 제곱 평균의 제곱근으로 나누므로 첫 스텝이 0.7(lr의 14배)이나 "
+               "되어 10 스텝 안에 우물로 떨어지지만, 그 뒤로 계속 흔들립니다(손실 ≈ 3e-4). Adam은 모멘텀의 방향에 "
+               "RMSprop의 스케일과 편향 보정을 더한 것으로, 보폭이 약 lr로 유지되어 더 늦게(≈ 45 스텝) 도착하지만 "
+               "훨씬 깊이 자리 잡습니다(손실 그래프에서 손실 ≈ 1e-12)."},
         {"surface": "plateau", "start": [3.6, 2.8], "steps": 300,
          "optimizers": [lane("momentum", "momentum 0.9", "모멘텀 0.9", lr=0.05, momentum=0.9),
                         lane("rmsprop", "RMSprop", "RMSprop", lr=0.05),
@@ -100,11 +104,15 @@ LESSONS = [
         "local_vs_global",
         {"en": "Local vs global minima", "ko": "국소 최솟점 대 전역 최솟점"},
         {"en": "Same optimizer, same lr, different starts: on the six-hump camel gradient descent ends in the "
-               "minimum whose basin it starts in. From (−1.9, 0.9) it stops in a local minimum (f ≈ −0.22); from "
-               "(−0.5, 0.9) it reaches a global one (f ≈ −1.03). Open the Basins view to see every start at once.",
+               "minimum whose basin it starts in. This map colours every start by the minimum (★) its run ends in "
+               "after 500 steps: the start (−1.9, 0.9) lies in the basin of the local minimum at (−1.70, 0.80) "
+               "(f ≈ −0.22), and (−0.5, 0.9) in that of a global one at (−0.09, 0.71) (f ≈ −1.03). Switch to Overlay "
+               "to watch the run from (−1.9, 0.9) stop in the local minimum.",
          "ko": "같은 옵티마이저, 같은 lr, 다른 시작점: 여섯 혹 낙타에서 경사 하강법은 출발한 수렴 영역의 "
-               "최솟점에서 끝납니다. (−1.9, 0.9)에서는 국소 최솟점(f ≈ −0.22)에, (−0.5, 0.9)에서는 전역 "
-               "최솟점(f ≈ −1.03)에 도착합니다. 수렴 영역 보기에서 모든 시작점을 한 번에 보세요."},
+               "최솟점에서 끝납니다. 이 지도는 모든 시작점을 500 스텝 뒤 도착하는 최솟점(★)의 색으로 칠합니다: "
+               "시작점 (−1.9, 0.9)은 (−1.70, 0.80)의 국소 최솟점(f ≈ −0.22)의 수렴 영역에, (−0.5, 0.9)는 "
+               "(−0.09, 0.71)의 전역 최솟점(f ≈ −1.03)의 수렴 영역에 있습니다. 겹쳐 보기로 바꾸면 (−1.9, 0.9)에서 "
+               "출발한 실행이 국소 최솟점에서 멈추는 것을 볼 수 있습니다."},
         {"surface": "six_hump_camel", "start": [-1.9, 0.9], "steps": 500,
          "optimizers": [lane("gd", "GD lr 0.02", "경사 하강법 lr 0.02", lr=0.02)], "view": {"mode": "basins"}}),
     lesson(
@@ -314,15 +322,41 @@ LESSONS = [
         {"en": "Both use one gradient per step (L-BFGS with max_iter = 1 and no line search). Gradient descent's lr "
                "is capped by the steepest curvature it meets (2 / curvature ≈ 0.0013 at the start), so it crawls "
                "along Rosenbrock's curved valley (loss ≈ 3.9 after 60 steps). L-BFGS estimates the curvature from the differences of its "
-               "last gradients, with no Hessian, takes Newton-like steps and reaches (1, 1) (loss ≈ 4e-8).",
+               "last gradients, with no Hessian, takes Newton-like steps and reaches (1, 1) (loss ≈ 4e-8). With no line "
+               "search nothing checks a step: a poor estimate throws it off the plot at step 35 (loss ≈ 7e7), and the "
+               "next step brings it back.",
          "ko": "둘 다 스텝마다 기울기를 한 번 씁니다(L-BFGS는 max_iter = 1, 선 탐색 없음). 경사 하강법의 lr은 만나는 가장 가파른 "
                "곡률에 묶이므로(출발점에서 2 / 곡률 ≈ 0.0013) 로젠브록의 굽은 골짜기를 기어갑니다(60 스텝 뒤 "
                "손실 ≈ 3.9). L-BFGS는 헤시안 없이 최근 기울기들의 차이로 곡률을 추정해 뉴턴과 비슷한 스텝을 "
-               "밟고 (1, 1)에 도달합니다(손실 ≈ 4e-8)."},
+               "밟고 (1, 1)에 도달합니다(손실 ≈ 4e-8). 선 탐색이 없어 스텝을 확인하는 장치가 없으므로, 35 스텝에서는 "
+               "잘못된 추정 때문에 그림 밖으로 튀어 나가지만(손실 ≈ 7e7) 다음 스텝에서 돌아옵니다."},
         {"surface": "rosenbrock", "start": [-1.2, 1.0], "steps": 60,
          "optimizers": [lane("gd", "GD lr 0.001", "경사 하강법 lr 0.001", lr=0.001),
                         lane("lbfgs", "L-BFGS (one gradient per step)", "L-BFGS (스텝마다 기울기 한 번)", lr=1.0,
                              max_iter=1)]}),
+    lesson(
+        "schedule_free",
+        {"en": "No schedule needed: Schedule-Free AdamW vs cosine", "ko": "스케줄이 필요 없다: Schedule-Free AdamW 대 코사인"},
+        {"en": "Fitting a line with mini-batches of 4 samples gives noisy gradients; all three lanes use lr 0.2 and no "
+               "weight decay. AdamW at a constant lr keeps hopping around the minimum to the last step. A cosine "
+               "schedule lowers the lr to 0 at step 1000, a stopping point it must be told in advance, and settles. "
+               "Schedule-Free AdamW keeps lr 0.2 with no schedule: its path y, where it takes its gradients, hops far "
+               "less than constant AdamW's and ends with the same final loss as the cosine run in the table. The "
+               "point it returns is the running average x (dotted): at step 500, where the cosine lr is still half "
+               "and that run still hops, x is already closer to the minimum.",
+         "ko": "4개 샘플의 미니배치로 직선을 맞추면 기울기에 잡음이 있습니다. 세 레인 모두 lr 0.2이고 가중치 감쇠는 "
+               "없습니다. 고정 lr의 AdamW는 마지막 스텝까지 최솟점 주위를 계속 튀어 다닙니다. 코사인 스케줄은 미리 "
+               "알려 준 종료 시점인 1000 스텝에서 lr을 0까지 낮추어 자리를 잡습니다. Schedule-Free AdamW는 스케줄 "
+               "없이 lr 0.2를 유지합니다: 기울기를 구하는 점 y의 경로는 고정 AdamW보다 훨씬 덜 튀고, 표의 최종 "
+               "손실은 코사인 실행과 같습니다. 이 방법이 돌려주는 점은 이동 평균 x(점선)로, 코사인 lr이 아직 "
+               "절반이고 그 실행이 아직 튀어 다니는 500 스텝에서 x는 이미 최솟점에 더 가까이 있습니다."},
+        {"surface": "linreg_mse", "start": [-1.5, 3.0], "steps": 1000,
+         "gradient": {"mode": "analytic", "batch_size": 4, "seed": 0},
+         "optimizers": [lane("adamw", "AdamW lr 0.2 (constant)", "AdamW lr 0.2 (고정)", lr=0.2, weight_decay=0.0),
+                        {**lane("adamw", "AdamW lr 0.2 + cosine", "AdamW lr 0.2 + 코사인", lr=0.2, weight_decay=0.0),
+                         "schedule": {"type": "cosine", "T_max": 1000}},
+                        lane("schedule_free_adamw", "Schedule-Free lr 0.2 (no schedule)",
+                             "Schedule-Free lr 0.2 (스케줄 없음)", lr=0.2, weight_decay=0.0)]}),
 ]
 LESSONS = [item for item in LESSONS  # lessons whose optimizers this build has (new families arrive separately)
            if all(o["optimizer"] in OPTIMIZERS and (o.get("switch") or {}).get("optimizer", o["optimizer"]) in OPTIMIZERS

@@ -130,8 +130,11 @@ function numberControl(name, spec, value, onValue, label = name, nullable = fals
 
 export class LanePanel {
   /** ``getState()``: a copy of the state; ``onPatch(patch, source)``: the only way a control changes anything. */
-  constructor(root, { optimizers, getState, getSurface, onPatch }) {
+  /** ``showLabel(label)``: the text a lane's label box shows for the label the state holds (a lesson's English
+   *  label in the reader's language); the state keeps its label until the user types another. */
+  constructor(root, { optimizers, getState, getSurface, onPatch, showLabel = (label) => label }) {
     this.root = root;
+    this.showLabel = showLabel;
     this.meta = Object.fromEntries(optimizers.map((o) => [o.id, o]));
     this.order = optimizers.map((o) => o.id);
     this.getState = getState;
@@ -179,7 +182,7 @@ export class LanePanel {
       delete l.schedule;
     }) }, ...this.order.map((id) => el("option", { value: id, selected: id === lane.optimizer },
       tOr(`opt_${id}_name`, this.meta[id].name))));
-    const label = el("input", { class: "label", placeholder: t("label"), value: lane.label || "", maxlength: 120,
+    const label = el("input", { class: "label", placeholder: t("label"), value: lane.label ? this.showLabel(lane.label) : "", maxlength: 120,
       "aria-label": `${t("label")} ${i + 1}`,
       onchange: () => this.patchLane(i, (l) => { if (label.value.trim()) l.label = label.value.trim(); else delete l.label; }) });
     const colours = (s) => s.optimizers.map((_, k) => laneStyle(s, k).color);

@@ -75,6 +75,26 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// Lessons label their lanes in English in the state and carry {en: [...], ko: [...]} beside it (GET /api/lessons):
+// the lane menu shows a lesson's label in the reader's language.
+let lessons = [];
+let lessonsLoaded = null;
+function loadLessons() {
+  lessonsLoaded ||= fetch("/api/lessons").then((r) => (r.ok ? r.json() : [])).then((list) => {
+    lessons = Array.isArray(list) ? list : [];
+  }).catch(() => {});
+  return lessonsLoaded;
+}
+
+/** A lane's label as the reader should see it: a lesson's label translated, else the label itself. */
+export function readerLabel(label, language = lang()) {
+  for (const lesson of lessons) {
+    const k = lesson.labels?.en?.indexOf(label) ?? -1;
+    if (k >= 0) return String(lesson.labels[language]?.[k] ?? label);
+  }
+  return label;
+}
+
 /** The POST /api/runs body of a page state, asking for the optimizer's state after every step. */
 export function stateRequest(state) {
   const lanes = state.optimizers.map((o) => {
@@ -137,6 +157,12 @@ export class Inspector {
       // page's views, and no view finds an element it does not own among its children
       document.body.append(this.root);
       window.addEventListener("resize", () => this.place());
+      // the page scrolls inside its own panes and its layout shifts (a lesson's caption, the charts): follow the plot
+      document.addEventListener("scroll", () => this.place(), { capture: true, passive: true });
+      if (typeof ResizeObserver === "function") {
+        const watch = new ResizeObserver(() => this.place());
+        for (const node of [document.body, document.getElementById("view-area")]) if (node) watch.observe(node);
+      }
     }
     if (!this.openButton.isConnected && document.body.dataset.mode !== "embed") {
       // floating over the plot's corner: adding it changes no layout (a reflow racing the page's first draw makes
@@ -173,16 +199,20 @@ export class Inspector {
     const area = document.getElementById("view-area") || this.plot;
     if (!area) return;
     const r = area.getBoundingClientRect();
+    // the visible part of the pane that scrolls the plot (.stage): the button hides when the plot's corner is
+    // scrolled out of it, and the card stays inside it
+    const pane = area.closest?.(".stage")?.getBoundingClientRect() || { top: 0, bottom: window.innerHeight };
     const b = this.openButton;
-    b.hidden = !this.root.hidden || r.width === 0;
+    b.hidden = !this.root.hidden || r.width === 0 || r.top + 6 < pane.top || r.top + 40 > pane.bottom;
     b.style.top = `${r.top + window.scrollY + 6}px`;
     b.style.left = `${r.right + window.scrollX - (b.offsetWidth || 130) - 70}px`;
     if (this.root.hidden) return;
     const width = Math.min(390, Math.max(260, r.width * 0.42));
     this.root.style.width = `${width}px`;
     this.root.style.left = `${Math.max(8, r.right + window.scrollX - width - 8)}px`;
-    this.root.style.top = `${r.top + window.scrollY + 8}px`;
-    this.root.style.maxHeight = `${Math.max(200, r.height - 16)}px`;
+    const top = Math.max(r.top, pane.top);
+    this.root.style.top = `${top + window.scrollY + 8}px`;
+    this.root.style.maxHeight = `${Math.max(200, Math.min(r.bottom, pane.bottom) - top - 16)}px`;
   }
 
   build() {
@@ -269,7 +299,7 @@ export class Inspector {
     this.render(state, null, tr("loading"));
     let runs;
     try {
-      runs = await this.fetchRuns(state);
+      [runs] = await Promise.all([this.fetchRuns(state), loadLessons()]);
     } catch {
       if (token === this.syncs) this.render(state, null, tr("failed"));
       return;
@@ -297,7 +327,7 @@ export class Inspector {
     this.prevButton.setAttribute("aria-label", tr("prev"));
     this.nextButton.setAttribute("aria-label", tr("next"));
     this.hint.textContent = tr("hint");
-    const labels = state.optimizers.map((o, i) => o.label || this.runs?.[i]?.label || `${o.optimizer} ${i + 1}`);
+    const labels = state.optimizers.map((o, i) => (o.label ? readerLabel(o.label, L) : this.runs?.[i]?.label || `${o.optimizer} ${i + 1}`));
     this.laneSelect.replaceChildren(...labels.map((label, i) => el("option", { value: i, selected: i === lane }, label)));
     this.laneSelect.value = String(lane);
     this.stepInput.value = String(this.inspect?.step ?? 0);

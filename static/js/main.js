@@ -214,7 +214,7 @@ async function main() {
   if (!app.surfaces[state.surface] && state.surface !== "custom") store.state = { ...state, surface: "rosenbrock" };
   if (store.peek().surface === "custom" && !store.peek().formula) store.state = { ...store.peek(), surface: "rosenbrock" };
   app.panel = new LanePanel($("lanes"), { optimizers, getState: () => store.get(), getSurface: () => app.surfaces[store.peek().surface],
-    onPatch: (patch, source) => commit(patch, source) });
+    onPatch: (patch, source) => commit(patch, source), showLabel: (label) => lessonLabel(label) ?? tOr(`label:${label}`, label) });
   // drop what the optimizers' own bounds reject (a crafted address), keeping the defaults for it
   const known = store.peek().optimizers.filter((o) => app.panel.meta[o.optimizer]);
   store.state = sanitize({ ...store.peek(), optimizers: known.length ? known : defaultState().optimizers }, defaultState(), store.checkParam);
@@ -528,6 +528,9 @@ function onFrame(frame) {
 
 /** A result becomes what the views draw. Paths that did not change keep their arrays (the views restyle only the others). */
 function adopt(result, done = false) {
+  // chunks grow a streamed path in place, and the views redraw a path only when its array is another one: at the end
+  // each path gets a new array, or a long stream drawn while it grew stays cut where it was first drawn
+  if (done) for (const lane of result.lanes) lane.points = lane.points.slice();
   const previous = new Map(app.lanes.map((l) => [l.reuseKey, l]));
   const body = JSON.parse(result.key || "{}");
   const common = JSON.stringify([body.surface, body.start, body.steps, body.gradient, body.formula, body.domain, body.surface_options]);
@@ -619,6 +622,7 @@ function showView(mode) {
   $("equal-box").hidden = mode !== "overlay" && mode !== "side";
   $("markers-box").hidden = maps || mode === "3d";
   $("legend").hidden = maps;
+  $("summary").hidden = maps;  // the table is of the paths, which map views do not compute (it kept older lanes)
 }
 
 async function render(fast = false) {

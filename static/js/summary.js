@@ -1,4 +1,5 @@
-// The per-lane table: final loss, the nearest minimum and how far, steps to reach it, status.
+// The per-lane table: final loss (and, on a surface with a test landscape, the final test loss beside it), the
+// nearest minimum and how far, steps to reach it, status.
 import { t } from "./i18n.js";
 
 const TOLERANCE = 1e-3; // of the domain's span: "reached" a minimum
@@ -24,7 +25,8 @@ export function laneSummary(lane, surface) {
     const k = lane.points.findIndex((p) => Math.hypot(p[0] - nearest.point[0], p[1] - nearest.point[1]) < tol);
     reached = k >= 0 ? k : null;
   }
-  return { final: lane.losses[lane.losses.length - 1], nearest, distance: nearest ? distance : null, reached,
+  const tests = Array.isArray(lane.test_losses) ? lane.test_losses : null;
+  return { final: lane.losses[lane.losses.length - 1], finalTest: tests?.length ? tests[tests.length - 1] : null, nearest, distance: nearest ? distance : null, reached,
     status: lane.status, divergedAt: lane.diverged_at };
 }
 
@@ -36,9 +38,17 @@ export function renderSummary(table, lanes, surface, running) {
     if (text !== null && text !== undefined) node.append(text);
     return node;
   };
+  // a surface with a test landscape (flat_sharp: the same function moved by test_shift) gets a test-loss column
+  const withTest = Array.isArray(surface.test_shift);
   const head = document.createElement("thead");
   const hr = document.createElement("tr");
-  for (const key of ["col_lane", "col_final_loss", "col_nearest", "col_distance", "col_steps_tol", "col_status"]) hr.append(cell("th", t(key)));
+  const keys = ["col_lane", "col_final_loss", ...(withTest ? ["col_test_loss"] : []), "col_nearest", "col_distance", "col_steps_tol", "col_status"];
+  for (const key of keys) {
+    const th = cell("th", t(key));
+    th.scope = "col";
+    if (key === "col_test_loss") th.title = t("col_test_loss_title", { dx: surface.test_shift[0], dy: surface.test_shift[1] });
+    hr.append(th);
+  }
   head.append(hr);
   const body = document.createElement("tbody");
   lanes.forEach((lane, i) => {
@@ -53,9 +63,10 @@ export function renderSummary(table, lanes, surface, running) {
       : s.status === "diverged" ? cell("span", t("status_diverged", { step: s.divergedAt }), "diverged") : cell("span", t("status_ok"), "ok");
     const st = cell("td", null);
     st.append(status);
-    tr.append(name, cell("td", fmt(s.final), "num"), cell("td", where), cell("td", fmt(s.distance), "num"),
+    tr.append(name, cell("td", fmt(s.final), "num"), ...(withTest ? [cell("td", fmt(s.finalTest), "num")] : []), cell("td", where), cell("td", fmt(s.distance), "num"),
       cell("td", s.reached === null ? t("never") : String(s.reached), "num"), st);
     body.append(tr);
   });
+  table.setAttribute("aria-label", t("summary_table"));
   table.replaceChildren(head, body);
 }
