@@ -48,7 +48,10 @@ def detail(exc: Refused, where: str) -> list[dict]:
 
 
 def frame(exc: Exception, request_id=None) -> dict:
-    """The WebSocket error frame for anything a message could not be used for; ``loc`` as the POST's 422."""
+    """The WebSocket error frame for anything a message could not be used for; ``loc`` as the POST's 422. The id
+    is the message's, or the one a refusal carries (read before the refusal)."""
+    if request_id is None:
+        request_id = getattr(exc, "request_id", None)
     if isinstance(exc, Refused):
         items = detail(exc, "body")
     elif isinstance(exc, Busy | Stopped):

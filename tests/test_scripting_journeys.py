@@ -1,0 +1,73 @@
+"""An ML engineer scripting Slopes from Python, as the README shows: POST, the WebSocket, the CLI, the notebook.
+
+Each test walks one path end to end against a real server (or the real command) with what a script really
+sends: Python's ``json.dumps`` writes ``NaN`` for ``float("nan")``, numpy hands out ``np.int64``, a label comes
+from a spreadsheet.
+"""
+import json
+import math
+import subprocess
+import sys
+
+import httpx
+import pytest
+from websockets.sync.client import connect
+
+ADAM = {"optimizer": "adam", "params": {"lr": 0.05}}
+
+
+def ws_url(live_server: str) -> str:
+    return live_server.replace("http://", "ws://") + "/api/runs/ws"
+
+
+def frames_until_end(ws) -> list[dict]:
+    frames = []
+    while True:
+        frames.append(json.loads(ws.recv(timeout=60)))
+        if frames[-1]["type"] in ("end", "error"):
+            return frames
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_a_nan_from_json_dumps_is_named_at_its_field_on_the_socket_as_on_post(live_server, bad):
+    """README: every refusal is "the same on a WebSocket (an error frame whose loc is the POST's)"."""
+    request = {"surface": "rosenbrock", "steps": 20, "optimizers": [ADAM, {"optimizer": "gd", "params": {"lr": bad}}]}
+    text = json.dumps(request)  # Python writes NaN / Infinity / -Infinity tokens
+    assert "NaN" in text or "Infinity" in text
+    posted = httpx.post(live_server + "/api/runs", content=text, headers={"content-type": "application/json"})
+    assert posted.status_code == 422
+    post_loc = posted.json()["detail"][0]["loc"]
+    assert post_loc == ["body", "optimizers", 1, "params", "lr"]
+
+    with connect(ws_url(live_server)) as ws:
+        ws.send(json.dumps({"id": "run-7", **request}))
+        (error,) = frames_until_end(ws)
+        assert error["type"] == "error"
+        assert error["id"] == "run-7"  # the script can tell which of its requests was refused
+        assert error["detail"][0]["loc"] == post_loc
+        # the socket stays open and serves the corrected request
+        request["optimizers"][1]["params"]["lr"] = 0.001
+        ws.send(json.dumps({"id": "run-8", **request}))
+        frames = frames_until_end(ws)
+        assert [f["type"] for f in frames][0] == "start" and frames[-1]["type"] == "end"
+        assert {f["id"] for f in frames} == {"run-8"}
+
+
+def test_a_nan_in_a_basin_socket_message_is_named_with_its_id(live_server):
+    with connect(live_server.replace("http://", "ws://") + "/api/basins/ws") as ws:
+        ws.send(json.dumps({"id": 3, "surface": "himmelblau", "optimizer": "gd", "n": 4, "steps": 5,
+                            "params": {"lr": math.nan}}))
+        error = json.loads(ws.recv(timeout=60))
+        assert error == {"type": "error", "id": 3, "detail": [
+            {"loc": ["body", "params", "lr"], "msg": error["detail"][0]["msg"], "type": "finite_number"}]}
+
+
+def test_a_state_file_written_with_a_nan_names_the_field(tmp_path):
+    """``slopes export``: a state saved by ``json.dump`` with a NaN lr is refused at that lr, not as 'not JSON'."""
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"steps": 10, "optimizers": [{"optimizer": "gd", "params": {"lr": math.nan}}]}))
+    out = subprocess.run([sys.executable, "-m", "app.cli", "export", str(state), "-o", str(tmp_path / "f.html")],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2
+    assert "state.optimizers.0.params.lr" in out.stderr
+    assert not (tmp_path / "f.html").exists()
