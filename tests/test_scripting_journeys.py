@@ -71,3 +71,17 @@ def test_a_state_file_written_with_a_nan_names_the_field(tmp_path):
     assert out.returncode == 2
     assert "state.optimizers.0.params.lr" in out.stderr
     assert not (tmp_path / "f.html").exists()
+
+
+def test_a_sweep_over_one_parameter_on_both_axes_is_refused_at_y(live_server):
+    """Both axes on lr answered 200 with a grid where y overwrote x (every row constant): a wrong picture."""
+    body = {"surface": "ravine", "optimizer": "adam", "steps": 20,
+            "x": {"param": "lr", "min": 0.01, "max": 0.1, "n": 3}, "y": {"param": "lr", "min": 0.01, "max": 0.1, "n": 3}}
+    r = httpx.post(live_server + "/api/sweeps", json=body, timeout=60)
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["body", "y", "param"]
+    body["y"] = {"param": "betas[0]", "min": 0.5, "max": 0.9, "n": 2, "scale": "linear"}
+    r = httpx.post(live_server + "/api/sweeps", json=body, timeout=60)
+    assert r.status_code == 200 and [a["param"] for a in r.json()["axes"]] == ["lr", "betas[0]"]
+    rows = r.json()["final_loss"]
+    assert rows[0] != rows[1]  # y really varies betas[0]
