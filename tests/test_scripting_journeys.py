@@ -85,3 +85,28 @@ def test_a_sweep_over_one_parameter_on_both_axes_is_refused_at_y(live_server):
     assert r.status_code == 200 and [a["param"] for a in r.json()["axes"]] == ["lr", "betas[0]"]
     rows = r.json()["final_loss"]
     assert rows[0] != rows[1]  # y really varies betas[0]
+
+
+def test_a_csv_with_korean_labels_opens_in_excel_as_utf8(live_server, tmp_path):
+    """The CSV download and ``slopes export out.csv`` start with a BOM: without it Excel reads UTF-8 in the
+    system's code page (CP949 on a Korean Windows) and "학습률" comes out garbled. pandas, csv with utf-8-sig
+    and spreadsheets read it as it is."""
+    import base64
+    import csv
+    import io
+
+    state = {"surface": "himmelblau", "steps": 5,
+             "optimizers": [{"optimizer": "adam", "params": {"lr": 0.1}, "label": "아담 학습률 0.1"},
+                            {"optimizer": "gd", "label": '=HYPERLINK("http://evil.example","x")'}]}
+    encoded = base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+    r = httpx.get(live_server + "/export.csv", params={"state": encoded}, timeout=60)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv; charset=utf-8")
+    assert r.content.startswith(b"\xef\xbb\xbflane,optimizer,label")
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["lane", "optimizer", "label"]
+    assert {row[2] for row in rows[1:]} == {"아담 학습률 0.1", '\'=HYPERLINK("http://evil.example","x")'}
+    (tmp_path / "state.json").write_text(json.dumps(state), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "app.cli", "export", str(tmp_path / "state.json"), "-o",
+                          str(tmp_path / "out.csv")], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "out.csv").read_bytes() == r.content  # the same file from the command

@@ -26,6 +26,7 @@ TEXT = {"en": {"play": "Play", "pause": "Pause", "steps": "steps", "made_with": 
                "speed": "속도"}}
 FRAME_OPTIONS = ("autoplay", "loop", "interactive", "equal")  # view flags the export's player reads
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")  # OWASP: a spreadsheet reads such a cell as a formula
+BOM = "\ufeff"  # the CSV's first character (Excel's sign that the file is UTF-8)
 _BLANK = " \t\r\n\x0b\x0c\u00a0\u2028\u2029"  # what an import that trims cells drops before the formula
 _env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html"]))
 
@@ -134,9 +135,12 @@ def cell(text: str) -> str:
 
 
 def export_csv(state: dict, stop: Stop | None = None) -> str:
-    """One row per point: lane, optimizer, label, step, x, y, loss, lr (of the step that left it), status."""
+    """One row per point: lane, optimizer, label, step, x, y, loss, lr (of the step that left it), status.
+    The text starts with a byte-order mark: without one, Excel reads UTF-8 as the system's code page (CP949 on a
+    Korean Windows) and every Korean label comes out garbled; pandas and spreadsheets skip it."""
     data = bundle(state, stop)
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.writer(out)
     writer.writerow(["lane", "optimizer", "label", "step", "x", "y", "loss", "lr", "status"])
     for i, run in enumerate(data["runs"]["runs"]):
