@@ -110,3 +110,25 @@ def test_a_csv_with_korean_labels_opens_in_excel_as_utf8(live_server, tmp_path):
                           str(tmp_path / "out.csv")], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "out.csv").read_bytes() == r.content  # the same file from the command
+
+
+def slopes_export(state_file, out):
+    return subprocess.run([sys.executable, "-m", "app.cli", "export", str(state_file), "-o", str(out)],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_a_state_file_saved_by_windows_notepad_exports(tmp_path):
+    """Notepad saves UTF-8 with a BOM: json.loads refused it ('Unexpected UTF-8 BOM'); a CP949 file is named as
+    not UTF-8, with the file's name, instead of a bare codec error."""
+    state = {"steps": 5, "optimizers": [{"optimizer": "gd", "label": "경사 하강"}], "view": {"lang": "ko"}}
+    notepad = tmp_path / "notepad.json"
+    notepad.write_bytes(json.dumps(state, ensure_ascii=False).encode("utf-8-sig"))
+    out = slopes_export(notepad, tmp_path / "f.csv")
+    assert out.returncode == 0, out.stderr
+    assert "경사 하강" in (tmp_path / "f.csv").read_text(encoding="utf-8-sig")
+    legacy = tmp_path / "legacy.json"
+    legacy.write_bytes(json.dumps(state, ensure_ascii=False).encode("cp949"))
+    out = slopes_export(legacy, tmp_path / "g.html")
+    assert out.returncode == 2
+    assert str(legacy) in out.stderr and "not UTF-8" in out.stderr
+    assert not (tmp_path / "g.html").exists()

@@ -161,7 +161,11 @@ def export_to_file(state_path: Path, out_path: Path) -> None:
     suffix = out_path.suffix.lower()
     if suffix not in (".html", ".json", ".csv"):
         raise ValueError(f"unknown output type {suffix!r}: use .html, .json or .csv")
-    state = load_json(Path(state_path).read_text(encoding="utf-8"), ["state"])
+    try:
+        text = Path(state_path).read_text(encoding="utf-8-sig")  # a BOM (Windows Notepad writes one) is not JSON
+    except UnicodeDecodeError as e:
+        raise Refused(["state"], f"the file is not UTF-8 text (byte {e.start}): save the state as UTF-8 JSON") from None
+    state = load_json(text, ["state"])
     if not isinstance(state, dict):
         raise Refused(["state"], "a state must be a JSON object")
     if suffix == ".html":
