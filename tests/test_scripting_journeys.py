@@ -132,3 +132,16 @@ def test_a_state_file_saved_by_windows_notepad_exports(tmp_path):
     assert out.returncode == 2
     assert str(legacy) in out.stderr and "not UTF-8" in out.stderr
     assert not (tmp_path / "g.html").exists()
+
+
+@pytest.mark.parametrize("content_type", [None, "application/x-www-form-urlencoded", "text/plain"])
+def test_curl_without_the_json_header_is_told_to_send_it(live_server, content_type):
+    """``curl -d '{...}'`` (no -H) sends form encoding: the 422 said only 'Input should be a valid dictionary'."""
+    headers = {"content-type": content_type} if content_type else {}
+    r = httpx.post(live_server + "/api/runs", content=b'{"steps": 2, "optimizers": [{"optimizer": "gd"}]}',
+                   headers=headers, timeout=60)
+    assert r.status_code == 422
+    (item,) = r.json()["detail"]
+    assert item["loc"] == ["body"] and "content-type: application/json" in item["msg"]
+    r = httpx.post(live_server + "/api/runs", json={"steps": 2, "optimizers": [{"optimizer": "gd"}]}, timeout=60)
+    assert r.status_code == 200
