@@ -145,3 +145,14 @@ def test_curl_without_the_json_header_is_told_to_send_it(live_server, content_ty
     assert item["loc"] == ["body"] and "content-type: application/json" in item["msg"]
     r = httpx.post(live_server + "/api/runs", json={"steps": 2, "optimizers": [{"optimizer": "gd"}]}, timeout=60)
     assert r.status_code == 200
+
+
+@pytest.mark.parametrize("option, said", [(["--port", "70000"], "--port: port must be in 1..65535"),
+                                          (["--port", "0"], "--port: port must be in 1..65535"),
+                                          (["--workers", "0"], "--workers: workers must be in 1..512"),
+                                          (["--port", "eighty"], "--port: port must be a whole number")])
+def test_slopes_serve_refuses_a_port_or_worker_count_it_cannot_use(option, said):
+    """``slopes serve --port 70000`` started and said 'running on http://127.0.0.1:70000'."""
+    out = subprocess.run([sys.executable, "-m", "app.cli", "serve", *option], capture_output=True, text=True,
+                         timeout=30)
+    assert out.returncode == 2 and said in out.stderr and "Uvicorn running" not in out.stderr
