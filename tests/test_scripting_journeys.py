@@ -156,3 +156,9 @@ def test_slopes_serve_refuses_a_port_or_worker_count_it_cannot_use(option, said)
     out = subprocess.run([sys.executable, "-m", "app.cli", "serve", *option], capture_output=True, text=True,
                          timeout=30)
     assert out.returncode == 2 and said in out.stderr and "Uvicorn running" not in out.stderr
+
+
+def test_an_uptime_monitor_asking_with_head_sees_the_server_up(live_server):
+    r = httpx.head(live_server + "/healthz", timeout=30)
+    assert r.status_code == 200 and r.content == b""
+    assert httpx.get(live_server + "/healthz", timeout=30).json() == {"status": "ok"}
