@@ -13,7 +13,8 @@ STATE_HELP = """STATE.json is the view's state: a POST /api/runs body plus an op
   {"surface": "rosenbrock", "start": [-1.2, 1.0], "steps": 300,
    "optimizers": [{"optimizer": "adam", "params": {"lr": 0.05}}, {"optimizer": "gd"}],
    "view": {"caption": "Adam vs GD", "lang": "en"}}
-The page's address (?state=...) holds the same JSON, base64url-encoded."""
+The page's address (?state=...) holds the same JSON, base64url-encoded: a file holding that address (Copy link)
+or the state= value alone is read too."""
 
 
 def _bounded(name: str, lo: int, hi: int):
@@ -45,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
                                         "file that plays offline (.html), the runs as JSON (.json) or one row per "
                                         "point (.csv).", epilog=STATE_HELP,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
-    export.add_argument("state", type=Path, help="the state file (JSON)")
+    export.add_argument("state", type=Path, help="the state file (JSON, or the page's copied address)")
     export.add_argument("-o", "--output", type=Path, required=True, help="out.html, out.json or out.csv")
     return parser
 

@@ -162,3 +162,22 @@ def test_an_uptime_monitor_asking_with_head_sees_the_server_up(live_server):
     r = httpx.head(live_server + "/healthz", timeout=30)
     assert r.status_code == 200 and r.content == b""
     assert httpx.get(live_server + "/healthz", timeout=30).json() == {"status": "ok"}
+
+
+def test_slopes_export_takes_the_address_the_page_copied(live_server, tmp_path):
+    """A lecturer's *Copy link* (the whole address, or its state= value) exports without decoding it by hand:
+    the file is the one the server's /export.csv gives for that address."""
+    import base64
+
+    state = {"surface": "ravine", "steps": 12, "optimizers": [{"optimizer": "momentum", "label": "모멘텀"}],
+             "view": {"lang": "ko", "caption": "골짜기"}}
+    encoded = base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+    served = httpx.get(live_server + "/export.csv", params={"state": encoded}, timeout=60).content
+    for i, text in enumerate([f"{live_server}/?state={encoded}&lang=ko\n", encoded, json.dumps(state)]):
+        (tmp_path / f"s{i}.txt").write_text(text)
+        out = slopes_export(tmp_path / f"s{i}.txt", tmp_path / f"o{i}.csv")
+        assert out.returncode == 0, out.stderr
+        assert (tmp_path / f"o{i}.csv").read_bytes() == served
+    (tmp_path / "bad.txt").write_text(f"{live_server}/?lang=ko")
+    out = slopes_export(tmp_path / "bad.txt", tmp_path / "bad.csv")
+    assert out.returncode == 2 and "no state= parameter" in out.stderr

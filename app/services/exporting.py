@@ -9,6 +9,7 @@ import html
 import io
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import orjson
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -17,7 +18,7 @@ from ..assets import STATIC_DIR, TEMPLATES_DIR, plotly_js_path
 from .errors import Refused
 from .planning import plan_runs
 from .runs import Stop, run_plan
-from .state import load_json, parse_state
+from .state import decode_state, load_json, parse_state
 
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F"]
 TEXT = {"en": {"play": "Play", "pause": "Pause", "steps": "steps", "made_with": "Made with Slopes", "scrub": "Step",
@@ -156,6 +157,23 @@ def export_json(state: dict, stop: Stop | None = None) -> bytes:
     return to_json(bundle(state, stop)["runs"])
 
 
+def read_state_text(text: str) -> dict:
+    """A state file's text: the state's JSON, or what the page's *Copy link* gives (the whole address, or the
+    ``?state=`` value alone, base64url), so a lecturer can export the view on screen without decoding it."""
+    text = text.strip()
+    if text and not text.startswith(("{", "[")):
+        if "state=" in text or "://" in text:
+            values = parse_qs(urlsplit(text).query).get("state")
+            if not values:
+                raise Refused(["state"], "the address has no state= parameter")
+            text = values[0]
+        return decode_state(text)
+    state = load_json(text, ["state"])
+    if not isinstance(state, dict):
+        raise Refused(["state"], "a state must be a JSON object")
+    return state
+
+
 def export_to_file(state_path: Path, out_path: Path) -> None:
     """``slopes export``: STATE.json (a run request plus optional view) to .html, .json or .csv."""
     suffix = out_path.suffix.lower()
@@ -165,9 +183,7 @@ def export_to_file(state_path: Path, out_path: Path) -> None:
         text = Path(state_path).read_text(encoding="utf-8-sig")  # a BOM (Windows Notepad writes one) is not JSON
     except UnicodeDecodeError as e:
         raise Refused(["state"], f"the file is not UTF-8 text (byte {e.start}): save the state as UTF-8 JSON") from None
-    state = load_json(text, ["state"])
-    if not isinstance(state, dict):
-        raise Refused(["state"], "a state must be a JSON object")
+    state = read_state_text(text)
     if suffix == ".html":
         out_path.write_text(export_html(state), encoding="utf-8")
     elif suffix == ".json":
