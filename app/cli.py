@@ -13,7 +13,22 @@ STATE_HELP = """STATE.json is the view's state: a POST /api/runs body plus an op
   {"surface": "rosenbrock", "start": [-1.2, 1.0], "steps": 300,
    "optimizers": [{"optimizer": "adam", "params": {"lr": 0.05}}, {"optimizer": "gd"}],
    "view": {"caption": "Adam vs GD", "lang": "en"}}
-The page's address (?state=...) holds the same JSON, base64url-encoded."""
+The page's address (?state=...) holds the same JSON, base64url-encoded: a file holding that address (Copy link)
+or the state= value alone is read too."""
+
+
+def _bounded(name: str, lo: int, hi: int):
+    """An argparse type: a whole number in [lo, hi] (uvicorn took --port 70000 and said it ran there)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a whole number, got {text!r}") from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{name} must be in {lo}..{hi}, got {value}")
+        return value
+
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,14 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Serve the app with uvicorn. Stateless: scale out with --workers or with "
                                        "replicas behind any load balancer.")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 for all)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--port", type=_bounded("port", 1, 65535), default=8000, help="port (default 8000)")
+    serve.add_argument("--workers", type=_bounded("workers", 1, 512), default=1, help="worker processes (default 1)")
     export = sub.add_parser("export", help="write a figure or its data from a state file, for slides",
                             description="Compute the runs of STATE.json and write them as a self-contained HTML "
                                         "file that plays offline (.html), the runs as JSON (.json) or one row per "
                                         "point (.csv).", epilog=STATE_HELP,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
-    export.add_argument("state", type=Path, help="the state file (JSON)")
+    export.add_argument("state", type=Path, help="the state file (JSON, or the page's copied address)")
     export.add_argument("-o", "--output", type=Path, required=True, help="out.html, out.json or out.csv")
     return parser
 

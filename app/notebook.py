@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from .services import Refused, plan_runs, run_plan
-from .services.exporting import PALETTE, export_html, to_json
+from .services.exporting import PALETTE, export_html, plotly_text, to_json
 
 __all__ = ["InputError", "Result", "run"]
 
@@ -42,9 +42,13 @@ class InputError(Refused):
     """
 
     @classmethod
-    def of(cls, refused: Refused) -> "InputError":
-        error = cls.from_errors(refused.errors)
-        return error
+    def of(cls, refused: Refused, under: str | None = None) -> "InputError":
+        """``refused`` as raised to the notebook; ``under``: a prefix its ``loc`` drops (the services name a
+        view option ``state.view.colors.0``; the keyword argument is ``view``)."""
+        errors = refused.errors
+        if under is not None:
+            errors = [{**e, "loc": e["loc"][1:] if e["loc"][:1] == [under] else e["loc"]} for e in errors]
+        return cls.from_errors(errors)
 
     @property
     def field(self) -> str:
@@ -58,22 +62,47 @@ class InputError(Refused):
 def run(**request) -> "Result":
     """Compute the runs of a ``POST /api/runs`` body given as keyword arguments (plus an optional ``view``,
     the page's view options: ``caption``, ``lang``, ``colors``, ``theme``...). Raises :class:`InputError`."""
+    try:  # numpy numbers and arrays, tuples: as JSON has them (np.int64(300) steps, np.array([x, y]) starts)
+        request = _plain_values(request)
+    except RecursionError:
+        raise InputError([], "the request is nested too deeply") from None
     view = request.pop("view", None)
     if view is not None and not isinstance(view, dict):
         raise InputError(["view"], "view must be a dict of view options")
     try:
         plan = plan_runs(request)
-        if view:
-            from .services.state import parse_view
-
-            parse_view({"view": view})
     except Refused as e:
         raise InputError.of(e) from None
+    if view:
+        from .services.state import parse_view
+
+        try:
+            parse_view({"view": view})
+        except Refused as e:
+            raise InputError.of(e, under="state") from None
     answer = json.loads(to_json(run_plan(plan)))  # exactly the API's JSON: plain lists, non-finite floats as null
     state = json.loads(json.dumps(request, allow_nan=False, default=_plain))
     if view:
         state["view"] = json.loads(json.dumps(view, allow_nan=False, default=_plain))
     return Result(state, answer, plan.surface)
+
+
+def _plain_values(value):
+    """``value`` with numpy (or torch) numbers and arrays as Python numbers and lists, tuples as lists; anything
+    else as it is, for the request's validation to name."""
+    if isinstance(value, dict):
+        return {k: _plain_values(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain_values(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+        return _plain_values(value.tolist())
+    return value
+
+
+def _shown_as_text(text: str) -> str:
+    """``text`` as Plotly shows it literally in a name or a title: its pseudo-HTML escaped and ``%`` written as
+    an entity (a trace's name is a template over its ``meta``: ``%{x}`` would vanish)."""
+    return plotly_text(text).replace("%", "&#37;")
 
 
 def _plain(value):
@@ -154,12 +183,13 @@ class Result:
             colour = colours[i] if i < len(colours) and isinstance(colours[i], str) else PALETTE[i % len(PALETTE)]
             xs = [p[0] for p in r["points"]]
             ys = [p[1] for p in r["points"]]
-            name = r["label"] + (" (diverged)" if r["status"] == "diverged" else "")
+            # a label is text: Plotly reads <a href>, <b>, <br> in names and %{...} (the trace's meta) too
+            name = _shown_as_text(r["label"] + (" (diverged)" if r["status"] == "diverged" else ""))
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=name, legendgroup=f"lane{i}",
                                      line={"color": colour, "width": 3}, meta={"lane": i, "role": "path"},
                                      customdata=r["losses"],
                                      hovertemplate="step %{pointNumber}<br>(%{x:.4g}, %{y:.4g})<br>"
-                                                   "loss %{customdata:.4g}<extra>" + r["label"] + "</extra>"))
+                                                   "loss %{customdata:.4g}<extra>%{fullData.name}</extra>"))
             fig.add_trace(go.Scatter(x=[xs[0], xs[-1]], y=[ys[0], ys[-1]], mode="markers", showlegend=False,
                                      legendgroup=f"lane{i}", hoverinfo="skip", meta={"lane": i, "role": "ends"},
                                      marker={"color": colour, "size": [9, 13], "symbol": ["circle-open", "circle"],
@@ -173,7 +203,7 @@ class Result:
         domain = self.surface["domain"]
         view = self._state.get("view") or {}
         caption = view.get("caption") or f"{self.surface['name']}: {self.surface['formula']}"
-        fig.update_layout(title={"text": caption}, height=height, template="plotly_white",
+        fig.update_layout(title={"text": _shown_as_text(caption)}, height=height, template="plotly_white",
                           margin={"l": 55, "r": 20, "t": 60, "b": 45}, legend={"orientation": "h", "y": -0.12},
                           xaxis={"range": domain["x"], "title": {"text": "x"}},
                           yaxis={"range": domain["y"], "title": {"text": "y"},

@@ -65,7 +65,7 @@ def test_cli_export_writes_html_json_and_csv(tmp_path):
         assert out.returncode == 0, out.stderr
     runs = json.loads((tmp_path / "out.json").read_text())
     assert [r["optimizer"] for r in runs["runs"]] == ["gd", "momentum"]
-    rows = (tmp_path / "out.csv").read_text().splitlines()
+    rows = (tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()  # a BOM first, for Excel
     assert rows[0].startswith("lane,optimizer,label,step,x,y,loss,lr")
     assert len(rows) == 1 + 2 * 121
     html = (tmp_path / "out.html").read_text()
@@ -171,7 +171,7 @@ def test_downloads_gif_png_svg_csv(page, live_server, tmp_path):
     assert frames == 40
     assert saved["png"][:8] == b"\x89PNG\r\n\x1a\n"
     assert b"<svg" in saved["svg"][:400]
-    assert saved["csv"].startswith(b"lane,optimizer")
+    assert saved["csv"].startswith("\ufefflane,optimizer".encode())  # UTF-8 with a BOM: Excel reads Korean
     assert json.loads(saved["json"])["runs"][1]["optimizer"] == "momentum"
 
 

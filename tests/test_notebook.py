@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import base64
+import html
 import json
 import socket
 
+import numpy as np
 import plotly.graph_objects as go
 import pytest
 
@@ -41,7 +43,7 @@ def test_runs_equal_the_api_answer_and_the_figure_draws_them(client, no_network)
     for trace, api_run in zip(paths, api["runs"]):
         assert list(trace.x) == [p[0] for p in api_run["points"]]
         assert list(trace.y) == [p[1] for p in api_run["points"]]
-        assert trace.name.startswith(api_run["label"])
+        assert html.unescape(trace.name).startswith(api_run["label"])  # escaped: Plotly shows it as text
     minima = [t for t in fig.data if (t.meta or {}).get("role") == "minima"]
     assert [list(minima[0].x), list(minima[0].y)] == [[1.0], [1.0]]
     assert "diverged" in paths[2].name
@@ -108,16 +110,59 @@ def test_to_html_is_the_offline_export(tmp_path, no_network):
      "optimizers.0.schedule"),
     ({"optimizers": [{"optimizer": "gd"}], "colour": "red"}, "colour"),
     ({"optimizers": [{"optimizer": "gd"}], "view": "dark"}, "view"),
+    ({"optimizers": [{"optimizer": "gd"}], "view": {"colors": ["red"]}}, "view.colors.0"),  # the keyword's name
+    ({"optimizers": [{"optimizer": "gd", "params": {"lr": np.float64("nan")}}]}, "optimizers.0.params.lr"),
+    ({"steps": np.int64(-3), "optimizers": [{"optimizer": "gd"}]}, "steps"),
 ])
 def test_bad_input_names_the_field(client, request_, field):
     with pytest.raises(InputError) as info:
         run(**request_)
     assert info.value.field == field or info.value.field.startswith(field + "."), info.value.field
+    assert not info.value.field.startswith("state"), "the notebook's keyword is view, not state.view"
     assert str(info.value).startswith(info.value.field + ": ")
     assert isinstance(info.value, ValueError)
     body = {k: v for k, v in request_.items() if k != "view"}
-    if "view" not in request_ and "nan" not in json.dumps(request_, default=str).lower():
+    if "view" not in request_ and "nan" not in json.dumps(request_, default=str).lower() and \
+            "np." not in repr(request_):  # (numpy numbers: json cannot post them)
         answer = client.post("/api/runs", json=body)
         assert answer.status_code == 422  # the API refuses the same request
         locs = [".".join(map(str, d["loc"][1:])) for d in answer.json()["detail"]]
         assert info.value.field in locs
+
+
+def test_numpy_numbers_and_arrays_are_taken_as_their_values(client, no_network):
+    """A notebook computes steps, starts and lrs with numpy: np.int64(60) is 60 steps, as the JSON 60 is."""
+    lrs = np.geomspace(1e-3, 1e-1, 3)
+    result = run(surface="himmelblau", start=np.array([0.5, -1.0]), steps=np.int64(60),
+                 optimizers=[{"optimizer": "gd", "params": {"lr": lr}} for lr in lrs],
+                 view={"colors": ("#112233", "#445566", "#778899"), "equal": np.bool_(True)})
+    body = {"surface": "himmelblau", "start": [0.5, -1.0], "steps": 60,
+            "optimizers": [{"optimizer": "gd", "params": {"lr": float(lr)}} for lr in lrs]}
+    assert result.runs == client.post("/api/runs", json=body).json()["runs"]
+    assert result.state()["steps"] == 60 and result.state()["view"]["colors"][0] == "#112233"
+    json.dumps(result.state())  # plain JSON: the ?state= it encodes reads back
+    assert [t.line.color for t in result.figure().data if (t.meta or {}).get("role") == "path"] == \
+        ["#112233", "#445566", "#778899"]
+
+
+HOSTILE = ["<a href='https://evil.example'>click me</a>", "<b>bold</b> %{x} %{meta.lane}", "학습률 <br> 0.1"]
+
+
+def test_labels_and_caption_show_as_typed_in_the_figure(browser, tmp_path, no_network):
+    """Drawn in a browser (as Jupyter draws it), a label or caption with Plotly's pseudo-HTML or a %{...}
+    template stays the text typed: no link, no bold, nothing swallowed."""
+    result = run(surface="himmelblau", steps=20, view={"caption": "<a href='https://evil.example'>see</a> 100%{y}"},
+                 optimizers=[{"optimizer": "adam", "params": {"lr": 0.1 * (i + 1)}, "label": label}
+                             for i, label in enumerate(HOSTILE)])
+    path = tmp_path / "figure.html"
+    result.figure().write_html(path, include_plotlyjs=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(path.as_uri())
+        legend = page.locator(".legendtext")
+        legend.first.wait_for()
+        assert legend.all_text_contents()[:3] == HOSTILE
+        assert page.locator(".gtitle").text_content() == "<a href='https://evil.example'>see</a> 100%{y}"
+        assert page.locator("svg a").count() == 0 and page.locator("svg tspan[style*=bold]").count() == 0
+    finally:
+        page.close()

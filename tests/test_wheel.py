@@ -136,3 +136,23 @@ def test_slopes_serve_from_the_installed_package(installed):
     finally:
         proc.terminate()
         proc.wait(15)
+
+
+def test_every_asset_folder_is_a_named_package():
+    """A folder of static/ missing from ``packages`` made setuptools (>= 69, as ``make run`` gets) print a
+    40-line "Package would be ignored" warning per folder on a fresh clone's first ``make run``."""
+    import runpy
+
+    import setuptools
+
+    captured = {}
+    real = setuptools.setup
+    setuptools.setup = lambda **kwargs: captured.update(kwargs)
+    try:
+        runpy.run_path(str(ROOT / "setup.py"), run_name="__main__")
+    finally:
+        setuptools.setup = real
+    folders = {"app.static" + ("." + ".".join(p.relative_to(ROOT / "static").parts) if p != ROOT / "static" else "")
+               for p in [ROOT / "static", *(ROOT / "static").rglob("*")] if p.is_dir() and "__pycache__" not in p.parts}
+    assert folders <= set(captured["packages"]), folders - set(captured["packages"])
+    assert all(captured["package_data"].get(name) for name in folders)

@@ -48,7 +48,10 @@ def detail(exc: Refused, where: str) -> list[dict]:
 
 
 def frame(exc: Exception, request_id=None) -> dict:
-    """The WebSocket error frame for anything a message could not be used for; ``loc`` as the POST's 422."""
+    """The WebSocket error frame for anything a message could not be used for; ``loc`` as the POST's 422. The id
+    is the message's, or the one a refusal carries (read before the refusal)."""
+    if request_id is None:
+        request_id = getattr(exc, "request_id", None)
     if isinstance(exc, Refused):
         items = detail(exc, "body")
     elif isinstance(exc, Busy | Stopped):
@@ -87,6 +90,11 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
     for item in items:  # the input can be a 250 KB string: say where, not what
         if isinstance(item, dict) and isinstance(item.get("input"), str) and len(item["input"]) > 200:
             item["input"] = item["input"][:200] + "…"
+    if request.method not in ("GET", "HEAD") and "json" not in request.headers.get("content-type", "").lower():
+        for item in items:  # curl -d without -H 'content-type: application/json': the body was read as text
+            if isinstance(item, dict) and item.get("loc") == ["body"] and item.get("type") == "model_attributes_type":
+                item["msg"] = ("the body was not read as JSON: send the header content-type: application/json "
+                               f"(got {request.headers.get('content-type') or 'none'})")
     _log_refusal(request, items)
     if _for_a_person(request):
         return _refusal_page(request, items)
@@ -95,6 +103,11 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
 
 async def refused(request: Request, exc: Refused) -> JSONResponse:
     items = detail(exc, "query" if request.method in ("GET", "HEAD") else "body")
+    if request.method not in ("GET", "HEAD") and "json" not in request.headers.get("content-type", "").lower():
+        for item in items:  # curl -d without -H 'content-type: application/json': the body was read as text
+            if isinstance(item, dict) and item.get("loc") == ["body"] and item.get("type") == "model_attributes_type":
+                item["msg"] = ("the body was not read as JSON: send the header content-type: application/json "
+                               f"(got {request.headers.get('content-type') or 'none'})")
     _log_refusal(request, items)
     if _for_a_person(request):
         return _refusal_page(request, items)

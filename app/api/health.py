@@ -2,7 +2,7 @@
 import asyncio
 import threading
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from ..settings import public_limits, settings
 from .compute import busy, counts
@@ -13,6 +13,12 @@ router = APIRouter(tags=["health"])
 @router.get("/healthz")
 async def healthz():
     return {"status": "ok"}
+
+
+@router.head("/healthz", include_in_schema=False)
+async def healthz_head() -> Response:
+    """Uptime monitors and ``curl -I`` ask with HEAD (it was a 405: "down")."""
+    return Response(status_code=200, media_type="application/json")
 
 
 @router.get("/api/status")

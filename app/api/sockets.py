@@ -8,7 +8,7 @@ import math
 from fastapi import WebSocket, WebSocketDisconnect
 
 from ..services.errors import Refused, plain
-from ..services.state import load_json
+from ..services.state import read_json, refuse_non_finite
 from ..settings import settings
 from .errors import frame
 from .serialize import dumps
@@ -69,14 +69,20 @@ async def receive_message(ws: WebSocket) -> str | None:
 
 
 def parse_message(text: str) -> tuple[dict, object]:
-    """A message as ``(request body, id)``; a :class:`Refused` (with the id, once known) otherwise."""
-    body = load_json(text, [])
+    """A message as ``(request body, id)``; a :class:`Refused` (carrying the id as ``request_id``, once known)
+    otherwise. A NaN or an infinity (Python's ``json.dumps`` writes them) is refused at its field, as a POST's."""
+    body = read_json(text, [])
     if not isinstance(body, dict):
         raise Refused([], "a message must be a JSON object: a request body plus an optional id", "json")
     request_id = body.pop("id", None)
     if not echoable(request_id):
         raise Refused(["id"], f"id must be null, true/false, a finite number or a string of at most {MAX_ID} "
                               f"characters", "id")
+    try:
+        refuse_non_finite(body, [])
+    except Refused as e:
+        e.request_id = request_id
+        raise
     return body, request_id
 
 

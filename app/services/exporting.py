@@ -9,6 +9,7 @@ import html
 import io
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import orjson
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -17,7 +18,7 @@ from ..assets import STATIC_DIR, TEMPLATES_DIR, plotly_js_path
 from .errors import Refused
 from .planning import plan_runs
 from .runs import Stop, run_plan
-from .state import load_json, parse_state
+from .state import decode_state, load_json, parse_state
 
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F"]
 TEXT = {"en": {"play": "Play", "pause": "Pause", "steps": "steps", "made_with": "Made with Slopes", "scrub": "Step",
@@ -26,6 +27,7 @@ TEXT = {"en": {"play": "Play", "pause": "Pause", "steps": "steps", "made_with": 
                "speed": "속도"}}
 FRAME_OPTIONS = ("autoplay", "loop", "interactive", "equal")  # view flags the export's player reads
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")  # OWASP: a spreadsheet reads such a cell as a formula
+BOM = "\ufeff"  # the CSV's first character (Excel's sign that the file is UTF-8)
 _BLANK = " \t\r\n\x0b\x0c\u00a0\u2028\u2029"  # what an import that trims cells drops before the formula
 _env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html"]))
 
@@ -134,9 +136,12 @@ def cell(text: str) -> str:
 
 
 def export_csv(state: dict, stop: Stop | None = None) -> str:
-    """One row per point: lane, optimizer, label, step, x, y, loss, lr (of the step that left it), status."""
+    """One row per point: lane, optimizer, label, step, x, y, loss, lr (of the step that left it), status.
+    The text starts with a byte-order mark: without one, Excel reads UTF-8 as the system's code page (CP949 on a
+    Korean Windows) and every Korean label comes out garbled; pandas and spreadsheets skip it."""
     data = bundle(state, stop)
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.writer(out)
     writer.writerow(["lane", "optimizer", "label", "step", "x", "y", "loss", "lr", "status"])
     for i, run in enumerate(data["runs"]["runs"]):
@@ -152,14 +157,33 @@ def export_json(state: dict, stop: Stop | None = None) -> bytes:
     return to_json(bundle(state, stop)["runs"])
 
 
+def read_state_text(text: str) -> dict:
+    """A state file's text: the state's JSON, or what the page's *Copy link* gives (the whole address, or the
+    ``?state=`` value alone, base64url), so a lecturer can export the view on screen without decoding it."""
+    text = text.strip()
+    if text and not text.startswith(("{", "[")):
+        if "state=" in text or "://" in text:
+            values = parse_qs(urlsplit(text).query).get("state")
+            if not values:
+                raise Refused(["state"], "the address has no state= parameter")
+            text = values[0]
+        return decode_state(text)
+    state = load_json(text, ["state"])
+    if not isinstance(state, dict):
+        raise Refused(["state"], "a state must be a JSON object")
+    return state
+
+
 def export_to_file(state_path: Path, out_path: Path) -> None:
     """``slopes export``: STATE.json (a run request plus optional view) to .html, .json or .csv."""
     suffix = out_path.suffix.lower()
     if suffix not in (".html", ".json", ".csv"):
         raise ValueError(f"unknown output type {suffix!r}: use .html, .json or .csv")
-    state = load_json(Path(state_path).read_text(encoding="utf-8"), ["state"])
-    if not isinstance(state, dict):
-        raise Refused(["state"], "a state must be a JSON object")
+    try:
+        text = Path(state_path).read_text(encoding="utf-8-sig")  # a BOM (Windows Notepad writes one) is not JSON
+    except UnicodeDecodeError as e:
+        raise Refused(["state"], f"the file is not UTF-8 text (byte {e.start}): save the state as UTF-8 JSON") from None
+    state = read_state_text(text)
     if suffix == ".html":
         out_path.write_text(export_html(state), encoding="utf-8")
     elif suffix == ".json":

@@ -86,6 +86,9 @@ def plan_sweep(req: SweepRequest | dict):
         if axis.param not in names:
             raise Refused([key, "param"], f"{opt.id} has no sweepable parameter {axis.param!r}; expected one "
                                           f"of {names}")
+        if axes and axes[0][0] == axis.param:
+            raise Refused([key, "param"], f"x already sweeps {axis.param}: y needs another parameter (or leave y "
+                                          f"out for a one-axis sweep)")
         if axis.scale == "log" and not 0 < axis.min < axis.max:
             raise Refused([key, "min"], "a log axis needs 0 < min < max")
         if not axis.min < axis.max:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 
 from ..schemas import RunRequest, ViewIn
 from ..settings import settings
@@ -27,22 +28,41 @@ def decode_state(text: str) -> dict:
     return state
 
 
-def _no_constant(token: str):
-    raise ValueError(f"{token} is not a JSON number")
-
-
 def load_json(text: str | bytes, loc: list):
-    """JSON as the API reads it anywhere: no NaN or Infinity tokens, at most :data:`MAX_DEPTH` levels; a
-    refusal at ``loc`` otherwise. (A lone surrogate escape parses, and the field that holds it refuses it,
-    so the answer names that field.)"""
+    """JSON as the API reads it anywhere: no NaN or Infinity, at most :data:`MAX_DEPTH` levels; a refusal at
+    ``loc`` otherwise (at the very field for a NaN or Infinity, as a POST body's validation names it). (A lone
+    surrogate escape parses, and the field that holds it refuses it, so the answer names that field.)"""
+    value = read_json(text, loc)
+    refuse_non_finite(value, loc)
+    return value
+
+
+def read_json(text: str | bytes, loc: list):
+    """:func:`load_json` without the finite check: ``NaN``, ``Infinity`` and ``-Infinity`` read as floats, for a
+    caller that needs a field (a WebSocket message's ``id``) before :func:`refuse_non_finite` names the place."""
     try:
-        value = json.loads(text, parse_constant=_no_constant)
+        value = json.loads(text)
     except RecursionError:
         raise Refused(loc, f"nested more than {MAX_DEPTH} levels deep") from None
     except (ValueError, TypeError) as e:
         raise Refused(loc, f"not JSON: {str(e)[:200]}", "json") from None
     check_depth(value, loc)
     return value
+
+
+def refuse_non_finite(value, loc: list) -> None:
+    """A refusal at the first place (``loc`` + keys and indices) that holds NaN or an infinity, if any."""
+    stack = [(value, ())]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                raise Refused([*loc, *where], f"Input should be a finite number ({item!r} is not a JSON number)",
+                              "finite_number")
+        elif isinstance(item, dict):
+            stack.extend((v, (*where, k)) for k, v in reversed(item.items()))
+        elif isinstance(item, list):
+            stack.extend((v, (*where, i)) for i, v in reversed(list(enumerate(item))))
 
 
 def check_depth(value, loc: list, limit: int = MAX_DEPTH) -> None:

@@ -16,6 +16,20 @@ function save(blob, name) {
   setTimeout(() => URL.revokeObjectURL(a.href), 5000);
 }
 
+/** What a refused download says: each field and message of a 422, a 503's sentence, or the status and text. */
+async function refusal(res) {
+  const text = await res.text();
+  let detail;
+  try {
+    detail = JSON.parse(text).detail;
+  } catch {
+    detail = undefined;
+  }
+  if (typeof detail === "string") return detail;
+  if (Array.isArray(detail)) return detail.map((e) => `${(e.loc || []).slice(1).join(".")}: ${e.msg}`).join("; ");
+  return `${res.status} ${res.statusText} ${text.slice(0, 200)}`.trim();
+}
+
 async function frameImage(figure, size) {
   const url = await Plotly.toImage(figure, { format: "png", ...size });
   const img = new Image();
@@ -40,13 +54,14 @@ export async function download(kind, { figure, request, state, maxStep, onStatus
   }
   if (kind === "json") {  // the exact float64 runs (the page itself draws float32 paths)
     const res = await fetch("/api/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request) });
+    if (!res.ok) throw new Error(await refusal(res));
     const body = await res.json();
-    if (!res.ok) throw new Error(JSON.stringify(body.detail));
     return save(new Blob([JSON.stringify({ state, runs: body.runs }, null, 1)], { type: "application/json" }), `${name}.json`);
   }
   if (kind === "csv" || kind === "html") {
     const path = kind === "csv" ? "/export.csv" : "/export.html";
     const res = await fetch(`${path}?state=${encodeState(state)}`);
+    if (!res.ok) throw new Error(await refusal(res));  // a refusal or a busy server is said, never saved as the file
     return save(await res.blob(), `${name}.${kind}`);
   }
   if (kind === "gif") {

@@ -38,7 +38,9 @@ const int = (v, lo, hi) => (Number.isInteger(v) && v >= lo && v <= hi ? v : unde
 const bool = (v) => (typeof v === "boolean" ? v : undefined);
 const oneOf = (list) => (v) => (list.includes(v) ? v : undefined);
 const ident = (v) => (typeof v === "string" && /^[A-Za-z_][A-Za-z0-9_]{0,40}$/.test(v) ? v : undefined);
-const text = (max) => (v) => (typeof v === "string" && v.length <= max ? v : undefined);
+// a lone surrogate ("\ud800" in a crafted address) is not text: the server refuses it, and the whole view with it
+const wellFormed = (v) => (typeof v.isWellFormed === "function" ? v.isWellFormed() : !/[\uD800-\uDFFF]/u.test(v));
+const text = (max) => (v) => (typeof v === "string" && v.length <= max && wellFormed(v) ? v : undefined);
 export const isColour = (v) => typeof v === "string" && /^#[0-9a-fA-F]{6}$/.test(v);
 const point = (v) => (Array.isArray(v) && v.length === 2 && v.every((c) => num(c, -1e12, 1e12) !== undefined) ? [...v] : undefined);
 const range = (v) => (point(v) && v[0] < v[1] ? [...v] : undefined);
