@@ -32,7 +32,7 @@ def test_attack_strings_are_refused_with_a_position_or_are_harmless(text):
     else:  # a legal formula (x^y^...): it evaluates, possibly to inf, but never runs code
         with np.errstate(all="ignore"):
             f.value(np.array([0.5]), np.array([0.5]), np)
-    assert time.perf_counter() - t0 < 0.5
+    assert time.perf_counter() - t0 < 10  # a guard against a hang (exponential work), not a speed figure
 
 
 @pytest.mark.parametrize("text,position", [("2x", 1), ("x + zz", 4), ("sin(x", 5), ("x ^ 100", 2), ("1e9 * x", 0),
@@ -85,7 +85,7 @@ def test_any_text_gives_a_tree_or_a_formula_error_quickly(text):
         compile_formula(text)
     except FormulaError:
         pass
-    assert time.perf_counter() - t0 < 0.05
+    assert time.perf_counter() - t0 < 2  # a guard against a hang, not a speed figure (benchmarks/formula.py)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
