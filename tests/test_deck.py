@@ -171,8 +171,11 @@ def messages(page):
 
 def wait_messages(page, count: int):
     """Until the host has received ``count`` key messages (a loaded machine delivers them late)."""
-    page.wait_for_function("(n) => window.messages.filter(m => typeof m === 'string' || m.type === 'slopes:key')"
-                           ".length >= n", arg=count, timeout=10000)
+    try:
+        page.wait_for_function("(n) => window.messages.filter(m => typeof m === 'string' || m.type === 'slopes:key')"
+                               ".length >= n", arg=count, timeout=20000)
+    except Exception as e:
+        raise AssertionError(f"{count} key messages expected; the host has {messages(page)}") from e
 
 
 def test_the_export_passes_only_the_keys_it_does_not_use(deck_context, export_file, tmp_path):

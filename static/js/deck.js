@@ -92,7 +92,11 @@ export function forwardKeys({ target = null, post = null } = {}) {
 export function releasePointerFocus(root = document) {
   function onPointerUp(event) {
     const el = event.target && event.target.closest && event.target.closest("button, input[type=range], [role=button]");
-    if (el && typeof el.blur === "function") setTimeout(() => { if (document.activeElement === el) el.blur(); }, 0);
+    if (!el || typeof el.blur !== "function") return;
+    // at once (a key pressed right after the click must already go to the host; the click itself still fires on
+    // the control), and once more after this event's other handlers, in case one of them focused it again
+    if (document.activeElement === el) el.blur();
+    setTimeout(() => { if (document.activeElement === el) el.blur(); }, 0);
   }
   root.addEventListener("pointerup", onPointerUp);
   return () => root.removeEventListener("pointerup", onPointerUp);
