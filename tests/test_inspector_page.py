@@ -166,3 +166,36 @@ def test_hostile_inspect_values_open_nothing_or_say_there_is_no_step(page, live_
         page.wait_for_function("() => !!document.querySelector('#inspector .inspector-message')")
         assert arrows(page) == []
     assert page.locator("img[src=x]").count() == 0
+
+
+def test_the_inspector_belongs_to_the_2d_views_only(page, live_server):
+    """Its button is a control of the playback bar in the overlay and side-by-side views; in 3-D, Basins and Sweep
+    there is no path in 2-D to explain: no button, no card, and the arrow keys are not taken. Back in the overlay
+    the card is where it was."""
+    state = {**STATE, "view": {"inspect": {"lane": 1, "step": 4}}}
+    page.goto(url(live_server, state))
+    shown(page, 1, 4)
+    button = page.locator("#playback").get_by_role("button", name="Inspect a step")
+    assert not button.is_visible()  # the card is open
+    page.get_by_role("button", name="Close the step inspector").click()
+    button.wait_for(state="visible")
+    for mode in ("3-D", "Basins", "Sweep", "Side by side"):
+        page.locator("#views").get_by_role("tab", name=mode, exact=True).click()
+        page.wait_for_function("(m) => window.slopes.state().view.mode === m",
+                               arg={"3-D": "3d", "Basins": "basins", "Sweep": "sweep", "Side by side": "side"}[mode])
+        if mode == "Side by side":
+            button.wait_for(state="visible")
+        else:
+            button.wait_for(state="hidden")
+    page.locator("#views").get_by_role("tab", name="Overlay", exact=True).click()
+    button.click()
+    page.wait_for_function("() => window.slopes.state().view.inspect !== null")
+    page.locator("#views").get_by_role("tab", name="Basins", exact=True).click()
+    page.wait_for_function("() => document.getElementById('inspector').hidden")
+    before = page.evaluate("() => window.slopes.state().view.inspect")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("() => window.slopes.state().view.inspect") == before  # the keys are not the inspector's
+    assert not page.get_by_role("region", name="Step inspector").is_visible()
+    page.locator("#views").get_by_role("tab", name="Overlay", exact=True).click()
+    page.get_by_role("region", name="Step inspector").wait_for(state="visible")
+    assert not page.errors, page.errors

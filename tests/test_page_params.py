@@ -159,3 +159,7 @@ def test_every_optimizer_name_fits_its_lane_menu_at_1280(page, live_server, lang
     cut = [(text, width, room) for text, width, room in fit if width > room]
     assert cut == [], cut
     assert page.get_by_role("textbox", name=f"{words[1]} 1", exact=True).is_visible()
+    # the playback bar, with the inspector's button in it, stays one row (a second row takes the plot's height)
+    bar = page.locator("#playback").bounding_box()
+    play = page.locator("#play").bounding_box()
+    assert bar["height"] < 1.6 * play["height"], (bar, play)

@@ -115,8 +115,9 @@ export class Inspector {
   constructor() {
     this.cache = new Map(); // request JSON -> Promise of the runs
     this.root = el("section", { id: "inspector", class: "inspector", "aria-labelledby": "inspector-title", hidden: true });
-    this.openButton = el("button", { type: "button", id: "inspector-open", class: "ghost inspector-open",
-      onclick: () => this.open(this.preferredLane(), window.slopes.state().view.step ?? 0) });
+    // the page's playback bar holds the button (a control among the others; it never covers the plot)
+    this.openButton = document.getElementById("inspector-open") || el("button", { type: "button", hidden: true });
+    this.openButton.addEventListener("click", () => this.open(this.preferredLane(), window.slopes.state().view.step ?? 0));
     this.swallowClick = false;
     this.drawn = false;
     this.syncs = 0;
@@ -164,11 +165,6 @@ export class Inspector {
         for (const node of [document.body, document.getElementById("view-area")]) if (node) watch.observe(node);
       }
     }
-    if (!this.openButton.isConnected && document.body.dataset.mode !== "embed") {
-      // floating over the plot's corner: adding it changes no layout (a reflow racing the page's first draw makes
-      // Plotly throw), and it stays out of the page's own bars
-      document.body.append(this.openButton);
-    }
     if (this.plot !== plot) {
       this.plot = plot;
       this.bindPlot(plot);
@@ -194,18 +190,19 @@ export class Inspector {
     }, true);
   }
 
-  /** Over the right side of the plot's area, below its top edge; the open button in its top right corner. */
+  /** The inspector explains a step of a path drawn in 2-D: the overlay and side-by-side views, not 3-D or the maps. */
+  usable() {
+    return ["overlay", "side"].includes(window.slopes?.state?.().view?.mode ?? "overlay");
+  }
+
+  /** Over the right side of the plot's area, below its top edge; the open button shown when it can be used. */
   place() {
     const area = document.getElementById("view-area") || this.plot;
     if (!area) return;
     const r = area.getBoundingClientRect();
-    // the visible part of the pane that scrolls the plot (.stage): the button hides when the plot's corner is
-    // scrolled out of it, and the card stays inside it
+    // the visible part of the pane that scrolls the plot (.stage): the card stays inside it
     const pane = area.closest?.(".stage")?.getBoundingClientRect() || { top: 0, bottom: window.innerHeight };
-    const b = this.openButton;
-    b.hidden = !this.root.hidden || r.width === 0 || r.top + 6 < pane.top || r.top + 40 > pane.bottom;
-    b.style.top = `${r.top + window.scrollY + 6}px`;
-    b.style.left = `${r.right + window.scrollX - (b.offsetWidth || 130) - 70}px`;
+    this.openButton.hidden = !this.root.hidden || !this.usable() || document.body.dataset.mode === "embed";
     if (this.root.hidden) return;
     const width = Math.min(390, Math.max(260, r.width * 0.42));
     this.root.style.width = `${width}px`;
@@ -239,7 +236,7 @@ export class Inspector {
   // --- keys: while the inspector is open, arrows step through the run -------------------------------
   key(e) {
     const at = this.inspect;
-    if (!at || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (!at || !this.usable() || e.altKey || e.ctrlKey || e.metaKey) return;
     const tag = e.target?.tagName;
     if (tag === "INPUT" && e.target !== this.stepInput) return;
     if (tag === "TEXTAREA" || tag === "SELECT") return;
@@ -284,7 +281,7 @@ export class Inspector {
     this.mount();
     this.openButton.textContent = tr("open");
     const at = this.inspect;
-    if (!at) {
+    if (!at || !this.usable()) {  // closed, or kept in the state while a view without paths in 2-D is shown
       this.syncs += 1;
       this.root.hidden = true;
       this.place();
