@@ -36,3 +36,27 @@ def test_a_lone_surrogate_label_in_the_address_is_dropped_and_the_paths_drawn(pa
     page.evaluate("() => window.slopes.update({optimizers: [{optimizer: 'adam', params: {lr: 0.1}, label: 'a\\ud800'}]})")
     assert page.evaluate("() => window.slopes.state().optimizers[0].label ?? null") in (None, '아담 "quoted"')
     assert page.get_by_role("alert").count() == 0
+
+
+TRICKY = ['=HYPERLINK("http://x") 50% <b>b</b>', "%{y} &amp; <a href='x'>a</a>"]
+
+
+@pytest.mark.parametrize("mode", ["overlay", "side", "sweep"])
+def test_labels_are_shown_as_typed_in_every_figure(page, live_server, mode):
+    """Quotes, %, template fields, entities and tags in a label: the legends, titles and charts show the text as
+    typed (a quote was shown as &quot;, ``%{y}`` could become a number, a tag would be markup)."""
+    state = {"surface": "himmelblau", "steps": 25, "view": {"mode": mode},
+             "optimizers": [{"optimizer": "adam", "params": {"lr": 0.1}, "label": TRICKY[0]},
+                            {"optimizer": "gd", "params": {"lr": 0.01}, "label": TRICKY[1]}]}
+    encoded = base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+    page.goto(f"{live_server}/?state={encoded}")
+    page.wait_for_function("() => window.slopes && window.slopes.app.drawnVersion > 0", timeout=60000)
+    # the overlay's legend is the page's own bar; side by side titles each plot, the sweep has Plotly's legend
+    where = {"overlay": "[role=group][aria-label=lanes] *", "side": ".annotation-text", "sweep": ".legendtext"}[mode]
+    page.wait_for_function("(w) => document.querySelectorAll(w).length >= 2", arg=where, timeout=60000)
+    texts = page.evaluate("(w) => [...document.querySelectorAll(w)].map((t) => t.textContent)", where)
+    shown = "\n".join(texts)
+    for label in TRICKY:
+        assert label in shown, (label, texts)
+    assert "&quot;" not in shown and "&#37;" not in shown
+    assert page.locator(".legend a, .annotation a, #plot-main a").count() == 0  # no link made of a label

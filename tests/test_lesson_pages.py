@@ -82,7 +82,7 @@ def visible_lane_texts(page, lang, n):
     """Every place a lane's name reaches on screen: the legend, each lane card's label box, the summary table's
     first column, and the step inspector's lane menu."""
     words = CATALOGUE[lang]
-    legend = page.get_by_role("group", name="lanes")
+    legend = page.get_by_role("group", name="실행 목록" if lang == "ko" else "lanes")
     legend = legend.inner_text() if legend.is_visible() else None  # map views (basins) have no legend bar
     cards = [page.get_by_role("textbox", name=f"{words['label']} {i + 1}", exact=True).input_value() for i in range(n)]
     table = page.get_by_role("table", name=words["summary_table"])
@@ -145,7 +145,7 @@ def test_a_lesson_label_the_student_edits_is_kept_as_typed(page, live_server):
     box.press("Enter")
     page.wait_for_function("() => window.slopes.state().optimizers[0].label === '<b>내 실행</b>'", timeout=30000)
     update(page, {}, timeout=60000)
-    assert "<b>내 실행</b>" in page.get_by_role("group", name="lanes").inner_text()  # text, not markup
+    assert "<b>내 실행</b>" in page.locator("#legend").inner_text()  # text, not markup
     assert page.locator("#legend b").count() == 0
     assert page.get_by_role("textbox", name=f"{KO['label']} 1", exact=True).input_value() == "<b>내 실행</b>"
 

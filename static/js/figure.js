@@ -58,8 +58,11 @@ export function prepareLandscape(meta, grid) {
 
 /** Text for Plotly (names, titles, annotations, hover): Plotly reads a few HTML tags in them, so user text is
  *  escaped and can never become a tag or a link. */
+/** ``s`` as Plotly shows it literally in a name, title or hover template: its pseudo-HTML escaped and ``%`` as an
+ *  entity (so ``%{y}`` in a label is not a template field). Plotly decodes numeric entities and a few named ones,
+ *  not ``&quot;`` (which it printed as is), and a quote needs no escaping once ``<`` is. */
 export function plain(s) {
-  return String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+  return String(s ?? "").replace(/[&<>%]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", "%": "&#37;" })[c]);
 }
 
 export function fmtValue(v) {
