@@ -37,10 +37,20 @@ export class Charts {
     const { lanes, fstar, theme } = scene;
     const c = themeColors(theme);
     const size = (node) => ({ width: Math.max(node.clientWidth, 100), height: Math.max(node.clientHeight, 100), autosize: false });
+    // a power label (10⁻²) is about 30 px tall: at most one label per 30 px of a short chart's axis, or they collide
+    const room = (node) => Math.max(2, Math.floor((size(node).height - MARGIN.t - MARGIN.b) / 30));
     const chart = (title, ytype, node) => ({ ...baseLayout(theme), ...size(node), margin: MARGIN,
       title: { text: title, font: { size: 15 }, x: 0.02, y: 0.97, yanchor: "top" },
       xaxis: { title: { text: t("step_axis"), standoff: 4 }, gridcolor: c.grid, zeroline: false },
-      yaxis: { type: ytype, gridcolor: c.grid, exponentformat: "power" }, hovermode: "x unified" });
+      yaxis: { type: ytype, gridcolor: c.grid, exponentformat: "power", nticks: room(node) }, hovermode: "x unified" });
+    // on a log axis Plotly labels the 2s and 5s between decades when it may: whole decades, as many as fit
+    const decades = (layout, data, node) => {
+      let lo = Infinity, hi = -Infinity;
+      for (const d of data) for (const v of d.y) if (v > 0 && Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+      if (!(hi > 0)) return layout;
+      layout.yaxis.dtick = Math.max(1, Math.ceil((Math.log10(hi) - Math.log10(lo) + 0.2) / room(node)));
+      return layout;
+    };
     const axis = lossAxis(lanes, fstar);
     const lossData = lanes.map((lane) => ({ type: "scatter", mode: "lines", name: plain(lane.label), ...decimate(lane.losses, axis.fn),
       line: { color: lane.color, width: 2.5, dash: lane.dash } }));
@@ -51,11 +61,12 @@ export class Charts {
     const lrLog = hi > 0 && hi / lo > 50;
     const lrLayout = chart(t("lr_title"), lrLog ? "log" : "linear", this.lr);
     if (!lrLog && hi > 0) lrLayout.yaxis.range = [0, hi * 1.15];
-    if (lrLog) lrLayout.yaxis.dtick = 1;  // one label per decade: the 2s and 5s between them collide on a short chart
+    if (lrLog) decades(lrLayout, lrData, this.lr);
     this.lossKind = axis.key;
     this.maxStep = Math.max(1, ...lanes.map((l) => l.points.length - 1));
     return Promise.all([
-      Plotly.react(this.loss, lossData, chart(axis.title, axis.type, this.loss), plotConfig()),
+      Plotly.react(this.loss, lossData, axis.type === "log" ? decades(chart(axis.title, "log", this.loss), lossData, this.loss)
+        : chart(axis.title, axis.type, this.loss), plotConfig()),
       Plotly.react(this.lr, lrData, lrLayout, plotConfig()),
     ]).then(() => this.moveCursor(scene.cursor));
   }
