@@ -57,3 +57,41 @@ def test_custom_formula_start_boxes_show_where_the_paths_start(page, live_server
     assert second != first, "the wider domain should move the default start (else this step proves nothing)"
     wait_start_boxes(page, second)
     assert not page.errors, page.errors
+
+
+ANNOTATION_BOXES = """() => [...document.querySelectorAll('#plot-basins .annotation')].map((a) => {
+  const r = a.getBoundingClientRect(); return {text: a.textContent, x: r.x, y: r.y, w: r.width, h: r.height}; })"""
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_basin_map_titles_do_not_run_into_each_other_with_many_lanes(browser, live_server, size):
+    """Eight lanes (at 1920 x 1080, ten) on Basins: each map's title (lane label and its diverged share) stays
+    inside its own column; "Momentum (heavy ball) lr=0.001 · 16% diverged" ran over its neighbour's title."""
+    from browser import state_url
+
+    lanes = 10 if size[0] == 1920 else 8
+    optimizers = [{"optimizer": "momentum", "params": {"lr": 0.001, "momentum": 0.9}}]
+    optimizers += [{"optimizer": "gd", "params": {"lr": 0.001 * (k + 1)}} for k in range(lanes - 1)]
+    state = {"surface": "rosenbrock", "steps": 500, "optimizers": optimizers, "view": {"mode": "basins"}}
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(state_url(live_server, state))
+        page.wait_for_function(f"() => document.querySelectorAll('#plot-basins .annotation').length >= {lanes}",
+                               timeout=60000)
+        boxes = page.evaluate(ANNOTATION_BOXES)
+        assert any("diverged" in b["text"] for b in boxes), [b["text"] for b in boxes]
+        bad = []
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                dx = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
+                dy = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
+                if dx > 1 and dy > 1:
+                    bad.append((a["text"], b["text"]))
+        page.screenshot(path=f"/tmp/audit13_basins_{size[0]}.png")
+        assert not bad, f"map titles overlap at {size}: {bad}"
+        assert not errors, errors
+    finally:
+        context.close()
