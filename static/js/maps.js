@@ -35,6 +35,37 @@ function mapElements(root, id, label, controls = null) {
   return { el, progress };
 }
 
+/** A map's title (lane label, then its note) that fits ``px`` pixels: the font shrinks to 12 px at most, then the
+ *  label loses its middle ("Momentum (he…ball) lr=0.001"), so titles of a crowded grid never run into each other.
+ *  ``family``: the font Plotly draws it in. Returns Plotly annotation text (the label escaped) and its font size. */
+let measureCtx = null;
+const PLOTLY_FONT = '"Open Sans", verdana, arial, sans-serif';  // Plotly's default: the maps' layouts set none
+export function fitTitle(label, note, px, family, size = 15) {
+  measureCtx ||= document.createElement("canvas").getContext("2d");
+  const width = (text, at) => { measureCtx.font = `${at}px ${family}`; return measureCtx.measureText(text).width; };
+  const whole = (l) => `■ ${l}${note}`;
+  let at = size;
+  while (at > 12 && width(whole(label), at) > px) at -= 0.5;
+  let shown = String(label ?? "");
+  if (width(whole(shown), at) > px) {
+    const chars = [...shown];
+    let keep = chars.length;
+    do {
+      keep -= 1;
+      shown = chars.slice(0, Math.ceil(keep / 2)).join("") + "…" + chars.slice(chars.length - Math.floor(keep / 2)).join("");
+    } while (keep > 2 && width(whole(shown), at) > px);
+  }
+  return { text: plain(shown), size: at };
+}
+
+/** The width each column's title may take: up to the next column (the last: to the plot's right edge). */
+function titleWidths(layoutWidth, margin, cols, xgap) {
+  const plotW = Math.max(layoutWidth - margin.l - margin.r, 100);
+  const stride = plotW / (cols - xgap);
+  const cell = stride * (1 - xgap);
+  return Array.from({ length: cols }, (_, c) => (c < cols - 1 ? stride - 8 : cell + margin.r - 4));
+}
+
 function elementSize(node) {
   return { width: Math.max(node.clientWidth, 100), height: Math.max(node.clientHeight, 100), autosize: false };
 }
@@ -122,6 +153,7 @@ export class BasinView extends MapView {
       title: { text: t("basins_title", { steps, diverged: colours.divergedName, none: colours.noneName }), x: 0.01, xanchor: "left", y: 0.985, yanchor: "top", font: { size: 15 } },
       grid: { rows, columns: cols, pattern: "independent", xgap: 0.06, ygap: rows > 2 ? 0.26 : 0.2 }, annotations: [] };
     const data = [];
+    const widths = titleWidths(layout.width, layout.margin, cols, layout.grid.xgap);
     results.forEach((r, i) => {
       const suffix = i === 0 ? "" : String(i + 1);
       layout[`xaxis${suffix}`] = { range: [r.x[0], r.x[r.x.length - 1]], ...(i ? { matches: "x" } : {}) };
@@ -136,8 +168,10 @@ export class BasinView extends MapView {
       const counts = r.basin.flat().reduce((acc, k) => { acc[k] = (acc[k] || 0) + 1; return acc; }, {});
       const share = (counts[-2] || 0) / r.basin.flat().length * 100;
       const diverged = share > 0 && share < 1 ? "<1" : share.toFixed(0);
-      layout.annotations.push({ text: `<b style="color:${lanes[i].color}">■</b> ${plain(lanes[i].label)}` +
-        (counts[-2] ? ` · ${t("diverged_share", { pct: diverged })}` : ""), showarrow: false,
+      const note = counts[-2] ? ` · ${t("diverged_share", { pct: diverged })}` : "";
+      const title = fitTitle(lanes[i].label, note, widths[i % cols], PLOTLY_FONT);
+      layout.annotations.push({ text: `<b style="color:${lanes[i].color}">■</b> ${title.text}${plain(note)}`, showarrow: false,
+        font: { size: title.size }, hovertext: plain(lanes[i].label),
         xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0, y: 1.02, xanchor: "left", yanchor: "bottom" });
     });
     this.results = results;
