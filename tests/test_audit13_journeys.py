@@ -95,3 +95,53 @@ def test_basin_map_titles_do_not_run_into_each_other_with_many_lanes(browser, li
         assert not errors, errors
     finally:
         context.close()
+
+
+PHASE_PARTS = """() => {
+  const root = document.getElementById('plot-sweep');
+  const box = (el, kind) => { const r = el.getBoundingClientRect(); return {kind, text: el.textContent, x: r.x, y: r.y, w: r.width, h: r.height}; };
+  const all = (sel, kind) => [...root.querySelectorAll(sel)].filter((el) => el.getBoundingClientRect().width > 0).map((el) => box(el, kind));
+  return {titles: all('.annotation', 'title'), ticks: all('.xtick text, .ytick text', 'tick'),
+          axisTitles: all('.g-xtitle text, .g-ytitle text', 'axis title'), plots: all('.nsewdrag', 'plot'),
+          colorbar: all('.colorbar', 'colorbar')};
+}"""
+
+
+def _hits(a_list, b_list, same=False):
+    bad = []
+    for i, a in enumerate(a_list):
+        for b in (a_list[i + 1:] if same else b_list):
+            dx = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
+            dy = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
+            if dx > 1 and dy > 1:
+                bad.append((a["kind"], a["text"][:40], b["kind"], b["text"][:40]))
+    return bad
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_phase_maps_of_eight_lanes_do_not_overlap(browser, live_server, size):
+    """Sweep, "lr × momentum / β₁ (phase map)" chosen from its menu with eight momentum-type lanes: no map title
+    runs into another or into the tick labels above it, no axis title or the colour bar lies on another map."""
+    from browser import state_url
+
+    optimizers = [{"optimizer": o, "params": {"lr": 0.001 * (k + 1), "momentum": 0.9}}
+                  for o in ("momentum", "nesterov") for k in range(4)]
+    state = {"surface": "rosenbrock", "steps": 100, "optimizers": optimizers, "view": {"mode": "sweep"}}
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(state_url(live_server, state))
+        page.get_by_role("combobox", name="sweep over").select_option(label="lr × momentum / β₁ (phase map)")
+        page.wait_for_function("() => document.querySelectorAll('#plot-sweep .annotation').length >= 8", timeout=90000)
+        parts = page.evaluate(PHASE_PARTS)
+        page.screenshot(path=f"/tmp/audit13_phase_{size[0]}.png")
+        bad = _hits(parts["titles"], None, same=True) + _hits(parts["titles"], parts["ticks"])
+        bad += _hits(parts["colorbar"], parts["plots"] + parts["ticks"] + parts["titles"])
+        # an axis title may sit beside its own map only: never on another map's plot area
+        bad += [h for h in _hits(parts["axisTitles"], parts["plots"])]
+        assert not bad, f"phase maps overlap at {size}: {bad[:6]}"
+        assert not errors, errors
+    finally:
+        context.close()
