@@ -360,6 +360,7 @@ async function loadLandscape() {
     const land = await ensureLandscape(state);
     if (key !== landKey(store.peek())) return;
     app.land = land;
+    syncGlobals(store.peek()); // the start boxes show this landscape's default start (a custom formula has none before)
     dismiss("landscape");
     showSurfaceInfo();
     scheduleRender();

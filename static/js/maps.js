@@ -35,6 +35,38 @@ function mapElements(root, id, label, controls = null) {
   return { el, progress };
 }
 
+/** A map's title (lane label, then its note) that fits ``px`` pixels: the font shrinks to ``minSize`` at most, then the
+ *  label loses its middle ("Momentum (he…ball) lr=0.001"), so titles of a crowded grid never run into each other.
+ *  ``family``: the font Plotly draws it in. Returns Plotly annotation text (the label escaped) and its font size. */
+let measureCtx = null;
+const PLOTLY_FONT = '"Open Sans", verdana, arial, sans-serif';  // Plotly's default: the maps' layouts set none
+export function fitTitle(label, note, px, family, size = 15, { mark = "■ ", minSize = 12 } = {}) {
+  measureCtx ||= document.createElement("canvas").getContext("2d");
+  const width = (text, at) => { measureCtx.font = `${at}px ${family}`; return measureCtx.measureText(text).width; };
+  const whole = (l) => `${mark}${l}${note}`;
+  let at = size;
+  while (at > minSize && width(whole(label), at) > px) at -= 0.5;
+  let shown = String(label ?? "");
+  if (width(whole(shown), at) > px) {
+    const chars = [...shown];
+    let keep = chars.length;
+    do {
+      keep -= 1;
+      shown = chars.slice(0, Math.ceil(keep / 2)).join("") + "…" + chars.slice(chars.length - Math.floor(keep / 2)).join("");
+    } while (keep > 2 && width(whole(shown), at) > px);
+  }
+  return { text: plain(shown), size: at };
+}
+
+/** The width each column's title may take: up to the next column (the last: to the plot's right edge). */
+function titleWidths(layoutWidth, margin, cols, xgap, rightRoom = margin.r) {
+  const plotW = Math.max(layoutWidth - margin.l - margin.r, 100);
+  const stride = plotW / (cols - xgap);
+  const cell = stride * (1 - xgap);
+  // 5% slack: the SVG text and the canvas measure may resolve the font list a little differently
+  return Array.from({ length: cols }, (_, c) => 0.95 * (c < cols - 1 ? stride - 8 : cell + rightRoom - 4));
+}
+
 function elementSize(node) {
   return { width: Math.max(node.clientWidth, 100), height: Math.max(node.clientHeight, 100), autosize: false };
 }
@@ -122,6 +154,7 @@ export class BasinView extends MapView {
       title: { text: t("basins_title", { steps, diverged: colours.divergedName, none: colours.noneName }), x: 0.01, xanchor: "left", y: 0.985, yanchor: "top", font: { size: 15 } },
       grid: { rows, columns: cols, pattern: "independent", xgap: 0.06, ygap: rows > 2 ? 0.26 : 0.2 }, annotations: [] };
     const data = [];
+    const widths = titleWidths(layout.width, layout.margin, cols, layout.grid.xgap);
     results.forEach((r, i) => {
       const suffix = i === 0 ? "" : String(i + 1);
       layout[`xaxis${suffix}`] = { range: [r.x[0], r.x[r.x.length - 1]], ...(i ? { matches: "x" } : {}) };
@@ -136,8 +169,10 @@ export class BasinView extends MapView {
       const counts = r.basin.flat().reduce((acc, k) => { acc[k] = (acc[k] || 0) + 1; return acc; }, {});
       const share = (counts[-2] || 0) / r.basin.flat().length * 100;
       const diverged = share > 0 && share < 1 ? "<1" : share.toFixed(0);
-      layout.annotations.push({ text: `<b style="color:${lanes[i].color}">■</b> ${plain(lanes[i].label)}` +
-        (counts[-2] ? ` · ${t("diverged_share", { pct: diverged })}` : ""), showarrow: false,
+      const note = counts[-2] ? ` · ${t("diverged_share", { pct: diverged })}` : "";
+      const title = fitTitle(lanes[i].label, note, widths[i % cols], PLOTLY_FONT);
+      layout.annotations.push({ text: `<b style="color:${lanes[i].color}">■</b> ${title.text}${plain(note)}`, showarrow: false,
+        font: { size: title.size }, hovertext: plain(lanes[i].label),
         xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0, y: 1.02, xanchor: "left", yanchor: "bottom" });
     });
     this.results = results;
@@ -249,21 +284,27 @@ export class SweepView extends MapView {
     const rows = Math.ceil(n / cols);
     const logs = shown.flatMap(([r]) => r.final_loss.flat().filter((v) => v !== null).map((v) => Math.log10(gap(v))));
     const zmin = logs.length ? Math.min(...logs) : -16, zmax = logs.length ? Math.max(...logs) : 1;
-    const layout = { ...baseLayout(theme), margin: { l: 70, r: 20, t: 84, b: 50 },
-      grid: { rows, columns: cols, pattern: "independent", xgap: 0.16, ygap: rows > 2 ? 0.42 : 0.3 }, annotations: [],
+    const crowded = cols > 2;  // three columns: smaller ticks, axis titles on the outer maps only
+    const layout = { ...baseLayout(theme), margin: { l: 70, r: 100, t: 84, b: 50 },
+      grid: { rows, columns: cols, pattern: "independent", xgap: crowded ? 0.12 : 0.16, ygap: rows > 2 ? 0.42 : 0.3 }, annotations: [],
       title: { text: t("phase_title", { steps, diverged: mapColours(theme).divergedName }), x: 0.01, xanchor: "left", y: 0.985, yanchor: "top", font: { size: 16 } } };
     const data = [];
+    const widths = titleWidths(this.el.clientWidth || 800, layout.margin, cols, layout.grid.xgap, 0);  // the colour bar is at the right
+    const tickfont = crowded ? { size: 12 } : {};
     shown.forEach(([r, lane], i) => {
       const suffix = i === 0 ? "" : String(i + 1);
       const axes = { xaxis: `x${suffix}`, yaxis: `y${suffix}` };
       const [param] = SweepView.phaseAxis(lane);
       const xs = r.axes[0].values, ys = r.axes[1].values;
-      layout[`xaxis${suffix}`] = { type: "log", title: { text: "lr", standoff: 4 } };
-      layout[`yaxis${suffix}`] = { title: { text: param, standoff: 4 } };
+      const bottom = i + cols >= shown.length, left = i % cols === 0;
+      layout[`xaxis${suffix}`] = { type: "log", title: { text: !crowded || bottom ? "lr" : "", standoff: 4 }, tickfont,
+        ...(crowded ? { nticks: 4, tickangle: 0 } : {}) };
+      layout[`yaxis${suffix}`] = { title: { text: !crowded || left ? param : "", standoff: 4 }, tickfont,
+        ...(crowded ? { nticks: 3 } : {}) };
       const laneIndex = lanes.indexOf(lane);
       const custom = ys.map(() => xs.map(() => [laneIndex, param]));
       data.push({ type: "heatmap", ...axes, x: xs, y: ys, customdata: custom, zmin, zmax, colorscale: PHASE_COLOURS,
-        showscale: i === 0, colorbar: { title: { text: "log₁₀(f − f*)", side: "right" }, len: 0.9 },
+        showscale: i === 0, colorbar: { title: { text: "log₁₀(f − f*)", side: "right" }, len: 0.9, x: 1.02, xanchor: "left", thickness: 18 },
         z: r.final_loss.map((row) => row.map((v) => (v === null ? null : Math.log10(gap(v))))),
         hovertemplate: `lr %{x:.3g}<br>${param} %{y:.3g}<br>log₁₀(f − f*) %{z:.2f}<extra>${plain(lane.label)}</extra>` });
       data.push({ type: "heatmap", ...axes, x: xs, y: ys, customdata: custom, showscale: false, hoverinfo: "skip",
@@ -272,9 +313,13 @@ export class SweepView extends MapView {
         y: [paramValue(lane.params, param)],
         marker: { size: 16, symbol: "diamond", color: lane.color, line: { width: 2, color: "#ffffff" } },
         hovertemplate: `${plain(lane.label)}: ${t("current_setting")}<extra></extra>` });
-      layout.annotations.push({ text: `<b style="color:${lane.color}">■</b> ${plain(lane.label)}` + (r.best
-        ? `<br><span style="font-size:13px">${t("best_cell")}: lr=${r.best.lr.toPrecision(2)}, ${param}=${r.best[param].toPrecision(2)}</span>`
-        : ""), showarrow: false, align: "left", xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0, y: 1.02,
+      const title = fitTitle(lane.label, "", widths[i % cols], FONT_FAMILY, 16);
+      const best = r.best ? `${t("best_cell")}: lr=${r.best.lr.toPrecision(2)}, ${param}=${r.best[param].toPrecision(2)}` : "";
+      const bestFit = best ? fitTitle(best, "", widths[i % cols], FONT_FAMILY, 13, { mark: "", minSize: 10.5 }) : null;
+      layout.annotations.push({ text: `<b style="color:${lane.color}">■</b> ${title.text}` + (bestFit
+        ? `<br><span style="font-size:${Math.min(bestFit.size, 13)}px">${bestFit.text}</span>` : ""),
+        font: { size: title.size }, hovertext: plain(lane.label),
+        showarrow: false, align: "left", xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0, y: 1.02,
         xanchor: "left", yanchor: "bottom" });
     });
     if (!shown.length) {  // the message alone: no empty axes behind it
@@ -285,6 +330,8 @@ export class SweepView extends MapView {
     return { data, layout };
   }
 }
+
+const FONT_FAMILY = PLOTLY_FONT;  // the sweep's layouts set no family either
 
 function baseLayout(theme) {
   return { paper_bgcolor: theme === "dark" ? "#1c1d22" : "#ffffff", plot_bgcolor: "rgba(0,0,0,0)",
