@@ -351,7 +351,7 @@ LESSONS = [
                "손실은 코사인 실행과 같습니다. 이 방법이 돌려주는 점은 이동 평균 x(점선)로, 코사인 lr이 아직 "
                "절반이고 그 실행이 아직 튀어 다니는 500 스텝에서 x는 이미 최솟점에 더 가까이 있습니다."},
         {"surface": "linreg_mse", "start": [-1.5, 3.0], "steps": 1000,
-         "gradient": {"mode": "analytic", "batch_size": 4, "seed": 0},
+         "gradient": {"mode": "analytic", "batch_size": 4, "seed": 1},
          "optimizers": [lane("adamw", "AdamW lr 0.2 (constant)", "AdamW lr 0.2 (고정)", lr=0.2, weight_decay=0.0),
                         {**lane("adamw", "AdamW lr 0.2 + cosine", "AdamW lr 0.2 + 코사인", lr=0.2, weight_decay=0.0),
                          "schedule": {"type": "cosine", "T_max": 1000}},
