@@ -166,3 +166,34 @@ def test_hostile_inspect_values_open_nothing_or_say_there_is_no_step(page, live_
         page.wait_for_function("() => !!document.querySelector('#inspector .inspector-message')")
         assert arrows(page) == []
     assert page.locator("img[src=x]").count() == 0
+
+
+def test_the_card_never_hides_the_inspected_point(page, live_server):
+    """At 1280x720 the card covers the right 42% of the plot: a start on the right (the lr_sizes lesson's (2.5, -1.5)
+    on the bowl) was under it, with the arrows' tail, so the student saw arrows come out of the card. The card moves to
+    the left side when the point would be under it on the right."""
+    state = {"surface": "quadratic", "start": [2.5, -1.5], "steps": 40,
+             "optimizers": [{"optimizer": "gd", "params": {"lr": 0.05}, "label": "GD"}],
+             "view": {"inspect": {"lane": 0, "step": 0}}}
+    page.goto(url(live_server, state))
+
+    def covered():
+        return page.evaluate(
+            """() => { const g = document.getElementById('plot-main'), fl = g._fullLayout, box = g.getBoundingClientRect();
+                 const [x, y] = window.slopes.inspector.runs[window.slopes.state().view.inspect.lane]
+                   .points[window.slopes.state().view.inspect.step];
+                 const px = box.left + fl.xaxis._offset + fl.xaxis.l2p(x), py = box.top + fl.yaxis._offset + fl.yaxis.l2p(y);
+                 const r = document.getElementById('inspector').getBoundingClientRect();
+                 const inPlot = px >= box.left && px <= box.right && py >= box.top && py <= box.bottom;
+                 return {inPlot, under: px >= r.left && px <= r.right && py >= r.top && py <= r.bottom}; }""")
+
+    shown(page, 0, 0)
+    got = covered()
+    assert got["inPlot"] and not got["under"], got
+    # a step on: still on the right, still beside the card
+    page.keyboard.press("ArrowRight")
+    shown(page, 0, 1)
+    got = covered()
+    assert got["inPlot"] and not got["under"], got
+    assert page.get_by_role("region", name="Step inspector").is_visible()
+    page.screenshot(path=str(SHOTS / "inspector-card-beside-the-point.png"))

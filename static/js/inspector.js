@@ -209,10 +209,27 @@ export class Inspector {
     if (this.root.hidden) return;
     const width = Math.min(390, Math.max(260, r.width * 0.42));
     this.root.style.width = `${width}px`;
-    this.root.style.left = `${Math.max(8, r.right + window.scrollX - width - 8)}px`;
     const top = Math.max(r.top, pane.top);
     this.root.style.top = `${top + window.scrollY + 8}px`;
     this.root.style.maxHeight = `${Math.max(200, Math.min(r.bottom, pane.bottom) - top - 16)}px`;
+    // the right side of the plot, unless the inspected point (or its arrows' heads) would be under the card there:
+    // then the left side, whichever hides less of what the student is looking at
+    const right = Math.max(8, r.right - width - 8), left = r.left + 8;
+    const height = this.root.offsetHeight || 0;
+    const hidden = (x0) => this.anchorPixels().reduce((n, [x, y, w]) =>
+      n + (x >= x0 - 12 && x <= x0 + width + 12 && y >= top - 4 && y <= top + 8 + height + 12 ? w : 0), 0);
+    const side = hidden(right) > hidden(left) ? left : right;
+    this.root.dataset.side = side === right ? "right" : "left";
+    this.root.style.left = `${side + window.scrollX}px`;
+  }
+
+  /** The inspected point (weight 10) and its arrows' heads (weight 1), in the viewport's pixels. */
+  anchorPixels() {
+    const plot = this.plot, fl = plot?._fullLayout;
+    if (!this.anchors || !fl?.xaxis?.l2p || !fl?.yaxis?.l2p) return [];
+    const box = plot.getBoundingClientRect();
+    return this.anchors.map(([x, y], i) => [box.left + fl.xaxis._offset + fl.xaxis.l2p(x),
+      box.top + fl.yaxis._offset + fl.yaxis.l2p(y), i === 0 ? 10 : 1]).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
   }
 
   build() {
@@ -375,6 +392,7 @@ export class Inspector {
     if (!plot || !this.drawn || typeof Plotly === "undefined" || !plot.layout) return;
     const keep = (plot.layout.annotations || []).filter((a) => !String(a.name || "").startsWith("inspector:"));
     this.drawn = false;
+    this.anchors = null;
     Plotly.relayout(plot, { annotations: keep });
   }
 
@@ -382,7 +400,7 @@ export class Inspector {
     const plot = this.plot;
     if (!plot || typeof Plotly === "undefined" || !plot.layout) return;
     const keep = (plot.layout.annotations || []).filter((a) => !String(a.name || "").startsWith("inspector:"));
-    if (!ex) { this.drawn = false; Plotly.relayout(plot, { annotations: keep }); return; }
+    if (!ex) { this.drawn = false; this.anchors = null; Plotly.relayout(plot, { annotations: keep }); return; }
     const xr = plot.layout.xaxis?.range || [0, 1];
     const yr = plot.layout.yaxis?.range || [0, 1];
     const span = Math.min(Math.abs(xr[1] - xr[0]), Math.abs(yr[1] - yr[0]));  // the shorter side: arrows fit either way
@@ -398,6 +416,8 @@ export class Inspector {
       arrowcolor: COLORS[key] || "#444", text: "", hovertext: termLabel(key, lang()),
     }));
     this.drawn = true;
+    this.anchors = [[px, py], ...notes.map((a) => [a.x, a.y])];
+    this.place();  // the axes stay as drawn: the card moves off the point before the panel says it is shown
     Plotly.relayout(plot, { annotations: [...keep, ...notes] });
     // the legend's note about the scale
     this.render(state, ex, null, lane);
