@@ -197,3 +197,19 @@ def test_the_card_never_hides_the_inspected_point(page, live_server):
     assert got["inPlot"] and not got["under"], got
     assert page.get_by_role("region", name="Step inspector").is_visible()
     page.screenshot(path=str(SHOTS / "inspector-card-beside-the-point.png"))
+
+
+def test_unlabelled_lanes_are_named_in_korean_in_the_lane_picker(page, live_server):
+    """A lane without a label is named after its optimizer: in the Korean page the lane picker said "Gradient descent
+    lr=0.1" (the API's English default label) beside a legend that says "경사 하강법 lr=0.1"."""
+    state = {"surface": "ravine", "start": [-9.0, 2.5], "steps": 30,
+             "optimizers": [{"optimizer": "gd", "params": {"lr": 0.1}}, {"optimizer": "adam", "params": {"lr": 0.3}}],
+             "view": {"inspect": {"lane": 1, "step": 2}}}
+    page.goto(url(live_server, state, lang="ko"))
+    shown(page, 1, 2)
+    picker = page.get_by_role("combobox", name="레인")
+    options = picker.locator("option").all_inner_texts()
+    legend = page.evaluate("() => document.getElementById('plot-main').data"
+                           ".filter((t) => /^lane\\d+$/.test(String(t.meta))).map((t) => t.name)")
+    assert options == legend, (options, legend)
+    assert options[0].startswith("경사 하강법") and "Gradient" not in " ".join(options)

@@ -344,7 +344,11 @@ export class Inspector {
     this.prevButton.setAttribute("aria-label", tr("prev"));
     this.nextButton.setAttribute("aria-label", tr("next"));
     this.hint.textContent = tr("hint");
-    const labels = state.optimizers.map((o, i) => (o.label ? readerLabel(o.label, L) : this.runs?.[i]?.label || `${o.optimizer} ${i + 1}`));
+    // a lane is called what the plot's legend calls it (an unlabelled lane: the optimizer's name in the page's
+    // language with its lr, not the API's English default label)
+    const drawn = (i) => (this.plot?.data || []).find((t) => t.meta === `lane${i}`)?.name;
+    const labels = state.optimizers.map((o, i) => (o.label ? readerLabel(o.label, L)
+      : drawn(i) || this.runs?.[i]?.label || `${o.optimizer} ${i + 1}`));
     this.laneSelect.replaceChildren(...labels.map((label, i) => el("option", { value: i, selected: i === lane }, label)));
     this.laneSelect.value = String(lane);
     this.stepInput.value = String(this.inspect?.step ?? 0);
