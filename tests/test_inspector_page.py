@@ -213,3 +213,28 @@ def test_unlabelled_lanes_are_named_in_korean_in_the_lane_picker(page, live_serv
                            ".filter((t) => /^lane\\d+$/.test(String(t.meta))).map((t) => t.name)")
     assert options == legend, (options, legend)
     assert options[0].startswith("경사 하강법") and "Gradient" not in " ".join(options)
+
+
+def test_embed_code_of_an_inspected_step_does_not_autoplay(page, live_server):
+    """The Embed button's <iframe> played by itself (autoplay=1&loop=1) even with a step inspected: on the slide the
+    cursor's point ran along the path while the arrows stayed at the inspected step. With a step inspected the code
+    keeps view.inspect and asks for no autoplay; with the inspector closed it plays as before."""
+    state = {**STATE, "view": {"inspect": {"lane": 1, "step": 7}}}
+    page.goto(url(live_server, state, lang="ko"))
+    shown(page, 1, 7)
+    embed = page.get_by_role("button", name="임베드")
+
+    def snippet_query():
+        embed.click()
+        src = page.input_value("#embed-snippet").split('src="')[1].split('"')[0].replace("&amp;", "&")
+        query = dict(part.split("=", 1) for part in src.split("?", 1)[1].split("&"))
+        encoded = query["state"]
+        return query, json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+
+    query, embedded = snippet_query()
+    assert embedded["view"]["inspect"] == {"lane": 1, "step": 7}
+    assert "autoplay" not in query and "loop" not in query
+    page.get_by_role("button", name="스텝 살펴보기 닫기").click()
+    page.wait_for_function("() => window.slopes.state().view.inspect == null")
+    query, embedded = snippet_query()
+    assert not embedded["view"].get("inspect") and query.get("autoplay") == "1"
