@@ -238,3 +238,24 @@ def test_embed_code_of_an_inspected_step_does_not_autoplay(page, live_server):
     page.wait_for_function("() => window.slopes.state().view.inspect == null")
     query, embedded = snippet_query()
     assert not embedded["view"].get("inspect") and query.get("autoplay") == "1"
+
+
+def test_search_and_newton_lanes_say_plainly_what_a_step_does(page, live_server):
+    """Random search, random local search and damped Newton keep no state: the panel said "This rule is not written
+    out here: the state below is the engine's" above no state at all, and a "learning rate 0" row for searches that
+    have no learning rate. Each now says what its step does, in the page's language."""
+    state = {"surface": "rosenbrock", "start": [-1.2, 1.0], "steps": 20,
+             "optimizers": [{"optimizer": "random_search"}, {"optimizer": "random_local_search"},
+                            {"optimizer": "newton", "params": {"lr": 0.5}}],
+             "view": {"inspect": {"lane": 0, "step": 3}}}
+    page.goto(url(live_server, state, lang="ko"))
+    panel = page.get_by_role("region", name="스텝 살펴보기")
+    for lane, says in [(0, "무작위 탐색은 기울기를 쓰지 않고"), (1, "무작위 지역 탐색은 기울기를 쓰지 않고"),
+                       (2, "감쇠 뉴턴법은 상태를 기억하지 않습니다")]:
+        shown(page, lane, 3)
+        text = panel.inner_text()
+        assert says in text and "풀어 쓰지 않았습니다" not in text, text
+        assert ("학습률" in table(page)) == (lane == 2), table(page)
+        if lane < 2:
+            page.keyboard.press("ArrowDown")
+    assert "θ ← θ − lr·" in panel.inner_text()  # Newton's rule

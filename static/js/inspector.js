@@ -362,12 +362,13 @@ export class Inspector {
     const parts = [];
     if (ex.rule) parts.push(el("p", { class: "inspector-rule" }, el("b", {}, `${tr("rule")} (${ex.optimizer}): `), ex.rule[L] || ex.rule.en));
     if (ex.stateless) parts.push(el("p", { class: "inspector-note" }, STATELESS[L] || STATELESS.en));
+    if (ex.note) parts.push(el("p", { class: "inspector-note" }, ex.note[L] || ex.note.en));
     if (ex.generic) parts.push(el("p", { class: "inspector-note" }, tr("generic")));
     const rows = [];
     const row = (name, value) => rows.push(el("tr", {}, el("th", { scope: "row" }, name), el("td", {}, value)));
     row(tr("point"), fmt(ex.point));
     if (ex.gradient) row(termLabel("gradient", L), fmt(ex.gradient));
-    row(termLabel("lr", L), fmt(ex.lr));
+    if (ex.lr !== null && ex.lr !== undefined) row(termLabel("lr", L), fmt(ex.lr));
     for (const [key, value] of Object.entries(ex.quantities || {})) {
       if (key === "decayed_gradient" && ex.gradient && value[0] === ex.gradient[0] && value[1] === ex.gradient[1]) continue;
       row(termLabel(key, L), fmt(value));
