@@ -259,3 +259,18 @@ def test_search_and_newton_lanes_say_plainly_what_a_step_does(page, live_server)
         if lane < 2:
             page.keyboard.press("ArrowDown")
     assert "θ ← θ − lr·" in panel.inner_text()  # Newton's rule
+
+
+def test_the_rule_names_the_optimizer_in_the_page_language_and_state_rows_once(page, live_server):
+    """The rule's heading said "갱신 규칙 (newton)" (the API's id, not the name the lane card shows), and a state
+    variable with no symbol of its own was written twice ("exp_avg (exp_avg)")."""
+    state = {"surface": "rosenbrock", "start": [-1.2, 1.0], "steps": 10,
+             "optimizers": [{"optimizer": "newton", "params": {"lr": 0.5}}, {"optimizer": "radam", "params": {"lr": 0.01}}],
+             "view": {"inspect": {"lane": 0, "step": 2}}}
+    page.goto(url(live_server, state, lang="ko"))
+    shown(page, 0, 2)
+    assert page.locator("#inspector .inspector-rule b").inner_text().strip() == "갱신 규칙 · 뉴턴 (감쇠):"
+    page.keyboard.press("ArrowDown")
+    shown(page, 1, 2)
+    rows = table(page)
+    assert "exp_avg" in rows and "exp_avg (exp_avg)" not in rows, list(rows)

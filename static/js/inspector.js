@@ -6,6 +6,7 @@
 // Its own state lives in the page's state as view.inspect = {lane, step} (null: closed), so a copied address or
 // an embed opens it where it was. The numbers come from its own POST /api/runs with "include": ["state"] (the
 // optimizer's state after every step); the math is in steprules.js.
+import { tOr } from "./i18n.js";
 import { explainStep, STATELESS, termLabel } from "./steprules.js";
 
 const TEXT = {
@@ -360,7 +361,7 @@ export class Inspector {
       return;
     }
     const parts = [];
-    if (ex.rule) parts.push(el("p", { class: "inspector-rule" }, el("b", {}, `${tr("rule")} (${ex.optimizer}): `), ex.rule[L] || ex.rule.en));
+    if (ex.rule) parts.push(el("p", { class: "inspector-rule" }, el("b", {}, `${tr("rule")} · ${tOr(`opt_${ex.optimizer}_name`, ex.optimizer)}: `), ex.rule[L] || ex.rule.en));
     if (ex.stateless) parts.push(el("p", { class: "inspector-note" }, STATELESS[L] || STATELESS.en));
     if (ex.note) parts.push(el("p", { class: "inspector-note" }, ex.note[L] || ex.note.en));
     if (ex.generic) parts.push(el("p", { class: "inspector-note" }, tr("generic")));
@@ -374,7 +375,7 @@ export class Inspector {
       row(termLabel(key, L), fmt(value));
     }
     for (const s of ex.state || []) {
-      row(`${s.name} (${s.symbol})`, `${tr("before")} ${fmt(s.before)} → ${tr("after")} ${fmt(s.after ?? s.computed)}`);
+      row(s.symbol && s.symbol !== s.name ? `${s.name} (${s.symbol})` : s.name, `${tr("before")} ${fmt(s.before)} → ${tr("after")} ${fmt(s.after ?? s.computed)}`);
     }
     row(termLabel("step", L), fmt(ex.actual));
     const table = el("table", { class: "inspector-table" },
