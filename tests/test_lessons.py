@@ -247,6 +247,8 @@ def test_hinge_stops_cross_entropy_keeps_pushing(client):
     h2, c2 = runs(client, "hinge_vs_ce", surface_options={"l2": 0.01}, steps=1500)
     hinge_min = get_surface("separable_hinge", l2=0.01).minima[0].point
     ce_min = get_surface("separable_ce", l2=0.01).minima[0].point
+    # each near a point of its own, not one shared point (the caption once said "both runs settle at one point")
+    assert np.hypot(*(np.asarray(hinge_min) - ce_min)) > 0.5
     assert np.hypot(*(np.asarray(h2["points"][-300:]) - hinge_min).T).max() < 0.1  # hops across its kink, stays
     assert np.hypot(*np.subtract(c2["points"][-1], ce_min)) < 1e-3 and steps(c2)[-1] < 1e-6
 
