@@ -234,12 +234,15 @@ LESSONS = [
                "holds. Gradient descent on the hinge loss stops dead once it enters that region: the loss is 0 "
                "and so is its gradient. On cross-entropy it keeps growing the weights (w ≈ 4.5, 5.3, 5.8 after "
                "100, 200, 300 steps), since a larger w makes every prediction more confident. W and 2W have the "
-               "same zero hinge loss: add an L2 penalty and both runs settle at one point.",
+               "same zero hinge loss, and an L2 penalty picks one: add it (the L2 field) and each run stops "
+               "growing, near a point of its own (hinge and cross-entropy do not share their regularised "
+               "minimum).",
          "ko": "두 클래스가 분리 가능하고, 등고선은 힌지 손실이며 모든 마진이 지켜지는 영역 전체에서 0입니다. "
                "힌지 손실의 경사 하강법은 그 영역에 들어서면 바로 멈춥니다: 손실도 기울기도 0입니다. 교차 "
                "엔트로피에서는 w가 클수록 모든 예측이 더 확신에 차므로 가중치를 계속 키웁니다(100, 200, 300 "
-               "스텝에서 w ≈ 4.5, 5.3, 5.8). W와 2W의 힌지 손실은 똑같이 0이므로, L2 규제를 더하면 두 실행 "
-               "모두 한 점에 자리 잡습니다."},
+               "스텝에서 w ≈ 4.5, 5.3, 5.8). W와 2W의 힌지 손실은 똑같이 0이고, L2 규제가 그중 하나를 "
+               "고릅니다: L2 칸에 규제를 더하면 각 실행이 더 자라지 않고 저마다의 한 점 근처에 머뭅니다(힌지와 "
+               "교차 엔트로피의 규제된 최솟점은 서로 다릅니다)."},
         {"surface": "separable_hinge", "start": [-1.5, 3.0], "steps": 300,
          "optimizers": [lane("gd", "hinge loss (GD lr 1)", "힌지 손실 (경사 하강법 lr 1)", lr=1.0),
                         {**lane("gd", "cross-entropy (GD lr 1)", "교차 엔트로피 (경사 하강법 lr 1)", lr=1.0),
@@ -351,7 +354,7 @@ LESSONS = [
                "손실은 코사인 실행과 같습니다. 이 방법이 돌려주는 점은 이동 평균 x(점선)로, 코사인 lr이 아직 "
                "절반이고 그 실행이 아직 튀어 다니는 500 스텝에서 x는 이미 최솟점에 더 가까이 있습니다."},
         {"surface": "linreg_mse", "start": [-1.5, 3.0], "steps": 1000,
-         "gradient": {"mode": "analytic", "batch_size": 4, "seed": 0},
+         "gradient": {"mode": "analytic", "batch_size": 4, "seed": 1},
          "optimizers": [lane("adamw", "AdamW lr 0.2 (constant)", "AdamW lr 0.2 (고정)", lr=0.2, weight_decay=0.0),
                         {**lane("adamw", "AdamW lr 0.2 + cosine", "AdamW lr 0.2 + 코사인", lr=0.2, weight_decay=0.0),
                          "schedule": {"type": "cosine", "T_max": 1000}},

@@ -199,3 +199,111 @@ def test_the_inspector_belongs_to_the_2d_views_only(page, live_server):
     page.locator("#views").get_by_role("tab", name="Overlay", exact=True).click()
     page.get_by_role("region", name="Step inspector").wait_for(state="visible")
     assert not page.errors, page.errors
+
+
+def test_the_card_never_hides_the_inspected_point(page, live_server):
+    """At 1280x720 the card covers the right 42% of the plot: a start on the right (the lr_sizes lesson's (2.5, -1.5)
+    on the bowl) was under it, with the arrows' tail, so the student saw arrows come out of the card. The card moves to
+    the left side when the point would be under it on the right."""
+    state = {"surface": "quadratic", "start": [2.5, -1.5], "steps": 40,
+             "optimizers": [{"optimizer": "gd", "params": {"lr": 0.05}, "label": "GD"}],
+             "view": {"inspect": {"lane": 0, "step": 0}}}
+    page.goto(url(live_server, state))
+
+    def covered():
+        return page.evaluate(
+            """() => { const g = document.getElementById('plot-main'), fl = g._fullLayout, box = g.getBoundingClientRect();
+                 const [x, y] = window.slopes.inspector.runs[window.slopes.state().view.inspect.lane]
+                   .points[window.slopes.state().view.inspect.step];
+                 const px = box.left + fl.xaxis._offset + fl.xaxis.l2p(x), py = box.top + fl.yaxis._offset + fl.yaxis.l2p(y);
+                 const r = document.getElementById('inspector').getBoundingClientRect();
+                 const inPlot = px >= box.left && px <= box.right && py >= box.top && py <= box.bottom;
+                 return {inPlot, under: px >= r.left && px <= r.right && py >= r.top && py <= r.bottom}; }""")
+
+    shown(page, 0, 0)
+    got = covered()
+    assert got["inPlot"] and not got["under"], got
+    # a step on: still on the right, still beside the card
+    page.keyboard.press("ArrowRight")
+    shown(page, 0, 1)
+    got = covered()
+    assert got["inPlot"] and not got["under"], got
+    assert page.get_by_role("region", name="Step inspector").is_visible()
+    page.screenshot(path=str(SHOTS / "inspector-card-beside-the-point.png"))
+
+
+def test_unlabelled_lanes_are_named_in_korean_in_the_lane_picker(page, live_server):
+    """A lane without a label is named after its optimizer: in the Korean page the lane picker said "Gradient descent
+    lr=0.1" (the API's English default label) beside a legend that says "경사 하강법 lr=0.1"."""
+    state = {"surface": "ravine", "start": [-9.0, 2.5], "steps": 30,
+             "optimizers": [{"optimizer": "gd", "params": {"lr": 0.1}}, {"optimizer": "adam", "params": {"lr": 0.3}}],
+             "view": {"inspect": {"lane": 1, "step": 2}}}
+    page.goto(url(live_server, state, lang="ko"))
+    shown(page, 1, 2)
+    picker = page.get_by_role("combobox", name="레인")
+    options = picker.locator("option").all_inner_texts()
+    legend = page.evaluate("() => document.getElementById('plot-main').data"
+                           ".filter((t) => /^lane\\d+$/.test(String(t.meta))).map((t) => t.name)")
+    assert options == legend, (options, legend)
+    assert options[0].startswith("경사 하강법") and "Gradient" not in " ".join(options)
+
+
+def test_embed_code_of_an_inspected_step_does_not_autoplay(page, live_server):
+    """The Embed button's <iframe> played by itself (autoplay=1&loop=1) even with a step inspected: on the slide the
+    cursor's point ran along the path while the arrows stayed at the inspected step. With a step inspected the code
+    keeps view.inspect and asks for no autoplay; with the inspector closed it plays as before."""
+    state = {**STATE, "view": {"inspect": {"lane": 1, "step": 7}}}
+    page.goto(url(live_server, state, lang="ko"))
+    shown(page, 1, 7)
+    embed = page.get_by_role("button", name="임베드")
+
+    def snippet_query():
+        embed.click()
+        src = page.input_value("#embed-snippet").split('src="')[1].split('"')[0].replace("&amp;", "&")
+        query = dict(part.split("=", 1) for part in src.split("?", 1)[1].split("&"))
+        encoded = query["state"]
+        return query, json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+
+    query, embedded = snippet_query()
+    assert embedded["view"]["inspect"] == {"lane": 1, "step": 7}
+    assert "autoplay" not in query and "loop" not in query
+    page.get_by_role("button", name="스텝 살펴보기 닫기").click()
+    page.wait_for_function("() => window.slopes.state().view.inspect == null")
+    query, embedded = snippet_query()
+    assert not embedded["view"].get("inspect") and query.get("autoplay") == "1"
+
+
+def test_search_and_newton_lanes_say_plainly_what_a_step_does(page, live_server):
+    """Random search, random local search and damped Newton keep no state: the panel said "This rule is not written
+    out here: the state below is the engine's" above no state at all, and a "learning rate 0" row for searches that
+    have no learning rate. Each now says what its step does, in the page's language."""
+    state = {"surface": "rosenbrock", "start": [-1.2, 1.0], "steps": 20,
+             "optimizers": [{"optimizer": "random_search"}, {"optimizer": "random_local_search"},
+                            {"optimizer": "newton", "params": {"lr": 0.5}}],
+             "view": {"inspect": {"lane": 0, "step": 3}}}
+    page.goto(url(live_server, state, lang="ko"))
+    panel = page.get_by_role("region", name="스텝 살펴보기")
+    for lane, says in [(0, "무작위 탐색은 기울기를 쓰지 않고"), (1, "무작위 지역 탐색은 기울기를 쓰지 않고"),
+                       (2, "감쇠 뉴턴법은 상태를 기억하지 않습니다")]:
+        shown(page, lane, 3)
+        text = panel.inner_text()
+        assert says in text and "풀어 쓰지 않았습니다" not in text, text
+        assert ("학습률" in table(page)) == (lane == 2), table(page)
+        if lane < 2:
+            page.keyboard.press("ArrowDown")
+    assert "θ ← θ − lr·" in panel.inner_text()  # Newton's rule
+
+
+def test_the_rule_names_the_optimizer_in_the_page_language_and_state_rows_once(page, live_server):
+    """The rule's heading said "갱신 규칙 (newton)" (the API's id, not the name the lane card shows), and a state
+    variable with no symbol of its own was written twice ("exp_avg (exp_avg)")."""
+    state = {"surface": "rosenbrock", "start": [-1.2, 1.0], "steps": 10,
+             "optimizers": [{"optimizer": "newton", "params": {"lr": 0.5}}, {"optimizer": "radam", "params": {"lr": 0.01}}],
+             "view": {"inspect": {"lane": 0, "step": 2}}}
+    page.goto(url(live_server, state, lang="ko"))
+    shown(page, 0, 2)
+    assert page.locator("#inspector .inspector-rule b").inner_text().strip() == "갱신 규칙 · 뉴턴 (감쇠):"
+    page.keyboard.press("ArrowDown")
+    shown(page, 1, 2)
+    rows = table(page)
+    assert "exp_avg" in rows and "exp_avg (exp_avg)" not in rows, list(rows)

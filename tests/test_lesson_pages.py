@@ -222,3 +222,31 @@ def test_the_inspector_follows_the_plot_when_the_pane_scrolls(page, live_server)
     box, pane = card.bounding_box(), page.locator(".stage").bounding_box()
     assert pane["y"] <= box["y"] and box["y"] + box["height"] <= pane["y"] + pane["height"] + 1
     assert not page.errors, page.errors
+
+
+def test_numerical_gradient_lesson_has_an_h_control_that_makes_the_paths_agree(page, live_server):
+    """The caption says "Set h to 1e-5 and the two paths agree to about 1e-10" and the lane is called "numerical
+    gradient (h from the gradient settings)", but the page had no h field. A labelled field shows the lesson's h = 1
+    while the gradient is numerical; 1e-5 typed there is sent and the two paths agree; garbage is marked, not sent."""
+    open_lesson(page, live_server, "numerical_gradient", "ko")
+    h = page.get_by_label(CATALOGUE["ko"]["grad_h"])
+    assert h.is_visible() and float(h.input_value()) == 1.0
+    h.fill("abc")
+    h.press("Enter")
+    assert h.get_attribute("aria-invalid") == "true"
+    assert page.evaluate("() => window.slopes.state().gradient.h") == 1.0
+    h.fill("1e-5")
+    h.press("Enter")
+    page.wait_for_function("() => window.slopes.state().gradient.h === 1e-5")
+    state = update(page, {}, timeout=60000)
+    assert h.get_attribute("aria-invalid") != "true"
+    numerical, analytic = api_runs(page, live_server, state)
+    assert max(abs(a - b) for p, q in zip(numerical["points"], analytic["points"]) for a, b in zip(p, q)) < 1e-8
+    drawn = page.evaluate("() => document.getElementById('plot-main').data.filter((t) => /^lane\\d+$/.test(String(t.meta)))"
+                          ".map((t) => [t.x[t.x.length - 1], t.y[t.y.length - 1]])")
+    assert abs(drawn[0][0] - drawn[1][0]) < 1e-6 and abs(drawn[0][1] - drawn[1][1]) < 1e-6
+    # back to analytic: the field hides (h means nothing there)
+    page.get_by_role("combobox", name=CATALOGUE["ko"]["gradient"]).select_option("analytic")
+    page.wait_for_function("() => window.slopes.state().gradient.mode === 'analytic'")
+    update(page, {}, timeout=60000)
+    assert not h.is_visible()

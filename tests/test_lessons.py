@@ -247,6 +247,8 @@ def test_hinge_stops_cross_entropy_keeps_pushing(client):
     h2, c2 = runs(client, "hinge_vs_ce", surface_options={"l2": 0.01}, steps=1500)
     hinge_min = get_surface("separable_hinge", l2=0.01).minima[0].point
     ce_min = get_surface("separable_ce", l2=0.01).minima[0].point
+    # each near a point of its own, not one shared point (the caption once said "both runs settle at one point")
+    assert np.hypot(*(np.asarray(hinge_min) - ce_min)) > 0.5
     assert np.hypot(*(np.asarray(h2["points"][-300:]) - hinge_min).T).max() < 0.1  # hops across its kink, stays
     assert np.hypot(*np.subtract(c2["points"][-1], ce_min)) < 1e-3 and steps(c2)[-1] < 1e-6
 
@@ -389,3 +391,17 @@ def test_schedule_free_needs_no_schedule_over_ten_seeds(client):
         assert x_excess[500] < 1e-3, seed
         halfway_ahead += x_excess[500] < excess(cos)[500]
     assert halfway_ahead >= 9  # measured: 29 of 30 seeds
+
+
+def test_schedule_free_halfway_claim_holds_on_the_lessons_own_seed(client):
+    """The caption's "at step 500 ... x is already closer to the minimum" is read against the paths on screen, so it
+    must hold for the seed the lesson opens with, not only for most seeds (seed 0 was the one seed in ten where the
+    cosine run was ahead at step 500: excess loss 3.5e-4 for x vs 2.5e-4, distance 0.021 vs 0.013)."""
+    needs("adamw", "schedule_free_adamw")
+    s = get_surface("linreg_mse")
+    best = s.minima[0]
+    const, cos, sf = runs(client, "schedule_free")
+    x500 = np.asarray(sf["averaged"][500])
+    assert s.value(*x500, np) - best.value < cos["losses"][500] - best.value
+    assert np.hypot(*(x500 - best.point)) < np.hypot(*(np.asarray(cos["points"][500]) - best.point))
+    assert np.hypot(*(x500 - best.point)) < np.hypot(*(np.asarray(const["points"][500]) - best.point))

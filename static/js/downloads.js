@@ -84,11 +84,13 @@ function attr(text) {
   return String(text).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** An <iframe> of /embed for this state. The theme is pinned (the one on screen unless the state names one), so a
+/** An <iframe> of /embed for this state, playing by itself unless a step is inspected. The theme is pinned (the one on screen unless the state names one), so a
  *  viewer whose system is dark still sees the figure the lecturer saw on the slide. */
 export function embedSnippet(state, { caption = "", size = "16:9", theme = "light" } = {}) {
   const pinned = { ...state, view: { ...(state.view || {}), theme: (state.view && state.view.theme) || theme } };
-  const params = new URLSearchParams({ state: encodeState(pinned), autoplay: "1", loop: "1" });
+  // an inspected step stays on the slide: playing would move the path's point away from the arrows drawn at it
+  const still = Boolean(state.view && state.view.inspect);
+  const params = new URLSearchParams(still ? { state: encodeState(pinned) } : { state: encodeState(pinned), autoplay: "1", loop: "1" });
   if (caption) params.set("caption", caption);
   const [width, height] = EMBED_SIZES[size] || EMBED_SIZES["16:9"];
   const src = `${location.origin}/embed?${params}`;

@@ -6,6 +6,7 @@
 // Its own state lives in the page's state as view.inspect = {lane, step} (null: closed), so a copied address or
 // an embed opens it where it was. The numbers come from its own POST /api/runs with "include": ["state"] (the
 // optimizer's state after every step); the math is in steprules.js.
+import { tOr } from "./i18n.js";
 import { explainStep, STATELESS, termLabel } from "./steprules.js";
 
 const TEXT = {
@@ -206,10 +207,27 @@ export class Inspector {
     if (this.root.hidden) return;
     const width = Math.min(390, Math.max(260, r.width * 0.42));
     this.root.style.width = `${width}px`;
-    this.root.style.left = `${Math.max(8, r.right + window.scrollX - width - 8)}px`;
     const top = Math.max(r.top, pane.top);
     this.root.style.top = `${top + window.scrollY + 8}px`;
     this.root.style.maxHeight = `${Math.max(200, Math.min(r.bottom, pane.bottom) - top - 16)}px`;
+    // the right side of the plot, unless the inspected point (or its arrows' heads) would be under the card there:
+    // then the left side, whichever hides less of what the student is looking at
+    const right = Math.max(8, r.right - width - 8), left = r.left + 8;
+    const height = this.root.offsetHeight || 0;
+    const hidden = (x0) => this.anchorPixels().reduce((n, [x, y, w]) =>
+      n + (x >= x0 - 12 && x <= x0 + width + 12 && y >= top - 4 && y <= top + 8 + height + 12 ? w : 0), 0);
+    const side = hidden(right) > hidden(left) ? left : right;
+    this.root.dataset.side = side === right ? "right" : "left";
+    this.root.style.left = `${side + window.scrollX}px`;
+  }
+
+  /** The inspected point (weight 10) and its arrows' heads (weight 1), in the viewport's pixels. */
+  anchorPixels() {
+    const plot = this.plot, fl = plot?._fullLayout;
+    if (!this.anchors || !fl?.xaxis?.l2p || !fl?.yaxis?.l2p) return [];
+    const box = plot.getBoundingClientRect();
+    return this.anchors.map(([x, y], i) => [box.left + fl.xaxis._offset + fl.xaxis.l2p(x),
+      box.top + fl.yaxis._offset + fl.yaxis.l2p(y), i === 0 ? 10 : 1]).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
   }
 
   build() {
@@ -324,7 +342,11 @@ export class Inspector {
     this.prevButton.setAttribute("aria-label", tr("prev"));
     this.nextButton.setAttribute("aria-label", tr("next"));
     this.hint.textContent = tr("hint");
-    const labels = state.optimizers.map((o, i) => (o.label ? readerLabel(o.label, L) : this.runs?.[i]?.label || `${o.optimizer} ${i + 1}`));
+    // a lane is called what the plot's legend calls it (an unlabelled lane: the optimizer's name in the page's
+    // language with its lr, not the API's English default label)
+    const drawn = (i) => (this.plot?.data || []).find((t) => t.meta === `lane${i}`)?.name;
+    const labels = state.optimizers.map((o, i) => (o.label ? readerLabel(o.label, L)
+      : drawn(i) || this.runs?.[i]?.label || `${o.optimizer} ${i + 1}`));
     this.laneSelect.replaceChildren(...labels.map((label, i) => el("option", { value: i, selected: i === lane }, label)));
     this.laneSelect.value = String(lane);
     this.stepInput.value = String(this.inspect?.step ?? 0);
@@ -336,20 +358,21 @@ export class Inspector {
       return;
     }
     const parts = [];
-    if (ex.rule) parts.push(el("p", { class: "inspector-rule" }, el("b", {}, `${tr("rule")} (${ex.optimizer}): `), ex.rule[L] || ex.rule.en));
+    if (ex.rule) parts.push(el("p", { class: "inspector-rule" }, el("b", {}, `${tr("rule")} · ${tOr(`opt_${ex.optimizer}_name`, ex.optimizer)}: `), ex.rule[L] || ex.rule.en));
     if (ex.stateless) parts.push(el("p", { class: "inspector-note" }, STATELESS[L] || STATELESS.en));
+    if (ex.note) parts.push(el("p", { class: "inspector-note" }, ex.note[L] || ex.note.en));
     if (ex.generic) parts.push(el("p", { class: "inspector-note" }, tr("generic")));
     const rows = [];
     const row = (name, value) => rows.push(el("tr", {}, el("th", { scope: "row" }, name), el("td", {}, value)));
     row(tr("point"), fmt(ex.point));
     if (ex.gradient) row(termLabel("gradient", L), fmt(ex.gradient));
-    row(termLabel("lr", L), fmt(ex.lr));
+    if (ex.lr !== null && ex.lr !== undefined) row(termLabel("lr", L), fmt(ex.lr));
     for (const [key, value] of Object.entries(ex.quantities || {})) {
       if (key === "decayed_gradient" && ex.gradient && value[0] === ex.gradient[0] && value[1] === ex.gradient[1]) continue;
       row(termLabel(key, L), fmt(value));
     }
     for (const s of ex.state || []) {
-      row(`${s.name} (${s.symbol})`, `${tr("before")} ${fmt(s.before)} → ${tr("after")} ${fmt(s.after ?? s.computed)}`);
+      row(s.symbol && s.symbol !== s.name ? `${s.name} (${s.symbol})` : s.name, `${tr("before")} ${fmt(s.before)} → ${tr("after")} ${fmt(s.after ?? s.computed)}`);
     }
     row(termLabel("step", L), fmt(ex.actual));
     const table = el("table", { class: "inspector-table" },
@@ -372,6 +395,7 @@ export class Inspector {
     if (!plot || !this.drawn || typeof Plotly === "undefined" || !plot.layout) return;
     const keep = (plot.layout.annotations || []).filter((a) => !String(a.name || "").startsWith("inspector:"));
     this.drawn = false;
+    this.anchors = null;
     Plotly.relayout(plot, { annotations: keep });
   }
 
@@ -379,7 +403,7 @@ export class Inspector {
     const plot = this.plot;
     if (!plot || typeof Plotly === "undefined" || !plot.layout) return;
     const keep = (plot.layout.annotations || []).filter((a) => !String(a.name || "").startsWith("inspector:"));
-    if (!ex) { this.drawn = false; Plotly.relayout(plot, { annotations: keep }); return; }
+    if (!ex) { this.drawn = false; this.anchors = null; Plotly.relayout(plot, { annotations: keep }); return; }
     const xr = plot.layout.xaxis?.range || [0, 1];
     const yr = plot.layout.yaxis?.range || [0, 1];
     const span = Math.min(Math.abs(xr[1] - xr[0]), Math.abs(yr[1] - yr[0]));  // the shorter side: arrows fit either way
@@ -395,6 +419,8 @@ export class Inspector {
       arrowcolor: COLORS[key] || "#444", text: "", hovertext: termLabel(key, lang()),
     }));
     this.drawn = true;
+    this.anchors = [[px, py], ...notes.map((a) => [a.x, a.y])];
+    this.place();  // the axes stay as drawn: the card moves off the point before the panel says it is shown
     Plotly.relayout(plot, { annotations: [...keep, ...notes] });
     // the legend's note about the scale
     this.render(state, ex, null, lane);

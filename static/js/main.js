@@ -579,7 +579,7 @@ function controlFor(loc) {
     return null;
   }
   const ids = { steps: "steps", start: "start-x", formula: "formula" };
-  if (a === "gradient") return $({ noise: "noise", seed: "seed" }[b]);
+  if (a === "gradient") return $({ noise: "noise", seed: "seed", h: "grad-h" }[b]);
   if (a === "surface_options") return $(b);
   return ids[a] ? $(ids[a]) : null;
 }
@@ -838,6 +838,7 @@ function bindGlobals() {
   numberField("steps", { min: 0, max: 20000, integer: true }, (v) => ({ steps: v }));
   numberField("noise", { min: 0, max: 1000 }, (v) => ({ gradient: { noise: v } }));
   numberField("seed", { min: 0, max: 2 ** 32 - 1, integer: true }, (v) => ({ gradient: { seed: v } }));
+  numberField("grad-h", { min: 1e-12, max: 1 }, (v) => ({ gradient: { h: v } }));  // numerical gradients' step
   numberField("l1", { min: 0, max: 100 }, (v) => ({ surface_options: { l1: v, l2: store.peek().surface_options?.l2 || 0 } }));
   numberField("l2", { min: 0, max: 100 }, (v) => ({ surface_options: { l1: store.peek().surface_options?.l1 || 0, l2: v } }));
   $("grad-mode").addEventListener("change", (e) => commit({ gradient: { mode: e.target.value } }, "control"));
@@ -932,6 +933,8 @@ function syncGlobals(state) {
   put("l1", state.surface_options?.l1 || 0);
   put("l2", state.surface_options?.l2 || 0);
   $("grad-mode").value = state.gradient.mode;
+  put("grad-h", state.gradient.h ?? 1e-5);  // the API's default h
+  $("h-box").hidden = state.gradient.mode !== "numerical";
   $("arrows").checked = !!state.view.arrows;
   $("equal").checked = !!state.view.equal;
   $("all-markers").checked = state.view.markers === "all";

@@ -384,11 +384,48 @@ const RULES = {
   },
 };
 
+// Optimizers with no state worth a table (no gradient, or a fresh computation every step): what a step does,
+// said plainly, in place of a rule written out with its numbers.
+export const DESCRIBED = {
+  newton: {
+    rule: { en: "θ ← θ − lr·Σᵢ vᵢvᵢᵀg / max(|λᵢ|, κ), where H = Σᵢ λᵢvᵢvᵢᵀ",
+      ko: "θ ← θ − lr·Σᵢ vᵢvᵢᵀg / max(|λᵢ|, κ), 여기서 H = Σᵢ λᵢvᵢvᵢᵀ" },
+    note: { en: "Damped Newton keeps no state: every step divides the gradient by the Hessian's curvature at the "
+        + "current point (a negative curvature counted as positive, so a saddle pushes it away), and lr is the "
+        + "fraction of that Newton step it takes.",
+      ko: "감쇠 뉴턴법은 상태를 기억하지 않습니다: 매 스텝 현재 점에서 헤시안의 곡률로 기울기를 나누고(음의 곡률은 "
+        + "양수로 세므로 안장점은 밀어냅니다), lr은 그 뉴턴 스텝 중 내디디는 비율입니다." },
+  },
+  random_search: {
+    rule: null,
+    note: { en: "Random search uses no gradient and remembers only the best point so far: every step draws a point "
+        + "uniformly over the domain and moves there only if its loss is lower; otherwise the path stays put (a step "
+        + "of 0).",
+      ko: "무작위 탐색은 기울기를 쓰지 않고 지금까지 가장 좋은 점만 기억합니다: 매 스텝 정의역에서 균일하게 점 하나를 "
+        + "뽑아 그 손실이 더 낮을 때만 그 점으로 옮겨 갑니다. 아니면 제자리에 머뭅니다(스텝 0)." },
+  },
+  random_local_search: {
+    rule: null,
+    note: { en: "Random local search uses no gradient and keeps no state: every step tries a step of length "
+        + "step_size in a random direction and takes it only if the loss drops; otherwise the path stays put (a "
+        + "step of 0).",
+      ko: "무작위 지역 탐색은 기울기를 쓰지 않고 상태도 기억하지 않습니다: 매 스텝 무작위 방향으로 길이 step_size인 "
+        + "스텝을 시도해 손실이 줄어들 때만 내디딥니다. 아니면 제자리에 머뭅니다(스텝 0)." },
+  },
+};
+
+const GRADIENT_FREE = new Set(["random_search", "random_local_search"]);
+
 // Optimizers without a written-out rule here: their state before and after (from the engine) and the step.
 function generic(ctx) {
   const { run, k, g, lr, start } = ctx;
   const names = Object.keys(run.state || {});
   const step = sub(run.points[k + 1], run.points[k]);
+  const described = DESCRIBED[phaseAt(run, k).optimizer];
+  if (described) {
+    return { rule: described.rule, note: described.note, quantities: {}, state: [],
+      arrows: g ? { minus_lr_g: scale(g, -lr), step } : { step }, step };
+  }
   return {
     rule: null,
     generic: true,
@@ -418,7 +455,7 @@ export function explainStep(run, k) {
     point: run.points[k],
     next: run.points[k + 1],
     gradient: g,
-    lr: ctx.lr,
+    lr: GRADIENT_FREE.has(phase.optimizer) ? null : ctx.lr,  // a search has no learning rate
     loss: run.losses?.[k],
     ...out,
     actual,
