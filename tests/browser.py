@@ -74,3 +74,12 @@ def update(page, patch: dict, timeout: float = 30000) -> dict:
     """window.slopes.update(patch): resolves with the state once its result is drawn."""
     page.set_default_timeout(timeout)
     return page.evaluate("(patch) => window.slopes.update(patch)", patch)
+
+
+def overlapping(boxes, others=None, margin: float = 1.0) -> list[tuple[dict, dict]]:
+    """Pairs of boxes ({x, y, w, h, ...}) that overlap by more than ``margin`` px both ways: each box of ``boxes``
+    with each of ``others``, or, without ``others``, every pair within ``boxes``."""
+    pairs = [(a, b) for i, a in enumerate(boxes) for b in (boxes[i + 1:] if others is None else others)]
+    return [(a, b) for a, b in pairs
+            if min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"]) > margin
+            and min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"]) > margin]

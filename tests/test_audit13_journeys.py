@@ -2,8 +2,11 @@
 browser, through the controls by role and label, and checks what is on screen against the server's answer."""
 import json
 import urllib.request
+from contextlib import contextmanager
 
 import pytest
+
+from browser import overlapping, state_url
 
 pytestmark = pytest.mark.browser
 
@@ -59,6 +62,19 @@ def test_custom_formula_start_boxes_show_where_the_paths_start(page, live_server
     assert not page.errors, page.errors
 
 
+@contextmanager
+def sized_page(browser, size):
+    """A page of its own at ``size`` and the page errors it collects; closed afterwards."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    errors: list = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        yield page, errors
+    finally:
+        context.close()
+
+
 ANNOTATION_BOXES = """() => [...document.querySelectorAll('#plot-basins .annotation')].map((a) => {
   const r = a.getBoundingClientRect(); return {text: a.textContent, x: r.x, y: r.y, w: r.width, h: r.height}; })"""
 
@@ -67,34 +83,20 @@ ANNOTATION_BOXES = """() => [...document.querySelectorAll('#plot-basins .annotat
 def test_basin_map_titles_do_not_run_into_each_other_with_many_lanes(browser, live_server, size):
     """Eight lanes (at 1920 x 1080, ten) on Basins: each map's title (lane label and its diverged share) stays
     inside its own column; "Momentum (heavy ball) lr=0.001 · 16% diverged" ran over its neighbour's title."""
-    from browser import state_url
-
     lanes = 10 if size[0] == 1920 else 8
     optimizers = [{"optimizer": "momentum", "params": {"lr": 0.001, "momentum": 0.9}}]
     optimizers += [{"optimizer": "gd", "params": {"lr": 0.001 * (k + 1)}} for k in range(lanes - 1)]
     state = {"surface": "rosenbrock", "steps": 500, "optimizers": optimizers, "view": {"mode": "basins"}}
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    try:
+    with sized_page(browser, size) as (page, errors):
         page.goto(state_url(live_server, state))
         page.wait_for_function(f"() => document.querySelectorAll('#plot-basins .annotation').length >= {lanes}",
                                timeout=60000)
         boxes = page.evaluate(ANNOTATION_BOXES)
         assert any("diverged" in b["text"] for b in boxes), [b["text"] for b in boxes]
-        bad = []
-        for i, a in enumerate(boxes):
-            for b in boxes[i + 1:]:
-                dx = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
-                dy = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
-                if dx > 1 and dy > 1:
-                    bad.append((a["text"], b["text"]))
+        bad = [(a["text"], b["text"]) for a, b in overlapping(boxes)]
         page.screenshot(path=f"/tmp/audit13_basins_{size[0]}.png")
         assert not bad, f"map titles overlap at {size}: {bad}"
         assert not errors, errors
-    finally:
-        context.close()
 
 
 PHASE_PARTS = """() => {
@@ -108,30 +110,18 @@ PHASE_PARTS = """() => {
 
 
 def _hits(a_list, b_list, same=False):
-    bad = []
-    for i, a in enumerate(a_list):
-        for b in (a_list[i + 1:] if same else b_list):
-            dx = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
-            dy = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
-            if dx > 1 and dy > 1:
-                bad.append((a["kind"], a["text"][:40], b["kind"], b["text"][:40]))
-    return bad
+    return [(a["kind"], a["text"][:40], b["kind"], b["text"][:40])
+            for a, b in overlapping(a_list, None if same else b_list)]
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
 def test_phase_maps_of_eight_lanes_do_not_overlap(browser, live_server, size):
     """Sweep, "lr × momentum / β₁ (phase map)" chosen from its menu with eight momentum-type lanes: no map title
     runs into another or into the tick labels above it, no axis title or the colour bar lies on another map."""
-    from browser import state_url
-
     optimizers = [{"optimizer": o, "params": {"lr": 0.001 * (k + 1), "momentum": 0.9}}
                   for o in ("momentum", "nesterov") for k in range(4)]
     state = {"surface": "rosenbrock", "steps": 100, "optimizers": optimizers, "view": {"mode": "sweep"}}
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    try:
+    with sized_page(browser, size) as (page, errors):
         page.goto(state_url(live_server, state))
         page.get_by_role("combobox", name="sweep over").select_option(label="lr × momentum / β₁ (phase map)")
         page.wait_for_function("() => document.querySelectorAll('#plot-sweep .annotation').length >= 8", timeout=90000)
@@ -143,5 +133,3 @@ def test_phase_maps_of_eight_lanes_do_not_overlap(browser, live_server, size):
         bad += [h for h in _hits(parts["axisTitles"], parts["plots"])]
         assert not bad, f"phase maps overlap at {size}: {bad[:6]}"
         assert not errors, errors
-    finally:
-        context.close()

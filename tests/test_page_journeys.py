@@ -8,7 +8,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser import decode_state, free_port, open_state, start_server, update
+from browser import decode_state, free_port, open_state, overlapping, start_server, update
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -30,14 +30,7 @@ BOXES = """() => {
 
 
 def overlaps(boxes):
-    bad = []
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            dx = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
-            dy = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
-            if dx > 2 and dy > 2:
-                bad.append((a["kind"], b["kind"]))
-    return bad
+    return [(a["kind"], b["kind"]) for a, b in overlapping(boxes, margin=2)]
 
 
 def eulerian_tour(nodes):
