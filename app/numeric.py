@@ -103,9 +103,11 @@ def _f_zeros(like):
 
 
 class FloatOps:
-    """The ops on Python floats, one coordinate at a time (``out`` ignored, ``buf`` gives None)."""
+    """The ops on Python floats, one coordinate at a time (``out`` ignored, ``buf`` gives None). Never
+    explaining: a step that must be explained runs on arrays (:class:`ArrayOps` with ``explaining``)."""
 
     kind = "float"
+    explaining = False
     add, sub, mul, div, sqrt, abs = (staticmethod(f) for f in (_f_add, _f_sub, _f_mul, _f_div, _f_sqrt, _f_abs))
     maximum, where, copy, zeros = (staticmethod(f) for f in (_f_maximum, _f_where, _f_copy, _f_zeros))
     errors = SCALAR_ERRORS
@@ -117,6 +119,14 @@ class FloatOps:
     @staticmethod
     def full(like, value: float) -> float:
         return float(value)
+
+    @staticmethod
+    def term(name: str, value) -> None:
+        pass
+
+    @staticmethod
+    def quantity(name: str, value) -> None:
+        pass
 
 
 def _a_copy(a, out=None):
@@ -141,17 +151,45 @@ def _a_where(condition, a, b, out=None):
 
 class ArrayOps:
     """The ops on numpy arrays (numpy's ufuncs, which take ``out``), with named scratch arrays shaped like the
-    points they were made for. One instance per set of lanes: its buffers are reused step after step."""
+    points they were made for. One instance per set of lanes: its buffers are reused step after step.
+
+    **Explained steps.** A rule reports what it computes through ``o.term(name, value)`` (an additive piece of
+    the step, ``(2, n)``: the pieces of one step sum to the new point minus the old) and ``o.quantity(name,
+    value)`` (a named intermediate: a number, a ``(1, n)`` row or a ``(2, n)`` array), under torch's names where
+    torch has one. Work done only to report it sits under ``if o.explaining:``. Both are no-ops unless the
+    instance was made with ``explaining=True``; then each call keeps a copy in :attr:`terms` /
+    :attr:`quantities` (a term reported twice in one step adds up), which the engine reads and clears after
+    every step (:meth:`take_explained`)."""
 
     kind = "array"
+    explaining = False
     add, sub, mul, div, sqrt, abs, maximum = (np.add, np.subtract, np.multiply, np.divide, np.sqrt, np.abs,
                                               np.maximum)
     where, copy = staticmethod(_a_where), staticmethod(_a_copy)
     errors = ()
 
-    def __init__(self, shape: tuple[int, ...] | None = None):
+    def __init__(self, shape: tuple[int, ...] | None = None, explaining: bool = False):
         self.shape = shape
         self._buffers: dict[str, np.ndarray] = {}
+        if explaining:
+            self.explaining = True
+            self.terms: dict[str, np.ndarray] = {}
+            self.quantities: dict[str, np.ndarray] = {}
+
+    def term(self, name: str, value) -> None:
+        if self.explaining:
+            v = np.array(value, dtype=float)  # a copy: the rule goes on writing into its buffers
+            self.terms[name] = self.terms[name] + v if name in self.terms else v
+
+    def quantity(self, name: str, value) -> None:
+        if self.explaining:
+            self.quantities[name] = np.array(value, dtype=float)
+
+    def take_explained(self) -> tuple[dict, dict]:
+        """This step's terms and quantities, cleared for the next step."""
+        out = (self.terms, self.quantities)
+        self.terms, self.quantities = {}, {}
+        return out
 
     def buf(self, name: str) -> np.ndarray | None:
         """A scratch array called ``name``, shaped like the points; None in a pure (allocating) instance."""
@@ -194,6 +232,12 @@ class _Inline(_ast.NodeTransformer):
     def __init__(self, name: str):
         self.o = name
 
+    def visit_Attribute(self, node):
+        self.generic_visit(node)
+        if isinstance(node.value, _ast.Name) and node.value.id == self.o and node.attr == "explaining":
+            return _ast.Constant(False)  # ``if o.explaining:`` blocks vanish from the float specialisation
+        return node
+
     def visit_Call(self, node):
         self.generic_visit(node)
         f = node.func
@@ -209,6 +253,8 @@ class _Inline(_ast.NodeTransformer):
         if op == "copy" and len(args) == 1:
             return args[0]
         if op == "buf":
+            return _ast.Constant(None)
+        if op in ("term", "quantity"):  # floats never explain (see FloatOps)
             return _ast.Constant(None)
         if op == "zeros" and len(args) == 1:
             return _ast.Constant(0.0)
