@@ -55,12 +55,25 @@ def adabelief_step(o, s, p, g, hp, lr):
     bias_correction2_sq = _sqrt(1.0 - hp.beta2 ** step)
     if active(hp.weight_decay):
         if hp.weight_decouple:
+            if o.explaining:
+                before = o.copy(p)
             p = o.mul(p, 1.0 - hp.weight_decay * (1.0 if hp.fixed_decay else lr) * 1.0, out=p)
+            if o.explaining:
+                o.term("decay", o.sub(p, before))
         else:
             t = o.mul(p, hp.weight_decay, out=o.buf("grad"))
             g = o.add(g, t, out=t)
+            if o.explaining:
+                o.quantity("grad", g)
     s.exp_avg = lerp(o, s.exp_avg, g, 1.0 - hp.beta1, out=s.exp_avg)
     residual = o.sub(g, s.exp_avg, out=o.buf("residual"))
+    if o.explaining:
+        o.quantity("bias_correction1", bias_correction1)
+        o.quantity("bias_correction2_sq", bias_correction2_sq)
+        o.quantity("step_size", step_size)
+        if hp.rectify:
+            o.quantity("n_sma", n_sma)
+        o.quantity("grad_residual", residual)
     s.exp_avg_var = o.mul(s.exp_avg_var, hp.beta2, out=s.exp_avg_var)
     t = o.mul(residual, 1.0 - hp.beta2, out=o.buf("square"))
     s.exp_avg_var = o.add(s.exp_avg_var, o.mul(t, residual, out=t), out=s.exp_avg_var)
@@ -70,15 +83,33 @@ def adabelief_step(o, s, p, g, hp, lr):
     t = o.mul(s.exp_avg, -step_size, out=o.buf("step"))
     if not hp.rectify:
         denom = o.add(o.div(denom, bias_correction2_sq, out=denom), hp.eps, out=denom)
-        return o.add(p, o.div(t, denom, out=t), out=p)
+        t = o.div(t, denom, out=t)
+        if o.explaining:
+            _explain(o, p, t, denom, o.div(step_size, denom))
+        return o.add(p, t, out=p)
     denom = o.add(denom, hp.eps, out=denom)
     if isinstance(n_sma, np.ndarray):  # runs that differ in beta2
-        return o.add(p, np.where(n_sma >= N_SMA_THRESHOLD, t / denom, np.where(step_size > 0, t, 0.0)), out=p)
+        adaptive = n_sma >= N_SMA_THRESHOLD
+        update = np.where(adaptive, t / denom, np.where(step_size > 0, t, 0.0))
+        if o.explaining:
+            _explain(o, p, update, denom, np.where(adaptive, step_size / denom, np.maximum(step_size, 0.0)))
+        return o.add(p, update, out=p)
     if n_sma >= N_SMA_THRESHOLD:
-        return o.add(p, o.div(t, denom, out=t), out=p)
-    if step_size > 0:
+        t = o.div(t, denom, out=t)
+        if o.explaining:
+            _explain(o, p, t, denom, o.div(step_size, denom))
+        return o.add(p, t, out=p)
+    if step_size > 0:  # degenerated to SGD: bias-corrected momentum, no denominator
+        if o.explaining:
+            _explain(o, p, t, denom, o.full(p, 1.0) * step_size)
         return o.add(p, t, out=p)
     return p
+
+
+def _explain(o, p, step, denom, effective_lr):
+    o.quantity("denom", denom)
+    o.quantity("effective_lr", o.full(p, 1.0) * effective_lr)
+    o.term("step", step)
 
 
 def _flag(name, default, text):

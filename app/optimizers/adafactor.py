@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from .base import OptimizerDef, ParamSpec, active, lerp, lr_spec, weight_decay_spec
+from .base import OptimizerDef, ParamSpec, active, lerp, lr_spec, shrink, weight_decay_spec
 
 FLOAT64_EPS = float(np.finfo(np.float64).eps)  # torch.finfo(param.dtype).eps: eps[0] = null's value
 
@@ -42,14 +42,26 @@ def adafactor_step(o, s, p, g, hp, lr):
     rho_t = np.minimum(lr, 1 / (step ** 0.5))
     alpha = np.maximum(eps2, _norm(p) / (2 ** 0.5)) * rho_t
     if active(hp.weight_decay):
-        p = o.mul(p, 1 - lr * hp.weight_decay, out=p)
+        p = shrink(o, p, 1 - lr * hp.weight_decay)
     grad_squared = o.mul(g, g, out=o.buf("square"))
     s.variance = lerp(o, s.variance, grad_squared, one_minus_beta2_t, out=s.variance)
     update = np.maximum(s.variance, eps1 * eps1, out=o.buf("update"))
     update = o.div(1.0, o.sqrt(update, out=update), out=update)  # rsqrt: 1 / sqrt
+    if o.explaining:
+        rsqrt = o.copy(update)
     update = o.mul(update, g, out=update)
     denom = np.maximum(1.0, _norm(update) / ((2 ** 0.5) * hp.d))
-    return o.add(p, o.mul(update, -alpha / denom, out=update), out=p)
+    if o.explaining:
+        o.quantity("one_minus_beta2_t", one_minus_beta2_t)
+        o.quantity("rho_t", rho_t)
+        o.quantity("alpha", alpha)
+        o.quantity("update", update)
+        o.quantity("denom", denom)
+        o.quantity("effective_lr", o.mul(rsqrt, alpha / denom))
+    t = o.mul(update, -alpha / denom, out=update)
+    if o.explaining:
+        o.term("step", t)
+    return o.add(p, t, out=p)
 
 
 ADAFACTOR = OptimizerDef(

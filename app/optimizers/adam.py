@@ -42,7 +42,16 @@ def adam_step(o, s, p, g, hp, lr, *, decoupled_weight_decay: bool):
     denom = o.div(denom, bias_correction2_sqrt, out=denom)
     denom = o.add(denom, hp.eps, out=denom)
     t = o.mul(s.exp_avg, -step_size, out=o.buf("tmp"))
-    return o.add(p, o.div(t, denom, out=t), out=p)
+    t = o.div(t, denom, out=t)
+    if o.explaining:
+        o.quantity("bias_correction1", bias_correction(hp.beta1, s.step))
+        o.quantity("bias_correction2", bias_correction(hp.beta2, s.step))
+        o.quantity("step_size", step_size)
+        o.quantity("bias_correction2_sqrt", bias_correction2_sqrt)
+        o.quantity("denom", denom)
+        o.quantity("effective_lr", o.div(step_size, denom))
+        o.term("step", t)  # weight decay as L2 (Adam) is inside it: it went through both moments
+    return o.add(p, t, out=p)
 
 
 ADAM = OptimizerDef(
@@ -84,9 +93,21 @@ def nadam_step(o, s, p, g, hp, lr):
     denom = o.add(o.sqrt(denom, out=denom), hp.eps, out=denom)
     mu_product_next = s.mu_product * mu_next
     t = o.mul(g, -lr * (1.0 - mu) / (1.0 - s.mu_product), out=o.buf("tmp"))
-    p = o.add(p, o.div(t, denom, out=t), out=p)
+    t = o.div(t, denom, out=t)
+    if o.explaining:
+        o.quantity("bias_correction2", bias_correction2)
+        o.quantity("mu", mu)
+        o.quantity("mu_next", mu_next)
+        o.quantity("mu_product", s.mu_product)
+        o.quantity("denom", denom)
+        o.quantity("effective_lr", o.div(lr, denom))
+        o.term("gradient", t)  # Nesterov's look-ahead: this gradient's share, at once
+    p = o.add(p, t, out=p)
     t = o.mul(s.exp_avg, (-lr * mu_next) / (1.0 - mu_product_next), out=t)
-    return o.add(p, o.div(t, denom, out=t), out=p)
+    t = o.div(t, denom, out=t)
+    if o.explaining:
+        o.term("momentum", t)
+    return o.add(p, t, out=p)
 
 
 NADAM = OptimizerDef(
@@ -116,7 +137,13 @@ def adamax_step(o, s, p, g, hp, lr):
     s.exp_inf = o.maximum(s.exp_inf, t, out=s.exp_inf)
     clr = lr / bias_correction(hp.beta1, s.step)
     t = o.mul(s.exp_avg, -clr, out=t)
-    return o.add(p, o.div(t, s.exp_inf, out=t), out=p)
+    t = o.div(t, s.exp_inf, out=t)
+    if o.explaining:
+        o.quantity("bias_correction1", bias_correction(hp.beta1, s.step))
+        o.quantity("clr", clr)
+        o.quantity("effective_lr", o.div(clr, s.exp_inf))
+        o.term("step", t)
+    return o.add(p, t, out=p)
 
 
 ADAMAX = OptimizerDef(

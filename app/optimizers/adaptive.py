@@ -10,7 +10,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from .base import OptimizerDef, ParamSpec, decay_square, eps_spec, l2_penalty, lerp, lr_spec, weight_decay_spec
+from .base import (OptimizerDef, ParamSpec, decay_square, eps_spec, explain_l2, l2_penalty, lerp, lr_spec,
+                   weight_decay_spec)
 
 
 # --- Adagrad ---------------------------------------------------------------------
@@ -28,7 +29,13 @@ def adagrad_step(o, s, p, g, hp, lr):
     std = o.sqrt(s.sum, out=o.buf("denom"))
     std = o.add(std, hp.eps, out=std)
     t = o.mul(g, -clr, out=o.buf("tmp"))
-    return o.add(p, o.div(t, std, out=t), out=p)
+    t = o.div(t, std, out=t)
+    if o.explaining:
+        o.quantity("clr", clr)
+        o.quantity("std", std)
+        o.quantity("effective_lr", o.div(clr, std))
+        explain_l2(o, "gradient", t, hp.weight_decay, o.mul(p, hp.weight_decay), o.div(-clr, std))
+    return o.add(p, t, out=p)
 
 
 ADAGRAD = OptimizerDef(
@@ -74,11 +81,22 @@ def rmsprop_step(o, s, p, g, hp, lr):
     runs = _with_momentum(hp.momentum)
     if runs is not False:
         buf = s.momentum_buffer = o.mul(s.momentum_buffer, hp.momentum, out=s.momentum_buffer)
+        if o.explaining:
+            carried = o.mul(buf, -lr)  # the momentum carried over: -lr·μ·b
         buf = s.momentum_buffer = o.add(buf, o.div(g, avg, out=o.buf("tmp")), out=buf)
         t = o.mul(buf, -lr, out=o.buf("tmp"))
     if runs is not True:  # no momentum (for some runs of a sweep): param.addcdiv_(grad, avg, value=-lr)
         plain = o.div(o.mul(g, -lr, out=o.buf("plain")), avg, out=o.buf("plain"))
         t = plain if runs is False else o.where(runs, t, plain, out=t)
+    if o.explaining:
+        o.quantity("avg", avg)
+        o.quantity("effective_lr", o.div(lr, avg))
+        rest = t
+        if runs is not False:
+            velocity = carried if runs is True else o.where(runs, carried, 0.0)
+            o.term("velocity", velocity)
+            rest = o.sub(t, velocity)
+        explain_l2(o, "gradient", rest, hp.weight_decay, o.mul(p, hp.weight_decay), o.div(-lr, avg))
     return o.add(p, t, out=p)
 
 
@@ -120,9 +138,19 @@ def adadelta_step(o, s, p, g, hp, lr):
     s.square_avg = decay_square(o, s.square_avg, g, hp.rho)
     std = o.sqrt(o.add(s.square_avg, hp.eps, out=o.buf("denom")), out=o.buf("denom"))
     delta = o.sqrt(o.add(s.acc_delta, hp.eps, out=o.buf("delta")), out=o.buf("delta"))
-    delta = o.mul(o.div(delta, std, out=delta), g, out=delta)
+    delta = o.div(delta, std, out=delta)
+    if o.explaining:
+        ratio = o.copy(delta)  # √(u + ε) / √(v + ε)
+    delta = o.mul(delta, g, out=delta)
+    if o.explaining:
+        o.quantity("std", std)
+        o.quantity("delta", delta)
+        o.quantity("effective_lr", o.mul(ratio, lr))
     s.acc_delta = decay_square(o, s.acc_delta, delta, hp.rho)
-    return o.add(p, o.mul(delta, -lr, out=delta), out=p)
+    t = o.mul(delta, -lr, out=delta)
+    if o.explaining:
+        explain_l2(o, "gradient", t, hp.weight_decay, o.mul(p, hp.weight_decay), o.mul(ratio, -lr))
+    return o.add(p, t, out=p)
 
 
 ADADELTA = OptimizerDef(

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from .base import OptimizerDef, ParamSpec, l2_penalty, lr_spec, weight_decay_spec
+from .base import OptimizerDef, ParamSpec, explain_l2, l2_penalty, lr_spec, weight_decay_spec
 
 
 def asgd_init(o, p, hp) -> SimpleNamespace:
@@ -27,8 +27,16 @@ def asgd_step(o, s, p, g, hp, lr):
     s.step += 1
     step = float(s.step)
     g = l2_penalty(o, g, p, hp.weight_decay)
+    if o.explaining:
+        o.quantity("eta", s.eta)
+        o.quantity("mu", s.mu)
+        penalty = o.mul(p, hp.weight_decay)
+        before = o.copy(p)
     p = o.mul(p, 1 - hp.lambd * s.eta, out=p)  # decay term
     t = o.mul(g, -s.eta, out=o.buf("step"))
+    if o.explaining:
+        o.term("decay", o.sub(p, before))
+        explain_l2(o, "gradient", t, hp.weight_decay, penalty, -s.eta)
     p = o.add(p, t, out=p)
     if isinstance(s.mu, np.ndarray):  # runs that differ in t0: each its own branch
         moved = o.add(s.ax, (p - s.ax) * s.mu)

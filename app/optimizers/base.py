@@ -310,18 +310,50 @@ def copy_state(state: SimpleNamespace) -> SimpleNamespace:
 
 # --- pieces several rules share, each written once ----------------------------------------------------------
 def l2_penalty(o, g, p, weight_decay):
-    """torch's ``grad = grad.add(param, alpha=weight_decay)`` when ``weight_decay != 0`` (else ``g`` itself)."""
+    """torch's ``grad = grad.add(param, alpha=weight_decay)`` when ``weight_decay != 0`` (else ``g`` itself);
+    explained as the quantity ``grad`` (the gradient the rule goes on with)."""
     if not active(weight_decay):
         return g
     t = o.mul(p, weight_decay, out=o.buf("grad"))
-    return o.add(t, g, out=t)
+    t = o.add(t, g, out=t)
+    if o.explaining:
+        o.quantity("grad", t)
+    return t
 
 
 def decoupled_decay(o, p, lr, weight_decay):
-    """AdamW's ``param.mul_(1 - lr * weight_decay)``."""
+    """AdamW's ``param.mul_(1 - lr * weight_decay)``, explained as the term ``decay``."""
     if not active(weight_decay):
         return p
-    return o.mul(p, 1 - lr * weight_decay, out=p)
+    if o.explaining:
+        before = o.copy(p)
+    p = o.mul(p, 1 - lr * weight_decay, out=p)
+    if o.explaining:
+        o.term("decay", o.sub(p, before))  # exactly the change it made
+    return p
+
+
+def shrink(o, p, factor):
+    """``param.mul_(factor)`` in place (a decoupled weight decay), explained as the term ``decay``: exactly the
+    change it made to the point. (Elementwise rules write these lines out: on floats a call costs.)"""
+    if o.explaining:
+        before = o.copy(p)
+    p = o.mul(p, factor, out=p)
+    if o.explaining:
+        o.term("decay", o.sub(p, before))
+    return p
+
+
+def explain_l2(o, name, step, weight_decay, penalty, multiplier):
+    """Report ``step``, a step linear in the gradient with L2 joined (``multiplier·(g + λθ)``), as the term
+    ``weight_decay`` (``multiplier·λθ``, ``penalty`` being ``λθ``) and the term ``name`` (the rest: the
+    gradient's own share); without weight decay, ``step`` is all ``name``. Called only when explaining."""
+    if active(weight_decay):
+        share = o.mul(penalty, multiplier)
+        o.term("weight_decay", share)
+        o.term(name, o.sub(step, share))
+    else:
+        o.term(name, step)
 
 
 def lerp(o, start, end, weight, out):

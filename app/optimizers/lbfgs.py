@@ -245,6 +245,8 @@ def _step(o, s, p, g, hp, lr):
     prev_flat_grad, prev_loss = s.prev_flat_grad.copy(), s.prev_loss.copy()
     current_evals = np.ones(n, dtype=int)
     n_iter = 0
+    if o.explaining:
+        explained = _FirstIteration(p, s.n_iter)
     while n_iter < max_iter and active.any():
         n_iter += 1
         s.n_iter = np.where(active, s.n_iter + 1, s.n_iter)
@@ -292,9 +294,12 @@ def _step(o, s, p, g, hp, lr):
                 loss[i], flat_grad[0, i], flat_grad[1, i], t[i] = f_new, g_new[0], g_new[1], t_new
                 current_evals[i] += evals
                 s.func_evals[i] += evals
-            x = np.where(active, x + t * d, x)
-        else:
-            x = np.where(active, x + t * d, x)
+                if o.explaining:
+                    explained.line_search[i] += evals
+        x = np.where(active, x + t * d, x)
+        if o.explaining and n_iter == 1:
+            explained.took(x, d, t, H_diag, active)
+        if hp.line_search_fn is None:
             if n_iter == max_iter:
                 break
             new_loss, new_grad = o.evaluate(x, active)
@@ -308,10 +313,42 @@ def _step(o, s, p, g, hp, lr):
         small_step = np.maximum(np.abs(d[0] * t), np.abs(d[1] * t)) <= tolerance_change
         no_change = np.abs(loss - prev_loss) < tolerance_change
         active &= ~((current_evals >= max_eval) | opt_cond | small_step | no_change)
+    if o.explaining:
+        explained.explain(o, x, s.n_iter, current_evals, hp.line_search_fn is not None, max_iter > 1)
     iterated = s.n_iter > 0  # torch sets these at a run's first iteration: before it, none (NaN, reported null)
     s.d, s.t, s.H_diag = (np.where(iterated, v, np.nan) for v in (d, t, H_diag))
     s.prev_flat_grad, s.prev_loss = (np.where(iterated, v, np.nan) for v in (prev_flat_grad, prev_loss))
     return x
+
+
+class _FirstIteration:
+    """What one step's first iteration did, to explain the step: its direction ``d`` and length ``t`` (found by
+    the line search, if any) make the term ``step``; the step's later iterations (up to ``max_iter``) make the
+    term ``later_iterations``."""
+
+    def __init__(self, p, n_iter):
+        n = p.shape[1]
+        self.start, self.n_iter = p.copy(), n_iter.copy()
+        self.x = p.copy()
+        self.d, self.t, self.H_diag = np.full((2, n), NAN), np.full((1, n), NAN), np.full((1, n), NAN)
+        self.line_search = np.zeros(n, dtype=int)
+
+    def took(self, x, d, t, H_diag, active):
+        self.x = x.copy()
+        self.d = np.where(active, d, NAN)
+        self.t, self.H_diag = np.where(active, t, NAN)[None, :], np.where(active, H_diag, NAN)[None, :]
+
+    def explain(self, o, x, n_iter, evals, line_search: bool, iterating: bool):
+        o.quantity("d", self.d)
+        o.quantity("t", self.t)
+        o.quantity("H_diag", self.H_diag)
+        o.quantity("iterations", (n_iter - self.n_iter)[None, :])
+        o.quantity("current_evals", evals[None, :])
+        if line_search:
+            o.quantity("ls_func_evals", self.line_search[None, :])
+        o.term("step", self.x - self.start)
+        if iterating:
+            o.term("later_iterations", x - self.x)
 
 
 def _searches(o, active, x, t, d, loss, flat_grad, gtd, max_ls) -> dict:

@@ -20,10 +20,21 @@ def lion_init(o, p, hp) -> SimpleNamespace:
 
 
 def lion_step(o, s, p, g, hp, lr):
+    if o.explaining:
+        before = o.copy(p)
     p = o.mul(p, 1.0 - lr * hp.weight_decay, out=p)  # stepweight decay (always applied, as lion-pytorch does)
+    if o.explaining:
+        o.term("decay", o.sub(p, before))
     t = o.mul(s.exp_avg, hp.beta1, out=o.buf("step"))
     t = o.add(t, o.mul(g, 1.0 - hp.beta1, out=o.buf("grad")), out=t)
-    t = o.mul(sign(o, t, out=t), -lr, out=t)
+    if o.explaining:
+        o.quantity("blend", t)
+    t = sign(o, t, out=t)
+    if o.explaining:
+        o.quantity("update", t)
+    t = o.mul(t, -lr, out=t)
+    if o.explaining:
+        o.term("step", t)
     p = o.add(p, t, out=p)
     s.exp_avg = o.mul(s.exp_avg, hp.beta2, out=s.exp_avg)
     s.exp_avg = o.add(s.exp_avg, o.mul(g, 1.0 - hp.beta2, out=o.buf("grad")), out=s.exp_avg)

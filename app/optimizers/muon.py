@@ -28,7 +28,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from .base import OptimizerDef, ParamSpec, lerp, lr_spec, weight_decay_spec
+from .base import OptimizerDef, ParamSpec, lerp, lr_spec, shrink, weight_decay_spec
 
 SHAPE = (1, 2)  # the point as torch sees it
 
@@ -78,9 +78,17 @@ def muon_init(o, p, hp) -> SimpleNamespace:
 def muon_step(o, s, p, g, hp, lr):
     s.momentum_buffer = lerp(o, s.momentum_buffer, g, 1 - hp.momentum, out=s.momentum_buffer)
     update = lerp(o, g, s.momentum_buffer, hp.momentum, out=o.buf("update")) if hp.nesterov else s.momentum_buffer
+    if o.explaining:
+        o.quantity("update", update)
     update = zeropower_via_newtonschulz(update, hp.ns_coefficients, hp.ns_steps, hp.eps)
-    p = o.mul(p, 1 - lr * hp.weight_decay, out=p)
-    return o.add(p, o.mul(update, -adjusted_lr(lr, hp.adjust_lr_fn), out=update), out=p)
+    if o.explaining:
+        o.quantity("orthogonal_update", update)
+        o.quantity("adjusted_lr", adjusted_lr(lr, hp.adjust_lr_fn))
+    p = shrink(o, p, 1 - lr * hp.weight_decay)
+    t = o.mul(update, -adjusted_lr(lr, hp.adjust_lr_fn), out=update)
+    if o.explaining:
+        o.term("step", t)  # the orthogonalised momentum, times -lr (adjusted for the matrix's shape)
+    return o.add(p, t, out=p)
 
 
 MUON = OptimizerDef(

@@ -37,7 +37,13 @@ def newton_step(o, s, p, g, hp, lr):
     along_hi = (c * gx + s_ * gy) / np.maximum(np.abs(lam_hi), hp.min_curvature)
     along_lo = (-s_ * gx + c * gy) / np.maximum(np.abs(lam_lo), hp.min_curvature)
     step = np.array([c * along_hi - s_ * along_lo, s_ * along_hi + c * along_lo])
-    return o.sub(p, lr * step, out=p)
+    move = lr * step
+    if o.explaining:
+        o.quantity("eigenvalues", np.array([lam_hi, lam_lo]))
+        o.quantity("curvature", np.array([np.maximum(np.abs(lam_hi), hp.min_curvature),
+                                          np.maximum(np.abs(lam_lo), hp.min_curvature)]))
+        o.term("newton_step", -move)
+    return o.sub(p, move, out=p)
 
 
 NEWTON = OptimizerDef(

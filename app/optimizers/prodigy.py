@@ -53,6 +53,8 @@ def prodigy_step(o, s, p, g, hp, lr):
     d_numerator = s.d_numerator * beta3
     if active(hp.weight_decay) and not hp.decouple:
         g = g + hp.weight_decay * p  # grad.add_(p, alpha=decay)
+        if o.explaining:
+            o.quantity("grad", g)
     delta_numerator = (d / d0) * dlr * _dot(g, s.p0 - p)
     with_momentum = np.asarray(beta1 > 0)  # beta1 = 0: no exp_avg; the step uses the gradient
     s.exp_avg = np.where(with_momentum, s.exp_avg * beta1 + (d * (1 - beta1)) * g, s.exp_avg)
@@ -75,8 +77,17 @@ def prodigy_step(o, s, p, g, hp, lr):
     new_p = p
     if active(hp.weight_decay) and hp.decouple:
         new_p = new_p + (-hp.weight_decay * dlr) * new_p
-    new_p = np.where(with_momentum, new_p + ((-dlr) * s.exp_avg) / denom, new_p + ((-dlr * d) * g) / denom)
-    return np.where(moving, new_p, p)
+        if o.explaining:
+            o.term("decay", np.where(moving, new_p - p, 0.0))
+    update = np.where(with_momentum, ((-dlr) * s.exp_avg) / denom, ((-dlr * d) * g) / denom)
+    if o.explaining:
+        o.quantity("bias_correction", bias_correction)
+        o.quantity("dlr", dlr)
+        o.quantity("d", d)
+        o.quantity("denom", denom)
+        o.quantity("effective_lr", np.where(with_momentum, dlr, dlr * d) / denom)
+        o.term("step", np.where(moving, update, 0.0))
+    return np.where(moving, new_p + update, p)
 
 
 def _check(hp: dict) -> None:

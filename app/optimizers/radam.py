@@ -41,19 +41,43 @@ def radam_step(o, s, p, g, hp, lr):
     rho_inf = 2 / (1 - hp.beta2) - 1
     rho_t = rho_inf - 2 * step * (hp.beta2 ** step) / bias_correction2
     plain = o.mul(corrected, lr, out=corrected)  # bias_corrected_exp_avg * lr
+    if o.explaining:
+        o.quantity("bias_correction1", bias_correction1)
+        o.quantity("bias_correction2", bias_correction2)
+        o.quantity("rho_inf", rho_inf)
+        o.quantity("rho_t", rho_t)
     if isinstance(rho_t, np.ndarray):  # runs that differ in beta2: each takes its own branch
         rectified = rho_t > 5.0
         if not rectified.any():
-            return o.sub(p, plain, out=p)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            rect = np.where(rectified, _rect(rho_t, rho_inf), 1.0)
-            adaptive = _adaptive_lr(o, s, hp, bias_correction2)
-        update = np.where(rectified, plain * adaptive * rect, plain)
+            update = plain
+            if o.explaining:
+                o.quantity("effective_lr", o.full(p, 1.0) * (lr / bias_correction1))
+        else:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                rect = np.where(rectified, _rect(rho_t, rho_inf), 1.0)
+                adaptive = _adaptive_lr(o, s, hp, bias_correction2)
+            update = np.where(rectified, plain * adaptive * rect, plain)
+            if o.explaining:
+                o.quantity("rect", np.where(rectified, rect, np.nan))
+                o.quantity("adaptive_lr", np.where(rectified, adaptive, np.nan))
+                o.quantity("effective_lr", np.where(rectified, adaptive * rect, 1.0) * (lr / bias_correction1))
+        if o.explaining:
+            o.term("step", -update)
         return o.sub(p, update, out=p)
     if rho_t > 5.0:
-        t = o.mul(plain, _adaptive_lr(o, s, hp, bias_correction2), out=plain)
+        adaptive = _adaptive_lr(o, s, hp, bias_correction2)
+        if o.explaining:
+            o.quantity("adaptive_lr", adaptive)
+            o.quantity("rect", _rect(rho_t, rho_inf))
+            o.quantity("effective_lr", o.mul(adaptive, lr / bias_correction1 * _rect(rho_t, rho_inf)))
+        t = o.mul(plain, adaptive, out=plain)
         t = o.mul(t, _rect(rho_t, rho_inf), out=t)
+        if o.explaining:
+            o.term("step", -t)
         return o.sub(p, t, out=p)
+    if o.explaining:  # the variance estimate is too short: SGD with bias-corrected momentum
+        o.quantity("effective_lr", o.full(p, 1.0) * (lr / bias_correction1))
+        o.term("step", -plain)
     return o.sub(p, plain, out=p)
 
 

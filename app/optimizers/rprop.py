@@ -33,6 +33,10 @@ def rprop_step(o, s, p, g, hp, lr):
     g = o.where(product < 0, 0.0, g)  # after a sign flip: no step, and no shrinking at the next one
     t = o.mul(sign(o, g, out=o.buf("step")), s.step_size, out=o.buf("step"))
     s.prev = o.copy(g, out=s.prev)
+    if o.explaining:
+        o.quantity("factor", factor)
+        o.quantity("step_size", s.step_size)
+        o.term("step", -t)
     return o.sub(p, t, out=p)
 
 

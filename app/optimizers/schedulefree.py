@@ -20,7 +20,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from .base import OptimizerDef, ParamSpec, active, betas_spec, eps_spec, lerp, lr_spec, weight_decay_spec
+from .base import (OptimizerDef, ParamSpec, active, betas_spec, eps_spec, explain_l2, lerp, lr_spec,
+                   weight_decay_spec)
 
 
 def schedulefree_init(o, p, hp) -> SimpleNamespace:
@@ -54,8 +55,23 @@ def schedulefree_step(o, s, p, g, hp, lr):
     normalized = o.div(g, denom, out=o.buf("normalized"))
     if active(hp.weight_decay):
         normalized = o.add(normalized, o.mul(y, hp.weight_decay, out=o.buf("decay")), out=normalized)
+    if o.explaining:
+        before = o.copy(y)
+        penalty = o.mul(before, hp.weight_decay)
     y = lerp(o, y, z, ckp1, out=y)
-    y = o.add(y, o.mul(normalized, lr * (hp.beta1 * (1 - ckp1) - 1), out=o.buf("step")), out=y)
+    coefficient = lr * (hp.beta1 * (1 - ckp1) - 1)
+    t = o.mul(normalized, coefficient, out=o.buf("step"))
+    if o.explaining:
+        o.quantity("sched", sched)
+        o.quantity("lr", lr)
+        o.quantity("bias_correction2", bias_correction2)
+        o.quantity("weight", weight)
+        o.quantity("ckp1", ckp1)
+        o.quantity("denom", denom)
+        o.quantity("effective_lr", o.div(-coefficient, denom))
+        o.term("interpolation", o.sub(y, before))  # y moved toward z by ckp1: the change lerp made
+        explain_l2(o, "gradient", t, hp.weight_decay, penalty, coefficient)
+    y = o.add(y, t, out=y)
     s.z = o.sub(z, o.mul(normalized, lr, out=o.buf("step")), out=z)
     s.k = k + 1
     if hasattr(o, "emit"):  # the engine records it per step; a bare ops layer (tests) has nowhere to put it

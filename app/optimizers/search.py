@@ -21,6 +21,12 @@ def _keep_better(o, s, p, proposal):
     accepted = value < s.value  # NaN proposals are never accepted
     o.emit("proposals", proposal)
     o.emit("accepted", accepted)
+    if o.explaining:
+        o.quantity("proposal", proposal)
+        o.quantity("proposal_value", value[None, :])
+        o.quantity("value", s.value[None, :])
+        o.quantity("accepted", accepted[None, :])
+        o.term("jump", np.where(accepted[None, :], proposal - p, 0.0))  # nothing where it was rejected
     s.value = np.where(accepted, value, s.value)
     return o.where(accepted[None, :], proposal, p, out=p)
 
