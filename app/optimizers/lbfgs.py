@@ -284,6 +284,8 @@ def _step(o, s, p, g, hp, lr):
         prev_loss = np.where(active, loss, prev_loss)
         first_t = np.minimum(1.0, 1.0 / (np.abs(flat_grad[0]) + np.abs(flat_grad[1]))) * lr
         t = np.where(active, np.where(s.n_iter == 1, first_t, lr), t)
+        if o.explaining and n_iter == 1:
+            explained.direction(d, t, H_diag, active)
         gtd = flat_grad[0] * d[0] + flat_grad[1] * d[1]
         active &= ~(gtd > -tolerance_change)
         if not active.any():
@@ -298,7 +300,7 @@ def _step(o, s, p, g, hp, lr):
                     explained.line_search[i] += evals
         x = np.where(active, x + t * d, x)
         if o.explaining and n_iter == 1:
-            explained.took(x, d, t, H_diag, active)
+            explained.took(x, t, active)
         if hp.line_search_fn is None:
             if n_iter == max_iter:
                 break
@@ -333,10 +335,14 @@ class _FirstIteration:
         self.d, self.t, self.H_diag = np.full((2, n), NAN), np.full((1, n), NAN), np.full((1, n), NAN)
         self.line_search = np.zeros(n, dtype=int)
 
-    def took(self, x, d, t, H_diag, active):
+    def direction(self, d, t, H_diag, iterating):
+        self.d = np.where(iterating, d, NAN)
+        self.t, self.H_diag = np.where(iterating, t, NAN)[None, :], np.where(iterating, H_diag, NAN)[None, :]
+
+    def took(self, x, t, moving):
+        """After the first iteration's move: ``t`` as the line search left it."""
         self.x = x.copy()
-        self.d = np.where(active, d, NAN)
-        self.t, self.H_diag = np.where(active, t, NAN)[None, :], np.where(active, H_diag, NAN)[None, :]
+        self.t = np.where(moving, t, self.t[0])[None, :]
 
     def explain(self, o, x, n_iter, evals, line_search: bool, iterating: bool):
         o.quantity("d", self.d)
