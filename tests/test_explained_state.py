@@ -16,7 +16,7 @@ import pytest
 
 from app.optimizers import get_optimizer
 from app.surfaces import get_surface
-from test_explained_steps import explain_run, stacked
+from test_rule_terms import explain_run, stacked
 
 CASES = json.loads((Path(__file__).parent / "golden" / "state.json").read_text())["cases"]
 REL = 1e-7  # the relations recombine torch's numbers in another order: agreement to ~1e-12, held at 1e-7
