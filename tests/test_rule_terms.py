@@ -80,9 +80,14 @@ def explain_run(opt, surface, starts, hp, lrs, explaining=True, seed=0):
 
 
 def check_sums(steps, oid):
-    """Every step: terms of shape (2, n) whose sum is the step, where the step is finite."""
+    """Every step: terms of shape (2, n) whose sum is the step, where the step is finite; every name reported is
+    in the optimizer's catalogue entry (GET /api/optimizers labels it)."""
+    opt = get_optimizer(oid)
+    listed_terms, listed_quantities = {t.name for t in opt.terms}, {q.name for q in opt.quantities}
     for k, (before, after, terms, quantities) in enumerate(steps):
         assert terms, (oid, k)
+        assert set(terms) <= listed_terms and set(quantities) <= listed_quantities, (oid, k, sorted(terms),
+                                                                                     sorted(quantities))
         step = after - before
         total = np.zeros_like(step)
         for name, value in terms.items():
@@ -194,3 +199,21 @@ def test_runs_that_differ_in_a_branch_each_explain_their_own(oid, surface, start
     check_sums(explained, oid)
     plain = explain_run(opt, s, starts, hp, lrs, explaining=False)
     assert all(np.array_equal(a[1], b[1], equal_nan=True) for a, b in zip(explained, plain))
+
+
+def test_every_name_in_the_catalogue_is_reported_by_some_step():
+    """No label for a name no rule reports: each listed term and quantity turns up in the fixtures' runs."""
+    reported = {oid: set() for oid in OPTIMIZERS}
+    runs = [(c["optimizer"], c["surface"], c["start"], c["params"]) for c in CASES] + OWN
+    for oid, surface, start, params in runs:
+        if oid in ("gd", "momentum", "nesterov"):
+            continue  # TEMPORARY: sgd.py's terms come from the engine branch
+        opt = get_optimizer(oid)
+        hp = stacked(opt, [params])
+        for _, _, terms, quantities in explain_run(opt, get_surface(surface), [start], hp, lrs_for(hp, 40)):
+            reported[oid] |= set(terms) | set(quantities)
+    for oid, opt in OPTIMIZERS.items():
+        if oid in ("gd", "momentum", "nesterov"):
+            continue
+        listed = {t.name for t in opt.terms} | {q.name for q in opt.quantities}
+        assert listed == reported[oid], (oid, listed - reported[oid], reported[oid] - listed)

@@ -36,6 +36,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..bilingual import Bilingual, Label
+
 
 class HyperparameterError(ValueError):
     """A hyperparameter outside its valid range; ``name`` says which."""
@@ -54,12 +56,13 @@ class ParamSpec:
     ``choices``, strings), ``"pair"`` or ``"tuple"`` (a list of ``length`` numbers; ``item_nullable[i]`` says
     element ``i`` may be null). ``nullable``: the whole value may be null (torch's ``None``, e.g. LBFGS's
     ``max_eval`` or ``line_search_fn``). ``structural``: a value that shapes the code path (a loop count, a
-    branch), so runs advanced together must share it.
+    branch), so runs advanced together must share it. ``description`` says what it does and ``label`` is the
+    control's short label, both in English and Korean.
     """
 
     name: str
     default: Any
-    description: str
+    description: Bilingual
     min: float | None = None
     max: float | None = None
     scale: str = "linear"  # "linear", "log", "int", "bool", "choice", "pair", "tuple"
@@ -71,11 +74,13 @@ class ParamSpec:
     length: int = 2
     item_nullable: tuple[bool, ...] = ()
     structural: bool = False
+    label: Bilingual = Bilingual("", "")
 
     def as_dict(self) -> dict:
         out = {"name": self.name, "default": self.default, "min": self.min, "max": self.max, "scale": self.scale,
                "min_exclusive": self.min_exclusive, "max_exclusive": self.max_exclusive,
-               "description": self.description}
+               "description": self.description.en, "descriptions": self.description.as_dict(),
+               "labels": self.label.as_dict()}
         if self.slider is not None:
             out["slider"] = list(self.slider)
         if self.nullable:
@@ -141,33 +146,70 @@ class ParamSpec:
 
 
 def lr_spec(default: float, max_: float = 1000.0) -> ParamSpec:
-    return ParamSpec("lr", default, "learning rate", 0.0, max_, "log", slider=(1e-5, 10.0))
+    return ParamSpec("lr", default, Bilingual("learning rate: the scale of every step",
+                                              "학습률: 모든 스텝의 크기를 정하는 배율"),
+                     0.0, max_, "log", slider=(1e-5, 10.0), label=Bilingual("learning rate", "학습률"))
 
 
-def weight_decay_spec(default: float = 0.0) -> ParamSpec:
-    return ParamSpec("weight_decay", default, "L2 penalty added to the gradient (decoupled in AdamW)", 0.0, 10.0,
-                     "linear", slider=(0.0, 1.0))
+L2_PENALTY = Bilingual("L2 penalty λ: λ·θ is added to the gradient before the rule uses it",
+                       "L2 벌점 λ: 규칙이 기울기를 쓰기 전에 λ·θ를 더합니다")
+DECOUPLED_DECAY = Bilingual("decoupled weight decay λ: the parameters shrink by the factor 1 − lr·λ each step, "
+                            "apart from the gradient step",
+                            "분리된 가중치 감쇠 λ: 기울기 스텝과 별도로 매 스텝 매개변수에 1 − lr·λ를 곱해 줄입니다")
+
+
+def weight_decay_spec(default: float = 0.0, description: Bilingual = L2_PENALTY) -> ParamSpec:
+    return ParamSpec("weight_decay", default, description, 0.0, 10.0, "linear", slider=(0.0, 1.0),
+                     label=Bilingual("weight decay λ", "가중치 감쇠 λ"))
 
 
 def eps_spec(default: float) -> ParamSpec:
-    return ParamSpec("eps", default, "added to the denominator for numerical stability", 0.0, 1.0, "log",
-                     slider=(1e-12, 1.0))
+    return ParamSpec("eps", default, Bilingual("ε, added to the denominator so that it is never zero",
+                                               "ε: 분모가 0이 되지 않도록 더하는 작은 값"),
+                     0.0, 1.0, "log", slider=(1e-12, 1.0), label=Bilingual("epsilon ε", "안정화 상수 ε"))
 
 
 def betas_spec() -> ParamSpec:
-    return ParamSpec("betas", [0.9, 0.999], "decay rates of the first and second moment averages", 0.0, 1.0,
-                     "pair", max_exclusive=True)
+    return ParamSpec("betas", [0.9, 0.999], Bilingual(
+        "β₁, β₂: how slowly the averages of the gradient (m) and of its square (v) forget",
+        "β₁, β₂: 기울기의 평균(m)과 기울기 제곱의 평균(v)이 과거를 얼마나 천천히 잊는지"),
+        0.0, 1.0, "pair", max_exclusive=True, label=Bilingual("moment decays β₁, β₂", "모멘트 감쇠율 β₁, β₂"))
+
+
+def flag(name: str, default: bool, description: Bilingual, label: Bilingual) -> ParamSpec:
+    """A boolean hyperparameter (a branch of the rule)."""
+    return ParamSpec(name, default, description, scale="bool", label=label)
+
+
+# labels shared by the rules that report these names (see each rule's ``terms`` and ``quantities``)
+GRAD = Label("grad", "g + λ·θ: the gradient with the L2 penalty joined, as the rule uses it",
+             "g + λ·θ: L2 벌점을 더한 기울기 (규칙이 실제로 쓰는 기울기)")
+DECAY = Label("decay", "decoupled weight decay: how far shrinking θ moved the point", "분리된 가중치 감쇠: θ를 줄여서 점이 움직인 만큼")
+BIAS_CORRECTION1 = Label("bias_correction1", "1 − β₁ᵗ: how much m still leans toward its zero start",
+                         "1 − β₁ᵗ: m이 0에서 시작한 탓에 아직 0 쪽으로 치우친 정도")
+BIAS_CORRECTION2 = Label("bias_correction2", "1 − β₂ᵗ: how much v still leans toward its zero start",
+                         "1 − β₂ᵗ: v가 0에서 시작한 탓에 아직 0 쪽으로 치우친 정도")
+L2_LINE = Bilingual("g ← g + λ·θ   (L2 weight decay, when λ > 0)", "g ← g + λ·θ   (λ > 0일 때 L2 가중치 감쇠)")
+WEIGHT_DECAY = Label("weight_decay", "the L2 penalty's share of the step (the part λ·θ brought)",
+                     "스텝 중 L2 벌점(λ·θ)이 만든 몫")
 
 
 @dataclass(frozen=True)
 class OptimizerDef:
-    """One optimizer: its metadata, hyperparameters and pure update rule."""
+    """One optimizer: its rule, hyperparameters and catalogue entry.
+
+    The catalogue entry is in both of the page's languages: ``names``, ``descriptions``, the update rule as plain
+    text lines (``rule``), and a label for every term and quantity the rule reports when it explains a step
+    (``terms``, ``quantities``: app/numeric.py's ``o.term`` / ``o.quantity``)."""
 
     id: str
-    name: str
-    description: str
+    names: Bilingual
+    descriptions: Bilingual
     update_latex: str
     params: tuple[ParamSpec, ...]
+    rule: Bilingual = Bilingual("", "")
+    terms: tuple[Label, ...] = ()
+    quantities: tuple[Label, ...] = ()
     init: Callable | None = None  # the pure pair (derived from ``step`` when that is given)
     update: Callable | None = None
     step: Callable | None = None  # the rule (see the module text)
@@ -181,8 +223,16 @@ class OptimizerDef:
     reference: str = ""
     extra: dict = field(default_factory=dict)
     family: str = ""  # the optimizer menu's group (see app/optimizers/__init__.py, FAMILIES)
-    description_ko: str = ""  # the one-line description in Korean
+    family_names: Bilingual = Bilingual("", "")
     evaluations: Callable[[dict], tuple[int, str]] | None = None  # most evaluations per step and the param setting it
+
+    @property
+    def name(self) -> str:
+        return self.names.en
+
+    @property
+    def description(self) -> str:
+        return self.descriptions.en
 
     def evaluations_per_step(self, hyper: dict) -> int:
         """The most surface evaluations (value and gradient) one step may make with these hyperparameters:
@@ -248,7 +298,11 @@ class OptimizerDef:
     def metadata(self) -> dict:
         return {"id": self.id, "name": self.name, "description": self.description, "update": self.update_latex,
                 "torch": self.torch_equivalent, "reference": self.reference, "family": self.family,
-                "description_ko": self.description_ko, "params": [p.as_dict() for p in self.params]}
+                "family_names": self.family_names.as_dict(), "description_ko": self.descriptions.ko,
+                "names": self.names.as_dict(), "descriptions": self.descriptions.as_dict(),
+                "rule": self.rule.as_dict(), "terms": [t.as_dict() for t in self.terms],
+                "quantities": [q.as_dict() for q in self.quantities],
+                "params": [p.as_dict() for p in self.params]}
 
 
 def _hashable(v):
