@@ -253,6 +253,8 @@ class OptimizerOut(BaseModel):
                                                   "(their sum is the step), with labels")
     quantities: list[ReportedName] = Field(description="every quantity the rule can report (torch's names where "
                                                        "torch has one), with labels")
+    state: list[ReportedName] = Field(description="every name of its state (include: ['state'], the reference's "
+                                                  "optimizer.state[p]), with labels")
     torch: str = ""
     reference: str = ""
     params: list[ParamOut]

@@ -59,7 +59,7 @@ def test_every_optimizer_has_its_texts_in_both_languages(optimizers):
         rule = both(o["rule"], oid)
         assert "←" in rule["en"] and len(rule["en"].splitlines()) == len(rule["ko"].splitlines()), oid
         assert o["terms"], oid  # every rule explains its step in at least one term
-        for item in o["terms"] + o["quantities"]:
+        for item in o["terms"] + o["quantities"] + o["state"]:
             assert item["name"] and item["en"].strip() and item["ko"].strip(), (oid, item)
         names = [item["name"] for item in o["terms"] + o["quantities"]]
         assert len(names) == len(set(o["terms"][i]["name"] for i in range(len(o["terms"])))) + len(
@@ -67,6 +67,27 @@ def test_every_optimizer_has_its_texts_in_both_languages(optimizers):
         for p in o["params"]:
             both(p["labels"], (oid, p["name"]))
             assert both(p["descriptions"], (oid, p["name"]))["en"] == p["description"]
+
+
+STATE_SETTINGS = {"rmsprop": [{}, {"momentum": 0.5, "centered": True}], "adam": [{"amsgrad": True}],
+                  "adamw": [{"amsgrad": True}], "prodigy": [{}]}
+
+
+def test_every_name_of_the_state_is_labelled(client, optimizers):
+    """What ``include: ["state"]`` reports for each optimizer (with the settings that add names) is what its
+    catalogue entry labels."""
+    for o in optimizers:
+        reported = set()
+        for params in STATE_SETTINGS.get(o["id"], [{}]):
+            body = {"surface": "himmelblau", "start": [0.5, 0.5], "steps": 3, "include": ["state"],
+                    "optimizers": [{"optimizer": o["id"], "params": params}]}
+            r = client.post("/api/runs", json=body)
+            assert r.status_code == 200, r.text
+            reported |= set(r.json()["runs"][0].get("state") or {})
+        labelled = [s["name"] for s in o["state"]]
+        assert set(labelled) == reported and len(labelled) == len(set(labelled)), (o["id"], labelled, reported)
+        for s in o["state"]:
+            assert s["en"].strip() and s["ko"].strip(), (o["id"], s)
 
 
 def test_every_surface_has_its_name_and_description_in_both_languages(client, surfaces):
@@ -119,7 +140,7 @@ def _korean_texts(optimizers, surfaces, schedules):
 
     identifiers = set()
     for o in optimizers:
-        identifiers |= {p["name"] for p in o["params"]} | {i["name"] for i in o["terms"] + o["quantities"]}
+        identifiers |= {p["name"] for p in o["params"]} | {i["name"] for i in o["terms"] + o["quantities"] + o["state"]}
         identifiers |= {c for p in o["params"] for c in p.get("choices") or () if c}
         identifiers |= set(WORD.findall(o["names"]["en"]))
     for s in schedules:
@@ -153,7 +174,7 @@ def test_openapi_documents_the_catalogue(client):
     spec = client.get("/openapi.json").json()
     schemas = spec["components"]["schemas"]
     optimizer = schemas["OptimizerOut"]["properties"]
-    for name in ("names", "descriptions", "rule", "terms", "quantities", "family_names"):
+    for name in ("names", "descriptions", "rule", "terms", "quantities", "state", "family_names"):
         assert name in schemas["OptimizerOut"]["required"] and optimizer[name].get("description"), name
     assert set(schemas["Languages"]["properties"]) == {"en", "ko"}
     assert set(schemas["ReportedName"]["properties"]) == {"name", "en", "ko"}

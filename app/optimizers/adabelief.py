@@ -20,8 +20,8 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..bilingual import Bilingual, Label
-from .base import (BIAS_CORRECTION1, DECAY, GRAD, OptimizerDef, active, betas_spec, eps_spec, flag, lerp, lr_spec,
-                   weight_decay_spec)
+from .base import (BIAS_CORRECTION1, DECAY, EXP_AVG, GRAD, OptimizerDef, STEP, active, betas_spec, eps_spec, flag, lerp,
+                   lr_spec, weight_decay_spec)
 
 N_SMA_THRESHOLD = 5
 
@@ -151,6 +151,8 @@ ADABELIEF = OptimizerDef(
                       "step_size / denom: the learning rate each coordinate really gets (it multiplies m)",
                       "step_size / denom: 좌표마다 실제로 적용되는 학습률 (m에 곱해짐)"),
                 GRAD),
+    state_labels=(STEP, EXP_AVG, Label("exp_avg_var", "s: the average of (g − m)², the gradient's variance",
+                                       "s: (g − m)²의 평균, 기울기의 분산")),
     params=(lr_spec(0.001), betas_spec(),
             weight_decay_spec(0.0, Bilingual("weight decay λ: decoupled (θ shrinks by lr·λ) with weight_decouple, "
                                              "else L2 (λ·θ joins the gradient)",

@@ -19,7 +19,8 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..bilingual import Bilingual, Label
-from .base import DECAY, DECOUPLED_DECAY, OptimizerDef, ParamSpec, active, lerp, lr_spec, shrink, weight_decay_spec
+from .base import (DECAY, DECOUPLED_DECAY, OptimizerDef, ParamSpec, STEP, active, lerp, lr_spec, shrink,
+                   weight_decay_spec)
 
 FLOAT64_EPS = float(np.finfo(np.float64).eps)  # torch.finfo(param.dtype).eps: eps[0] = null's value
 
@@ -96,6 +97,8 @@ ADAFACTOR = OptimizerDef(
                 Label("denom", "max(1, RMS(u)/d): the clipping divisor", "max(1, RMS(u)/d): 클리핑 분모"),
                 Label("effective_lr", "α / (denom·√max(v, ε₁²)): the learning rate each coordinate's gradient gets",
                       "α / (denom·√max(v, ε₁²)): 좌표마다 기울기에 적용되는 학습률")),
+    state_labels=(STEP, Label("variance", "v: the average of squared gradients, with a memory that grows",
+                              "v: 기억이 점점 길어지는 기울기 제곱의 평균")),
     params=(lr_spec(0.01),
             ParamSpec("beta2_decay", -0.8, Bilingual("c (≤ 0): the new g² enters v with the weight t^c, so v remembers "
                                                      "longer as t grows",

@@ -11,9 +11,9 @@ from functools import partial
 from types import SimpleNamespace
 
 from ..bilingual import Bilingual, Label, lines
-from .base import (BIAS_CORRECTION1, BIAS_CORRECTION2, DECAY, DECOUPLED_DECAY, GRAD, L2_LINE, OptimizerDef, ParamSpec,
-                   betas_spec, bias_correction, decay_square, decoupled_decay, eps_spec, flag, l2_penalty, lerp,
-                   lr_spec, weight_decay_spec)
+from .base import (BIAS_CORRECTION1, BIAS_CORRECTION2, DECAY, DECOUPLED_DECAY, EXP_AVG, EXP_AVG_SQ, GRAD, L2_LINE,
+                   OptimizerDef, ParamSpec, STEP, betas_spec, bias_correction, decay_square, decoupled_decay, eps_spec,
+                   flag, l2_penalty, lerp, lr_spec, weight_decay_spec)
 
 AMSGRAD = flag("amsgrad", False, Bilingual("AMSGrad: divide by the largest v so far, so a coordinate's step never "
                                            "grows back", "AMSGrad: 지금까지 가장 큰 v로 나누어 좌표의 보폭이 다시 커지지 "
@@ -35,6 +35,8 @@ ADAM_QUANTITIES = (
           "√v / √(1 − β₂ᵗ) + ε: 좌표별 분모, 기울기의 전형적인 크기"),
     Label("effective_lr", "step_size / denom: the learning rate each coordinate really gets (it multiplies m)",
           "step_size / denom: 좌표마다 실제로 적용되는 학습률 (m에 곱해짐)"))
+ADAM_STATE = (STEP, EXP_AVG, EXP_AVG_SQ, Label("max_exp_avg_sq", "v_max: the largest v so far (AMSGrad)",
+                                               "v_max: 지금까지 가장 큰 v (AMSGrad)"))
 ADAM_TERM = Label("step", "−step_size · m / denom: the adaptive step (with λ·θ inside, for L2 weight decay)",
                   "−step_size · m / denom: 적응형 스텝 (L2 가중치 감쇠의 λ·θ도 이 안에 있음)")
 
@@ -88,6 +90,7 @@ ADAM = OptimizerDef(
                  r"\theta_t = \theta_{t-1} - \frac{\gamma}{1-\beta_1^t}\,\frac{m_t}{\sqrt{v_t}/\sqrt{1-\beta_2^t} + \epsilon}",
     rule=lines(L2_LINE, MOMENTS, AMSGRAD_LINE, ADAM_STEP),
     terms=(ADAM_TERM,), quantities=ADAM_QUANTITIES + (GRAD,),
+    state_labels=ADAM_STATE,
     params=(lr_spec(0.001), betas_spec(), eps_spec(1e-8), weight_decay_spec(), AMSGRAD),
     init_state=adam_init, step=partial(adam_step, decoupled_weight_decay=False),
     reference="Kingma & Ba (2015); Reddi et al. (2018) for AMSGrad; torch/optim/adam.py")
@@ -103,6 +106,7 @@ ADAMW = OptimizerDef(
                MOMENTS, AMSGRAD_LINE, ADAM_STEP),
     terms=(DECAY, Label("step", "−step_size · m / denom: the adaptive step", "−step_size · m / denom: 적응형 스텝")),
     quantities=ADAM_QUANTITIES,
+    state_labels=ADAM_STATE,
     params=(lr_spec(0.001), betas_spec(), eps_spec(1e-8), weight_decay_spec(0.01, DECOUPLED_DECAY), AMSGRAD),
     init_state=adam_init, step=partial(adam_step, decoupled_weight_decay=True),
     reference="Loshchilov & Hutter (2019); torch/optim/adamw.py")
@@ -175,6 +179,8 @@ NADAM = OptimizerDef(
                 Label("effective_lr", "lr / denom: the adaptive learning rate of each coordinate",
                       "lr / denom: 좌표별 적응형 학습률"),
                 GRAD),
+    state_labels=(STEP, Label("mu_product", "P: the product of the momentum factors μ so far", "P: 지금까지 모멘텀 계수 μ의 곱"),
+                  EXP_AVG, EXP_AVG_SQ),
     params=(lr_spec(0.002), betas_spec(), eps_spec(1e-8), weight_decay_spec(),
             ParamSpec("momentum_decay", 0.004, Bilingual("ψ in the momentum schedule μₜ = β₁·(1 − ½·0.96^(t·ψ)): how "
                                                          "fast the momentum factor warms up",
@@ -227,6 +233,7 @@ ADAMAX = OptimizerDef(
                 Label("effective_lr", "clr / u: the learning rate each coordinate really gets (it multiplies m)",
                       "clr / u: 좌표마다 실제로 적용되는 학습률 (m에 곱해짐)"),
                 GRAD),
+    state_labels=(STEP, EXP_AVG, Label("exp_inf", "u: the decaying maximum of |g|", "u: |g|의 감쇠하는 최댓값")),
     params=(lr_spec(0.002), betas_spec(), eps_spec(1e-8), weight_decay_spec()),
     init_state=adamax_init, step=adamax_step,
     reference="Kingma & Ba (2015), section 7; torch/optim/adamax.py")

@@ -11,8 +11,8 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..bilingual import Bilingual, Label, lines
-from .base import (GRAD, L2_LINE, WEIGHT_DECAY, OptimizerDef, ParamSpec, decay_square, eps_spec, explain_l2, flag,
-                   l2_penalty, lerp, lr_spec, weight_decay_spec)
+from .base import (GRAD, L2_LINE, OptimizerDef, ParamSpec, SQUARE_AVG, STEP, WEIGHT_DECAY, decay_square, eps_spec,
+                   explain_l2, flag, l2_penalty, lerp, lr_spec, weight_decay_spec)
 
 
 # --- Adagrad ---------------------------------------------------------------------
@@ -61,6 +61,7 @@ ADAGRAD = OptimizerDef(
                 Label("effective_lr", "clr / (√G + ε): the learning rate each coordinate really gets",
                       "clr / (√G + ε): 좌표마다 실제로 적용되는 학습률"),
                 GRAD),
+    state_labels=(STEP, Label("sum", "G: the sum of squared gradients", "G: 기울기 제곱의 합")),
     params=(lr_spec(0.01),
             ParamSpec("lr_decay", 0.0, Bilingual("learning-rate decay: step t uses lr / (1 + (t − 1)·lr_decay)",
                                                  "학습률 감소: 스텝 t는 lr / (1 + (t − 1)·lr_decay)를 씁니다"),
@@ -156,6 +157,10 @@ RMSPROP = OptimizerDef(
                 Label("effective_lr", "lr / avg: the learning rate each coordinate's gradient gets",
                       "lr / avg: 좌표마다 기울기에 적용되는 학습률"),
                 GRAD),
+    state_labels=(STEP, SQUARE_AVG,
+                  Label("momentum_buffer", "b: the momentum of the scaled steps (momentum > 0)",
+                        "b: 크기를 맞춘 스텝의 모멘텀 (momentum > 0일 때)"),
+                  Label("grad_avg", "ḡ: the average gradient (centered)", "ḡ: 기울기의 평균 (중심화)")),
     params=(lr_spec(0.01),
             ParamSpec("alpha", 0.99, Bilingual("α: how slowly the average of squared gradients v forgets",
                                                "α: 기울기 제곱의 평균 v가 과거를 얼마나 천천히 잊는지"),
@@ -220,6 +225,7 @@ ADADELTA = OptimizerDef(
                 Label("effective_lr", "lr·√(u + ε) / √(v + ε): the learning rate each coordinate's gradient gets",
                       "lr·√(u + ε) / √(v + ε): 좌표마다 기울기에 적용되는 학습률"),
                 GRAD),
+    state_labels=(STEP, SQUARE_AVG, Label("acc_delta", "u: the average of squared steps", "u: 스텝 제곱의 평균")),
     params=(lr_spec(1.0), ParamSpec("rho", 0.9, Bilingual("ρ: how slowly both running averages (of g² and of Δ²) "
                                                           "forget",
                                                           "ρ: 두 이동 평균(g²과 Δ²)이 과거를 얼마나 천천히 잊는지"),

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..bilingual import Bilingual, Label
-from .base import GRAD, WEIGHT_DECAY, OptimizerDef, ParamSpec, explain_l2, l2_penalty, lr_spec, weight_decay_spec
+from .base import GRAD, STEP, WEIGHT_DECAY, OptimizerDef, ParamSpec, explain_l2, l2_penalty, lr_spec, weight_decay_spec
 
 
 def asgd_init(o, p, hp) -> SimpleNamespace:
@@ -82,6 +82,9 @@ ASGD = OptimizerDef(
                 Label("mu", "μ: the weight of the new point in the running average ax (1 before t0)",
                       "μ: 이동 평균 ax에서 새 점의 가중치 (t0 전에는 1)"),
                 GRAD),
+    state_labels=(STEP, Label("eta", "η: the next step's step size", "η: 다음 스텝의 보폭"),
+                  Label("mu", "μ: the next point's weight in the average ax", "μ: 다음 점이 평균 ax에서 갖는 가중치"),
+                  Label("ax", "ax: the running average of the iterates", "ax: 반복점들의 이동 평균")),
     params=(lr_spec(0.01),
             ParamSpec("lambd", 1e-4, Bilingual("decay term λ: θ shrinks by λ·η each step, and the step size η decays "
                                                "with it", "감쇠 항 λ: 매 스텝 θ를 λ·η만큼 줄이고, 보폭 η도 λ에 따라 "

@@ -189,6 +189,11 @@ BIAS_CORRECTION1 = Label("bias_correction1", "1 − β₁ᵗ: how much m still l
                          "1 − β₁ᵗ: m이 0에서 시작한 탓에 아직 0 쪽으로 치우친 정도")
 BIAS_CORRECTION2 = Label("bias_correction2", "1 − β₂ᵗ: how much v still leans toward its zero start",
                          "1 − β₂ᵗ: v가 0에서 시작한 탓에 아직 0 쪽으로 치우친 정도")
+STEP = Label("step", "t: the steps taken so far", "t: 지금까지 내디딘 스텝 수")
+EXP_AVG = Label("exp_avg", "m: the gradient's running average (first moment)", "m: 기울기의 이동 평균 (1차 모멘트)")
+EXP_AVG_SQ = Label("exp_avg_sq", "v: the squared gradient's running average (second moment)",
+                   "v: 기울기 제곱의 이동 평균 (2차 모멘트)")
+SQUARE_AVG = Label("square_avg", "v: the running average of squared gradients", "v: 기울기 제곱의 이동 평균")
 L2_LINE = Bilingual("g ← g + λ·θ   (L2 weight decay, when λ > 0)", "g ← g + λ·θ   (λ > 0일 때 L2 가중치 감쇠)")
 WEIGHT_DECAY = Label("weight_decay", "the L2 penalty's share of the step (the part λ·θ brought)",
                      "스텝 중 L2 벌점(λ·θ)이 만든 몫")
@@ -200,7 +205,8 @@ class OptimizerDef:
 
     The catalogue entry is in both of the page's languages: ``names``, ``descriptions``, the update rule as plain
     text lines (``rule``), and a label for every term and quantity the rule reports when it explains a step
-    (``terms``, ``quantities``: app/numeric.py's ``o.term`` / ``o.quantity``)."""
+    (``terms``, ``quantities``: app/numeric.py's ``o.term`` / ``o.quantity``) and every name of its state
+    (``state_labels``, what ``include: ["state"]`` reports)."""
 
     id: str
     names: Bilingual
@@ -210,6 +216,7 @@ class OptimizerDef:
     rule: Bilingual = Bilingual("", "")
     terms: tuple[Label, ...] = ()
     quantities: tuple[Label, ...] = ()
+    state_labels: tuple[Label, ...] = ()  # what include: ["state"] reports (torch's optimizer.state[p] names)
     init: Callable | None = None  # the pure pair (derived from ``step`` when that is given)
     update: Callable | None = None
     step: Callable | None = None  # the rule (see the module text)
@@ -302,6 +309,7 @@ class OptimizerDef:
                 "names": self.names.as_dict(), "descriptions": self.descriptions.as_dict(),
                 "rule": self.rule.as_dict(), "terms": [t.as_dict() for t in self.terms],
                 "quantities": [q.as_dict() for q in self.quantities],
+                "state": [s.as_dict() for s in self.state_labels],
                 "params": [p.as_dict() for p in self.params]}
 
 

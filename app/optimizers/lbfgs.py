@@ -193,6 +193,13 @@ LBFGS = OptimizerDef(
                 Label("current_evals", "surface evaluations this step", "이번 스텝의 곡면 평가 수"),
                 Label("ls_func_evals", "evaluations the strong-Wolfe line search made this step",
                       "이번 스텝에서 강한 울프 조건의 선 탐색이 한 평가 수")),
+    state_labels=(Label("func_evals", "surface evaluations so far", "지금까지의 곡면 평가 수"),
+                  Label("n_iter", "iterations so far", "지금까지의 반복 수"),
+                  Label("d", "d: the last iteration's direction", "d: 마지막 반복의 방향"),
+                  Label("t", "t: the last iteration's step length", "t: 마지막 반복의 스텝 길이"),
+                  Label("H_diag", "γ: the initial inverse Hessian's scale", "γ: 초기 역헤세 행렬의 배율"),
+                  Label("prev_flat_grad", "the gradient at the last iteration", "마지막 반복의 기울기"),
+                  Label("prev_loss", "the loss at the last iteration", "마지막 반복의 손실")),
     params=(replace(lr_spec(1.0), description=Bilingual("the step length t without a line search; the line search's "
                                                         "first try with one",
                                                         "선 탐색이 없으면 스텝 길이 t, 있으면 선 탐색의 첫 시도")),

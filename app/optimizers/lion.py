@@ -63,6 +63,7 @@ LION = OptimizerDef(
     quantities=(Label("blend", "β₁·m + (1 − β₁)·g: the blend whose sign is the step",
                       "β₁·m + (1 − β₁)·g: 부호가 곧 스텝 방향인 혼합값"),
                 Label("update", "the blend's sign: ±1 in each coordinate", "혼합값의 부호: 좌표마다 ±1")),
+    state_labels=(Label("exp_avg", "m: the momentum", "m: 모멘텀"),),
     params=(lr_spec(1e-4), ParamSpec("betas", [0.9, 0.99], Bilingual(
                 "β₁ blends momentum and gradient for the step's sign; β₂ is the momentum's decay",
                 "β₁은 스텝 부호를 정할 때 모멘텀과 기울기를 섞는 비율, β₂는 모멘텀의 감쇠율"),

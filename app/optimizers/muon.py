@@ -119,6 +119,7 @@ MUON = OptimizerDef(
                       "NS(B̃): 그 방향, 길이 ≈ 1 (bfloat16으로 반올림)"),
                 Label("adjusted_lr", "lr′: lr adjusted for the matrix's shape (adjust_lr_fn)",
                       "lr′: 행렬 모양에 맞춘 학습률 (adjust_lr_fn)")),
+    state_labels=(Label("momentum_buffer", "B: the momentum", "B: 모멘텀"),),
     params=(lr_spec(0.001), weight_decay_spec(0.1, DECOUPLED_DECAY),
             ParamSpec("momentum", 0.95, Bilingual("momentum factor μ: how much of the momentum B is kept each step",
                                                   "모멘텀 계수 μ: 매 스텝 모멘텀 B를 남기는 비율"),

@@ -64,6 +64,7 @@ NEWTON = OptimizerDef(
     quantities=(Label("eigenvalues", "λ₁ ≥ λ₂: the Hessian's eigenvalues, its curvatures",
                       "λ₁ ≥ λ₂: 헤세 행렬의 고윳값, 곧 곡률"),
                 Label("curvature", "max(|λᵢ|, κ): the curvatures the step divides by", "max(|λᵢ|, κ): 스텝이 나누는 곡률")),
+    state_labels=(Label("step", "t: the steps taken so far", "t: 지금까지 내디딘 스텝 수"),),
     params=(ParamSpec("lr", 1.0, Bilingual("damping: the fraction of the Newton step taken",
                                            "감쇠: 뉴턴 스텝 중 실제로 가는 비율"),
                       0.0, 10.0, "linear", slider=(0.01, 1.5), label=Bilingual("damping", "감쇠")),

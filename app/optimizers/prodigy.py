@@ -22,8 +22,8 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..bilingual import Bilingual, Label
-from .base import (DECAY, GRAD, HyperparameterError, OptimizerDef, ParamSpec, active, betas_spec, flag, lr_spec,
-                   weight_decay_spec)
+from .base import (DECAY, EXP_AVG, EXP_AVG_SQ, GRAD, HyperparameterError, OptimizerDef, ParamSpec, STEP, active,
+                   betas_spec, flag, lr_spec, weight_decay_spec)
 
 
 def prodigy_init(o, p, hp) -> SimpleNamespace:
@@ -134,6 +134,16 @@ PRODIGY = OptimizerDef(
                       "with β₁ = 0, d·dlr / denom multiplies g)",
                       "dlr / denom: 좌표마다 실제로 적용되는 학습률 (m에 곱해짐; β₁ = 0이면 d·dlr / denom이 g에 곱해짐)"),
                 GRAD),
+    state_labels=(STEP, Label("s", "s: the weighted sum of gradients (‖s‖₁ divides the estimate)",
+                        "s: 기울기의 가중합 (‖s‖₁로 추정값을 나눔)"),
+                  Label("p0", "θ₀: the start", "θ₀: 출발점"), EXP_AVG, EXP_AVG_SQ,
+                  Label("d", "d: the step size, an estimate of the distance to the solution",
+                        "d: 보폭, 해까지의 거리 추정값"),
+                  Label("d_max", "the largest estimate d̂ so far", "지금까지 가장 큰 추정값 d̂"),
+                  Label("d_numerator", "r: the weighted sum of ⟨g, θ₀ − θ⟩", "r: ⟨g, θ₀ − θ⟩의 가중합"),
+                  Label("d_denom", "‖s‖₁", "‖s‖₁: s의 ℓ₁ 노름"),
+                  Label("d_hat", "d̂ = d_coef·r / ‖s‖₁: this step's estimate", "d̂ = d_coef·r / ‖s‖₁: 이번 스텝의 추정값"),
+                  Label("k", "steps taken so far", "지금까지 내디딘 스텝 수")),
     params=(replace(lr_spec(1.0), description=Bilingual("multiplies the learned step size d: leave it at 1",
                                                         "학습된 보폭 d에 곱하는 값: 1로 둡니다")),
             betas_spec(),

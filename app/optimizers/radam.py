@@ -19,8 +19,9 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..bilingual import Bilingual, Label
-from .base import (BIAS_CORRECTION1, BIAS_CORRECTION2, DECAY, GRAD, OptimizerDef, betas_spec, bias_correction,
-                   decay_square, decoupled_decay, eps_spec, flag, l2_penalty, lerp, lr_spec, weight_decay_spec)
+from .base import (BIAS_CORRECTION1, BIAS_CORRECTION2, DECAY, EXP_AVG, EXP_AVG_SQ, GRAD, OptimizerDef, STEP, betas_spec,
+                   bias_correction, decay_square, decoupled_decay, eps_spec, flag, l2_penalty, lerp, lr_spec,
+                   weight_decay_spec)
 
 
 def radam_init(o, p, hp) -> SimpleNamespace:
@@ -128,6 +129,7 @@ RADAM = OptimizerDef(
                 Label("effective_lr", "the learning rate each coordinate really gets (it multiplies m)",
                       "좌표마다 실제로 적용되는 학습률 (m에 곱해짐)"),
                 GRAD),
+    state_labels=(STEP, EXP_AVG, EXP_AVG_SQ),
     params=(lr_spec(0.001), betas_spec(), eps_spec(1e-8),
             weight_decay_spec(0.0, Bilingual("weight decay λ: L2 (λ·θ joins the gradient), or decoupled (θ shrinks by "
                                              "lr·λ) with decoupled_weight_decay",

@@ -17,7 +17,7 @@ from dataclasses import replace
 from types import SimpleNamespace
 
 from ..bilingual import Bilingual, Label
-from .base import OptimizerDef, ParamSpec, clamp, lr_spec, sign
+from .base import STEP, OptimizerDef, ParamSpec, clamp, lr_spec, sign
 
 
 def rprop_init(o, p, hp) -> SimpleNamespace:
@@ -65,6 +65,9 @@ RPROP = OptimizerDef(
     quantities=(Label("factor", "η: η+ where the gradient kept its sign, η− where it flipped, 1 elsewhere",
                       "η: 기울기 부호가 유지된 좌표는 η+, 바뀐 좌표는 η−, 그 밖에는 1"),
                 Label("step_size", "Δ: each coordinate's step size after this step's change", "Δ: 이번에 바뀐 뒤 좌표별 보폭")),
+    state_labels=(STEP, Label("prev", "g_prev: the previous step's gradient (0 after a sign flip)",
+                        "g_prev: 이전 스텝의 기울기 (부호가 바뀐 뒤에는 0)"),
+                  Label("step_size", "Δ: each coordinate's step size", "Δ: 좌표별 보폭")),
     params=(replace(lr_spec(0.01), description=Bilingual("the first step size Δ of every coordinate (a schedule does "
                                                          "not change Rprop's later steps)",
                                                          "모든 좌표의 첫 보폭 Δ (스케줄은 Rprop의 이후 스텝을 바꾸지 "

@@ -21,8 +21,8 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..bilingual import Bilingual, Label
-from .base import (WEIGHT_DECAY, OptimizerDef, ParamSpec, active, betas_spec, eps_spec, explain_l2, lerp, lr_spec,
-                   weight_decay_spec)
+from .base import (EXP_AVG_SQ, OptimizerDef, ParamSpec, WEIGHT_DECAY, active, betas_spec, eps_spec, explain_l2, lerp,
+                   lr_spec, weight_decay_spec)
 
 
 def schedulefree_init(o, p, hp) -> SimpleNamespace:
@@ -116,6 +116,11 @@ SCHEDULE_FREE_ADAMW = OptimizerDef(
                 Label("denom", "√(v / (1 − β₂ᵗ)) + ε: each coordinate's divisor", "√(v / (1 − β₂ᵗ)) + ε: 좌표별 분모"),
                 Label("effective_lr", "γ·(1 − β₁·(1 − c)) / denom: the learning rate each coordinate's gradient gets",
                       "γ·(1 − β₁·(1 − c)) / denom: 좌표마다 기울기에 적용되는 학습률")),
+    state_labels=(Label("z", "z: the base iterate, moved by plain AdamW-like steps", "z: AdamW식 스텝으로 움직이는 기본 반복점"),
+                  EXP_AVG_SQ, Label("k", "steps taken so far", "지금까지 내디딘 스텝 수"),
+                  Label("weight_sum", "Σw: the sum of the averaging weights", "Σw: 평균 가중치의 합"),
+                  Label("lr_max", "the largest learning rate so far", "지금까지 가장 큰 학습률"),
+                  Label("scheduled_lr", "γ: the learning rate after the warm-up", "γ: 워밍업을 적용한 학습률")),
     params=(lr_spec(0.0025), betas_spec(), eps_spec(1e-8),
             weight_decay_spec(0.0, Bilingual("weight decay λ: λ·y joins the normalised gradient ĝ",
                                              "가중치 감쇠 λ: 정규화된 기울기 ĝ에 λ·y를 더합니다")),

@@ -85,6 +85,7 @@ MOMENTUM_SGD = OptimizerDef(
                  "−lr·μ·b: 이전 스텝들에서 이어받은 속도"),
            WEIGHT_DECAY),
     quantities=(LR, GRAD),
+    state_labels=(Label("momentum_buffer", "b: the velocity, a running sum of past gradients", "b: 속도, 지난 기울기의 누적 합"),),
     params=(lr_spec(0.001), MOMENTUM, DAMPENING, weight_decay_spec()), init_state=init, state_names=BUFFER,
     step=partial(sgd_step, use_momentum=True), reference="Polyak (1964); torch/optim/sgd.py")
 
@@ -105,6 +106,7 @@ NESTEROV = OptimizerDef(
                  "−lr·μ²·b: 앞보기로 본, 이전 스텝들에서 이어받은 속도"),
            WEIGHT_DECAY),
     quantities=(LR, GRAD),
+    state_labels=(Label("momentum_buffer", "b: the velocity, a running sum of past gradients", "b: 속도, 지난 기울기의 누적 합"),),
     params=(lr_spec(0.001), MOMENTUM, weight_decay_spec()), init_state=init, state_names=BUFFER,
     step=partial(sgd_step, use_momentum=True, nesterov=True),
     reference="Nesterov (1983); Sutskever et al. (2013); torch/optim/sgd.py")
