@@ -16,6 +16,14 @@ for their temporaries: a rule may use it too, for a value it no longer needs whe
 the hyperparameters (``betas`` split into ``beta1``/``beta2``): Python floats, or ``(1, n)`` rows where the runs
 advanced together differ. ``lr`` is this step's learning rate after the schedule (a float or a ``(1, n)`` row).
 
+**A rule explains its own step** (app/numeric.py): as it computes, it reports the additive pieces of the step,
+``o.term(name, (2, n) value)``, whose sum is the new point minus the old, and named intermediates,
+``o.quantity(name, value)`` (torch's names where torch has one), each listed with its label in the definition's
+``terms`` / ``quantities``. An in-place change of the point (a decoupled decay) is reported as exactly the change
+it made (:func:`decoupled_decay`, :func:`shrink`); a step linear in the gradient with L2 weight decay joined is
+split honestly (:func:`explain_l2`). Work done only to report sits under ``if o.explaining:``, which the float
+specialisation removes, so explaining changes no operation of the step.
+
 Rules that are not coordinate-separable set ``elementwise=False`` and always get arrays. Rules that need more
 than the gradient name it in ``needs`` and find it on ``o``: ``o.value(p)`` (``"value"``), ``o.hessian(p)``
 (``"hessian"``), ``o.rng`` (``"rng"``), ``o.evaluate(p, mask=None) -> (loss, grad)`` (``"evaluate"``: extra
