@@ -219,14 +219,14 @@ def _variants():
 def test_elementwise_rules_give_the_same_bits_on_floats_and_arrays(case, monkeypatch):
     """An elementwise rule runs on Python floats for a few runs and on arrays for many: the same operations in
     the same order, so the same bits (every golden variant, 60 steps, with a schedule)."""
-    from app import engine
+    from app.engine import planner
 
     surface = get_surface(case["surface"])
     schedule = {"type": "exponential", "gamma": 0.99}
     runs = [RunSpec(tuple(case["start"]), (phase(case["optimizer"], case["params"], schedule),))]
     floats = Simulation(surface, runs, 60)
     assert floats.groups[0].scalar
-    monkeypatch.setattr(engine, "SCALAR_MAX_RUNS", 0)
+    monkeypatch.setattr(planner, "SCALAR_MAX_RUNS", 0)
     arrays = Simulation(surface, runs, 60)
     assert not arrays.groups[0].scalar
     a, b = floats.collect()[0], arrays.collect()[0]

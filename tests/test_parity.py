@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from helpers import close, phase, run
 
-from app import engine
+from app.engine import planner
 from app.engine import RunSpec, Simulation, collect
 from app.surfaces import get_surface
 
@@ -49,7 +49,7 @@ def test_single_run_matches_torch(case):
 def test_batched_runs_match_torch(surface, monkeypatch):
     """All cases of a surface in one Simulation: same-flag runs share arrays with per-run hyperparameters."""
     cases = [c for c in CASES if c["surface"] == surface]
-    monkeypatch.setattr(engine, "SCALAR_MAX_RUNS", 0)  # force the array path
+    monkeypatch.setattr(planner, "SCALAR_MAX_RUNS", 0)  # force the array path
     runs = [RunSpec(tuple(c["start"]), (phase(c["optimizer"], c["params"]),)) for c in cases]
     sim = Simulation(get_surface(surface), runs, 200)
     assert any(not g.scalar for g in sim.groups)
@@ -127,7 +127,7 @@ def test_new_optimizers_batched_match_their_references(surface, monkeypatch):
     """Every new case of a surface in one Simulation, forced onto the array path."""
     from app.optimizers import OPTIMIZERS
 
-    monkeypatch.setattr(engine, "SCALAR_MAX_RUNS", 0)
+    monkeypatch.setattr(planner, "SCALAR_MAX_RUNS", 0)
     cases = [c for c in NEW_CASES if c["surface"] == surface and c["optimizer"] in OPTIMIZERS]
     runs = [RunSpec(tuple(c["start"]), (phase(c["optimizer"], c["params"]),)) for c in cases]
     sim = Simulation(get_surface(surface), runs, max(c["steps"] for c in cases))

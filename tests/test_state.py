@@ -1,8 +1,9 @@
 """The optimizer's state after every step (``"include": ["state"]``) against torch's ``optimizer.state[p]``.
 
 tests/golden/state.json (tools/make_golden.py, torch 2.13.0) holds, per case, every key of torch's state after
-each step. Slopes must report exactly those names, each value within 1e-8 x (1 + |value|), on the float
-path (a run alone) and the array path (many runs with different hyperparameters together).
+each step. Slopes must report exactly those names, each value within 1e-8 x (1 + |value|), for a run alone
+and for many runs with different hyperparameters advanced together. (State is recorded on array lanes only, by
+the one recorder; tests/test_inplace.py holds the float path to the array path bit for bit.)
 """
 import json
 from pathlib import Path
@@ -11,7 +12,7 @@ import numpy as np
 import pytest
 from helpers import close, phase
 
-from app import engine
+from app.engine import planner
 from app.engine import RunSpec, Simulation, collect, simulate
 from app.surfaces import get_surface
 
@@ -53,7 +54,7 @@ def test_state_after_every_step_equals_torch(case):
 def test_state_of_many_runs_on_the_array_path_equals_torch(surface, monkeypatch):
     """Every case of a surface in one Simulation, in chunks: runs of one optimizer share arrays, each run reports
     only the names torch keeps for its own hyperparameters (RMSprop's momentum buffer only with momentum)."""
-    monkeypatch.setattr(engine, "SCALAR_MAX_RUNS", 0)
+    monkeypatch.setattr(planner, "SCALAR_MAX_RUNS", 0)
     cases = [c for c in CASES if c["surface"] == surface]
     runs = [RunSpec(tuple(c["start"]), (phase(c["optimizer"], c["params"]),)) for c in cases]
     sim = Simulation(get_surface(surface), runs, cases[0]["steps"], record_state=True)

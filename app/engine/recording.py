@@ -1,0 +1,94 @@
+"""What a chunk of steps records, and the one way named per-step values get into it.
+
+Besides points, losses, gradients and learning rates, a step may leave named values, each of a kind:
+
+* ``extras``: what rules emit (``proposals``/``accepted`` of random searches, Schedule-Free's ``averaged``
+  point, LBFGS's ``evaluations``);
+* ``state``: the optimizer's state after the step, under torch's names (when asked for);
+* ``terms`` and ``quantities``: the explained step (when asked for): the additive pieces of the step and the
+  named intermediates the rule reported (see :class:`app.numeric.ArrayOps`).
+
+:meth:`Chunk.put` is the only writer of all four. A value is a vector (``(2, n)``, one per coordinate) or a
+number (one per run) and is stored by its name *and* that shape, so a name two optimizers keep in different
+shapes (LBFGS's direction ``d``, Prodigy's number ``d``) never collides; a run reads back whichever holds its
+values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+EXTRAS, STATE, TERMS, QUANTITIES = "extras", "state", "terms", "quantities"
+VECTOR, NUMBER = "vector", "number"
+
+
+def shape_of(value) -> str:
+    """:data:`VECTOR` for a ``(2, n)`` array, :data:`NUMBER` for anything else (a float, ``(n,)``, ``(1, n)``)."""
+    return VECTOR if np.ndim(value) == 2 and np.shape(value)[0] == 2 else NUMBER
+
+
+@dataclass
+class Chunk:
+    """Steps ``offset .. offset + n - 1`` of every run, as arrays with a runs axis.
+
+    Row ``k`` holds the point reached by step ``offset + k`` and what produced it. Run ``i`` has ``valid[i]``
+    rows (fewer than ``n`` once it has ended); rows past that are meaningless. ``series`` holds the named
+    per-step values (:meth:`put`), ``evaluation_points`` the points each step of an evaluating rule visited.
+    """
+
+    offset: int
+    points: np.ndarray  # (n, R, 2)
+    losses: np.ndarray  # (n, R)
+    gradients: np.ndarray  # (n, R, 2): the gradient each step used (noise included); NaN where none
+    lrs: np.ndarray  # (n, R)
+    valid: np.ndarray  # (R,) int
+    series: dict = field(default_factory=dict)  # (kind, name, shape) -> (n, R, 2) or (n, R)
+    evaluation_points: list | None = None  # per row, per run: a list of points
+
+    def put(self, kind: str, name: str, row: int, cols, value, shape: str | None = None, applies=None):
+        """Row ``row`` of runs ``cols`` (``n`` of them): ``value`` is ``(2, n)`` for a vector, a number or ``(n,)``/
+        ``(1, n)`` for a number; ``shape`` declares which (default: as ``value`` looks). ``applies`` (``(n,)``
+        bool) leaves the other runs' entries empty (NaN)."""
+        value = np.asarray(value)
+        shape = shape or shape_of(value)
+        out = self.series.get((kind, name, shape))
+        if out is None:
+            rows, runs = self.points.shape[:2]
+            size = (rows, runs, 2) if shape == VECTOR else (rows, runs)
+            if value.dtype == bool or value.dtype.kind in "iu":
+                out = np.zeros(size, dtype=value.dtype)
+            else:
+                out = np.full(size, np.nan)
+            self.series[(kind, name, shape)] = out
+        n = len(cols) if not isinstance(cols, slice) else cols.stop - cols.start
+        v = np.broadcast_to(value, (2, n)).T if shape == VECTOR else np.broadcast_to(value.reshape(-1), (n,))
+        if applies is not None:
+            v = np.where(applies[:, None] if shape == VECTOR else applies, v, np.nan)
+        out[row, cols] = v
+
+    def put_evaluation_points(self, row: int, cols, points: list):
+        """Per run of ``cols``, the points a step evaluated (the step's start first)."""
+        if self.evaluation_points is None:
+            self.evaluation_points = [[[] for _ in range(self.points.shape[1])] for _ in range(self.points.shape[0])]
+        for c, pts in zip(np.arange(self.points.shape[1])[cols].tolist(), points):
+            self.evaluation_points[row][c] = list(pts)
+
+    def run(self, i: int) -> dict:
+        """Run ``i``'s valid rows: ``points``, ``losses``, ``gradients``, ``lrs``, each extra it has (an extra all
+        NaN for it is another run's), ``evaluation_points`` if recorded, and per kind of named value
+        (``state``/``terms``/``quantities``) ``{name: {shape: column}}``."""
+        k = int(self.valid[i])
+        out = {"points": self.points[:k, i], "losses": self.losses[:k, i], "gradients": self.gradients[:k, i],
+               "lrs": self.lrs[:k, i]}
+        for (kind, name, shape), values in self.series.items():
+            column = values[:k, i]
+            if kind == EXTRAS:
+                if values.dtype.kind == "f" and np.isnan(column).all():
+                    continue
+                out[name] = column
+            else:
+                out.setdefault(kind, {}).setdefault(name, {})[shape] = column
+        if self.evaluation_points is not None:
+            out["evaluation_points"] = [row[i] for row in self.evaluation_points[:k]]
+        return out
