@@ -34,6 +34,12 @@ Float = Annotated[float, BeforeValidator(no_bool), Strict()]
 Point = list[Float]
 
 
+def _distinct(values: list) -> list:
+    if len(set(values)) != len(values):
+        raise ValueError("each name at most once")
+    return values
+
+
 def _absent_as(empty):
     """An optional field given as ``null``: the same as leaving it out (OpenAPI says null is allowed)."""
     return AfterValidator(lambda v: empty() if v is None else v)
@@ -124,9 +130,11 @@ class RunRequest(BaseModel):
     gradient: Annotated[GradientIn | None, _absent_as(GradientIn)] = Field(default_factory=GradientIn)
     surface_options: SurfaceOptionsIn | None = None
     optimizers: list[OptimizerIn] = Field(min_length=1, max_length=settings.max_optimizers)
-    include: Annotated[list[Literal["state"]] | None, _absent_as(list)] = Field(default_factory=list, max_length=1, description=(
-        "extra per-step output: 'state' adds each run's optimizer state after every step under torch's "
-        "optimizer.state[p] names"))
+    include: Annotated[list[Literal["state", "terms"]] | None, _absent_as(list), AfterValidator(_distinct)] = Field(
+        default_factory=list, max_length=2, description=(
+            "extra per-step output: 'state' adds each run's optimizer state after every step under torch's "
+            "optimizer.state[p] names; 'terms' adds each step explained: its additive terms (summing to the step) "
+            "and the named quantities the rule computed"))
 
 
 class RunOut(BaseModel):
@@ -150,6 +158,12 @@ class RunOut(BaseModel):
     evaluations: list[int] | None = Field(None, description="LBFGS: surface evaluations in each step")
     evaluation_points: list[list[Point]] | None = Field(None, description="LBFGS: per step, the points evaluated "
                                                                           "(the step's start first)")
+    terms: list[dict[str, Point]] | None = Field(None, description=(
+        "with include ['terms']: per step, {name: [dx, dy]}: the additive pieces of the step in the rule's own words, "
+        "whose sum is points[k+1] - points[k]; a rule that names none gives one, 'step'"))
+    quantities: list[dict[str, Any]] | None = Field(None, description=(
+        "with include ['terms']: per step, {name: number or [x, y]}: the intermediates the rule computed, under "
+        "torch's names where torch has one; a name is absent where that step did not compute it"))
     state: dict[str, list[Any]] | None = Field(None, description=(
         "with include ['state']: {name: [value after step 1, after step 2, ...]} under torch's optimizer.state[p] "
         "names; vectors as [x, y], scalars as numbers, null where the name does not apply at that step"))

@@ -21,8 +21,8 @@ from .results import collect, start_points, state_lists, step_dicts
 from .simulation import (BLOCK_THREADS, DIVERGENCE_SPANS, Interrupt, Interrupted, Simulation, divergence_radius,
                          simulate)
 from .source import BATCHES, NOISE, SEARCH, stream
-from .specs import GradientSpec, Phase, RunSpec, needs_gradient
+from .specs import GradientSpec, Phase, RunSpec, declared_extras, needs_gradient
 
 __all__ = ["BATCHES", "BLOCK_THREADS", "Chunk", "DIVERGENCE_SPANS", "GradientSpec", "Interrupt", "Interrupted",
-           "NOISE", "Phase", "RunSpec", "SEARCH", "Simulation", "collect", "divergence_radius", "needs_gradient",
+           "NOISE", "Phase", "RunSpec", "SEARCH", "Simulation", "collect", "declared_extras", "divergence_radius", "needs_gradient",
            "simulate", "start_points", "state_lists", "step_dicts", "stream"]

@@ -21,6 +21,8 @@ import numpy as np
 
 EXTRAS, STATE, TERMS, QUANTITIES = "extras", "state", "terms", "quantities"
 VECTOR, NUMBER = "vector", "number"
+# the forms a declared extra takes (``OptimizerDef.emits``): its shape, its type, its empty value
+FORMS = {"vector": (VECTOR, float), "number": (NUMBER, float), "flag": (NUMBER, bool), "count": (NUMBER, int)}
 
 
 def shape_of(value) -> str:
@@ -46,6 +48,20 @@ class Chunk:
     series: dict = field(default_factory=dict)  # (kind, name, shape) -> (n, R, 2) or (n, R)
     evaluation_points: list | None = None  # per row, per run: a list of points
 
+    def declare(self, kind: str, name: str, form: str):
+        """Make room for a named value in one of :data:`FORMS` (empty: NaN, False or 0), so that every chunk of a
+        simulation carries it, whether or not a step of this chunk reports it."""
+        shape, kind_of = FORMS[form]
+        if (kind, name, shape) not in self.series:
+            self._allocate(kind, name, shape, np.dtype(kind_of))
+
+    def _allocate(self, kind: str, name: str, shape: str, dtype: np.dtype) -> np.ndarray:
+        rows, runs = self.points.shape[:2]
+        size = (rows, runs, 2) if shape == VECTOR else (rows, runs)
+        out = np.zeros(size, dtype=dtype) if dtype == bool or dtype.kind in "iu" else np.full(size, np.nan)
+        self.series[(kind, name, shape)] = out
+        return out
+
     def put(self, kind: str, name: str, row: int, cols, value, shape: str | None = None, applies=None):
         """Row ``row`` of runs ``cols`` (``n`` of them): ``value`` is ``(2, n)`` for a vector, a number or ``(n,)``/
         ``(1, n)`` for a number; ``shape`` declares which (default: as ``value`` looks). ``applies`` (``(n,)``
@@ -54,38 +70,34 @@ class Chunk:
         shape = shape or shape_of(value)
         out = self.series.get((kind, name, shape))
         if out is None:
-            rows, runs = self.points.shape[:2]
-            size = (rows, runs, 2) if shape == VECTOR else (rows, runs)
-            if value.dtype == bool or value.dtype.kind in "iu":
-                out = np.zeros(size, dtype=value.dtype)
-            else:
-                out = np.full(size, np.nan)
-            self.series[(kind, name, shape)] = out
+            out = self._allocate(kind, name, shape, value.dtype if value.dtype.kind in "biu" else np.dtype(float))
         n = len(cols) if not isinstance(cols, slice) else cols.stop - cols.start
         v = np.broadcast_to(value, (2, n)).T if shape == VECTOR else np.broadcast_to(value.reshape(-1), (n,))
         if applies is not None:
             v = np.where(applies[:, None] if shape == VECTOR else applies, v, np.nan)
         out[row, cols] = v
 
-    def put_evaluation_points(self, row: int, cols, points: list):
-        """Per run of ``cols``, the points a step evaluated (the step's start first)."""
+    def keep_evaluation_points(self):
+        """Make room for the points each step evaluates (an empty list per step and run)."""
         if self.evaluation_points is None:
             self.evaluation_points = [[[] for _ in range(self.points.shape[1])] for _ in range(self.points.shape[0])]
+
+    def put_evaluation_points(self, row: int, cols, points: list):
+        """Per run of ``cols``, the points a step evaluated (the step's start first)."""
+        self.keep_evaluation_points()
         for c, pts in zip(np.arange(self.points.shape[1])[cols].tolist(), points):
             self.evaluation_points[row][c] = list(pts)
 
     def run(self, i: int) -> dict:
-        """Run ``i``'s valid rows: ``points``, ``losses``, ``gradients``, ``lrs``, each extra it has (an extra all
-        NaN for it is another run's), ``evaluation_points`` if recorded, and per kind of named value
-        (``state``/``terms``/``quantities``) ``{name: {shape: column}}``."""
+        """Run ``i``'s valid rows: ``points``, ``losses``, ``gradients``, ``lrs``, every extra of the chunk (the run's
+        own or empty), ``evaluation_points`` if recorded, and per kind of named value (``state``/``terms``/
+        ``quantities``) ``{name: {shape: column}}``."""
         k = int(self.valid[i])
         out = {"points": self.points[:k, i], "losses": self.losses[:k, i], "gradients": self.gradients[:k, i],
                "lrs": self.lrs[:k, i]}
         for (kind, name, shape), values in self.series.items():
             column = values[:k, i]
             if kind == EXTRAS:
-                if values.dtype.kind == "f" and np.isnan(column).all():
-                    continue
                 out[name] = column
             else:
                 out.setdefault(kind, {}).setdefault(name, {})[shape] = column

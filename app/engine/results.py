@@ -16,7 +16,7 @@ def start_points(sim) -> tuple[np.ndarray, np.ndarray]:
 
 def collect(sim, chunks: list[Chunk]) -> list[dict]:
     """Join chunks into whole runs: points (start first), losses, status, steps_run, lrs, gradients, the
-    extras the rules emitted, and (when recorded) ``state``, ``terms`` and ``quantities`` as JSON-ready lists."""
+    extras the run's rules declare (``sim.extras_of(i)``), and (when recorded) ``state``, ``terms`` and ``quantities`` as JSON-ready lists."""
     if not sim.record:
         raise ValueError("a final-only Simulation (record=False) keeps no trajectories to collect")
     starts, losses0 = start_points(sim)
@@ -33,11 +33,10 @@ def collect(sim, chunks: list[Chunk]) -> list[dict]:
             "lrs": np.concatenate([p["lrs"] for p in parts]),
             "gradients": np.concatenate([p["gradients"] for p in parts]).reshape(-1, 2),
         }
-        extras = {name for p in parts for name in p} - set(result) - {STATE, TERMS, QUANTITIES, "evaluation_points"}
-        for name in sorted(extras):
-            result[name] = np.concatenate([p[name] for p in parts if name in p])
-        if any("evaluation_points" in p for p in parts):
-            result["evaluation_points"] = [pts for p in parts for pts in p.get("evaluation_points", [])]
+        for name in sim.extras_of(i):
+            result[name] = np.concatenate([p[name] for p in parts])
+            if name == "evaluations":
+                result["evaluation_points"] = [pts for p in parts for pts in p["evaluation_points"]]
         if sim.record_state:
             result[STATE] = state_lists([p.get(STATE, {}) for p in parts], lengths, sim.state_names[i])
         if sim.explain:

@@ -19,7 +19,8 @@ from .lanes import make_lanes
 from .planner import Group, PlannedPhase, group_runs, plan_group, run_state_names
 from .recording import Chunk
 from .results import collect
-from .specs import GradientSpec, Phase, RunSpec, evaluations, needs_gradient
+from .recording import EXTRAS
+from .specs import GradientSpec, Phase, RunSpec, declared_extras, evaluations, needs_gradient
 
 keep_freed_memory()  # numpy's temporaries would otherwise be page-faulted in afresh at every operation
 
@@ -93,6 +94,7 @@ class Simulation:
         self.explain = explain and record
         self.interrupt = Interrupt()  # set ``interrupt.test`` to stop in the middle of an expensive step
         self.evaluations_per_step = evaluations([p for run in runs for p in run.phases])
+        self.extras = declared_extras([p for run in runs for p in run.phases])
         self.settle = settle
         self.surface = surface
         self.runs = runs
@@ -130,11 +132,16 @@ class Simulation:
             raise ValueError("one hyperparameter set per start")
         sim = cls(surface, [], steps, gradient, record, settle)
         sim.evaluations_per_step = evaluations(phases)
+        sim.extras = declared_extras(phases)
         sim.starts = starts
         sim._size(n)
         sim._set_groups([plan_group(None, phases, list(range(n)), steps, sim._batch_size(None), hypers,
                                     arrays=True)])
         return sim
+
+    def extras_of(self, i: int) -> dict[str, str]:
+        """What run ``i`` reports besides its points (see :func:`declared_extras`)."""
+        return declared_extras(self.runs[i].phases) if self.runs else self.extras  # a batch: one set-up
 
     def _batch_size(self, size: int | None) -> int | None:
         size = size if size is not None else self.gradient.batch_size
@@ -174,6 +181,10 @@ class Simulation:
         rows = m if self.record else min(m, 1)
         chunk = Chunk(t0 if self.record else t1 - rows, np.full((rows, R, 2), np.nan), np.empty((rows, R)),
                       np.full((rows, R, 2), np.nan), np.empty((rows, R)), np.zeros(R, dtype=int))
+        for name, form in self.extras.items():
+            chunk.declare(EXTRAS, name, form)
+        if "evaluations" in self.extras and self.record:
+            chunk.keep_evaluation_points()
         if m == 0:
             return chunk
         uses_gradient = np.zeros(R, dtype=bool)

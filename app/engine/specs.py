@@ -50,3 +50,15 @@ def evaluations(phases) -> int:
     """The most surface evaluations one step of any of ``phases`` may make (see
     :meth:`OptimizerDef.evaluations_per_step`)."""
     return max((p.optimizer.evaluations_per_step(p.hyper) for p in phases), default=1)
+
+
+def declared_extras(phases) -> dict[str, str]:
+    """What steps of ``phases`` report besides their point, by name and form (see :data:`recording.FORMS`): each
+    optimizer's ``emits``, and ``evaluations`` (a count per step) for a rule that evaluates the surface itself. A
+    run carries these for every step, empty where its phase at that step does not report them."""
+    out: dict[str, str] = {}
+    for p in phases:
+        out.update(p.optimizer.emits)
+        if "evaluate" in p.optimizer.needs:
+            out["evaluations"] = "count"
+    return out

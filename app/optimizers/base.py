@@ -20,7 +20,7 @@ Rules that are not coordinate-separable set ``elementwise=False`` and always get
 than the gradient name it in ``needs`` and find it on ``o``: ``o.value(p)`` (``"value"``), ``o.hessian(p)``
 (``"hessian"``), ``o.rng`` (``"rng"``), ``o.evaluate(p, mask=None) -> (loss, grad)`` (``"evaluate"``: extra
 evaluations at any points, counted per step and their points kept for drawing), ``o.emit(name, value)``
-(``"emit"``: an extra per-step output such as Schedule-Free's averaged point), ``o.domain``.
+(an extra per-step output such as Schedule-Free's averaged point, declared in ``emits`` with its shape), ``o.domain``.
 """
 from __future__ import annotations
 
@@ -178,6 +178,7 @@ class OptimizerDef:
     family: str = ""  # the optimizer menu's group (see app/optimizers/__init__.py, FAMILIES)
     description_ko: str = ""  # the one-line description in Korean
     evaluations: Callable[[dict], tuple[int, str]] | None = None  # most evaluations per step and the param setting it
+    emits: dict = field(default_factory=dict)  # what ``o.emit`` reports per step: name -> "vector" or "flag"
 
     def evaluations_per_step(self, hyper: dict) -> int:
         """The most surface evaluations (value and gradient) one step may make with these hyperparameters:

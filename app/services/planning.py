@@ -70,6 +70,7 @@ class Plan:
     runs: list[RunSpec]
     echo: list[dict]  # per run: optimizer, label, params, schedule, switch
     include_state: bool = False  # each run carries its optimizer state after every step
+    include_terms: bool = False  # each run carries every step explained: terms and quantities
 
 
 def gradient_spec(g, surface: Surface) -> GradientSpec:
@@ -124,7 +125,8 @@ def plan_runs(request: RunRequest | dict) -> Plan:
         runs.append(RunSpec(start, tuple(phases), info["label"], spec.batch_size, lane_gradient, objective))
         echo.append(info)
     check_run_cost(runs, request.steps)
-    return Plan(surface, start, request.steps, gradient, runs, echo, "state" in request.include)
+    return Plan(surface, start, request.steps, gradient, runs, echo, "state" in request.include,
+                "terms" in request.include)
 
 
 def _lane_gradient(spec: OptimizerIn, i: int, gradient: GradientSpec, surface: Surface) -> GradientSpec | None:
