@@ -1,9 +1,8 @@
 """The optimizer's state after every step (``"include": ["state"]``) against torch's ``optimizer.state[p]``.
 
 tests/golden/state.json (tools/make_golden.py, torch 2.13.0) holds, per case, every key of torch's state after
-each step. Slopes must report exactly those names, each value within 1e-8 x (1 + |value|), for a run alone
-and for many runs with different hyperparameters advanced together. (State is recorded on array lanes only, by
-the one recorder; tests/test_inplace.py holds the float path to the array path bit for bit.)
+each step. Slopes must report exactly those names, each value within 1e-8 x (1 + |value|), on the float
+path (a run alone) and the array path (many runs with different hyperparameters together).
 """
 import json
 from pathlib import Path
@@ -42,6 +41,8 @@ def test_the_fixtures_cover_every_stateful_torch_optimizer():
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['surface']}-{c['optimizer']}-{sorted(c['params'])}")
 def test_state_after_every_step_equals_torch(case):
+    runs = [RunSpec(tuple(case["start"]), (phase(case["optimizer"], case["params"]),))]
+    assert Simulation(get_surface(case["surface"]), runs, 1, record_state=True).groups[0].scalar  # the float path
     run = simulate(get_surface(case["surface"]), [RunSpec(tuple(case["start"]), (phase(case["optimizer"],
                                                                                      case["params"]),))],
                    case["steps"], record_state=True)[0]

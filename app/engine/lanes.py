@@ -5,11 +5,13 @@ that phase are next), ``gradient(j)`` and ``step(j)`` (step ``a + j``), ``record
 bound with ``bind``), ``settle(step, tolerance)`` and ``end(chunk, row)`` (the segment is over).
 
 * :class:`FloatLanes` advance a handful of runs of an elementwise rule as Python floats, one coordinate at a
-  time, and record points, gradients and learning rates only;
-* :class:`ArrayLanes` advance ``n`` runs as coordinate-major ``(2, n)`` arrays, in place, through the same rule,
-  and record everything else a step leaves (extras, state, explained terms and quantities) through the one
-  recorder, :meth:`ArrayLanes.record_named` into :meth:`Chunk.put`. A simulation that records any of those runs
-  all its groups on arrays (the planner sees to it).
+  time (such rules emit nothing and never explain: a simulation that explains its steps runs every group on
+  arrays);
+* :class:`ArrayLanes` advance ``n`` runs as coordinate-major ``(2, n)`` arrays, in place, through the same rule.
+
+Both record what a step leaves besides its point the same way: the names and declared shapes of the state come
+from :func:`state_shapes`, and every named value (extras, state, explained terms and quantities) is written by
+:meth:`Chunk.put` (float lanes a run's rows of a segment at once, array lanes a row of all their runs).
 
 A group of many runs is cut into blocks of at most :data:`BLOCK_RUNS` array lanes, whose arrays stay in the
 processor's cache and which advance side by side in threads (numpy releases the GIL while it computes).
@@ -22,7 +24,7 @@ import numpy as np
 
 from ..numeric import FLOAT_OPS, SCALAR_ERRORS, for_floats, scalar
 from .context import StepContext
-from .planner import Group
+from .planner import Group, PlannedPhase
 from .recording import EXTRAS, NUMBER, QUANTITIES, STATE, TERMS, VECTOR, Chunk
 from .source import SEARCH, RunsRandom, Source, block_unit, per_run_streams, stream, units
 from .specs import needs_gradient
@@ -60,6 +62,16 @@ def _column(hyper: dict, col: int) -> SimpleNamespace:
     return SimpleNamespace(**{k: (float(v[col]) if isinstance(v, np.ndarray) else v) for k, v in hyper.items()})
 
 
+def state_shapes(phase: PlannedPhase, values: dict) -> list[tuple[int | None, str, str]]:
+    """The state a phase reports, as ``(index in phase.names or None, name, shape)``: the names torch keeps
+    (``state_names``; undeclared: the fields of ``values`` that are not None), each a number if the optimizer
+    declares it one (``scalar_state``), else a vector."""
+    scalars = phase.optimizer.scalar_state
+    if phase.state_names is not None:
+        return [(i, name, NUMBER if name in scalars else VECTOR) for i, name in enumerate(phase.state_names)]
+    return [(None, name, NUMBER if name in scalars else VECTOR) for name, v in values.items() if v is not None]
+
+
 def track_settle(points, anchor, settle_step, step: int, tolerance: float, scratch) -> None:
     """Coordinate-major ``(2, n)`` views: runs that moved farther than ``tolerance`` (in either coordinate)
     from their anchor settle anew here (anchor := point, settle_step := step)."""
@@ -83,6 +95,7 @@ class FloatLanes:
         self.states, self.phase = None, -1
         self.dead = [False] * len(self.points)
         self.anchor = None
+        self.record_state = sim.record_state
 
     def enter(self, k: int):
         if self.phase == k:
@@ -101,6 +114,8 @@ class FloatLanes:
         self.rule = for_floats(self.phases[self.phase].optimizer.step)  # the same rule, its ops inlined
         self.jobs = [(c, *self.states[c], self.hyper[self.phase][c], self.lr_lists[c], noises[c], self.out_p[c],
                       self.out_g[c]) for c in range(n) if not self.dead[c]]
+        if self.record_state:
+            self.snaps = [[] for _ in range(n)]  # per run, per step: the state's (name, shape, value)
 
     def gradient(self, j: int):
         pass  # each run's gradient is taken in step, where its point is at hand
@@ -127,6 +142,13 @@ class FloatLanes:
             points[c] = p
             out_p.append(p)
             out_g.append((gx, gy))
+            if self.record_state:
+                self.snaps[c].append(self._snap(sx, sy))
+
+    def _snap(self, sx, sy) -> list:
+        x, y = vars(sx), vars(sy)
+        return [(i, name, shape, x[name] if shape == NUMBER else (x[name], y[name]))
+                for i, name, shape in state_shapes(self.phases[self.phase], x) if x.get(name) is not None]
 
     def bind(self, chunk: Chunk, t0: int):
         pass
@@ -154,6 +176,23 @@ class FloatLanes:
             else:
                 chunk.points[0, col], chunk.gradients[0, col] = self.out_p[c][-1], self.out_g[c][-1]
                 chunk.lrs[0, col] = self.lr_lists[c][m - 1]
+            if self.record_state:
+                self._record_state(chunk, slice(row, row + m), c, col)
+
+    def _record_state(self, chunk: Chunk, rows: slice, c: int, col: int):
+        """Run ``c``'s state over the segment, one name at a time (empty where torch does not keep it)."""
+        names = self.phases[self.phase].names
+        columns: dict = {}
+        for j, snap in enumerate(self.snaps[c]):
+            for i, name, shape, value in snap:
+                if names is not None and i is not None and not names[i, c]:
+                    continue
+                if (name, shape) not in columns:
+                    columns[name, shape] = np.full((2, len(self.snaps[c])) if shape == VECTOR else len(self.snaps[c]),
+                                                   np.nan)
+                columns[name, shape][..., j] = value
+        for (name, shape), values in columns.items():
+            chunk.put(STATE, name, rows, col, values, shape)
 
 
 class ArrayLanes:
@@ -202,8 +241,7 @@ class ArrayLanes:
         self.needs_grad = needs_gradient(opt)
         self.rule, self.hp = opt.step, self.hyper[self.phase]
         self.counts = "evaluate" in opt.needs
-        self.state_shapes = [(i, name, NUMBER if name in opt.scalar_state else VECTOR)
-                             for i, name in enumerate(phase.state_names)] if phase.state_names is not None else None
+        self.state_shapes = state_shapes(phase, {}) if phase.state_names is not None else None
 
     def gradient(self, j: int):
         if not self.needs_grad:
@@ -240,7 +278,7 @@ class ArrayLanes:
     def record_named(self, chunk: Chunk, row: int):
         """The one recorder of what a step leaves besides its point: extras, evaluations, state, and the
         explained terms and quantities (a step that reported no terms gets one, ``step``: the whole step)."""
-        cols = self.cols
+        cols = self.sel
         for name, value in self.ops.extras.items():
             chunk.put(EXTRAS, name, row, cols, value)
         if self.counts:
@@ -260,16 +298,12 @@ class ArrayLanes:
         """The state after the step, each name in the shape its optimizer declares (``scalar_state``: numbers;
         the rest: vectors), empty for the runs whose hyperparameters make torch not keep it."""
         values, phase = vars(self.state), self.phases[self.phase]
-        shapes = self.state_shapes
-        if shapes is None:  # not declared: the fields the state has
-            scalars = phase.optimizer.scalar_state
-            shapes = [(None, k, NUMBER if k in scalars else VECTOR) for k, v in values.items() if v is not None]
-        for i, name, shape in shapes:
+        for i, name, shape in self.state_shapes or state_shapes(phase, values):
             value = values.get(name)
             if value is None:
                 continue
             applies = phase.names[i, self.lo:self.hi] if phase.names is not None and i is not None else None
-            chunk.put(STATE, name, row, self.cols, np.asarray(value, dtype=float), shape, applies)
+            chunk.put(STATE, name, row, self.sel, value, shape, applies)
 
     def settle(self, step: int, tolerance: float):
         if self.anchor is None:

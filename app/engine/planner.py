@@ -9,7 +9,7 @@ every run has the same).
 
 A group of at most :data:`SCALAR_MAX_RUNS` runs of an elementwise rule advances as Python floats (numpy spends
 about a microsecond per call whatever the size, ten times the arithmetic of one run); every other group, and
-every group of a simulation that records named per-step values (state, explained steps), on arrays.
+every group of a simulation that explains its steps (floats never explain), on arrays.
 """
 from __future__ import annotations
 

@@ -25,11 +25,6 @@ VECTOR, NUMBER = "vector", "number"
 FORMS = {"vector": (VECTOR, float), "number": (NUMBER, float), "flag": (NUMBER, bool), "count": (NUMBER, int)}
 
 
-def shape_of(value) -> str:
-    """:data:`VECTOR` for a ``(2, n)`` array, :data:`NUMBER` for anything else (a float, ``(n,)``, ``(1, n)``)."""
-    return VECTOR if np.ndim(value) == 2 and np.shape(value)[0] == 2 else NUMBER
-
-
 @dataclass
 class Chunk:
     """Steps ``offset .. offset + n - 1`` of every run, as arrays with a runs axis.
@@ -62,20 +57,25 @@ class Chunk:
         self.series[(kind, name, shape)] = out
         return out
 
-    def put(self, kind: str, name: str, row: int, cols, value, shape: str | None = None, applies=None):
-        """Row ``row`` of runs ``cols`` (``n`` of them): ``value`` is ``(2, n)`` for a vector, a number or ``(n,)``/
-        ``(1, n)`` for a number; ``shape`` declares which (default: as ``value`` looks). ``applies`` (``(n,)``
-        bool) leaves the other runs' entries empty (NaN)."""
-        value = np.asarray(value)
-        shape = shape or shape_of(value)
+    def put(self, kind: str, name: str, rows, cols, value, shape: str | None = None, applies=None):
+        """Row ``rows`` of runs ``cols`` (``n`` of them), or rows ``rows`` (a slice, ``n`` of them) of one run
+        ``cols``. ``value`` is coordinate-major: ``(2, n)`` for a vector, a number, ``(n,)`` or ``(1, n)`` for a
+        number; ``shape`` declares which (default: as ``value`` looks). ``applies`` (``(n,)`` bool) leaves the
+        other runs' entries empty. Named values are floats (empty: NaN); an extra may be a flag or a count."""
+        array = value.__class__ is np.ndarray
+        if shape is None:
+            shape = VECTOR if array and value.ndim == 2 and value.shape[0] == 2 else NUMBER
         out = self.series.get((kind, name, shape))
         if out is None:
-            out = self._allocate(kind, name, shape, value.dtype if value.dtype.kind in "biu" else np.dtype(float))
-        n = len(cols) if not isinstance(cols, slice) else cols.stop - cols.start
-        v = np.broadcast_to(value, (2, n)).T if shape == VECTOR else np.broadcast_to(value.reshape(-1), (n,))
+            exact = kind == EXTRAS and array and value.dtype.kind in "biu"
+            out = self._allocate(kind, name, shape, value.dtype if exact else np.dtype(float))
+        if shape == VECTOR:
+            value = value.T
+        elif array and value.ndim == 2:
+            value = value[0]
         if applies is not None:
-            v = np.where(applies[:, None] if shape == VECTOR else applies, v, np.nan)
-        out[row, cols] = v
+            value = np.where(applies[:, None] if shape == VECTOR else applies, value, np.nan)
+        out[rows, cols] = value
 
     def keep_evaluation_points(self):
         """Make room for the points each step evaluates (an empty list per step and run)."""

@@ -79,7 +79,7 @@ class Simulation:
         coordinate, so within ``2 settle`` of its final point.
 
         ``record_state`` keeps the optimizer's state after every step, ``explain`` each step's terms and
-        quantities (named series of :class:`Chunk`); either puts every run on array lanes.
+        quantities (named series of :class:`Chunk`), which puts every run on array lanes.
 
         ``units`` gives each run its random-stream unit (default: its index): a part of a request (some of its
         runs, by their indices in the whole request) then computes each run exactly as the whole request does.
@@ -105,8 +105,7 @@ class Simulation:
         self.radius = divergence_radius(surface)
         self.starts = np.array([run.start for run in runs], dtype=float).reshape(-1, 2)
         self._size(len(runs))
-        arrays = self.record_state or self.explain
-        self._set_groups(group_runs(runs, steps, self._batch_size, arrays) if runs else [])
+        self._set_groups(group_runs(runs, steps, self._batch_size, arrays=self.explain) if runs else [])
         self.state_names = [run_state_names(run) for run in runs] if self.record_state else []
 
     def _size(self, n: int):
