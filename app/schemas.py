@@ -113,8 +113,8 @@ class OptimizerIn(BaseModel):
     gradient: LaneGradientIn | None = Field(None, description="this lane's gradient mode, h, noise and seed (each "
                                                               "left out: the request's)")
     objective: Text | None = Field(None, max_length=64, description="data-set surfaces: the surface (same data set) "
-                                                                    "whose loss this lane minimises; its losses are "
-                                                                    "still the request surface's")
+                                                                    "whose loss this lane minimises; its losses and "
+                                                                    "its minimum are that objective's")
     surface_options: SurfaceOptionsIn | None = Field(None, description="data-set surfaces: the L1/L2 penalties "
                                                                        "of the loss this lane minimises (default: "
                                                                        "the request's)")
@@ -137,6 +137,11 @@ class RunRequest(BaseModel):
             "and the named quantities the rule computed"))
 
 
+class MinimumOut(BaseModel):
+    point: Point
+    value: float
+
+
 class RunOut(BaseModel):
     optimizer: Text
     label: str
@@ -151,6 +156,9 @@ class RunOut(BaseModel):
     accepted: list[bool] | None = None
     gradient: dict[str, Any] | None = Field(None, description="a lane with its own gradient settings: all of them")
     objective: str | None = Field(None, description="a lane that minimises another data-set loss: its surface id")
+    minimum: MinimumOut | None = Field(None, description=(
+        "the global minimum this run is judged by: its own objective's (another loss or other L1/L2 penalties), "
+        "else the surface's; null where there is none"))
     test_losses: list[float | None] | None = Field(None, description="surfaces with a test_shift: the test "
                                                                       "landscape's value at each point")
     averaged: list[Point] | None = Field(None, description="Schedule-Free: the point eval() gives after each step "

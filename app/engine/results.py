@@ -7,11 +7,10 @@ from .recording import NUMBER, QUANTITIES, STATE, TERMS, VECTOR, Chunk
 
 
 def start_points(sim) -> tuple[np.ndarray, np.ndarray]:
-    """Every run's start, shape (R, 2), and the loss there, computed as the chunks compute losses."""
+    """Every run's start, shape (R, 2), and the loss there (its own objective's, if it has one), computed as the
+    chunks compute losses."""
     starts = sim.starts
-    with np.errstate(all="ignore"):
-        losses = np.asarray(sim.surface.value(starts[:, 0], starts[:, 1], np), dtype=float) * np.ones(len(starts))
-    return starts, losses
+    return starts, sim.losses(starts[:, 0], starts[:, 1], np.empty(len(starts)))
 
 
 def collect(sim, chunks: list[Chunk]) -> list[dict]:

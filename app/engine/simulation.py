@@ -104,6 +104,11 @@ class Simulation:
         self.center = np.array(surface.domain.center)
         self.radius = divergence_radius(surface)
         self.starts = np.array([run.start for run in runs], dtype=float).reshape(-1, 2)
+        objectives: dict[int, tuple[Surface, list[int]]] = {}
+        for i, run in enumerate(runs):
+            if run.objective is not None:
+                objectives.setdefault(id(run.objective), (run.objective, []))[1].append(i)
+        self.objectives = [(surface, np.array(cols)) for surface, cols in objectives.values()]
         self._size(len(runs))
         self._set_groups(group_runs(runs, steps, self._batch_size, arrays=self.explain) if runs else [])
         self.state_names = [run_state_names(run) for run in runs] if self.record_state else []
@@ -133,6 +138,7 @@ class Simulation:
         sim.evaluations_per_step = evaluations(phases)
         sim.extras = declared_extras(phases)
         sim.starts = starts
+        sim.objectives = []
         sim._size(n)
         sim._set_groups([plan_group(None, phases, list(range(n)), steps, sim._batch_size(None), hypers,
                                     arrays=True)])
@@ -235,12 +241,20 @@ class Simulation:
                         lanes.settle(t + 1, settle)
             lanes.end(chunk, a - t0 if record else 0)
 
+    def losses(self, x, y, out):
+        """Each run's loss at ``x, y`` (``(..., R)``) into ``out``: the surface's, or the run's own objective's."""
+        with np.errstate(all="ignore"):
+            out[...] = self.surface.value(x, y, np)
+            for surface, cols in self.objectives:
+                out[..., cols] = surface.value(x[..., cols], y[..., cols], np)
+        return out
+
     def _assess(self, x, y, losses_out) -> np.ndarray:
-        """Writes f(x, y) into ``losses_out``; returns where the point is fine: a finite loss within
+        """Writes each run's loss into ``losses_out``; returns where the point is fine: a finite loss within
         :data:`DIVERGENCE_SPANS` domain spans of the centre."""
         cx, cy = self.center
+        self.losses(x, y, losses_out)
         with np.errstate(all="ignore"):
-            losses_out[...] = self.surface.value(x, y, np)
             return np.isfinite(losses_out) & (np.abs(x - cx) <= self.radius) & (np.abs(y - cy) <= self.radius)
 
 

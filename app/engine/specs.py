@@ -34,7 +34,7 @@ class RunSpec:
     label: str = ""
     batch_size: int | None = None  # this run's mini-batch size on a data-set surface (None: the request's)
     gradient: GradientSpec | None = None  # this run's gradient mode, h, noise and seed (None: the request's)
-    objective: Surface | None = None  # the surface this run minimises and is judged by (None: the request's)
+    objective: Surface | None = None  # the surface this run minimises, whose losses it reports (None: the request's)
 
     @property
     def uses_gradient(self) -> bool:

@@ -101,12 +101,23 @@ def start_point(surface: Surface, start: list[float] | None) -> tuple[float, flo
     return point
 
 
+def global_minimum(surface: Surface) -> dict | None:
+    """``{"point", "value"}`` of the surface's global minimum (the first listed, if several share the value), found
+    as the surface finds its minima (cached with the surface); None where it has none (a loss falling forever)."""
+    for m in surface.minima:
+        if m.kind == "global":
+            return {"point": list(m.point), "value": m.value}
+    return None
+
+
 def plan_runs(request: RunRequest | dict) -> Plan:
     """A run request (a validated :class:`RunRequest` or the dict a POST carries), resolved for the engine."""
     request = validate(RunRequest, request)
     surface = surface_for(request.surface, request.formula, request.domain, options=request.surface_options)
     start = start_point(surface, request.start)
     gradient = gradient_spec(request.gradient, surface)
+    # a custom formula's minima are found numerically once (the surface with its points is cached)
+    landscape = surface_for("custom", request.formula, request.domain, True) if surface.id == "custom" else surface
     runs, echo = [], []
     for i, spec in enumerate(request.optimizers):
         phases, info = _phases(spec, i, request.steps)
@@ -122,6 +133,7 @@ def plan_runs(request: RunRequest | dict) -> Plan:
         if objective is not None:
             info["objective"] = objective.id
             info["surface_options"] = objective.extra["surface_options"]
+        info["minimum"] = global_minimum(objective or landscape)  # what this run is judged by
         runs.append(RunSpec(start, tuple(phases), info["label"], spec.batch_size, lane_gradient, objective))
         echo.append(info)
     check_run_cost(runs, request.steps)
