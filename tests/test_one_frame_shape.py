@@ -78,3 +78,15 @@ def test_search_proposals_travel_in_the_stream(client):
     accepted = [a for c in chunks for a in c["runs"][0]["accepted"]]
     assert len(proposals) == len(accepted) == 30 and any(accepted)
     assert proposals == client.post("/api/runs", json=body).json()["runs"][0]["proposals"]
+
+
+def test_a_compact_stream_may_keep_any_field_of_the_runs(client):
+    body = {"surface": "himmelblau", "steps": 30, "include": ["terms"],
+            "optimizers": [{"optimizer": "random_search"}, {"optimizer": "adam", "params": {"lr": 0.05}}],
+            "compact": {"float32": True, "fields": ["points", "proposals", "terms"]}}
+    frames = frames_of(client, body)
+    runs = [r for f in frames if f["type"] == "chunk" for r in f["runs"]]
+    assert {tuple(sorted(r)) for r in runs} == {("points", "proposals", "terms"), ("points", "terms")}
+    whole = client.post("/api/runs", json={k: v for k, v in body.items() if k != "compact"}).json()["runs"]
+    terms = [sum((f["runs"][i]["terms"] for f in frames if f["type"] == "chunk"), []) for i in range(2)]
+    assert terms == [run["terms"] for run in whole]

@@ -20,7 +20,9 @@ from .errors import Refused, Stopped
 from .planning import Plan, plan_runs
 
 Stop = Callable[[], bool]
-COMPACT_FIELDS = ("points", "losses", "lrs", "gradients")
+# the fields of a chunk's runs a compact stream may keep (the optional ones come only when the run has them)
+COMPACT_FIELDS = ("points", "losses", "lrs", "gradients", "proposals", "accepted", "averaged", "evaluations",
+                  "evaluation_points", "state", "terms", "quantities")
 LIST_FIELDS = ("evaluation_points", "terms", "quantities")  # JSON lists, one entry per step
 
 
