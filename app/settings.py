@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     ws_idle_seconds: Whole(1, 10 ** 7) = 900  # a socket that sends nothing for this long is closed
     map_threads: Whole(1, 256) = 2  # threads for basin maps and sweeps (a pool of their own)
     max_queue: Whole(0, 100_000) = 16  # HTTP computations waiting for a busy pool beyond this are refused with 503
-    shutdown_seconds: Whole(1, 3600) = 5  # on SIGTERM, work in flight gets this long to end (uvicorn's graceful timeout)
+    shutdown_seconds: Whole(1, 3600) = 5  # on SIGTERM, work in flight gets this long to end (uvicorn's graceful stop)
     allowed_origins: str = ""  # comma-separated origins (https://slides.example) whose pages may open WebSockets
 
     @field_validator("allowed_origins")

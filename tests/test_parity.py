@@ -78,7 +78,7 @@ def test_switch_matches_a_fresh_torch_optimizer():
 
 
 # --- the ten more: torch.optim's RAdam, Rprop, ASGD, Adafactor, LBFGS, Muon; Lion, AdaBelief, Schedule-Free AdamW,
-# Prodigy from their own packages (tests/golden/optimizers_reference.json) -----------------------------------------------
+# Prodigy from their own packages (tests/golden/optimizers_reference.json) -----------------------------------------
 REFERENCE_CASES = load("optimizers_reference")
 
 

@@ -24,5 +24,5 @@ from .source import BATCHES, NOISE, SEARCH, stream
 from .specs import GradientSpec, Phase, RunSpec, declared_extras, needs_gradient
 
 __all__ = ["BATCHES", "BLOCK_THREADS", "Chunk", "DIVERGENCE_SPANS", "GradientSpec", "Interrupt", "Interrupted",
-           "NOISE", "Phase", "RunSpec", "SEARCH", "Simulation", "collect", "declared_extras", "divergence_radius", "needs_gradient",
-           "simulate", "start_points", "state_lists", "step_dicts", "stream"]
+           "NOISE", "Phase", "RunSpec", "SEARCH", "Simulation", "collect", "declared_extras", "divergence_radius",
+           "needs_gradient", "simulate", "start_points", "state_lists", "step_dicts", "stream"]

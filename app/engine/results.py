@@ -14,8 +14,9 @@ def start_points(sim) -> tuple[np.ndarray, np.ndarray]:
 
 
 def collect(sim, chunks: list[Chunk]) -> list[dict]:
-    """Join chunks into whole runs: points (start first), losses, status, steps_run, lrs, gradients, the
-    extras the run's rules declare (``sim.extras_of(i)``), and (when recorded) ``state``, ``terms`` and ``quantities`` as JSON-ready lists."""
+    """Join chunks into whole runs: points (start first), losses, status, steps_run, lrs, gradients, the extras
+    the run's rules declare (``sim.extras_of(i)``), and (when recorded) ``state``, ``terms`` and ``quantities`` as
+    JSON-ready lists."""
     if not sim.record:
         raise ValueError("a final-only Simulation (record=False) keeps no trajectories to collect")
     starts, losses0 = start_points(sim)
