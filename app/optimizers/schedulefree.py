@@ -133,6 +133,6 @@ SCHEDULE_FREE_ADAMW = OptimizerDef(
             ParamSpec("weight_lr_power", 2.0, Bilingual("power p of the largest lr so far in the averaging weights",
                                                         "평균 가중치에서 지금까지 가장 큰 lr의 지수 p"),
                       0.0, 10.0, "linear", slider=(0.0, 4.0), label=Bilingual("lr power p", "학습률 지수 p"))),
-    init_state=schedulefree_init, step=schedulefree_step, needs=("emit",),
+    init_state=schedulefree_init, step=schedulefree_step, needs=("emit",), emits={"averaged": "vector"},
     scalar_state=("k", "weight_sum", "lr_max", "scheduled_lr"),
     reference="Defazio et al. (2024); schedulefree.AdamWScheduleFree (schedulefree 1.4.1)")

@@ -65,7 +65,7 @@ RANDOM_SEARCH = OptimizerDef(
                    "θ̃: 영역 전체에서 균일하게 뽑은 점\nf(θ̃) < f(θ)이면 θ ← θ̃"),
     terms=(JUMP,), quantities=PROPOSALS,
     params=(), init_state=search_init, step=random_search_step,
-    state_names=lambda hp: (),
+    state_names=lambda hp: (), emits={"proposals": "vector", "accepted": "flag"},
     reference="Rastrigin (1963); Bergstra & Bengio (2012)")
 
 RANDOM_LOCAL_SEARCH = OptimizerDef(
@@ -83,5 +83,5 @@ RANDOM_LOCAL_SEARCH = OptimizerDef(
     params=(ParamSpec("step_size", 0.1, Bilingual("the length r of each random step", "무작위 스텝 하나의 길이 r"),
                       0.0, 1000.0, "log", min_exclusive=True, slider=(1e-3, 5.0),
                       label=Bilingual("step length r", "스텝 길이 r")),),
-    init_state=search_init, step=random_local_search_step,
+    init_state=search_init, step=random_local_search_step, emits={"proposals": "vector", "accepted": "flag"},
     state_names=lambda hp: (), reference="Matyas (1965), random optimization")
