@@ -90,6 +90,22 @@ def test_every_name_of_the_state_is_labelled(client, optimizers):
             assert s["en"].strip() and s["ko"].strip(), (o["id"], s)
 
 
+def test_every_name_a_run_reports_is_labelled(client, optimizers):
+    """Through the API: what ``include: ["terms"]`` reports for each optimizer (with weight decay where it has
+    one, so the L2 and decay terms appear) is among the names its catalogue entry labels."""
+    for o in optimizers:
+        params = {"weight_decay": 0.1} if any(p["name"] == "weight_decay" for p in o["params"]) else {}
+        body = {"surface": "himmelblau", "start": [0.5, 0.5], "steps": 12, "include": ["terms"],
+                "optimizers": [{"optimizer": o["id"], "params": params}]}
+        r = client.post("/api/runs", json=body)
+        assert r.status_code == 200, r.text
+        run = r.json()["runs"][0]
+        terms = {name for step in run["terms"] for name in step}
+        quantities = {name for step in run["quantities"] for name in step}
+        assert terms and terms <= {t["name"] for t in o["terms"]}, (o["id"], terms)
+        assert quantities <= {q["name"] for q in o["quantities"]}, (o["id"], quantities)
+
+
 def test_every_surface_has_its_name_and_description_in_both_languages(client, surfaces):
     from app.surfaces import SURFACE_IDS
 

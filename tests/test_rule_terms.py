@@ -133,8 +133,6 @@ def test_the_fixtures_cover_every_branch_the_rules_explain():
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['surface']}-{c['optimizer']}-"
                          f"{'-'.join(sorted(k for k in c['params'] if k != 'lr')) or 'defaults'}")
 def test_terms_add_up_to_every_step_and_explaining_changes_nothing(case):
-    if case["optimizer"] in ("gd", "momentum", "nesterov"):
-        pytest.skip("TEMPORARY: sgd.py's terms come from the engine branch")
     opt = get_optimizer(case["optimizer"])
     surface = get_surface(case["surface"])
     starts = np.array(case["start"]) + np.random.default_rng(5).uniform(-0.2, 0.2, (6, 2))
@@ -206,14 +204,10 @@ def test_every_name_in_the_catalogue_is_reported_by_some_step():
     reported = {oid: set() for oid in OPTIMIZERS}
     runs = [(c["optimizer"], c["surface"], c["start"], c["params"]) for c in CASES] + OWN
     for oid, surface, start, params in runs:
-        if oid in ("gd", "momentum", "nesterov"):
-            continue  # TEMPORARY: sgd.py's terms come from the engine branch
         opt = get_optimizer(oid)
         hp = stacked(opt, [params])
         for _, _, terms, quantities in explain_run(opt, get_surface(surface), [start], hp, lrs_for(hp, 40)):
             reported[oid] |= set(terms) | set(quantities)
     for oid, opt in OPTIMIZERS.items():
-        if oid in ("gd", "momentum", "nesterov"):
-            continue
         listed = {t.name for t in opt.terms} | {q.name for q in opt.quantities}
         assert listed == reported[oid], (oid, listed - reported[oid], reported[oid] - listed)
