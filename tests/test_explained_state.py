@@ -271,8 +271,8 @@ def prodigy(s):
     return out
 
 
-RELATIONS = {"gd": gd, "momentum": momentum, "nesterov": nesterov, "adam": adam, "adamw": adamw, "nadam": nadam, "adamax": adamax, "adagrad": adagrad,
-             "rmsprop": rmsprop, "adadelta": adadelta, "radam": radam, "rprop": rprop, "asgd": asgd,
+RELATIONS = {"gd": gd, "momentum": momentum, "nesterov": nesterov, "adam": adam, "adamw": adamw, "nadam": nadam,
+             "adamax": adamax, "adagrad": adagrad, "rmsprop": rmsprop, "adadelta": adadelta, "radam": radam, "rprop": rprop, "asgd": asgd,
              "adafactor": adafactor, "lbfgs": lbfgs, "muon": muon, "lion": lion, "adabelief": adabelief,
              "schedule_free_adamw": None, "prodigy": prodigy}
 INITIAL = {"asgd": lambda hp: {"eta": hp["lr"], "mu": 1.0}, "rmsprop": lambda hp: {"momentum_buffer": [0.0, 0.0]},

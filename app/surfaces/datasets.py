@@ -233,16 +233,19 @@ SPECS = {
                           "Hinge loss of a linear SVM: piecewise linear, with kinks where a point touches the "
                           "margin (subgradient 0 at the kink, as in torch).",
                           "선형 SVM의 힌지 손실: 조각별 선형이며, 점이 마진에 닿는 곳에서 꺾입니다(torch처럼 꺾인 점의 부분기울기는 0).")),
-    "separable_hinge": dict(name=Bilingual("Linear SVM, hinge, separable data", "선형 SVM, 힌지, 분리 가능한 데이터"), loss="hinge", data=separable_data,
+    "separable_hinge": dict(name=Bilingual("Linear SVM, hinge, separable data", "선형 SVM, 힌지, 분리 가능한 데이터"),
+                                loss="hinge", data=separable_data,
                                 formula="mean(max(0, 1 - t_i (w x_i + b))), t_i = +-1",
                                 latex=r"L(w,b) = \frac1n\sum_i \max(0,\ 1 - t_i (w x_i + b))",
                                 description=Bilingual(
                                     "Hinge loss on two classes with a gap: once every margin holds the loss is "
                                     "exactly 0 and its gradient vanishes, on a whole region of (w, b). The minimum "
                                     "listed is the maximum-margin one, which an L2 penalty picks.",
-                                    "간격을 두고 떨어진 두 클래스의 힌지 손실: 모든 마진이 지켜지면 손실은 정확히 0이고 기울기도 사라지며, 이런 (w, b)가 한 영역 "
-                                    "전체를 이룹니다. 표시된 최솟점은 L2 규제가 고르는 최대 마진 해입니다.")),
-    "separable_ce": dict(name=Bilingual("Logistic regression, cross-entropy, separable data", "로지스틱 회귀, 교차 엔트로피, 분리 가능한 데이터"), loss="ce",
+                                    "간격을 두고 떨어진 두 클래스의 힌지 손실: 모든 마진이 지켜지면 손실은 정확히 0이고 "
+                                    "기울기도 사라지며, 이런 (w, b)가 한 영역 전체를 이룹니다. 표시된 최솟점은 L2 규제가 "
+                                    "고르는 최대 마진 해입니다.")),
+    "separable_ce": dict(name=Bilingual("Logistic regression, cross-entropy, separable data",
+                                        "로지스틱 회귀, 교차 엔트로피, 분리 가능한 데이터"), loss="ce",
                                 data=separable_data,
                                 formula="mean(log(1 + exp(z_i)) - y_i z_i), z_i = w x_i + b",
                                 latex=r"L(w,b) = \frac1n\sum_i \log(1 + e^{z_i}) - y_i z_i,\ z_i = w x_i + b",
