@@ -7,6 +7,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+# Run with both cores: `pytest -n 2` (make test). Each xdist worker is its own process with its own session
+# fixtures: one live server and one chromium per worker.
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that drives chromium is a browser test (`-m "not browser"`, make test-fast, leaves them out),
+    whether its module says so or not: the ones that take the `browser` or `page` fixture."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
+
 
 @pytest.fixture(scope="session")
 def client():
