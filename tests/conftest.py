@@ -13,10 +13,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 def pytest_collection_modifyitems(config, items):
     """Every test that drives chromium is a browser test (`-m "not browser"`, make test-fast, leaves them out),
-    whether its module says so or not: the ones that take the `browser` or `page` fixture."""
+    whether its module says so or not: the ones that take the `browser` or `page` fixture. The tests of a module
+    that share a module-scoped fixture (a built wheel, a started server) go to one xdist worker together
+    (`--dist loadgroup`), so it is made once; every other test goes to whichever worker is free."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.browser)
+        info = getattr(item, "_fixtureinfo", None)
+        shared = info and any(defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values())
+        if shared and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.fixture(scope="session")

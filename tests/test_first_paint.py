@@ -65,3 +65,78 @@ def test_the_page_loads_the_cartesian_bundle_and_the_export_inlines_it(client):
     export = client.get("/export.html", params={"state": state}).text
     assert "plotly.js (cartesian - minified) v" in export and "plotly.js (gl3d" not in export
     assert 'src="http' not in export and "/vendor/" not in export  # nothing to fetch: it plays offline
+
+
+def encoded(state: dict) -> str:
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+
+
+def surface_info(html: str) -> str:
+    match = re.search(r'<p id="surface-info"[^>]*>(.*?)</p>', html, re.S)
+    assert match, "no #surface-info in the answer"
+    return match.group(1).strip()
+
+
+@pytest.mark.parametrize("path", ["/", "/embed"])
+def test_the_first_answer_carries_the_landscapes_caption_in_the_pages_language(client, path):
+    """The largest text of the first paint (the caption above the plot) is in the HTML, not written by a script
+    after plotly.js and four API answers: in the language the page will pick (?lang=, view.lang, the browser's)."""
+    himmelblau = encoded({"surface": "himmelblau", "view": {"lang": "en"}})
+    assert surface_info(client.get(path, params={"state": himmelblau}).text).startswith(
+        "<b>Himmelblau: </b>(x^2 + y - 11)^2")
+    assert surface_info(client.get(path, headers={"accept-language": "ko-KR,ko;q=0.9"}).text).startswith(
+        "<b>로젠브록: </b>(1 - x)^2 + 100*(y - x^2)^2. 길고")  # no state: the default landscape, the browser's language
+    assert surface_info(client.get(path, params={"state": himmelblau, "lang": "ko"}).text).startswith("<b>힘멜블라우: </b>")
+    assert surface_info(client.get(path, params={"state": encoded({"surface": "nope"})}).text).startswith(
+        "<b>Rosenbrock: </b>")  # the page falls back to its default landscape, and so does its first paint
+    custom = encoded({"surface": "custom", "formula": "<b>x</b>^2 + y^2"})
+    assert surface_info(client.get(path, params={"state": custom}).text) == ""  # the parse names it, later
+
+
+HIMMELBLAU = {"surface": "himmelblau", "start": [0.5, -1.5], "steps": 60,
+              "optimizers": [{"optimizer": "adam", "params": {"lr": 0.1}}, {"optimizer": "gd", "params": {"lr": 0.01}}]}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_page_writes_the_caption_its_first_answer_carried(page, live_server, lang):
+    """The script writes the same words the first paint showed: the caption does not change (nor move) once it runs."""
+    import html as markup
+
+    from browser import open_state, state_url
+
+    state = {**HIMMELBLAU, "view": {"lang": lang}}
+    served = surface_info(page.request.get(state_url(live_server, state)).text())
+    first = markup.unescape(re.sub(r"<[^>]+>", "", served))
+    open_state(page, live_server, state)
+    page.wait_for_function("() => window.slopes.app.land && window.slopes.app.land.meta.id === 'himmelblau'")
+    assert page.locator("#surface-info").text_content() == first
+    assert first.startswith({"en": "Himmelblau: ", "ko": "힘멜블라우: "}[lang])
+
+
+@pytest.mark.browser
+def test_3d_fetches_its_bundle_when_first_opened_and_every_view_still_draws(page, live_server):
+    from browser import open_state, update
+
+    open_state(page, live_server, {**HIMMELBLAU, "view": {"mode": "overlay"}})
+    bundles = lambda: [u.rsplit("/", 1)[-1] for u in page.requests if "/vendor/" in u]  # noqa: E731
+    assert bundles() == ["plotly-cartesian.min.js"]
+    for mode in ["3d", "overlay", "side", "3d", "basins", "3d"]:
+        update(page, {"view": {"mode": mode}}, timeout=60000)
+        if mode == "3d":  # drawn by the gl3d bundle: the surface and the paths on it, in WebGL
+            page.wait_for_function("() => { const p = document.getElementById('plot-3d'); return p && p.data && "
+                                   "p.data.some(t => t.type === 'surface') && p.querySelector('canvas'); }")
+        else:  # the 2-D plots are still the cartesian bundle's, and draw
+            page.wait_for_function("(mode) => [...document.querySelectorAll(`#view-${mode} .js-plotly-plot`)]"
+                                   ".some(p => p.data && p.data.length && p.querySelector('.main-svg'))", arg=mode,
+                                   timeout=60000)
+    assert bundles() == ["plotly-cartesian.min.js", "plotly-gl3d.min.js"]  # once
+    # after the gl3d bundle came, calls for a 2-D plot still reach the bundle that drew it
+    update(page, {"view": {"mode": "overlay"}}, timeout=60000)
+    ranges = page.evaluate("""() => Plotly.relayout('plot-main', {'xaxis.range': [-1, 1]})
+        .then(() => document.getElementById('plot-main').layout.xaxis.range)""")
+    assert ranges == [-1, 1]
+    assert page.errors == []

@@ -213,7 +213,7 @@ def test_the_inspector_follows_the_plot_when_the_pane_scrolls(page, live_server)
     button = page.locator("#playback").get_by_role("button", name="스텝 살펴보기")
     assert button.is_visible()
     page.get_by_role("table", name=KO["summary_table"]).scroll_into_view_if_needed()
-    page.wait_for_timeout(200)
+    page.wait_for_function("() => document.querySelector('.stage').scrollTop > 0")
     scrolled = page.evaluate("() => document.querySelector('.stage').scrollTop")
     assert scrolled > 0
     update(page, {"view": {"inspect": {"lane": 0, "step": 3}}}, timeout=60000)

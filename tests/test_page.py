@@ -3,7 +3,7 @@ hostile input. One page is shared by the tests of this module and driven through
 from pathlib import Path
 
 import pytest
-from browser import decode_state, open_state, state_url, update
+from browser import address_holds_state, open_state, state_url, update
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -69,9 +69,7 @@ def test_update_resolves_once_drawn_and_announces_the_state(ui, live_server):
     assert ui.locator('[data-lane="0"] [data-param="momentum"]').count() == 2  # slider and number box
     assert ui.input_value('[data-lane="0"] input[type=text][data-param="momentum"]') == "0.5"
     # the address carries it
-    ui.wait_for_function("() => location.search.includes('state=')")
-    ui.wait_for_timeout(250)
-    assert decode_state(ui.url)["optimizers"][0]["params"]["momentum"] == 0.5
+    assert address_holds_state(ui)["optimizers"][0]["params"]["momentum"] == 0.5
     assert ui.errors == []
 
 

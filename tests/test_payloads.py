@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from browser import after_frames
 
 PAYLOADS = [
     '"><meta http-equiv="refresh" content="0;url=http://evil.example/">',
@@ -127,8 +128,11 @@ def _visit(page, url):
     navigations, dialogs = [], []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.on("framenavigated", lambda f: navigations.append(f.url) if f == page.main_frame else None)
-    response = page.goto(url)
-    page.wait_for_timeout(1200)  # a meta refresh of 0 s or a script would have acted by now
+    response = page.goto(url)  # returns after the load event: a meta refresh or an inline script has acted
+    if response.status == 200:  # and the page has drawn the state: every label and caption is in the DOM
+        page.wait_for_function("() => (window.slopes && window.slopes.app && window.slopes.app.drawnVersion > 0)"
+                               " || !!document.querySelector('#plot .main-svg')", timeout=20_000)
+    after_frames(page)
     return response, navigations, dialogs
 
 

@@ -67,9 +67,18 @@ WATCH_LIVE_REGIONS = """() => {
 }"""
 
 
-def live_region_changes(target, play, ms: int = 1500) -> list[str]:
-    """The live regions' text changes while `play()` runs playback for `ms`: a screen reader reads each one."""
+# playback is over: the scrubber at its end and the button offering Play again (the page and the export alike)
+PLAYBACK_ENDED = """() => { const scrub = document.getElementById('scrub'), play = document.getElementById('play');
+  return Number(scrub.value) === Number(scrub.max) && play.textContent.trim() === 'Play'; }"""
+
+
+def live_region_changes(target, play) -> list[str]:
+    """The live regions' text changes while `play()` runs playback to its end (and the page has drawn what the end
+    set off): a screen reader reads each one."""
+    from browser import settled
+
     target.evaluate(WATCH_LIVE_REGIONS)
     play()
-    target.wait_for_timeout(ms)
+    target.wait_for_function(PLAYBACK_ENDED, timeout=30000)
+    settled(target)
     return target.evaluate("() => window.__liveChanges")

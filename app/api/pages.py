@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 
 from .. import services
 from ..assets import PLOTLY_BUNDLES, STATIC_DIR, TEMPLATES_DIR, plotly_bundle_path, plotly_js_path
+from ..services.first_paint import page_language, surface_caption
 from ..services.state import decode_state, parse_view
 from ..settings import settings
 from .compute import compute, compute_for
@@ -25,23 +26,34 @@ __all__ = ["STATIC_DIR", "router"]
 router = APIRouter(tags=["page"])
 
 
-def _check_state(state: str | None) -> None:
+def _check_state(state: str | None) -> dict | None:
     """A ``?state=`` the page would put into its DOM is checked here first: a 422 naming the field."""
-    if state is not None:
-        parse_view(decode_state(state))
+    if state is None:
+        return None
+    decoded = decode_state(state)
+    parse_view(decoded)
+    return decoded
+
+
+def _first_paint(request: Request, state: dict | None) -> dict:
+    """What the first answer shows before any script runs (app/services/first_paint.py)."""
+    lang = page_language(state, request.query_params.get("lang"), request.headers.get("accept-language"))
+    return {"surface_info": surface_caption(state, lang)}
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 async def index(request: Request, state: str | None = STATE):
-    _check_state(state)
-    return TEMPLATES.TemplateResponse(request, "index.html", {"mode": "app", "caption": ""})
+    decoded = _check_state(state)
+    return TEMPLATES.TemplateResponse(request, "index.html", {"mode": "app", "caption": "",
+                                                              **_first_paint(request, decoded)})
 
 
 @router.get("/embed", response_class=HTMLResponse, include_in_schema=False)
 async def embed(request: Request, caption: str = Query("", max_length=300), state: str | None = STATE):
     """The same view with no controls, for an <iframe> in slides: ?state=&caption=&autoplay=1&loop=1."""
-    _check_state(state)
-    return TEMPLATES.TemplateResponse(request, "index.html", {"mode": "embed", "caption": caption})
+    decoded = _check_state(state)
+    return TEMPLATES.TemplateResponse(request, "index.html", {"mode": "embed", "caption": caption,
+                                                              **_first_paint(request, decoded)})
 
 
 @router.get("/favicon.ico", include_in_schema=False)
