@@ -67,18 +67,18 @@ WATCH_LIVE_REGIONS = """() => {
 }"""
 
 
-# playback is over: the scrubber at its end and the button offering Play again (the page and the export alike)
-PLAYBACK_ENDED = """() => { const scrub = document.getElementById('scrub'), play = document.getElementById('play');
-  return Number(scrub.value) === Number(scrub.max) && play.textContent.trim() === 'Play'; }"""
+# playback is over: the button offers Play again (the click that started it made it say Pause; the page and the
+# export alike)
+PLAYBACK_ENDED = "() => document.getElementById('play').textContent.trim() === 'Play'"
 
 
 def live_region_changes(target, play) -> list[str]:
-    """The live regions' text changes while `play()` runs playback to its end (and the page has drawn what the end
-    set off): a screen reader reads each one."""
-    from browser import settled
+    """The live regions' text changes while `play()` runs playback to its end (and two frames after it): a screen
+    reader reads each one."""
+    from browser import after_frames
 
     target.evaluate(WATCH_LIVE_REGIONS)
     play()
     target.wait_for_function(PLAYBACK_ENDED, timeout=30000)
-    settled(target)
+    after_frames(target)
     return target.evaluate("() => window.__liveChanges")
