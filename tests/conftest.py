@@ -62,6 +62,7 @@ def browser():
 @pytest.fixture()
 def page(browser, live_server):
     context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context.set_default_timeout(60_000)  # every wait is for a condition; on a loaded machine it may take long
     page = context.new_page()
     page.errors = []
     page.requests = []

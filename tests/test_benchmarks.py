@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -15,7 +17,10 @@ def test_engine_benchmark_quick_mode_prints_figures():
     assert re.search(r"POST /api/runs, 5 optimizers x 1000 steps: median [\d.]+ ms", out.stdout), out.stdout
 
 
+@pytest.mark.browser
 def test_page_benchmark_quick_mode_prints_figures():
+    """Slow by nature (about 30 s): the benchmark drags a slider for its fixed 3 s at two sizes, plays back, and
+    loads the page, in its own server and chromium; what it prints is the figure this test checks."""
     from browser import chromium_path
 
     chromium_path()
@@ -33,6 +38,7 @@ def test_page_benchmark_quick_mode_prints_figures():
 
 
 def test_load_test_quick_mode_passes_and_reports():
+    """Slow by nature (about 20 s): three rounds of 3 s of load on a server of its own, and its memory after each."""
     out = subprocess.run([sys.executable, "benchmarks/load.py", "--quick"], cwd=ROOT, capture_output=True, text=True,
                          timeout=180)
     assert out.returncode == 0, out.stdout + out.stderr

@@ -35,7 +35,9 @@ def open_lesson(page, base, lesson_id, lang):
 
 def api_runs(page, base, state):
     body = {k: v for k, v in state.items() if k != "view"}
-    r = page.request.post(f"{base}/api/runs", data=json.dumps(body), headers={"Content-Type": "application/json"})
+    # a long L-BFGS run takes seconds, and many more on a loaded machine: the answer is waited for
+    r = page.request.post(f"{base}/api/runs", data=json.dumps(body), headers={"Content-Type": "application/json"},
+                          timeout=180000)
     assert r.ok, r.text()
     return r.json()["runs"]
 
