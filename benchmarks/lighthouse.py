@@ -91,12 +91,20 @@ def main() -> None:
         print(f"Lighthouse {lighthouse_version()}, chromium {chromium_path()}, {runs} run(s) each, median shown")
         print(f"{'page':<14}{'preset':<9}{'perf':>5}{'a11y':>6}{'best':>6}{'TBT ms':>8}{'LCP ms':>8}{'FCP ms':>8}"
               f"{'KiB':>7}   load")
+        failed = False
         for path in pages:
             for preset in presets:
-                r = median_run(page_url(base, path), preset, runs)
+                try:
+                    r = median_run(page_url(base, path), preset, runs)
+                except RuntimeError as error:  # one page Lighthouse could not score; the others still are
+                    failed = True
+                    print(f"{path:<14}{preset:<9}  no score: {str(error)[-160:]}", flush=True)
+                    continue
                 load = os.getloadavg()[0]
                 print(f"{path:<14}{preset:<9}{r['performance']:>5}{r['accessibility']:>6}{r['best-practices']:>6}"
                       f"{r['tbt']:>8.0f}{r['lcp']:>8.0f}{r['fcp']:>8.0f}{r['kib']:>7.0f}   {load:.1f}", flush=True)
+        if failed:
+            sys.exit(1)
     finally:
         if proc is not None:
             proc.terminate()
