@@ -13,7 +13,7 @@ WEB    := tests/web/node_modules/.package-lock.json
 unexport PYTHONDONTWRITEBYTECODE
 
 # both cores (pytest-xdist: one live server and one chromium per worker); the 20 slowest tests printed
-PYTEST := $(PY) -m pytest -q -n auto --dist loadgroup --durations=20
+PYTEST := $(PY) -m pytest -q -n auto --durations=20
 
 .PHONY: run test test-fast bench lighthouse clean
 

@@ -7,22 +7,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-# Run with both cores: `pytest -n 2` (make test). Each xdist worker is its own process with its own session
-# fixtures: one live server and one chromium per worker.
+# Run on every core: `pytest -n auto` (make test). Each xdist worker is its own process with its own session
+# fixtures (one live server and one chromium per worker); a module-scoped fixture is made once per worker that
+# runs a test of its module.
 
 
 def pytest_collection_modifyitems(config, items):
     """Every test that drives chromium is a browser test (`-m "not browser"`, make test-fast, leaves them out),
-    whether its module says so or not: the ones that take the `browser` or `page` fixture. The tests of a module
-    that share a module-scoped fixture (a built wheel, a started server) go to one xdist worker together
-    (`--dist loadgroup`), so it is made once; every other test goes to whichever worker is free."""
+    whether its module says so or not: the ones that take the `browser` or `page` fixture."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.browser)
-        info = getattr(item, "_fixtureinfo", None)
-        shared = info and any(defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values())
-        if shared and not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.fixture(scope="session")
