@@ -76,6 +76,8 @@ class SwitchIn(BaseModel):
     at_step: Int = Field(ge=0, le=settings.max_steps)
     optimizer: Text
     params: Params = Field(default_factory=dict)
+    rule: Text | None = Field(None, max_length=10_000, description="for optimizer 'custom': the update rule, lines "
+                                                                "name = expression (see GET /api/rules)")
     schedule: ScheduleIn | None = None
 
 
@@ -99,6 +101,8 @@ class OptimizerIn(BaseModel):
     model_config = STRICT
     optimizer: Text = Field(description="an id from GET /api/optimizers")
     params: Params = Field(default_factory=dict, description="hyperparameters; missing ones take defaults")
+    rule: Text | None = Field(None, max_length=10_000, description="for optimizer 'custom': the update rule, lines "
+                                                                "name = expression (see GET /api/rules)")
     label: Text | None = Field(None, max_length=settings.max_label)
     schedule: ScheduleIn | None = None
     switch: SwitchIn | None = None
@@ -133,6 +137,7 @@ class RunOut(BaseModel):
     optimizer: Text
     label: str
     params: dict[str, Any]
+    rule: str | None = Field(None, description="optimizer 'custom': its rule")
     schedule: dict[str, Any]
     switch: dict[str, Any] | None = None
     points: list[Point]
@@ -241,6 +246,8 @@ class BasinRequest(BaseModel):
                                                       "surface 'custom' also the formula's domain")
     optimizer: Text = "adam"
     params: Params = Field(default_factory=dict)
+    rule: Text | None = Field(None, max_length=10_000, description="for optimizer 'custom': the update rule, lines "
+                                                                "name = expression (see GET /api/rules)")
     schedule: ScheduleIn | None = None
     switch: SwitchIn | None = None
     steps: Int = Field(min(300, settings.max_steps), ge=0, le=settings.max_steps, validate_default=True)
@@ -280,6 +287,8 @@ class SweepRequest(BaseModel):
     start: Point | None = None
     optimizer: Text = "momentum"
     params: Params = Field(default_factory=dict, description="the values of the parameters not swept")
+    rule: Text | None = Field(None, max_length=10_000, description="for optimizer 'custom': the update rule, lines "
+                                                                "name = expression (see GET /api/rules)")
     schedule: ScheduleIn | None = None
     steps: Int = Field(min(200, settings.max_steps), ge=1, le=settings.max_steps, validate_default=True)
     gradient: Annotated[GradientIn | None, _absent_as(GradientIn)] = Field(default_factory=GradientIn)

@@ -78,7 +78,7 @@ def evaluate(node, x, y, xp):
 
 
 # --- LaTeX -----------------------------------------------------------------------------
-_PREC = {"+": 1, "-": 1, "*": 2, "/": 2, "^": 4}
+_PREC = {"+": 1, "-": 1, "*": 2, "/": 2, "^": 4, "min": 5, "max": 5}
 
 
 def latex(node) -> str:
@@ -99,7 +99,13 @@ def latex(node) -> str:
             return rf"\sqrt{{{latex(node.arg)}}}"
         if node.fn == "abs":
             return rf"\left|{latex(node.arg)}\right|"
+        if node.fn == "grad":
+            return rf"\nabla f\left({latex(node.arg)}\right)"
+        if node.fn == "sign":
+            return rf"\operatorname{{sign}}\left({latex(node.arg)}\right)"
         return rf"\{node.fn}\left({latex(node.arg)}\right)"
+    if node.op in ("min", "max"):
+        return rf"\{node.op}\left({latex(node.left)}, {latex(node.right)}\right)"
     if node.op == "/":
         return rf"\frac{{{latex(node.left)}}}{{{latex(node.right)}}}"
     if node.op == "^":

@@ -55,9 +55,9 @@ TOKEN = re.compile(r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<nam
                    r"(?P<op>\*\*|[-+*/^(),=]))", re.ASCII)
 
 
-def tokenize(text: str) -> list[tuple[str, str, int]]:
+def tokenize(text: str, what: str = "formula") -> list[tuple[str, str, int]]:
     if len(text) > LIMITS["length"]:
-        raise FormulaError(f"the formula is {len(text)} characters long; the limit is {LIMITS['length']}",
+        raise FormulaError(f"the {what} is {len(text)} characters long; the limit is {LIMITS['length']}",
                            LIMITS["length"])
     tokens, pos = [], 0
     while pos < len(text):
@@ -78,10 +78,11 @@ def tokenize(text: str) -> list[tuple[str, str, int]]:
 class Parser:
     """Recursive descent over one line of tokens. ``names`` collects every variable read, with its position."""
 
-    def __init__(self, text: str, grammar: Grammar = SURFACE):
+    def __init__(self, text: str, grammar: Grammar = SURFACE, what: str = "formula"):
         self.text = text
+        self.what = what
         self.grammar = grammar
-        self.tokens = tokenize(text)
+        self.tokens = tokenize(text, what)
         self.i = 0
         self.nesting = 0
         self.names: list[tuple[str, int]] = []
@@ -195,7 +196,7 @@ class Parser:
             self.nesting -= 1
             self.expect(")")
             return node
-        found = "the end of the formula" if kind == "end" else repr(v)
+        found = f"the end of the {self.what}" if kind == "end" else repr(v)
         raise FormulaError(f"expected a number, a name, a function or '(' but found {found}", pos)
 
     def name(self, v: str, pos: int):
@@ -233,10 +234,10 @@ def parse(text: str, grammar: Grammar = SURFACE):
     return tree
 
 
-def check_size(tree) -> None:
+def check_size(tree, what: str = "formula", position: int | None = None) -> None:
     n = size(tree)
     if n > LIMITS["nodes"]:
-        raise FormulaError(f"the formula has {n} operations and values; the limit is {LIMITS['nodes']}")
+        raise FormulaError(f"the {what} has {n} operations and values; the limit is {LIMITS['nodes']}", position)
 
 
 def _even_power_base(base, exponent):

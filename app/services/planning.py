@@ -8,7 +8,9 @@ import numpy as np
 
 from ..engine import GradientSpec, Phase, RunSpec
 from ..formula import FormulaError
+from ..formula.rules import RuleError
 from ..optimizers import OPTIMIZERS, HyperparameterError, UnknownOptimizer, get_optimizer
+from ..optimizers.custom import rule_optimizer
 from ..schedules import Schedule, ScheduleError
 from ..surfaces import (DATASET_IDS, DEFAULT_DOMAIN, SURFACE_IDS, Domain, Surface, UnknownSurface, custom_surface,
                         get_surface)
@@ -19,6 +21,11 @@ from .errors import Refused, validate
 
 def formula_error(e: FormulaError) -> Refused:
     return Refused(["formula"], str(e), "formula", {"position": e.position, "reason": e.message})
+
+
+def rule_error(e: RuleError, loc: list) -> Refused:
+    """A bad rule: its message names the line and column (``"line 2, column 9: ..."``), repeated in ``ctx``."""
+    return Refused([*loc, "rule"], str(e), "rule", {"line": e.line, "column": e.column, "reason": e.message})
 
 
 def check_domain(domain: DomainIn | None) -> Domain | None:
@@ -167,7 +174,8 @@ def most_evaluations(phases) -> tuple[int, list]:
         evals = ph.optimizer.evaluations_per_step(ph.hyper)
         if evals > best:
             name = ph.optimizer.evaluations_param(ph.hyper)
-            best, where = evals, [*(["switch"] if k else []), "params", name] if name else ["steps"]
+            at = ["rule"] if name == "rule" else ["params", name]  # a rule's cost is its own
+            best, where = evals, [*(["switch"] if k else []), *at] if name else ["steps"]
     return best, where
 
 
@@ -189,28 +197,49 @@ def check_run_cost(runs: list[RunSpec], steps: int) -> None:
 
 def _phases(spec: OptimizerIn, i: int, steps: int):
     loc = ["optimizers", i]
-    first = phase(spec.optimizer, spec.params, spec.schedule, 0, loc)
+    first = phase(spec.optimizer, spec.params, spec.schedule, 0, loc, spec.rule)
     phases = [first]
-    info = {"optimizer": first.optimizer.id, "params": first.hyper, "schedule": first.schedule.as_dict(),
-            "switch": None}
+    info = {"optimizer": first.optimizer.id, "params": first.hyper, **_rule_echo(spec.rule),
+            "schedule": first.schedule.as_dict(), "switch": None}
     if spec.switch is not None:
         sw = spec.switch
-        second = phase(sw.optimizer, sw.params, sw.schedule, sw.at_step, [*loc, "switch"])
+        second = phase(sw.optimizer, sw.params, sw.schedule, sw.at_step, [*loc, "switch"], sw.rule)
         phases.append(second)
         info["switch"] = {"at_step": sw.at_step, "optimizer": second.optimizer.id, "params": second.hyper,
-                          "schedule": second.schedule.as_dict()}
+                          **_rule_echo(sw.rule), "schedule": second.schedule.as_dict()}
     info["label"] = spec.label or _default_label(first, info["switch"])
     return phases, info
 
 
-def phase(optimizer_id: str, params: dict, schedule, start: int, loc: list) -> Phase:
+def _rule_echo(rule: str | None) -> dict:
+    return {"rule": rule} if rule is not None else {}
+
+
+def resolve_optimizer(optimizer_id: str, loc: list, rule: str | None = None):
+    """The optimizer named ``optimizer_id`` (``"custom"``: the one of ``rule``); refusals name the field."""
+    if optimizer_id == "custom":
+        if rule is None:
+            raise Refused([*loc, "rule"], "optimizer 'custom' needs a rule: lines name = expression, one of them "
+                                          "p = ... (see GET /api/rules)")
+        try:
+            return rule_optimizer(rule)
+        except RuleError as e:
+            raise rule_error(e, loc) from None
+    if rule is not None:
+        raise Refused([*loc, "rule"], "a rule is only read with optimizer 'custom'")
     try:
-        opt = get_optimizer(optimizer_id)
+        return get_optimizer(optimizer_id)
     except UnknownOptimizer:
         raise Refused([*loc, "optimizer"], f"unknown optimizer {optimizer_id!r}; expected one of "
-                                                f"{list(OPTIMIZERS)}") from None
+                                                f"{[*OPTIMIZERS, 'custom']}") from None
+
+
+def phase(optimizer_id: str, params: dict, schedule, start: int, loc: list, rule: str | None = None) -> Phase:
+    opt = resolve_optimizer(optimizer_id, loc, rule)
     try:
         hyper = opt.validate(params)
+    except RuleError as e:  # a name the rule reads that params does not give
+        raise rule_error(e, loc) from None
     except HyperparameterError as e:
         raise Refused([*loc, "params", e.name], e.message) from None
     try:
