@@ -84,18 +84,25 @@ class Rule:
     nodes: int = 0
     grads: int = 0  # grad(...) calls
 
-    def unknown(self, params) -> RuleError | None:
-        """The first name the rule reads that is neither its own, the engine's nor one of ``params``."""
+    def unknowns(self, params) -> list[RuleError]:
+        """A refusal for each name the rule reads that is neither its own, the engine's nor one of ``params``."""
+        out = []
         for name in self.params:
             if name not in params:
                 line, column = self.reads[name]
-                return RuleError(f"unknown name {name!r}: assign it in the rule (a state) or give it a value in "
-                                 f"params (a hyperparameter)", line, column)
-        return None
+                out.append(RuleError(f"unknown name {name!r}: assign it in the rule (a state) or give it a value "
+                                     f"in params (a hyperparameter)", line, column))
+        return out
+
+    def unknown(self, params) -> RuleError | None:
+        """The first of :meth:`unknowns`."""
+        found = self.unknowns(params)
+        return found[0] if found else None
 
 
 def check_rule(text: str) -> tuple[Rule | None, list[RuleError]]:
-    """The parsed rule and every refusal, each line's at once (the rule is None when there is any)."""
+    """The rule as far as it parses (the lines that do; None when the whole text is refused) and every
+    refusal, each line's at once: an editor marks each line and keeps the sliders of the lines that parse."""
     errors = _whole(text)
     if errors:
         return None, errors
@@ -121,18 +128,14 @@ def check_rule(text: str) -> tuple[Rule | None, list[RuleError]]:
             errors.append(RuleError("the rule is empty: write lines name = expression, one of them p = ..."))
         elif POINT not in assigned:
             errors.append(RuleError("the rule never assigns p, so the point never moves: add a line p = ..."))
-        elif nodes > RULE_LIMITS["nodes"]:
-            errors.append(RuleError(f"the rule has {nodes} operations and values; the limit is "
-                                    f"{RULE_LIMITS['nodes']}"))
-        elif grads > RULE_LIMITS["grads"]:
-            line = next(s.line for s in statements if _count_grads(s.tree))
-            errors.append(RuleError(f"the rule calls grad {grads} times; the limit is {RULE_LIMITS['grads']}",
-                                    line))
-    if errors:
-        return None, errors
+    if nodes > RULE_LIMITS["nodes"]:
+        errors.append(RuleError(f"the rule has {nodes} operations and values; the limit is {RULE_LIMITS['nodes']}"))
+    if grads > RULE_LIMITS["grads"]:
+        line = next(s.line for s in statements if _count_grads(s.tree))
+        errors.append(RuleError(f"the rule calls grad {grads} times; the limit is {RULE_LIMITS['grads']}", line))
     state = tuple(n for n in assigned if n != POINT)
     params = tuple(n for n in reads if n not in BUILTIN and n not in assigned)
-    return Rule(text, tuple(statements), state, params, reads, nodes, grads), []
+    return Rule(text, tuple(statements), state, params, reads, nodes, grads), errors
 
 
 @lru_cache(maxsize=256)
