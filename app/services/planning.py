@@ -9,7 +9,7 @@ import numpy as np
 from ..engine import GradientSpec, Phase, RunSpec
 from ..formula import FormulaError
 from ..formula.rules import RuleError
-from ..optimizers import OPTIMIZERS, HyperparameterError, UnknownOptimizer, get_optimizer
+from ..optimizers import OPTIMIZERS, HyperparameterError, OptimizerDef, UnknownOptimizer, get_optimizer
 from ..optimizers.custom import rule_optimizer
 from ..schedules import Schedule, ScheduleError
 from ..surfaces import (DATASET_IDS, DEFAULT_DOMAIN, SURFACE_IDS, Domain, Surface, UnknownSurface, custom_surface,
@@ -107,15 +107,16 @@ def start_point(surface: Surface, start: list[float] | None) -> tuple[float, flo
     return point
 
 
-def plan_runs(request: RunRequest | dict) -> Plan:
-    """A run request (a validated :class:`RunRequest` or the dict a POST carries), resolved for the engine."""
+def plan_runs(request: RunRequest | dict, own: dict[str, OptimizerDef] | None = None) -> Plan:
+    """A run request (a validated :class:`RunRequest` or the dict a POST carries), resolved for the engine.
+    ``own`` (notebooks) names optimizers of this process only: Python objects, by the ids the request gives them."""
     request = validate(RunRequest, request)
     surface = surface_for(request.surface, request.formula, request.domain, options=request.surface_options)
     start = start_point(surface, request.start)
     gradient = gradient_spec(request.gradient, surface)
     runs, echo = [], []
     for i, spec in enumerate(request.optimizers):
-        phases, info = _phases(spec, i, request.steps)
+        phases, info = _phases(spec, i, request.steps, own)
         if spec.batch_size is not None:
             if surface.batch_gradient is None:
                 raise Refused(["optimizers", i, "batch_size"], f"batch_size applies to data-set surfaces; "
@@ -195,15 +196,15 @@ def check_run_cost(runs: list[RunSpec], steps: int) -> None:
                        f"step in its costliest lane); lower steps, lanes, max_iter or max_eval")
 
 
-def _phases(spec: OptimizerIn, i: int, steps: int):
+def _phases(spec: OptimizerIn, i: int, steps: int, own: dict | None = None):
     loc = ["optimizers", i]
-    first = phase(spec.optimizer, spec.params, spec.schedule, 0, loc, spec.rule)
+    first = phase(spec.optimizer, spec.params, spec.schedule, 0, loc, spec.rule, own)
     phases = [first]
     info = {"optimizer": first.optimizer.id, "params": first.hyper, **_rule_echo(spec.rule),
             "schedule": first.schedule.as_dict(), "switch": None}
     if spec.switch is not None:
         sw = spec.switch
-        second = phase(sw.optimizer, sw.params, sw.schedule, sw.at_step, [*loc, "switch"], sw.rule)
+        second = phase(sw.optimizer, sw.params, sw.schedule, sw.at_step, [*loc, "switch"], sw.rule, own)
         phases.append(second)
         info["switch"] = {"at_step": sw.at_step, "optimizer": second.optimizer.id, "params": second.hyper,
                           **_rule_echo(sw.rule), "schedule": second.schedule.as_dict()}
@@ -215,8 +216,11 @@ def _rule_echo(rule: str | None) -> dict:
     return {"rule": rule} if rule is not None else {}
 
 
-def resolve_optimizer(optimizer_id: str, loc: list, rule: str | None = None):
-    """The optimizer named ``optimizer_id`` (``"custom"``: the one of ``rule``); refusals name the field."""
+def resolve_optimizer(optimizer_id: str, loc: list, rule: str | None = None, own: dict | None = None):
+    """The optimizer named ``optimizer_id`` (``"custom"``: the one of ``rule``; an id of ``own``: that one);
+    refusals name the field."""
+    if own and optimizer_id in own:
+        return own[optimizer_id]
     if optimizer_id == "custom":
         if rule is None:
             raise Refused([*loc, "rule"], "optimizer 'custom' needs a rule: lines name = expression, one of them "
@@ -234,8 +238,9 @@ def resolve_optimizer(optimizer_id: str, loc: list, rule: str | None = None):
                                                 f"{[*OPTIMIZERS, 'custom']}") from None
 
 
-def phase(optimizer_id: str, params: dict, schedule, start: int, loc: list, rule: str | None = None) -> Phase:
-    opt = resolve_optimizer(optimizer_id, loc, rule)
+def phase(optimizer_id: str, params: dict, schedule, start: int, loc: list, rule: str | None = None,
+          own: dict | None = None) -> Phase:
+    opt = resolve_optimizer(optimizer_id, loc, rule, own)
     try:
         hyper = opt.validate(params)
     except RuleError as e:  # a name the rule reads that params does not give
@@ -248,6 +253,8 @@ def phase(optimizer_id: str, params: dict, schedule, start: int, loc: list, rule
         raise Refused([*loc, "schedule", e.name], e.message) from None
     if sched.type != "constant" and "lr" not in hyper:
         raise Refused([*loc, "schedule"], f"{opt.id} has no learning rate to schedule")
+    if sched.type != "constant" and not getattr(opt, "schedulable", True):  # a Python object (notebooks)
+        raise Refused([*loc, "schedule"], f"{opt.id}.update takes no lr keyword: a schedule cannot reach it")
     return Phase(start, opt, hyper, sched)
 
 
