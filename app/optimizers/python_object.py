@@ -9,9 +9,9 @@ Two shapes are understood:
   is the step's lr after the schedule, and ``optimizer.step()`` moves ``x``. torch is imported only then: it is
   never a dependency.
 * any object with ``init(point) -> state`` and ``update(grad, state, point) -> (step, state)`` on numpy arrays of
-  shape ``(2,)`` (optax's shape: the new point is ``point + step``). A class is made with ``cls(**params)``; an
-  object already made takes no params but ``lr``. When ``update`` takes an ``lr`` keyword it gets the step's lr
-  after the schedule.
+  shape ``(2,)`` (optax's shape: the new point is ``point + step``). When ``update`` takes an ``lr`` keyword it
+  gets ``params["lr"]`` after the schedule at every step; the other params (all of them when it takes no ``lr``)
+  go to the constructor of a class (``cls(**params)``); an object already made takes none.
 
 Each run is advanced by the object itself, one run at a time (its own Python, not vectorised).
 """
@@ -58,12 +58,17 @@ def object_optimizer(obj, params: dict | None, key: str) -> OptimizerDef:
                               f"pip install torch to run it") from None
         make, step_with_lr = partial(_torch_run, obj, params), True
         kind = "torch.optim.Optimizer subclass"
-    elif _has_pair(obj) or (isinstance(obj, type) and _has_pair_methods(obj)):
-        made = obj(**params) if isinstance(obj, type) else obj
-        if not isinstance(obj, type) and set(params) - {"lr"}:
-            raise ObjectError(f"{describe(obj)} is already made: it takes no params but lr (pass its class to "
-                              f"have params given to its constructor)")
-        step_with_lr = _takes_lr(made.update)
+    elif _has_pair(obj):
+        step_with_lr = _takes_lr(obj.update)
+        own = {k: v for k, v in params.items() if not (step_with_lr and k == "lr")}  # lr reaches update
+        if isinstance(obj, type):
+            made = obj(**own)
+        elif own:
+            raise ObjectError(f"{describe(obj)} is already made, so it takes no params" +
+                              (" but lr (its update's keyword)" if step_with_lr else "") +
+                              f": pass its class to have {sorted(own)} given to its constructor")
+        else:
+            made = obj
         make, kind = partial(_NumpyRun, made, step_with_lr), "init/update object"
     else:
         raise ObjectError(f"{describe(obj)!s} is not an optimizer: give an optimizer id, a torch.optim.Optimizer "
@@ -92,10 +97,6 @@ class ObjectOptimizer(OptimizerDef):
 
     def structural(self, hyper: dict) -> tuple:
         return (("python_object", self.key),)  # each lane's object advances its own runs
-
-
-def _has_pair_methods(cls) -> bool:
-    return callable(getattr(cls, "init", None)) and callable(getattr(cls, "update", None))
 
 
 def _takes_lr(update) -> bool:
