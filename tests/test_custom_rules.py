@@ -237,3 +237,68 @@ def test_check_gives_an_editor_every_line_names_and_sliders(client):
     assert good["evaluations_per_step"] == 1 and good["update"].startswith("m \\leftarrow")
     nesterov = client.post("/api/rules/check", json={"rule": EXAMPLE["nesterov"]["rule"]}).json()
     assert nesterov["evaluations_per_step"] == 2 and nesterov["grads"] == 1
+
+
+# --- explained steps: the pieces of each p = ... line are its terms --------------------------------------------
+class _Explaining:
+    """An explaining ArrayOps with extra evaluations on a quadratic bowl (the engine's context, in small)."""
+
+    def __new__(cls, shape):
+        from app.numeric import ArrayOps
+
+        o = ArrayOps(shape, explaining=True)
+        o.evaluate = lambda p, mask=None: ((p ** 2).sum(axis=0), 2 * p)
+        return o
+
+
+@pytest.mark.parametrize("rule,params,names", [
+    (ADAM, {"b1": 0.9, "b2": 0.999, "eps": 1e-8}, ["-lr/(1-b1^t) * m/(sqrt(v)/sqrt(1-b2^t) + eps)"]),
+    ("p = 0.9*p - lr*g", {}, ["0.9*p", "-lr*g", "-p"]),
+    ("v = mu*v - lr*grad(p + mu*v)\np = p + v", {"mu": 0.9}, ["v"]),
+    ("p = p - lr*g\nd = -lr*wd*p\np = p + d + lr*0.5*g", {"wd": 0.1}, ["-lr*g", "d", "lr*0.5*g"]),
+])
+def test_an_explained_step_reports_its_terms_which_sum_to_the_step(rule, params, names):
+    from types import SimpleNamespace
+
+    from app.optimizers.custom import rule_optimizer, term_names
+
+    opt = rule_optimizer(rule)
+    assert list(term_names(opt.rule)) == names
+    o = _Explaining((2, 3))
+    p = np.array([[1.0, -2.0, 0.5], [3.0, 0.25, -1.0]])
+    hp = SimpleNamespace(lr=0.1, **params)
+    state = opt.init_state(o, p, hp)
+    for _ in range(3):
+        g = 2 * p
+        new = np.array(opt.step(o, state, p.copy(), g, hp, 0.1))
+        terms, quantities = o.take_explained()
+        assert list(terms) == names
+        total = sum(terms.values())
+        assert np.abs(total - (new - p)).max() <= 1e-12 * (1 + np.abs(new - p).max())
+        assert set(quantities) == set(opt.rule.state)
+        p = new
+
+
+# --- wherever a run request goes: the stream, a shared state, the exports --------------------------------------
+def test_a_rule_streams_and_travels_in_a_state(client):
+    import base64
+    import json
+
+    req = {"surface": "himmelblau", "start": [0.5, -1.5], "steps": 600, "gradient": {"noise": 0.1, "seed": 3},
+           "optimizers": [lane("adam", lr=0.02), lane("nesterov")]}
+    expected = post(client, req)["runs"]
+    with client.websocket_connect("/api/runs/ws") as ws:
+        ws.send_text(json.dumps({**req, "id": 1}))
+        frames = []
+        while not frames or frames[-1]["type"] not in ("end", "error"):
+            frames.append(ws.receive_json())
+    assert frames[-1]["type"] == "end", frames[-1]
+    for i, run in enumerate(expected):
+        streamed = [p for f in frames if f["type"] == "chunk" for p in f["runs"][i]["points"]]
+        assert streamed == run["points"]
+    state = base64.urlsafe_b64encode(json.dumps({**req, "optimizers": [{**lane("adam"), "label": "mine"}]}).encode())
+    state = state.decode().rstrip("=")
+    page = client.get("/export.html?state=" + state)
+    assert page.status_code == 200 and "mine" in page.text
+    rows = client.get("/export.csv?state=" + state).text.splitlines()
+    assert rows[1].split(",")[1:3] == ["custom", "mine"] and len(rows) == 602
