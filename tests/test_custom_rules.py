@@ -302,3 +302,24 @@ def test_a_rule_streams_and_travels_in_a_state(client):
     assert page.status_code == 200 and "mine" in page.text
     rows = client.get("/export.csv?state=" + state).text.splitlines()
     assert rows[1].split(",")[1:3] == ["custom", "mine"] and len(rows) == 602
+
+
+def test_a_later_line_does_not_change_what_an_earlier_one_assigned(client):
+    """p = m, then m changes: the step is the m of that moment (each name holds its own value, on arrays too)."""
+    rule = "m = m + g\np = m\nm = 0.5*m\nq = p\np = q - lr*g + 0*p"
+    body = {"surface": "quadratic", "start": [1.0, -2.0], "steps": 3,
+            "optimizers": [{"optimizer": "custom", "rule": rule, "params": {"lr": 0.1}}] * 5}
+    runs = post(client, body)["runs"]
+    x = np.array([1.0, -2.0])
+    m = np.zeros(2)
+    expected = [x]
+    for _ in range(3):
+        g = 2 * x  # the quadratic bowl x² + y²
+        m = m + g
+        x = m - 0.1 * g
+        m = 0.5 * m
+        expected.append(x)
+    for run in runs:  # five runs: arrays
+        assert np.allclose(run["points"], expected, rtol=1e-12, atol=0)
+    single = post(client, {**body, "optimizers": body["optimizers"][:1]})["runs"][0]  # floats
+    assert np.allclose(single["points"], expected, rtol=1e-12, atol=0)

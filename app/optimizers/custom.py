@@ -184,8 +184,8 @@ def rule_step(o, s, p, g, hp, lr, *, rule: Rule, floats: tuple, arrays: tuple):
             value = _explained_point(o, line, env)
         else:
             value = line.value(env)
-        if line.target == POINT:
-            value = env[POINT] = _full(value, p) if on_arrays else float(value)
+        if line.target == POINT:  # its own array too: the value may be a state's, which a later line changes
+            value = env[POINT] = o.copy(_full(value, p), out=o.buf("_rule_p")) if on_arrays else float(value)
         elif on_arrays:  # into the state's own array: the value may live in a scratch array
             value = env[line.target] = o.copy(value, out=getattr(s, line.target))
             if o.explaining:
