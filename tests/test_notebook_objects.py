@@ -119,6 +119,10 @@ def test_torch_optimizers_coincide_with_the_builtins():
         for a, b in zip(paths(mine), paths(twins)):
             assert np.abs(a - b).max() <= 1e-12
         assert mine.runs[0]["label"] == "SGD lr=0.001"
+    made = torch.optim.SGD([torch.zeros(2, requires_grad=True)], lr=0.1)
+    with pytest.raises(InputError) as e:
+        run(optimizers=[{"optimizer": made}])
+    assert "give the class SGD" in e.value.message
 
 
 def test_the_example_runs_top_to_bottom(tmp_path, capsys):

@@ -70,6 +70,9 @@ def object_optimizer(obj, params: dict | None, key: str) -> OptimizerDef:
         else:
             made = obj
         make, kind = partial(_NumpyRun, made, step_with_lr), "init/update object"
+    elif is_torch_optimizer_class(type(obj)):
+        raise ObjectError(f"give the class {describe(obj)}, not an optimizer already made: Slopes makes one per run "
+                          f"(cls([x], **params))")
     else:
         raise ObjectError(f"{describe(obj)!s} is not an optimizer: give an optimizer id, a torch.optim.Optimizer "
                           f"subclass or an object with init(point) and update(grad, state, point) -> (step, state)")
