@@ -341,3 +341,25 @@ def test_include_terms_explains_a_rules_steps_through_the_api(client):
         sums = np.array([np.sum(list(t.values()), axis=0) for t in run["terms"]])
         assert np.abs(sums - steps).max() <= 1e-12 * (1 + np.abs(steps).max())
     assert set(adam["quantities"][0]) == {"m", "v"} and adam["quantities"][3]["m"] == adam["state"]["m"][3]
+
+
+def test_any_text_is_a_rule_or_refusals_with_places_quickly():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from app.formula.rules import check_rule
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.one_of(st.text(max_size=120), st.text(alphabet="pgtlrmvb12=+-*/^() \n#sqrtgadeixn,._", max_size=120)))
+    def check(text):
+        t0 = time.perf_counter()
+        rule, errors = check_rule(text)
+        assert time.perf_counter() - t0 < 1.0  # a guard against a hang
+        lines = text.count("\n") + 1
+        for e in errors:
+            assert e.message and (e.line is None or 1 <= e.line <= max(lines, RULE_LIMITS["lines"] + 1))
+            assert e.column is None or e.column >= 1
+        if not errors:
+            assert rule is not None and "p" in [s.target for s in rule.statements]
+
+    check()
