@@ -123,7 +123,7 @@ ADABELIEF = OptimizerDef(
         "크게, 뜻밖인 곳에서는 작게 움직입니다."),
     update_latex=r"s_t = \beta_2 s_{t-1} + (1-\beta_2)(g_t - m_t)^2 + \epsilon,\ \theta_t = \theta_{t-1} - "
                  r"\frac{\gamma}{1-\beta_1^t}\,\frac{m_t}{\sqrt{s_t}/\sqrt{1-\beta_2^t} + \epsilon}",
-    rule=Bilingual(
+    rule_text=Bilingual(
         "θ ← θ·(1 − lr·λ)   (weight_decouple; with fixed_decay θ·(1 − λ)), otherwise g ← g + λ·θ\n"
         "m ← β₁·m + (1 − β₁)·g\n"
         "s ← β₂·s + (1 − β₂)·(g − m)² + ε   (how far g strays from its average)\n"

@@ -76,7 +76,7 @@ ADAFACTOR = OptimizerDef(
     update_latex=r"\alpha_t = \max(\epsilon_2, \mathrm{RMS}(\theta_{t-1}))\min(\gamma, t^{-1/2}),\ v_t = v_{t-1} + "
                  r"t^{c}(g_t^2 - v_{t-1}),\ u_t = \frac{g_t}{\sqrt{\max(v_t, \epsilon_1^2)}},\ \theta_t = "
                  r"\theta_{t-1} - \frac{\alpha_t\,u_t}{\max(1, \mathrm{RMS}(u_t)/d)}",
-    rule=Bilingual(
+    rule_text=Bilingual(
         "ρₜ = min(lr, 1/√t),  α = max(ε₂, RMS(θ))·ρₜ   (a fraction of θ's own size)\n"
         "θ ← θ·(1 − lr·λ)   (decoupled weight decay, when λ > 0)\n"
         "v ← v + t^c·(g² − v)   (an average whose memory grows with t)\n"

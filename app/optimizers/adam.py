@@ -88,7 +88,7 @@ ADAM = OptimizerDef(
         "좌표마다 대략 lr만큼 움직입니다."),
     update_latex=r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\ v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\ "
                  r"\theta_t = \theta_{t-1} - \frac{\gamma}{1-\beta_1^t}\,\frac{m_t}{\sqrt{v_t}/\sqrt{1-\beta_2^t} + \epsilon}",
-    rule=lines(L2_LINE, MOMENTS, AMSGRAD_LINE, ADAM_STEP),
+    rule_text=lines(L2_LINE, MOMENTS, AMSGRAD_LINE, ADAM_STEP),
     terms=(ADAM_TERM,), quantities=ADAM_QUANTITIES + (GRAD,),
     state_labels=ADAM_STATE,
     params=(lr_spec(0.001), betas_spec(), eps_spec(1e-8), weight_decay_spec(), AMSGRAD),
@@ -102,7 +102,7 @@ ADAMW = OptimizerDef(
         "adaptive scaling.",
         "가중치 감쇠를 분리한 Adam: 적응형 스케일과 무관하게 매 스텝 매개변수가 lr·λ만큼 0 쪽으로 줄어듭니다."),
     update_latex=r"\theta_{t-1} \leftarrow (1 - \gamma\lambda)\,\theta_{t-1},\ \text{then the Adam step}",
-    rule=lines(Bilingual("θ ← θ·(1 − lr·λ)   (decoupled weight decay)", "θ ← θ·(1 − lr·λ)   (분리된 가중치 감쇠)"),
+    rule_text=lines(Bilingual("θ ← θ·(1 − lr·λ)   (decoupled weight decay)", "θ ← θ·(1 − lr·λ)   (분리된 가중치 감쇠)"),
                MOMENTS, AMSGRAD_LINE, ADAM_STEP),
     terms=(DECAY, Label("step", "−step_size · m / denom: the adaptive step", "−step_size · m / denom: 적응형 스텝")),
     quantities=ADAM_QUANTITIES,
@@ -156,7 +156,7 @@ NADAM = OptimizerDef(
         "모멘텀 항에 네스테로프식 내다보기와 모멘텀 워밍업 스케줄을 더한 Adam."),
     update_latex=r"\theta_t = \theta_{t-1} - \gamma\left(\frac{(1-\mu_t)\,g_t}{1-\prod_{i\le t}\mu_i} + "
                  r"\frac{\mu_{t+1} m_t}{1-\prod_{i\le t+1}\mu_i}\right)\Big/\left(\sqrt{\hat v_t} + \epsilon\right)",
-    rule=lines(L2_LINE, Bilingual("μₜ = β₁·(1 − ½·0.96^(t·ψ))   (the momentum factor warms up)\n"
+    rule_text=lines(L2_LINE, Bilingual("μₜ = β₁·(1 − ½·0.96^(t·ψ))   (the momentum factor warms up)\n"
                                   "P ← P·μₜ   (the product of every μ so far)",
                              "μₜ = β₁·(1 − ½·0.96^(t·ψ))   (모멘텀 계수의 워밍업)\nP ← P·μₜ   (지금까지 모든 μ의 곱)"),
                MOMENTS,
@@ -222,7 +222,7 @@ ADAMAX = OptimizerDef(
         "무한대 노름을 쓰는 Adam의 변형: 분모가 |g|의 감쇠하는 누적 최댓값입니다."),
     update_latex=r"u_t = \max(\beta_2 u_{t-1}, |g_t| + \epsilon),\ \theta_t = \theta_{t-1} - "
                  r"\frac{\gamma}{1-\beta_1^t}\,\frac{m_t}{u_t}",
-    rule=lines(L2_LINE, Bilingual("m ← β₁·m + (1 − β₁)·g\nu ← max(β₂·u, |g| + ε)   (a decaying maximum of |g|)\n"
+    rule_text=lines(L2_LINE, Bilingual("m ← β₁·m + (1 − β₁)·g\nu ← max(β₂·u, |g| + ε)   (a decaying maximum of |g|)\n"
                              "θ ← θ − lr/(1 − β₁ᵗ) · m / u",
                              "m ← β₁·m + (1 − β₁)·g\nu ← max(β₂·u, |g| + ε)   (|g|의 감쇠하는 최댓값)\n"
                              "θ ← θ − lr/(1 − β₁ᵗ) · m / u")),

@@ -48,7 +48,7 @@ ADAGRAD = OptimizerDef(
         "보폭이 계속 줄어듭니다."),
     update_latex=r"G_t = G_{t-1} + g_t^2,\quad \theta_t = \theta_{t-1} - \frac{\gamma}{1 + (t-1)\eta}\,"
                  r"\frac{g_t}{\sqrt{G_t} + \epsilon}",
-    rule=lines(L2_LINE, Bilingual("clr = lr / (1 + (t − 1)·lr_decay)\nG ← G + g²   (the sum of squared gradients)\n"
+    rule_text=lines(L2_LINE, Bilingual("clr = lr / (1 + (t − 1)·lr_decay)\nG ← G + g²   (the sum of squared gradients)\n"
                              "θ ← θ − clr · g / (√G + ε)",
                              "clr = lr / (1 + (t − 1)·lr_decay)\nG ← G + g²   (기울기 제곱의 합)\n"
                              "θ ← θ − clr · g / (√G + ε)")),
@@ -140,7 +140,7 @@ RMSPROP = OptimizerDef(
         "잊습니다."),
     update_latex=r"v_t = \alpha v_{t-1} + (1-\alpha)\,g_t^2,\quad \theta_t = \theta_{t-1} - \gamma\,"
                  r"\frac{g_t}{\sqrt{v_t} + \epsilon}",
-    rule=lines(L2_LINE, Bilingual(
+    rule_text=lines(L2_LINE, Bilingual(
         "v ← α·v + (1 − α)·g²\n"
         "avg = √v + ε   (centered: ḡ ← α·ḡ + (1 − α)·g, avg = √(v − ḡ²) + ε)\n"
         "θ ← θ − lr · g / avg   (momentum > 0: b ← μ·b + g / avg, θ ← θ − lr·b)",
@@ -213,7 +213,7 @@ ADADELTA = OptimizerDef(
         "둡니다)."),
     update_latex=r"v_t = \rho v_{t-1} + (1-\rho) g_t^2,\ \Delta_t = \frac{\sqrt{u_{t-1}+\epsilon}}{\sqrt{v_t+\epsilon}}"
                  r"g_t,\ u_t = \rho u_{t-1} + (1-\rho)\Delta_t^2,\ \theta_t = \theta_{t-1} - \gamma\Delta_t",
-    rule=lines(L2_LINE, Bilingual("v ← ρ·v + (1 − ρ)·g²\nΔ = √(u + ε) / √(v + ε) · g\n"
+    rule_text=lines(L2_LINE, Bilingual("v ← ρ·v + (1 − ρ)·g²\nΔ = √(u + ε) / √(v + ε) · g\n"
                              "u ← ρ·u + (1 − ρ)·Δ²   (the average of squared steps)\nθ ← θ − lr·Δ",
                              "v ← ρ·v + (1 − ρ)·g²\nΔ = √(u + ε) / √(v + ε) · g\n"
                              "u ← ρ·u + (1 − ρ)·Δ²   (스텝 제곱의 평균)\nθ ← θ − lr·Δ")),

@@ -66,7 +66,7 @@ ASGD = OptimizerDef(
     update_latex=r"\theta_t = (1-\lambda\eta_{t-1})\theta_{t-1} - \eta_{t-1} g_t,\ \bar\theta_t = \bar\theta_{t-1} "
                  r"+ \mu_{t-1}(\theta_t - \bar\theta_{t-1}),\ \eta_t = \frac{\gamma}{(1+\lambda\gamma t)^\alpha},\ "
                  r"\mu_t = \frac{1}{\max(1, t - t_0)}",
-    rule=Bilingual(
+    rule_text=Bilingual(
         "g ← g + weight_decay·θ   (L2 weight decay, when weight_decay > 0)\n"
         "θ ← θ·(1 − λ·η) − η·g\n"
         "ax ← ax + μ·(θ − ax)   (the running average of the iterates)\n"

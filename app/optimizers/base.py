@@ -208,7 +208,7 @@ class OptimizerDef:
     """One optimizer: its rule, hyperparameters and catalogue entry.
 
     The catalogue entry is in both of the page's languages: ``names``, ``descriptions``, the update rule as plain
-    text lines (``rule``), and a label for every term and quantity the rule reports when it explains a step
+    text lines (``rule_text``), and a label for every term and quantity the rule reports when it explains a step
     (``terms``, ``quantities``: app/numeric.py's ``o.term`` / ``o.quantity``) and every name of its state
     (``state_labels``, what ``include: ["state"]`` reports)."""
 
@@ -219,7 +219,7 @@ class OptimizerDef:
     params: tuple[ParamSpec, ...]
     step: Callable  # the rule (see the module text)
     init_state: Callable
-    rule: Bilingual = Bilingual("", "")
+    rule_text: Bilingual = Bilingual("", "")  # the update rule as plain text lines
     terms: tuple[Label, ...] = ()
     quantities: tuple[Label, ...] = ()
     state_labels: tuple[Label, ...] = ()  # what include: ["state"] reports (torch's optimizer.state[p] names)
@@ -299,7 +299,7 @@ class OptimizerDef:
                 "torch": self.torch_equivalent, "reference": self.reference, "family": self.family,
                 "family_names": self.family_names.as_dict(), "description_ko": self.descriptions.ko,
                 "names": self.names.as_dict(), "descriptions": self.descriptions.as_dict(),
-                "rule": self.rule.as_dict(), "terms": [t.as_dict() for t in self.terms],
+                "rule": self.rule_text.as_dict(), "terms": [t.as_dict() for t in self.terms],
                 "quantities": [q.as_dict() for q in self.quantities],
                 "state": [s.as_dict() for s in self.state_labels],
                 "params": [p.as_dict() for p in self.params]}

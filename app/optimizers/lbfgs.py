@@ -170,7 +170,7 @@ LBFGS = OptimizerDef(
         "평가할 수 있습니다."),
     update_latex=r"d_k = -H_k g_k\ (\text{two-loop recursion over } s_i = \theta_{i+1}-\theta_i,\ y_i = g_{i+1} - g_i),"
                  r"\ \theta_{k+1} = \theta_k + t_k d_k",
-    rule=Bilingual(
+    rule_text=Bilingual(
         "d = −H·g   (H: the inverse Hessian estimated from the last history_size pairs s = Δθ, y = Δg)\n"
         "t = lr (the very first iteration: min(1, 1/‖g‖₁)·lr), or what the strong-Wolfe line search finds\n"
         "θ ← θ + t·d\n"

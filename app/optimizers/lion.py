@@ -51,7 +51,7 @@ LION = OptimizerDef(
         "움직입니다. Adam보다 3~10배 작은 lr을 씁니다."),
     update_latex=r"\theta_t = (1-\gamma\lambda)\theta_{t-1} - \gamma\,\mathrm{sign}(\beta_1 m_{t-1} + (1-\beta_1) g_t),"
                  r"\ m_t = \beta_2 m_{t-1} + (1-\beta_2) g_t",
-    rule=Bilingual(
+    rule_text=Bilingual(
         "θ ← θ·(1 − lr·λ)   (decoupled weight decay)\n"
         "θ ← θ − lr·sign(β₁·m + (1 − β₁)·g)\n"
         "m ← β₂·m + (1 − β₂)·g",

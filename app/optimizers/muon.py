@@ -103,7 +103,7 @@ MUON = OptimizerDef(
     update_latex=r"B_t = \mu B_{t-1} + (1-\mu) g_t,\ \theta_t = (1-\gamma\lambda)\theta_{t-1} - \gamma'\,"
                  r"\mathrm{NS}_k(g_t + \mu(B_t - g_t)) \approx \theta_{t-1} - \gamma'\,\frac{\tilde B_t}{\lVert "
                  r"\tilde B_t\rVert}",
-    rule=Bilingual(
+    rule_text=Bilingual(
         "B ← μ·B + (1 − μ)·g\n"
         "B̃ = g + μ·(B − g)   (Nesterov; otherwise B̃ = B)\n"
         "θ ← θ·(1 − lr·λ)   (decoupled weight decay)\n"

@@ -55,7 +55,7 @@ NEWTON = OptimizerDef(
         "곡률을 씁니다: 국소 2차 모형의 최솟점으로 lr만큼 뛰어갑니다. 2차 함수는 한 스텝에 풀고, 안장점에 끌리지 않고 "
         "밀려납니다."),
     update_latex=r"\theta_t = \theta_{t-1} - \gamma\,|H_t|_\kappa^{-1}\,g_t",
-    rule=Bilingual(
+    rule_text=Bilingual(
         "H = Σᵢ λᵢ·vᵢ·vᵢᵀ   (the Hessian's eigenvalues λᵢ and eigenvectors vᵢ)\n"
         "θ ← θ − lr · Σᵢ vᵢ·(vᵢᵀ·g) / max(|λᵢ|, κ)   (a negative curvature is flipped: saddles repel)",
         "H = Σᵢ λᵢ·vᵢ·vᵢᵀ   (헤세 행렬의 고윳값 λᵢ와 고유벡터 vᵢ)\n"

@@ -109,7 +109,7 @@ PRODIGY = OptimizerDef(
                  r"\theta_{i-1}\rangle}{\lVert s_t \rVert_1},\ "
                  r"d_{t+1} = \min(\max_i \hat d_i,\ d_t\,\mathrm{growth}),\ "
                  r"\theta_t = \theta_{t-1} - d\gamma\,\frac{m_t}{\sqrt{v_t} + d\epsilon}",
-    rule=Bilingual(
+    rule_text=Bilingual(
         "dlr = d·lr   (× √(1 − β₂ᵗ)/(1 − β₁ᵗ) with use_bias_correction)\n"
         "r ← β₃·r + (d/d₀)·dlr·⟨g, θ₀ − θ⟩,  s ← β₃·s + (d/d₀)·dlr·g\n"
         "d ← max(d, d_coef·r / ‖s‖₁)   (at most d·growth_rate: d only grows)\n"

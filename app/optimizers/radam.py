@@ -105,7 +105,7 @@ RADAM = OptimizerDef(
     update_latex=r"\rho_t = \rho_\infty - \frac{2t\beta_2^t}{1-\beta_2^t},\ \theta_t = \theta_{t-1} - "
                  r"\gamma\,\hat m_t \cdot \begin{cases} r_t\,\frac{\sqrt{1-\beta_2^t}}{\sqrt{v_t}+\epsilon} & "
                  r"\rho_t > 5 \\ 1 & \text{otherwise}\end{cases}",
-    rule=Bilingual(
+    rule_text=Bilingual(
         "g ← g + λ·θ   (L2 weight decay; with decoupled_weight_decay: θ ← θ·(1 − lr·λ) instead)\n"
         "m ← β₁·m + (1 − β₁)·g,  v ← β₂·v + (1 − β₂)·g²,  m̂ = m / (1 − β₁ᵗ)\n"
         "ρₜ = ρ∞ − 2t·β₂ᵗ / (1 − β₂ᵗ),  ρ∞ = 2 / (1 − β₂) − 1\n"

@@ -52,7 +52,7 @@ RPROP = OptimizerDef(
     update_latex=r"\Delta_t = \mathrm{clip}(\eta_t \Delta_{t-1}, \Delta_{\min}, \Delta_{\max}),\ \eta_t = "
                  r"\eta_\pm \text{ as } \mathrm{sign}(g_t g_{t-1}) = \pm 1,\ \theta_t = \theta_{t-1} - "
                  r"\mathrm{sign}(g_t)\,\Delta_t",
-    rule=Bilingual(
+    rule_text=Bilingual(
         "η = η+ where g·g_prev > 0, η− where g·g_prev < 0, 1 elsewhere\n"
         "Δ ← clip(η·Δ, Δmin, Δmax)   (each coordinate's own step size)\n"
         "g ← 0 where the sign flipped   (no step there, and no shrinking at the next step)\n"

@@ -89,7 +89,7 @@ SCHEDULE_FREE_ADAMW = OptimizerDef(
         "조정할 감쇠 스케줄이 없습니다."),
     update_latex=r"y_t = (1-c_t)y_{t-1} + c_t z_{t-1} + \gamma(\beta_1(1-c_t) - 1)\hat g_t,\ z_t = z_{t-1} - "
                  r"\gamma\hat g_t,\ x_t = y_t + (1 - 1/\beta_1)(z_t - y_t)",
-    rule=Bilingual(
+    rule_text=Bilingual(
         "γ = lr·min(1, t / warmup_steps)\n"
         "v ← β₂·v + (1 − β₂)·g²,  ĝ = g / (√(v / (1 − β₂ᵗ)) + ε) + λ·y\n"
         "w = t^r·γ_max^p,  c = w / Σw\n"

@@ -61,7 +61,7 @@ RANDOM_SEARCH = OptimizerDef(
         "보이는 영역 전체에서 균일하게 점을 뽑아 가장 좋은 점을 남깁니다. 기울기 없음: 모든 옵티마이저가 이겨야 할 기준선."),
     update_latex=r"\tilde\theta \sim \mathcal U(\text{domain}),\ \theta_t = \tilde\theta \text{ if } "
                  r"f(\tilde\theta) < f(\theta_{t-1}) \text{ else } \theta_{t-1}",
-    rule=Bilingual("θ̃ drawn uniformly over the domain\nθ ← θ̃ if f(θ̃) < f(θ)",
+    rule_text=Bilingual("θ̃ drawn uniformly over the domain\nθ ← θ̃ if f(θ̃) < f(θ)",
                    "θ̃: 영역 전체에서 균일하게 뽑은 점\nf(θ̃) < f(θ)이면 θ ← θ̃"),
     terms=(JUMP,), quantities=PROPOSALS,
     params=(), init_state=search_init, step=random_search_step,
@@ -77,7 +77,7 @@ RANDOM_LOCAL_SEARCH = OptimizerDef(
         "고정된 길이로 무작위 방향을 시도하고 손실이 줄 때만 받아들입니다: 기울기 없는 하강."),
     update_latex=r"\tilde\theta = \theta_{t-1} + r\,(\cos\phi, \sin\phi),\ \phi \sim \mathcal U[0, 2\pi),\ "
                  r"\theta_t = \tilde\theta \text{ if } f(\tilde\theta) < f(\theta_{t-1})",
-    rule=Bilingual("θ̃ = θ + r·(cos φ, sin φ),  φ drawn uniformly in [0, 2π)\nθ ← θ̃ if f(θ̃) < f(θ)",
+    rule_text=Bilingual("θ̃ = θ + r·(cos φ, sin φ),  φ drawn uniformly in [0, 2π)\nθ ← θ̃ if f(θ̃) < f(θ)",
                    "θ̃ = θ + r·(cos φ, sin φ),  φ: [0, 2π)에서 균일하게 뽑은 각\nf(θ̃) < f(θ)이면 θ ← θ̃"),
     terms=(JUMP,), quantities=PROPOSALS,
     params=(ParamSpec("step_size", 0.1, Bilingual("the length r of each random step", "무작위 스텝 하나의 길이 r"),

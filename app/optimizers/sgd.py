@@ -73,7 +73,7 @@ GD = OptimizerDef(
         "Steps straight down the gradient: θ ← θ − lr·∇f. Diverges on a quadratic once lr > 2/L.",
         "기울기의 반대 방향으로 곧장 내려갑니다: θ ← θ − lr·∇f. 2차 함수에서 lr > 2/L이면 발산합니다."),
     update_latex=r"\theta_t = \theta_{t-1} - \gamma\,(g_t + \lambda\theta_{t-1})",
-    rule=Bilingual("g ← g + λ·θ   (L2 weight decay, when λ > 0)\nθ ← θ − lr·g",
+    rule_text=Bilingual("g ← g + λ·θ   (L2 weight decay, when λ > 0)\nθ ← θ − lr·g",
                    "g ← g + λ·θ   (λ > 0일 때 L2 가중치 감쇠)\nθ ← θ − lr·g"),
     terms=(Label("gradient", "−lr·g: the step straight down the gradient", "−lr·g: 기울기를 따라 곧장 내려가는 스텝"),
            WEIGHT_DECAY),
@@ -90,7 +90,7 @@ MOMENTUM_SGD = OptimizerDef(
         "oscillations across a ravine cancel.",
         "지난 기울기로 속도를 쌓아, 일관된 방향으로는 보폭이 커지고 골짜기를 가로지르는 진동은 상쇄됩니다."),
     update_latex=r"b_t = \mu b_{t-1} + (1-\tau)\,g_t,\quad \theta_t = \theta_{t-1} - \gamma\,b_t",
-    rule=Bilingual("g ← g + λ·θ   (L2 weight decay, when λ > 0)\nb ← μ·b + (1 − τ)·g   (the first step: b ← g)\n"
+    rule_text=Bilingual("g ← g + λ·θ   (L2 weight decay, when λ > 0)\nb ← μ·b + (1 − τ)·g   (the first step: b ← g)\n"
                    "θ ← θ − lr·b",
                    "g ← g + λ·θ   (λ > 0일 때 L2 가중치 감쇠)\nb ← μ·b + (1 − τ)·g   (첫 스텝: b ← g)\nθ ← θ − lr·b"),
     terms=(Label("gradient", "−lr·(1 − τ)·g: this step's gradient, as it joins the velocity",
@@ -110,7 +110,7 @@ NESTEROV = OptimizerDef(
         "Momentum with a look-ahead correction: it brakes earlier than heavy-ball momentum and overshoots less.",
         "앞을 내다보는 보정이 있는 모멘텀: 헤비볼보다 일찍 제동을 걸어 덜 지나칩니다."),
     update_latex=r"b_t = \mu b_{t-1} + g_t,\quad \theta_t = \theta_{t-1} - \gamma\,(g_t + \mu b_t)",
-    rule=Bilingual("g ← g + λ·θ   (L2 weight decay, when λ > 0)\nb ← μ·b + g   (the first step: b ← g)\n"
+    rule_text=Bilingual("g ← g + λ·θ   (L2 weight decay, when λ > 0)\nb ← μ·b + g   (the first step: b ← g)\n"
                    "θ ← θ − lr·(g + μ·b)   (look ahead along the new velocity)",
                    "g ← g + λ·θ   (λ > 0일 때 L2 가중치 감쇠)\nb ← μ·b + g   (첫 스텝: b ← g)\n"
                    "θ ← θ − lr·(g + μ·b)   (새 속도 방향으로 앞을 내다봄)"),
