@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
+
+from .bilingual import Bilingual
 
 
 class ScheduleError(ValueError):
@@ -31,14 +34,70 @@ class ScheduleError(ValueError):
         self.message = message
 
 
-# type -> {param: (default, min, max, integer)}
-SCHEDULE_PARAMS: dict[str, dict[str, tuple]] = {
+class ScheduleParam(NamedTuple):
+    """One parameter of a schedule type: its default, bounds (inclusive), whether it is a whole number, and the
+    page's texts (a short label and a description, in both languages)."""
+
+    default: float
+    min: float
+    max: float
+    integer: bool
+    label: Bilingual
+    description: Bilingual
+
+    def as_dict(self, name: str) -> dict:
+        """The same shape as an optimizer's hyperparameter in ``GET /api/optimizers``."""
+        return {"name": name, "default": self.default, "min": self.min, "max": self.max,
+                "scale": "int" if self.integer else "linear", "min_exclusive": False, "max_exclusive": False,
+                "description": self.description.en, "descriptions": self.description.as_dict(),
+                "labels": self.label.as_dict()}
+
+
+GAMMA = Bilingual("γ: the factor the learning rate is multiplied by", "γ: 학습률에 곱하는 배율")
+
+# type -> {param: ScheduleParam}
+SCHEDULE_PARAMS: dict[str, dict[str, ScheduleParam]] = {
     "constant": {},
-    "step": {"step_size": (100, 1, 1_000_000, True), "gamma": (0.5, 0.0, 10.0, False)},
-    "exponential": {"gamma": (0.99, 0.0, 10.0, False)},
-    "cosine": {"T_max": (500, 1, 1_000_000, True), "eta_min": (0.0, 0.0, 1000.0, False)},
-    "inverse_time": {"decay": (0.01, 0.0, 1000.0, False)},
+    "step": {
+        "step_size": ScheduleParam(100, 1, 1_000_000, True, Bilingual("every (steps)", "간격 (스텝)"),
+                                   Bilingual("the learning rate drops every step_size steps",
+                                             "step_size 스텝마다 학습률이 떨어집니다")),
+        "gamma": ScheduleParam(0.5, 0.0, 10.0, False, Bilingual("factor γ", "배율 γ"), GAMMA)},
+    "exponential": {"gamma": ScheduleParam(0.99, 0.0, 10.0, False, Bilingual("factor γ", "배율 γ"), Bilingual(
+        "γ: the learning rate is multiplied by γ after every step", "γ: 매 스텝 뒤에 학습률에 γ를 곱합니다"))},
+    "cosine": {
+        "T_max": ScheduleParam(500, 1, 1_000_000, True, Bilingual("half period T_max", "반주기 T_max"),
+                               Bilingual("the steps from the starting lr down to eta_min (then back up)",
+                                         "처음 학습률에서 eta_min까지 내려가는 스텝 수 (그다음 다시 올라감)")),
+        "eta_min": ScheduleParam(0.0, 0.0, 1000.0, False, Bilingual("lowest lr", "최저 학습률"),
+                                 Bilingual("eta_min: the lowest learning rate of the cosine",
+                                           "eta_min: 코사인이 내려가는 가장 낮은 학습률"))},
+    "inverse_time": {"decay": ScheduleParam(0.01, 0.0, 1000.0, False, Bilingual("decay", "감소율"), Bilingual(
+        "the learning rate at step t is lr / (1 + decay·t)", "스텝 t의 학습률은 lr / (1 + decay·t)입니다"))},
 }
+SCHEDULE_NAMES: dict[str, Bilingual] = {
+    "constant": Bilingual("constant", "고정"),
+    "step": Bilingual("step", "계단식"),
+    "exponential": Bilingual("exponential", "지수 감소"),
+    "cosine": Bilingual("cosine", "코사인"),
+    "inverse_time": Bilingual("inverse time", "역시간 감소"),
+}
+SCHEDULE_DESCRIPTIONS: dict[str, Bilingual] = {
+    "constant": Bilingual("the same learning rate at every step", "모든 스텝에서 같은 학습률"),
+    "step": Bilingual("torch's StepLR: lr·γ every step_size steps", "torch의 StepLR: step_size 스텝마다 lr·γ"),
+    "exponential": Bilingual("torch's ExponentialLR: lr·γᵗ", "torch의 ExponentialLR: lr·γᵗ"),
+    "cosine": Bilingual("torch's CosineAnnealingLR: half a cosine from lr down to eta_min over T_max steps",
+                        "torch의 CosineAnnealingLR: T_max 스텝 동안 코사인 반주기로 lr에서 eta_min까지"),
+    "inverse_time": Bilingual("lr / (1 + decay·t)", "lr / (1 + decay·t)"),
+}
+
+
+def catalogue() -> list[dict]:
+    """Every schedule type with its names and parameters, for ``GET /api/schedules``."""
+    return [{"type": kind, "names": SCHEDULE_NAMES[kind].as_dict(),
+             "descriptions": SCHEDULE_DESCRIPTIONS[kind].as_dict(),
+             "params": [spec.as_dict(name) for name, spec in params.items()]}
+            for kind, params in SCHEDULE_PARAMS.items()]
 
 
 @dataclass(frozen=True)
@@ -61,15 +120,15 @@ class Schedule:
                 raise ScheduleError(name, f"unknown parameter {name!r} for a {kind} schedule; "
                                           f"expected one of {list(allowed)}")
         values = {}
-        for name, (default, lo, hi, integer) in allowed.items():
-            v = spec.get(name, default)
+        for name, param in allowed.items():
+            v = spec.get(name, param.default)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
                 raise ScheduleError(name, f"{name} must be a finite number, got {v!r}")
-            if integer and v != int(v):
+            if param.integer and v != int(v):
                 raise ScheduleError(name, f"{name} must be a whole number, got {v}")
-            if not lo <= v <= hi:
-                raise ScheduleError(name, f"invalid {name} {v}: must be in [{lo}, {hi}]")
-            values[name] = int(v) if integer else float(v)
+            if not param.min <= v <= param.max:
+                raise ScheduleError(name, f"invalid {name} {v}: must be in [{param.min}, {param.max}]")
+            values[name] = int(v) if param.integer else float(v)
         return cls(kind, tuple(sorted(values.items())))
 
     def as_dict(self) -> dict:

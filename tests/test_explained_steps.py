@@ -97,9 +97,16 @@ def test_sgd_names_its_gradient_weight_decay_and_velocity(client):
     assert np.allclose(nesterov["terms"][1]["velocity"], -lr * mu * mu * g[0], rtol=1e-14, atol=0)
 
 
-def test_a_rule_that_names_no_terms_answers_with_the_whole_step(client):
+def test_a_rule_that_names_no_terms_answers_with_the_whole_step(client, monkeypatch):
+    """Every built-in rule names its terms; one that does not (a rule added without them) still answers."""
+    from dataclasses import replace
+
+    def unexplained(o, s, p, g, hp, lr):  # plain gradient descent, reporting nothing
+        return o.add(p, o.mul(g, -lr, out=o.buf("tmp")), out=p)
+
+    monkeypatch.setitem(OPTIMIZERS, "gd", replace(OPTIMIZERS["gd"], step=unexplained, terms=(), quantities=()))
     r = client.post("/api/runs", json={"surface": "himmelblau", "steps": 20, "include": ["terms"],
-                                       "optimizers": [{"optimizer": "random_local_search"}]})
+                                       "optimizers": [{"optimizer": "gd", "params": {"lr": 0.01}}]})
     run = r.json()["runs"][0]
     points = np.array(run["points"])
     assert all(list(t) == ["step"] for t in run["terms"])

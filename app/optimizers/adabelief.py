@@ -19,7 +19,9 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from .base import OptimizerDef, ParamSpec, active, betas_spec, eps_spec, lerp, lr_spec, weight_decay_spec
+from ..bilingual import Bilingual, Label
+from .base import (BIAS_CORRECTION1, DECAY, EXP_AVG, GRAD, OptimizerDef, STEP, active, betas_spec, eps_spec, flag, lerp,
+                   lr_spec, weight_decay_spec)
 
 N_SMA_THRESHOLD = 5
 
@@ -55,12 +57,25 @@ def adabelief_step(o, s, p, g, hp, lr):
     bias_correction2_sq = _sqrt(1.0 - hp.beta2 ** step)
     if active(hp.weight_decay):
         if hp.weight_decouple:
+            if o.explaining:
+                before = o.copy(p)
             p = o.mul(p, 1.0 - hp.weight_decay * (1.0 if hp.fixed_decay else lr) * 1.0, out=p)
+            if o.explaining:
+                o.term("decay", o.sub(p, before))
         else:
             t = o.mul(p, hp.weight_decay, out=o.buf("grad"))
             g = o.add(g, t, out=t)
+            if o.explaining:
+                o.quantity("grad", g)
     s.exp_avg = lerp(o, s.exp_avg, g, 1.0 - hp.beta1, out=s.exp_avg)
     residual = o.sub(g, s.exp_avg, out=o.buf("residual"))
+    if o.explaining:
+        o.quantity("bias_correction1", bias_correction1)
+        o.quantity("bias_correction2_sq", bias_correction2_sq)
+        o.quantity("step_size", step_size)
+        if hp.rectify:
+            o.quantity("n_sma", n_sma)
+        o.quantity("grad_residual", residual)
     s.exp_avg_var = o.mul(s.exp_avg_var, hp.beta2, out=s.exp_avg_var)
     t = o.mul(residual, 1.0 - hp.beta2, out=o.buf("square"))
     s.exp_avg_var = o.add(s.exp_avg_var, o.mul(t, residual, out=t), out=s.exp_avg_var)
@@ -70,34 +85,89 @@ def adabelief_step(o, s, p, g, hp, lr):
     t = o.mul(s.exp_avg, -step_size, out=o.buf("step"))
     if not hp.rectify:
         denom = o.add(o.div(denom, bias_correction2_sq, out=denom), hp.eps, out=denom)
-        return o.add(p, o.div(t, denom, out=t), out=p)
+        t = o.div(t, denom, out=t)
+        if o.explaining:
+            _explain(o, p, t, denom, o.div(step_size, denom))
+        return o.add(p, t, out=p)
     denom = o.add(denom, hp.eps, out=denom)
     if isinstance(n_sma, np.ndarray):  # runs that differ in beta2
-        return o.add(p, np.where(n_sma >= N_SMA_THRESHOLD, t / denom, np.where(step_size > 0, t, 0.0)), out=p)
+        adaptive = n_sma >= N_SMA_THRESHOLD
+        update = np.where(adaptive, t / denom, np.where(step_size > 0, t, 0.0))
+        if o.explaining:
+            _explain(o, p, update, denom, np.where(adaptive, step_size / denom, np.maximum(step_size, 0.0)))
+        return o.add(p, update, out=p)
     if n_sma >= N_SMA_THRESHOLD:
-        return o.add(p, o.div(t, denom, out=t), out=p)
-    if step_size > 0:
+        t = o.div(t, denom, out=t)
+        if o.explaining:
+            _explain(o, p, t, denom, o.div(step_size, denom))
+        return o.add(p, t, out=p)
+    if step_size > 0:  # degenerated to SGD: bias-corrected momentum, no denominator
+        if o.explaining:
+            _explain(o, p, t, denom, o.full(p, 1.0) * step_size)
         return o.add(p, t, out=p)
     return p
 
 
-def _flag(name, default, text):
-    return ParamSpec(name, default, text, scale="bool")
+def _explain(o, p, step, denom, effective_lr):
+    o.quantity("denom", denom)
+    o.quantity("effective_lr", o.full(p, 1.0) * effective_lr)
+    o.term("step", step)
 
 
 ADABELIEF = OptimizerDef(
-    id="adabelief", name="AdaBelief", torch_equivalent="",
-    description="Adam that divides by how far the gradient strays from its running average rather than by its "
-                "size: large steps where the gradient is predictable, small where it is surprising.",
-    description_ko="기울기의 크기 대신 기울기가 이동 평균에서 얼마나 벗어나는지로 나누는 Adam: 기울기를 예측할 수 "
-                   "있는 곳에서는 크게, 뜻밖인 곳에서는 작게 움직입니다.",
+    id="adabelief", names=Bilingual("AdaBelief", "AdaBelief"), torch_equivalent="",
+    descriptions=Bilingual(
+        "Adam that divides by how far the gradient strays from its running average rather than by its size: large "
+        "steps where the gradient is predictable, small where it is surprising.",
+        "기울기의 크기 대신 기울기가 이동 평균에서 얼마나 벗어나는지로 나누는 Adam: 기울기를 예측할 수 있는 곳에서는 "
+        "크게, 뜻밖인 곳에서는 작게 움직입니다."),
     update_latex=r"s_t = \beta_2 s_{t-1} + (1-\beta_2)(g_t - m_t)^2 + \epsilon,\ \theta_t = \theta_{t-1} - "
                  r"\frac{\gamma}{1-\beta_1^t}\,\frac{m_t}{\sqrt{s_t}/\sqrt{1-\beta_2^t} + \epsilon}",
-    params=(lr_spec(0.001), betas_spec(), weight_decay_spec(),
-            _flag("weight_decouple", True, "decoupled weight decay (AdamW style) instead of adding λθ to the "
-                  "gradient"),
-            _flag("fixed_decay", False, "decoupled decay by λ per step, not lr·λ"),
-            _flag("rectify", False, "RAdam's rectification: SGD steps until the variance estimate is long enough"),
+    rule_text=Bilingual(
+        "θ ← θ·(1 − lr·λ)   (weight_decouple; with fixed_decay θ·(1 − λ)), otherwise g ← g + λ·θ\n"
+        "m ← β₁·m + (1 − β₁)·g\n"
+        "s ← β₂·s + (1 − β₂)·(g − m)² + ε   (how far g strays from its average)\n"
+        "θ ← θ − lr/(1 − β₁ᵗ) · m / (√s / √(1 − β₂ᵗ) + ε)\n"
+        "rectify: RAdam's rectified step on s (an SGD step while ρₜ < 5)",
+        "θ ← θ·(1 − lr·λ)   (weight_decouple; fixed_decay이면 θ·(1 − λ)), 아니면 g ← g + λ·θ\n"
+        "m ← β₁·m + (1 − β₁)·g\n"
+        "s ← β₂·s + (1 − β₂)·(g − m)² + ε   (g가 평균에서 벗어난 정도)\n"
+        "θ ← θ − lr/(1 − β₁ᵗ) · m / (√s / √(1 − β₂ᵗ) + ε)\n"
+        "rectify: s에 RAdam의 정류된 스텝을 적용 (ρₜ < 5인 동안은 SGD 스텝)"),
+    terms=(DECAY, Label("step", "−step_size · m / denom (an SGD step −step_size·m while rectify waits): the step",
+                        "−step_size · m / denom (rectify가 기다리는 동안은 SGD 스텝 −step_size·m): 스텝")),
+    quantities=(BIAS_CORRECTION1,
+                Label("bias_correction2_sq", "√(1 − β₂ᵗ): the square root of s's bias correction",
+                      "√(1 − β₂ᵗ): s의 편향 보정의 제곱근"),
+                Label("step_size", "lr / (1 − β₁ᵗ) (with rectify, times RAdam's r): the learning rate of m",
+                      "lr / (1 − β₁ᵗ) (rectify이면 RAdam의 r을 곱함): m에 적용하는 학습률"),
+                Label("n_sma", "ρₜ: how long the variance estimate is (rectify); the adaptive step starts at 5",
+                      "ρₜ: 분산 추정의 길이 (rectify); 5부터 적응형 스텝이 시작됩니다"),
+                Label("grad_residual", "g − m: how far the gradient strays from its average (the belief)",
+                      "g − m: 기울기가 평균에서 벗어난 정도 (믿음)"),
+                Label("denom", "√s / √(1 − β₂ᵗ) + ε (rectify: √s + ε): each coordinate's divisor",
+                      "√s / √(1 − β₂ᵗ) + ε (rectify: √s + ε): 좌표별 분모"),
+                Label("effective_lr",
+                      "step_size / denom: the learning rate each coordinate really gets (it multiplies m)",
+                      "step_size / denom: 좌표마다 실제로 적용되는 학습률 (m에 곱해짐)"),
+                GRAD),
+    state_labels=(STEP, EXP_AVG, Label("exp_avg_var", "s: the average of (g − m)², the gradient's variance",
+                                       "s: (g − m)²의 평균, 기울기의 분산")),
+    params=(lr_spec(0.001), betas_spec(),
+            weight_decay_spec(0.0, Bilingual("weight decay λ: decoupled (θ shrinks by lr·λ) with weight_decouple, "
+                                             "else L2 (λ·θ joins the gradient)",
+                                             "가중치 감쇠 λ: weight_decouple이면 분리된 감쇠 (θ를 lr·λ만큼 줄임), 아니면 "
+                                             "L2 (기울기에 λ·θ를 더함)")),
+            flag("weight_decouple", True, Bilingual("decoupled weight decay (AdamW style) instead of adding λ·θ to the "
+                                                    "gradient", "기울기에 λ·θ를 더하는 대신 분리된 가중치 감쇠 (AdamW 방식)"),
+                 Bilingual("decoupled decay", "분리된 감쇠")),
+            flag("fixed_decay", False, Bilingual("decoupled decay by λ per step, not lr·λ",
+                                                 "분리된 감쇠를 lr·λ가 아니라 매 스텝 λ만큼 적용"),
+                 Bilingual("fixed decay", "고정 감쇠")),
+            flag("rectify", False, Bilingual("RAdam's rectification: SGD steps until the variance estimate is long "
+                                             "enough",
+                                             "RAdam의 정류: 분산 추정이 충분히 길어질 때까지 SGD 스텝"),
+                 Bilingual("rectify", "정류")),
             eps_spec(1e-16)),
     init_state=adabelief_init, step=adabelief_step,
     reference="Zhuang et al. (2020); pytorch_optimizer.AdaBelief (pytorch-optimizer 4.1.0)")

@@ -16,6 +16,14 @@ for their temporaries: a rule may use it too, for a value it no longer needs whe
 the hyperparameters (``betas`` split into ``beta1``/``beta2``): Python floats, or ``(1, n)`` rows where the runs
 advanced together differ. ``lr`` is this step's learning rate after the schedule (a float or a ``(1, n)`` row).
 
+**A rule explains its own step** (app/numeric.py): as it computes, it reports the additive pieces of the step,
+``o.term(name, (2, n) value)``, whose sum is the new point minus the old, and named intermediates,
+``o.quantity(name, value)`` (torch's names where torch has one), each listed with its label in the definition's
+``terms`` / ``quantities``. An in-place change of the point (a decoupled decay) is reported as exactly the change
+it made (:func:`decoupled_decay`, :func:`shrink`); a step linear in the gradient with L2 weight decay joined is
+split honestly (:func:`explain_l2`). Work done only to report sits under ``if o.explaining:``, which the float
+specialisation removes, so explaining changes no operation of the step.
+
 Rules that are not coordinate-separable set ``elementwise=False`` and always get arrays. Rules that need more
 than the gradient name it in ``needs`` and find it on ``o``: ``o.value(p)`` (``"value"``), ``o.hessian(p)``
 (``"hessian"``), ``o.rng`` (``"rng"``), ``o.evaluate(p, mask=None) -> (loss, grad)`` (``"evaluate"``: extra
@@ -31,6 +39,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..bilingual import Bilingual, Label
 from ..numeric import FLOAT_OPS, ArrayOps
 
 
@@ -51,12 +60,13 @@ class ParamSpec:
     ``choices``, strings), ``"pair"`` or ``"tuple"`` (a list of ``length`` numbers; ``item_nullable[i]`` says
     element ``i`` may be null). ``nullable``: the whole value may be null (torch's ``None``, e.g. LBFGS's
     ``max_eval`` or ``line_search_fn``). ``structural``: a value that shapes the code path (a loop count, a
-    branch), so runs advanced together must share it.
+    branch), so runs advanced together must share it. ``description`` says what it does and ``label`` is the
+    control's short label, both in English and Korean.
     """
 
     name: str
     default: Any
-    description: str
+    description: Bilingual
     min: float | None = None
     max: float | None = None
     scale: str = "linear"  # "linear", "log", "int", "bool", "choice", "pair", "tuple"
@@ -68,11 +78,13 @@ class ParamSpec:
     length: int = 2
     item_nullable: tuple[bool, ...] = ()
     structural: bool = False
+    label: Bilingual = Bilingual("", "")
 
     def as_dict(self) -> dict:
         out = {"name": self.name, "default": self.default, "min": self.min, "max": self.max, "scale": self.scale,
                "min_exclusive": self.min_exclusive, "max_exclusive": self.max_exclusive,
-               "description": self.description}
+               "description": self.description.en, "descriptions": self.description.as_dict(),
+               "labels": self.label.as_dict()}
         if self.slider is not None:
             out["slider"] = list(self.slider)
         if self.nullable:
@@ -138,35 +150,79 @@ class ParamSpec:
 
 
 def lr_spec(default: float, max_: float = 1000.0) -> ParamSpec:
-    return ParamSpec("lr", default, "learning rate", 0.0, max_, "log", slider=(1e-5, 10.0))
+    return ParamSpec("lr", default, Bilingual("learning rate: the scale of every step",
+                                              "학습률: 모든 스텝의 크기를 정하는 배율"),
+                     0.0, max_, "log", slider=(1e-5, 10.0), label=Bilingual("learning rate", "학습률"))
 
 
-def weight_decay_spec(default: float = 0.0) -> ParamSpec:
-    return ParamSpec("weight_decay", default, "L2 penalty added to the gradient (decoupled in AdamW)", 0.0, 10.0,
-                     "linear", slider=(0.0, 1.0))
+L2_PENALTY = Bilingual("L2 penalty λ: λ·θ is added to the gradient before the rule uses it",
+                       "L2 벌점 λ: 규칙이 기울기를 쓰기 전에 λ·θ를 더합니다")
+DECOUPLED_DECAY = Bilingual("decoupled weight decay λ: the parameters shrink by the factor 1 − lr·λ each step, "
+                            "apart from the gradient step",
+                            "분리된 가중치 감쇠 λ: 기울기 스텝과 별도로 매 스텝 매개변수에 1 − lr·λ를 곱해 줄입니다")
+
+
+def weight_decay_spec(default: float = 0.0, description: Bilingual = L2_PENALTY) -> ParamSpec:
+    return ParamSpec("weight_decay", default, description, 0.0, 10.0, "linear", slider=(0.0, 1.0),
+                     label=Bilingual("weight decay λ", "가중치 감쇠 λ"))
 
 
 def eps_spec(default: float) -> ParamSpec:
-    return ParamSpec("eps", default, "added to the denominator for numerical stability", 0.0, 1.0, "log",
-                     slider=(1e-12, 1.0))
+    return ParamSpec("eps", default, Bilingual("ε, added to the denominator so that it is never zero",
+                                               "ε: 분모가 0이 되지 않도록 더하는 작은 값"),
+                     0.0, 1.0, "log", slider=(1e-12, 1.0), label=Bilingual("epsilon ε", "안정화 상수 ε"))
 
 
 def betas_spec() -> ParamSpec:
-    return ParamSpec("betas", [0.9, 0.999], "decay rates of the first and second moment averages", 0.0, 1.0,
-                     "pair", max_exclusive=True)
+    return ParamSpec("betas", [0.9, 0.999], Bilingual(
+        "β₁, β₂: how slowly the averages of the gradient (m) and of its square (v) forget",
+        "β₁, β₂: 기울기의 평균(m)과 기울기 제곱의 평균(v)이 과거를 얼마나 천천히 잊는지"),
+        0.0, 1.0, "pair", max_exclusive=True, label=Bilingual("moment decays β₁, β₂", "모멘트 감쇠율 β₁, β₂"))
+
+
+def flag(name: str, default: bool, description: Bilingual, label: Bilingual) -> ParamSpec:
+    """A boolean hyperparameter (a branch of the rule)."""
+    return ParamSpec(name, default, description, scale="bool", label=label)
+
+
+# labels shared by the rules that report these names (see each rule's ``terms`` and ``quantities``)
+GRAD = Label("grad", "g + λ·θ: the gradient with the L2 penalty joined, as the rule uses it",
+             "g + λ·θ: L2 벌점을 더한 기울기 (규칙이 실제로 쓰는 기울기)")
+DECAY = Label("decay", "decoupled weight decay: how far shrinking θ moved the point", "분리된 가중치 감쇠: θ를 줄여서 점이 움직인 만큼")
+BIAS_CORRECTION1 = Label("bias_correction1", "1 − β₁ᵗ: how much m still leans toward its zero start",
+                         "1 − β₁ᵗ: m이 0에서 시작한 탓에 아직 0 쪽으로 치우친 정도")
+BIAS_CORRECTION2 = Label("bias_correction2", "1 − β₂ᵗ: how much v still leans toward its zero start",
+                         "1 − β₂ᵗ: v가 0에서 시작한 탓에 아직 0 쪽으로 치우친 정도")
+STEP = Label("step", "t: the steps taken so far", "t: 지금까지 내디딘 스텝 수")
+EXP_AVG = Label("exp_avg", "m: the gradient's running average (first moment)", "m: 기울기의 이동 평균 (1차 모멘트)")
+EXP_AVG_SQ = Label("exp_avg_sq", "v: the squared gradient's running average (second moment)",
+                   "v: 기울기 제곱의 이동 평균 (2차 모멘트)")
+SQUARE_AVG = Label("square_avg", "v: the running average of squared gradients", "v: 기울기 제곱의 이동 평균")
+L2_LINE = Bilingual("g ← g + λ·θ   (L2 weight decay, when λ > 0)", "g ← g + λ·θ   (λ > 0일 때 L2 가중치 감쇠)")
+WEIGHT_DECAY = Label("weight_decay", "the L2 penalty's share of the step (the part λ·θ brought)",
+                     "스텝 중 L2 벌점(λ·θ)이 만든 몫")
 
 
 @dataclass(frozen=True)
 class OptimizerDef:
-    """One optimizer: its metadata, hyperparameters and pure update rule."""
+    """One optimizer: its rule, hyperparameters and catalogue entry.
+
+    The catalogue entry is in both of the page's languages: ``names``, ``descriptions``, the update rule as plain
+    text lines (``rule_text``), and a label for every term and quantity the rule reports when it explains a step
+    (``terms``, ``quantities``: app/numeric.py's ``o.term`` / ``o.quantity``) and every name of its state
+    (``state_labels``, what ``include: ["state"]`` reports)."""
 
     id: str
-    name: str
-    description: str
+    names: Bilingual
+    descriptions: Bilingual
     update_latex: str
     params: tuple[ParamSpec, ...]
     step: Callable  # the rule (see the module text)
     init_state: Callable
+    rule_text: Bilingual = Bilingual("", "")  # the update rule as plain text lines
+    terms: tuple[Label, ...] = ()
+    quantities: tuple[Label, ...] = ()
+    state_labels: tuple[Label, ...] = ()  # what include: ["state"] reports (torch's optimizer.state[p] names)
     scalar_state: tuple[str, ...] = ("step",)  # state entries that are one number per run, not per coordinate
     state_names: Callable[[dict], tuple[str, ...]] | None = None  # what torch keeps for these hyperparameters
     torch_equivalent: str = ""
@@ -176,9 +232,17 @@ class OptimizerDef:
     reference: str = ""
     extra: dict = field(default_factory=dict)
     family: str = ""  # the optimizer menu's group (see app/optimizers/__init__.py, FAMILIES)
-    description_ko: str = ""  # the one-line description in Korean
+    family_names: Bilingual = Bilingual("", "")
     evaluations: Callable[[dict], tuple[int, str]] | None = None  # most evaluations per step and the param setting it
     emits: dict = field(default_factory=dict)  # what ``o.emit`` reports per step: name -> "vector" or "flag"
+
+    @property
+    def name(self) -> str:
+        return self.names.en
+
+    @property
+    def description(self) -> str:
+        return self.descriptions.en
 
     def evaluations_per_step(self, hyper: dict) -> int:
         """The most surface evaluations (value and gradient) one step may make with these hyperparameters:
@@ -233,7 +297,12 @@ class OptimizerDef:
     def metadata(self) -> dict:
         return {"id": self.id, "name": self.name, "description": self.description, "update": self.update_latex,
                 "torch": self.torch_equivalent, "reference": self.reference, "family": self.family,
-                "description_ko": self.description_ko, "params": [p.as_dict() for p in self.params]}
+                "family_names": self.family_names.as_dict(), "description_ko": self.descriptions.ko,
+                "names": self.names.as_dict(), "descriptions": self.descriptions.as_dict(),
+                "rule": self.rule_text.as_dict(), "terms": [t.as_dict() for t in self.terms],
+                "quantities": [q.as_dict() for q in self.quantities],
+                "state": [s.as_dict() for s in self.state_labels],
+                "params": [p.as_dict() for p in self.params]}
 
 
 def _hashable(v):
@@ -254,18 +323,50 @@ def hyper_namespace(hyper: dict) -> SimpleNamespace:
 
 # --- pieces several rules share, each written once ----------------------------------------------------------
 def l2_penalty(o, g, p, weight_decay):
-    """torch's ``grad = grad.add(param, alpha=weight_decay)`` when ``weight_decay != 0`` (else ``g`` itself)."""
+    """torch's ``grad = grad.add(param, alpha=weight_decay)`` when ``weight_decay != 0`` (else ``g`` itself);
+    explained as the quantity ``grad`` (the gradient the rule goes on with)."""
     if not active(weight_decay):
         return g
     t = o.mul(p, weight_decay, out=o.buf("grad"))
-    return o.add(t, g, out=t)
+    t = o.add(t, g, out=t)
+    if o.explaining:
+        o.quantity("grad", t)
+    return t
 
 
 def decoupled_decay(o, p, lr, weight_decay):
-    """AdamW's ``param.mul_(1 - lr * weight_decay)``."""
+    """AdamW's ``param.mul_(1 - lr * weight_decay)``, explained as the term ``decay``."""
     if not active(weight_decay):
         return p
-    return o.mul(p, 1 - lr * weight_decay, out=p)
+    if o.explaining:
+        before = o.copy(p)
+    p = o.mul(p, 1 - lr * weight_decay, out=p)
+    if o.explaining:
+        o.term("decay", o.sub(p, before))  # exactly the change it made
+    return p
+
+
+def shrink(o, p, factor):
+    """``param.mul_(factor)`` in place (a decoupled weight decay), explained as the term ``decay``: exactly the
+    change it made to the point. (Elementwise rules write these lines out: on floats a call costs.)"""
+    if o.explaining:
+        before = o.copy(p)
+    p = o.mul(p, factor, out=p)
+    if o.explaining:
+        o.term("decay", o.sub(p, before))
+    return p
+
+
+def explain_l2(o, name, step, weight_decay, penalty, multiplier):
+    """Report ``step``, a step linear in the gradient with L2 joined (``multiplier·(g + λθ)``), as the term
+    ``weight_decay`` (``multiplier·λθ``, ``penalty`` being ``λθ``) and the term ``name`` (the rest: the
+    gradient's own share); without weight decay, ``step`` is all ``name``. Called only when explaining."""
+    if active(weight_decay):
+        share = o.mul(penalty, multiplier)
+        o.term("weight_decay", share)
+        o.term(name, o.sub(step, share))
+    else:
+        o.term(name, step)
 
 
 def lerp(o, start, end, weight, out):

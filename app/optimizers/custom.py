@@ -21,6 +21,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from ..bilingual import Bilingual
 from ..formula.rules import POINT, Piece, Rule, RuleError, parse_rule
 from ..formula.tree import SCALAR_FUNCS, Bin, Call, Neg, Num, Var, scalar_maximum, scalar_minimum
 from .base import HyperparameterError, OptimizerDef, ParamSpec, lr_spec
@@ -42,8 +43,9 @@ SUGGESTED = {
 def suggested_spec(name: str) -> ParamSpec:
     default, lo, hi = SUGGESTED.get(name, (0.5, 0.0, 1.0))
     scale = "log" if name == "eps" else "linear"
-    return ParamSpec(name, default, f"a hyperparameter of the rule (its name {name!r} as written)", -LIMIT, LIMIT,
-                     scale, slider=(lo, hi))
+    return ParamSpec(name, default, Bilingual(f"a hyperparameter of the rule (its name {name!r} as written)",
+                                              f"규칙의 하이퍼파라미터 (쓴 그대로의 이름 {name!r})"),
+                     -LIMIT, LIMIT, scale, slider=(lo, hi), label=Bilingual(name, name))
 
 
 # --- evaluation: trees compiled into closures -------------------------------------------------------------------
@@ -255,9 +257,9 @@ def rule_optimizer(text: str) -> RuleOptimizer:
     from ..formula import latex
 
     return RuleOptimizer(
-        id="custom", name="Custom rule", family="custom",
-        description="An update rule written by hand: its lines run top to bottom at every step, coordinate-wise.",
-        description_ko="직접 쓴 업데이트 규칙: 매 스텝 위에서 아래로, 좌표마다 계산합니다.",
+        id="custom", names=Bilingual("Custom rule", "직접 쓴 규칙"), family="custom",
+        descriptions=Bilingual("An update rule written by hand: its lines run top to bottom at every step, "
+                               "coordinate-wise.", "직접 쓴 업데이트 규칙: 매 스텝 위에서 아래로, 좌표마다 계산합니다."),
         update_latex=r",\ ".join(rf"{s.target} \leftarrow {latex(s.tree)}" for s in rule.statements),
         params=(lr_spec(0.01), *(suggested_spec(name) for name in rule.params)),
         init_state=partial(rule_init, rule=rule), step=partial(rule_step, rule=rule, **program),

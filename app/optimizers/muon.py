@@ -28,7 +28,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from .base import OptimizerDef, ParamSpec, lerp, lr_spec, weight_decay_spec
+from ..bilingual import Bilingual, Label
+from .base import DECAY, DECOUPLED_DECAY, OptimizerDef, ParamSpec, flag, lerp, lr_spec, shrink, weight_decay_spec
 
 SHAPE = (1, 2)  # the point as torch sees it
 
@@ -78,33 +79,68 @@ def muon_init(o, p, hp) -> SimpleNamespace:
 def muon_step(o, s, p, g, hp, lr):
     s.momentum_buffer = lerp(o, s.momentum_buffer, g, 1 - hp.momentum, out=s.momentum_buffer)
     update = lerp(o, g, s.momentum_buffer, hp.momentum, out=o.buf("update")) if hp.nesterov else s.momentum_buffer
+    if o.explaining:
+        o.quantity("update", update)
     update = zeropower_via_newtonschulz(update, hp.ns_coefficients, hp.ns_steps, hp.eps)
-    p = o.mul(p, 1 - lr * hp.weight_decay, out=p)
-    return o.add(p, o.mul(update, -adjusted_lr(lr, hp.adjust_lr_fn), out=update), out=p)
+    if o.explaining:
+        o.quantity("orthogonal_update", update)
+        o.quantity("adjusted_lr", adjusted_lr(lr, hp.adjust_lr_fn))
+    p = shrink(o, p, 1 - lr * hp.weight_decay)
+    t = o.mul(update, -adjusted_lr(lr, hp.adjust_lr_fn), out=update)
+    if o.explaining:
+        o.term("step", t)  # the orthogonalised momentum, times -lr (adjusted for the matrix's shape)
+    return o.add(p, t, out=p)
 
 
 MUON = OptimizerDef(
-    id="muon", name="Muon", torch_equivalent="torch.optim.Muon (the point as a 1x2 matrix)",
-    description="Momentum orthogonalised by Newton–Schulz in bfloat16. On the 1x2 matrix [x, y] that is the "
-                "momentum's unit direction (its only singular value set to ≈1): a normalised momentum step of "
-                "length ≈ lr, whatever the gradient's size.",
-    description_ko="뉴턴–슐츠 반복(bfloat16)으로 직교화한 모멘텀. 1x2 행렬 [x, y]에서는 특이값이 하나뿐이라 "
-                   "모멘텀의 단위 방향(특이값 ≈ 1)이 되므로, 기울기 크기와 상관없이 길이가 약 lr인 정규화된 "
-                   "모멘텀 스텝입니다.",
+    id="muon", names=Bilingual("Muon", "Muon"), torch_equivalent="torch.optim.Muon (the point as a 1x2 matrix)",
+    descriptions=Bilingual(
+        "Momentum orthogonalised by Newton–Schulz in bfloat16. On the 1x2 matrix [x, y] that is the momentum's unit "
+        "direction (its only singular value set to ≈1): a normalised momentum step of length ≈ lr, whatever the "
+        "gradient's size.",
+        "뉴턴–슐츠 반복(bfloat16)으로 직교화한 모멘텀. 1x2 행렬 [x, y]에서는 특이값이 하나뿐이라 모멘텀의 단위 방향(특이값 "
+        "≈ 1)이 되므로, 기울기 크기와 상관없이 길이가 약 lr인 정규화된 모멘텀 스텝입니다."),
     update_latex=r"B_t = \mu B_{t-1} + (1-\mu) g_t,\ \theta_t = (1-\gamma\lambda)\theta_{t-1} - \gamma'\,"
                  r"\mathrm{NS}_k(g_t + \mu(B_t - g_t)) \approx \theta_{t-1} - \gamma'\,\frac{\tilde B_t}{\lVert "
                  r"\tilde B_t\rVert}",
-    params=(lr_spec(0.001), weight_decay_spec(0.1),
-            ParamSpec("momentum", 0.95, "momentum factor μ", 0.0, 1.0, "linear", slider=(0.0, 0.999)),
-            ParamSpec("nesterov", True, "Nesterov momentum: orthogonalise g + μ(B − g) instead of B", scale="bool"),
-            ParamSpec("ns_coefficients", [3.4445, -4.775, 2.0315], "(a, b, c) of the Newton–Schulz polynomial "
-                      "a X + (b s + c s²) X", -100.0, 100.0, "tuple", length=3),
-            ParamSpec("eps", 1e-7, "floor of the norm that Newton–Schulz divides by", 0.0, 1.0, "log",
-                      slider=(1e-12, 1.0)),
-            ParamSpec("ns_steps", 5, "Newton–Schulz iterations", 0.0, 99.0, "int", slider=(0.0, 10.0),
-                      structural=True),
-            ParamSpec("adjust_lr_fn", None, "learning-rate scaling for the matrix shape: null or 'original' (×1 "
-                      "here), 'match_rms_adamw' (×0.2·√2)", scale="choice", nullable=True,
-                      choices=(None, "original", "match_rms_adamw"))),
+    rule_text=Bilingual(
+        "B ← μ·B + (1 − μ)·g\n"
+        "B̃ = g + μ·(B − g)   (Nesterov; otherwise B̃ = B)\n"
+        "θ ← θ·(1 − lr·λ)   (decoupled weight decay)\n"
+        "θ ← θ − lr′·NS(B̃)   (NS: Newton–Schulz in bfloat16; on the 1×2 matrix [x, y], NS(B̃) ≈ B̃ / ‖B̃‖)",
+        "B ← μ·B + (1 − μ)·g\n"
+        "B̃ = g + μ·(B − g)   (네스테로프; 아니면 B̃ = B)\n"
+        "θ ← θ·(1 − lr·λ)   (분리된 가중치 감쇠)\n"
+        "θ ← θ − lr′·NS(B̃)   (NS: bfloat16 뉴턴–슐츠 반복; 1×2 행렬 [x, y]에서는 NS(B̃) ≈ B̃ / ‖B̃‖)"),
+    terms=(DECAY, Label("step", "−lr′·NS(B̃): the orthogonalised momentum, a step of length ≈ lr′",
+                        "−lr′·NS(B̃): 직교화한 모멘텀, 길이가 약 lr′인 스텝")),
+    quantities=(Label("update", "B̃: the momentum that Newton–Schulz orthogonalises", "B̃: 뉴턴–슐츠가 직교화하는 모멘텀"),
+                Label("orthogonal_update", "NS(B̃): its direction, of length ≈ 1 (rounded in bfloat16)",
+                      "NS(B̃): 그 방향, 길이 ≈ 1 (bfloat16으로 반올림)"),
+                Label("adjusted_lr", "lr′: lr adjusted for the matrix's shape (adjust_lr_fn)",
+                      "lr′: 행렬 모양에 맞춘 학습률 (adjust_lr_fn)")),
+    state_labels=(Label("momentum_buffer", "B: the momentum", "B: 모멘텀"),),
+    params=(lr_spec(0.001), weight_decay_spec(0.1, DECOUPLED_DECAY),
+            ParamSpec("momentum", 0.95, Bilingual("momentum factor μ: how much of the momentum B is kept each step",
+                                                  "모멘텀 계수 μ: 매 스텝 모멘텀 B를 남기는 비율"),
+                      0.0, 1.0, "linear", slider=(0.0, 0.999), label=Bilingual("momentum μ", "모멘텀 μ")),
+            flag("nesterov", True, Bilingual("Nesterov momentum: orthogonalise g + μ·(B − g) instead of B",
+                                             "네스테로프 모멘텀: B 대신 g + μ·(B − g)를 직교화"),
+                 Bilingual("Nesterov", "네스테로프")),
+            ParamSpec("ns_coefficients", [3.4445, -4.775, 2.0315],
+                      Bilingual("(a, b, c) of the Newton–Schulz polynomial a·X + (b·s + c·s²)·X",
+                                "뉴턴–슐츠 다항식 a·X + (b·s + c·s²)·X의 (a, b, c)"),
+                      -100.0, 100.0, "tuple", length=3, label=Bilingual("Newton–Schulz a, b, c", "뉴턴–슐츠 a, b, c")),
+            ParamSpec("eps", 1e-7, Bilingual("the floor of the norm Newton–Schulz divides by",
+                                             "뉴턴–슐츠가 나누는 노름의 하한"),
+                      0.0, 1.0, "log", slider=(1e-12, 1.0), label=Bilingual("norm floor ε", "노름 하한 ε")),
+            ParamSpec("ns_steps", 5, Bilingual("Newton–Schulz iterations", "뉴턴–슐츠 반복 횟수"), 0.0, 99.0, "int",
+                      slider=(0.0, 10.0), structural=True, label=Bilingual("Newton–Schulz steps", "뉴턴–슐츠 반복 수")),
+            ParamSpec("adjust_lr_fn", None, Bilingual("lr scaling for the matrix's shape: null or 'original' (×1 "
+                                                      "here), 'match_rms_adamw' (×0.2·√2)",
+                                                      "행렬 모양에 따른 학습률 배율: null 또는 'original' (여기서는 ×1), "
+                                                      "'match_rms_adamw' (×0.2·√2)"),
+                      scale="choice", nullable=True, choices=(None, "original", "match_rms_adamw"),
+                      label=Bilingual("lr adjustment", "학습률 조정"))),
     init_state=muon_init, step=muon_step, elementwise=False, scalar_state=(),
     reference="Jordan et al. (2024); Liu et al. (2025); torch/optim/_muon.py")

@@ -25,6 +25,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from ..bilingual import Bilingual
 from .base import HyperparameterError, OptimizerDef
 
 
@@ -78,7 +79,8 @@ def object_optimizer(obj, params: dict | None, key: str) -> OptimizerDef:
                           f"subclass or an object with init(point) and update(grad, state, point) -> (step, state)")
     name = describe(obj)
     return ObjectOptimizer(
-        id=name, name=name, description=f"a Python {kind}, run in this process", update_latex="",
+        id=name, names=Bilingual(name, name), update_latex="",
+        descriptions=Bilingual(f"a Python {kind}, run in this process", f"이 프로세스에서 실행되는 파이썬 객체 ({kind})"),
         params=(), init_state=partial(_init, make=make), step=_step, scalar_state=(), state_names=lambda h: (),
         elementwise=False, reference=f"{getattr(obj, '__module__', '')}.{name}".lstrip("."), key=key,
         schedulable=step_with_lr)

@@ -12,6 +12,8 @@ from typing import Callable
 
 import numpy as np
 
+from ..bilingual import Bilingual
+
 Fn = Callable[..., object]
 
 
@@ -51,11 +53,12 @@ class StationaryPoint:
 
 @dataclass(frozen=True)
 class Surface:
-    """A 2-D test function with its derivatives and what a student sees on its contour."""
+    """A 2-D test function with its derivatives and what a student sees on its contour (its name and description
+    in both of the page's languages)."""
 
     id: str
-    name: str
-    description: str
+    names: Bilingual
+    descriptions: Bilingual
     formula: str
     latex: str
     tags: tuple[str, ...]
@@ -71,11 +74,21 @@ class Surface:
     extra: dict = field(default_factory=dict)  # JSON metadata, e.g. the data set of a loss landscape
     batch_gradient: Fn | None = None  # data-set surfaces: (w (N,), b (N,), sample indices (N, B)) -> (gw, gb)
 
+    @property
+    def name(self) -> str:
+        return self.names.en
+
+    @property
+    def description(self) -> str:
+        return self.descriptions.en
+
     def metadata(self) -> dict:
         meta = {
             "id": self.id,
             "name": self.name,
             "description": self.description,
+            "names": self.names.as_dict(),
+            "descriptions": self.descriptions.as_dict(),
             "formula": self.formula,
             "latex": self.latex,
             "tags": list(self.tags),

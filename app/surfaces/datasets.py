@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..bilingual import Bilingual
 from .base import Domain, StationaryPoint, Surface
 
 HUBER_DELTA = 1.0
@@ -198,41 +199,62 @@ class ModelLoss:
 
 
 SPECS = {
-    "linreg_mse": dict(name="Linear regression, MSE", loss="mse", data=regression_data,
+    "linreg_mse": dict(name=Bilingual("Linear regression, MSE", "선형 회귀, MSE"), loss="mse", data=regression_data,
                        formula="mean((w x_i + b - y_i)^2)", latex=r"L(w,b) = \frac1n\sum_i (w x_i + b - y_i)^2",
-                       description="Least squares on data with five outliers: the squared loss bends the line toward "
-                                   "them. A smooth, convex bowl."),
-    "linreg_mae": dict(name="Linear regression, MAE", loss="mae", data=regression_data,
+                       description=Bilingual(
+                           "Least squares on data with five outliers: the squared loss bends the line toward them. "
+                           "A smooth, convex bowl.",
+                           "이상치 다섯 개가 있는 데이터의 최소제곱: 제곱 손실은 직선을 이상치 쪽으로 휘게 합니다. 매끄럽고 볼록한 그릇 모양입니다.")),
+    "linreg_mae": dict(name=Bilingual("Linear regression, MAE", "선형 회귀, MAE"), loss="mae", data=regression_data,
                        formula="mean(|w x_i + b - y_i|)", latex=r"L(w,b) = \frac1n\sum_i |w x_i + b - y_i|",
-                       description="Absolute error on the same data: the outliers barely move the line. A polyhedral "
-                                   "landscape with kinks (subgradient sign(0) = 0, as in torch)."),
-    "linreg_huber": dict(name="Linear regression, Huber", loss="huber", data=regression_data,
+                       description=Bilingual(
+                           "Absolute error on the same data: the outliers barely move the line. A polyhedral "
+                           "landscape with kinks (subgradient sign(0) = 0, as in torch).",
+                           "같은 데이터의 절대 오차: 이상치가 직선을 거의 움직이지 못합니다. 꺾인 곳이 있는 다면체 모양의 "
+                           "곡면입니다(torch처럼 부분기울기 sign(0) = 0).")),
+    "linreg_huber": dict(name=Bilingual("Linear regression, Huber", "선형 회귀, 후버"), loss="huber", data=regression_data,
                          formula="mean(huber_1(w x_i + b - y_i))",
                          latex=r"L(w,b) = \frac1n\sum_i \ell_{\delta=1}(w x_i + b - y_i)",
-                         description="Huber loss (delta = 1): squared near the line, absolute far from it, so "
-                                     "outliers pull less than with MSE."),
-    "logreg_ce": dict(name="Logistic regression, cross-entropy", loss="ce", data=classification_data,
+                         description=Bilingual(
+                             "Huber loss (delta = 1): squared near the line, absolute far from it, so outliers pull "
+                             "less than with MSE.",
+                             "후버 손실(δ = 1): 직선 근처에서는 제곱, 멀리서는 절댓값이라 이상치가 MSE보다 덜 당깁니다.")),
+    "logreg_ce": dict(name=Bilingual("Logistic regression, cross-entropy", "로지스틱 회귀, 교차 엔트로피"), loss="ce",
+                      data=classification_data,
                       formula="mean(log(1 + exp(z_i)) - y_i z_i), z_i = w x_i + b",
                       latex=r"L(w,b) = \frac1n\sum_i \log(1 + e^{z_i}) - y_i z_i,\ z_i = w x_i + b",
-                      description="Binary cross-entropy on two overlapping classes: convex, with a finite minimum."),
-    "svm_hinge": dict(name="Linear SVM, hinge", loss="hinge", data=classification_data,
+                      description=Bilingual(
+                          "Binary cross-entropy on two overlapping classes: convex, with a finite minimum.",
+                          "겹치는 두 클래스에 대한 이진 교차 엔트로피: 볼록하고 최솟값이 유한합니다.")),
+    "svm_hinge": dict(name=Bilingual("Linear SVM, hinge", "선형 SVM, 힌지"), loss="hinge", data=classification_data,
                       formula="mean(max(0, 1 - t_i (w x_i + b))), t_i = +-1",
                       latex=r"L(w,b) = \frac1n\sum_i \max(0,\ 1 - t_i (w x_i + b))",
-                      description="Hinge loss of a linear SVM: piecewise linear, with kinks where a point touches the "
-                                  "margin (subgradient 0 at the kink, as in torch)."),
-    "separable_hinge": dict(name="Linear SVM, hinge, separable data", loss="hinge", data=separable_data,
+                      description=Bilingual(
+                          "Hinge loss of a linear SVM: piecewise linear, with kinks where a point touches the "
+                          "margin (subgradient 0 at the kink, as in torch).",
+                          "선형 SVM의 힌지 손실: 조각별 선형이며, 점이 마진에 닿는 곳에서 꺾입니다(torch처럼 꺾인 점의 부분기울기는 0).")),
+    "separable_hinge": dict(name=Bilingual("Linear SVM, hinge, separable data", "선형 SVM, 힌지, 분리 가능한 데이터"),
+                                loss="hinge", data=separable_data,
                                 formula="mean(max(0, 1 - t_i (w x_i + b))), t_i = +-1",
                                 latex=r"L(w,b) = \frac1n\sum_i \max(0,\ 1 - t_i (w x_i + b))",
-                                description="Hinge loss on two classes with a gap: once every margin holds the loss is "
-                                            "exactly 0 and its gradient vanishes, on a whole region of (w, b). The "
-                                            "minimum listed is the maximum-margin one, which an L2 penalty picks."),
-    "separable_ce": dict(name="Logistic regression, cross-entropy, separable data", loss="ce",
+                                description=Bilingual(
+                                    "Hinge loss on two classes with a gap: once every margin holds the loss is "
+                                    "exactly 0 and its gradient vanishes, on a whole region of (w, b). The minimum "
+                                    "listed is the maximum-margin one, which an L2 penalty picks.",
+                                    "간격을 두고 떨어진 두 클래스의 힌지 손실: 모든 마진이 지켜지면 손실은 정확히 0이고 "
+                                    "기울기도 사라지며, 이런 (w, b)가 한 영역 전체를 이룹니다. 표시된 최솟점은 L2 규제가 "
+                                    "고르는 최대 마진 해입니다.")),
+    "separable_ce": dict(name=Bilingual("Logistic regression, cross-entropy, separable data",
+                                        "로지스틱 회귀, 교차 엔트로피, 분리 가능한 데이터"), loss="ce",
                                 data=separable_data,
                                 formula="mean(log(1 + exp(z_i)) - y_i z_i), z_i = w x_i + b",
                                 latex=r"L(w,b) = \frac1n\sum_i \log(1 + e^{z_i}) - y_i z_i,\ z_i = w x_i + b",
-                                description="Cross-entropy on two classes with a gap: the loss keeps falling as the "
-                                            "weights grow, so it has no minimum (its infimum 0 lies at infinity). "
-                                            "An L2 penalty gives it one."),
+                                description=Bilingual(
+                                    "Cross-entropy on two classes with a gap: the loss keeps falling as the weights "
+                                    "grow, so it has no minimum (its infimum 0 lies at infinity). An L2 penalty "
+                                    "gives it one.",
+                                    "간격을 두고 떨어진 두 클래스의 교차 엔트로피: 가중치가 커질수록 손실이 계속 줄어 최솟점이 없습니다(하한 0은 무한대에 있습니다). L2 "
+                                    "규제를 더하면 최솟점이 생깁니다.")),
 }
 DATASET_IDS = tuple(SPECS)
 DOMAINS = {"regression": Domain((-2.0, 5.0), (-3.0, 4.0)), "classification": Domain((-2.0, 6.0), (-4.0, 4.0))}
@@ -253,7 +275,7 @@ def build_dataset_surface(surface_id: str, l1: float = 0.0, l2: float = 0.0) -> 
     penalty = f" + {l1:g} (|w| + |b|)" if l1 else ""
     penalty += f" + {l2:g} (w^2 + b^2)" if l2 else ""
     return Surface(
-        id=surface_id, name=spec["name"], description=spec["description"], formula=spec["formula"] + penalty,
+        id=surface_id, names=spec["name"], descriptions=spec["description"], formula=spec["formula"] + penalty,
         latex=spec["latex"], tags=("dataset", "convex", "kinks" if spec["loss"] in ("mae", "hinge") else "smooth"),
         domain=DOMAINS[data.kind], default_start=STARTS[data.kind], value=model.value, gradient=model.gradient,
         hessian=model.hessian, minima=minima, saddles=(), reference="", batch_gradient=model.batch_gradient,

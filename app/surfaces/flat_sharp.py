@@ -16,16 +16,21 @@ and it settles in the wide one.
 """
 from __future__ import annotations
 
+from ..bilingual import Bilingual
+
 SHARP = (-1.2, 0.8, 1.05, 0.25)  # centre x, centre y, depth, width (standard deviation)
 FLAT = (1.0, -0.6, 0.95, 1.0)
 BOWL = 0.02
 TEST_SHIFT = (0.25, 0.2)
 
 SPEC = dict(
-    name="Flat vs sharp minima",
-    description="A narrow, slightly deeper well and a wide one in a shallow bowl. Its test landscape is the same "
-                "function shifted by test_shift: the wide minimum's test loss barely changes, the narrow one's "
-                "rises sharply. Gradient descent can only rest where lr < 2 / sharpness.",
+    name=Bilingual("Flat vs sharp minima", "평평한 최솟점 대 뾰족한 최솟점"),
+    description=Bilingual(
+        "A narrow, slightly deeper well and a wide one in a shallow bowl. Its test landscape is the same function "
+        "shifted by test_shift: the wide minimum's test loss barely changes, the narrow one's rises sharply. "
+        "Gradient descent can only rest where lr < 2 / sharpness.",
+        "얕은 그릇 안에 좁고 조금 더 깊은 우물과 넓은 우물이 있습니다. 테스트 지형은 같은 함수를 test_shift만큼 옮긴 것입니다: 넓은 최솟점의 테스트 손실은 거의 변하지 않고, 좁은 "
+        "최솟점의 테스트 손실은 크게 오릅니다. 경사 하강법은 lr < 2 / 날카로움인 곳에서만 멈출 수 있습니다."),
     formula="0.02*(x^2 + y^2) - 1.05*exp(-((x + 1.2)^2 + (y - 0.8)^2) / 0.125) "
             "- 0.95*exp(-((x - 1)^2 + (y + 0.6)^2) / 2)",
     latex=r"f(x,y) = 0.02\,(x^2+y^2) - 1.05\,e^{-\frac{(x+1.2)^2 + (y-0.8)^2}{0.125}} "
