@@ -53,9 +53,13 @@ def numbers(text):
 
 
 def arrows(page):
-    return page.evaluate("() => (document.getElementById('plot-main').layout.annotations || [])"
-                         ".filter(a => String(a.name || '').startsWith('inspector:'))"
-                         ".map(a => ({name: a.name, x: a.x, y: a.y, ax: a.ax, ay: a.ay, color: a.arrowcolor}))")
+    """The inspector's arrows over the overlay: each an SVG path naming its term, from and to in data coordinates."""
+    return page.evaluate("() => [...document.querySelectorAll('#view-overlay svg path[data-term]')].map(a => {"
+                         " const [ax, ay] = a.dataset.from.split(',').map(Number), [x, y] = a.dataset.to.split(',').map(Number);"
+                         " return {name: 'inspector:' + a.dataset.term, x, y, ax, ay, color: a.getAttribute('stroke')}; })")
+
+
+ARROW_DRAWN = "() => !!document.querySelector('#view-overlay svg path[data-term=\"step\"]')"
 
 
 def test_inspector_opens_on_a_step_with_the_api_numbers_and_arrows(page, live_server):
@@ -76,8 +80,7 @@ def test_inspector_opens_on_a_step_with_the_api_numbers_and_arrows(page, live_se
     bc1 = 1 - 0.9 ** 6
     assert numbers(rows["bias correction 1 − β₁ᵗ"])[0] == pytest.approx(bc1, rel=1e-4)
     # the arrows: from the point, one per term, the step's head at point + scale × step
-    page.wait_for_function("() => (document.getElementById('plot-main').layout.annotations || [])"
-                           ".some(a => a.name === 'inspector:step')", timeout=60000)
+    page.wait_for_function(ARROW_DRAWN, timeout=60000)
     drawn = {a["name"]: a for a in arrows(page)}
     assert set(drawn) == {"inspector:minus_lr_g", "inspector:momentum_direction", "inspector:step"}
     for a in drawn.values():
@@ -142,8 +145,7 @@ def test_inspector_in_korean_and_embedded(page, live_server):
     page.screenshot(path=str(SHOTS / "inspector-ko.png"))
     page.goto(url(live_server, state, path="/embed"))
     shown(page, 0, 2)
-    page.wait_for_function("() => (document.getElementById('plot-main').layout.annotations || [])"
-                           ".some(a => a.name === 'inspector:step')", timeout=60000)
+    page.wait_for_function(ARROW_DRAWN, timeout=60000)
     assert page.locator("#inspector-open").count() == 0
     page.screenshot(path=str(SHOTS / "inspector-embed.png"))
 
@@ -156,8 +158,7 @@ def test_hostile_inspect_values_open_nothing_or_say_there_is_no_step(page, live_
         assert "inspect" in page.content()
         assert page.locator("img[src=x]").count() == 0
         return
-    page.wait_for_function("() => window.slopes?.inspector", timeout=60000)
-    page.wait_for_timeout(500)
+    page.wait_for_function("() => document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'", timeout=60000)
     v = page.evaluate("() => window.slopes.state().view.inspect")
     box = page.locator("#inspector")
     if v is None:
@@ -211,11 +212,12 @@ def test_the_card_never_hides_the_inspected_point(page, live_server):
     page.goto(url(live_server, state))
 
     def covered():
+        # the inspected point is where the lane's moving point stands (the cursor follows the inspected step)
         return page.evaluate(
-            """() => { const g = document.getElementById('plot-main'), fl = g._fullLayout, box = g.getBoundingClientRect();
-                 const [x, y] = window.slopes.inspector.runs[window.slopes.state().view.inspect.lane]
-                   .points[window.slopes.state().view.inspect.step];
-                 const px = box.left + fl.xaxis._offset + fl.xaxis.l2p(x), py = box.top + fl.yaxis._offset + fl.yaxis.l2p(y);
+            """() => { const box = document.getElementById('plot-main').getBoundingClientRect();
+                 const lane = window.slopes.state().view.inspect.lane;
+                 const dot = document.querySelector(`#view-overlay svg circle[data-lane="${lane}"]`).getBoundingClientRect();
+                 const px = dot.left + dot.width / 2, py = dot.top + dot.height / 2;
                  const r = document.getElementById('inspector').getBoundingClientRect();
                  const inPlot = px >= box.left && px <= box.right && py >= box.top && py <= box.bottom;
                  return {inPlot, under: px >= r.left && px <= r.right && py >= r.top && py <= r.bottom}; }""")

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-RULES = ROOT / "static" / "js" / "steprules.js"
+RULES = ROOT / "static" / "js" / "views" / "steprules.js"
 
 
 def node():

@@ -156,8 +156,7 @@ def test_payloads_as_lane_labels_stay_text_in_chromium(page, live_server, path):
     response, navigations, dialogs = _visit(page, url)
     assert response.status == 200
     if path != "/export.html":
-        page.wait_for_function("() => window.slopes && window.slopes.app.lanes.length > 0 && !window.slopes.app.running",
-                               timeout=20_000)
+        page.wait_for_function("() => document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'", timeout=20_000)
     else:
         page.wait_for_selector("#plot .main-svg", timeout=20_000)
     _assert_clean(page, url, response, navigations, dialogs)

@@ -1,21 +1,10 @@
 // The side panel: one card per lane (optimizer, label, a control per hyperparameter, schedule, switch), built from
 // the server's catalogue (names, descriptions, parameter and schedule specs). Controls change nothing themselves:
 // each sends a patch to the store; a bad value is marked where it was typed, with its reason, and nothing is sent.
+import { el } from "./dom.js";
 import { onLanguage, t } from "./i18n.js";
 import { checkNumber, parseNumber, setFieldError } from "./messages.js";
 import { laneStyle, nextColor } from "./state.js";
-
-export function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v;
-    else if (k === "style") node.style.cssText = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else if (v !== undefined && v !== null && v !== false) node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
 
 export function defaultsFor(meta) {
   const params = {};

@@ -181,7 +181,8 @@ export class RunClient {
       frame.runs.forEach((r, k) => Object.assign(result.lanes[frame.lanes ? frame.lanes[k] : k], r));
       this.complete = { body: result.body, lanes: result.lanes };  // the next request may keep lanes of it
       const ended = performance.now();
-      // (benchmarks/page.py: a request's time, send to end frame)
+      // (benchmarks/page.py: a request's time, send to end frame; only the newest is kept)
+      performance.clearMeasures("slopes:request");
       performance.measure("slopes:request", { start: result.at, end: ended });
       this.adopt(result, true);
       this.finished();

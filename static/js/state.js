@@ -231,7 +231,9 @@ export function stochastic(state, lane) {
  *  data set. L1/L2 belong to the model whose loss they penalise: another surface starts without them (a lecturer's
  *  penalty on linear regression must not reappear, unseen, on logistic regression after a detour through Himmelblau). */
 export function followChange(patch, before, hasDataset) {
-  if (patch.surface !== undefined && patch.surface !== null && patch.surface !== before.surface && !("surface_options" in patch)
+  // clearing a custom surface's formula (a host's {formula: null}) leaves the custom surface for the default one
+  if (patch.formula === null && before.surface === "custom" && !("surface" in patch)) patch = { ...patch, surface: null, domain: null };
+  if (patch.surface !== undefined && patch.surface !== before.surface && !("surface_options" in patch)
     && before.surface_options) {
     patch = { ...patch, surface_options: null };
   }
@@ -242,7 +244,7 @@ export function followChange(patch, before, hasDataset) {
   if (!("zoom" in view)) view.zoom = null;
   if (!("step" in view)) view.step = null;
   const out = { ...patch, view };
-  if (!("start" in patch) && patch.surface !== undefined && patch.surface !== before.surface) out.start = null;
+  if (!("start" in patch) && patch.surface !== undefined && (patch.surface ?? defaultState().surface) !== before.surface) out.start = null;
   return out;
 }
 

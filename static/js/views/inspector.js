@@ -5,7 +5,7 @@
 // where it was. Its numbers are the run's own: while it is open the run client asks for the optimizer's state with
 // every run (results.runs); the arrows are drawn in the overlay's SVG through the overlay's axes, and a click on a
 // path point is a layer's click the overlay offers it first.
-import { el } from "../controls.js";
+import { el } from "../dom.js";
 import { t } from "../i18n.js";
 import { explainStep, STATELESS, termLabel } from "./steprules.js";
 

@@ -11,7 +11,8 @@ import { axisRanges, axisTitles, baseLayout, contourTrace, fmtValue, markerTrace
   plotConfig, rejectedTrace, STILL, themeColors, visibleMarks } from "../figure.js";
 import { t } from "../i18n.js";
 import { startAt } from "../state.js";
-import { el, View } from "./view.js";
+import { el } from "../dom.js";
+import { View } from "./view.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const MARGIN = { l: 64, r: 20, t: 12, b: 50, autoexpand: false };

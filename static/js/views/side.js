@@ -1,7 +1,8 @@
 // Side by side: one small contour per lane, each with its path up to the cursor.
 import { baseLayout, contourTrace, markerTraces, pathTrace, plain, plotConfig, themeColors } from "../figure.js";
 import { t } from "../i18n.js";
-import { el, View } from "./view.js";
+import { el } from "../dom.js";
+import { View } from "./view.js";
 
 function gridShape(n) {
   const cols = n <= 2 ? n : n <= 4 ? 2 : n <= 9 ? 3 : 4;

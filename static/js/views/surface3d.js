@@ -1,7 +1,8 @@
 // 3-D: the surface with the paths on it, up to the cursor.
 import { axisTitles, baseLayout, pathColumns, plain, plotConfig, SCALES, themeColors } from "../figure.js";
 import { t } from "../i18n.js";
-import { el, View } from "./view.js";
+import { el } from "../dom.js";
+import { View } from "./view.js";
 
 export class Surface3DView extends View {
   constructor({ root }) {

@@ -1,11 +1,5 @@
-// What the trajectory views share: the element helper and the view base (each view owns its root element and the
-// plot in it; the page shows one at a time).
-export function el(tag, attrs = {}) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  return node;
-}
-
+// What the trajectory views share: the view base (each view owns its root element and the plot in it; the page shows
+// one at a time).
 export class View {
   constructor(root) { this.root = root; }
   /** The layout size: the element's own box, so a plot always fills exactly what the page gives its view. */
