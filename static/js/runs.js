@@ -216,7 +216,9 @@ export class RunClient {
     if (done) for (const lane of result.lanes) lane.points = lane.points.slice();
     const previous = new Map(this.shown.map((l) => [l.reuseKey, l]));
     const body = JSON.parse(result.key || "{}");
-    const common = JSON.stringify([body.surface, body.start, body.steps, body.gradient, body.formula, body.domain, body.surface_options]);
+    // (a path of the same run at another precision is another path: float32 paths are not reused for float64 ones)
+    const common = JSON.stringify([body.surface, body.start, body.steps, body.gradient, body.formula, body.domain, body.surface_options,
+      !!result.body?.compact?.float32]);
     const lanes = result.lanes.filter((l) => l.cloudOf === null).map((lane, i) => {
       lane.reuseKey = `${common}|${JSON.stringify(body.optimizers?.[i])}`;
       const old = previous.get(lane.reuseKey);

@@ -41,9 +41,10 @@ function patchProblem(patch, next, catalogue) {
   return null;
 }
 
-/** window.slopes and the slopes:update messages; ``ready``: a promise of the page's start (updates wait for it). */
+/** The slopes:update messages (a parent frame's, answered once the page has started), and window.slopes once it has:
+ *  ``ready`` is a promise of {store, stage, catalogue}. */
 export function exposeScripting({ ready }) {
-  let page = null;  // {store, stage, catalogue} once started
+  let page = null;
   const update = (patch) => {
     const { store, stage, catalogue } = page;
     const problem = !patch || typeof patch !== "object" || Array.isArray(patch) ? "patch: must be an object"
@@ -52,11 +53,10 @@ export function exposeScripting({ ready }) {
     const { version } = store.update(patch, "script");
     return stage.whenDrawn(version);
   };
-  const started = ready.then((p) => { page = p; });
-  window.slopes = {
-    state: () => (page ? page.store.get() : null),
-    update: (patch) => started.then(() => update(patch)),
-  };
+  const started = ready.then((p) => {
+    page = p;
+    window.slopes = { state: () => p.store.get(), update: (patch) => update(patch) };
+  });
   window.addEventListener("message", (event) => {
     const data = event.data;
     if (!data || typeof data !== "object" || data.type !== "slopes:update") return;
