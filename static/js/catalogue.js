@@ -95,7 +95,7 @@ export class Catalogue {
   /** A lane's name as the legend shows it: its own label (a lesson's, in the page's language), else the optimizer's
    *  name with its lr (and its switch). ``run``: the lane as the server echoed it (params with defaults filled in). */
   laneLabel(own, run) {
-    if (own) return this.lessonLabel(own) ?? tOr(`label:${own}`, own);
+    if (own) return this.lessonLabel(own) ?? own;
     let label = this.optimizerName(run.optimizer);
     if (run.params && typeof run.params.lr === "number") label += ` lr=${+run.params.lr.toPrecision(3)}`;
     if (run.switch) label += ` → ${this.optimizerName(run.switch.optimizer)} @${run.switch.at_step}`;

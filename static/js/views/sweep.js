@@ -2,7 +2,7 @@
 // and its momentum-like parameter); a click adopts an lr. Tune lr gives each lane the lr of its lowest final loss.
 import { plain, plotConfig } from "../figure.js";
 import { t } from "../i18n.js";
-import { fitTitle, mapColours, mapLayout as baseLayout, MapView, PLOTLY_FONT, themeInk, titleWidths } from "./mapview.js";
+import { elementSize, fitTitle, mapColours, mapLayout as baseLayout, MapView, PLOTLY_FONT, themeInk, titleWidths } from "./mapview.js";
 
 const PHASE_AXIS = {
   momentum: ["momentum", 0.05, 0.99], nesterov: ["momentum", 0.05, 0.99], rmsprop: ["alpha", 0.5, 0.999],
