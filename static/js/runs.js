@@ -13,11 +13,19 @@ const STREAM_DRAW_DELAY = 90; // ms: streams that end sooner are drawn once
 const REPLACE_AFTER = 1500; // ms: a request in flight longer than this is replaced at once; a quicker one is waited for
 // (replacing sooner starves every request of a drag on a slow machine)
 const BASE_FIELDS = ["points", "losses", "lrs"];
-// where the server gives each optional field of a run: the stream's compact frames, its whole frames (float64, every
-// field the engine records per step), or only the whole answer of POST /api/runs; and the fields asked for by name
-const COMPACT_FIELDS = ["points", "losses", "lrs", "gradients"];
-const FRAME_FIELDS = [...COMPACT_FIELDS, "averaged", "evaluations", "evaluation_points", "state"];
-const INCLUDED = { state: "state" };
+// Where the server gives each optional field of a run: the stream's compact frames (float32 paths, the fields asked
+// for), its whole frames (float64, every field), or only the whole answer of POST /api/runs; and the fields asked
+// for by name ("include"). The optimizer's state and a step's explanation come in whole frames (the inspector shows
+// them to five digits of a float64 step). A server from before one frame shape (its compact frames carry paths only,
+// it explains no step) answers a request for more with an error naming "include" or "compact": the page then asks
+// it for what it has.
+const FIELDS = {
+  current: { compact: ["points", "losses", "lrs", "gradients", "proposals", "accepted", "averaged", "evaluations", "evaluation_points"],
+    frames: ["points", "losses", "lrs", "gradients", "proposals", "accepted", "averaged", "evaluations", "evaluation_points", "state",
+      "terms", "quantities"], include: { state: "state", terms: "terms", quantities: "terms" } },
+  before: { compact: ["points", "losses", "lrs", "gradients"], frames: ["points", "losses", "lrs", "gradients", "averaged", "evaluations",
+    "evaluation_points", "state"], include: { state: "state" } },
+};
 
 /** The POST /api/runs body for a state: everything but the view options, and nothing the surface does not take
  *  (a batch size, an objective or penalties on a surface without a data set; a formula or a domain on a named
@@ -92,6 +100,7 @@ export class RunClient {
     this.complete = null;  // {body, lanes} of the last whole result (a later request may keep lanes of it)
     this.shown = [];  // the lanes last published
     this.down = false;
+    this.server = "current";  // "before": a server that answered an optional field with an error (see FIELDS)
     store.subscribe(() => this.want());
     this.stream = new RunStream((frame) => this.onFrame(frame), (up) => this.onConnection(up));
   }
@@ -115,13 +124,14 @@ export class RunClient {
     if (!this.catalogue.surface(state.surface) && state.surface !== "custom") return;
     const body = requestBody(state, this.catalogue);
     const key = JSON.stringify(body);
-    const fields = this.fieldsFor(state);
+    const fields = this.fieldsFor(state).filter((f) => this.server === "current" || !["terms", "quantities"].includes(f));
     const sendKey = `${key}|${fields.join()}`;
     if (sendKey === this.wanted?.sendKey) return;
-    const include = [...new Set(fields.filter((f) => f in INCLUDED).map((f) => INCLUDED[f]))];
-    const compact = fields.every((f) => COMPACT_FIELDS.includes(f) || !FRAME_FIELDS.includes(f));
+    const known = FIELDS[this.server];
+    const include = [...new Set(fields.filter((f) => f in known.include).map((f) => known.include[f]))];
+    const compact = fields.every((f) => known.compact.includes(f) || !known.frames.includes(f));
     const sent = { ...body, ...(include.length ? { include } : {}),
-      ...(compact ? { compact: { float32: true, fields: fields.filter((f) => COMPACT_FIELDS.includes(f)) } } : {}) };
+      ...(compact ? { compact: { float32: true, fields: fields.filter((f) => known.compact.includes(f)) } } : {}) };
     this.wanted = { key, sendKey, body: sent, fields };
     this.pump();
   }
@@ -164,6 +174,14 @@ export class RunClient {
 
   onFrame(frame) {
     if (frame.type === "error") {
+      const loc = (Array.isArray(frame.detail) && frame.detail[0]?.loc) || [];
+      if (this.server === "current" && (loc.includes("include") || loc.includes("compact"))) {
+        this.server = "before";  // ask again for what this server has
+        this.inflight = null;
+        this.wanted = null;
+        this.want();
+        return;
+      }
       this.pending = null;
       this.publish(this.shown, false, { running: false });
       this.results.set({ runError: frame.detail });
@@ -240,7 +258,7 @@ export class RunClient {
   /** Fields a view needs that the stream does not carry (a random search's proposals): one POST of the same request
    *  fills them in. */
   async fillMissing(result) {
-    const missing = result.fields.filter((f) => !FRAME_FIELDS.includes(f) && !result.lanes.some((l) => l[f] !== undefined));
+    const missing = result.fields.filter((f) => !FIELDS[this.server].frames.includes(f) && !result.lanes.some((l) => l[f] !== undefined));
     if (!missing.length) return;
     const { compact, ...body } = result.body;
     let answer;

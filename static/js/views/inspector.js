@@ -7,7 +7,7 @@
 // path point is a layer's click the overlay offers it first.
 import { el } from "../dom.js";
 import { t } from "../i18n.js";
-import { explainStep, STATELESS, termLabel } from "./steprules.js";
+import { explain } from "./explanation.js";
 
 const COLORS = {  // apart from the lanes' palette: grey for plain GD, purples for momentum, black for the step taken
   minus_lr_g: "#8a8a8a", gradient_share: "#b8860b", momentum_carry: "#8e44ad", lookahead: "#8e44ad",
@@ -37,7 +37,7 @@ export class Inspector {
     this.layer = overlay.addLayer(this);
     this.onKey = (e) => this.key(e);
     this.build();
-    runs.need("inspector", (s) => (this.usable(s) && s.view.inspect ? ["gradients", "state"] : []));
+    runs.need("inspector", (s) => (this.usable(s) && s.view.inspect ? ["gradients", "state", "terms", "quantities"] : []));
     store.subscribe((next, prev) => {
       if (next.view.inspect !== prev.view.inspect || next.view.mode !== prev.view.mode || next.view.lang !== prev.view.lang
         || next.optimizers !== prev.optimizers) this.sync();
@@ -154,7 +154,7 @@ export class Inspector {
       this.render(state, null, t("inspector_loading"), lane);
     } else {
       if (state.view.step !== at.step && at.step < run.points.length) this.store.update({ view: { step: at.step } }, "inspector");
-      const ex = explainStep(run, at.step);
+      const ex = explain(run, at.step, this.catalogue);
       this.explained = ex ? { ex, lane } : null;
       this.arrowScale = this.scaleOf(ex);
       this.render(state, ex, ex ? null : t("inspector_none"), lane);
@@ -184,33 +184,18 @@ export class Inspector {
       this.body.replaceChildren(el("p", { class: "inspector-message" }, message || ""));
       return;
     }
-    const L = document.documentElement.lang;
     const parts = [];
-    if (ex.rule) parts.push(el("p", { class: "inspector-rule" }, el("b", {}, `${t("inspector_rule")} · ${this.catalogue.optimizerName(ex.optimizer)}: `), ex.rule[L] || ex.rule.en));
-    if (ex.stateless) parts.push(el("p", { class: "inspector-note" }, STATELESS[L] || STATELESS.en));
-    if (ex.note) parts.push(el("p", { class: "inspector-note" }, ex.note[L] || ex.note.en));
-    if (ex.generic) parts.push(el("p", { class: "inspector-note" }, t("inspector_generic")));
-    const rows = [];
-    const row = (name, value) => rows.push(el("tr", {}, el("th", { scope: "row" }, name), el("td", {}, value)));
-    row(t("inspector_point"), fmt(ex.point));
-    if (ex.gradient) row(termLabel("gradient", L), fmt(ex.gradient));
-    if (ex.lr !== null && ex.lr !== undefined) row(termLabel("lr", L), fmt(ex.lr));
-    for (const [key, value] of Object.entries(ex.quantities || {})) {
-      if (key === "decayed_gradient" && ex.gradient && value[0] === ex.gradient[0] && value[1] === ex.gradient[1]) continue;
-      row(termLabel(key, L), fmt(value));
-    }
-    for (const s of ex.state || []) {
-      row(s.symbol && s.symbol !== s.name ? `${s.name} (${s.symbol})` : s.name,
-        `${t("inspector_before")} ${fmt(s.before)} → ${t("inspector_after")} ${fmt(s.after ?? s.computed)}`);
-    }
-    row(termLabel("step", L), fmt(ex.actual));
+    if (ex.rule) parts.push(el("p", { class: "inspector-rule" }, el("b", {}, `${t("inspector_rule")} · ${this.catalogue.optimizerName(ex.optimizer)}: `), ex.rule));
+    for (const note of ex.notes) parts.push(el("p", { class: "inspector-note" }, note));
+    const rows = ex.rows.map((row) => el("tr", {}, el("th", { scope: "row", title: row.title || undefined }, row.label),
+      el("td", {}, "before" in row ? `${t("inspector_before")} ${fmt(row.before)} → ${t("inspector_after")} ${fmt(row.value)}` : fmt(row.value))));
     parts.push(el("table", { class: "inspector-table" },
       el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("inspector_quantity")), el("th", { scope: "col" }, t("inspector_value")))),
       el("tbody", {}, ...rows)));
     const legend = el("ul", { class: "inspector-legend", "aria-label": t("inspector_arrows") });
-    Object.entries(ex.arrows || {}).forEach(([key, v], i) => {
-      legend.append(el("li", { "data-term": key }, el("span", { class: "swatch", style: `background:${this.colour(key, i)}` }),
-        `${termLabel(key, L)}  ${fmt(v)}`));
+    ex.arrows.forEach((a, i) => {
+      legend.append(el("li", { "data-term": a.key }, el("span", { class: "swatch", style: `background:${this.colour(a.key, i)}` }),
+        `${a.label}  ${fmt(a.vector)}`));
     });
     parts.push(el("h3", {}, t("inspector_arrows")), legend);
     if (this.arrowScale && this.arrowScale !== 1) parts.push(el("p", { class: "inspector-note" }, t("inspector_scaled", { s: fmt(this.arrowScale) })));
@@ -225,7 +210,7 @@ export class Inspector {
     const ranges = this.overlay.axes()?.ranges;
     if (!ex || !ranges) return 1;
     const span = Math.min(Math.abs(ranges.x[1] - ranges.x[0]), Math.abs(ranges.y[1] - ranges.y[0]));
-    const longest = Math.max(...Object.values(ex.arrows || {}).map((v) => Math.hypot(v[0], v[1])).filter(Number.isFinite), 0);
+    const longest = Math.max(...ex.arrows.map((a) => Math.hypot(a.vector[0], a.vector[1])).filter(Number.isFinite), 0);
     return longest > 0 && (longest < ARROW_MIN * span || longest > ARROW_MAX * span) ? (ARROW_MAX * span) / longest : 1;
   }
 
@@ -234,13 +219,12 @@ export class Inspector {
     const ex = this.explained?.ex;
     if (!ex || this.root.hidden || this.store.peek().view.mode !== "overlay") return [];
     const [px, py] = ex.point;
-    return Object.entries(ex.arrows || {}).map(([key, v], i) => ({ key, colour: this.colour(key, i),
-      to: [px + v[0] * this.arrowScale, py + v[1] * this.arrowScale], from: [px, py] }))
+    return ex.arrows.map((a, i) => ({ key: a.key, label: a.label, colour: this.colour(a.key, i), from: [px, py],
+      to: [px + a.vector[0] * this.arrowScale, py + a.vector[1] * this.arrowScale] }))
       .filter((a) => Number.isFinite(a.to[0]) && Number.isFinite(a.to[1]) && (a.to[0] !== px || a.to[1] !== py));
   }
 
   draw(group, axes) {
-    const lang = document.documentElement.lang;
     group.replaceChildren(...this.arrows().map((a) => {
       const [x0, y0] = axes.toPixel(a.from);
       const [x1, y1] = axes.toPixel(a.to);
@@ -254,7 +238,7 @@ export class Inspector {
       path.setAttribute("stroke-linecap", "round");
       Object.assign(path.dataset, { term: a.key, from: a.from.join(","), to: a.to.join(",") });  // data coordinates
       const title = document.createElementNS(SVG, "title");
-      title.textContent = termLabel(a.key, lang);
+      title.textContent = a.label;
       path.append(title);
       return path;
     }));
