@@ -136,12 +136,13 @@ export class Inspector {
     this.openButton.textContent = t("inspector_open");
     window.removeEventListener("keydown", this.onKey, true);
     if (open) window.addEventListener("keydown", this.onKey, true);
+    const wasOpen = !this.root.hidden;
     this.root.hidden = !open;
     this.explained = null;
     delete this.root.dataset.shown;
-    if (!open) {  // closed, or kept in the state while a view without paths in 2-D is shown
+    if (!open) {  // closed, or kept in the state while a view without paths in 2-D is shown (a drag costs nothing here)
       this.place();
-      this.layer.redraw();
+      if (wasOpen) this.layer.redraw();
       return;
     }
     const state = this.store.peek();
