@@ -69,7 +69,7 @@ async function main() {
   const landscapes = new Landscapes({ store, results, catalogue, onError: (err, state) => {
     if (err.detail && state.surface === "custom") formula.showError(state.formula, err.detail);
     else toast(t("error_landscape", { msg: err.message }), { id: "landscape", error: true });
-    stage.settle(store.version);
+    stage.failed();
   } });
   const formula = new FormulaBox({ onValid: (text, domain, meta) => {
     landscapes.remember(text, domain, meta);

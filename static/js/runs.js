@@ -183,7 +183,7 @@ export class RunClient {
         return;
       }
       this.pending = null;
-      this.publish(this.shown, false, { running: false });
+      this.publish(this.shown, false);
       this.results.set({ runError: frame.detail });
       this.finished();
       return;

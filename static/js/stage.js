@@ -35,7 +35,7 @@ export class Stage {
     store.subscribe((next, prev, source) => this.onState(next, prev, source));
     results.subscribe((value, prev, patch) => {
       if ("runs" in patch || "land" in patch) this.schedule("runs" in patch);
-      if (patch.runError) this.settle(store.version);
+      if (patch.runError) this.failed();
     });
     new ResizeObserver(() => this.schedule()).observe(this.area);
   }
@@ -70,6 +70,13 @@ export class Stage {
     for (let k = this.waiters.length - 1; k >= 0; k--) {
       if (this.waiters[k].version <= version) { this.waiters[k].resolve(this.store.get()); this.waiters.splice(k, 1); }
     }
+  }
+
+  /** The newest state could not be drawn (the server refused it, a drawing failed): nothing is on its way any more,
+   *  and no promise waits for it. */
+  failed() {
+    this.area.setAttribute("aria-busy", "false");
+    this.settle(this.store.version);
   }
 
   announceDrawn(version) {
@@ -170,7 +177,7 @@ export class Stage {
     } catch (err) {
       console.error(err);
       toast(t("error", { msg: err.message }), { id: "draw", error: true });
-      this.settle(this.store.version);  // a promise never hangs on a failed drawing
+      this.failed();  // a promise never hangs on a failed drawing
     } finally {
       this.rendering = false;
       if (this.again) { this.again = false; const f = this.fast; this.fast = false; this.schedule(f); }
@@ -206,7 +213,7 @@ export class Stage {
       if (version === this.store.version) this.announceDrawn(version);
     }, (err) => {
       toast(t("error", { msg: err.message }), { id: "maps", error: true });
-      this.settle(version);
+      this.failed();
     });
   }
 
