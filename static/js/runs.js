@@ -179,6 +179,7 @@ export class RunClient {
         this.server = "before";  // ask again for what this server has
         this.inflight = null;
         this.wanted = null;
+        this.sentKey = null;
         this.want();
         return;
       }
