@@ -34,6 +34,12 @@ Float = Annotated[float, BeforeValidator(no_bool), Strict()]
 Point = list[Float]
 
 
+def _distinct(values: list) -> list:
+    if len(set(values)) != len(values):
+        raise ValueError("each name at most once")
+    return values
+
+
 def _absent_as(empty):
     """An optional field given as ``null``: the same as leaving it out (OpenAPI says null is allowed)."""
     return AfterValidator(lambda v: empty() if v is None else v)
@@ -107,8 +113,8 @@ class OptimizerIn(BaseModel):
     gradient: LaneGradientIn | None = Field(None, description="this lane's gradient mode, h, noise and seed (each "
                                                               "left out: the request's)")
     objective: Text | None = Field(None, max_length=64, description="data-set surfaces: the surface (same data set) "
-                                                                    "whose loss this lane minimises; its losses are "
-                                                                    "still the request surface's")
+                                                                    "whose loss this lane minimises; its losses and "
+                                                                    "its minimum are that objective's")
     surface_options: SurfaceOptionsIn | None = Field(None, description="data-set surfaces: the L1/L2 penalties "
                                                                        "of the loss this lane minimises (default: "
                                                                        "the request's)")
@@ -124,9 +130,16 @@ class RunRequest(BaseModel):
     gradient: Annotated[GradientIn | None, _absent_as(GradientIn)] = Field(default_factory=GradientIn)
     surface_options: SurfaceOptionsIn | None = None
     optimizers: list[OptimizerIn] = Field(min_length=1, max_length=settings.max_optimizers)
-    include: Annotated[list[Literal["state"]] | None, _absent_as(list)] = Field(default_factory=list, max_length=1, description=(
-        "extra per-step output: 'state' adds each run's optimizer state after every step under torch's "
-        "optimizer.state[p] names"))
+    include: Annotated[list[Literal["state", "terms"]] | None, _absent_as(list), AfterValidator(_distinct)] = Field(
+        default_factory=list, max_length=2, description=(
+            "extra per-step output: 'state' adds each run's optimizer state after every step under torch's "
+            "optimizer.state[p] names; 'terms' adds each step explained: its additive terms (summing to the step) "
+            "and the named quantities the rule computed"))
+
+
+class MinimumOut(BaseModel):
+    point: Point
+    value: float
 
 
 class RunOut(BaseModel):
@@ -143,6 +156,9 @@ class RunOut(BaseModel):
     accepted: list[bool] | None = None
     gradient: dict[str, Any] | None = Field(None, description="a lane with its own gradient settings: all of them")
     objective: str | None = Field(None, description="a lane that minimises another data-set loss: its surface id")
+    minimum: MinimumOut | None = Field(None, description=(
+        "the global minimum this run is judged by: its own objective's (another loss or other L1/L2 penalties), "
+        "else the surface's; null where there is none"))
     test_losses: list[float | None] | None = Field(None, description="surfaces with a test_shift: the test "
                                                                       "landscape's value at each point")
     averaged: list[Point] | None = Field(None, description="Schedule-Free: the point eval() gives after each step "
@@ -150,6 +166,12 @@ class RunOut(BaseModel):
     evaluations: list[int] | None = Field(None, description="LBFGS: surface evaluations in each step")
     evaluation_points: list[list[Point]] | None = Field(None, description="LBFGS: per step, the points evaluated "
                                                                           "(the step's start first)")
+    terms: list[dict[str, Point]] | None = Field(None, description=(
+        "with include ['terms']: per step, {name: [dx, dy]}: the additive pieces of the step in the rule's own words, "
+        "whose sum is points[k+1] - points[k]; a rule that names none gives one, 'step'"))
+    quantities: list[dict[str, Any]] | None = Field(None, description=(
+        "with include ['terms']: per step, {name: number or [x, y]}: the intermediates the rule computed, under "
+        "torch's names where torch has one; a name is absent where that step did not compute it"))
     state: dict[str, list[Any]] | None = Field(None, description=(
         "with include ['state']: {name: [value after step 1, after step 2, ...]} under torch's optimizer.state[p] "
         "names; vectors as [x, y], scalars as numbers, null where the name does not apply at that step"))

@@ -70,6 +70,7 @@ class Plan:
     runs: list[RunSpec]
     echo: list[dict]  # per run: optimizer, label, params, schedule, switch
     include_state: bool = False  # each run carries its optimizer state after every step
+    include_terms: bool = False  # each run carries every step explained: terms and quantities
 
 
 def gradient_spec(g, surface: Surface) -> GradientSpec:
@@ -100,12 +101,23 @@ def start_point(surface: Surface, start: list[float] | None) -> tuple[float, flo
     return point
 
 
+def global_minimum(surface: Surface) -> dict | None:
+    """``{"point", "value"}`` of the surface's global minimum (the first listed, if several share the value), found
+    as the surface finds its minima (cached with the surface); None where it has none (a loss falling forever)."""
+    for m in surface.minima:
+        if m.kind == "global":
+            return {"point": list(m.point), "value": m.value}
+    return None
+
+
 def plan_runs(request: RunRequest | dict) -> Plan:
     """A run request (a validated :class:`RunRequest` or the dict a POST carries), resolved for the engine."""
     request = validate(RunRequest, request)
     surface = surface_for(request.surface, request.formula, request.domain, options=request.surface_options)
     start = start_point(surface, request.start)
     gradient = gradient_spec(request.gradient, surface)
+    # a custom formula's minima are found numerically once (the surface with its points is cached)
+    landscape = surface_for("custom", request.formula, request.domain, True) if surface.id == "custom" else surface
     runs, echo = [], []
     for i, spec in enumerate(request.optimizers):
         phases, info = _phases(spec, i, request.steps)
@@ -121,10 +133,12 @@ def plan_runs(request: RunRequest | dict) -> Plan:
         if objective is not None:
             info["objective"] = objective.id
             info["surface_options"] = objective.extra["surface_options"]
+        info["minimum"] = global_minimum(objective or landscape)  # what this run is judged by
         runs.append(RunSpec(start, tuple(phases), info["label"], spec.batch_size, lane_gradient, objective))
         echo.append(info)
     check_run_cost(runs, request.steps)
-    return Plan(surface, start, request.steps, gradient, runs, echo, "state" in request.include)
+    return Plan(surface, start, request.steps, gradient, runs, echo, "state" in request.include,
+                "terms" in request.include)
 
 
 def _lane_gradient(spec: OptimizerIn, i: int, gradient: GradientSpec, surface: Surface) -> GradientSpec | None:
