@@ -82,6 +82,8 @@ class SwitchIn(BaseModel):
     at_step: Int = Field(ge=0, le=settings.max_steps)
     optimizer: Text
     params: Params = Field(default_factory=dict)
+    rule: Text | None = Field(None, max_length=10_000, description="for optimizer 'custom': the update rule, lines "
+                                                                "name = expression (see GET /api/rules)")
     schedule: ScheduleIn | None = None
 
 
@@ -105,6 +107,8 @@ class OptimizerIn(BaseModel):
     model_config = STRICT
     optimizer: Text = Field(description="an id from GET /api/optimizers")
     params: Params = Field(default_factory=dict, description="hyperparameters; missing ones take defaults")
+    rule: Text | None = Field(None, max_length=10_000, description="for optimizer 'custom': the update rule, lines "
+                                                                "name = expression (see GET /api/rules)")
     label: Text | None = Field(None, max_length=settings.max_label)
     schedule: ScheduleIn | None = None
     switch: SwitchIn | None = None
@@ -146,6 +150,7 @@ class RunOut(BaseModel):
     optimizer: Text
     label: str
     params: dict[str, Any]
+    rule: str | None = Field(None, description="optimizer 'custom': its rule")
     schedule: dict[str, Any]
     switch: dict[str, Any] | None = None
     points: list[Point]
@@ -263,6 +268,8 @@ class BasinRequest(BaseModel):
                                                       "surface 'custom' also the formula's domain")
     optimizer: Text = "adam"
     params: Params = Field(default_factory=dict)
+    rule: Text | None = Field(None, max_length=10_000, description="for optimizer 'custom': the update rule, lines "
+                                                                "name = expression (see GET /api/rules)")
     schedule: ScheduleIn | None = None
     switch: SwitchIn | None = None
     steps: Int = Field(min(300, settings.max_steps), ge=0, le=settings.max_steps, validate_default=True)
@@ -302,6 +309,8 @@ class SweepRequest(BaseModel):
     start: Point | None = None
     optimizer: Text = "momentum"
     params: Params = Field(default_factory=dict, description="the values of the parameters not swept")
+    rule: Text | None = Field(None, max_length=10_000, description="for optimizer 'custom': the update rule, lines "
+                                                                "name = expression (see GET /api/rules)")
     schedule: ScheduleIn | None = None
     steps: Int = Field(min(200, settings.max_steps), ge=1, le=settings.max_steps, validate_default=True)
     gradient: Annotated[GradientIn | None, _absent_as(GradientIn)] = Field(default_factory=GradientIn)
@@ -383,6 +392,34 @@ class ViewIn(BaseModel):
             except ValueError as e:
                 raise ValueError(f"view.{key}: {e}") from None
         return self
+
+
+class RuleCheckIn(BaseModel):
+    model_config = STRICT
+    rule: Text = Field(max_length=10_000, description="the update rule: lines name = expression")
+    params: Params | None = Field(None, description="the values a run would give: names the rule reads and these "
+                                                    "do not give are errors too")
+
+
+class RuleErrorOut(BaseModel):
+    line: int | None = Field(description="1-based; null: the whole rule")
+    column: int | None = Field(description="1-based; null: the whole line")
+    param: str | None = Field(None, description="a key of params the rule never reads")
+    message: str
+
+
+class RuleCheckOut(BaseModel):
+    ok: bool
+    errors: list[RuleErrorOut]
+    lines: list[dict[str, Any]] = Field(description="[{line, target, kind: 'point' | 'state', text}]")
+    state: list[str] = Field(description="the names the rule assigns other than p (include: ['state'])")
+    params: list[ParamOut] = Field(description="lr and every hyperparameter the rule reads, with a suggested "
+                                               "default and slider")
+    terms: list[str] = Field(description="the terms an explained step reports (include: ['terms'])")
+    quantities: list[str] = Field(default_factory=list)
+    evaluations_per_step: int | None = Field(description="the rule's cost a step, in surface evaluations")
+    grads: int = 0
+    update: str = Field("", description="the rule in LaTeX")
 
 
 class ErrorOut(BaseModel):

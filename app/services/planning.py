@@ -8,7 +8,9 @@ import numpy as np
 
 from ..engine import GradientSpec, Phase, RunSpec
 from ..formula import FormulaError
-from ..optimizers import OPTIMIZERS, HyperparameterError, UnknownOptimizer, get_optimizer
+from ..formula.rules import RuleError
+from ..optimizers import OPTIMIZERS, HyperparameterError, OptimizerDef, UnknownOptimizer, get_optimizer
+from ..optimizers.custom import rule_optimizer
 from ..schedules import Schedule, ScheduleError
 from ..surfaces import (DATASET_IDS, DEFAULT_DOMAIN, SURFACE_IDS, Domain, Surface, UnknownSurface, custom_surface,
                         get_surface)
@@ -19,6 +21,11 @@ from .errors import Refused, validate
 
 def formula_error(e: FormulaError) -> Refused:
     return Refused(["formula"], str(e), "formula", {"position": e.position, "reason": e.message})
+
+
+def rule_error(e: RuleError, loc: list) -> Refused:
+    """A bad rule: its message names the line and column (``"line 2, column 9: ..."``), repeated in ``ctx``."""
+    return Refused([*loc, "rule"], str(e), "rule", {"line": e.line, "column": e.column, "reason": e.message})
 
 
 def check_domain(domain: DomainIn | None) -> Domain | None:
@@ -110,8 +117,9 @@ def global_minimum(surface: Surface) -> dict | None:
     return None
 
 
-def plan_runs(request: RunRequest | dict) -> Plan:
-    """A run request (a validated :class:`RunRequest` or the dict a POST carries), resolved for the engine."""
+def plan_runs(request: RunRequest | dict, own: dict[str, OptimizerDef] | None = None) -> Plan:
+    """A run request (a validated :class:`RunRequest` or the dict a POST carries), resolved for the engine.
+    ``own`` (notebooks) names optimizers of this process only: Python objects, by the ids the request gives them."""
     request = validate(RunRequest, request)
     surface = surface_for(request.surface, request.formula, request.domain, options=request.surface_options)
     start = start_point(surface, request.start)
@@ -120,7 +128,7 @@ def plan_runs(request: RunRequest | dict) -> Plan:
     landscape = surface_for("custom", request.formula, request.domain, True) if surface.id == "custom" else surface
     runs, echo = [], []
     for i, spec in enumerate(request.optimizers):
-        phases, info = _phases(spec, i, request.steps)
+        phases, info = _phases(spec, i, request.steps, own)
         if spec.batch_size is not None:
             if surface.batch_gradient is None:
                 raise Refused(["optimizers", i, "batch_size"], f"batch_size applies to data-set surfaces; "
@@ -181,7 +189,8 @@ def most_evaluations(phases) -> tuple[int, list]:
         evals = ph.optimizer.evaluations_per_step(ph.hyper)
         if evals > best:
             name = ph.optimizer.evaluations_param(ph.hyper)
-            best, where = evals, [*(["switch"] if k else []), "params", name] if name else ["steps"]
+            at = ["rule"] if name == "rule" else ["params", name]  # a rule's cost is its own
+            best, where = evals, [*(["switch"] if k else []), *at] if name else ["steps"]
     return best, where
 
 
@@ -201,30 +210,55 @@ def check_run_cost(runs: list[RunSpec], steps: int) -> None:
                        f"step in its costliest lane); lower steps, lanes, max_iter or max_eval")
 
 
-def _phases(spec: OptimizerIn, i: int, steps: int):
+def _phases(spec: OptimizerIn, i: int, steps: int, own: dict | None = None):
     loc = ["optimizers", i]
-    first = phase(spec.optimizer, spec.params, spec.schedule, 0, loc)
+    first = phase(spec.optimizer, spec.params, spec.schedule, 0, loc, spec.rule, own)
     phases = [first]
-    info = {"optimizer": first.optimizer.id, "params": first.hyper, "schedule": first.schedule.as_dict(),
-            "switch": None}
+    info = {"optimizer": first.optimizer.id, "params": first.hyper, **_rule_echo(spec.rule),
+            "schedule": first.schedule.as_dict(), "switch": None}
     if spec.switch is not None:
         sw = spec.switch
-        second = phase(sw.optimizer, sw.params, sw.schedule, sw.at_step, [*loc, "switch"])
+        second = phase(sw.optimizer, sw.params, sw.schedule, sw.at_step, [*loc, "switch"], sw.rule, own)
         phases.append(second)
         info["switch"] = {"at_step": sw.at_step, "optimizer": second.optimizer.id, "params": second.hyper,
-                          "schedule": second.schedule.as_dict()}
+                          **_rule_echo(sw.rule), "schedule": second.schedule.as_dict()}
     info["label"] = spec.label or _default_label(first, info["switch"])
     return phases, info
 
 
-def phase(optimizer_id: str, params: dict, schedule, start: int, loc: list) -> Phase:
+def _rule_echo(rule: str | None) -> dict:
+    return {"rule": rule} if rule is not None else {}
+
+
+def resolve_optimizer(optimizer_id: str, loc: list, rule: str | None = None, own: dict | None = None):
+    """The optimizer named ``optimizer_id`` (``"custom"``: the one of ``rule``; an id of ``own``: that one);
+    refusals name the field."""
+    if own and optimizer_id in own:
+        return own[optimizer_id]
+    if optimizer_id == "custom":
+        if rule is None:
+            raise Refused([*loc, "rule"], "optimizer 'custom' needs a rule: lines name = expression, one of them "
+                                          "p = ... (see GET /api/rules)")
+        try:
+            return rule_optimizer(rule)
+        except RuleError as e:
+            raise rule_error(e, loc) from None
+    if rule is not None:
+        raise Refused([*loc, "rule"], "a rule is only read with optimizer 'custom'")
     try:
-        opt = get_optimizer(optimizer_id)
+        return get_optimizer(optimizer_id)
     except UnknownOptimizer:
         raise Refused([*loc, "optimizer"], f"unknown optimizer {optimizer_id!r}; expected one of "
-                                                f"{list(OPTIMIZERS)}") from None
+                                                f"{[*OPTIMIZERS, 'custom']}") from None
+
+
+def phase(optimizer_id: str, params: dict, schedule, start: int, loc: list, rule: str | None = None,
+          own: dict | None = None) -> Phase:
+    opt = resolve_optimizer(optimizer_id, loc, rule, own)
     try:
         hyper = opt.validate(params)
+    except RuleError as e:  # a name the rule reads that params does not give
+        raise rule_error(e, loc) from None
     except HyperparameterError as e:
         raise Refused([*loc, "params", e.name], e.message) from None
     try:
@@ -233,6 +267,8 @@ def phase(optimizer_id: str, params: dict, schedule, start: int, loc: list) -> P
         raise Refused([*loc, "schedule", e.name], e.message) from None
     if sched.type != "constant" and "lr" not in hyper:
         raise Refused([*loc, "schedule"], f"{opt.id} has no learning rate to schedule")
+    if sched.type != "constant" and not getattr(opt, "schedulable", True):  # a Python object (notebooks)
+        raise Refused([*loc, "schedule"], f"{opt.id}.update takes no lr keyword: a schedule cannot reach it")
     return Phase(start, opt, hyper, sched)
 
 
