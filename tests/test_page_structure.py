@@ -11,9 +11,7 @@ SOURCES = {p.relative_to(JS).as_posix(): p.read_text() for p in JS.rglob("*.js")
 def test_main_only_wires_and_no_module_is_a_god_module():
     sizes = {name: text.count("\n") for name, text in SOURCES.items()}
     assert sizes["main.js"] <= 250, sizes["main.js"]
-    # (steprules.js, the older rules the inspector reads from a server that does not explain its steps, goes once the
-    # server explains every step: issue 20)
-    assert {name: n for name, n in sizes.items() if n > 450 and name != "views/steprules.js"} == {}
+    assert {name: n for name, n in sizes.items() if n > 450} == {}
 
 
 def test_only_the_run_client_asks_for_runs():
@@ -23,6 +21,12 @@ def test_only_the_run_client_asks_for_runs():
     assert "/api/runs/ws" in SOURCES["api.js"] and "/api/runs\"" in SOURCES["runs.js"]
     constructed = {name for name, text in SOURCES.items() if "new RunStream(" in text}
     assert constructed == {"runs.js"}
+
+
+def test_the_page_holds_no_update_rule():
+    """The inspector draws the server's explanation: no module names the optimizers' torch state to recompute it."""
+    rules = {name for name, text in SOURCES.items() if re.search(r"exp_avg_sq|square_avg|momentum_buffer", text)}
+    assert rules == set(), rules
 
 
 def test_no_plotly_private_field_and_no_polling_of_the_page():

@@ -4,8 +4,8 @@
 //
 // Speed (benchmarks/page.py): one request in flight; the newest input goes when it returns, or replaces it after
 // REPLACE_AFTER; a change to some lanes asks the stream for those lanes only ("lanes") and keeps the others' arrays;
-// compact frames (float32 paths, only the fields drawn) unless a view needs a field only whole frames carry; a short
-// stream is published once, at its end, a long one also as it grows.
+// compact frames (float32 paths, only the fields drawn) unless the inspector needs exact ones; a short stream is
+// published once, at its end, a long one also as it grows.
 import { postJSON, RunStream } from "./api.js";
 import { CLOUD_SIZE, maxLanes, stochastic } from "./state.js";
 
@@ -13,19 +13,11 @@ const STREAM_DRAW_DELAY = 90; // ms: streams that end sooner are drawn once
 const REPLACE_AFTER = 1500; // ms: a request in flight longer than this is replaced at once; a quicker one is waited for
 // (replacing sooner starves every request of a drag on a slow machine)
 const BASE_FIELDS = ["points", "losses", "lrs"];
-// Where the server gives each optional field of a run: the stream's compact frames (float32 paths, the fields asked
-// for), its whole frames (float64, every field), or only the whole answer of POST /api/runs; and the fields asked
-// for by name ("include"). The optimizer's state and a step's explanation come in whole frames (the inspector shows
-// them to five digits of a float64 step). A server from before one frame shape (its compact frames carry paths only,
-// it explains no step) answers a request for more with an error naming "include" or "compact": the page then asks
-// it for what it has.
-const FIELDS = {
-  current: { compact: ["points", "losses", "lrs", "gradients", "proposals", "accepted", "averaged", "evaluations", "evaluation_points"],
-    frames: ["points", "losses", "lrs", "gradients", "proposals", "accepted", "averaged", "evaluations", "evaluation_points", "state",
-      "terms", "quantities"], include: { state: "state", terms: "terms", quantities: "terms" } },
-  before: { compact: ["points", "losses", "lrs", "gradients"], frames: ["points", "losses", "lrs", "gradients", "averaged", "evaluations",
-    "evaluation_points", "state"], include: { state: "state" } },
-};
+// The optional fields of a run come in the stream's frames (API.md, one frame shape): compact ones (float32 paths)
+// carry those asked for; the optimizer's state and each step's explanation come in whole frames, float64 (the
+// inspector shows them to five digits of a step that may be small beside its point). Some are asked for by name.
+const COMPACT = ["points", "losses", "lrs", "gradients", "proposals", "accepted", "averaged", "evaluations", "evaluation_points"];
+const INCLUDE = { state: "state", terms: "terms", quantities: "terms" };
 
 /** The POST /api/runs body for a state: everything but the view options, and nothing the surface does not take
  *  (a batch size, an objective or penalties on a surface without a data set; a formula or a domain on a named
@@ -100,7 +92,6 @@ export class RunClient {
     this.complete = null;  // {body, lanes} of the last whole result (a later request may keep lanes of it)
     this.shown = [];  // the lanes last published
     this.down = false;
-    this.server = "current";  // "before": a server that answered an optional field with an error (see FIELDS)
     store.subscribe(() => this.want());
     this.stream = new RunStream((frame) => this.onFrame(frame), (up) => this.onConnection(up));
   }
@@ -124,14 +115,12 @@ export class RunClient {
     if (!this.catalogue.surface(state.surface) && state.surface !== "custom") return;
     const body = requestBody(state, this.catalogue);
     const key = JSON.stringify(body);
-    const fields = this.fieldsFor(state).filter((f) => this.server === "current" || !["terms", "quantities"].includes(f));
+    const fields = this.fieldsFor(state);
     const sendKey = `${key}|${fields.join()}`;
     if (sendKey === this.wanted?.sendKey) return;
-    const known = FIELDS[this.server];
-    const include = [...new Set(fields.filter((f) => f in known.include).map((f) => known.include[f]))];
-    const compact = fields.every((f) => known.compact.includes(f) || !known.frames.includes(f));
-    const sent = { ...body, ...(include.length ? { include } : {}),
-      ...(compact ? { compact: { float32: true, fields: fields.filter((f) => known.compact.includes(f)) } } : {}) };
+    const include = [...new Set(fields.filter((f) => f in INCLUDE).map((f) => INCLUDE[f]))];
+    const compact = fields.every((f) => COMPACT.includes(f));
+    const sent = { ...body, ...(include.length ? { include } : {}), ...(compact ? { compact: { float32: true, fields } } : {}) };
     this.wanted = { key, sendKey, body: sent, fields };
     this.pump();
   }
@@ -174,15 +163,6 @@ export class RunClient {
 
   onFrame(frame) {
     if (frame.type === "error") {
-      const loc = (Array.isArray(frame.detail) && frame.detail[0]?.loc) || [];
-      if (this.server === "current" && (loc.includes("include") || loc.includes("compact"))) {
-        this.server = "before";  // ask again for what this server has
-        this.inflight = null;
-        this.wanted = null;
-        this.sentKey = null;
-        this.want();
-        return;
-      }
       this.pending = null;
       this.publish(this.shown, false);
       this.results.set({ runError: frame.detail });
@@ -205,7 +185,6 @@ export class RunClient {
       performance.measure("slopes:request", { start: result.at, end: ended });
       this.adopt(result, true);
       this.finished();
-      this.fillMissing(result);
     }
   }
 
@@ -254,27 +233,6 @@ export class RunClient {
     this.shown = lanes;
     const prev = this.results.get().runs || {};
     this.results.set({ runs: { ...prev, lanes, running, ...extra } });
-  }
-
-  /** Fields a view needs that the stream does not carry (a random search's proposals): one POST of the same request
-   *  fills them in. */
-  async fillMissing(result) {
-    const missing = result.fields.filter((f) => !FIELDS[this.server].frames.includes(f) && !result.lanes.some((l) => l[f] !== undefined));
-    if (!missing.length) return;
-    const { compact, ...body } = result.body;
-    let answer;
-    try {
-      answer = await postJSON("/api/runs", body);
-    } catch {
-      return;
-    }
-    const runs = this.results.get().runs;
-    if (!runs || runs.key !== result.key) return;  // another result is shown by now
-    answer.runs.forEach((r, i) => {
-      const lane = result.lanes[i];
-      if (lane) for (const f of missing) if (r[f] !== undefined && r[f] !== null) lane[f] = r[f];
-    });
-    this.publish(runs.lanes.map((l) => ({ ...l })), runs.running, { key: runs.key });
   }
 
   /** The exact float64 runs of a state (POST /api/runs), for the JSON download. */

@@ -2,16 +2,15 @@
 // and see that step's update rule with its numbers, and each term drawn as an arrow from the point.
 //
 // Its place is the state's view.inspect = {lane, step} (null: closed), so a copied address or an embed opens it
-// where it was. Its numbers are the run's own: while it is open the run client asks for the optimizer's state with
-// every run (results.runs); the arrows are drawn in the overlay's SVG through the overlay's axes, and a click on a
-// path point is a layer's click the overlay offers it first.
+// where it was. Its numbers are the run's own: while it is open the run client asks for the optimizer's state and
+// each step's terms and quantities with every run (results.runs; explanation.js); the arrows are drawn in the
+// overlay's SVG through the overlay's axes, and a click on a path point is a layer's click the overlay offers it first.
 import { el } from "../dom.js";
 import { t } from "../i18n.js";
 import { explain } from "./explanation.js";
 
-const COLORS = {  // apart from the lanes' palette: grey for plain GD, purples for momentum, black for the step taken
-  minus_lr_g: "#8a8a8a", gradient_share: "#b8860b", momentum_carry: "#8e44ad", lookahead: "#8e44ad",
-  momentum_direction: "#c2185b", decoupled_decay: "#8d6e63", step: "#111111",
+const COLORS = {  // apart from the lanes' palette: grey for the gradient's share, purple for momentum, black for a whole step
+  gradient: "#8a8a8a", velocity: "#8e44ad", momentum: "#8e44ad", decay: "#8d6e63", weight_decay: "#8d6e63", step: "#111111",
 };
 const OTHER_COLORS = ["#8a8a8a", "#8e44ad", "#c2185b", "#b8860b", "#8d6e63", "#2e7d32"];
 const ARROW_MIN = 0.02; // arrows are drawn to scale while the longest lies between these fractions of the view's span;
@@ -186,9 +185,9 @@ export class Inspector {
       return;
     }
     const parts = [];
-    if (ex.rule) parts.push(el("p", { class: "inspector-rule" }, el("b", {}, `${t("inspector_rule")} · ${this.catalogue.optimizerName(ex.optimizer)}: `), ex.rule));
-    for (const note of ex.notes) parts.push(el("p", { class: "inspector-note" }, note));
-    const rows = ex.rows.map((row) => el("tr", {}, el("th", { scope: "row", title: row.title || undefined }, row.label),
+    parts.push(el("p", { class: "inspector-rule" }, el("b", {}, `${t("inspector_rule")} · ${this.catalogue.optimizerName(ex.optimizer)}:`),
+      ex.rule ? ` ${ex.rule}` : null));
+    const rows = ex.rows.map((row) => el("tr", { "data-name": row.name }, el("th", { scope: "row", title: row.title || undefined }, row.label),
       el("td", {}, "before" in row ? `${t("inspector_before")} ${fmt(row.before)} → ${t("inspector_after")} ${fmt(row.value)}` : fmt(row.value))));
     parts.push(el("table", { class: "inspector-table" },
       el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("inspector_quantity")), el("th", { scope: "col" }, t("inspector_value")))),
