@@ -8,7 +8,14 @@ PORT   ?= 8000
 NPM    := $(shell command -v npm 2>/dev/null)
 WEB    := tests/web/node_modules/.package-lock.json
 
-.PHONY: run test bench clean
+# the tests cache their compiled modules (__pycache__, gitignored) even where the environment says not to:
+# each xdist worker and each server a test starts would compile the app and the test modules anew
+unexport PYTHONDONTWRITEBYTECODE
+
+# both cores (pytest-xdist: one live server and one chromium per worker); the 20 slowest tests printed
+PYTEST := $(PY) -m pytest -q -n auto --durations=20
+
+.PHONY: run test test-fast bench lighthouse clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,10 +31,18 @@ $(WEB): tests/web/package.json tests/web/package-lock.json
 	cd tests/web && npm ci --no-audit --no-fund --loglevel=error
 
 test: $(VENV)/.installed $(if $(NPM),$(WEB))
-	$(PY) -m pytest -q
+	$(PYTEST)
+
+# the inner loop: everything but the browser tests (under 90 s on 2 cores)
+test-fast: $(VENV)/.installed
+	$(PYTEST) -m "not browser"
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/engine.py
+
+# Lighthouse on /, /embed and /export.html, desktop and mobile (npm's lighthouse in tests/web, Debian's chromium)
+lighthouse: $(VENV)/.installed $(WEB)
+	$(PY) benchmarks/lighthouse.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis tests/web/node_modules

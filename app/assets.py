@@ -1,4 +1,6 @@
-"""Where the page's files are: ``static/``, ``templates/`` and plotly.js from the installed ``plotly`` package.
+"""Where the page's files are: ``static/``, ``templates/``, the vendored plotly.js bundles
+(``static/vendor/plotly``: cartesian for 2-D, gl3d for 3-D) and the full plotly.js of the installed ``plotly``
+package.
 Shared by the web layer (which serves them) and the exports (which inline them).
 
 In the repository ``static/`` and ``templates/`` sit at the top level, beside ``app/``; an installed wheel carries
@@ -35,3 +37,14 @@ def plotly_js_path() -> Path:
     if not path.is_file():
         raise RuntimeError(f"plotly.js not found at {path}; is the plotly package installed whole?")
     return path
+
+
+PLOTLY_BUNDLES = {"plotly-cartesian.min.js", "plotly-gl3d.min.js"}
+
+
+def plotly_bundle_path(name: str) -> Path:
+    """A vendored plotly.js bundle (``static/vendor/plotly``, see its README): ``plotly-cartesian.min.js`` draws
+    the 2-D views, the charts and the export; ``plotly-gl3d.min.js`` the 3-D view, loaded when it is opened."""
+    if name not in PLOTLY_BUNDLES:
+        raise KeyError(name)
+    return STATIC_DIR / "vendor" / "plotly" / name

@@ -178,7 +178,7 @@ def page_weight(browser, base: str) -> tuple[int, int]:
     page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())) if r.request.method == "GET" else None)
     page.goto(base + "/")
     page.wait_for_function(DRAWN, timeout=30000)
-    plotly = sum(v for k, v in sizes.items() if k.endswith("plotly.min.js"))
+    plotly = sum(v for k, v in sizes.items() if "/vendor/plotly" in k)
     own = sum(v for k, v in sizes.items() if "/static/" in k or k.rstrip("/") == base)
     page.close()
     return plotly, own

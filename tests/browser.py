@@ -25,17 +25,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen:
+def start_server(port: int, timeout: float = 180) -> subprocess.Popen:
+    """uvicorn serving the app on ``port``, returned once /healthz answers: on a loaded machine the imports and the
+    start-up's polishing of every surface's minima can take a minute, so the wait is for that answer (or the
+    process's end), with ``timeout`` seconds only as the limit."""
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port",
                              str(port), "--log-level", "warning"], cwd=ROOT)
-    for _ in range(150):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
             return proc
         except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the server exited with {proc.returncode} before answering") from None
             time.sleep(0.1)
     proc.kill()
-    raise RuntimeError("the server did not start")
+    raise RuntimeError(f"the server did not answer within {timeout} s")
 
 
 def chromium_path() -> str:
@@ -98,6 +104,41 @@ def update(page, patch: dict, timeout: float = 30000) -> dict:
     """window.slopes.update(patch): resolves with the state once its result is drawn."""
     page.set_default_timeout(timeout)
     return page.evaluate("(patch) => window.slopes.update(patch)", patch)
+
+
+def after_frames(target, n: int = 2) -> None:
+    """Wait until the page (or frame) has drawn ``n`` more animation frames: whatever an input set off at once (a
+    handler, a Plotly relayout, a playback tick) is on screen, and what it did not set off did not happen."""
+    target.evaluate("(n) => new Promise((done) => { const tick = (k) => (k <= 0 ? done() : "
+                    "requestAnimationFrame(() => tick(k - 1))); tick(n); })", n)
+
+
+def settled(target, timeout: float = 30000) -> dict:
+    """Wait until the result of the page's newest state is on screen (``window.slopes.update({})`` resolves once it
+    is) and two more frames are drawn: an input that changed the state has had its result drawn, one that did not
+    has had its chance to act. Returns the state."""
+    after_frames(target)
+    target.wait_for_function("() => window.slopes && typeof window.slopes.update === 'function'", timeout=timeout)
+    state = target.evaluate("() => window.slopes.update({})")
+    after_frames(target)
+    return state
+
+
+# true once the page's address (?state=, written a moment after each change) holds its current state
+ADDRESS_HOLDS_STATE = """() => {
+  const text = new URLSearchParams(location.search).get('state');
+  if (!text || !window.slopes) return false;
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  const binary = atob(b64 + '==='.slice((b64.length + 3) % 4));
+  const json = new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  return json === JSON.stringify(window.slopes.state());
+}"""
+
+
+def address_holds_state(page, timeout: float = 10000) -> dict:
+    """Wait until the address carries the page's current state; returns that state, decoded from the address."""
+    page.wait_for_function(ADDRESS_HOLDS_STATE, timeout=timeout)
+    return decode_state(page.url)
 
 
 def overlapping(boxes, others=None, margin: float = 1.0) -> list[tuple[dict, dict]]:

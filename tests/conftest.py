@@ -7,6 +7,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+# Run on every core: `pytest -n auto` (make test). Each xdist worker is its own process with its own session
+# fixtures (one live server and one chromium per worker); a module-scoped fixture is made once per worker that
+# runs a test of its module.
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that drives chromium is a browser test (`-m "not browser"`, make test-fast, leaves them out),
+    whether its module says so or not: the ones that take the `browser` or `page` fixture."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
+
 
 @pytest.fixture(scope="session")
 def client():
@@ -45,6 +57,7 @@ def browser():
 @pytest.fixture()
 def page(browser, live_server):
     context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context.set_default_timeout(60_000)  # every wait is for a condition; on a loaded machine it may take long
     page = context.new_page()
     page.errors = []
     page.requests = []

@@ -34,6 +34,12 @@ PAGES = {
 }
 
 
+# a map view has drawn its map: its plot holds traces and its progress bar is gone
+MAP_DRAWN = """(view) => { const root = document.querySelector(view), plot = root && root.querySelector('.js-plotly-plot');
+  const progress = root && root.querySelector('progress');
+  return !!plot && Array.isArray(plot.data) && plot.data.length > 0 && (!progress || progress.hidden); }"""
+
+
 @pytest.fixture()
 def axe_page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 720}, bypass_csp=True)  # axe is injected inline
@@ -47,8 +53,8 @@ def axe_page(browser):
 def test_the_page_has_no_axe_violation(axe_page, live_server, name):
     axe_page.goto(live_server + PAGES[name])
     wait_drawn(axe_page)
-    if name in ("basins", "sweep"):
-        axe_page.wait_for_timeout(1500)  # the map streams in after the paths
+    if name in ("basins", "sweep"):  # the map streams in after the paths
+        axe_page.wait_for_function(MAP_DRAWN, arg=f"#view-{name}", timeout=30000)
     # the lane with a schedule and a switch shows them (its details are open)
     if name == "overlay light":
         assert axe_page.get_by_label("learning-rate schedule").first.is_visible()
@@ -68,7 +74,7 @@ def test_the_export_has_no_axe_violation(axe_page, live_server, tmp_path, theme)
     name = axe_page.get_by_role("img").first.get_attribute("aria-label")
     assert name.startswith("Himmelblau") and "Adam" in name and "ended at (" in name
     # live regions announce results, not frames: playing 80 steps changes them at most once (at the end)
-    changes = live_region_changes(axe_page, lambda: axe_page.get_by_role("button", name="Play").click(), 2500)
+    changes = live_region_changes(axe_page, lambda: axe_page.get_by_role("button", name="Play").click())
     assert len(changes) <= 1, changes
 
 
@@ -80,7 +86,7 @@ def test_the_page_says_what_is_drawn_and_announces_results_not_frames(axe_page, 
     name = figure.get_attribute("aria-label")
     assert name.startswith("Himmelblau") and "ended at (" in name and name.count("ended at") == 2, name
     # playback moves the points 80 times; a screen reader hears nothing until a result changes
-    changes = live_region_changes(axe_page, lambda: axe_page.get_by_role("button", name="Play").click(), 2500)
+    changes = live_region_changes(axe_page, lambda: axe_page.get_by_role("button", name="Play").click())
     assert changes == [], changes
     # the modebar's buttons are for the mouse: Tab goes from control to control
     focusable = axe_page.evaluate("() => [...document.querySelectorAll('.modebar a, .modebar button')]"

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 NUMBER = r"(\d+(?:\.\d+)?(?:e[+-]\d+)?)"
 
@@ -37,7 +39,10 @@ def test_engine_benchmark_quick_mode_prints_figures():
     assert 0 < best <= median < 60_000
 
 
+@pytest.mark.browser
 def test_page_benchmark_quick_mode_prints_figures():
+    """Slow by nature (about 30 s): the benchmark drags a slider for its fixed 3 s at two sizes, plays back, and
+    loads the page, in its own server and chromium; what it prints is the figure this test checks."""
     from browser import chromium_path
 
     chromium_path()
@@ -60,6 +65,7 @@ def test_page_benchmark_quick_mode_prints_figures():
 
 
 def test_load_test_quick_mode_passes_and_reports():
+    """Slow by nature (about 20 s): three rounds of 3 s of load on a server of its own, and its memory after each."""
     out = run("load.py", 180)
     p50, p99, worst = figures(rf"/healthz during the load: p50 {NUMBER} ms, p99 {NUMBER} ms, max {NUMBER} ms", out)
     assert 0 < p50 <= p99 <= worst < 60_000

@@ -11,6 +11,7 @@ import urllib.request
 
 import pytest
 
+from browser import after_frames
 from web import COUNT_DRAWN, encoded, npm_file
 
 pytestmark = pytest.mark.browser
@@ -86,11 +87,20 @@ def figure_frame(page):
     return frame
 
 
+SCRUB = "() => Number(document.getElementById('scrub').value)"
+
+
 def scrub_moves(frame) -> bool:
-    a = frame.evaluate("() => Number(document.getElementById('scrub').value)")
-    frame.page.wait_for_timeout(500)
-    b = frame.evaluate("() => Number(document.getElementById('scrub').value)")
-    return a != b
+    """Playback moves the scrubber: it leaves the value it has now (waited for; a timeout fails the test)."""
+    frame.wait_for_function(f"(a) => ({SCRUB})() !== a", arg=frame.evaluate(SCRUB), timeout=10000)
+    return True
+
+
+def scrub_still(frame) -> bool:
+    """Playback is stopped: the scrubber keeps its value over 30 animation frames (playing moves it every frame)."""
+    before = frame.evaluate(SCRUB)
+    after_frames(frame, 30)
+    return frame.evaluate(SCRUB) == before
 
 
 def test_a_lazy_figure_plays_keys_reach_the_deck_and_a_fragment_sets_the_lr(deck_context, figure_src, tmp_path):
@@ -110,8 +120,8 @@ def test_a_lazy_figure_plays_keys_reach_the_deck_and_a_fragment_sets_the_lr(deck
     before = frame.evaluate("() => window.slopes.state()")
     box = page.locator("#figure").bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
-    page.wait_for_timeout(600)
-    assert frame.evaluate("() => window.slopes.state()") == before
+    after_frames(frame)  # a click that moved the start would have changed the state in its handler
+    assert frame.evaluate("() => window.slopes.update({})") == before
     assert page.evaluate("() => document.activeElement && document.activeElement.id") == "figure"  # focus is inside
 
     # ... and the deck's keys still work: the first ArrowRight shows the fragment, whose slopes:update sets lr
@@ -145,9 +155,8 @@ def test_the_wheel_over_a_figure_scrolls_the_deck(deck_context, figure_src, tmp_
     page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.45)
     for _ in range(4):
         page.mouse.wheel(0, 240)
-        page.wait_for_timeout(120)
-    page.wait_for_timeout(400)
-    assert page.evaluate(scroller) > top + 100
+    page.wait_for_function(f"(top) => ({scroller})() > top + 100", arg=top)
+    after_frames(frame)  # a scrollZoom would have relaid the axes in the wheel's handler
     assert frame.evaluate(ranges) == before  # no scrollZoom
 
 
@@ -218,7 +227,7 @@ def test_the_export_pauses_while_its_slide_is_away_and_resumes(deck_context, exp
     frame.wait_for_function("() => window.slopesExport.player.playing()")
     page.evaluate("() => document.getElementById('figure').contentWindow.postMessage('slide:stop', '*')")
     frame.wait_for_function("() => !window.slopesExport.player.playing()")
-    assert not scrub_moves(frame)
+    assert scrub_still(frame)
     page.evaluate("() => document.getElementById('figure').contentWindow.postMessage('slide:start', '*')")
     frame.wait_for_function("() => window.slopesExport.player.playing()")
     assert scrub_moves(frame)
@@ -230,7 +239,7 @@ def test_the_export_starts_still_under_reduced_motion(browser, export_file):
     page = context.new_page()
     page.goto(export_file.as_uri() + "?autoplay=1&loop=1")
     page.wait_for_function("() => (window.__slopesDrawn || []).length > 0")
-    page.wait_for_timeout(600)
+    after_frames(page, 30)  # autoplay would have moved the scrubber on each of these frames
     scrub = page.get_by_role("slider", name="Step")
     assert scrub.input_value() == scrub.get_attribute("max") == "120"  # the whole path, still
     assert page.get_by_role("button", name="Play").is_visible()
@@ -252,7 +261,10 @@ def test_clicks_change_the_export_only_when_interactive(deck_context, export_fil
     page.mouse.up()
     page.locator(".legendtoggle").first.click()
     page.mouse.dblclick(box["x"] + 500, box["y"] + 300)
-    page.wait_for_timeout(400)
+    # Plotly acts on a legend click once its double-click window has passed (a timer of the plot's
+    # doubleClickDelay): a timer of that delay set after the clicks fires after any such one, then a frame is drawn
+    page.evaluate("() => new Promise((done) => setTimeout(done, document.getElementById('plot')._context.doubleClickDelay))")
+    after_frames(page)
     assert page.evaluate(figure) == before
     assert page.locator(".modebar").count() == 0  # nothing to tab through
     page = deck_context.new_page()

@@ -46,9 +46,10 @@ def serve(port: int, env: dict | None = None, extra: list | None = None) -> subp
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
                             stdout=log, stderr=subprocess.STDOUT)
     proc.log = log
-    for _ in range(200):
+    deadline = time.monotonic() + 180  # the answer is waited for; on a loaded machine a start can take a minute
+    while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
             return proc
         except OSError:
             if proc.poll() is not None:

@@ -24,8 +24,10 @@ def test_security_headers_and_framing(client):
 
 
 def test_gzip_for_json_and_plotly(client):
-    r = client.get("/vendor/plotly.min.js", headers={"accept-encoding": "gzip"})
-    assert r.headers["content-encoding"] == "gzip"
+    for bundle in ("plotly.min.js", "plotly-cartesian.min.js", "plotly-gl3d.min.js"):
+        r = client.get(f"/vendor/{bundle}", headers={"accept-encoding": "gzip"})
+        assert r.status_code == 200 and r.headers["content-encoding"] == "gzip" and b"plotly.js" in r.content[:200]
+    assert client.get("/vendor/nothing.js").status_code == 404
     r = client.post("/api/runs", json={"surface": "himmelblau", "steps": 500, "optimizers": [{"optimizer": "adam"}]},
                     headers={"accept-encoding": "gzip"})
     assert r.headers["content-encoding"] == "gzip"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from browser import settled
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "test-artifacts"
@@ -163,7 +164,7 @@ def test_hostile_inspect_values_open_nothing_or_say_there_is_no_step(page, live_
         assert "inspect" in page.content()
         assert page.locator("img[src=x]").count() == 0
         return
-    page.wait_for_function("() => document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'", timeout=60000)
+    settled(page, timeout=60000)  # the first result drawn, and the inspector given the step it asked for
     v = page.evaluate("() => window.slopes.state().view.inspect")
     box = page.locator("#inspector")
     if v is None:

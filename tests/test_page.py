@@ -3,7 +3,7 @@ hostile input. One page is shared by the tests of this module and driven through
 from pathlib import Path
 
 import pytest
-from browser import api_runs, decode_state, drawn_paths, open_state, state_url, update, wait_drawn
+from browser import address_holds_state, api_runs, decode_state, drawn_paths, open_state, state_url, update, wait_drawn
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -34,7 +34,9 @@ def test_loads_without_errors_or_foreign_requests_and_never_offers_the_cloud(pag
     foreign = [u for u in page.requests if not u.startswith(live_server) and not u.startswith("data:")
                and not u.startswith(live_server.replace("http", "ws"))]
     assert foreign == []
-    assert any(u.endswith("/vendor/plotly.min.js") for u in page.requests)
+    # the first paint loads plotly.js's cartesian bundle alone: the 3-D one waits until 3-D is opened
+    vendor = [u.split("?")[0].rsplit("/", 1)[-1] for u in page.requests if "/vendor/" in u]
+    assert vendor == ["plotly-cartesian.min.js"], vendor
     assert len(paths(page)) == len(state["optimizers"]) == 4
     # Plotly's modebar: no "Share chart" (an upload to Plotly's cloud), no Chart Studio, no logo link
     page.locator("#plot-main").hover()
@@ -66,9 +68,7 @@ def test_update_resolves_once_drawn_and_announces_the_state(ui, live_server):
     assert ui.locator('[data-lane="0"] [data-param="momentum"]').count() == 2  # slider and number box
     assert ui.input_value('[data-lane="0"] input[type=text][data-param="momentum"]') == "0.5"
     # the address carries it
-    ui.wait_for_function("() => location.search.includes('state=')")
-    ui.wait_for_timeout(250)
-    assert decode_state(ui.url)["optimizers"][0]["params"]["momentum"] == 0.5
+    assert address_holds_state(ui)["optimizers"][0]["params"]["momentum"] == 0.5
     assert ui.errors == []
 
 

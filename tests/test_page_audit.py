@@ -4,7 +4,7 @@ no console error and no Plotly error banner anywhere on the way."""
 from pathlib import Path
 
 import pytest
-from browser import open_state, update
+from browser import address_holds_state, open_state, settled, update
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -15,7 +15,7 @@ def settle(page, opt=None):
     page.wait_for_function("() => document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'", timeout=30000)
     if opt:
         page.wait_for_function("(id) => window.slopes.state().optimizers[0].optimizer === id && document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'", arg=opt, timeout=30000)
-    page.wait_for_timeout(300)
+    settled(page)
 
 
 def test_a_lecture_journey_shows_no_error_and_no_plotly_banner(page, live_server):
@@ -80,8 +80,6 @@ def test_lane_boxes_are_readable_in_both_themes(page, live_server, theme):
 
 
 def test_penalties_stay_with_the_data_set_surface_they_were_set_on(page, live_server):
-    from browser import decode_state
-
     open_state(page, live_server, {"surface": "linreg_mse", "steps": 30,
                                    "optimizers": [{"optimizer": "gd", "params": {"lr": 0.05}}]})
     l1, l2 = page.get_by_role("textbox", name="L1", exact=True), page.get_by_role("textbox", name="L2", exact=True)
@@ -97,8 +95,7 @@ def test_penalties_stay_with_the_data_set_surface_they_were_set_on(page, live_se
     page.wait_for_function("() => window.slopes.state().surface === 'himmelblau' && document.getElementById('surface-info').textContent.startsWith('Himmelblau:')",
                            timeout=30000)
     assert "surface_options" not in page.evaluate("() => window.slopes.state()")
-    page.wait_for_timeout(300)
-    assert "surface_options" not in decode_state(page.url)
+    assert "surface_options" not in address_holds_state(page)
     page.get_by_role("combobox", name="surface").select_option("logreg_ce")
     page.wait_for_function("() => window.slopes.state().surface === 'logreg_ce' && document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'", timeout=30000)
     assert "surface_options" not in page.evaluate("() => window.slopes.state()")

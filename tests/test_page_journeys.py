@@ -3,12 +3,11 @@ surfaces and formulas, bad input, sharing, a server restart, crowded landscapes,
 lecturer or a student would do, through the controls (by role and label) or window.slopes, and checks what is on
 screen."""
 import json
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-from browser import api_runs, decode_state, drawn_paths, free_port, open_state, overlapping, start_server, update, wait_drawn
+from browser import api_runs, decode_state, drawn_paths, free_port, open_state, overlapping, settled, start_server, update, wait_drawn
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -205,7 +204,7 @@ def test_a_bad_lr_is_marked_beside_the_box_and_nothing_is_sent(ui, live_server, 
     note = ui.locator('[data-lane="2"] .field-error')
     assert reason in note.inner_text() and note.is_visible()
     assert box.input_value() == typed  # the box shows what was typed, not a silent 0
-    ui.wait_for_timeout(300)
+    assert settled(ui) == before  # the last valid value stays (and the page has drawn all it was asked to)
     assert len(ui.sent) == n  # nothing sent
     assert ui.evaluate("() => window.slopes.state()") == before  # the last valid value stays
     assert drawn_paths(ui)[2] == drawn
@@ -227,8 +226,7 @@ def test_bad_run_settings_are_marked_beside_the_field(ui, live_server, label, ty
     assert field.get_attribute("aria-invalid") == "true"
     note = ui.locator(".globals .field-error")
     assert reason in note.inner_text() and in_viewport(ui, note)
-    ui.wait_for_timeout(300)
-    assert len(ui.sent) == n and ui.evaluate("() => window.slopes.state()") == before
+    assert settled(ui) == before and len(ui.sent) == n
     assert ui.locator("#toasts .toast.error").count() == 0
 
 
@@ -311,8 +309,9 @@ def test_after_a_server_restart_the_menu_and_the_contour_agree(browser):
         server.wait(10)
         page.wait_for_function("() => document.querySelector('#toasts .toast.error')?.textContent.includes('Connection lost')")
         assert in_viewport(page, page.locator("#toasts .toast.error"))
-        page.get_by_label("Surface").select_option("booth")  # while the server is down
-        time.sleep(0.5)
+        # while the server is down: the page asks for booth's landscape, and that request fails
+        with page.expect_event("requestfailed", lambda r: "/api/surfaces/booth" in r.url, timeout=20000):
+            page.get_by_label("Surface").select_option("booth")
         server = start_server(port)
         page.wait_for_function("() => document.getElementById('surface-info').textContent.startsWith('Booth:')", timeout=20000)
         s = update(page, {})

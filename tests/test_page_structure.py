@@ -46,6 +46,7 @@ def test_the_store_is_written_only_through_update():
     assert bypass == set(), bypass
 
 
-def test_the_template_loads_one_module():
+def test_the_template_loads_the_page_as_one_module():
+    """main.js and what it imports (the views are modules of it, not scripts of their own), after plotly's loader."""
     html = (ROOT / "templates" / "index.html").read_text()
-    assert re.findall(r'<script type="module" src="([^"]+)"', html) == ["/static/js/main.js"]
+    assert re.findall(r'<script type="module" src="([^"]+)"', html) == ["/static/js/plotly-loader.js", "/static/js/main.js"]

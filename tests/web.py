@@ -67,9 +67,18 @@ WATCH_LIVE_REGIONS = """() => {
 }"""
 
 
-def live_region_changes(target, play, ms: int = 1500) -> list[str]:
-    """The live regions' text changes while `play()` runs playback for `ms`: a screen reader reads each one."""
+# playback is over: the button offers Play again (the click that started it made it say Pause; the page and the
+# export alike)
+PLAYBACK_ENDED = "() => document.getElementById('play').textContent.trim() === 'Play'"
+
+
+def live_region_changes(target, play) -> list[str]:
+    """The live regions' text changes while `play()` runs playback to its end (and two frames after it): a screen
+    reader reads each one."""
+    from browser import after_frames
+
     target.evaluate(WATCH_LIVE_REGIONS)
     play()
-    target.wait_for_timeout(ms)
+    target.wait_for_function(PLAYBACK_ENDED, timeout=30000)
+    after_frames(target)
     return target.evaluate("() => window.__liveChanges")

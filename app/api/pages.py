@@ -7,12 +7,13 @@ import gzip
 from functools import lru_cache
 from pathlib import Path
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.openapi.docs import get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from .. import services
-from ..assets import STATIC_DIR, plotly_js_path
+from ..assets import PLOTLY_BUNDLES, STATIC_DIR, plotly_bundle_path, plotly_js_path
+from ..services.first_paint import page_language, surface_caption
 from ..services.state import decode_state, parse_view
 from ..settings import settings
 from .compute import compute, compute_for
@@ -23,23 +24,34 @@ __all__ = ["STATIC_DIR", "router"]
 router = APIRouter(tags=["page"])
 
 
-def _check_state(state: str | None) -> None:
+def _check_state(state: str | None) -> dict | None:
     """A ``?state=`` the page would put into its DOM is checked here first: a 422 naming the field."""
-    if state is not None:
-        parse_view(decode_state(state))
+    if state is None:
+        return None
+    decoded = decode_state(state)
+    parse_view(decoded)
+    return decoded
+
+
+def _first_paint(request: Request, state: dict | None) -> dict:
+    """What the first answer shows before any script runs (app/services/first_paint.py)."""
+    lang = page_language(state, request.query_params.get("lang"), request.headers.get("accept-language"))
+    return {"surface_info": surface_caption(state, lang)}
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 async def index(request: Request, state: str | None = STATE):
-    _check_state(state)
-    return TEMPLATES.TemplateResponse(request, "index.html", {"mode": "app", "caption": ""})
+    decoded = _check_state(state)
+    return TEMPLATES.TemplateResponse(request, "index.html", {"mode": "app", "caption": "",
+                                                              **_first_paint(request, decoded)})
 
 
 @router.get("/embed", response_class=HTMLResponse, include_in_schema=False)
 async def embed(request: Request, caption: str = Query("", max_length=300), state: str | None = STATE):
     """The same view with no controls, for an <iframe> in slides: ?state=&caption=&autoplay=1&loop=1."""
-    _check_state(state)
-    return TEMPLATES.TemplateResponse(request, "index.html", {"mode": "embed", "caption": caption})
+    decoded = _check_state(state)
+    return TEMPLATES.TemplateResponse(request, "index.html", {"mode": "embed", "caption": caption,
+                                                              **_first_paint(request, decoded)})
 
 
 @router.get("/favicon.ico", include_in_schema=False)
@@ -76,19 +88,32 @@ async def export_csv_route(request: Request, state: str = Query(max_length=setti
     return Response(text, media_type="text/csv", headers={"Content-Disposition": 'attachment; filename="slopes.csv"'})
 
 
-@lru_cache(maxsize=1)
-def _plotly_gzipped() -> bytes:
-    return gzip.compress(plotly_js_path().read_bytes(), compresslevel=9)
+@lru_cache(maxsize=4)
+def _gzipped(path: Path) -> bytes:
+    return gzip.compress(path.read_bytes(), compresslevel=9)
+
+
+async def _script(request: Request, path: Path) -> Response:
+    """A large script, compressed once (in a thread), not on the event loop per request."""
+    headers = {"Cache-Control": "public, max-age=86400", "Vary": "Accept-Encoding"}
+    if _gzip_accepted(request):
+        body = await compute(_gzipped, path)
+        return Response(body, media_type="text/javascript", headers={**headers, "Content-Encoding": "gzip"})
+    return FileResponse(path, media_type="text/javascript", headers=headers)
 
 
 @router.get("/vendor/plotly.min.js", include_in_schema=False)
 async def plotly_js(request: Request):
-    """plotly.js from the installed package; compressed once (in a thread), not on the event loop per request."""
-    headers = {"Cache-Control": "public, max-age=86400", "Vary": "Accept-Encoding"}
-    if _gzip_accepted(request):
-        body = await compute(_plotly_gzipped)
-        return Response(body, media_type="text/javascript", headers={**headers, "Content-Encoding": "gzip"})
-    return FileResponse(plotly_js_path(), media_type="text/javascript", headers=headers)
+    """The full plotly.js of the installed ``plotly`` package (the page itself loads the vendored bundles)."""
+    return await _script(request, plotly_js_path())
+
+
+@router.get("/vendor/{name}", include_in_schema=False)
+async def plotly_bundle(request: Request, name: str):
+    """A vendored plotly.js bundle: ``plotly-cartesian.min.js`` (2-D, loaded first) or ``plotly-gl3d.min.js``."""
+    if name not in PLOTLY_BUNDLES:
+        raise HTTPException(404, detail=f"/vendor/{name} does not exist")
+    return await _script(request, plotly_bundle_path(name))
 
 
 # --- API docs, self-hosted (FastAPI's "self-hosting JavaScript and CSS for docs" recipe) -------------------

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import orjson
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..assets import STATIC_DIR, TEMPLATES_DIR, plotly_js_path
+from ..assets import STATIC_DIR, TEMPLATES_DIR, plotly_bundle_path
 from .errors import Refused
 from .planning import plan_runs
 from .runs import Stop, run_plan
@@ -113,11 +113,12 @@ def script_json(data) -> str:
 
 @lru_cache(maxsize=1)
 def _inlined_scripts() -> tuple[str, str, str]:
-    """plotly.js (4 MB), deck.js and the player, read once, each unable to close its ``<script>`` element."""
+    """plotly.js (its cartesian bundle, 1.5 MB: the player draws contours and paths), deck.js and the player,
+    read once, each unable to close its ``<script>`` element."""
     def safe(path) -> str:
         return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
 
-    return safe(plotly_js_path()), safe(STATIC_DIR / "js" / "deck.js"), safe(STATIC_DIR / "js" / "player.js")
+    return safe(plotly_bundle_path("plotly-cartesian.min.js")), safe(STATIC_DIR / "js" / "deck.js"), safe(STATIC_DIR / "js" / "player.js")
 
 
 def export_html(state: dict, stop: Stop | None = None, computed: tuple | None = None) -> str:

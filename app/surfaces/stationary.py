@@ -79,11 +79,15 @@ def find_stationary(value, gradient, hessian, domain: Domain, n: int = 40, seeds
     merge = 1e-6 * domain.span
     # starts that reach one stationary point agree to ~1e-12: bucket, then check neighbours
     _, first = np.unique(np.round(points[keep] / merge), axis=0, return_index=True)
-    found: list[tuple[np.ndarray, str]] = []
-    for p in points[keep][np.sort(first)]:
-        if any(np.hypot(*(p - q)) < merge for q, _ in found):
-            continue
-        found.append((p, classify(hessian, p)))
+    candidates = points[keep][np.sort(first)]
+    # in order, a candidate is kept unless a kept one lies within `merge` (neighbouring buckets): the pairs that
+    # close are few, so the pairwise test is one array operation and the loop runs over those pairs alone
+    close = np.triu(np.hypot(*(candidates[:, None, :] - candidates[None, :, :]).transpose(2, 0, 1)) < merge, k=1)
+    dropped = np.zeros(len(candidates), dtype=bool)
+    for i, j in zip(*np.nonzero(close)):
+        if not dropped[i]:
+            dropped[j] = True
+    found = [(p, classify(hessian, p)) for p in candidates[~dropped]]
     return _label(value, [p for p, k in found if k == "minimum"], [p for p, k in found if k == "saddle"])
 
 
