@@ -252,6 +252,7 @@ def test_unlabelled_lanes_are_named_in_korean_in_the_lane_picker(page, live_serv
     shown(page, 1, 2)
     picker = page.get_by_role("combobox", name="레인")
     options = picker.locator("option").all_inner_texts()
+    page.wait_for_function("() => (document.getElementById('plot-main').data || []).some((t) => t.meta === 'lane1')")
     legend = page.evaluate("() => document.getElementById('plot-main').data"
                            ".filter((t) => /^lane\\d+$/.test(String(t.meta))).map((t) => t.name)")
     assert options == legend, (options, legend)
