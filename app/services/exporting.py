@@ -113,12 +113,15 @@ def script_json(data) -> str:
 
 @lru_cache(maxsize=1)
 def _inlined_scripts() -> tuple[str, str, str]:
-    """plotly.js (its cartesian bundle, 1.5 MB: the player draws contours and paths), deck.js and the player,
-    read once, each unable to close its ``<script>`` element."""
+    """plotly.js (its cartesian bundle, 1.5 MB: the player draws contours and paths), then deck.js, paths.js (the
+    paths at step k, the page's own) and the player as one module, read once, each unable to close its
+    ``<script>`` element."""
     def safe(path) -> str:
         return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
 
-    return safe(plotly_bundle_path("plotly-cartesian.min.js")), safe(STATIC_DIR / "js" / "deck.js"), safe(STATIC_DIR / "js" / "player.js")
+    js = STATIC_DIR / "js"
+    return (safe(plotly_bundle_path("plotly-cartesian.min.js")), safe(js / "deck.js") + "\n" + safe(js / "paths.js"),
+            safe(js / "player.js"))
 
 
 def export_html(state: dict, stop: Stop | None = None, computed: tuple | None = None) -> str:

@@ -83,6 +83,14 @@ export class Catalogue {
   termLabel(id, name) { return inLanguage(this.optimizer(id)?.terms?.find((x) => x.name === name)); }
   quantityLabel(id, name) { return inLanguage(this.optimizer(id)?.quantities?.find((x) => x.name === name)); }
 
+  /** A figure's title and caption in the page's language (slides, videos, GIFs): the open lesson's title and caption,
+   *  else the surface's name and its formula. */
+  figureText(state, meta) {
+    const lesson = this.lesson(state.view?.lesson);
+    if (lesson) return { title: inLanguage(lesson.title) ?? "", caption: inLanguage(lesson.caption) ?? "" };
+    return { title: this.surfaceName(state.surface), caption: meta?.formula ? `f(x, y) = ${meta.formula}` : "" };
+  }
+
   /** A lesson's lane label in the page's language (lessons carry labels: {en: [...], ko: [...]}), or null. */
   lessonLabel(label) {
     for (const lesson of this.lessons) {

@@ -91,7 +91,8 @@ async function main() {
   new RunSettings({ store, results, catalogue, panel, lanes: $("lanes"), landKey });
   new Toolbar({ store, results, catalogue, formula, landKey });
   new Lessons({ store, catalogue, menu: $("lessons"), caption: $("lesson-caption") });
-  new Sharing({ store, runs, figure: (upto) => overlay.staticFigure(stage.scene(store.peek()), upto), maxStep: () => stage.maxStep });
+  new Sharing({ store, runs, scene: () => stage.scene(store.peek()),
+    text: () => catalogue.figureText(store.peek(), results.get().land?.meta) });
   onLanguage(() => stage.relabel());
   results.subscribe((value, prev, patch) => {
     if (patch.land) dismiss("landscape");

@@ -4,13 +4,16 @@ import { download, embedSnippet } from "./downloads.js";
 import { t } from "./i18n.js";
 import { dismiss, toast } from "./messages.js";
 import { writeLocation } from "./state.js";
+import { VideoDialog } from "./videodialog.js";
 
 const $ = (id) => document.getElementById(id);
 
 export class Sharing {
-  /** ``figure(upto)``: the overlay as a still figure up to a step; ``maxStep()``: the last step drawn. */
-  constructor({ store, runs, figure, maxStep }) {
+  /** ``scene()``: what the overlay draws (the figures for slides are made from it); ``text()``: the figure's title and
+   *  caption in the page's language. */
+  constructor({ store, runs, scene, text }) {
     Object.assign(this, { store });
+    const animations = new VideoDialog({ scene, text, state: () => store.peek() });
     store.subscribe(() => this.saveLocation());
     $("share").addEventListener("click", () => { writeLocation(store.peek()); this.copy(location.href, t("copied"), t("copy_link_manual")); });
     const snippet = () => embedSnippet(store.peek(), { caption: $("embed-caption").value.trim(), size: $("embed-size").value,
@@ -31,8 +34,10 @@ export class Sharing {
       if (!kind) return;
       try {
         const state = store.get();
-        await download(kind, { figure, state, maxStep: maxStep(), exact: () => runs.exact(state),
-          onStatus: (msg) => (msg ? toast(msg, { id: "download" }) : dismiss("download")) });
+        if (kind === "video" || kind === "gif") return await animations.open(kind);
+        toast(t("saving"), { id: "download" });
+        await download(kind, { scene, text, state, exact: () => runs.exact(state) });
+        dismiss("download");
       } catch (err) {
         toast(t("error", { msg: err.message }), { id: "download", error: true });
       }

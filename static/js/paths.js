@@ -1,0 +1,48 @@
+// The paths at step k: what every playback draws (the page's views and its embed, the offline export's player, the
+// video and the GIF). At step k each lane is drawn from its start up to its point k (a lane with fewer points, one
+// that diverged, is drawn whole once k passes its end); nothing of what comes later is drawn. The playback's end is
+// the last step of the longest lane, N of "N / N", and the playback clock stops there exactly.
+// No imports: the offline export inlines this file before its player (app/services/exporting.py).
+
+/** The last step of any lane: the end of the playback (N of "N / N"). */
+export function lastStep(lanes) {
+  let last = 0;
+  for (const lane of lanes) last = Math.max(last, (lane.points?.length || 1) - 1);
+  return last;
+}
+
+/** The index of the point lane ``lane`` shows at step ``k`` (its last one once ``k`` is past its end). */
+export function laneStep(lane, k) {
+  return Math.max(0, Math.min(Math.floor(k), lane.points.length - 1));
+}
+
+/** A lane's points 0..k as columns ``{x, y}`` (what Plotly draws); ``k`` = Infinity: the whole path. */
+export function pathUpTo(points, k = Infinity) {
+  const n = Math.max(0, Math.min(Math.floor(k) + 1, points.length));
+  const x = new Array(n), y = new Array(n);
+  for (let i = 0; i < n; i++) { x[i] = points[i][0]; y[i] = points[i][1]; }
+  return { x, y };
+}
+
+/** Whether step ``k`` hides part of a path (playback before its end). */
+export function partial(k, last) {
+  return k < last;
+}
+
+/** The playback clock: the cursor ``seconds`` after ``position`` at ``speed`` steps a second. At the end it is N
+ *  exactly (``ended``), or starts over at 0 with ``loop``. */
+export function advance(position, seconds, speed, last, loop = false) {
+  const next = position + Math.max(0, seconds) * speed;
+  if (next < last) return { position: next, step: Math.floor(next), ended: false };
+  if (loop && last > 0) return { position: 0, step: 0, ended: false };
+  return { position: last, step: last, ended: true };
+}
+
+/** The steps ``frames`` frames of a video or GIF show: 0 first, N last, evenly spaced (each step once at most). */
+export function frameSteps(last, frames) {
+  const count = Math.max(1, Math.min(frames, last + 1));
+  if (count === 1) return [last];
+  const out = [];
+  for (let f = 0; f < count; f++) out.push(Math.round((f * last) / (count - 1)));
+  return out;
+}
