@@ -15,6 +15,7 @@ import orjson
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..assets import STATIC_DIR, TEMPLATES_DIR, plotly_bundle_path
+from ..lessons import LESSONS
 from .errors import Refused
 from .planning import plan_runs
 from .runs import Stop, run_plan
@@ -22,13 +23,14 @@ from .state import decode_state, load_json, parse_state
 
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F"]
 TEXT = {"en": {"play": "Play", "pause": "Pause", "steps": "steps", "made_with": "Made with Slopes", "scrub": "Step",
-               "speed": "Speed"},
+               "speed": "Speed", "custom": "Custom surface"},
         "ko": {"play": "재생", "pause": "일시정지", "steps": "스텝", "made_with": "Slopes로 만든 그림", "scrub": "스텝",
-               "speed": "속도"}}
+               "speed": "속도", "custom": "사용자 정의 함수"}}
 FRAME_OPTIONS = ("autoplay", "loop", "interactive", "equal")  # view flags the export's player reads
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")  # OWASP: a spreadsheet reads such a cell as a formula
 BOM = "\ufeff"  # the CSV's first character (Excel's sign that the file is UTF-8)
 _BLANK = " \t\r\n\x0b\x0c\u00a0\u2028\u2029"  # what an import that trims cells drops before the formula
+LESSONS_BY_ID = {lesson["id"]: lesson for lesson in LESSONS}
 _env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html"]))
 
 
@@ -77,10 +79,46 @@ def variants(state: dict, stop: Stop | None = None) -> list[dict]:
     return out
 
 
-def bundle(state: dict, stop: Stop | None = None, computed: tuple | None = None) -> dict:
-    """Everything an offline figure needs: surface, grid, runs (with colours), captions, the state itself and
-    the view flags the player reads. ``computed`` (a notebook's ``(surface, answer)``, whose lanes may be Python
-    objects no state can name) is drawn as it is instead of computing the state's runs."""
+def language(state: dict, requested: str | None = None) -> str:
+    """The export's language: ``requested`` (an address's ``?lang=``), else the state's ``view.lang``, else English."""
+    view = state.get("view") if isinstance(state.get("view"), dict) else {}
+    for lang in (requested, view.get("lang")):
+        if lang in TEXT:
+            return lang
+    return "en"
+
+
+def figure_words(state: dict, surface: dict, lang: str) -> tuple[str, str]:
+    """The figure's title and caption in ``lang``: the open lesson's (``view.lesson``), else the surface's name (its
+    catalogue's ``names[lang]``); a caption in ``view.caption`` wins over the lesson's."""
+    view = state.get("view") if isinstance(state.get("view"), dict) else {}
+    lesson = LESSONS_BY_ID.get(view.get("lesson")) if isinstance(view.get("lesson"), str) else None
+    own = view.get("caption") or ""
+    if lesson:
+        return lesson["title"].get(lang) or lesson["title"]["en"], own or lesson["caption"].get(lang) or lesson["caption"]["en"]
+    if surface.get("id") == "custom":
+        return TEXT[lang]["custom"], own
+    names = surface.get("names") or {}
+    return names.get(lang) or names.get("en") or surface.get("name", ""), own
+
+
+def lane_labels(state: dict, runs: list, lang: str) -> None:
+    """A lesson's lane labels in ``lang`` (a lesson names its lanes in both languages; the state holds the English)."""
+    view = state.get("view") if isinstance(state.get("view"), dict) else {}
+    lesson = LESSONS_BY_ID.get(view.get("lesson")) if isinstance(view.get("lesson"), str) else None
+    if not lesson or lang == "en":
+        return
+    english, translated = lesson["labels"]["en"], lesson["labels"].get(lang) or []
+    for run in runs:
+        if run.get("label") in english and english.index(run["label"]) < len(translated):
+            run["label"] = translated[english.index(run["label"])]
+
+
+def bundle(state: dict, stop: Stop | None = None, computed: tuple | None = None, lang: str | None = None) -> dict:
+    """Everything an offline figure needs: surface, grid, runs (with colours), title and caption in the figure's
+    language (``lang``: an address's ``?lang=``, else the state's), the state itself and the view flags the player
+    reads. ``computed`` (a notebook's ``(surface, answer)``, whose lanes may be Python objects no state can name) is
+    drawn as it is instead of computing the state's runs."""
     request, view = parse_state(state)
     if computed is None:
         try:
@@ -92,11 +130,14 @@ def bundle(state: dict, stop: Stop | None = None, computed: tuple | None = None)
         surface, answer = computed
         runs = coloured({**answer, "runs": [dict(run) for run in answer["runs"]]}, view.colors)
     grid = surface.grid(160)
-    lang = view.lang if view.lang in TEXT else "en"
+    lang = language(state, lang)
+    meta = surface.metadata()
+    title, caption = figure_words(state, meta, lang)
+    lane_labels(state, runs["runs"], lang)
     shown = {k: v for k, v in (state.get("view") or {}).items() if k != "variants"}
     flags = {k: getattr(view, k, None) for k in FRAME_OPTIONS}
-    return {"surface": surface.metadata(), "grid": grid, "runs": runs, "lang": lang, "text": TEXT[lang],
-            "caption": view.caption or "", "state": {**state, "view": shown},
+    return {"surface": meta, "grid": grid, "runs": runs, "lang": lang, "text": TEXT[lang], "title": title,
+            "caption": caption, "state": {**state, "view": shown},
             "view": {k: bool(v) for k, v in flags.items() if v is not None}}
 
 
@@ -124,17 +165,20 @@ def _inlined_scripts() -> tuple[str, str, str]:
             safe(js / "player.js"))
 
 
-def export_html(state: dict, stop: Stop | None = None, computed: tuple | None = None) -> str:
-    """The offline export of ``state`` (``computed``: see :func:`bundle`)."""
-    data = bundle(state, stop, computed)
+def export_html(state: dict, stop: Stop | None = None, computed: tuple | None = None, lang: str | None = None) -> str:
+    """The offline export of ``state`` (``computed``: see :func:`bundle`), titled with the lesson's or the surface's
+    name, with the lesson's caption, in ``lang`` (an address's ``?lang=``) or the state's language."""
+    data = bundle(state, stop, computed, lang)
     data["variants"] = variants(state, stop)
+    for variant in data["variants"]:
+        lane_labels(variant["state"], variant["runs"]["runs"], data["lang"])
     surface = data["surface"]
-    title = data["caption"] or f"{surface['name']}: " + ", ".join(r["label"] for r in data["runs"]["runs"])
     subtitle = f"{surface['formula']} · {data['runs']['steps']} {data['text']['steps']} · {data['text']['made_with']}"
-    for run in data["runs"]["runs"]:  # Plotly reads <a href>, <b>, <br> in trace names: a label stays text
-        run["label"] = plotly_text(run["label"])
+    for run in (r for runs in [data["runs"], *(v["runs"] for v in data["variants"])] for r in runs["runs"]):
+        run["label"] = plotly_text(run["label"])  # Plotly reads <a href>, <b>, <br> in trace names: a label stays text
     return _env.get_template("export.html").render(
-        title=title, subtitle=subtitle, lang=data["lang"], text=data["text"], data_json=script_json(data),
+        title=data["title"], caption=data["caption"], subtitle=subtitle, lang=data["lang"], text=data["text"],
+        data_json=script_json(data),
         plotly_js=_inlined_scripts()[0], deck_js=_inlined_scripts()[1], player_js=_inlined_scripts()[2])
 
 

@@ -130,7 +130,7 @@ function describe() {
     const how = lane.status === "diverged" ? `diverged after ${lane.steps_run} steps` : `${lane.steps_run} steps`;
     return `${lane.label}: ${how}, ended at (${fmt(end[0])}, ${fmt(end[1])}), loss ${loss === null ? "—" : fmt(loss)}`;
   });
-  return `${data.surface.name} (${data.surface.formula}). ${parts.join("; ")}.`;
+  return `${data.title || data.surface.name} (${data.surface.formula}). ${parts.join("; ")}.`;
 }
 
 function fmt(v) {
@@ -225,7 +225,7 @@ function update(patch) {
   }
   state = next;
   const caption = (state.view || {}).caption;
-  if (caption && document.getElementById("title")) document.getElementById("title").textContent = caption;
+  if (caption && document.getElementById("caption")) document.getElementById("caption").textContent = caption;
   const wasPlaying = playing;
   player.pause();
   const done = match === current ? Promise.resolve() : load(match);

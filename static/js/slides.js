@@ -78,6 +78,27 @@ export function slideLayout(scene, text, size) {
   return { W, H, s, px, pad, title, caption, labels, margin, plot, ranges };
 }
 
+/** Where lane ``points`` at step ``k`` is marked inside the box ``ranges``: the point itself, or, when it lies outside
+ *  (a run that diverged off the plot), where the path last leaves the box; null when it never enters it. */
+export function markedPoint(points, k, ranges) {
+  const { x, y } = ranges;
+  const inside = (p) => p[0] >= x[0] && p[0] <= x[1] && p[1] >= y[0] && p[1] <= y[1];
+  if (inside(points[k])) return points[k];
+  let j = k - 1;
+  while (j >= 0 && !(Number.isFinite(points[j][0]) && inside(points[j]))) j--;
+  if (j < 0) return null;
+  const [a, b] = [points[j], points[j + 1]];
+  let f = 1;  // the fraction of the segment a -> b inside the box
+  for (const [d, lo, hi] of [[0, x[0], x[1]], [1, y[0], y[1]]]) {
+    const delta = b[d] - a[d];
+    if (!Number.isFinite(delta) || delta === 0) continue;
+    const edge = delta > 0 ? hi : lo;
+    f = Math.min(f, (edge - a[d]) / delta);
+  }
+  if (!Number.isFinite(f)) return a;
+  return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])];
+}
+
 /** A data point in the slide's pixels. */
 function toPixel(L, p) {
   const { x, y } = L.ranges;
@@ -105,9 +126,9 @@ export function slideFigure(scene, text, size, { upto = Infinity, paths = true }
   });
   const ends = paths ? sc.lanes.map((lane) => {
     const k = laneStep(lane, upto);
-    const p = lane.points[k];
+    const p = markedPoint(lane.points, k, L.ranges) || [null, null];
     const diverged = lane.status === "diverged" && k === lane.points.length - 1;
-    return { type: "scatter", mode: "markers", x: [p[0]], y: [p[1]], showlegend: false, hoverinfo: "skip", meta: "end",
+    return { type: "scatter", mode: "markers", x: [p[0]], y: [p[1]], showlegend: false, hoverinfo: "skip", meta: "end", cliponaxis: false,
       marker: diverged ? { symbol: "x", size: 30 * s, color: lane.color, line: { color: c.paper, width: 2 * s } }
         : { symbol: "circle", size: 24 * s, color: lane.color, line: { color: c.paper, width: 3.5 * s } } };
   }) : [];
@@ -184,6 +205,7 @@ export class SlideFrames {
       ctx.stroke();
     });
     ctx.setLineDash([]);
+    ctx.restore();  // the marks are whole even at the plot's edge
     const [sx, sy] = toPixel(L, scene.start);  // the start, over the paths that leave it
     ctx.beginPath();
     ctx.arc(sx, sy, 13 * s - 2 * s, 0, 2 * Math.PI);
@@ -194,7 +216,9 @@ export class SlideFrames {
     ctx.stroke();
     scene.lanes.forEach((lane, i) => {  // each lane's point at the step: its end on the last frame
       const k = laneStep(lane, step);
-      const [x, y] = this.pixels[i][k];
+      const mark = markedPoint(lane.points, k, L.ranges);
+      if (!mark) return;
+      const [x, y] = toPixel(L, mark);
       if (lane.status === "diverged" && k === lane.points.length - 1) {
         const r = 12 * s;
         ctx.strokeStyle = lane.color;
@@ -212,7 +236,6 @@ export class SlideFrames {
       ctx.strokeStyle = c.paper;
       ctx.stroke();
     });
-    ctx.restore();
     // the step counter, bottom right (the x axis' title is centred)
     ctx.font = `${L.px.counter}px ${FONT}`;
     ctx.fillStyle = c.ink;

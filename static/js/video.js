@@ -62,23 +62,44 @@ export async function makeVideo(scene, text, { format = "mp4", size, fps = 30, o
 /** The lane colours, the ink and the paper as palette entries ([r, g, b]). */
 function exactColours(scene) {
   const hex = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
-  return [...new Set([...scene.lanes.map((l) => l.color), "#1d1d1f", "#ffffff"])].filter((h) => /^#[0-9a-f]{6}$/i.test(h)).map(hex);
+  return [...new Set([...scene.lanes.map((l) => l.color.toLowerCase()), "#1d1d1f", "#ffffff"])].filter((h) => /^#[0-9a-f]{6}$/.test(h)).map(hex);
+}
+
+const rgbKey = ([r, g, b]) => r | (g << 8) | (b << 16);
+
+/** One palette (at most ``size`` colours) for a figure of flat colours: ``keep`` exactly, then every colour that covers
+ *  a visible area of ``rgba`` exactly (the contour's fills, the text), then the quantiser's colours for what is left
+ *  (the anti-aliased edges). Exact fills: no band takes a neighbour's colour. */
+export function flatPalette(rgba, keep, quantize, size = 255) {
+  const px = new Uint32Array(rgba.buffer, rgba.byteOffset, rgba.length / 4);
+  const counts = new Map();
+  for (let i = 0; i < px.length; i++) { const c = px[i] & 0xffffff; counts.set(c, (counts.get(c) || 0) + 1); }
+  const chosen = new Map(keep.map((c) => [rgbKey(c), c]));
+  const frequent = [...counts].filter(([, n]) => n >= px.length * 0.0004).sort((a, b) => b[1] - a[1]);
+  for (const [c] of frequent) {
+    if (chosen.size >= Math.floor(size * 0.6)) break;
+    if (!chosen.has(c)) chosen.set(c, [c & 255, (c >> 8) & 255, (c >> 16) & 255]);
+  }
+  const rest = [];
+  for (let i = 0; i < px.length; i++) if (!chosen.has(px[i] & 0xffffff)) rest.push(px[i] | 0xff000000);
+  const extra = rest.length ? quantize(new Uint8Array(new Uint32Array(rest).buffer), size - chosen.size, { format: "rgb565" }) : [];
+  return [...chosen.values(), ...extra.map((c) => c.slice(0, 3))];
 }
 
 /** The playback as an animated GIF Blob (at most ``count`` frames, the last held). */
 export async function makeGif(scene, text, { size, count = 60, onProgress = () => {}, signal } = {}) {
-  const { GIFEncoder, quantize, applyPalette } = await import(GIFENC);
+  const { GIFEncoder, quantize, nearestColorIndex } = await import(GIFENC);
   const frames = await SlideFrames.make(scene, text, size);
   const { width, height } = size;
   const steps = frameSteps(frames.last, count);
-  // one palette for every frame, from the last (the whole paths and the contour): the lane colours, ink and paper
-  // exactly, the quantiser's colours for the rest, and one index left for "unchanged since the last frame"
-  const keep = exactColours(scene);
+  // one palette for every frame, from the last (the whole paths and the contour), and one index left for "unchanged
+  // since the last frame" (transparent over it: each frame holds only what changed)
   frames.draw(frames.last);
-  const sample = frames.ctx.getImageData(0, 0, width, height).data;
-  const palette = [...keep, ...quantize(sample, 255 - keep.length, { format: "rgb565" })];
+  const palette = flatPalette(frames.ctx.getImageData(0, 0, width, height).data, exactColours(scene), quantize);
   const unchanged = palette.length;
   palette.push([255, 0, 255]);  // never drawn: the transparent index
+  const colours = palette.slice(0, unchanged);
+  const nearest = new Map(colours.map((c, i) => [rgbKey(c), i]).reverse());
   const gif = GIFEncoder();
   const delay = Math.max(40, Math.round((growSeconds(frames.last) * 1000) / steps.length / 10) * 10);
   let previous = null;
@@ -86,16 +107,19 @@ export async function makeGif(scene, text, { size, count = 60, onProgress = () =
     if (signal?.aborted) throw cancelled();
     frames.draw(steps[f]);
     const rgba = frames.ctx.getImageData(0, 0, width, height).data;
-    const index = applyPalette(rgba, palette, "rgb565");
-    if (previous) {
-      for (let i = 0, p = 0; i < index.length; i++, p += 4) {
-        if (rgba[p] === previous[p] && rgba[p + 1] === previous[p + 1] && rgba[p + 2] === previous[p + 2]) index[i] = unchanged;
-      }
+    const px = new Uint32Array(rgba.buffer);
+    const index = new Uint8Array(px.length);
+    for (let i = 0; i < px.length; i++) {
+      const c = px[i] & 0xffffff;
+      if (previous && c === (previous[i] & 0xffffff)) { index[i] = unchanged; continue; }
+      let k = nearest.get(c);
+      if (k === undefined) { k = nearestColorIndex(colours, [c & 255, (c >> 8) & 255, (c >> 16) & 255]); nearest.set(c, k); }
+      index[i] = k;
     }
     const last = f === steps.length - 1;
     gif.writeFrame(index, width, height, { palette: f === 0 ? palette : undefined, delay: last ? HOLD_SECONDS * 1000 : delay,
       transparent: f > 0, transparentIndex: unchanged, dispose: 1 });
-    previous = rgba;
+    previous = px;
     onProgress((f + 1) / steps.length);
     await new Promise((resolve) => setTimeout(resolve, 0));  // the page stays responsive (Cancel, the progress bar)
   }
