@@ -232,19 +232,31 @@ def read_state_text(text: str) -> dict:
     return state
 
 
-def export_to_file(state_path: Path, out_path: Path) -> None:
-    """``slopes export``: STATE.json (a run request plus optional view) to .html, .json or .csv."""
-    suffix = out_path.suffix.lower()
-    if suffix not in (".html", ".json", ".csv"):
-        raise ValueError(f"unknown output type {suffix!r}: use .html, .json or .csv")
+def read_state_file(state_path: Path) -> dict:
+    """A state file (UTF-8 JSON, or the page's copied address) as a state."""
     try:
         text = Path(state_path).read_text(encoding="utf-8-sig")  # a BOM (Windows Notepad writes one) is not JSON
     except UnicodeDecodeError as e:
         raise Refused(["state"], f"the file is not UTF-8 text (byte {e.start}): save the state as UTF-8 JSON") from None
-    state = read_state_text(text)
-    if suffix == ".html":
-        out_path.write_text(export_html(state), encoding="utf-8")
-    elif suffix == ".json":
+    return read_state_text(text)
+
+
+SERVER_FORMATS = ("html", "json", "csv")  # written here; PNG, SVG, GIF and video are drawn by a browser (rendering.py)
+
+
+def write_export(state: dict, out_path: Path, lang: str | None = None) -> None:
+    """``state`` as ``out_path``'s type: .html (the offline figure, in ``lang`` or the state's language), .json, .csv."""
+    suffix = out_path.suffix.lower().lstrip(".")
+    if suffix == "html":
+        out_path.write_text(export_html(state, lang=lang), encoding="utf-8")
+    elif suffix == "json":
         out_path.write_bytes(export_json(state))
-    else:
+    elif suffix == "csv":
         out_path.write_text(export_csv(state), encoding="utf-8")
+    else:
+        raise ValueError(f"unknown output type .{suffix}: use .html, .json or .csv here")
+
+
+def export_to_file(state_path: Path, out_path: Path, lang: str | None = None) -> None:
+    """``slopes export``: STATE.json (a run request plus optional view) to .html, .json or .csv."""
+    write_export(read_state_file(state_path), out_path, lang)

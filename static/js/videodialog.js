@@ -50,6 +50,7 @@ export class VideoDialog {
   /** Say when the chosen format cannot be encoded here (and offer none of it: the button is off). */
   async checkSupport() {
     const { format, size, sizeName } = this.options();
+    this.make.disabled = true;  // until this browser has said whether it can
     let ok = false;
     let why = t("video_no_webcodecs");
     try {
@@ -65,6 +66,7 @@ export class VideoDialog {
   async run(label, work, name) {
     const controller = new AbortController();
     this.busy = controller;
+    delete this.dialog.dataset.failed;
     this.make.disabled = true;
     this.progress.hidden = false;
     this.progress.value = 0;
@@ -80,6 +82,7 @@ export class VideoDialog {
       this.close();
     } catch (err) {
       this.status.textContent = err.name === "AbortError" ? t("video_cancelled") : t("error", { msg: err.message });
+      if (err.name !== "AbortError") this.dialog.dataset.failed = "true";
       this.progress.hidden = true;
     } finally {
       this.busy = null;
