@@ -167,8 +167,8 @@ def test_downloads_gif_png_svg_csv(page, live_server, tmp_path):
         saved[kind] = path.read_bytes()
     width, height, frames = gif_frames(saved["gif"])
     from app import __name__ as _  # noqa: F401
-    assert (width, height) == (640, 400)
-    assert frames == 40
+    assert (width, height) == (1280, 720)  # the playback at the video's smaller size, 60 frames of 121 steps
+    assert frames == 60
     assert saved["png"][:8] == b"\x89PNG\r\n\x1a\n"
     assert b"<svg" in saved["svg"][:400]
     assert saved["csv"].startswith("\ufefflane,optimizer".encode())  # UTF-8 with a BOM: Excel reads Korean

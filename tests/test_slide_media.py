@@ -94,11 +94,13 @@ def test_the_playback_clock_ends_at_the_last_step_exactly(page, live_server):
     out = page.evaluate("""async () => {
       const { advance, frameSteps, lastStep } = await import('/static/js/paths.js');
       const a = advance(118.5, 1, 100, 120), b = advance(0, 0.01, 100, 120), c = advance(119, 1, 100, 120, true);
-      return { a, b, c, frames: frameSteps(120, 60), few: frameSteps(3, 60), last: lastStep([{ points: [1, 2] }, { points: [1, 2, 3] }]) };
+      const early = advance(0, 1, 100, 0, true);  // an embed's autoplay before its runs are drawn keeps going
+      return { a, b, c, early, frames: frameSteps(120, 60), few: frameSteps(3, 60), last: lastStep([{ points: [1, 2] }, { points: [1, 2, 3] }]) };
     }""")
     assert out["a"] == {"position": 120, "step": 120, "ended": True}
     assert out["b"]["step"] == 1 and not out["b"]["ended"]
     assert out["c"]["step"] == 0 and not out["c"]["ended"]  # a looping embed starts over
+    assert not out["early"]["ended"]
     assert out["frames"][0] == 0 and out["frames"][-1] == 120 and len(out["frames"]) == 60
     assert out["few"] == [0, 1, 2, 3] and out["last"] == 2
 

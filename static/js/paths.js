@@ -30,11 +30,12 @@ export function partial(k, last) {
 }
 
 /** The playback clock: the cursor ``seconds`` after ``position`` at ``speed`` steps a second. At the end it is N
- *  exactly (``ended``), or starts over at 0 with ``loop``. */
+ *  exactly (``ended``), or starts over at 0 with ``loop`` (also while ``last`` is still 0: an embed's autoplay may start
+ *  before its stage has drawn the runs, and keeps going once it has). */
 export function advance(position, seconds, speed, last, loop = false) {
   const next = position + Math.max(0, seconds) * speed;
   if (next < last) return { position: next, step: Math.floor(next), ended: false };
-  if (loop && last > 0) return { position: 0, step: 0, ended: false };
+  if (loop) return { position: 0, step: 0, ended: false };
   return { position: last, step: last, ended: true };
 }
 
