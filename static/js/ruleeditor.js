@@ -80,8 +80,7 @@ export class RuleEditor {
     this.area.value = example.rule;
     this.onDraft(example.rule);
     this.draw();
-    this.checkSoon(0, example.params);
-    this.area.focus();
+    this.checkSoon(0, example.params);  // (the focus stays on the menu: its arrow keys go on choosing)
   }
 
   checkSoon(ms, suggested = {}) {
