@@ -1,4 +1,5 @@
-"""Cross-cutting HTTP concerns: security headers, a body-size limit, and one log line per request."""
+"""Cross-cutting HTTP concerns: security headers, a body-size limit, a WebSocket frame limit the server itself
+enforces, and one log line per request."""
 from __future__ import annotations
 
 import logging
@@ -30,16 +31,51 @@ def security_headers(path: str) -> list[tuple[bytes, bytes]]:
     return headers
 
 
-class Guard:
-    """Security headers on every answer, bodies over ``max_body`` refused with 413, and an access log line
-    with the time taken. Pure ASGI, so it wraps WebSockets too (they get only the log line)."""
+def limit_websocket_frames(receive: Receive, limit: int) -> bool:
+    """Make the server refuse WebSocket messages over ``limit`` bytes at the frame header, before it buffers them.
 
-    def __init__(self, app: ASGIApp, max_body: int):
+    uvicorn reads a whole message into memory (up to its ``ws_max_size``, 16 MiB unless ``--ws-max-size`` says
+    otherwise) before the app sees a byte of it: 30 clients sending 16 MiB frames took a server from 74 MB to
+    1 GB. Every uvicorn WebSocket protocol (websockets' sans-I/O and legacy ones, wsproto) reads
+    ``config.ws_max_size`` when it is made for a connection, and the ``receive`` a uvicorn server hands the app
+    is a method of the object holding that config (the lifespan's, each connection's protocol). Lowering it at
+    the lifespan's start covers every connection that follows, whichever way the server was started
+    (``uvicorn app.main:app``, ``make run``, ``slopes serve``, the Docker image, any ``--workers``); at a
+    connection's start (a server run with ``--lifespan off``) it also lowers that connection's own parser,
+    which reads no frame before the app accepts. A message over the limit then ends the connection with
+    close code 1009 (message too big) while only its header has been read. Under another ASGI server this
+    does nothing and :func:`~app.api.sockets.receive_message` still refuses the message after the fact.
+    Returns whether a uvicorn config was found."""
+    holder = getattr(receive, "__self__", None)
+    config = getattr(holder, "config", None)
+    if config is None or not isinstance(getattr(config, "ws_max_size", None), int):
+        return False
+    config.ws_max_size = min(config.ws_max_size, limit)
+    parser = getattr(holder, "conn", None)  # this connection's websockets sans-I/O protocol
+    if isinstance(getattr(parser, "max_message_size", None), int):
+        parser.max_message_size = min(parser.max_message_size, limit)
+    if isinstance(getattr(holder, "max_size", None), int):  # websockets' legacy protocol
+        holder.max_size = min(holder.max_size, limit)
+    buffer = getattr(holder, "buffer", None)  # wsproto's message buffer
+    if isinstance(getattr(buffer, "max_length", None), int):
+        buffer.max_length = min(buffer.max_length, limit)
+    return True
+
+
+class Guard:
+    """Security headers on every answer, bodies over ``max_body`` refused with 413, WebSocket messages over
+    ``max_message`` refused by the server before they are read (:func:`limit_websocket_frames`), and an access
+    log line with the time taken. Pure ASGI, so it wraps WebSockets too (they get only the log line)."""
+
+    def __init__(self, app: ASGIApp, max_body: int, max_message: int | None = None):
         self.app = app
         self.max_body = max_body
+        self.max_message = max_message
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send):
         if scope["type"] != "http":
+            if self.max_message is not None and scope["type"] in ("lifespan", "websocket"):
+                limit_websocket_frames(receive, self.max_message)
             return await self.app(scope, receive, send)
         start = time.perf_counter()
         status = {"code": 0}
