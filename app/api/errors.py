@@ -128,9 +128,12 @@ async def client_gone(request: Request, exc: ClientGone) -> Response:
 async def http_error(request: Request, exc) -> JSONResponse:
     """FastAPI's own shape for HTTP errors, plus a log line for every refused input. A body too deeply nested
     for the JSON parser (FastAPI's 400 "error parsing the body", from a RecursionError) is the 422 at ``body``
-    the WebSocket gives for it."""
+    the WebSocket gives for it; a body :mod:`app.api.bodies` refused (a 5000-digit number, ``1e-400``) is the 422
+    naming that field."""
     if exc.status_code == 400 and isinstance(exc.__cause__, RecursionError):
         return await refused(request, Refused([], f"nested more than {MAX_DEPTH} levels deep"))
+    if exc.status_code == 400 and isinstance(exc.__cause__, Refused):  # the body, read by app.api.bodies
+        return await refused(request, exc.__cause__)
     if 400 <= exc.status_code < 500 and exc.status_code != 404:
         log.info("rejected %s %s: %s", request.method, request.url.path, plain(str(exc.detail))[:2000])
     return JSONResponse({"detail": finite_json(exc.detail)}, status_code=exc.status_code,

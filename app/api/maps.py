@@ -13,8 +13,9 @@ from .errors import frame
 from ..schemas import BasinRequest, BasinResponse, SweepRequest, SweepResponse
 from .serialize import FastJSON
 from .sockets import accept, parse_message, receive_message, send
+from .bodies import JSONRoute
 
-router = APIRouter(prefix="/api", tags=["maps"])
+router = APIRouter(prefix="/api", tags=["maps"], route_class=JSONRoute)
 PROGRESS_EVERY = 0.1  # seconds between progress frames
 BUSY = {503: {"description": "busy or stopping; see Retry-After"}}
 

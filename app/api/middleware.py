@@ -82,7 +82,7 @@ class Guard:
         path = scope.get("path", "")
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body:
-            await _too_large(send, self.max_body)
+            await _too_large(send, self.max_body, path)
             log.info("%s %s 413 body of %s bytes refused", scope["method"], path, declared.decode())
             return
         if declared is None and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
@@ -98,7 +98,7 @@ class Guard:
                 size += len(body[-1])
                 more = message.get("more_body", False)
                 if size > self.max_body:
-                    await _too_large(send, self.max_body)
+                    await _too_large(send, self.max_body, path)
                     log.info("%s %s 413 chunked body over %s bytes refused", scope["method"], path, self.max_body)
                     return
             receive = _replay(b"".join(body), receive)
@@ -112,6 +112,14 @@ class Guard:
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except Exception:
+            if status["code"]:  # the answer has begun: the server ends the connection
+                raise
+            # an error no handler took: answered here, with the security headers (outside this middleware,
+            # Starlette's own 500 would go out without them), and never with a traceback
+            log.exception("unhandled error on %s %s", scope["method"], path)
+            status["code"] = 500
+            await _answer(send, 500, b'{"detail":"internal error"}', path)
         finally:
             log.info("%s %s %s %.1f ms", scope["method"], path, status["code"], (time.perf_counter() - start) * 1e3)
 
@@ -129,8 +137,14 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-async def _too_large(send: Send, limit: int):
+async def _too_large(send: Send, limit: int, path: str):
     body = f'{{"detail":[{{"loc":["body"],"msg":"the request body is larger than {limit} bytes","type":"too_large"}}]}}'
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body.encode()})
+    await _answer(send, 413, body.encode(), path)
+
+
+async def _answer(send: Send, status: int, body: bytes, path: str):
+    """A JSON answer made here (not by the app), with the security headers every answer carries."""
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            *security_headers(path)]})
+    await send({"type": "http.response.body", "body": body})

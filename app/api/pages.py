@@ -26,9 +26,10 @@ router = APIRouter(tags=["page"])
 
 
 def _check_state(state: str | None) -> None:
-    """A ``?state=`` the page would put into its DOM is checked here first: a 422 naming the field."""
-    if state is not None:
-        parse_view(decode_state(state))
+    """A ``?state=`` the page would put into its DOM is checked here first: a 422 naming the field. The rules are
+    the exports' (:mod:`app.services.state`): empty is the default view, unknown top-level keys are dropped; the run
+    request's fields are the page's to mark where they are (an export, which computes them, refuses them)."""
+    parse_view(decode_state(state))
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -62,7 +63,7 @@ def _html_export(state: dict, gzipped: bool, stop=None) -> bytes:
 
 
 @router.get("/export.html", response_class=HTMLResponse, include_in_schema=False)
-async def export_page(request: Request, state: str = Query(max_length=settings.max_state), download: bool = False):
+async def export_page(request: Request, state: str | None = STATE, download: bool = False):
     """One self-contained HTML file: plotly.js inlined, trajectories precomputed, plays offline."""
     gzipped = _gzip_accepted(request)
     body = await compute_for(request, _html_export, decode_state(state), gzipped)
@@ -73,7 +74,7 @@ async def export_page(request: Request, state: str = Query(max_length=settings.m
 
 
 @router.get("/export.csv", include_in_schema=False)
-async def export_csv_route(request: Request, state: str = Query(max_length=settings.max_state)):
+async def export_csv_route(request: Request, state: str | None = STATE):
     text = await compute_for(request, services.export_csv, decode_state(state))
     return Response(text, media_type="text/csv", headers={"Content-Disposition": 'attachment; filename="slopes.csv"'})
 

@@ -7,8 +7,9 @@ from .. import services
 from .compute import compute_for
 from ..schemas import RunRequest, RunResponse
 from .serialize import FastJSON
+from .bodies import JSONRoute
 
-router = APIRouter(prefix="/api/runs", tags=["runs"])
+router = APIRouter(prefix="/api/runs", tags=["runs"], route_class=JSONRoute)
 
 
 @router.post("", response_model=RunResponse, responses={503: {"description": "busy or stopping; see Retry-After"}})
