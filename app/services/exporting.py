@@ -120,13 +120,14 @@ def _inlined_scripts() -> tuple[str, str, str]:
 
 
 def export_html(state: dict, stop: Stop | None = None) -> str:
+    """The self-contained HTML file. Every string of the data is written as JSON inside ``<script>`` (see
+    :func:`script_json`) or by Jinja's autoescape; the player puts labels into Plotly's names through its
+    ``plotlyText`` (Plotly reads ``<a href>`` in names), the main runs' and every variant's alike."""
     data = bundle(state, stop)
     data["variants"] = variants(state, stop)
     surface = data["surface"]
     title = data["caption"] or f"{surface['name']}: " + ", ".join(r["label"] for r in data["runs"]["runs"])
     subtitle = f"{surface['formula']} · {data['runs']['steps']} {data['text']['steps']} · {data['text']['made_with']}"
-    for run in data["runs"]["runs"]:  # Plotly reads <a href>, <b>, <br> in trace names: a label stays text
-        run["label"] = plotly_text(run["label"])
     return _env.get_template("export.html").render(
         title=title, subtitle=subtitle, lang=data["lang"], text=data["text"], data_json=script_json(data),
         plotly_js=_inlined_scripts()[0], deck_js=_inlined_scripts()[1], player_js=_inlined_scripts()[2])
