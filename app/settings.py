@@ -29,6 +29,11 @@ BOUNDS = {
     "map_threads": (1, 256),
     "max_queue": (0, 100_000),
     "shutdown_seconds": (1, 3600),
+    "light_threads": (1, 256),
+    "light_request_ms": (0, 10 ** 6),
+    "light_target_ms": (1, 10 ** 6),
+    "max_request_seconds": (1, 86_400),
+    "request_deadline_seconds": (1, 86_400),
 }
 
 
@@ -54,6 +59,14 @@ class Settings:
     map_threads: int = 2  # threads for basin maps and sweeps (a pool of their own)
     max_queue: int = 16  # HTTP computations waiting for a busy pool beyond this are refused with 503
     shutdown_seconds: int = 5  # on SIGTERM, work in flight gets this long to end (uvicorn's graceful timeout)
+    # fairness (app/api/compute.py): each request's cost is estimated before it runs (app/services/costs.py, seconds
+    # of one worker's CPU as benchmarks/costs.py measured them); what is under light_request_ms runs in a lane of
+    # its own that heavy work never holds and steps aside for
+    light_threads: int = 2
+    light_request_ms: int = 100
+    light_target_ms: int = 300  # GET /readyz fails while a light request would wait longer than this
+    max_request_seconds: int = 10  # one request's estimated cost; over it: a 422 naming the field to shrink
+    request_deadline_seconds: int = 60  # heavy work that would not end by then is refused (503); at it, stopped
     allowed_origins: str = ""  # comma-separated origins (https://slides.example) whose pages may open WebSockets
 
     def origins(self) -> list[str]:
@@ -118,7 +131,8 @@ def known_variables() -> list[str]:
 def public_limits(s: Settings) -> dict:
     """The limits a client needs to know (``GET /api/limits``)."""
     names = ("max_steps", "max_optimizers", "max_grid", "max_label", "max_basin_n", "max_point_steps",
-             "max_sweep_cells", "max_run_evaluations", "max_body", "max_ws_message", "max_state", "ws_idle_seconds")
+             "max_sweep_cells", "max_run_evaluations", "max_body", "max_ws_message", "max_state", "ws_idle_seconds",
+             "max_request_seconds", "request_deadline_seconds")
     return {name: getattr(s, name) for name in names}
 
 

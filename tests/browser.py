@@ -28,7 +28,7 @@ def free_port() -> int:
 def start_server(port: int) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port",
                              str(port), "--log-level", "warning"], cwd=ROOT)
-    for _ in range(150):
+    for _ in range(600):  # a minute: a loaded machine starts the app slowly
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
             return proc

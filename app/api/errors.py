@@ -18,10 +18,12 @@ RETRY_AFTER = "2"  # seconds; a busy pool frees a thread within a chunk or two
 
 
 class Busy(Exception):
-    """Every thread of a pool is taken and its queue is full."""
+    """A pool cannot take the work now (its queue is full, or the work ahead would keep it past its deadline), or
+    the work ran past its deadline: a 503 with ``Retry-After`` (seconds)."""
 
-    def __init__(self, pool: str):
-        super().__init__(f"the server is busy computing ({pool}); try again in a moment")
+    def __init__(self, pool: str, message: str | None = None, retry_after: int | None = None):
+        super().__init__(message or f"the server is busy computing ({pool}); try again in a moment")
+        self.retry_after = str(retry_after) if retry_after is not None else RETRY_AFTER
 
 
 class ClientGone(Exception):
@@ -117,7 +119,8 @@ async def refused(request: Request, exc: Refused) -> JSONResponse:
 async def unavailable(request: Request, exc: Exception) -> JSONResponse:
     message = str(exc) if isinstance(exc, Busy) else "the server is stopping; try again in a moment"
     log.info("503 %s %s: %s", request.method, request.url.path, message)
-    return JSONResponse({"detail": message}, status_code=503, headers={"Retry-After": RETRY_AFTER})
+    retry = exc.retry_after if isinstance(exc, Busy) else RETRY_AFTER
+    return JSONResponse({"detail": message}, status_code=503, headers={"Retry-After": retry})
 
 
 async def client_gone(request: Request, exc: ClientGone) -> Response:

@@ -66,7 +66,9 @@ def _html_export(state: dict, gzipped: bool, stop=None) -> bytes:
 async def export_page(request: Request, state: str | None = STATE, download: bool = False):
     """One self-contained HTML file: plotly.js inlined, trajectories precomputed, plays offline."""
     gzipped = _gzip_accepted(request)
-    body = await compute_for(request, _html_export, decode_state(state), gzipped)
+    decoded = decode_state(state)
+    cost = await compute(services.exporting.export_cost, decoded)  # the checks and the estimate: a 422 at once
+    body = await compute_for(request, _html_export, decoded, gzipped, cost=cost)
     headers = {"Content-Disposition": 'attachment; filename="slopes.html"'} if download else {}
     if gzipped:
         headers.update({"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
@@ -75,7 +77,9 @@ async def export_page(request: Request, state: str | None = STATE, download: boo
 
 @router.get("/export.csv", include_in_schema=False)
 async def export_csv_route(request: Request, state: str | None = STATE):
-    text = await compute_for(request, services.export_csv, decode_state(state))
+    decoded = decode_state(state)
+    cost = await compute(services.exporting.export_cost, decoded, False)
+    text = await compute_for(request, services.export_csv, decoded, cost=cost)
     return Response(text, media_type="text/csv", headers={"Content-Disposition": 'attachment; filename="slopes.csv"'})
 
 

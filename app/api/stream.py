@@ -29,12 +29,13 @@ import numpy as np
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from ..engine import Interrupted, Simulation, start_points, state_lists
+from ..services.costs import estimate_run
 from ..services.errors import Refused, Stopped
 from ..services.planning import plan_runs
 from ..services.runs import step_extras
 from ..settings import settings
-from .compute import compute, stopping
-from .errors import frame
+from .compute import compute, lane_of, stopping
+from .errors import Busy, frame
 from .serialize import array, dumps
 from .sockets import accept, parse_message, receive_message, send
 
@@ -108,6 +109,8 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
     if replaced():
         return
     await ws.send_text(head)
+    pool = lane_of(run.plan.cost, "runs")  # the rest: in the light lane, or as heavy work that steps aside for it
+    deadline = time.monotonic() + settings.request_deadline_seconds
     while True:
         for text in frames:
             await asyncio.sleep(0)  # the receiver may take a newer request first
@@ -122,12 +125,15 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
             return
         if state == "done":
             break
-        frames, state = await compute(run.batch)
+        if time.monotonic() > deadline:
+            await send(ws, frame(Busy("runs", f"the request ran past its deadline of {settings.request_deadline_seconds}"
+                                              f" s (the server is busy); ask again or ask for less"), request_id))
+            return
+        frames, state = await compute(run.batch, pool=pool)
     await send(ws, run.end_frame())
 
 
 BATCH_SECONDS = 0.02  # a worker computes chunks for about this long before the event loop sends them
-SMALL_RUN_STEPS = 4000  # a request of at most this many steps over all its runs is computed in its first hop
 
 
 def _begin(body: dict, lanes, fields, cast, request_id, replaced):
@@ -137,7 +143,7 @@ def _begin(body: dict, lanes, fields, cast, request_id, replaced):
     run = _Run(plan, lanes, fields, cast, request_id, replaced)
     head = dumps({"type": "start", "id": request_id, "surface": plan.surface.id, "start": list(plan.start),
                   "steps": plan.steps, "runs": plan.echo, **run.tag}).decode()
-    return (run, head, *run.batch(first_only=len(run.plan.runs) * run.plan.steps > SMALL_RUN_STEPS))
+    return (run, head, *run.batch(first_only=not plan.cost.light))
 
 
 class _Run:
@@ -148,6 +154,7 @@ class _Run:
         self.tag = {} if lanes is None else {"lanes": lanes}
         if lanes is not None:
             plan.runs, plan.echo = [plan.runs[i] for i in lanes], [plan.echo[i] for i in lanes]
+            plan.cost = estimate_run(plan)  # a dragged lane alone: light work
         self.plan, self.fields, self.cast, self.request_id, self.replaced = plan, fields, cast, request_id, replaced
         self.sim = Simulation(plan.surface, plan.runs, plan.steps, plan.gradient, record_state=plan.include_state,
                               units=lanes)
@@ -165,7 +172,8 @@ class _Run:
         while self.first or not sim.done:
             if stopping():
                 return frames, "stopping"
-            size = sim.chunk_steps(settings.ws_first_chunk_steps if self.first else settings.ws_chunk_steps)
+            size = self.plan.cost.chunk_steps(sim.chunk_steps(settings.ws_first_chunk_steps if self.first
+                                                              else settings.ws_chunk_steps))
             try:
                 chunk, tests = _advance(sim, size, self.starts if self.first else None)
             except Interrupted:  # stopped inside an expensive step

@@ -20,7 +20,8 @@ from .errors import Refused
 from .planning import plan_runs
 from .runs import Stop, run_plan
 from ..settings import settings
-from .state import decode_state, known_keys, load_json, parse_state
+from .costs import Cost
+from .state import decode_state, known_keys, load_json, parse_state, parse_view
 
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F"]
 TEXT = {"en": {"play": "Play", "pause": "Pause", "steps": "steps", "made_with": "Made with Slopes", "scrub": "Step",
@@ -34,6 +35,7 @@ BOM = "\ufeff"  # the CSV's first character (Excel's sign that the file is UTF-8
 # what an import may trim or not show before the formula: every space, line break and control or format character
 # (U+3000 ideographic and U+2003 em spaces, U+0085 NEL, U+200B zero-width space, U+FEFF, bidi marks, NUL, ...)
 _INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf"}
+HTML_SECONDS = 0.15  # an HTML export's own work beyond its runs: the template, 4 MB of plotly.js, gzip
 ADDRESS_SLACK = 2048  # a state file may hold the whole address: scheme, host and path around the state= value
 _env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html"]))
 
@@ -55,9 +57,9 @@ def coloured_runs(plan, colours: list, stop: Stop | None = None) -> dict:
     return runs
 
 
-def variants(state: dict, stop: Stop | None = None) -> list[dict]:
-    """``view.variants``: patches of the state (``{"optimizers": [...]}``), each precomputed so that a slide's
-    ``slopes:update`` can show it offline (the export computes nothing). Same surface only: one grid."""
+def variant_plans(state: dict) -> list[tuple[dict, object]]:
+    """``view.variants`` as ``(the patched state, its plan)``, checked: each a valid run request on the state's
+    landscape (refusals name ``state.view.variants.<i>.<field>``)."""
     state = known_keys(state)
     request, view = parse_state(state)
     if not view.variants:
@@ -76,8 +78,33 @@ def variants(state: dict, stop: Stop | None = None) -> list[dict]:
         if plan.surface.id != landscape or {k: full.get(k) for k in ("formula", "domain", "surface_options")} != \
                 {k: base.get(k) for k in ("formula", "domain", "surface_options")}:
             raise Refused([*where, "surface"], "a variant keeps the landscape (the export carries one)")
-        out.append({"state": full, "runs": coloured_runs(plan, view.colors, stop)})
+        out.append((full, plan))
     return out
+
+
+def variants(state: dict, stop: Stop | None = None) -> list[dict]:
+    """``view.variants``: patches of the state (``{"optimizers": [...]}``), each precomputed so that a slide's
+    ``slopes:update`` can show it offline (the export computes nothing). Same surface only: one grid."""
+    colours = parse_view(state).colors
+    return [{"state": full, "runs": coloured_runs(plan, colours, stop)} for full, plan in variant_plans(state)]
+
+
+def export_cost(state: dict, with_variants: bool = True) -> Cost:
+    """The estimate of an export (its runs and, for the HTML, every variant's), refused (422) over the budget like
+    a run request: naming ``state.view.variants`` when the runs alone fit."""
+    request, _ = parse_state(known_keys(state))
+    try:
+        cost = plan_runs(request).cost
+    except Refused as e:
+        raise e.under("state") from None
+    extra = [plan.cost for _, plan in variant_plans(state)] if with_variants else []
+    total = sum(extra, cost + Cost(HTML_SECONDS if with_variants else 0.0, 0))
+    if extra and total.seconds > settings.max_request_seconds:
+        raise Refused(["state", "view", "variants"], f"the export and its {len(extra)} variants would take about "
+                                                      f"{total.seconds:.3g} s of computation, over the budget of "
+                                                      f"{settings.max_request_seconds} s; fewer variants or steps",
+                      "budget")
+    return total
 
 
 def bundle(state: dict, stop: Stop | None = None) -> dict:

@@ -59,7 +59,9 @@ def run_plan(plan: Plan, stop: Stop | None = None) -> dict:
     sim = Simulation(plan.surface, plan.runs, plan.steps, plan.gradient, record_state=plan.include_state)
     sim.interrupt.test = stop  # asked inside a step too, when it evaluates many times (LBFGS)
     chunks = []
-    size = sim.chunk_steps(settings.ws_chunk_steps)
+    # chunks of about CHUNK_SECONDS of work: stop() (which also lets light work go first) is asked that often
+    size = plan.cost.chunk_steps(sim.chunk_steps(settings.ws_chunk_steps)) if plan.cost else \
+        sim.chunk_steps(settings.ws_chunk_steps)
     while not sim.done:
         if stop is not None and stop():
             raise Stopped()
@@ -78,8 +80,8 @@ def response_body(plan: Plan, results: list[dict]) -> dict:
                      for e, r, spec in zip(plan.echo, results, plan.runs)]}
 
 
-def run_request(request: RunRequest | dict, *, stop: Stop | None = None) -> dict:
-    """What ``POST /api/runs`` answers for ``request`` (its body as a dict, or a validated
-    :class:`RunRequest`); trajectories as numpy arrays. Raises :class:`~app.services.errors.Refused`
+def run_request(request: RunRequest | dict | Plan, *, stop: Stop | None = None) -> dict:
+    """What ``POST /api/runs`` answers for ``request`` (its body as a dict, a validated :class:`RunRequest`, or
+    its :class:`Plan` already); trajectories as numpy arrays. Raises :class:`~app.services.errors.Refused`
     naming the field for bad input, :class:`~app.services.errors.Stopped` if ``stop()`` said so."""
-    return run_plan(plan_runs(request), stop)
+    return run_plan(request if isinstance(request, Plan) else plan_runs(request), stop)
