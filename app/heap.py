@@ -17,6 +17,12 @@ What it keeps must go back afterwards (issue 22: 74 MB idle, 454 MB idle after a
 
 :func:`give_back` (called once no computation has run for a second) collects the cycles, then trims every
 arena. Elsewhere than glibc the thresholds and the trim do nothing.
+
+The cyclic collector, left at its defaults, also stalls everyone: a request with ``include: ["state"]`` builds
+about a million small lists, and each full collection that this sets off walks every one of them (up to a second
+with the interpreter lock held, measured with four such requests at once). Collecting the young generation after
+:data:`GC_THRESHOLDS` (the first) new containers instead of 700 makes full collections rare; the idle
+:func:`give_back` still collects everything.
 """
 from __future__ import annotations
 
@@ -30,6 +36,7 @@ M_ARENA_MAX = -8
 MMAP_THRESHOLD = 16 * 1024 * 1024
 TRIM_THRESHOLD = 64 * 1024 * 1024
 ARENAS = 2
+GC_THRESHOLDS = (50_000, 20, 100)
 
 _done = False
 
@@ -39,11 +46,12 @@ def _libc():
 
 
 def keep_freed_memory() -> bool:
-    """Set the thresholds and the arena limit (once per process, before the worker threads exist); True where
-    glibc took them."""
+    """Set the thresholds, the arena limit and the collector's thresholds (once per process, before the worker
+    threads exist); True where glibc took them."""
     global _done
     if _done:
         return True
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         mallopt = _libc().mallopt
     except (OSError, AttributeError):

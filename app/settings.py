@@ -66,7 +66,7 @@ class Settings:
     light_request_ms: int = 100
     light_target_ms: int = 300  # GET /readyz fails while a light request would wait longer than this
     max_request_seconds: int = 10  # one request's estimated cost; over it: a 422 naming the field to shrink
-    request_deadline_seconds: int = 60  # heavy work that would not end by then is refused (503); at it, stopped
+    request_deadline_seconds: int = 120  # heavy work that would not end by then is refused (503); at it, stopped
     allowed_origins: str = ""  # comma-separated origins (https://slides.example) whose pages may open WebSockets
 
     def origins(self) -> list[str]:

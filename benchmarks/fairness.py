@@ -4,7 +4,8 @@
     python benchmarks/fairness.py --quick     # two heavy requests of a quarter of the budget (CI)
     python benchmarks/fairness.py --root /work/main   # the same load against another checkout, to compare
 
-A maximal heavy request is the issue's: 32 lanes of Prodigy, Muon, AdaBelief and Schedule-Free AdamW with
+First the light clients run alone for a few seconds (the machine's own baseline, which other processes on a
+shared machine move); then a maximal heavy request is the issue's: 32 lanes of Prodigy, Muon, AdaBelief and Schedule-Free AdamW with
 ``include: ["state"]``, with as many steps as the server's budget (``max_request_seconds``) takes. Four are
 posted at once; while they run, one client posts light requests (1 lane x 100 steps) back to back, another
 streams the same over a WebSocket (send -> end frame), and a third asks ``/readyz``. Prints, for the light
@@ -143,6 +144,15 @@ def main():
     try:
         for _ in range(3):  # warm: imports, first-use set-up
             post(base, "/api/runs", LIGHT)
+        baseline = {"POST": {"latencies": [], "statuses": []}, "stream": {"latencies": [], "statuses": []}}
+        alone = threading.Event()
+        threading.Timer(3.0 if args.quick else 8.0, alone.set).start()
+
+        async def light_alone():
+            await asyncio.gather(light_posts(base, alone, baseline["POST"]), light_streams(base, alone,
+                                                                                            baseline["stream"]))
+
+        asyncio.run(light_alone())
         steps = maximal_steps(base, fraction)
         body = heavy_body(steps)
         heavy: list[tuple[int, float]] = []
@@ -172,12 +182,20 @@ def main():
             t.join()
         elapsed = time.perf_counter() - t0
         idle_ready = urllib.request.urlopen(base + "/readyz", timeout=10).status
+        status = json.loads(urllib.request.urlopen(base + "/api/status", timeout=10).read())
     finally:
         server.terminate()
         server.wait(15)
     print(f"{n_heavy} heavy POSTs at once: 32 lanes (Prodigy, Muon, AdaBelief, Schedule-Free AdamW) x {steps} steps "
           f"with include state; all answered after {elapsed:.1f} s; statuses {sorted(s for s, _ in heavy)}, "
           f"times {', '.join(f'{t:.1f}' for _, t in sorted(heavy, key=lambda h: h[1]))} s")
+    for name, out in baseline.items():
+        lat = out["latencies"]
+        if lat:
+            print(f"light {name} alone first (the machine's baseline): {len(lat)} answered, p50 "
+                  f"{statistics.median(lat):.0f} ms, p95 {percentile(lat, 0.95):.0f} ms")
+    print(f"heavy work waited for light work {status.get('heavy_paused_seconds', '?')} s in all; "
+          f"heavy refused or stopped: {status.get('refused_busy', '?')} / {status.get('deadline', '?')}")
     ok = True
     for name, out in (("POST", posts), ("stream", streams)):
         lat = out["latencies"]

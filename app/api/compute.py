@@ -3,22 +3,20 @@
 Every computation's cost is estimated before it runs (:mod:`app.services.costs`, seconds of one worker's CPU):
 
 - **Lanes.** Work estimated under ``light_request_ms`` (a slider's run, a page's stream, a grid) runs in the
-  *light* pool (``light_threads``), which heavy work never holds. Heavy run requests and streams share the
-  *runs* pool (``compute_threads``), basin maps and sweeps the *maps* pool (``map_threads``).
-- **Light first.** Threads share one interpreter lock: four heavy threads beside a light one would still take
-  four fifths of it. So heavy work steps aside while light work is in flight: at each chunk (about
-  :data:`~app.services.costs.CHUNK_SECONDS` of work) it waits until no light work runs, at most
-  :data:`MAX_PAUSE` at a time, so a flood of light work slows heavy work without stopping it.
+  *light* pool (``light_threads``), which heavy work never holds. Heavy run requests and streams go to the
+  *runs* pool (``compute_threads``), basin maps and sweeps to the *maps* pool (``map_threads``).
+- **Sharing.** Heavy work steps aside for light work chunk by chunk, and one heavy thread per pool computes at a
+  time, in admission order (:mod:`.fairness`).
 - **Admission and deadlines.** A heavy request is refused at once (503 with ``Retry-After``) when the heavy work
-  already admitted to its pool, with its own, would not end within ``request_deadline_seconds``, or when
-  ``max_queue`` requests wait already; one still running at its deadline stops there (503).
+  admitted to its pool before it, with its own, would not end within ``request_deadline_seconds`` (at the rate
+  the pool has been getting through its estimates lately), or when ``max_queue`` requests wait already; one
+  still running at its deadline stops there (503).
 - :func:`compute` runs a function in a pool; :func:`compute_for` does it for an HTTP request, with admission,
   the deadline, and a stop when the client leaves or the server begins to shut down.
 """
 from __future__ import annotations
 
 import asyncio
-import collections
 import itertools
 import math
 import signal
@@ -34,14 +32,13 @@ from ..services.costs import Cost
 from ..services.errors import Stopped
 from ..settings import settings
 from .errors import Busy, ClientGone
+from .fairness import GATE, STOPPING, in_turn, let_go, paced
 
 POOLS = ("light", "runs", "maps")
-MAX_PAUSE = 0.25  # seconds a heavy thread waits for light work at one chunk before it goes on anyway
-PARALLEL = 1.0  # heavy work's effective parallelism for the wait estimate (one interpreter lock, two cores)
 _limiters: dict[str, anyio.CapacityLimiter] = {}
 _outstanding = {pool: 0 for pool in POOLS}  # HTTP computations holding or waiting for a thread of each pool
 COUNTS = {"stopped": 0, "refused_busy": 0, "deadline": 0}  # ended early (client gone, shutdown); 503s
-STOPPING = threading.Event()  # set on SIGTERM / SIGINT: every computation ends at its next chunk
+_keys = itertools.count()  # the order of heavy work: admission, or a stream's start
 
 
 def threads(pool: str) -> int:
@@ -58,70 +55,42 @@ def stopping() -> bool:
     return STOPPING.is_set()
 
 
-class LightFirst:
-    """How many light computations are in flight, and heavy threads waiting for there to be none."""
-
-    def __init__(self):
-        self.changed = threading.Condition()
-        self.light = 0
-        self.paused = 0  # seconds heavy threads have waited, for /api/status
-        self.latencies: collections.deque = collections.deque(maxlen=200)  # (finished at, seconds) of light work
-
-    def enter(self) -> None:
-        with self.changed:
-            self.light += 1
-
-    def leave(self, took: float) -> None:
-        with self.changed:
-            self.light -= 1
-            self.latencies.append((time.monotonic(), took))
-            if self.light == 0:
-                self.changed.notify_all()
-
-    def step_aside(self) -> None:
-        """In a heavy worker thread, between chunks: wait while light work runs (at most :data:`MAX_PAUSE`)."""
-        if not self.light:
-            return
-        began = time.monotonic()
-        with self.changed:
-            self.changed.wait_for(lambda: self.light == 0 or STOPPING.is_set(), timeout=MAX_PAUSE)
-        self.paused += time.monotonic() - began
-
-    def recent_p95(self, seconds: float = 10.0) -> float | None:
-        """The 95th percentile of light work's time (queue and computation) over the last ``seconds``."""
-        now = time.monotonic()
-        recent = sorted(took for at, took in list(self.latencies) if now - at <= seconds)
-        if len(recent) < 5:
-            return None
-        return recent[min(len(recent) - 1, math.ceil(0.95 * len(recent)) - 1)]
-
-
-GATE = LightFirst()
+def next_key() -> int:
+    return next(_keys)
 
 
 class Work:
-    """One admitted heavy computation: its estimate, and since when it has run."""
-
-    ids = itertools.count()
+    """One admitted heavy computation: its estimate, its place in line, and since when it has run."""
 
     def __init__(self, pool: str, cost: Cost | None):
         self.pool, self.seconds = pool, (cost.seconds if cost is not None else 0.0)
+        self.key = next_key()
         self.started: float | None = None
-        self.id = next(self.ids)
 
     def remaining(self, now: float) -> float:
         if self.started is None:
             return self.seconds
-        return max(0.1 * self.seconds, self.seconds - (now - self.started))
+        return max(0.1 * self.seconds, self.seconds - (now - self.started) * RATE[self.pool])
 
 
 _admitted: dict[str, dict[int, Work]] = {pool: {} for pool in POOLS}
+# estimated seconds a pool gets through per second of wall time, lately (1: as measured on a quiet machine; less
+# when other processes, light work or the estimates' errors slow it down)
+RATE = {pool: 1.0 for pool in POOLS}
+
+
+def _learn_rate(work: Work) -> None:
+    """After heavy work ends: fold how fast it went (its estimate over its time) into its pool's :data:`RATE`."""
+    if work.started is None or work.seconds < 0.5:
+        return
+    took = max(1e-3, time.monotonic() - work.started)
+    RATE[work.pool] = min(4.0, max(0.05, 0.7 * RATE[work.pool] + 0.3 * work.seconds / took))
 
 
 def expected_wait(pool: str) -> float:
-    """Seconds a heavy request admitted to ``pool`` now would wait for the work ahead of it (estimated)."""
+    """Seconds a heavy request admitted to ``pool`` now would wait for the work admitted before it."""
     now = time.monotonic()
-    return sum(w.remaining(now) for w in _admitted[pool].values()) / PARALLEL
+    return sum(w.remaining(now) for w in _admitted[pool].values()) / RATE[pool]
 
 
 def light_wait() -> float:
@@ -129,48 +98,37 @@ def light_wait() -> float:
     at the recent median light time each."""
     recent = sorted(took for _, took in list(GATE.latencies)[-50:])
     typical = recent[len(recent) // 2] if recent else 0.01
-    return max(0, GATE.light + 1 - threads("light")) * typical / threads("light")
+    return max(0, _running["light"] + 1 - threads("light")) * typical / threads("light")
 
 
 def lane_of(cost: Cost | None, pool: str) -> str:
     return "light" if cost is not None and cost.light else pool
 
 
-def paced(stop=None):
-    """A stop test for heavy work that first steps aside for light work (see :class:`LightFirst`)."""
-    def test() -> bool:
-        GATE.step_aside()
-        return bool(stop is not None and stop()) or STOPPING.is_set()
-
-    return test
-
-
-_running = {"n": 0, "trim": None}
+_running = {"n": 0, "light": 0, "trim": None}  # computations in flight (light ones too), the trim's timer
 TRIM_AFTER = (1.0, 5.0)  # seconds of no computation after which freed memory is handed back (again: answers
 # still being sent at the first are freed by the second)
 
 
-async def compute(fn, *args, pool: str = "light", **kwargs):
+async def compute(fn, *args, pool: str = "light", key: int | None = None, **kwargs):
     """Run ``fn`` in a worker thread of ``pool`` (the light pool unless the work is known to be heavy); the event
-    loop keeps serving meanwhile. Heavy work steps aside for light work before it starts. Once no computation
-    has run for the seconds of :data:`TRIM_AFTER`, freed heap goes back to the kernel (:func:`~app.heap.give_back`)."""
+    loop keeps serving meanwhile. Heavy work computes in its turn (``key``: its place in line, see
+    :class:`~app.api.fairness.Baton`). Once no computation has run for the seconds of :data:`TRIM_AFTER`, freed
+    heap goes back to the kernel (:func:`~app.heap.give_back`)."""
     call = partial(fn, *args, **kwargs)
     light = pool == "light"
-
-    def heavy():
-        GATE.step_aside()
-        return call()
-
+    turn = next_key() if key is None else key
     _running["n"] += 1
-    began = time.monotonic()
-    if light:
-        GATE.enter()
+    _running["light"] += light
+    token = GATE.hold() if light else None
     try:
-        return await anyio.to_thread.run_sync(call if light else heavy, limiter=limiter(pool))
+        return await anyio.to_thread.run_sync(call if light else partial(in_turn, pool, turn, call),
+                                              limiter=limiter(pool))
     finally:
-        if light:
-            GATE.leave(time.monotonic() - began)
+        if token is not None:
+            GATE.release(token, record=True)
         _running["n"] -= 1
+        _running["light"] -= light
         if _running["n"] == 0:
             _schedule_trim()
 
@@ -206,7 +164,7 @@ def admit(pool: str, cost: Cost | None) -> Work:
                              f"{work.seconds:.2g} s): it would not end within {settings.request_deadline_seconds} s; "
                              f"try again later or ask for less",
                        retry_after=max(1, math.ceil(wait + work.seconds - settings.request_deadline_seconds)))
-    _admitted[pool][work.id] = work
+    _admitted[pool][work.key] = work
     return work
 
 
@@ -218,6 +176,8 @@ async def compute_for(request: Request, fn, *args, pool: str = "runs", cost: Cos
     :func:`admit`)."""
     pool = lane_of(cost, pool)
     work = admit(pool, cost)
+    if pool != "light":  # this request is heavy: it no longer holds heavy work back
+        let_go()
     gone = threading.Event()
     deadline = time.monotonic() + settings.request_deadline_seconds
 
@@ -230,7 +190,7 @@ async def compute_for(request: Request, fn, *args, pool: str = "runs", cost: Cos
 
     _outstanding[pool] += 1
     task = asyncio.ensure_future(compute(started, *args, stop=stop if pool == "light" else paced(stop), pool=pool,
-                                         **kwargs))
+                                         key=work.key, **kwargs))
     watcher = asyncio.ensure_future(_disconnected(request))
     try:
         done, _ = await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
@@ -249,7 +209,8 @@ async def compute_for(request: Request, fn, *args, pool: str = "runs", cost: Cos
         gone.set()  # also when this request is cancelled (a forced shutdown): the thread stops too
         watcher.cancel()
         _outstanding[pool] -= 1
-        _admitted[pool].pop(work.id, None)
+        _admitted[pool].pop(work.key, None)
+        _learn_rate(work)
 
 
 async def _disconnected(request: Request) -> None:
@@ -276,12 +237,13 @@ def readiness() -> dict:
     ready = wait <= target and (p95 is None or p95 <= target) and not STOPPING.is_set()
     return {"status": "ready" if ready else "busy",
             "light": {"running": limiter("light").borrowed_tokens,
-                      "waiting": max(0, GATE.light - limiter("light").borrowed_tokens),
+                      "waiting": max(0, _running["light"] - limiter("light").borrowed_tokens),
                       "expected_wait_ms": round(wait * 1000, 1),
                       "recent_p95_ms": None if p95 is None else round(p95 * 1000, 1),
                       "target_ms": settings.light_target_ms},
             "heavy": {pool: {"running": limiter(pool).borrowed_tokens, "admitted": len(_admitted[pool]),
-                             "expected_wait_s": round(expected_wait(pool), 2)} for pool in ("runs", "maps")},
+                             "expected_wait_s": round(expected_wait(pool), 2), "rate": round(RATE[pool], 2)}
+                      for pool in ("runs", "maps")},
             "stopping": STOPPING.is_set()}
 
 

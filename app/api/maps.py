@@ -8,7 +8,8 @@ from fastapi import APIRouter, Request, Response, WebSocket, WebSocketDisconnect
 
 from .. import services
 from ..services.errors import Refused, Stopped
-from .compute import compute, compute_for, lane_of, paced, stopping
+from .compute import compute, compute_for, lane_of, stopping
+from .fairness import paced
 from .errors import frame
 from ..schemas import BasinRequest, BasinResponse, SweepRequest, SweepResponse
 from .serialize import dumps

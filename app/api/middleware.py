@@ -7,6 +7,8 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .fairness import holding
+
 log = logging.getLogger("slopes.access")
 
 # the app's own origin for scripts, styles and connections; plotly.js needs inline <style> elements and
@@ -111,7 +113,8 @@ class Guard:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_headers)
+            with holding():  # light until found heavy: heavy computations step aside meanwhile
+                await self.app(scope, receive, send_with_headers)
         except Exception:
             if status["code"]:  # the answer has begun: the server ends the connection
                 raise

@@ -7,7 +7,8 @@ from fastapi.responses import Response
 from .. import services
 from ..schemas import RunRequest, RunResponse
 from .bodies import JSONRoute
-from .compute import GATE, compute, compute_for
+from .compute import compute, compute_for
+from .fairness import GATE
 from .serialize import dumps_answer
 
 router = APIRouter(prefix="/api/runs", tags=["runs"], route_class=JSONRoute)

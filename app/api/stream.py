@@ -34,7 +34,8 @@ from ..services.errors import Refused, Stopped
 from ..services.planning import plan_runs
 from ..services.runs import step_extras
 from ..settings import settings
-from .compute import compute, lane_of, stopping
+from .compute import compute, lane_of, next_key, stopping
+from .fairness import holding, let_go
 from .errors import Busy, frame
 from .serialize import array, dumps
 from .sockets import accept, parse_message, receive_message, send
@@ -93,6 +94,11 @@ async def runs_socket(ws: WebSocket):
 
 
 async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
+    with holding():  # light until found heavy: heavy computations step aside meanwhile
+        await _serve_held(ws, message, inbox)
+
+
+async def _serve_held(ws: WebSocket, message: str, inbox: _Inbox):
     request_id = None
     replaced = lambda: inbox.message is not None or inbox.closed  # noqa: E731  (a newer request, or the client left)
     try:
@@ -110,6 +116,9 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
         return
     await ws.send_text(head)
     pool = lane_of(run.plan.cost, "runs")  # the rest: in the light lane, or as heavy work that steps aside for it
+    key = next_key()  # a heavy stream's place in line, for all its chunks
+    if pool != "light":
+        let_go()
     deadline = time.monotonic() + settings.request_deadline_seconds
     while True:
         for text in frames:
@@ -129,7 +138,7 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
             await send(ws, frame(Busy("runs", f"the request ran past its deadline of {settings.request_deadline_seconds}"
                                               f" s (the server is busy); ask again or ask for less"), request_id))
             return
-        frames, state = await compute(run.batch, pool=pool)
+        frames, state = await compute(run.batch, pool=pool, key=key)
     await send(ws, run.end_frame())
 
 
