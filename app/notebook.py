@@ -12,6 +12,18 @@
     result.state()          # the JSON that ?state= carries
     result.embed_url("http://127.0.0.1:8000") # an /embed address for a slide's <iframe>
 
+An optimizer may also be a Python object of your own, beside the built-ins, on the same surfaces, schedules and
+seeds (:mod:`app.optimizers.python_object`): a ``torch.optim.Optimizer`` subclass (when torch is installed) or any
+object with ``init(point)`` / ``update(grad, state, point) -> (step, state)`` on numpy arrays (optax's shape)::
+
+    run(surface="rosenbrock", steps=300, optimizers=[
+        {"optimizer": torch.optim.SGD, "params": {"lr": 0.001}},   # torch.optim.SGD([x], lr=0.001)
+        {"optimizer": MyOptimizer(), "params": {"lr": 0.001}},     # update(..., lr=) gets the scheduled lr
+        {"optimizer": "gd", "params": {"lr": 0.001}}])
+
+Its lane is labelled with its class name; ``.figure()`` and ``.to_html()`` show it, but no link can carry it
+(``.embed_url()`` refuses: the server cannot run your object).
+
 The request goes through the services the HTTP API uses (:mod:`app.services`: the same validation, planning and
 engine call) and its answer through the same JSON encoder, so ``run(**body).runs == POST /api/runs(body)["runs"]``.
 A bad field raises :class:`InputError` (a :class:`app.services.Refused`, so a ``ValueError``), which names it
@@ -25,6 +37,7 @@ import json
 from pathlib import Path
 from urllib.parse import urlencode
 
+from .optimizers.python_object import ObjectError, object_optimizer
 from .services import Refused, plan_runs, run_plan
 from .services.exporting import PALETTE, export_html, plotly_text, to_json
 
@@ -69,8 +82,9 @@ def run(**request) -> "Result":
     view = request.pop("view", None)
     if view is not None and not isinstance(view, dict):
         raise InputError(["view"], "view must be a dict of view options")
+    request, own = _python_optimizers(request)
     try:
-        plan = plan_runs(request)
+        plan = plan_runs(request, own)
     except Refused as e:
         raise InputError.of(e) from None
     if view:
@@ -81,10 +95,57 @@ def run(**request) -> "Result":
         except Refused as e:
             raise InputError.of(e, under="state") from None
     answer = json.loads(to_json(run_plan(plan)))  # exactly the API's JSON: plain lists, non-finite floats as null
-    state = json.loads(json.dumps(request, allow_nan=False, default=_plain))
+    state = json.loads(json.dumps(_named(request, own), allow_nan=False, default=_plain))
     if view:
         state["view"] = json.loads(json.dumps(view, allow_nan=False, default=_plain))
-    return Result(state, answer, plan.surface)
+    return Result(state, answer, plan.surface, sorted(own))
+
+
+def _python_optimizers(request: dict) -> tuple[dict, dict]:
+    """The request with each lane's (or switch's) Python object replaced by an id of its own (``python:0``,
+    ``python:0.switch``), and the optimizers of those ids."""
+    lanes, own = request.get("optimizers"), {}
+    if not isinstance(lanes, list):
+        return request, own
+    out = []
+    for i, lane in enumerate(lanes):
+        if isinstance(lane, dict):
+            lane = dict(lane)
+            for where, spec in ((("optimizers", i), lane), (("optimizers", i, "switch"), lane.get("switch"))):
+                if not isinstance(spec, dict) or isinstance(spec.get("optimizer"), str) or "optimizer" not in spec:
+                    continue
+                key = "python:" + ".".join(map(str, where[1:]))
+                params = spec.get("params") or {}
+                if not isinstance(params, dict):
+                    raise InputError([*where, "params"], "params must be a dict of the object's own parameters")
+                try:
+                    own[key] = object_optimizer(spec["optimizer"], params, key)
+                except ObjectError as e:
+                    raise InputError([*where, "optimizer"], str(e)) from None
+                except TypeError as e:  # the class refused its params
+                    raise InputError([*where, "params"], f"{spec['optimizer']!r}: {e}") from None
+                if len(where) == 2:
+                    lane["optimizer"] = key
+                else:
+                    lane["switch"] = {**spec, "optimizer": key}
+        out.append(lane)
+    return {**request, "optimizers": out}, own
+
+
+def _named(request: dict, own: dict) -> dict:
+    """The request with each Python object's id replaced by its class name (what a state can say of it)."""
+    if not own:
+        return request
+    lanes = []
+    for lane in request["optimizers"]:
+        lane = dict(lane)
+        if lane.get("optimizer") in own:
+            lane["optimizer"] = own[lane["optimizer"]].name
+        switch = lane.get("switch")
+        if isinstance(switch, dict) and switch.get("optimizer") in own:
+            lane["switch"] = {**switch, "optimizer": own[switch["optimizer"]].name}
+        lanes.append(lane)
+    return {**request, "optimizers": lanes}
 
 
 def _plain_values(value):
@@ -115,8 +176,9 @@ def _plain(value):
 class Result:
     """The answer of one :func:`run`: ``.runs``, ``.figure()``, ``.to_html(path)``, ``.state()``, ``.embed_url(base)``."""
 
-    def __init__(self, state: dict, answer: dict, surface):
+    def __init__(self, state: dict, answer: dict, surface, python: list | None = None):
         self._state = state
+        self._python = python or []  # ids of lanes run by Python objects: no link can carry them
         self.answer = answer
         self.runs: list[dict] = answer["runs"]
         self.surface: dict = surface.metadata()
@@ -134,7 +196,13 @@ class Result:
     def embed_url(self, base: str = "http://127.0.0.1:8000", *, autoplay: bool = True, loop: bool = False,
                   caption: str | None = None, **options) -> str:
         """The ``/embed`` address of this view on a running Slopes at ``base`` (for an ``<iframe>`` or IPython's
-        ``IFrame``). Extra options (``interactive=1``, ``controls="lr:0"``...) are added as query parameters."""
+        ``IFrame``). Extra options (``interactive=1``, ``controls="lr:0"``...) are added as query parameters.
+        Refused (:class:`InputError`) when a lane is a Python object: the server cannot run it."""
+        if self._python:
+            lane = self._python[0].split(":")[1].split(".")
+            raise InputError(["optimizers", int(lane[0]), *lane[1:], "optimizer"],
+                             "this lane is a Python object, which runs only in this process: a link cannot carry "
+                             "it (to_html() exports the figure with its paths)")
         query = {"state": self.encoded_state()}
         if autoplay:
             query["autoplay"] = "1"
@@ -148,7 +216,7 @@ class Result:
     def to_html(self, path: str | Path | None = None) -> str | Path:
         """The offline export (``GET /export.html``): one HTML file, plotly.js inlined, that plays from disk.
         Written to ``path`` (returned); without a path the HTML text is returned."""
-        html = export_html(self.state())
+        html = export_html(self.state(), computed=(self._surface, self.answer))
         if path is None:
             return html
         path = Path(path)

@@ -34,6 +34,12 @@ Float = Annotated[float, BeforeValidator(no_bool), Strict()]
 Point = list[Float]
 
 
+def _distinct(values: list) -> list:
+    if len(set(values)) != len(values):
+        raise ValueError("each name at most once")
+    return values
+
+
 def _absent_as(empty):
     """An optional field given as ``null``: the same as leaving it out (OpenAPI says null is allowed)."""
     return AfterValidator(lambda v: empty() if v is None else v)
@@ -76,6 +82,8 @@ class SwitchIn(BaseModel):
     at_step: Int = Field(ge=0, le=settings.max_steps)
     optimizer: Text
     params: Params = Field(default_factory=dict)
+    rule: Text | None = Field(None, max_length=10_000, description="for optimizer 'custom': the update rule, lines "
+                                                                "name = expression (see GET /api/rules)")
     schedule: ScheduleIn | None = None
 
 
@@ -99,6 +107,8 @@ class OptimizerIn(BaseModel):
     model_config = STRICT
     optimizer: Text = Field(description="an id from GET /api/optimizers")
     params: Params = Field(default_factory=dict, description="hyperparameters; missing ones take defaults")
+    rule: Text | None = Field(None, max_length=10_000, description="for optimizer 'custom': the update rule, lines "
+                                                                "name = expression (see GET /api/rules)")
     label: Text | None = Field(None, max_length=settings.max_label)
     schedule: ScheduleIn | None = None
     switch: SwitchIn | None = None
@@ -107,8 +117,8 @@ class OptimizerIn(BaseModel):
     gradient: LaneGradientIn | None = Field(None, description="this lane's gradient mode, h, noise and seed (each "
                                                               "left out: the request's)")
     objective: Text | None = Field(None, max_length=64, description="data-set surfaces: the surface (same data set) "
-                                                                    "whose loss this lane minimises; its losses are "
-                                                                    "still the request surface's")
+                                                                    "whose loss this lane minimises; its losses and "
+                                                                    "its minimum are that objective's")
     surface_options: SurfaceOptionsIn | None = Field(None, description="data-set surfaces: the L1/L2 penalties "
                                                                        "of the loss this lane minimises (default: "
                                                                        "the request's)")
@@ -124,15 +134,23 @@ class RunRequest(BaseModel):
     gradient: Annotated[GradientIn | None, _absent_as(GradientIn)] = Field(default_factory=GradientIn)
     surface_options: SurfaceOptionsIn | None = None
     optimizers: list[OptimizerIn] = Field(min_length=1, max_length=settings.max_optimizers)
-    include: Annotated[list[Literal["state"]] | None, _absent_as(list)] = Field(default_factory=list, max_length=1, description=(
-        "extra per-step output: 'state' adds each run's optimizer state after every step under torch's "
-        "optimizer.state[p] names"))
+    include: Annotated[list[Literal["state", "terms"]] | None, _absent_as(list), AfterValidator(_distinct)] = Field(
+        default_factory=list, max_length=2, description=(
+            "extra per-step output: 'state' adds each run's optimizer state after every step under torch's "
+            "optimizer.state[p] names; 'terms' adds each step explained: its additive terms (summing to the step) "
+            "and the named quantities the rule computed"))
+
+
+class MinimumOut(BaseModel):
+    point: Point
+    value: float
 
 
 class RunOut(BaseModel):
     optimizer: Text
     label: str
     params: dict[str, Any]
+    rule: str | None = Field(None, description="optimizer 'custom': its rule")
     schedule: dict[str, Any]
     switch: dict[str, Any] | None = None
     points: list[Point]
@@ -143,6 +161,9 @@ class RunOut(BaseModel):
     accepted: list[bool] | None = None
     gradient: dict[str, Any] | None = Field(None, description="a lane with its own gradient settings: all of them")
     objective: str | None = Field(None, description="a lane that minimises another data-set loss: its surface id")
+    minimum: MinimumOut | None = Field(None, description=(
+        "the global minimum this run is judged by: its own objective's (another loss or other L1/L2 penalties), "
+        "else the surface's; null where there is none"))
     test_losses: list[float | None] | None = Field(None, description="surfaces with a test_shift: the test "
                                                                       "landscape's value at each point")
     averaged: list[Point] | None = Field(None, description="Schedule-Free: the point eval() gives after each step "
@@ -150,6 +171,12 @@ class RunOut(BaseModel):
     evaluations: list[int] | None = Field(None, description="LBFGS: surface evaluations in each step")
     evaluation_points: list[list[Point]] | None = Field(None, description="LBFGS: per step, the points evaluated "
                                                                           "(the step's start first)")
+    terms: list[dict[str, Point]] | None = Field(None, description=(
+        "with include ['terms']: per step, {name: [dx, dy]}: the additive pieces of the step in the rule's own words, "
+        "whose sum is points[k+1] - points[k]; a rule that names none gives one, 'step'"))
+    quantities: list[dict[str, Any]] | None = Field(None, description=(
+        "with include ['terms']: per step, {name: number or [x, y]}: the intermediates the rule computed, under "
+        "torch's names where torch has one; a name is absent where that step did not compute it"))
     state: dict[str, list[Any]] | None = Field(None, description=(
         "with include ['state']: {name: [value after step 1, after step 2, ...]} under torch's optimizer.state[p] "
         "names; vectors as [x, y], scalars as numbers, null where the name does not apply at that step"))
@@ -241,6 +268,8 @@ class BasinRequest(BaseModel):
                                                       "surface 'custom' also the formula's domain")
     optimizer: Text = "adam"
     params: Params = Field(default_factory=dict)
+    rule: Text | None = Field(None, max_length=10_000, description="for optimizer 'custom': the update rule, lines "
+                                                                "name = expression (see GET /api/rules)")
     schedule: ScheduleIn | None = None
     switch: SwitchIn | None = None
     steps: Int = Field(min(300, settings.max_steps), ge=0, le=settings.max_steps, validate_default=True)
@@ -280,6 +309,8 @@ class SweepRequest(BaseModel):
     start: Point | None = None
     optimizer: Text = "momentum"
     params: Params = Field(default_factory=dict, description="the values of the parameters not swept")
+    rule: Text | None = Field(None, max_length=10_000, description="for optimizer 'custom': the update rule, lines "
+                                                                "name = expression (see GET /api/rules)")
     schedule: ScheduleIn | None = None
     steps: Int = Field(min(200, settings.max_steps), ge=1, le=settings.max_steps, validate_default=True)
     gradient: Annotated[GradientIn | None, _absent_as(GradientIn)] = Field(default_factory=GradientIn)
@@ -361,6 +392,34 @@ class ViewIn(BaseModel):
             except ValueError as e:
                 raise ValueError(f"view.{key}: {e}") from None
         return self
+
+
+class RuleCheckIn(BaseModel):
+    model_config = STRICT
+    rule: Text = Field(max_length=10_000, description="the update rule: lines name = expression")
+    params: Params | None = Field(None, description="the values a run would give: names the rule reads and these "
+                                                    "do not give are errors too")
+
+
+class RuleErrorOut(BaseModel):
+    line: int | None = Field(description="1-based; null: the whole rule")
+    column: int | None = Field(description="1-based; null: the whole line")
+    param: str | None = Field(None, description="a key of params the rule never reads")
+    message: str
+
+
+class RuleCheckOut(BaseModel):
+    ok: bool
+    errors: list[RuleErrorOut]
+    lines: list[dict[str, Any]] = Field(description="[{line, target, kind: 'point' | 'state', text}]")
+    state: list[str] = Field(description="the names the rule assigns other than p (include: ['state'])")
+    params: list[ParamOut] = Field(description="lr and every hyperparameter the rule reads, with a suggested "
+                                               "default and slider")
+    terms: list[str] = Field(description="the terms an explained step reports (include: ['terms'])")
+    quantities: list[str] = Field(default_factory=list)
+    evaluations_per_step: int | None = Field(description="the rule's cost a step, in surface evaluations")
+    grads: int = 0
+    update: str = Field("", description="the rule in LaTeX")
 
 
 class ErrorOut(BaseModel):

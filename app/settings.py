@@ -1,131 +1,151 @@
-"""Limits and knobs, in one place; each can be overridden by an environment variable ``SLOPES_<NAME>``.
+"""Limits and knobs, in one place: a pydantic-settings model, each field overridden by the environment variable
+``SLOPES_<NAME>`` (upper case).
 
-Every value is checked when the app starts: a bad one stops it with a message naming the variable
-(``SLOPES_COMPUTE_THREADS=0`` would otherwise hang every request). The engine, the schemas and the page
-(through ``GET /api/limits``) read the same object."""
+Every value is checked when the app starts, against the bounds of its field: a bad one stops it with a message
+naming the variable (``SLOPES_COMPUTE_THREADS=0`` would otherwise hang every request). A whole number may be
+written ``30000``, ``30_000`` or ``3e4``. The engine, the schemas and the page (through ``GET /api/limits``)
+read the same object."""
 from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, fields
+from typing import Annotated
 
-# name: (smallest, largest) accepted value
-BOUNDS = {
-    "max_steps": (1, 1_000_000),
-    "max_optimizers": (1, 1024),
-    "max_grid": (2, 4000),
-    "compute_threads": (1, 256),
-    "ws_chunk_steps": (1, 1_000_000),
-    "ws_first_chunk_steps": (1, 1_000_000),
-    "max_label": (1, 10_000),
-    "max_basin_n": (2, 4000),
-    "max_point_steps": (1, 10 ** 12),
-    "max_sweep_cells": (1, 10 ** 7),
-    "max_run_evaluations": (1, 10 ** 12),
-    "max_body": (1024, 1 << 30),
-    "max_ws_message": (1024, 1 << 30),
-    "max_state": (1024, 65_000),  # uvicorn (httptools) refuses a URL over 65,535 bytes with its own 400
-    "ws_idle_seconds": (1, 10 ** 7),
-    "map_threads": (1, 256),
-    "max_queue": (0, 100_000),
-    "shutdown_seconds": (1, 3600),
-    "light_threads": (1, 256),
-    "light_request_ms": (0, 10 ** 6),
-    "light_target_ms": (1, 10 ** 6),
-    "max_request_seconds": (1, 86_400),
-    "request_deadline_seconds": (1, 86_400),
-}
+from pydantic import AliasGenerator, BeforeValidator, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PREFIX = "SLOPES_"
 
 
-@dataclass(frozen=True)
-class Settings:
-    max_steps: int = 20_000  # steps of one run
-    max_optimizers: int = 32  # lanes in one request
-    max_grid: int = 1000  # n of a surface grid
-    compute_threads: int = 4  # worker threads for computation (the event loop never computes)
-    ws_chunk_steps: int = 500  # steps per streamed chunk (the first is smaller, for a quick first paint)
-    ws_first_chunk_steps: int = 25
-    max_label: int = 120
-    max_basin_n: int = 400  # starts per side of a basin map
-    max_point_steps: int = 200_000_000  # runs x steps of one basin map or sweep (about 4 s of work)
-    max_sweep_cells: int = 40_000
-    # lanes x steps x surface evaluations per step of one run request (most optimizers evaluate once a step,
-    # LBFGS up to max_eval times); unset, max_steps x max_optimizers, so every run of one-evaluation optimizers fits
-    max_run_evaluations: int = 640_000
-    max_body: int = 256 * 1024  # bytes of a request body
-    max_ws_message: int = 256 * 1024  # bytes of one WebSocket message
-    max_state: int = 60 * 1024  # characters of a ?state= parameter (the whole URL must stay under 64 KiB)
-    ws_idle_seconds: int = 900  # a socket that sends nothing for this long is closed
-    map_threads: int = 2  # threads for basin maps and sweeps (a pool of their own)
-    max_queue: int = 16  # HTTP computations waiting for a busy pool beyond this are refused with 503
-    shutdown_seconds: int = 5  # on SIGTERM, work in flight gets this long to end (uvicorn's graceful timeout)
+def _whole(value):
+    """A whole number from the environment's text (``3e4``, ``30_000``); other values as they are."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip().replace("_", "")
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError("is not a whole number") from None
+    if not math.isfinite(number) or number != int(number):
+        raise ValueError("is not a whole number")
+    return int(number)
+
+
+def Whole(lo: int, hi: int):  # noqa: N802  (a type)
+    return Annotated[int, BeforeValidator(_whole), Field(ge=lo, le=hi)]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        case_sensitive=True, frozen=True, extra="ignore", populate_by_name=True,
+        alias_generator=AliasGenerator(validation_alias=lambda name: PREFIX + name.upper()))
+
+    max_steps: Whole(1, 1_000_000) = 20_000  # steps of one run
+    max_optimizers: Whole(1, 1024) = 32  # lanes in one request
+    max_grid: Whole(2, 4000) = 1000  # n of a surface grid
+    compute_threads: Whole(1, 256) = 4  # worker threads for computation (the event loop never computes)
+    ws_chunk_steps: Whole(1, 1_000_000) = 500  # steps per streamed chunk (the first is smaller: a quick first paint)
+    ws_first_chunk_steps: Whole(1, 1_000_000) = 25  # (at most ws_chunk_steps)
+    max_label: Whole(1, 10_000) = 120
+    max_basin_n: Whole(2, 4000) = 400  # starts per side of a basin map
+    max_point_steps: Whole(1, 10 ** 12) = 200_000_000  # runs x steps of one basin map or sweep (about 4 s of work)
+    max_sweep_cells: Whole(1, 10 ** 7) = 40_000
+    # lanes x steps x surface evaluations per step of one run request (most optimizers evaluate once a step, LBFGS
+    # up to max_eval times); unset, max_steps x max_optimizers, so every run of one-evaluation optimizers fits
+    max_run_evaluations: Whole(1, 10 ** 12) | None = None
+    max_body: Whole(1024, 1 << 30) = 256 * 1024  # bytes of a request body
+    max_ws_message: Whole(1024, 1 << 30) = 256 * 1024  # bytes of one WebSocket message
+    # characters of a ?state= parameter (uvicorn's httptools refuses a URL over 65,535 bytes with its own 400)
+    max_state: Whole(1024, 65_000) = 60 * 1024
+    ws_idle_seconds: Whole(1, 10 ** 7) = 900  # a socket that sends nothing for this long is closed
+    map_threads: Whole(1, 256) = 2  # threads for basin maps and sweeps (a pool of their own)
+    max_queue: Whole(0, 100_000) = 16  # HTTP computations waiting for a busy pool beyond this are refused with 503
+    shutdown_seconds: Whole(1, 3600) = 5  # on SIGTERM, work in flight gets this long to end (uvicorn's graceful stop)
     # fairness (app/api/compute.py): each request's cost is estimated before it runs (app/services/costs.py, seconds
     # of one worker's CPU as benchmarks/costs.py measured them); what is under light_request_ms runs in a lane of
     # its own that heavy work never holds and steps aside for
-    light_threads: int = 2
-    light_request_ms: int = 100
-    light_target_ms: int = 300  # GET /readyz fails while a light request would wait longer than this
-    max_request_seconds: int = 10  # one request's estimated cost; over it: a 422 naming the field to shrink
-    request_deadline_seconds: int = 120  # heavy work that would not end by then is refused (503); at it, stopped
+    light_threads: Whole(1, 256) = 2
+    light_request_ms: Whole(0, 10 ** 6) = 100
+    light_target_ms: Whole(1, 10 ** 6) = 300  # GET /readyz fails while a light request would wait longer than this
+    max_request_seconds: Whole(1, 86_400) = 10  # one request's estimated cost; over it, a 422 naming what to shrink
+    request_deadline_seconds: Whole(1, 86_400) = 120  # heavy work that would not end by then is refused; at it, stopped
     allowed_origins: str = ""  # comma-separated origins (https://slides.example) whose pages may open WebSockets
 
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for origin in _split(value):
+            if not origin.startswith(("http://", "https://")) or origin.count("/") != 2:
+                raise ValueError(f"{origin!r} is not an origin like https://host[:port]")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _derived(self) -> "Settings":
+        if self.max_run_evaluations is None:  # by default every run of one-evaluation optimizers the limits allow
+            self.__dict__["max_run_evaluations"] = self.max_steps * self.max_optimizers
+        self.__dict__["ws_first_chunk_steps"] = min(self.ws_first_chunk_steps, self.ws_chunk_steps)
+        return self
+
     def origins(self) -> list[str]:
-        return [o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()]
+        return _split(self.allowed_origins)
+
+
+def _split(origins: str) -> list[str]:
+    return [o.strip().rstrip("/") for o in origins.split(",") if o.strip()]
 
 
 class SettingsError(ValueError):
     pass
 
 
-def _integer(name: str, raw: str) -> int:
-    text = raw.strip().replace("_", "")
-    try:
-        value = int(text)
-    except ValueError:
-        try:
-            number = float(text)  # 3e4 is a fine way to write 30000
-        except ValueError:
-            raise SettingsError(f"SLOPES_{name.upper()}={raw!r} is not a whole number") from None
-        if not math.isfinite(number) or number != int(number):
-            raise SettingsError(f"SLOPES_{name.upper()}={raw!r} is not a whole number") from None
-        value = int(number)
-    lo, hi = BOUNDS[name]
-    if not lo <= value <= hi:
-        raise SettingsError(f"SLOPES_{name.upper()}={raw!r} is out of range: it must be in [{lo}, {hi:,}]")
-    return value
+def _bounds(field: str) -> tuple:
+    """The ``(smallest, largest)`` value a field accepts (None where unbounded)."""
+    lo = hi = None
+    info = Settings.model_fields.get(field)
+    for m in info.metadata if info is not None else ():
+        lo, hi = getattr(m, "ge", lo), getattr(m, "le", hi)
+    return lo, hi
+
+
+def _refusal(error: ValidationError) -> SettingsError:
+    """The first bad variable, named, with its value and what it must be."""
+    e = error.errors(include_url=False)[0]
+    name = str(e["loc"][0]) if e["loc"] else PREFIX + "*"
+    if e["type"] in ("greater_than_equal", "less_than_equal"):
+        lo, hi = _bounds(name[len(PREFIX):].lower())
+        if lo is not None and hi is not None:
+            return SettingsError(f"{name}={e['input']!r} is out of range: it must be in [{lo}, {hi:,}]")
+        limit = e.get("ctx", {})
+        side = f"at least {limit['ge']}" if "ge" in limit else f"at most {limit.get('le'):,}"
+        return SettingsError(f"{name}={e['input']!r} is out of range: it must be {side}")
+    message = e["msg"].removeprefix("Value error, ")
+    return SettingsError(f"{name}={e['input']!r} {message}" if message.startswith("is ") else f"{name}: {message}")
 
 
 def load_settings(environ=None) -> Settings:
-    """Settings from ``SLOPES_*`` variables; a :class:`SettingsError` naming the first bad one."""
-    environ = os.environ if environ is None else environ
-    values = {}
-    for f in fields(Settings):
-        raw = environ.get(f"SLOPES_{f.name.upper()}")
-        if raw is None:
-            continue
-        values[f.name] = _integer(f.name, raw) if f.type in ("int", int) else raw.strip()
-    if "max_run_evaluations" not in values:  # by default every run of one-evaluation optimizers the limits allow
-        steps, lanes = values.get("max_steps", Settings.max_steps), values.get("max_optimizers", Settings.max_optimizers)
-        values["max_run_evaluations"] = steps * lanes
-    s = Settings(**values)
-    if s.ws_first_chunk_steps > s.ws_chunk_steps:
-        s = Settings(**{**s.__dict__, "ws_first_chunk_steps": s.ws_chunk_steps})
-    for origin in s.origins():
-        if not origin.startswith(("http://", "https://")) or origin.count("/") != 2:
-            raise SettingsError(f"SLOPES_ALLOWED_ORIGINS: {origin!r} is not an origin like https://host[:port]")
-    return s
+    """Settings from ``SLOPES_*`` variables (``environ``: a mapping in their place, else the process's
+    environment); a :class:`SettingsError` naming the first bad one."""
+    try:
+        if environ is None:
+            return Settings()
+        return Settings.model_validate({k: v for k, v in environ.items() if k.startswith(PREFIX)})
+    except ValidationError as e:
+        raise _refusal(e) from None
+
+
+def known_variables() -> list[str]:
+    return [PREFIX + name.upper() for name in Settings.model_fields]
 
 
 def unknown_variables(environ=None) -> list[str]:
     """``SLOPES_*`` variables that name no setting (``SLOPES_MAX_STEP=5``: a typo that would be silently
     ignored); the app logs a warning naming them and the known ones at start."""
     environ = os.environ if environ is None else environ
-    known = {f"SLOPES_{f.name.upper()}" for f in fields(Settings)}
-    return sorted(k for k in environ if k.startswith("SLOPES_") and k not in known)
-
-
-def known_variables() -> list[str]:
-    return [f"SLOPES_{f.name.upper()}" for f in fields(Settings)]
+    known = set(known_variables())
+    return sorted(k for k in environ if k.startswith(PREFIX) and k not in known)
 
 
 def public_limits(s: Settings) -> dict:

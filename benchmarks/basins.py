@@ -28,6 +28,8 @@ sys.path.insert(0, str(HERE.parent))
 from app.engine import BLOCK_THREADS, Phase  # noqa: E402
 from app.maps import basin_map  # noqa: E402
 from app.optimizers import TORCH_OPTIMIZERS, get_optimizer  # noqa: E402
+from app.optimizers.custom import rule_optimizer  # noqa: E402
+from app.optimizers.rule_examples import ADAM as ADAM_RULE  # noqa: E402
 from app.surfaces import get_surface  # noqa: E402
 
 LR = {"gd": 0.002, "momentum": 0.002, "nesterov": 0.002, "adagrad": 0.5, "rmsprop": 0.01, "adadelta": 1.0,
@@ -40,8 +42,11 @@ def peak_mb() -> float:
 
 
 def timed_map(oid: str, n: int, steps: int, repeats: int):
-    opt = get_optimizer(oid)
-    phase = (Phase(0, opt, opt.validate({"lr": LR[oid]} if oid in LR else {})),)  # else the optimizer's default
+    if oid == "adam rule":  # Adam typed as a rule (optimizer "custom")
+        opt, given = rule_optimizer(ADAM_RULE), {"lr": LR["adam"], "b1": 0.9, "b2": 0.999, "eps": 1e-8}
+    else:
+        opt, given = get_optimizer(oid), {"lr": LR[oid]} if oid in LR else {}  # else the optimizer's default
+    phase = (Phase(0, opt, opt.validate(given)),)
     surface = get_surface("himmelblau")
     times = []
     for _ in range(repeats):
@@ -107,6 +112,9 @@ def main():
         ours[oid], result = timed_map(oid, n, steps, repeats)
         found = sorted({int(b) for b in result["basin"].ravel()})
         print(f"{oid:<10} {ours[oid]:>8.3f} {n * n * steps / ours[oid]:>14.3g} {peak_mb():>12.0f}  {found}")
+    ours["adam rule"], _ = timed_map("adam rule", n, steps, repeats)
+    print(f"{'adam rule':<10} {ours['adam rule']:>8.3f} {n * n * steps / ours['adam rule']:>14.3g} {peak_mb():>12.0f}"
+          f"  (Adam typed as a rule: {ours['adam rule'] / ours['adam']:.2f}x the built-in's time)")
     seconds, _ = timed_map("adam", big, steps, repeats)
     print(f"adam {big} x {big} x {steps}: {seconds:.2f} s, {big * big * steps / seconds:.3g} point-steps/s, "
           f"peak RSS {peak_mb():.0f} MB")

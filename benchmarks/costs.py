@@ -91,6 +91,26 @@ def measure_optimizers(ids, repeats):
     return table
 
 
+def measure_rule(repeats):
+    """A custom rule (the four lines of Adam) per node of the rule: groups of SIZES lanes, then with state; and in a
+    basin map, per node and cell-step."""
+    from app.optimizers.custom import rule_optimizer
+    from app.optimizers.rule_examples import ADAM
+
+    nodes = rule_optimizer(ADAM).rule.nodes
+    row = []
+    for state in (False, True):
+        for n in SIZES:
+            lanes_ = [{"optimizer": "custom", "rule": ADAM, "params": {"lr": 0.05 * (1 + 0.01 * i), "b1": 0.9,
+                                                                      "b2": 0.999, "eps": 1e-8}} for i in range(n)]
+            body = {"surface": "quadratic", "optimizers": lanes_, "include": ["state"] if state else []}
+            row.append(round(per_step(body, repeats) / nodes, 3))
+    cell = map_per_step({"surface": "quadratic", "optimizer": "custom", "rule": ADAM,
+                         "params": {"lr": 0.05, "b1": 0.9, "b2": 0.999, "eps": 1e-8}}, repeats)
+    print(f"  custom rule ({nodes} nodes), us per node and step: {row}; maps: {cell / nodes:.2f} ns per node")
+    return tuple(row), round(cell / nodes, 2)
+
+
 def measure_surfaces(ids, repeats):
     base = [per_step({"surface": "quadratic", "optimizers": lanes("adam", n)}, repeats) for n in (1, 32)]
     table = {}
@@ -169,7 +189,7 @@ def write(tables: dict, path: Path, merge: bool = False):
     from app.services import cost_table as T
 
     old = {name: getattr(T, name) for name in ("STEP_US", "SURFACE_US", "CUSTOM_NODE_US", "MODIFIERS", "CELL_NS",
-                                               "SURFACE_CELL_NS") if hasattr(T, name)}
+                                               "SURFACE_CELL_NS", "RULE_NODE_US", "RULE_CELL_NS") if hasattr(T, name)}
 
     def larger(a, b):
         if isinstance(a, dict):
@@ -199,7 +219,8 @@ def write(tables: dict, path: Path, merge: bool = False):
              f"MODIFIERS = {t['MODIFIERS']}  # a step's cost times these: numerical gradients, noise, mini-batches",
              "# basin maps and sweeps: nanoseconds per cell and step (10,000 cells), and what a surface adds per cell",
              "CELL_NS = {", *rows(t["CELL_NS"]), "}", "SURFACE_CELL_NS = {", *rows(t.get("SURFACE_CELL_NS", {})), "}",
-             ""]
+             "# a custom rule: per node of the rule, microseconds per step (as STEP_US), and nanoseconds per cell-step",
+             f"RULE_NODE_US = {t.get('RULE_NODE_US')}", f"RULE_CELL_NS = {t.get('RULE_CELL_NS')}", ""]
     path.write_text("\n".join(lines))
     print(f"wrote {path}")
 
@@ -244,7 +265,7 @@ def check(repeats: int):
               f"measured {real:6.3f} s (x{est / real:.2f})", flush=True)
 
 
-PARTS = ("optimizers", "surfaces", "maps", "map_surfaces")
+PARTS = ("optimizers", "surfaces", "maps", "map_surfaces", "rule")
 
 
 def main():
@@ -261,7 +282,7 @@ def main():
         if args.check:
             return
     repeats = 1 if args.quick else 5
-    ids = args.only or (["adam", "muon"] if args.quick else list(OPTIMIZERS))
+    ids = args.only or (["adam", "muon"] if args.quick else [o for o in OPTIMIZERS if o != "custom"])
     surface_ids = ["himmelblau"] if args.quick else list(SURFACE_IDS)
     tables = {}
     if "optimizers" in args.parts:
@@ -276,6 +297,9 @@ def main():
     if "map_surfaces" in args.parts:
         print("basin maps: ns a surface adds per cell and evaluation")
         tables["SURFACE_CELL_NS"] = measure_map_surfaces(surface_ids, repeats)
+    if "rule" in args.parts:
+        print("custom rules")
+        tables["RULE_NODE_US"], tables["RULE_CELL_NS"] = measure_rule(repeats)
     if args.write:
         write(tables, ROOT / "app" / "services" / "cost_table.py", args.merge)
 

@@ -1,4 +1,5 @@
-"""Custom-formula cost: parse + differentiate twice + a 200 x 200 grid of values, for typical formulas.
+"""Custom-formula cost: parse + differentiate twice + a 200 x 200 grid of values, for typical formulas; and the
+cost of parsing and compiling typical update rules (optimizer "custom").
 
     python benchmarks/formula.py [--quick]
 """
@@ -13,6 +14,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.formula import compile_formula  # noqa: E402
+from app.formula.rules import parse_rule  # noqa: E402
+from app.optimizers.custom import rule_optimizer  # noqa: E402
+from app.optimizers.rule_examples import EXAMPLES  # noqa: E402
 from app.surfaces import DEFAULT_DOMAIN, custom_surface  # noqa: E402
 
 TYPICAL = [
@@ -43,6 +47,16 @@ def main():
         custom_surface(text, DEFAULT_DOMAIN, True)
         search = (time.perf_counter() - t) * 1e3
         print(f"{text[:58]:<60} {statistics.median(times):>22.1f} {search:>24.0f}")
+    print(f"\n{'rule':<60} {'parse+compile (ms)':>22}")
+    for example in EXAMPLES:
+        times = []
+        for _ in range(repeats):
+            parse_rule.cache_clear()
+            rule_optimizer.cache_clear()
+            t = time.perf_counter()
+            rule_optimizer(example["rule"])
+            times.append((time.perf_counter() - t) * 1e3)
+        print(f"{example['id']:<60} {statistics.median(times):>22.2f}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -207,7 +206,7 @@ def test_work_running_past_its_deadline_stops_there(monkeypatch):
     from app.services import planning
     from app.services.costs import Cost
 
-    monkeypatch.setattr(compute, "settings", replace(compute.settings, request_deadline_seconds=1))
+    monkeypatch.setattr(compute, "settings", compute.settings.model_copy(update={"request_deadline_seconds": 1}))
     monkeypatch.setattr(planning, "estimate_run", lambda plan: Cost(0.01, plan.steps))
     with TestClient(app) as c:
         t = time.perf_counter()

@@ -83,11 +83,9 @@ def test_maps_count_evaluations_in_their_budget(client, path, body, loc):
 @pytest.fixture()
 def unbudgeted(monkeypatch):
     """The cost budget lifted (it refuses such work now): what is tested is how soon work that runs stops."""
-    from dataclasses import replace
-
     from app.services import costs
 
-    monkeypatch.setattr(costs, "settings", replace(costs.settings, max_request_seconds=86_400))
+    monkeypatch.setattr(costs, "settings", costs.settings.model_copy(update={"max_request_seconds": 86_400}))
 
 
 def _stops_soon(fn, body):

@@ -4,6 +4,7 @@ import pytest
 from helpers import close, phase, run
 
 from app import engine
+from app.engine import planner
 from app.engine import GradientSpec, RunSpec, Simulation, collect, simulate
 from app.schedules import Schedule, ScheduleError
 from app.surfaces import get_surface
@@ -74,7 +75,7 @@ def test_float_and_array_paths_agree_under_noise(monkeypatch):
     runs = [RunSpec((-1.0, -0.2), (phase("nadam", {"lr": 0.01}),)), RunSpec((1.0, 0.2), (phase("nadam"),))]
     g = GradientSpec(noise=0.2, seed=5)
     floats = simulate(s, runs, 200, g)
-    monkeypatch.setattr(engine, "SCALAR_MAX_RUNS", 0)
+    monkeypatch.setattr(planner, "SCALAR_MAX_RUNS", 0)
     arrays = simulate(s, runs, 200, g)
     for a, b in zip(floats, arrays):
         assert close(a["points"], b["points"]) < 1e-12

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from helpers import close, phase, run
 
-from app import engine
+from app.engine import planner
 from app.engine import RunSpec, Simulation, collect
 from app.surfaces import get_surface
 
@@ -49,7 +49,7 @@ def test_single_run_matches_torch(case):
 def test_batched_runs_match_torch(surface, monkeypatch):
     """All cases of a surface in one Simulation: same-flag runs share arrays with per-run hyperparameters."""
     cases = [c for c in CASES if c["surface"] == surface]
-    monkeypatch.setattr(engine, "SCALAR_MAX_RUNS", 0)  # force the array path
+    monkeypatch.setattr(planner, "SCALAR_MAX_RUNS", 0)  # force the array path
     runs = [RunSpec(tuple(c["start"]), (phase(c["optimizer"], c["params"]),)) for c in cases]
     sim = Simulation(get_surface(surface), runs, 200)
     assert any(not g.scalar for g in sim.groups)
@@ -78,21 +78,21 @@ def test_switch_matches_a_fresh_torch_optimizer():
 
 
 # --- the ten more: torch.optim's RAdam, Rprop, ASGD, Adafactor, LBFGS, Muon; Lion, AdaBelief, Schedule-Free AdamW,
-# Prodigy from their own packages (tests/golden/optimizers_new.json) -----------------------------------------------
-NEW_CASES = load("optimizers_new")
+# Prodigy from their own packages (tests/golden/optimizers_reference.json) -----------------------------------------
+REFERENCE_CASES = load("optimizers_reference")
 
 
 def _case_id(c):
     return f"{c['surface']}-{c['optimizer']}-{'-'.join(sorted(k for k in c['params'] if k != 'lr')) or 'defaults'}"
 
 
-def test_new_fixtures_cover_every_new_optimizer_and_branch():
-    from app.optimizers import NEW_OPTIMIZERS, OPTIMIZERS
+def test_reference_fixtures_cover_every_reference_optimizer_and_branch():
+    from app.optimizers import REFERENCE_OPTIMIZERS, OPTIMIZERS
 
-    assert {c["optimizer"] for c in NEW_CASES} == set(NEW_OPTIMIZERS) <= set(OPTIMIZERS)
-    for oid in NEW_OPTIMIZERS:  # each on at least five surfaces
-        assert len({c["surface"] for c in NEW_CASES if c["optimizer"] == oid}) >= 5, oid
-    seen = {(c["optimizer"], k, repr(v)) for c in NEW_CASES for k, v in c["params"].items()}
+    assert {c["optimizer"] for c in REFERENCE_CASES} == set(REFERENCE_OPTIMIZERS) <= set(OPTIMIZERS)
+    for oid in REFERENCE_OPTIMIZERS:  # each on at least five surfaces
+        assert len({c["surface"] for c in REFERENCE_CASES if c["optimizer"] == oid}) >= 5, oid
+    seen = {(c["optimizer"], k, repr(v)) for c in REFERENCE_CASES for k, v in c["params"].items()}
     for branch in [("radam", "decoupled_weight_decay", "True"), ("radam", "betas", "[0.9, 0.6]"),
                    ("rprop", "etas", "[0.3, 1.5]"), ("rprop", "step_sizes", "[0.001, 0.05]"), ("asgd", "t0", "20.0"),
                    ("adafactor", "eps", "[None, 0.5]"), ("adafactor", "d", "2.0"),
@@ -109,8 +109,8 @@ def _run_case(case, **kw):
     return run(case["surface"], case["start"], case["optimizer"], case["params"], steps=case["steps"], **kw)
 
 
-@pytest.mark.parametrize("case", NEW_CASES, ids=_case_id)
-def test_new_optimizer_matches_its_reference(case):
+@pytest.mark.parametrize("case", REFERENCE_CASES, ids=_case_id)
+def test_each_reference_optimizer_matches_its_reference(case):
     got = _run_case(case)
     assert got["status"] == "ok"
     assert close(got["points"], case["points"]) <= TOL
@@ -122,13 +122,13 @@ def test_new_optimizer_matches_its_reference(case):
             assert close(mine, theirs) <= TOL
 
 
-@pytest.mark.parametrize("surface", sorted({c["surface"] for c in NEW_CASES}))
-def test_new_optimizers_batched_match_their_references(surface, monkeypatch):
-    """Every new case of a surface in one Simulation, forced onto the array path."""
+@pytest.mark.parametrize("surface", sorted({c["surface"] for c in REFERENCE_CASES}))
+def test_reference_optimizers_batched_match_their_references(surface, monkeypatch):
+    """Every reference case of a surface in one Simulation, forced onto the array path."""
     from app.optimizers import OPTIMIZERS
 
-    monkeypatch.setattr(engine, "SCALAR_MAX_RUNS", 0)
-    cases = [c for c in NEW_CASES if c["surface"] == surface and c["optimizer"] in OPTIMIZERS]
+    monkeypatch.setattr(planner, "SCALAR_MAX_RUNS", 0)
+    cases = [c for c in REFERENCE_CASES if c["surface"] == surface and c["optimizer"] in OPTIMIZERS]
     runs = [RunSpec(tuple(c["start"]), (phase(c["optimizer"], c["params"]),)) for c in cases]
     sim = Simulation(get_surface(surface), runs, max(c["steps"] for c in cases))
     results = sim.collect([sim.advance(70), sim.advance(200)])
@@ -136,12 +136,12 @@ def test_new_optimizers_batched_match_their_references(surface, monkeypatch):
         assert close(got["points"][:c["steps"] + 1], c["points"]) <= TOL, (c["optimizer"], c["params"])
 
 
-STATE_CASES = [c for c in load("state") if c["optimizer"] in {n["optimizer"] for n in NEW_CASES}]
+STATE_CASES = [c for c in load("state") if c["optimizer"] in {n["optimizer"] for n in REFERENCE_CASES}]
 LBFGS_HISTORY = {"old_dirs", "old_stps", "ro", "al"}  # lists of history_size entries: not per-step vectors
 
 
 @pytest.mark.parametrize("case", STATE_CASES, ids=_case_id)
-def test_new_optimizer_state_matches_its_reference(case):
+def test_reference_optimizer_state_matches_its_reference(case):
     """``optimizer.state[p]`` (and the param group's running values) after every step, name by name."""
     sim = Simulation(get_surface(case["surface"]), [RunSpec(tuple(case["start"]), (phase(case["optimizer"],
                                                                                           case["params"]),))],
@@ -159,21 +159,21 @@ def test_new_optimizer_state_matches_its_reference(case):
                 assert close(a, b) <= TOL, name
 
 
-NEW_SCHEDULES = json.loads((GOLDEN / "schedules_new.json").read_text())
+REFERENCE_SCHEDULES = json.loads((GOLDEN / "schedules_reference.json").read_text())
 
 
-@pytest.mark.parametrize("case", NEW_SCHEDULES["cases"],
+@pytest.mark.parametrize("case", REFERENCE_SCHEDULES["cases"],
                          ids=lambda c: f"{c['surface']}-{c['optimizer']}-{c['schedule']['type']}")
-def test_new_optimizers_under_torch_lr_schedulers(case):
-    """What each new optimizer does with the scheduled lr (ASGD's next eta, Prodigy's d·lr, Schedule-Free's
+def test_reference_optimizers_under_torch_lr_schedulers(case):
+    """What each reference optimizer does with the scheduled lr (ASGD's next eta, Prodigy's d·lr, Schedule-Free's
     warm-up product, Rprop nothing after its first step) matches the reference under torch's schedulers."""
     got = _run_case(case, schedule=case["schedule"])
     assert close(got["lrs"], case["lrs"]) <= 1e-12
     assert close(got["points"], case["points"]) <= TOL
 
 
-@pytest.mark.parametrize("case", NEW_SCHEDULES["switches"],
+@pytest.mark.parametrize("case", REFERENCE_SCHEDULES["switches"],
                          ids=lambda c: f"{c['optimizer']}-to-{c['switch']['optimizer']}")
-def test_switches_into_and_out_of_new_optimizers_match_a_fresh_reference(case):
+def test_switches_into_and_out_of_reference_optimizers_match_a_fresh_reference(case):
     got = _run_case(case, switch=case["switch"])
     assert close(got["points"], case["points"]) <= TOL

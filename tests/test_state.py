@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from helpers import close, phase
 
-from app import engine
+from app.engine import planner
 from app.engine import RunSpec, Simulation, collect, simulate
 from app.surfaces import get_surface
 
@@ -41,6 +41,8 @@ def test_the_fixtures_cover_every_stateful_torch_optimizer():
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['surface']}-{c['optimizer']}-{sorted(c['params'])}")
 def test_state_after_every_step_equals_torch(case):
+    runs = [RunSpec(tuple(case["start"]), (phase(case["optimizer"], case["params"]),))]
+    assert Simulation(get_surface(case["surface"]), runs, 1, record_state=True).groups[0].scalar  # the float path
     run = simulate(get_surface(case["surface"]), [RunSpec(tuple(case["start"]), (phase(case["optimizer"],
                                                                                      case["params"]),))],
                    case["steps"], record_state=True)[0]
@@ -53,7 +55,7 @@ def test_state_after_every_step_equals_torch(case):
 def test_state_of_many_runs_on_the_array_path_equals_torch(surface, monkeypatch):
     """Every case of a surface in one Simulation, in chunks: runs of one optimizer share arrays, each run reports
     only the names torch keeps for its own hyperparameters (RMSprop's momentum buffer only with momentum)."""
-    monkeypatch.setattr(engine, "SCALAR_MAX_RUNS", 0)
+    monkeypatch.setattr(planner, "SCALAR_MAX_RUNS", 0)
     cases = [c for c in CASES if c["surface"] == surface]
     runs = [RunSpec(tuple(c["start"]), (phase(c["optimizer"], c["params"]),)) for c in cases]
     sim = Simulation(get_surface(surface), runs, cases[0]["steps"], record_state=True)

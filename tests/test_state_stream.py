@@ -20,8 +20,7 @@ def _stateful(client) -> list[str]:
 
 
 def _requests(client) -> list[list[dict]]:
-    """Per stateful optimizer, the lanes switching into and out of it (one request each: LBFGS's ``d`` is a
-    vector, Prodigy's a number; lanes of both in one request are a known, separate defect)."""
+    """Per stateful optimizer, the lanes switching into and out of it (one request each)."""
     out = []
     for oid in _stateful(client):
         lanes = []
@@ -70,13 +69,17 @@ def test_concatenated_chunks_equal_post_for_switches_into_and_out_of_every_state
 
 def test_a_name_two_optimizers_keep_in_other_shapes_is_each_runs_own(client):
     """LBFGS's ``d`` is a direction, Prodigy's a number: in one request each run gets its own, as when alone (this
-    was a 500), and the socket's chunks still add up to the POST answer."""
+    was a 500), a run switching from one to the other has each in its steps, and the socket's chunks still add up
+    to the POST answer."""
     body = {"surface": "rosenbrock", "start": [-1.2, 1.0], "steps": 30, "include": ["state"],
-            "optimizers": [{"optimizer": "lbfgs"}, {"optimizer": "prodigy"}, {"optimizer": "adam"}]}
+            "optimizers": [{"optimizer": "lbfgs"}, {"optimizer": "prodigy"}, {"optimizer": "adam"},
+                           {"optimizer": "lbfgs", "switch": {"at_step": 10, "optimizer": "prodigy"}}]}
     response = client.post("/api/runs", json=body)
     assert response.status_code == 200, response.text
     runs = response.json()["runs"]
     assert len(runs[0]["state"]["d"][0]) == 2 and isinstance(runs[1]["state"]["d"][0], float)
+    d = runs[3]["state"]["d"]
+    assert d[:10] == runs[0]["state"]["d"][:10] and all(isinstance(v, float) for v in d[10:])
     for run, spec in zip(runs, body["optimizers"]):
         alone = client.post("/api/runs", json={**body, "optimizers": [spec]}).json()["runs"][0]
         assert run["state"] == alone["state"]

@@ -37,3 +37,17 @@ def test_the_server_warns_at_start():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "SLOPES_MAX_STEP" in out.stderr and "known" in out.stderr, out.stderr[-2000:]
+
+
+def test_only_the_upper_case_names_are_read_and_whole_numbers_may_be_written_three_ways():
+    from app.settings import SettingsError, load_settings
+
+    assert load_settings({"SLOPES_max_steps": "5"}).max_steps == 20_000  # warned as unknown above, and not read
+    assert [load_settings({"SLOPES_MAX_STEPS": v}).max_steps for v in ("30000", "30_000", "3e4")] == [30_000] * 3
+    for value, message in (("0", "out of range: it must be in [1, 1,000,000]"), ("2.5", "not a whole number")):
+        try:
+            load_settings({"SLOPES_MAX_STEPS": value})
+        except SettingsError as e:
+            assert str(e) == f"SLOPES_MAX_STEPS='{value}' is {message}"
+        else:
+            raise AssertionError(f"SLOPES_MAX_STEPS={value} was accepted")

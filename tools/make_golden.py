@@ -6,7 +6,7 @@ Run by hand, never in CI (none of these packages is a dependency of Slopes):
         lion-pytorch schedulefree prodigyopt pytorch-optimizer
     /tmp/torchenv/bin/python tools/make_golden.py
 
-Files: ``optimizers.json`` (torch.optim's first ten), ``optimizers_new.json`` (the ten
+Files: ``optimizers.json`` (torch.optim's first ten), ``optimizers_reference.json`` (the ten
 more: RAdam, Rprop, ASGD, Adafactor, LBFGS, Muon from torch.optim; Lion, AdaBelief,
 Schedule-Free AdamW, Prodigy from their own packages), ``state.json`` (every case of
 both, the optimizer's state after each of its first steps), ``schedules.json``,
@@ -86,7 +86,7 @@ CASES = [
 # the ten more: (slopes id, slopes params, reference class, its kwargs); lr per case below when absent
 LION, ADABELIEF = lion_pytorch.Lion, pytorch_optimizer.AdaBelief
 FREE, PRODIGY = schedulefree.AdamWScheduleFree, prodigyopt.Prodigy
-NEW_CASES = [
+REFERENCE_CASES = [
     ("radam", {}, O.RAdam, {}),  # rectification switches on at step 6 (rho_t > 5)
     ("radam", {"betas": [0.9, 0.6]}, O.RAdam, {"betas": (0.9, 0.6)}),  # rho_inf = 4: never rectified
     ("radam", {"betas": [0.8, 0.9], "eps": 1e-3}, O.RAdam, {"betas": (0.8, 0.9), "eps": 1e-3}),
@@ -138,8 +138,8 @@ NEW_CASES = [
     ("prodigy", {"growth_rate": 1.05, "d0": 1e-4, "beta3": 0.9, "d_coef": 0.5, "eps": 1e-6}, PRODIGY,
      {"growth_rate": 1.05, "d0": 1e-4, "beta3": 0.9, "d_coef": 0.5, "eps": 1e-6}),
 ]
-NEW_IDS = {c[0] for c in NEW_CASES}
-NEW_STEPS = {"lbfgs": 40}  # an LBFGS step is up to max_iter iterations: 40 steps reach every minimum
+REFERENCE_IDS = {c[0] for c in REFERENCE_CASES}
+REFERENCE_STEPS = {"lbfgs": 40}  # an LBFGS step is up to max_iter iterations: 40 steps reach every minimum
 MATRIX = {"muon"}  # the point as a 1x2 matrix
 # state kept in the param group rather than per tensor (written under the group's own names)
 GROUP_KEYS = {"adabelief": ("step",), "schedule_free_adamw": ("k", "weight_sum", "lr_max", "scheduled_lr"),
@@ -276,7 +276,7 @@ def golden_case(surface, oid, params, cls, kwargs):
     """One case: the largest lr (halving from the surface's usual one) whose path is stable and
     well-conditioned, its trajectory, and its state over the first steps."""
     start, fn = SURFACES[surface]
-    steps, matrix = NEW_STEPS.get(oid, STEPS), oid in MATRIX
+    steps, matrix = REFERENCE_STEPS.get(oid, STEPS), oid in MATRIX
     lr = params.get("lr", first_lr(oid, surface))
     for _ in range(8):  # halve lr until the path is stable and well-conditioned
         run = reference_run(fn, start, cls, {"lr": lr, **kwargs}, steps=steps, matrix=matrix)
@@ -288,7 +288,7 @@ def golden_case(surface, oid, params, cls, kwargs):
         return None, None
     case = {"surface": surface, "start": list(start), "optimizer": oid, "params": {"lr": lr, **params},
             "reference": f"{cls.__module__}.{cls.__name__}({kwargs})", "steps": steps, "points": run["points"]}
-    if cls.__module__.startswith("torch.optim") and oid not in NEW_IDS:  # the first ten's format, unchanged
+    if cls.__module__.startswith("torch.optim") and oid not in REFERENCE_IDS:  # the first ten's format, unchanged
         case = {**{k: case[k] for k in ("surface", "start", "optimizer", "params")},
                 "torch": f"{cls.__name__}({kwargs})", "steps": steps, "points": run["points"]}
     if oid == "lbfgs":
@@ -307,7 +307,7 @@ def golden_case(surface, oid, params, cls, kwargs):
 
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
-    cases, new_cases, states = [], [], []
+    cases, reference_cases, states = [], [], []
     for surface in SURFACES:
         for oid, params, cls, kwargs in CASES:
             case, state = golden_case(surface, oid, params, cls, kwargs)
@@ -315,10 +315,10 @@ def main():
                 raise SystemExit(f"{surface} {oid} {params}: no stable lr found")
             cases.append(case)
             states.append(state)
-        for oid, params, cls, kwargs in NEW_CASES:
+        for oid, params, cls, kwargs in REFERENCE_CASES:
             case, state = golden_case(surface, oid, params, cls, kwargs)
             if case is not None:
-                new_cases.append(case)
+                reference_cases.append(case)
                 states.append(state)
     schedules = []
     for surface in ("himmelblau", "rosenbrock"):
@@ -335,35 +335,35 @@ def main():
                "switch": {"at_step": 100, "optimizer": "gd", "params": {"lr": 0.005}}, "steps": STEPS,
                "lrs": lrs, "points": points}]
     meta = {"torch": torch.__version__, "dtype": "float64", "generator": "tools/make_golden.py"}
-    new_meta = {"lion-pytorch": version("lion-pytorch"), "pytorch-optimizer": version("pytorch-optimizer"),
+    reference_meta = {"lion-pytorch": version("lion-pytorch"), "pytorch-optimizer": version("pytorch-optimizer"),
                 "schedulefree": version("schedulefree"), "prodigyopt": version("prodigyopt")}
-    for name, data, extra in (("optimizers", cases, {}), ("optimizers_new", new_cases, new_meta),
-                              ("state", states, new_meta), ("schedules", schedules, {}), ("switch", switch, {})):
+    for name, data, extra in (("optimizers", cases, {}), ("optimizers_reference", reference_cases, reference_meta),
+                              ("state", states, reference_meta), ("schedules", schedules, {}), ("switch", switch, {})):
         (OUT / f"{name}.json").write_text(json.dumps({**meta, **extra, "cases": data}, separators=(",", ":")))
         print(f"wrote {len(data)} cases to tests/golden/{name}.json")
 
 
-NEW_SCHEDULE_STEPS = 100
-NEW_SWITCHES = [  # (surface, first optimizer and params, at_step, second optimizer and params)
+REFERENCE_SCHEDULE_STEPS = 100
+REFERENCE_SWITCHES = [  # (surface, first optimizer and params, at_step, second optimizer and params)
     ("himmelblau", ("radam", {"lr": 0.05}), 50, ("lbfgs", {"line_search_fn": "strong_wolfe"})),
     ("rosenbrock", ("schedule_free_adamw", {"lr": 0.02}), 60, ("prodigy", {})),
     ("six_hump_camel", ("muon", {"lr": 0.02}), 40, ("asgd", {"lr": 0.01, "t0": 10.0})),
 ]
 
 
-def new_schedules_and_switches():
-    """tests/golden/schedules_new.json: each new optimizer's defaults under three schedulers on two surfaces (the
+def reference_schedules_and_switches():
+    """tests/golden/schedules_reference.json: each reference optimizer's defaults under three schedulers on two surfaces (the
     lr each step reads: ASGD's next eta, Prodigy's d·lr, Schedule-Free's warm-up product; Rprop reads it only
-    at its first step), and switches into and out of new optimizers."""
-    reference = {oid: (cls, kwargs) for oid, params, cls, kwargs in NEW_CASES if not params}
+    at its first step), and switches into and out of reference optimizers."""
+    reference = {oid: (cls, kwargs) for oid, params, cls, kwargs in REFERENCE_CASES if not params}
     cases = []
     for surface in ("himmelblau", "six_hump_camel"):
         start, fn = SURFACES[surface]
-        for oid in sorted(NEW_IDS):
+        for oid in sorted(REFERENCE_IDS):
             cls, kwargs = reference[oid]
             for spec, scheduler in SCHEDULES[:3]:
                 lr = first_lr(oid, surface)
-                steps = min(NEW_STEPS.get(oid, NEW_SCHEDULE_STEPS), NEW_SCHEDULE_STEPS)
+                steps = min(REFERENCE_STEPS.get(oid, REFERENCE_SCHEDULE_STEPS), REFERENCE_SCHEDULE_STEPS)
                 for _ in range(8):
                     out = reference_run(fn, start, cls, {"lr": lr, **kwargs}, steps=steps, schedule=scheduler,
                                         matrix=oid in MATRIX)
@@ -379,20 +379,20 @@ def new_schedules_and_switches():
                 cases.append({"surface": surface, "start": list(start), "optimizer": oid, "params": {"lr": lr},
                               "schedule": spec, "steps": steps, "lrs": out["lrs"], "points": out["points"]})
     switches = []
-    for surface, (first, p1), at, (second, p2) in NEW_SWITCHES:
+    for surface, (first, p1), at, (second, p2) in REFERENCE_SWITCHES:
         start, fn = SURFACES[surface]
         c1, k1 = reference[first]
         c2, k2 = reference[second]
-        out = reference_run(fn, start, c1, {**k1, **p1}, steps=NEW_SCHEDULE_STEPS, then=(at, c2, {**k2, **p2}),
+        out = reference_run(fn, start, c1, {**k1, **p1}, steps=REFERENCE_SCHEDULE_STEPS, then=(at, c2, {**k2, **p2}),
                             matrix=first in MATRIX)
         assert out["ok"], (surface, first, second)
         switches.append({"surface": surface, "start": list(start), "optimizer": first, "params": p1,
-                         "switch": {"at_step": at, "optimizer": second, "params": p2}, "steps": NEW_SCHEDULE_STEPS,
+                         "switch": {"at_step": at, "optimizer": second, "params": p2}, "steps": REFERENCE_SCHEDULE_STEPS,
                          "lrs": out["lrs"], "points": out["points"]})
     meta = {"torch": torch.__version__, "dtype": "float64", "generator": "tools/make_golden.py"}
-    (OUT / "schedules_new.json").write_text(json.dumps({**meta, "cases": cases, "switches": switches},
+    (OUT / "schedules_reference.json").write_text(json.dumps({**meta, "cases": cases, "switches": switches},
                                                        separators=(",", ":")))
-    print(f"wrote {len(cases)} schedule cases and {len(switches)} switches to tests/golden/schedules_new.json")
+    print(f"wrote {len(cases)} schedule cases and {len(switches)} switches to tests/golden/schedules_reference.json")
 
 
 def bfloat16_rounding():
@@ -416,11 +416,11 @@ def bfloat16_rounding():
 if __name__ == "__main__":
     import sys
 
-    if sys.argv[1:] == ["schedules_new"]:  # only that file (the rest takes minutes)
-        new_schedules_and_switches()
+    if sys.argv[1:] == ["schedules_reference"]:  # only that file (the rest takes minutes)
+        reference_schedules_and_switches()
     elif sys.argv[1:] == ["bfloat16"]:
         bfloat16_rounding()
     else:
         main()
-        new_schedules_and_switches()
+        reference_schedules_and_switches()
         bfloat16_rounding()

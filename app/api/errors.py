@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ..services.errors import Refused, Stopped, plain
 from ..services.state import MAX_DEPTH
+from .templates import TEMPLATES
 
 log = logging.getLogger("slopes.errors")
 RETRY_AFTER = "2"  # seconds; a busy pool frees a thread within a chunk or two
@@ -77,8 +78,6 @@ def _for_a_person(request: Request) -> bool:
 
 
 def _refusal_page(request: Request, items) -> Response:
-    from .pages import TEMPLATES  # the page templates (imported late: pages imports this module's neighbours)
-
     lang = "ko" if request.query_params.get("lang") == "ko" or (
         request.query_params.get("lang") is None and request.headers.get("accept-language", "").lower().startswith("ko")) else "en"
     problems = [{"where": ".".join(map(str, e.get("loc", ()))), "msg": str(e.get("msg", ""))[:300]} for e in items][:10]
@@ -87,33 +86,30 @@ def _refusal_page(request: Request, items) -> Response:
                                       status_code=422)
 
 
-async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+def _refusal(request: Request, items: list) -> Response:
+    """A 422 with ``items`` (or, for a person opening a page from a link, a page that says what is wrong); a body
+    sent without the JSON content type is told so."""
+    if request.method not in ("GET", "HEAD") and "json" not in request.headers.get("content-type", "").lower():
+        for item in items:  # curl -d without -H 'content-type: application/json': the body was read as text
+            if isinstance(item, dict) and item.get("loc") == ["body"] and item.get("type") == "model_attributes_type":
+                item["msg"] = ("the body was not read as JSON: send the header content-type: application/json "
+                               f"(got {request.headers.get('content-type') or 'none'})")
+    _log_refusal(request, items)
+    if _for_a_person(request):
+        return _refusal_page(request, items)
+    return JSONResponse({"detail": items}, status_code=422)
+
+
+async def validation_error(request: Request, exc: RequestValidationError) -> Response:
     items = finite_json(jsonable_encoder(exc.errors(), custom_encoder={Exception: str}))
     for item in items:  # the input can be a 250 KB string: say where, not what
         if isinstance(item, dict) and isinstance(item.get("input"), str) and len(item["input"]) > 200:
             item["input"] = item["input"][:200] + "…"
-    if request.method not in ("GET", "HEAD") and "json" not in request.headers.get("content-type", "").lower():
-        for item in items:  # curl -d without -H 'content-type: application/json': the body was read as text
-            if isinstance(item, dict) and item.get("loc") == ["body"] and item.get("type") == "model_attributes_type":
-                item["msg"] = ("the body was not read as JSON: send the header content-type: application/json "
-                               f"(got {request.headers.get('content-type') or 'none'})")
-    _log_refusal(request, items)
-    if _for_a_person(request):
-        return _refusal_page(request, items)
-    return JSONResponse({"detail": items}, status_code=422)
+    return _refusal(request, items)
 
 
-async def refused(request: Request, exc: Refused) -> JSONResponse:
-    items = detail(exc, "query" if request.method in ("GET", "HEAD") else "body")
-    if request.method not in ("GET", "HEAD") and "json" not in request.headers.get("content-type", "").lower():
-        for item in items:  # curl -d without -H 'content-type: application/json': the body was read as text
-            if isinstance(item, dict) and item.get("loc") == ["body"] and item.get("type") == "model_attributes_type":
-                item["msg"] = ("the body was not read as JSON: send the header content-type: application/json "
-                               f"(got {request.headers.get('content-type') or 'none'})")
-    _log_refusal(request, items)
-    if _for_a_person(request):
-        return _refusal_page(request, items)
-    return JSONResponse({"detail": items}, status_code=422)
+async def refused(request: Request, exc: Refused) -> Response:
+    return _refusal(request, detail(exc, "query" if request.method in ("GET", "HEAD") else "body"))
 
 
 async def unavailable(request: Request, exc: Exception) -> JSONResponse:

@@ -10,15 +10,13 @@ from pathlib import Path
 from fastapi import APIRouter, Query, Request
 from fastapi.openapi.docs import get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import FileResponse, HTMLResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from .. import services
-from ..assets import STATIC_DIR, TEMPLATES_DIR, plotly_js_path
+from ..assets import STATIC_DIR, plotly_js_path
 from ..services.state import decode_state, parse_view
 from ..settings import settings
 from .compute import compute, compute_for
-
-TEMPLATES = Jinja2Templates(directory=str(TEMPLATES_DIR))
+from .templates import TEMPLATES
 STATE = Query(None, max_length=settings.max_state, description="base64url of a run request plus view options")
 __all__ = ["STATIC_DIR", "router"]
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 import orjson
 from starlette.responses import Response
 
-from ..services.runs import array  # noqa: F401  (the WebSocket's chunks use it from here)
-
 _OPTIONS = orjson.OPT_SERIALIZE_NUMPY
 
 

@@ -58,8 +58,9 @@ OPTIMIZERS: dict[str, OptimizerDef] = {o.id: replace(o, family=_FAMILY_OF[o.id],
     RANDOM_SEARCH, RANDOM_LOCAL_SEARCH, NEWTON), key=lambda o: list(_FAMILY_OF).index(o.id))}
 
 TORCH_OPTIMIZERS = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "adamax")
-# the ten more, each matching its reference implementation (tests/golden/optimizers_new.json)
-NEW_OPTIMIZERS = ("radam", "rprop", "asgd", "adafactor", "lbfgs", "muon", "lion", "adabelief", "schedule_free_adamw",
+# the ten more, each held to its own reference implementation: torch.optim's RAdam, Rprop, ASGD, Adafactor, LBFGS
+# and Muon, and the packages of Lion, AdaBelief, Schedule-Free AdamW and Prodigy (tests/golden/optimizers_reference.json)
+REFERENCE_OPTIMIZERS = ("radam", "rprop", "asgd", "adafactor", "lbfgs", "muon", "lion", "adabelief", "schedule_free_adamw",
                   "prodigy")
 
 
@@ -74,5 +75,5 @@ def get_optimizer(optimizer_id: str) -> OptimizerDef:
         raise UnknownOptimizer(optimizer_id) from None
 
 
-__all__ = ["FAMILIES", "NEW_OPTIMIZERS", "OPTIMIZERS", "TORCH_OPTIMIZERS", "HyperparameterError", "OptimizerDef", "ParamSpec", "UnknownOptimizer",
+__all__ = ["FAMILIES", "REFERENCE_OPTIMIZERS", "OPTIMIZERS", "TORCH_OPTIMIZERS", "HyperparameterError", "OptimizerDef", "ParamSpec", "UnknownOptimizer",
            "get_optimizer", "hyper_namespace"]

@@ -20,21 +20,18 @@ Rules that are not coordinate-separable set ``elementwise=False`` and always get
 than the gradient name it in ``needs`` and find it on ``o``: ``o.value(p)`` (``"value"``), ``o.hessian(p)``
 (``"hessian"``), ``o.rng`` (``"rng"``), ``o.evaluate(p, mask=None) -> (loss, grad)`` (``"evaluate"``: extra
 evaluations at any points, counted per step and their points kept for drawing), ``o.emit(name, value)``
-(``"emit"``: an extra per-step output such as Schedule-Free's averaged point), ``o.domain``.
-
-The pure optax-style pair ``init(params, hp, ctx)`` / ``update(grad, state, params, hp, lr, ctx)`` on
-``(N, 2)`` arrays is derived from the rule (copies in, copies out), and an optimizer given only that pair (no
-``step``) still runs on the array path.
+(an extra per-step output such as Schedule-Free's averaged point, declared in ``emits`` with its shape), ``o.domain``.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from functools import partial
 from typing import Any, Callable
 
 import numpy as np
+
+from ..numeric import FLOAT_OPS, ArrayOps
 
 
 class HyperparameterError(ValueError):
@@ -168,10 +165,8 @@ class OptimizerDef:
     description: str
     update_latex: str
     params: tuple[ParamSpec, ...]
-    init: Callable | None = None  # the pure pair (derived from ``step`` when that is given)
-    update: Callable | None = None
-    step: Callable | None = None  # the rule (see the module text)
-    init_state: Callable | None = None
+    step: Callable  # the rule (see the module text)
+    init_state: Callable
     scalar_state: tuple[str, ...] = ("step",)  # state entries that are one number per run, not per coordinate
     state_names: Callable[[dict], tuple[str, ...]] | None = None  # what torch keeps for these hyperparameters
     torch_equivalent: str = ""
@@ -183,6 +178,7 @@ class OptimizerDef:
     family: str = ""  # the optimizer menu's group (see app/optimizers/__init__.py, FAMILIES)
     description_ko: str = ""  # the one-line description in Korean
     evaluations: Callable[[dict], tuple[int, str]] | None = None  # most evaluations per step and the param setting it
+    emits: dict = field(default_factory=dict)  # what ``o.emit`` reports per step: name -> "vector" or "flag"
 
     def evaluations_per_step(self, hyper: dict) -> int:
         """The most surface evaluations (value and gradient) one step may make with these hyperparameters:
@@ -193,11 +189,6 @@ class OptimizerDef:
     def evaluations_param(self, hyper: dict) -> str | None:
         """The hyperparameter that sets :meth:`evaluations_per_step` (to name in a refusal), None if fixed."""
         return self.evaluations(hyper)[1] if self.evaluations is not None else None
-
-    def __post_init__(self):
-        if self.step is not None and self.update is None:
-            object.__setattr__(self, "init", partial(_pure_init, self))
-            object.__setattr__(self, "update", partial(_pure_update, self))
 
     def param(self, name: str) -> ParamSpec:
         for p in self.params:
@@ -225,20 +216,14 @@ class OptimizerDef:
         Known in advance, every WebSocket chunk carries every name of the run, as the whole answer does."""
         if self.state_names is not None:
             return tuple(self.state_names(hyper))
-        if self.init_state is not None and self.elementwise and not self.needs:
-            from ..numeric import FLOAT_OPS
-
+        if self.elementwise and not self.needs:
             state = self.init_state(FLOAT_OPS, 0.0, hyper_namespace(hyper))
             return tuple(k for k, v in vars(state).items() if v is not None)
-        if self.init_state is not None:  # array rules (Muon, Schedule-Free): a fresh state of one run says
-            from ..numeric import ArrayOps
-
-            try:
-                state = self.init_state(ArrayOps((2, 1)), np.zeros((2, 1)), hyper_namespace(hyper))
-            except Exception:  # a rule whose state needs more than the point (not known in advance)
-                return None
-            return tuple(k for k, v in vars(state).items() if v is not None)
-        return None
+        try:  # array rules (Muon, Schedule-Free): a fresh state of one run says
+            state = self.init_state(ArrayOps((2, 1)), np.zeros((2, 1)), hyper_namespace(hyper))
+        except Exception:  # a rule whose state needs more than the point (not known in advance)
+            return None
+        return tuple(k for k, v in vars(state).items() if v is not None)
 
     def structural(self, hyper: dict) -> tuple:
         """Hyperparameters that choose a code path (booleans, choices, loop counts, lists, nullables): equal
@@ -265,47 +250,6 @@ def hyper_namespace(hyper: dict) -> SimpleNamespace:
     if "betas" in ns:
         ns["beta1"], ns["beta2"] = ns.pop("betas")
     return SimpleNamespace(**ns)
-
-
-def _rows(hp: SimpleNamespace) -> SimpleNamespace:
-    """``(N, 1)`` per-run columns as ``(1, N)`` rows."""
-    return SimpleNamespace(**{k: (v.T if isinstance(v, np.ndarray) else v) for k, v in vars(hp).items()})
-
-
-def _pure_init(opt: "OptimizerDef", params, hp, ctx=None):
-    from ..numeric import FLOAT_OPS
-
-    if not isinstance(params, np.ndarray):
-        return opt.init_state(FLOAT_OPS, params, hp)
-    return opt.init_state(_pure_ctx(ctx), np.array(params, dtype=float).T, _rows(hp))
-
-
-def _pure_ctx(ctx):
-    from ..numeric import ArrayOps
-
-    o = ArrayOps()
-    for name in ("value", "hessian", "rng", "domain", "evaluate", "emit"):
-        if hasattr(ctx, name):
-            setattr(o, name, getattr(ctx, name))
-    return o
-
-
-def _pure_update(opt: "OptimizerDef", grad, state, params, hp, lr, ctx=None):
-    """The rule as a pure function of ``(N, 2)`` arrays (or Python floats): nothing given is modified."""
-    from ..numeric import FLOAT_OPS
-
-    state = copy_state(state)
-    if not isinstance(params, np.ndarray):
-        return opt.step(FLOAT_OPS, state, params, grad, hp, lr), state
-    lr = lr.T if isinstance(lr, np.ndarray) else lr
-    p = opt.step(_pure_ctx(ctx), state, np.array(params, dtype=float).T, np.asarray(grad, dtype=float).T,
-                 _rows(hp), lr)
-    return p.T, state
-
-
-def copy_state(state: SimpleNamespace) -> SimpleNamespace:
-    """A state whose arrays are its own."""
-    return SimpleNamespace(**{k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in vars(state).items()})
 
 
 # --- pieces several rules share, each written once ----------------------------------------------------------

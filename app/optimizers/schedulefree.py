@@ -78,6 +78,6 @@ SCHEDULE_FREE_ADAMW = OptimizerDef(
                       slider=(0.0, 2.0)),
             ParamSpec("weight_lr_power", 2.0, "power p of the largest lr so far in the averaging weights", 0.0, 10.0,
                       "linear", slider=(0.0, 4.0))),
-    init_state=schedulefree_init, step=schedulefree_step, needs=("emit",),
+    init_state=schedulefree_init, step=schedulefree_step, needs=("emit",), emits={"averaged": "vector"},
     scalar_state=("k", "weight_sum", "lr_max", "scheduled_lr"),
     reference="Defazio et al. (2024); schedulefree.AdamWScheduleFree (schedulefree 1.4.1)")

@@ -46,7 +46,7 @@ RANDOM_SEARCH = OptimizerDef(
     update_latex=r"\tilde\theta \sim \mathcal U(\text{domain}),\ \theta_t = \tilde\theta \text{ if } "
                  r"f(\tilde\theta) < f(\theta_{t-1}) \text{ else } \theta_{t-1}",
     params=(), init_state=search_init, step=random_search_step,
-    state_names=lambda hp: (),
+    state_names=lambda hp: (), emits={"proposals": "vector", "accepted": "flag"},
     reference="Rastrigin (1963); Bergstra & Bengio (2012)")
 
 RANDOM_LOCAL_SEARCH = OptimizerDef(
@@ -57,5 +57,5 @@ RANDOM_LOCAL_SEARCH = OptimizerDef(
                  r"\theta_t = \tilde\theta \text{ if } f(\tilde\theta) < f(\theta_{t-1})",
     params=(ParamSpec("step_size", 0.1, "length r of each random step", 0.0, 1000.0, "log", min_exclusive=True,
                       slider=(1e-3, 5.0)),),
-    init_state=search_init, step=random_local_search_step,
+    init_state=search_init, step=random_local_search_step, emits={"proposals": "vector", "accepted": "flag"},
     state_names=lambda hp: (), reference="Matyas (1965), random optimization")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import partial
 from types import SimpleNamespace
 
-from .base import OptimizerDef, ParamSpec, l2_penalty, lr_spec, weight_decay_spec
+from .base import OptimizerDef, ParamSpec, active, l2_penalty, lr_spec, weight_decay_spec
 
 
 def init(o, p, hp) -> SimpleNamespace:
@@ -20,20 +20,34 @@ def init(o, p, hp) -> SimpleNamespace:
 
 
 def sgd_step(o, s, p, g, hp, lr, *, use_momentum: bool, nesterov: bool = False):
+    """Explained (``o.explaining``): ``gradient`` (-lr g, in the share the step takes of it), ``weight_decay``
+    (the same share of -lr λθ) and ``velocity`` (the old buffer's part: -lr μ b, Nesterov -lr μ² b)."""
+    if o.explaining:
+        o.quantity("lr", lr)
+        share, gradient = 1.0, g  # share: how much of this step's gradient the step takes (in units of -lr)
     g = l2_penalty(o, g, p, hp.weight_decay)
     if use_momentum:
         buf = s.momentum_buffer
         if buf is None:
             buf = s.momentum_buffer = o.copy(g)  # torch.clone(grad).detach(): the buffer's own array
         else:
+            if o.explaining:  # the old buffer's part, before it is overwritten
+                share = 1 - getattr(hp, "dampening", 0.0)
+                o.term("velocity", -lr * hp.momentum * (hp.momentum if nesterov else 1.0) * buf)
             buf = s.momentum_buffer = o.mul(buf, hp.momentum, out=buf)
             t = o.mul(g, 1 - getattr(hp, "dampening", 0.0), out=o.buf("tmp"))  # Nesterov has none
             buf = s.momentum_buffer = o.add(buf, t, out=buf)
         if nesterov:
+            if o.explaining:
+                share = 1 + hp.momentum * share
             t = o.mul(buf, hp.momentum, out=o.buf("tmp"))
             g = o.add(g, t, out=t)
         else:
             g = buf
+    if o.explaining:
+        o.term("gradient", -lr * share * gradient)
+        if active(hp.weight_decay):
+            o.term("weight_decay", -lr * share * hp.weight_decay * p)
     t = o.mul(g, -lr, out=o.buf("tmp"))
     return o.add(p, t, out=p)
 

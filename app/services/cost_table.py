@@ -115,3 +115,6 @@ SURFACE_CELL_NS = {
     'separable_hinge': 365.6,
     'separable_ce': 1042.8,
 }
+# a custom rule: per node of the rule, microseconds per step (as STEP_US), and nanoseconds per cell-step
+RULE_NODE_US = (0.298, 1.287, 1.324, 1.392, 0.485, 1.906, 1.555, 2.384)
+RULE_CELL_NS = 0.65

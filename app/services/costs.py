@@ -25,7 +25,8 @@ from .errors import Refused
 
 CHUNK_SECONDS = 0.02  # heavy work asks whether to step aside at least this often (and streams send a chunk)
 OVERHEAD_SECONDS = 0.002  # planning, the start, the answer's frame: a request's cost beyond its steps
-_WORST_STEP = max(T.STEP_US.values(), key=lambda row: row[len(T.SIZES) - 1] if row else 0)
+# an optimizer the table does not know: the costliest row but LBFGS's (whose cost is its evaluations)
+_UNKNOWN_STEP = max((row for oid, row in T.STEP_US.items() if oid != "lbfgs"), key=lambda row: row[len(T.SIZES) - 1])
 _WORST_SURFACE = max(T.SURFACE_US.values(), key=lambda row: row[1])
 
 
@@ -71,11 +72,16 @@ def _along(columns: tuple, n: int) -> float:
     return columns[-1] + max(0.0, columns[-1] - columns[-2]) * (n - b) / (b - a)
 
 
-def step_us(optimizer_id: str, n: int, include: bool) -> float:
-    """Microseconds of one step of ``n`` lanes of one optimizer advanced together (its own surface's work aside)."""
-    row = T.STEP_US.get(optimizer_id, _WORST_STEP)
+def step_us(optimizer, n: int, include: bool) -> float:
+    """Microseconds of one step of ``n`` lanes of one optimizer advanced together (its own surface's work aside);
+    a custom rule's (``optimizer.rule``) as many times a measured rule's per node as it has nodes."""
+    rule = getattr(optimizer, "rule", None)
     k = len(T.SIZES)
-    return _along(row[k:] if include else row[:k], n)
+    if rule is not None:
+        row, scale = T.RULE_NODE_US, rule.nodes
+    else:
+        row, scale = T.STEP_US.get(optimizer.id, _UNKNOWN_STEP), 1
+    return scale * _along(row[k:] if include else row[:k], n)
 
 
 def surface_us(surface, n: int) -> float:
@@ -110,8 +116,12 @@ def _gradient_factor(gradient) -> float:
 
 
 def _evaluations(phase) -> tuple[int, float]:
-    """A phase's surface evaluations per step and their ratio to the optimizer's default (LBFGS's max_iter)."""
+    """A phase's surface evaluations per step and their ratio to the optimizer's default (LBFGS's max_iter); a
+    custom rule evaluates once a step and once per ``grad(...)`` (its own work is counted by its nodes)."""
     opt = phase.optimizer
+    rule = getattr(opt, "rule", None)
+    if rule is not None:
+        return 1 + rule.grads, 1.0
     evals = opt.evaluations_per_step(phase.hyper)
     return evals, evals / max(1, opt.evaluations_per_step(opt.validate({})))
 
@@ -134,7 +144,7 @@ def estimate_run(plan) -> Cost:
             steps = max(0, min(end, plan.steps) - phase.start)
             evals, ratio = max(_evaluations(run.phases[k]) for run in runs)
             for include in (False, True):
-                per_step = step_us(phase.optimizer.id, n, include) * ratio + surface_us(plan.surface, n) * evals
+                per_step = step_us(phase.optimizer, n, include) * ratio + surface_us(plan.surface, n) * evals
                 seconds[include] += steps * per_step * factor / 1e6
     if plan.include_state:
         return Cost(seconds[True], plan.steps, without_include=seconds[False])
@@ -149,7 +159,9 @@ def estimate_map(cells: int, steps: int, phases, surface, gradient=None, what: s
         end = phases[k + 1].start if k + 1 < len(phases) else steps
         length = max(0, min(end, steps) - phase.start)
         evals, ratio = _evaluations(phase)
-        per_cell = T.CELL_NS.get(phase.optimizer.id, max(T.CELL_NS.values())) * ratio
+        rule = getattr(phase.optimizer, "rule", None)
+        per_cell = (rule.nodes * T.RULE_CELL_NS if rule is not None
+                    else T.CELL_NS.get(phase.optimizer.id, T.CELL_NS["muon"]) * ratio)
         extra = surface_cell_ns(surface) * evals
         ns += length * cells * (per_cell + extra)
     return Cost(OVERHEAD_SECONDS + ns * _gradient_factor(gradient) / 1e9, steps, what, None, what_loc)

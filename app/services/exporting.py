@@ -51,7 +51,11 @@ def merge(base, patch):
 
 
 def coloured_runs(plan, colours: list, stop: Stop | None = None) -> dict:
-    runs = run_plan(plan, stop)
+    return coloured(run_plan(plan, stop), colours)
+
+
+def coloured(runs: dict, colours: list) -> dict:
+    """A run answer with each run's colour (the view's, else the palette's)."""
     for i, run in enumerate(runs["runs"]):
         run["color"] = colours[i] if i < len(colours) and colours[i] else PALETTE[i % len(PALETTE)]
     return runs
@@ -107,21 +111,26 @@ def export_cost(state: dict, with_variants: bool = True) -> Cost:
     return total
 
 
-def bundle(state: dict, stop: Stop | None = None) -> dict:
+def bundle(state: dict, stop: Stop | None = None, computed: tuple | None = None) -> dict:
     """Everything an offline figure needs: surface, grid, runs (with colours), captions, the state itself and
-    the view flags the player reads."""
+    the view flags the player reads. ``computed`` (a notebook's ``(surface, answer)``, whose lanes may be Python
+    objects no state can name) is drawn as it is instead of computing the state's runs."""
     state = known_keys(state)
     request, view = parse_state(state)
-    try:
-        plan = plan_runs(request)
-    except Refused as e:
-        raise e.under("state") from None
-    runs = coloured_runs(plan, view.colors, stop)
-    grid = plan.surface.grid(160)
+    if computed is None:
+        try:
+            plan = plan_runs(request)
+        except Refused as e:
+            raise e.under("state") from None
+        surface, runs = plan.surface, coloured_runs(plan, view.colors, stop)
+    else:
+        surface, answer = computed
+        runs = coloured({**answer, "runs": [dict(run) for run in answer["runs"]]}, view.colors)
+    grid = surface.grid(160)
     lang = view.lang if view.lang in TEXT else "en"
     shown = {k: v for k, v in (state.get("view") or {}).items() if k != "variants"}
     flags = {k: getattr(view, k, None) for k in FRAME_OPTIONS}
-    return {"surface": plan.surface.metadata(), "grid": grid, "runs": runs, "lang": lang, "text": TEXT[lang],
+    return {"surface": surface.metadata(), "grid": grid, "runs": runs, "lang": lang, "text": TEXT[lang],
             "caption": view.caption or "", "state": {**state, "view": shown},
             "view": {k: bool(v) for k, v in flags.items() if v is not None}}
 
@@ -146,11 +155,12 @@ def _inlined_scripts() -> tuple[str, str, str]:
     return safe(plotly_js_path()), safe(STATIC_DIR / "js" / "deck.js"), safe(STATIC_DIR / "js" / "player.js")
 
 
-def export_html(state: dict, stop: Stop | None = None) -> str:
-    """The self-contained HTML file. Every string of the data is written as JSON inside ``<script>`` (see
-    :func:`script_json`) or by Jinja's autoescape; the player puts labels into Plotly's names through its
-    ``plotlyText`` (Plotly reads ``<a href>`` in names), the main runs' and every variant's alike."""
-    data = bundle(state, stop)
+def export_html(state: dict, stop: Stop | None = None, computed: tuple | None = None) -> str:
+    """The self-contained HTML file of ``state`` (``computed``: see :func:`bundle`). Every string of the data is
+    written as JSON inside ``<script>`` (see :func:`script_json`) or by Jinja's autoescape; the player puts labels
+    into Plotly's names through its ``plotlyText`` (Plotly reads ``<a href>`` in names), the main runs' and every
+    variant's alike."""
+    data = bundle(state, stop, computed)
     data["variants"] = variants(state, stop)
     surface = data["surface"]
     title = data["caption"] or f"{surface['name']}: " + ", ".join(r["label"] for r in data["runs"]["runs"])

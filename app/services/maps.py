@@ -41,10 +41,10 @@ def plan_basins(req: BasinRequest | dict):
     surface = surface_for(req.surface, req.formula, req.domain if req.surface == "custom" else None, True,
                           options=req.surface_options)
     domain = check_domain(req.domain)
-    phases = [phase(req.optimizer, req.params, req.schedule, 0, [])]
+    phases = [phase(req.optimizer, req.params, req.schedule, 0, [], req.rule)]
     if req.switch is not None:
         phases.append(phase(req.switch.optimizer, req.switch.params, req.switch.schedule, req.switch.at_step,
-                            ["switch"]))
+                            ["switch"], req.switch.rule))
     check_map_cost(req.n * req.n, req.steps, phases, "n x n")
     gradient = gradient_spec(req.gradient, surface)
     cost = estimate_map(req.n * req.n, req.steps, phases, surface, gradient, "n")
@@ -84,7 +84,7 @@ def basins(req: BasinRequest | dict, *, stop: Callable[[], bool] | None = None,
 def plan_sweep(req: SweepRequest | dict):
     req = validate(SweepRequest, req)
     surface = surface_for(req.surface, req.formula, req.domain, options=req.surface_options)
-    first = phase(req.optimizer, req.params, req.schedule, 0, [])
+    first = phase(req.optimizer, req.params, req.schedule, 0, [], req.rule)
     opt = first.optimizer
     names = [p.name for p in opt.params if p.scale in ("linear", "log")] + (
         ["betas[0]", "betas[1]"] if any(p.name == "betas" for p in opt.params) else [])

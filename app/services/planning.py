@@ -8,7 +8,9 @@ import numpy as np
 
 from ..engine import GradientSpec, Phase, RunSpec
 from ..formula import FormulaError
-from ..optimizers import OPTIMIZERS, HyperparameterError, UnknownOptimizer, get_optimizer
+from ..formula.rules import RuleError
+from ..optimizers import OPTIMIZERS, HyperparameterError, OptimizerDef, UnknownOptimizer, get_optimizer
+from ..optimizers.custom import rule_optimizer
 from ..schedules import Schedule, ScheduleError
 from ..surfaces import (DATASET_IDS, DEFAULT_DOMAIN, SURFACE_IDS, Domain, Surface, UnknownSurface, custom_surface,
                         get_surface)
@@ -20,6 +22,11 @@ from .errors import Refused, validate
 
 def formula_error(e: FormulaError) -> Refused:
     return Refused(["formula"], str(e), "formula", {"position": e.position, "reason": e.message})
+
+
+def rule_error(e: RuleError, loc: list) -> Refused:
+    """A bad rule: its message names the line and column (``"line 2, column 9: ..."``), repeated in ``ctx``."""
+    return Refused([*loc, "rule"], str(e), "rule", {"line": e.line, "column": e.column, "reason": e.message})
 
 
 def check_domain(domain: DomainIn | None) -> Domain | None:
@@ -71,6 +78,7 @@ class Plan:
     runs: list[RunSpec]
     echo: list[dict]  # per run: optimizer, label, params, schedule, switch
     include_state: bool = False  # each run carries its optimizer state after every step
+    include_terms: bool = False  # each run carries every step explained: terms and quantities
     cost: Cost | None = None  # the estimate (app.services.costs), within max_request_seconds
 
 
@@ -102,15 +110,27 @@ def start_point(surface: Surface, start: list[float] | None) -> tuple[float, flo
     return point
 
 
-def plan_runs(request: RunRequest | dict) -> Plan:
-    """A run request (a validated :class:`RunRequest` or the dict a POST carries), resolved for the engine."""
+def global_minimum(surface: Surface) -> dict | None:
+    """``{"point", "value"}`` of the surface's global minimum (the first listed, if several share the value), found
+    as the surface finds its minima (cached with the surface); None where it has none (a loss falling forever)."""
+    for m in surface.minima:
+        if m.kind == "global":
+            return {"point": list(m.point), "value": m.value}
+    return None
+
+
+def plan_runs(request: RunRequest | dict, own: dict[str, OptimizerDef] | None = None) -> Plan:
+    """A run request (a validated :class:`RunRequest` or the dict a POST carries), resolved for the engine.
+    ``own`` (notebooks) names optimizers of this process only: Python objects, by the ids the request gives them."""
     request = validate(RunRequest, request)
     surface = surface_for(request.surface, request.formula, request.domain, options=request.surface_options)
     start = start_point(surface, request.start)
     gradient = gradient_spec(request.gradient, surface)
+    # a custom formula's minima are found numerically once (the surface with its points is cached)
+    landscape = surface_for("custom", request.formula, request.domain, True) if surface.id == "custom" else surface
     runs, echo = [], []
     for i, spec in enumerate(request.optimizers):
-        phases, info = _phases(spec, i, request.steps)
+        phases, info = _phases(spec, i, request.steps, own)
         if spec.batch_size is not None:
             if surface.batch_gradient is None:
                 raise Refused(["optimizers", i, "batch_size"], f"batch_size applies to data-set surfaces; "
@@ -123,10 +143,12 @@ def plan_runs(request: RunRequest | dict) -> Plan:
         if objective is not None:
             info["objective"] = objective.id
             info["surface_options"] = objective.extra["surface_options"]
+        info["minimum"] = global_minimum(objective or landscape)  # what this run is judged by
         runs.append(RunSpec(start, tuple(phases), info["label"], spec.batch_size, lane_gradient, objective))
         echo.append(info)
     check_run_cost(runs, request.steps)
-    plan = Plan(surface, start, request.steps, gradient, runs, echo, "state" in request.include)
+    plan = Plan(surface, start, request.steps, gradient, runs, echo, "state" in request.include,
+                "terms" in request.include)
     plan.cost = estimate_run(plan)
     check_budget(plan.cost)
     return plan
@@ -172,7 +194,8 @@ def most_evaluations(phases) -> tuple[int, list]:
         evals = ph.optimizer.evaluations_per_step(ph.hyper)
         if evals > best:
             name = ph.optimizer.evaluations_param(ph.hyper)
-            best, where = evals, [*(["switch"] if k else []), "params", name] if name else ["steps"]
+            at = ["rule"] if name == "rule" else ["params", name]  # a rule's cost is its own
+            best, where = evals, [*(["switch"] if k else []), *at] if name else ["steps"]
     return best, where
 
 
@@ -192,30 +215,55 @@ def check_run_cost(runs: list[RunSpec], steps: int) -> None:
                        f"step in its costliest lane); lower steps, lanes, max_iter or max_eval")
 
 
-def _phases(spec: OptimizerIn, i: int, steps: int):
+def _phases(spec: OptimizerIn, i: int, steps: int, own: dict | None = None):
     loc = ["optimizers", i]
-    first = phase(spec.optimizer, spec.params, spec.schedule, 0, loc)
+    first = phase(spec.optimizer, spec.params, spec.schedule, 0, loc, spec.rule, own)
     phases = [first]
-    info = {"optimizer": first.optimizer.id, "params": first.hyper, "schedule": first.schedule.as_dict(),
-            "switch": None}
+    info = {"optimizer": first.optimizer.id, "params": first.hyper, **_rule_echo(spec.rule),
+            "schedule": first.schedule.as_dict(), "switch": None}
     if spec.switch is not None:
         sw = spec.switch
-        second = phase(sw.optimizer, sw.params, sw.schedule, sw.at_step, [*loc, "switch"])
+        second = phase(sw.optimizer, sw.params, sw.schedule, sw.at_step, [*loc, "switch"], sw.rule, own)
         phases.append(second)
         info["switch"] = {"at_step": sw.at_step, "optimizer": second.optimizer.id, "params": second.hyper,
-                          "schedule": second.schedule.as_dict()}
+                          **_rule_echo(sw.rule), "schedule": second.schedule.as_dict()}
     info["label"] = spec.label or _default_label(first, info["switch"])
     return phases, info
 
 
-def phase(optimizer_id: str, params: dict, schedule, start: int, loc: list) -> Phase:
+def _rule_echo(rule: str | None) -> dict:
+    return {"rule": rule} if rule is not None else {}
+
+
+def resolve_optimizer(optimizer_id: str, loc: list, rule: str | None = None, own: dict | None = None):
+    """The optimizer named ``optimizer_id`` (``"custom"``: the one of ``rule``; an id of ``own``: that one);
+    refusals name the field."""
+    if own and optimizer_id in own:
+        return own[optimizer_id]
+    if optimizer_id == "custom":
+        if rule is None:
+            raise Refused([*loc, "rule"], "optimizer 'custom' needs a rule: lines name = expression, one of them "
+                                          "p = ... (see GET /api/rules)")
+        try:
+            return rule_optimizer(rule)
+        except RuleError as e:
+            raise rule_error(e, loc) from None
+    if rule is not None:
+        raise Refused([*loc, "rule"], "a rule is only read with optimizer 'custom'")
     try:
-        opt = get_optimizer(optimizer_id)
+        return get_optimizer(optimizer_id)
     except UnknownOptimizer:
         raise Refused([*loc, "optimizer"], f"unknown optimizer {optimizer_id!r}; expected one of "
-                                                f"{list(OPTIMIZERS)}") from None
+                                                f"{[*OPTIMIZERS, 'custom']}") from None
+
+
+def phase(optimizer_id: str, params: dict, schedule, start: int, loc: list, rule: str | None = None,
+          own: dict | None = None) -> Phase:
+    opt = resolve_optimizer(optimizer_id, loc, rule, own)
     try:
         hyper = opt.validate(params)
+    except RuleError as e:  # a name the rule reads that params does not give
+        raise rule_error(e, loc) from None
     except HyperparameterError as e:
         raise Refused([*loc, "params", e.name], e.message) from None
     try:
@@ -224,6 +272,8 @@ def phase(optimizer_id: str, params: dict, schedule, start: int, loc: list) -> P
         raise Refused([*loc, "schedule", e.name], e.message) from None
     if sched.type != "constant" and "lr" not in hyper:
         raise Refused([*loc, "schedule"], f"{opt.id} has no learning rate to schedule")
+    if sched.type != "constant" and not getattr(opt, "schedulable", True):  # a Python object (notebooks)
+        raise Refused([*loc, "schedule"], f"{opt.id}.update takes no lr keyword: a schedule cannot reach it")
     return Phase(start, opt, hyper, sched)
 
 

@@ -1,5 +1,5 @@
-"""The ten optimizers added after torch.optim's first ten: RAdam, Rprop, ASGD, Adafactor, LBFGS, Muon, Lion,
-AdaBelief, Schedule-Free AdamW, Prodigy. tests/test_parity.py holds each to its reference implementation; here:
+"""The ten optimizers held to their own reference implementations beside torch.optim's classic ten: RAdam, Rprop,
+ASGD, Adafactor, LBFGS, Muon, Lion, AdaBelief, Schedule-Free AdamW, Prodigy. tests/test_parity.py holds each to its reference implementation; here:
 they run on every path the engine has (many runs with per-run hyperparameters, basin maps, sweeps), their
 hyperparameters are described well enough for a control and refuse bad values by name, and the metadata
 carries the menu's family and both languages.
@@ -12,7 +12,7 @@ from helpers import close, phase
 
 from app.engine import Phase, RunSpec, Simulation
 from app.maps import basin_map, sweep
-from app.optimizers import FAMILIES, NEW_OPTIMIZERS, OPTIMIZERS, HyperparameterError, get_optimizer
+from app.optimizers import FAMILIES, REFERENCE_OPTIMIZERS, OPTIMIZERS, HyperparameterError, get_optimizer
 from app.optimizers.muon import bfloat16, zeropower_via_newtonschulz
 from app.surfaces import get_surface
 
@@ -32,14 +32,14 @@ PER_RUN = {
 STARTS = np.array([[0.5, -1.5], [1.0, 1.0], [-2.0, 2.0], [3.5, -1.0]])
 
 
-def test_every_new_optimizer_is_registered_with_a_family_and_both_languages():
-    assert set(PER_RUN) == set(NEW_OPTIMIZERS) <= set(OPTIMIZERS)
+def test_every_reference_optimizer_is_registered_with_a_family_and_both_languages():
+    assert set(PER_RUN) == set(REFERENCE_OPTIMIZERS) <= set(OPTIMIZERS)
     assert sorted(i for ids in FAMILIES.values() for i in ids) == sorted(OPTIMIZERS)
     for oid in OPTIMIZERS:
         meta = OPTIMIZERS[oid].metadata()
         assert meta["family"] in FAMILIES and oid in FAMILIES[meta["family"]]
         assert any("\uac00" <= ch <= "\ud7a3" for ch in meta["description_ko"]), oid  # Korean for every one
-    for oid in NEW_OPTIMIZERS:
+    for oid in REFERENCE_OPTIMIZERS:
         meta = OPTIMIZERS[oid].metadata()
         assert meta["description"] and meta["update"] and meta["reference"]
         assert any("\uac00" <= ch <= "\ud7a3" for ch in meta["description_ko"]), oid  # Hangul
@@ -67,7 +67,7 @@ def test_runs_with_per_run_hyperparameters_equal_each_run_alone(oid):
 
 
 @pytest.mark.parametrize("oid", sorted(PER_RUN))
-def test_basin_map_and_sweep_accept_every_new_optimizer(oid):
+def test_basin_map_and_sweep_accept_every_reference_optimizer(oid):
     surface = get_surface("himmelblau")
     lr = PER_RUN[oid]["lr"][0]
     out = basin_map(surface, (phase(oid, {"lr": lr}),), 40, 8)
@@ -192,9 +192,9 @@ def test_api_returns_evaluations_and_the_averaged_point_and_the_stream_agrees(cl
     assert [p for c in chunks for p in c["runs"][1].get("averaged", [])] == free["averaged"]
 
 
-def test_optimizer_metadata_describes_the_new_controls(client):
+def test_optimizer_metadata_describes_the_reference_optimizers_controls(client):
     meta = {o["id"]: o for o in client.get("/api/optimizers").json()}
-    assert set(NEW_OPTIMIZERS) <= set(meta)
+    assert set(REFERENCE_OPTIMIZERS) <= set(meta)
     params = {p["name"]: p for p in meta["adafactor"]["params"]}
     assert params["eps"]["item_nullable"] == [True, False] and params["eps"]["default"] == [None, 0.001]
     params = {p["name"]: p for p in meta["muon"]["params"]}
@@ -209,7 +209,7 @@ def _variants():
     import json
     from pathlib import Path
 
-    cases = json.loads((Path(__file__).parent / "golden" / "optimizers_new.json").read_text())["cases"]
+    cases = json.loads((Path(__file__).parent / "golden" / "optimizers_reference.json").read_text())["cases"]
     return sorted({(c["optimizer"], json.dumps(c["params"], sort_keys=True)): c for c in cases
                    if OPTIMIZERS[c["optimizer"]].elementwise and not OPTIMIZERS[c["optimizer"]].needs}.values(),
                   key=lambda c: (c["optimizer"], json.dumps(c["params"], sort_keys=True)))
@@ -219,14 +219,14 @@ def _variants():
 def test_elementwise_rules_give_the_same_bits_on_floats_and_arrays(case, monkeypatch):
     """An elementwise rule runs on Python floats for a few runs and on arrays for many: the same operations in
     the same order, so the same bits (every golden variant, 60 steps, with a schedule)."""
-    from app import engine
+    from app.engine import planner
 
     surface = get_surface(case["surface"])
     schedule = {"type": "exponential", "gamma": 0.99}
     runs = [RunSpec(tuple(case["start"]), (phase(case["optimizer"], case["params"], schedule),))]
     floats = Simulation(surface, runs, 60)
     assert floats.groups[0].scalar
-    monkeypatch.setattr(engine, "SCALAR_MAX_RUNS", 0)
+    monkeypatch.setattr(planner, "SCALAR_MAX_RUNS", 0)
     arrays = Simulation(surface, runs, 60)
     assert not arrays.groups[0].scalar
     a, b = floats.collect()[0], arrays.collect()[0]

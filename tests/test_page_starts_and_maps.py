@@ -1,5 +1,6 @@
-"""Found by trying the live page as a lecturer (audit of issue 13): each test walks one user's path in a real
-browser, through the controls by role and label, and checks what is on screen against the server's answer."""
+"""Start boxes and map titles on the live page, found by trying it as a lecturer: each test walks one user's path
+in a real browser, through the controls by role and label, and checks what is on screen against the server's
+answer (a custom formula's start, basin-map titles with many lanes, phase maps of eight lanes)."""
 import json
 import urllib.request
 from contextlib import contextmanager
@@ -94,7 +95,7 @@ def test_basin_map_titles_do_not_run_into_each_other_with_many_lanes(browser, li
         boxes = page.evaluate(ANNOTATION_BOXES)
         assert any("diverged" in b["text"] for b in boxes), [b["text"] for b in boxes]
         bad = [(a["text"], b["text"]) for a, b in overlapping(boxes)]
-        page.screenshot(path=f"/tmp/audit13_basins_{size[0]}.png")
+        page.screenshot(path=f"/tmp/starts_maps_basins_{size[0]}.png")
         assert not bad, f"map titles overlap at {size}: {bad}"
         assert not errors, errors
 
@@ -126,7 +127,7 @@ def test_phase_maps_of_eight_lanes_do_not_overlap(browser, live_server, size):
         page.get_by_role("combobox", name="sweep over").select_option(label="lr × momentum / β₁ (phase map)")
         page.wait_for_function("() => document.querySelectorAll('#plot-sweep .annotation').length >= 8", timeout=90000)
         parts = page.evaluate(PHASE_PARTS)
-        page.screenshot(path=f"/tmp/audit13_phase_{size[0]}.png")
+        page.screenshot(path=f"/tmp/starts_maps_phase_{size[0]}.png")
         bad = _hits(parts["titles"], None, same=True) + _hits(parts["titles"], parts["ticks"])
         bad += _hits(parts["colorbar"], parts["plots"] + parts["ticks"] + parts["titles"])
         # an axis title may sit beside its own map only: never on another map's plot area
