@@ -2,7 +2,7 @@
 
     python benchmarks/fairness.py             # four maximal heavy POSTs; light POSTs and streams meanwhile
     python benchmarks/fairness.py --quick     # two heavy requests of a quarter of the budget (CI)
-    python benchmarks/fairness.py --root /work/main   # the same load against another checkout, to compare
+    python benchmarks/fairness.py --root /work/main --steps 9175   # the same load on another checkout
 
 First the light clients run alone for a few seconds (the machine's own baseline, which other processes on a
 shared machine move); then a maximal heavy request is the issue's: 32 lanes of Prodigy, Muon, AdaBelief and Schedule-Free AdamW with
@@ -116,17 +116,19 @@ async def light_streams(base: str, until: threading.Event, out: dict):
             await asyncio.sleep(0.05)
 
 
+def ask_ready(base: str) -> int:
+    try:
+        with urllib.request.urlopen(base + "/readyz", timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code  # (404 from a server without /readyz)
+    except OSError:
+        return 0
+
+
 async def readiness(base: str, until: threading.Event, out: dict):
     while not until.is_set():
-        def ask():
-            try:
-                with urllib.request.urlopen(base + "/readyz", timeout=10) as r:
-                    return r.status
-            except urllib.error.HTTPError as e:
-                return e.code
-            except OSError:
-                return 0
-        out.append(await asyncio.to_thread(ask))
+        out.append(await asyncio.to_thread(ask_ready, base))
         await asyncio.sleep(0.2)
 
 
@@ -134,7 +136,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose server is measured")
-    parser.add_argument("--heavy", type=int, default=None)
+    parser.add_argument("--heavy", type=int, default=None, help="how many heavy requests (default 4; --quick 2)")
+    parser.add_argument("--steps", type=int, default=None, help="the heavy requests' steps (default: the budget's)")
     args = parser.parse_args()
     n_heavy, fraction = (2, 0.25) if args.quick else (4, 0.97)
     n_heavy = args.heavy or n_heavy
@@ -153,7 +156,7 @@ def main():
                                                                                             baseline["stream"]))
 
         asyncio.run(light_alone())
-        steps = maximal_steps(base, fraction)
+        steps = args.steps or maximal_steps(base, fraction)
         body = heavy_body(steps)
         heavy: list[tuple[int, float]] = []
         done = threading.Event()
@@ -181,7 +184,7 @@ def main():
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - t0
-        idle_ready = urllib.request.urlopen(base + "/readyz", timeout=10).status
+        idle_ready = ask_ready(base)
         status = json.loads(urllib.request.urlopen(base + "/api/status", timeout=10).read())
     finally:
         server.terminate()

@@ -81,7 +81,7 @@ RATE = {pool: 1.0 for pool in POOLS}
 
 def _learn_rate(work: Work) -> None:
     """After heavy work ends: fold how fast it went (its estimate over its time) into its pool's :data:`RATE`."""
-    if work.started is None or work.seconds < 0.5:
+    if work.started is None or work.seconds < 0.5 or work.pool == "light":
         return
     took = max(1e-3, time.monotonic() - work.started)
     RATE[work.pool] = min(4.0, max(0.05, 0.7 * RATE[work.pool] + 0.3 * work.seconds / took))
@@ -199,7 +199,9 @@ async def compute_for(request: Request, fn, *args, pool: str = "runs", cost: Cos
                 COUNTS["deadline"] += 1
                 raise Busy(pool, f"the request ran past its deadline of {settings.request_deadline_seconds} s "
                                  f"(the server is busy); try again later or ask for less")
-            return task.result()
+            result = task.result()
+            _learn_rate(work)  # (only from work that ran to its end)
+            return result
         gone.set()  # the client left: the work ends at its next chunk; wait so its thread is free again
         await asyncio.wait({task})
         if not task.cancelled() and isinstance(task.exception(), Stopped):
@@ -210,7 +212,6 @@ async def compute_for(request: Request, fn, *args, pool: str = "runs", cost: Cos
         watcher.cancel()
         _outstanding[pool] -= 1
         _admitted[pool].pop(work.key, None)
-        _learn_rate(work)
 
 
 async def _disconnected(request: Request) -> None:

@@ -146,8 +146,11 @@ def estimate_run(plan) -> Cost:
             for include in (False, True):
                 per_step = step_us(phase.optimizer, n, include) * ratio + surface_us(plan.surface, n) * evals
                 seconds[include] += steps * per_step * factor / 1e6
-    if plan.include_state:
-        return Cost(seconds[True], plan.steps, without_include=seconds[False])
+    # include: the measured cost of state after every step; terms explained cost about as much, both half again
+    extras = [plan.include_state, getattr(plan, "include_terms", False)].count(True)
+    if extras:
+        extra = (seconds[True] - seconds[False]) * (1.0 if extras == 1 else 1.5)
+        return Cost(seconds[False] + extra, plan.steps, without_include=seconds[False])
     return Cost(seconds[False], plan.steps)
 
 
