@@ -25,7 +25,9 @@ router = APIRouter(tags=["page"])
 
 
 def _check_state(state: str | None) -> dict | None:
-    """A ``?state=`` the page would put into its DOM is checked here first: a 422 naming the field."""
+    """A ``?state=`` the page would put into its DOM is checked here first: a 422 naming the field. The rules are
+    the exports' (:mod:`app.services.state`): empty is the default view, unknown top-level keys are dropped; the run
+    request's fields are the page's to mark where they are (an export, which computes them, refuses them)."""
     if state is None:
         return None
     decoded = decode_state(state)
@@ -72,7 +74,7 @@ def _html_export(state: dict, gzipped: bool, lang: str | None = None, stop=None)
 
 
 @router.get("/export.html", response_class=HTMLResponse, include_in_schema=False)
-async def export_page(request: Request, state: str = Query(max_length=settings.max_state), download: bool = False,
+async def export_page(request: Request, state: str | None = STATE, download: bool = False,
                       lang: str | None = Query(None, max_length=8, description="the figure's language (en, ko); "
                                                                                 "default: the state's, else the browser's")):
     """One self-contained HTML file: plotly.js inlined, trajectories precomputed, plays offline, titled and
@@ -80,7 +82,8 @@ async def export_page(request: Request, state: str = Query(max_length=settings.m
     gzipped = _gzip_accepted(request)
     decoded = decode_state(state)
     chosen = page_language(decoded, lang, request.headers.get("accept-language"))  # as the page picks it
-    body = await compute_for(request, _html_export, decoded, gzipped, chosen)
+    cost = await compute(services.exporting.export_cost, decoded)  # the checks and the estimate: a 422 at once
+    body = await compute_for(request, _html_export, decoded, gzipped, chosen, cost=cost)
     headers = {"Content-Disposition": 'attachment; filename="slopes.html"'} if download else {}
     if gzipped:
         headers.update({"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
@@ -88,8 +91,10 @@ async def export_page(request: Request, state: str = Query(max_length=settings.m
 
 
 @router.get("/export.csv", include_in_schema=False)
-async def export_csv_route(request: Request, state: str = Query(max_length=settings.max_state)):
-    text = await compute_for(request, services.export_csv, decode_state(state))
+async def export_csv_route(request: Request, state: str | None = STATE):
+    decoded = decode_state(state)
+    cost = await compute(services.exporting.export_cost, decoded, False)
+    text = await compute_for(request, services.export_csv, decoded, cost=cost)
     return Response(text, media_type="text/csv", headers={"Content-Disposition": 'attachment; filename="slopes.csv"'})
 
 

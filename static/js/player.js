@@ -84,6 +84,11 @@ function contour() {
     colorscale: theme.scale, contours: { coloring: "fill" }, line: { color: theme.line, width: 0.6 } };
 }
 
+/** Text as Plotly shows it literally: it reads <a href>, <b>, <br> in a trace's name as markup (a label is text). */
+function plotlyText(text) {
+  return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
 function traces() {
   const out = [contour()];
   out.push({ type: "scatter", mode: "markers", name: "minima", showlegend: false, hoverinfo: "skip",
@@ -91,7 +96,7 @@ function traces() {
     marker: { symbol: "star", size: 14, color: theme.mark } });
   firstLane = out.length;
   lanes.forEach((lane) => {  // drawn up to the cursor by show()
-    out.push({ type: "scatter", mode: "lines", name: lane.label, ...pathUpTo(lane.points, cursor),
+    out.push({ type: "scatter", mode: "lines", name: plotlyText(lane.label), ...pathUpTo(lane.points, cursor),
       line: { color: lane.color, width: 3.5 } });
   });
   firstMarker = out.length;
