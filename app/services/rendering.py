@@ -50,8 +50,8 @@ def _state_param(state: dict) -> str:
 
 
 class Renderer:
-    """``with Renderer() as r: r.render(state, "png", path)``: the app on a private port and one chromium page, kept for
-    every figure of a lecture (the app starts once)."""
+    """``with Renderer() as r: r.render(state, "png", path)``: the app on a private port and one chromium, kept for every
+    figure of a lecture (the app starts once), and one page per figure, kept for all its formats (drawn once)."""
 
     def __init__(self, timeout: float = 300):
         self.timeout = timeout
@@ -76,7 +76,7 @@ class Renderer:
         return self
 
     def __exit__(self, *exc) -> None:
-        for close in (self.context.close, self.browser.close, self.playwright.stop):
+        for close in (self.close_page, self.context.close, self.browser.close, self.playwright.stop):
             try:
                 close()
             except Exception:  # noqa: BLE001 - closing what is already gone
@@ -84,21 +84,41 @@ class Renderer:
         self.server.should_exit = True
         self.thread.join(timeout=10)
 
+    def _page_for(self, state: dict, lang: str | None):
+        """The page showing ``state`` (drawn): the one already open when it shows the same (a figure's formats are
+        all made from one page load), else a new one."""
+        key = (json.dumps(state, sort_keys=True), lang)
+        if getattr(self, "_key", None) == key:
+            return self._page
+        self.close_page()
+        page = self.context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        query = f"state={_state_param(state)}" + (f"&lang={lang}" if lang else "")
+        page.goto(f"http://127.0.0.1:{self.port}/?{query}")
+        page.wait_for_function(DRAWN, timeout=self.timeout * 1000)
+        self._page, self._key = page, key
+        return page
+
+    def close_page(self) -> None:
+        if getattr(self, "_page", None) is not None:
+            self._page.close()
+        self._page, self._key = None, None
+
     def render(self, state: dict, kind: str, out: Path, *, aspect: str = "16:9", size: str = "1920x1080",
                fps: int = 30, lang: str | None = None) -> Path:
         """Draw ``state`` as ``kind`` (png, svg: a slide of ``aspect``; gif; mp4, webm: a video of ``size`` at ``fps``)
         into ``out``, as the page's Download menu does."""
         if kind not in BROWSER_FORMATS:
             raise ValueError(f"a browser draws {', '.join(BROWSER_FORMATS)}, not {kind!r}")
-        page = self.context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        page = self._page_for(state, lang)
+        downloads: list = []
+
+        def on_download(download) -> None:
+            downloads.append(download)
+
+        page.on("download", on_download)
         try:
-            query = f"state={_state_param(state)}" + (f"&lang={lang}" if lang else "")
-            page.goto(f"http://127.0.0.1:{self.port}/?{query}")
-            page.wait_for_function(DRAWN, timeout=self.timeout * 1000)
-            downloads: list = []
-            page.on("download", lambda d: downloads.append(d))
             if kind in ("png", "svg"):
                 page.select_option("#download", kind if aspect == "16:9" else f"{kind}-{aspect}")
             elif kind == "gif":
@@ -116,13 +136,17 @@ class Renderer:
             deadline = time.monotonic() + self.timeout
             while not downloads:  # the file, or what the page says went wrong
                 failed = page.locator("#toasts .toast.error, #video-dialog[data-failed] #video-status")
-                if failed.count() or errors:
+                if failed.count() or page.errors:
                     raise RuntimeError(f"the page could not make the {kind}: "
-                                       f"{failed.first.text_content() if failed.count() else errors[0]}")
+                                       f"{failed.first.text_content() if failed.count() else page.errors[0]}")
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"no {kind} after {self.timeout:.0f} s")
                 page.wait_for_timeout(100)
             downloads[0].save_as(out)
             return out
+        except Exception:
+            self.close_page()  # a page that failed is not reused
+            raise
         finally:
-            page.close()
+            if self._page is page:
+                page.remove_listener("download", on_download)
