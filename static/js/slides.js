@@ -1,5 +1,5 @@
 // Figures for slides (PowerPoint, Keynote, Google Slides: no iframe there): the overlay at a slide's size in the light
-// theme, read from the back of a room. Text scales with the height (at 1080 px: ticks 24 px, legend 26 px, caption
+// theme, read from the back of a room (earlier lanes drawn wider, so that lanes along one line all show). Text scales with the height (at 1080 px: ticks 24 px, legend 26 px, caption
 // 26 px, title 40 px); the title (the lesson's or the surface's name) and the caption sit above the plot, the legend to
 // its right, and every lane's start and its point at the step (its end, once the playback is over) are marked.
 //   slideFigure(scene, text, size, {upto}): one Plotly figure, for PNG and SVG (Plotly.toImage).
@@ -99,6 +99,14 @@ export function markedPoint(points, k, ranges) {
   return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])];
 }
 
+/** The width of lane ``i`` of ``n`` on a slide of scale ``s``: the last lane 5 px (at 1080 px), each earlier one wider,
+ *  so that lanes that run along the same line (GD at three step sizes on a round bowl) still show each colour, as
+ *  stripes beside the one on top. */
+export function laneWidth(i, n, s) {
+  const step = n > 1 ? Math.min(4, 18 / (n - 1)) : 0;
+  return (5 + step * (n - 1 - i)) * s;
+}
+
 /** A data point in the slide's pixels. */
 function toPixel(L, p) {
   const { x, y } = L.ranges;
@@ -112,11 +120,10 @@ export function slideFigure(scene, text, size, { upto = Infinity, paths = true }
   const L = slideLayout(sc, text, size);
   const c = themeColors("light");
   const { s, px } = L;
-  const lineWidth = 5 * s;
   const lanes = sc.lanes.map((lane, i) => {
     const tr = pathTrace(lane, i, paths ? upto : -1);
     return { ...tr, name: plain(L.labels[i]), showlegend: true, hoverinfo: "skip", hovertemplate: undefined,
-      line: { ...tr.line, width: lineWidth }, ...(paths ? {} : { x: [null], y: [null] }) };
+      line: { ...tr.line, width: laneWidth(i, sc.lanes.length, s) }, ...(paths ? {} : { x: [null], y: [null] }) };
   });
   const marks = markerTraces(sc).map((tr) => {
     const big = { ...tr, showlegend: false, hoverinfo: "skip", hovertemplate: undefined };
@@ -196,7 +203,7 @@ export class SlideFrames {
       const k = laneStep(lane, step);
       const px = this.pixels[i];
       ctx.strokeStyle = lane.color;
-      ctx.lineWidth = 5 * s;
+      ctx.lineWidth = laneWidth(i, scene.lanes.length, s);
       const d = Math.max(5 * s, 3);
       ctx.setLineDash({ dot: [d, d], dash: [3 * d, 3 * d] }[lane.dash] || []);
       ctx.beginPath();
