@@ -1,5 +1,5 @@
 // Figures for slides (PowerPoint, Keynote, Google Slides: no iframe there): the overlay at a slide's size in the light
-// theme, read from the back of a room (earlier lanes drawn wider, so that lanes along one line all show). Text scales with the height (at 1080 px: ticks 24 px, legend 26 px, caption
+// theme, read from the back of a room (a lane another runs over is drawn wider, so that lanes along one line all show). Text scales with the height (at 1080 px: ticks 24 px, legend 26 px, caption
 // 26 px, title 40 px); the title (the lesson's or the surface's name) and the caption sit above the plot, the legend to
 // its right, and every lane's start and its point at the step (its end, once the playback is over) are marked.
 //   slideFigure(scene, text, size, {upto}): one Plotly figure, for PNG and SVG (Plotly.toImage).
@@ -75,7 +75,8 @@ export function slideLayout(scene, text, size) {
   const margin = { l: Math.round(120 * s), r: Math.round(legendWidth + 40 * s), t: top, b: Math.round(104 * s) };
   const plot = { x: margin.l, y: margin.t, w: W - margin.l - margin.r, h: H - margin.t - margin.b };
   const ranges = axisRanges(scene.zoom || scene.surface.domain, plot.w, plot.h, scene.equal);
-  return { W, H, s, px, pad, title, caption, labels, margin, plot, ranges };
+  const L = { W, H, s, px, pad, title, caption, labels, margin, plot, ranges };
+  return { ...L, widths: laneWidths(scene, L) };
 }
 
 /** Where lane ``points`` at step ``k`` is marked inside the box ``ranges``: the point itself, or, when it lies outside
@@ -99,12 +100,41 @@ export function markedPoint(points, k, ranges) {
   return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])];
 }
 
-/** The width of lane ``i`` of ``n`` on a slide of scale ``s``: the last lane 5 px (at 1080 px), each earlier one wider,
- *  so that lanes that run along the same line (GD at three step sizes on a round bowl) still show each colour, as
- *  stripes beside the one on top. */
-export function laneWidth(i, n, s) {
+/** Each lane's line width on a slide (of scale ``L.s``): 5 px at 1080, and wider by a few px for each later lane (drawn
+ *  over it) that runs along most of it, so that lanes along one line (GD at three step sizes on a round bowl) still
+ *  show each colour, as stripes beside the one on top; a lane nothing covers keeps 5 px. Overlap is counted in cells
+ *  of 6 px along each path inside the plot. */
+export function laneWidths(scene, L) {
+  const n = scene.lanes.length;
+  const cell = 6 * L.s;
+  const { x: left, y: top, w, h } = L.plot;
+  const cols = Math.ceil(w / cell) + 1;
+  const cells = scene.lanes.map((lane) => {
+    const seen = new Set();
+    const add = (x, y) => seen.add(Math.floor((y - top) / cell) * cols + Math.floor((x - left) / cell));
+    let prev = null;
+    for (const p of lane.points) {
+      const [x, y] = Number.isFinite(p[0]) && Number.isFinite(p[1]) ? toPixel(L, p) : [NaN, NaN];
+      if (!(x >= left && x <= left + w && y >= top && y <= top + h)) { prev = null; continue; }
+      if (prev) {
+        const parts = Math.min(400, Math.ceil(Math.hypot(x - prev[0], y - prev[1]) / cell));
+        for (let k = 1; k < parts; k++) add(prev[0] + ((x - prev[0]) * k) / parts, prev[1] + ((y - prev[1]) * k) / parts);
+      }
+      add(x, y);
+      prev = [x, y];
+    }
+    return seen;
+  });
   const step = n > 1 ? Math.min(4, 18 / (n - 1)) : 0;
-  return (5 + step * (n - 1 - i)) * s;
+  return cells.map((mine, i) => {
+    let under = 0;
+    for (let j = i + 1; j < n; j++) {
+      let shared = 0;
+      for (const c of mine) if (cells[j].has(c)) shared++;
+      if (mine.size && shared >= 0.3 * mine.size) under++;
+    }
+    return (5 + step * under) * L.s;
+  });
 }
 
 /** A data point in the slide's pixels. */
@@ -123,7 +153,7 @@ export function slideFigure(scene, text, size, { upto = Infinity, paths = true }
   const lanes = sc.lanes.map((lane, i) => {
     const tr = pathTrace(lane, i, paths ? upto : -1);
     return { ...tr, name: plain(L.labels[i]), showlegend: true, hoverinfo: "skip", hovertemplate: undefined,
-      line: { ...tr.line, width: laneWidth(i, sc.lanes.length, s) }, ...(paths ? {} : { x: [null], y: [null] }) };
+      line: { ...tr.line, width: L.widths[i] }, ...(paths ? {} : { x: [null], y: [null] }) };
   });
   const marks = markerTraces(sc).map((tr) => {
     const big = { ...tr, showlegend: false, hoverinfo: "skip", hovertemplate: undefined };
@@ -203,7 +233,7 @@ export class SlideFrames {
       const k = laneStep(lane, step);
       const px = this.pixels[i];
       ctx.strokeStyle = lane.color;
-      ctx.lineWidth = laneWidth(i, scene.lanes.length, s);
+      ctx.lineWidth = L.widths[i];
       const d = Math.max(5 * s, 3);
       ctx.setLineDash({ dot: [d, d], dash: [3 * d, 3 * d] }[lane.dash] || []);
       ctx.beginPath();
