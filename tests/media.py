@@ -123,3 +123,27 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 def distance(a, b) -> float:
     return sum((x - y) ** 2 for x, y in zip(a, b)) ** 0.5
+
+
+def gif_blocks(data: bytes) -> tuple[int, int, int]:
+    """(width, height, frame count) of a GIF, read from its blocks in Python (what any reader of the format sees)."""
+    assert data[:6] == b"GIF89a"
+    width, height, flags = struct.unpack("<HHB", data[6:11])
+    pos = 13 + (3 * (2 ** ((flags & 7) + 1)) if flags & 0x80 else 0)
+    frames = 0
+    while data[pos] != 0x3B:
+        if data[pos] == 0x21:  # extension: label, then sub-blocks
+            pos += 2
+            while data[pos]:
+                pos += data[pos] + 1
+            pos += 1
+        elif data[pos] == 0x2C:  # image: descriptor, optional local table, LZW size, sub-blocks
+            frames += 1
+            lflags = data[pos + 9]
+            pos += 10 + (3 * (2 ** ((lflags & 7) + 1)) if lflags & 0x80 else 0) + 1
+            while data[pos]:
+                pos += data[pos] + 1
+            pos += 1
+        else:
+            raise AssertionError(f"unexpected block {data[pos]:#x} at {pos}")
+    return width, height, frames
