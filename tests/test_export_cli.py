@@ -76,7 +76,8 @@ def test_a_bad_line_of_the_list_is_named_before_anything_is_drawn(tmp_path):
 def test_a_lecture_is_rendered_in_one_command(page, live_server, tmp_path):
     chromium_path()  # skipped where there is none (a failure on CI)
     figures = tmp_path / "figures"  # one figure in every format: the page is loaded once for all of them
-    out = slopes("--list", lecture(tmp_path, LESSON), "--dir", figures, "--formats", "html,png,svg,gif,mp4",
+    captioned = {**LESSON, "view": {**LESSON["view"], "caption": "Week 3 & the step size"}}  # wins over the lesson's
+    out = slopes("--list", lecture(tmp_path, captioned), "--dir", figures, "--formats", "html,png,svg,gif,mp4",
                  "--aspect", "4:3", "--video-size", "1280x720", "--fps", "25", "--lang", "ko")
     assert out.returncode == 0, out.stderr
     names = sorted(p.name for p in figures.iterdir())
@@ -85,7 +86,9 @@ def test_a_lecture_is_rendered_in_one_command(page, live_server, tmp_path):
     assert png_size((figures / "01-lr_sizes-4x3.png").read_bytes()) == (1440, 1080)
     svg = (figures / "01-lr_sizes-4x3.svg").read_text()
     assert svg.startswith("<svg") and "학습률: 너무 작게, 적당히, 너무 크게" in svg  # --lang ko, the lesson's title
-    assert '<html lang="ko">' in (figures / "01-lr_sizes.html").read_text()
+    assert "Week 3 &amp; the step size" in svg and "곡률" not in svg  # the state's own caption, as text
+    html = (figures / "01-lr_sizes.html").read_text()
+    assert '<html lang="ko">' in html and "Week 3 &amp; the step size" in html
     gif = (figures / "01-lr_sizes.gif").read_bytes()
     assert gif[:6] == b"GIF89a" and int.from_bytes(gif[6:8], "little") == 1280
     page.goto(live_server)

@@ -71,11 +71,13 @@ export class Catalogue {
   quantityLabel(id, name) { return inLanguage(this.optimizer(id)?.quantities?.find((x) => x.name === name)); }
 
   /** A figure's title and caption in the page's language (slides, videos, GIFs): the open lesson's title and caption,
-   *  else the surface's name and its formula. */
+   *  else the surface's name and its formula; the state's own ``view.caption`` wins over either caption (as in the
+   *  HTML export). */
   figureText(state, meta) {
     const lesson = this.lesson(state.view?.lesson);
-    if (lesson) return { title: inLanguage(lesson.title) ?? "", caption: inLanguage(lesson.caption) ?? "" };
-    return { title: this.surfaceName(state.surface), caption: meta?.formula ? `f(x, y) = ${meta.formula}` : "" };
+    const own = state.view?.caption;
+    if (lesson) return { title: inLanguage(lesson.title) ?? "", caption: own || (inLanguage(lesson.caption) ?? "") };
+    return { title: this.surfaceName(state.surface), caption: own || (meta?.formula ? `f(x, y) = ${meta.formula}` : "") };
   }
 
   /** A lesson's lane label in the page's language (lessons carry labels: {en: [...], ko: [...]}), or null. */

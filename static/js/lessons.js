@@ -20,7 +20,8 @@ export class Lessons {
     this.store.update({ surface: s.surface, start: s.start || null, steps: s.steps, formula: null, domain: null,
       surface_options: null, gradient: { mode: "analytic", noise: 0, seed: 0, h: null, batch_size: null, ...(s.gradient || {}) },
       optimizers: s.optimizers, view: { mode: s.view?.mode || "overlay", arrows: !!s.view?.arrows, lesson: id,
-        test_contour: !!s.view?.test_contour, inspect: null, colors: [], tuned: false, cloud: false, zoom: null, step: null } }, "lesson");
+        test_contour: !!s.view?.test_contour, inspect: null, colors: [], tuned: false, cloud: false, zoom: null, step: null,
+        caption: null } }, "lesson");
   }
 
   fill() {
