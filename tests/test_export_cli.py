@@ -59,6 +59,10 @@ def test_without_a_browser_the_html_is_written_and_the_rest_is_said(tmp_path):
     state.write_text(json.dumps(RAVINE))
     out = slopes(state, "-o", tmp_path / "slide.png", env=without_a_browser(tmp_path))
     assert out.returncode == 3 and "PNG not written" in out.stderr and not (tmp_path / "slide.png").exists()
+    env = {**without_a_browser(tmp_path), "SLOPES_CHROMIUM": str(tmp_path / "no-such-chrome")}  # a wrong path is named
+    out = slopes(state, "-o", tmp_path / "slide.png", env=env)
+    assert out.returncode == 3 and "SLOPES_CHROMIUM is" in out.stderr and "no-such-chrome" in out.stderr, out.stderr
+    assert "unknown setting" not in out.stderr
 
 
 def test_a_bad_line_of_the_list_is_named_before_anything_is_drawn(tmp_path):

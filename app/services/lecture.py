@@ -96,7 +96,12 @@ def export_figures(figures: list[Figure], out_dir: Path, formats: list[str], *, 
         report.skipped.append(f"{', '.join(f.upper() for f in drawn)} not written: they are drawn by a browser, and "
                               f"{missing}")
         return report
-    with Renderer() as renderer:
+    try:
+        renderer = Renderer().start()
+    except RuntimeError as e:
+        report.skipped.append(f"{', '.join(f.upper() for f in drawn)} not written: {e}")
+        return report
+    try:
         for figure in figures:
             for fmt in drawn:
                 suffix = "" if not suffixed else f"-{aspect.replace(':', 'x')}" if fmt in ("png", "svg") and aspect != "16:9" \
@@ -108,4 +113,6 @@ def export_figures(figures: list[Figure], out_dir: Path, formats: list[str], *, 
                     say(f"wrote {path}")
                 except RuntimeError as e:
                     report.failed.append(f"line {figure.line} ({fmt}): {e}")
+    finally:
+        renderer.stop()
     return report

@@ -24,8 +24,10 @@ DRAWN = "() => document.getElementById('view-area')?.getAttribute('aria-busy') =
 
 
 def chromium_path() -> str | None:
-    """``$SLOPES_CHROMIUM``, else Debian's ``chromium`` (or ``chromium-browser``) on the PATH."""
-    return os.environ.get("SLOPES_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    """``$SLOPES_CHROMIUM`` (the ``chromium`` setting), else Debian's ``chromium`` (or ``chromium-browser``) on the PATH."""
+    from ..settings import settings
+
+    return settings.chromium or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def browser_missing() -> str | None:
@@ -34,8 +36,11 @@ def browser_missing() -> str | None:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return "Playwright for Python is not installed (pip install playwright; it drives the system's chromium)"
-    if not chromium_path():
+    path = chromium_path()
+    if not path:
         return "no chromium was found (apt-get install chromium, or set SLOPES_CHROMIUM to a Chromium or Chrome)"
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        return f"SLOPES_CHROMIUM is {path!r}, which is not a program here"
     return None
 
 
@@ -57,6 +62,13 @@ class Renderer:
         self.timeout = timeout
 
     def __enter__(self) -> Renderer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def start(self) -> Renderer:
+        """The app on its port and chromium with one context; a RuntimeError says what did not start."""
         import uvicorn
         from playwright.sync_api import sync_playwright
 
@@ -70,15 +82,22 @@ class Renderer:
             if not self.thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the app did not start for rendering")
             time.sleep(0.05)
-        self.playwright = sync_playwright().start()
-        self.browser = self.playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        self.context = self.browser.new_context(viewport={"width": 1280, "height": 720}, accept_downloads=True)
+        try:
+            self.playwright = sync_playwright().start()
+            self.browser = self.playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            self.context = self.browser.new_context(viewport={"width": 1280, "height": 720}, accept_downloads=True)
+        except Exception as e:  # a chromium that does not start: said as such, and the app stopped
+            self.stop()
+            raise RuntimeError(f"chromium ({chromium_path()}) did not start: {str(e).splitlines()[0]}") from e
         return self
 
-    def __exit__(self, *exc) -> None:
-        for close in (self.close_page, self.context.close, self.browser.close, self.playwright.stop):
+    def stop(self) -> None:
+        for name in ("close_page", "context", "browser", "playwright"):
+            thing = getattr(self, name, None)
+            close = thing if name == "close_page" else getattr(thing, "stop" if name == "playwright" else "close", None)
             try:
-                close()
+                if close is not None:
+                    close()
             except Exception:  # noqa: BLE001 - closing what is already gone
                 pass
         self.server.should_exit = True
@@ -111,14 +130,15 @@ class Renderer:
         into ``out``, as the page's Download menu does."""
         if kind not in BROWSER_FORMATS:
             raise ValueError(f"a browser draws {', '.join(BROWSER_FORMATS)}, not {kind!r}")
-        page = self._page_for(state, lang)
         downloads: list = []
 
         def on_download(download) -> None:
             downloads.append(download)
 
-        page.on("download", on_download)
+        page = None
         try:
+            page = self._page_for(state, lang)
+            page.on("download", on_download)
             if kind in ("png", "svg"):
                 page.select_option("#download", kind if aspect == "16:9" else f"{kind}-{aspect}")
             elif kind == "gif":
@@ -144,9 +164,11 @@ class Renderer:
                 page.wait_for_timeout(100)
             downloads[0].save_as(out)
             return out
-        except Exception:
+        except Exception as e:
             self.close_page()  # a page that failed is not reused
-            raise
+            if isinstance(e, RuntimeError):
+                raise
+            raise RuntimeError(f"the browser could not make the {kind}: {str(e).splitlines()[0]}") from e
         finally:
-            if self._page is page:
+            if page is not None and self._page is page:
                 page.remove_listener("download", on_download)
