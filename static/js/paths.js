@@ -24,6 +24,28 @@ export function pathUpTo(points, k = Infinity) {
   return { x, y };
 }
 
+/** A path as SVG path data in pixels (``toPixel(point)`` -> [u, v]) and where each step ends in it (``ends[k]``: the
+ *  length of the data up to point k): the path at step k is ``d.slice(0, ends[k])``. Points closer than half a pixel
+ *  to the last one drawn add nothing the eye can see (a slow crawl along a valley is hundreds of them); the last point
+ *  is always drawn; points far outside are kept to small numbers. */
+export function svgPath(points, toPixel) {
+  const clamp = (v) => (v > 1e5 ? 1e5 : v < -1e5 ? -1e5 : v);
+  const ends = new Int32Array(points.length);
+  let d = "";
+  let px = NaN, py = NaN;
+  const last = points.length - 1;
+  for (let k = 0; k <= last; k++) {
+    const [a, b] = toPixel(points[k]);
+    const u = clamp(a), v = clamp(b);
+    if (!(k && k < last && Math.abs(u - px) < 0.5 && Math.abs(v - py) < 0.5)) {
+      d += `${k ? "L" : "M"}${u.toFixed(1)},${v.toFixed(1)}`;
+      px = u; py = v;
+    }
+    ends[k] = d.length;
+  }
+  return { d, ends };
+}
+
 /** Whether step ``k`` hides part of a path (playback before its end). */
 export function partial(k, last) {
   return k < last;

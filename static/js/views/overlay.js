@@ -14,7 +14,7 @@
 import { axisRanges, axisTitles, baseLayout, contourTrace, fmtValue, markerTraces, pathColumns, pathTrace, plain,
   plotConfig, rejectedTrace, STILL, themeColors, visibleMarks } from "../figure.js";
 import { t } from "../i18n.js";
-import { lastStep, laneStep, partial } from "../paths.js";
+import { lastStep, laneStep, partial, svgPath } from "../paths.js";
 import { startAt } from "../state.js";
 import { el } from "../dom.js";
 import { View } from "./view.js";
@@ -282,10 +282,8 @@ export class OverlayView extends View {
     for (const { layer } of this.layers) this.drawLayer(layer);
   }
 
-  /** A path in this view's pixels as SVG path data, and where each step ends in it (``ends[k]``: the length of the
-   *  data up to point k), made once per result and plot box: the path at step k is ``d.slice(0, ends[k])``. Points
-   *  closer than half a pixel to the last one drawn add nothing the eye can see (a slow crawl along a valley is
-   *  hundreds of them); the last point is always drawn. */
+  /** A path in this view's pixels as SVG path data and where each step ends in it (paths.js' svgPath), made once per
+   *  result and plot box: the path at step k is ``d.slice(0, ends[k])``. */
   pixelPath(points) {
     const { w, h } = this.areaOnce();
     const { x, y } = this.current;
@@ -293,21 +291,7 @@ export class OverlayView extends View {
     const known = this.pixelPaths.get(points);
     if (known && known.key === key) return known;
     const sx = w / (x[1] - x[0]), sy = h / (y[1] - y[0]);
-    const clamp = (v) => (v > 1e5 ? 1e5 : v < -1e5 ? -1e5 : v);  // far outside the clip: keep the numbers small
-    const ends = new Int32Array(points.length);
-    let d = "";
-    let px = NaN, py = NaN;
-    const last = points.length - 1;
-    for (let k = 0; k <= last; k++) {
-      const p = points[k];
-      const u = clamp(MARGIN.l + (p[0] - x[0]) * sx), v = clamp(MARGIN.t + (y[1] - p[1]) * sy);
-      if (!(k && k < last && Math.abs(u - px) < 0.5 && Math.abs(v - py) < 0.5)) {
-        d += `${k ? "L" : "M"}${u.toFixed(1)},${v.toFixed(1)}`;
-        px = u; py = v;
-      }
-      ends[k] = d.length;
-    }
-    const made = { key, d, ends };
+    const made = { key, ...svgPath(points, (p) => [MARGIN.l + (p[0] - x[0]) * sx, MARGIN.t + (y[1] - p[1]) * sy]) };
     this.pixelPaths.set(points, made);
     return made;
   }
