@@ -29,6 +29,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser import free_port, launch, start_server  # noqa: E402
 
 
+DRAWN = "() => document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'"
+
+
 def state_url(base: str, state: dict) -> str:
     return f"{base}/?state=" + base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
 
@@ -46,15 +49,18 @@ DRAG = """([seconds, rate]) => new Promise((resolve) => {
     const inputs = [];  // [time, lr]
     let drawnUpTo = -1, redraws = 0, lastDrawnAt = null;
     const stages = [];  // per drawn result: [request send -> end frame, end frame -> paths drawn] in ms
-    const app = window.slopes.app;
+    // a request's time, send to end frame, is the page's "slopes:request" performance measure (the newest one is the
+    // request just drawn)
+    const lastRequest = () => performance.getEntriesByName('slopes:request').at(-1);
     const lrOf = (v) => +Math.pow(10, v).toPrecision(3);
     const onDrawn = (e) => {
-        const lr = JSON.parse(e.detail).optimizers[3].params.lr;
+        const lr = e.detail.optimizers[3].params.lr;
         let k = inputs.length - 1;
         while (k > drawnUpTo && inputs[k][1] !== lr) k--;
         if (k > drawnUpTo) {
             drawnUpTo = k; redraws++;
-            stages.push([app.lastLatency, performance.now() - app.endedAt]);
+            const m = lastRequest();
+            stages.push(m ? [m.duration, performance.now() - (m.startTime + m.duration)] : [null, null]);
             if (k === inputs.length - 1 && done) lastDrawnAt = performance.now();
         }
         if (done && drawnUpTo === inputs.length - 1) finish();
@@ -89,7 +95,7 @@ DRAG = """([seconds, rate]) => new Promise((resolve) => {
 
 def drag(page, base: str, steps: int, seconds: float, repeats: int) -> list[dict]:
     page.goto(state_url(base, {"surface": "rosenbrock", "steps": steps, "optimizers": LANES5}))
-    page.wait_for_function("() => window.slopes && window.slopes.app.drawnVersion > 0", timeout=30000)
+    page.wait_for_function(DRAWN, timeout=30000)
     out = []
     for _ in range(repeats):
         out.append(page.evaluate(DRAG, [seconds, 60]))
@@ -124,7 +130,7 @@ def load() -> str:
 
 def slider_latency(page, base: str, repeats: int) -> list[float]:
     page.goto(state_url(base, {"surface": "rosenbrock", "steps": 500, "optimizers": LANES5}))
-    page.wait_for_function("() => window.slopes && window.slopes.app.drawnVersion > 0", timeout=30000)
+    page.wait_for_function(DRAWN, timeout=30000)
     times = []
     for k in range(repeats):
         value = -2.0 + 0.01 * (k % 50)  # a new lr each time, as a drag does
@@ -148,20 +154,20 @@ def frame_rate(page, base: str, seconds: float) -> tuple[float, float]:
     lanes = [{"optimizer": o, "params": {}} for o in ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta",
                                                      "adam", "adamw", "nadam", "adamax")]
     page.goto(state_url(base, {"surface": "himmelblau", "steps": 2000, "optimizers": lanes}))
-    page.wait_for_function("() => window.slopes && window.slopes.app.drawnVersion > 0", timeout=30000)
+    page.wait_for_function(DRAWN, timeout=30000)
     page.select_option("#speed", "300")
     return tuple(page.evaluate("""(seconds) => new Promise((resolve) => {
-        const app = window.slopes.app;
-        let browserFrames = 0;
+        // a drawn frame: the step counter under the plot shows another step
+        let browserFrames = 0, drawn = 0;
+        new MutationObserver(() => { drawn++; }).observe(document.getElementById('step-label'), { childList: true, characterData: true, subtree: true });
         const count = () => { browserFrames++; if (performance.now() - t0 < seconds * 1000) requestAnimationFrame(count); };
-        app.frames = 0;
         document.getElementById('play').click();
         const t0 = performance.now();
         requestAnimationFrame(count);
         setTimeout(() => {
             const elapsed = (performance.now() - t0) / 1000;
             document.getElementById('play').click();
-            resolve([app.frames / elapsed, browserFrames / elapsed]);
+            resolve([drawn / elapsed, browserFrames / elapsed]);
         }, seconds * 1000);
     })""", seconds))
 
@@ -171,7 +177,7 @@ def page_weight(browser, base: str) -> tuple[int, int]:
     sizes = {}
     page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())) if r.request.method == "GET" else None)
     page.goto(base + "/")
-    page.wait_for_function("() => window.slopes && window.slopes.app.drawnVersion > 0", timeout=30000)
+    page.wait_for_function(DRAWN, timeout=30000)
     plotly = sum(v for k, v in sizes.items() if "/vendor/plotly" in k)
     own = sum(v for k, v in sizes.items() if "/static/" in k or k.rstrip("/") == base)
     page.close()

@@ -69,11 +69,35 @@ def decode_state(url: str) -> dict:
     return json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
 
 
+# the newest state is on screen: the figure's area is no longer busy (aria-busy, set by the page as it draws)
+DRAWN = "() => document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'"
+
+
+def wait_drawn(page, timeout: float = 20000):
+    """Wait until the page's newest state is drawn (its figure's area says aria-busy="false")."""
+    page.wait_for_function(DRAWN, timeout=timeout)
+
+
 def open_state(page, base: str, state: dict | None = None, path: str = "/", timeout: float = 20000) -> dict:
-    """Load the page at ``state`` and wait until its paths are drawn (the first slopes:drawn); returns the state."""
+    """Load the page at ``state`` and wait until its paths are drawn; returns the state."""
     page.goto(state_url(base, state, path) if state is not None else base + path)
-    page.wait_for_function("() => window.slopes && window.slopes.app.drawnVersion > 0", timeout=timeout)
+    wait_drawn(page, timeout)
     return page.evaluate("() => window.slopes.state()")
+
+
+def drawn_paths(page, plot: str = "plot-main") -> list[dict]:
+    """Each lane's path as a plot draws it (its traces carry meta "lane<i>"): [{name, x, y}] in lane order."""
+    return page.evaluate("""(id) => (document.getElementById(id)?.data || []).filter(t => /^lane\\d+$/.test(String(t.meta)))
+        .sort((a, b) => Number(a.meta.slice(4)) - Number(b.meta.slice(4)))
+        .map(t => ({name: t.name, x: Array.from(t.x), y: Array.from(t.y)}))""", plot)
+
+
+def api_runs(page, base: str, state: dict, **extra) -> list[dict]:
+    """The runs of a page state as POST /api/runs answers them (the view options left out)."""
+    body = {k: v for k, v in state.items() if k != "view"}
+    r = page.request.post(f"{base}/api/runs", data=json.dumps({**body, **extra}), headers={"Content-Type": "application/json"})
+    assert r.ok, r.text()
+    return r.json()["runs"]
 
 
 def update(page, patch: dict, timeout: float = 30000) -> dict:

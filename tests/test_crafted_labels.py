@@ -22,8 +22,8 @@ def test_a_lone_surrogate_label_in_the_address_is_dropped_and_the_paths_drawn(pa
     state["view"] = {"mode": mode}
     encoded = base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
     page.goto(f"{live_server}/?state={encoded}")
-    page.wait_for_function("() => window.slopes && window.slopes.app.lanes.length === 2 && !window.slopes.app.running"
-                           " && window.slopes.app.maxStep === 25", timeout=30000)
+    page.wait_for_function("() => document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'"
+                           " && document.getElementById('step-label').textContent.endsWith('/ 25')", timeout=30000)
     labels = page.evaluate("() => window.slopes.state().optimizers.map((o) => o.label ?? null)")
     assert labels == ['아담 "quoted"', None]
     assert page.get_by_role("alert").count() == 0
@@ -50,7 +50,7 @@ def test_labels_are_shown_as_typed_in_every_figure(page, live_server, mode):
                             {"optimizer": "gd", "params": {"lr": 0.01}, "label": TRICKY[1]}]}
     encoded = base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
     page.goto(f"{live_server}/?state={encoded}")
-    page.wait_for_function("() => window.slopes && window.slopes.app.drawnVersion > 0", timeout=60000)
+    page.wait_for_function("() => document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'", timeout=60000)
     # the overlay's legend is the page's own bar; side by side titles each plot, the sweep has Plotly's legend
     where = {"overlay": "[role=group][aria-label=lanes] *", "side": ".annotation-text", "sweep": ".legendtext"}[mode]
     page.wait_for_function("(w) => document.querySelectorAll(w).length >= 2", arg=where, timeout=60000)

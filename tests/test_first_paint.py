@@ -112,7 +112,7 @@ def test_the_page_writes_the_caption_its_first_answer_carried(page, live_server,
     served = surface_info(page.request.get(state_url(live_server, state)).text())
     first = markup.unescape(re.sub(r"<[^>]+>", "", served))
     open_state(page, live_server, state)
-    page.wait_for_function("() => window.slopes.app.land && window.slopes.app.land.meta.id === 'himmelblau'")
+    page.wait_for_function("() => window.slopes.state().surface === 'himmelblau' && document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'")
     assert page.locator("#surface-info").text_content() == first
     assert first.startswith({"en": "Himmelblau: ", "ko": "힘멜블라우: "}[lang])
 

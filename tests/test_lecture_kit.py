@@ -36,7 +36,7 @@ def test_catalogues_have_the_same_keys_and_no_empty_text():
 def test_every_page_key_is_in_the_catalogue():
     en = json.loads((ROOT / "static/i18n/en.json").read_text())
     used = set()
-    for path in list((ROOT / "static/js").glob("*.js")) + [ROOT / "templates/index.html"]:
+    for path in list((ROOT / "static/js").rglob("*.js")) + [ROOT / "templates/index.html"]:
         text = path.read_text()
         used |= set(re.findall(r'data-i18n(?:-title)?="([a-z0-9_]+)"', text))
         used |= set(re.findall(r'\bt\("([a-z0-9_]+)"', text))
@@ -85,13 +85,13 @@ def test_embed_inside_a_slide_plays_without_controls(page, live_server):
     page.evaluate("(src) => { document.getElementById('figure').src = src; }", src)
     frame = page.frame_locator("#figure")
     inner = page.frames[1]
-    inner.wait_for_function("() => window.slopes && window.slopes.app.lanes.length === 2", timeout=15000)
+    inner.wait_for_function("() => document.getElementById('view-area')?.getAttribute('aria-busy') === 'false' && document.querySelectorAll('#legend span').length === 2", timeout=15000)
     assert frame.locator("#caption").inner_text() == "GD vs momentum"
     assert not frame.locator(".panel").is_visible() and not frame.locator(".topbar").is_visible()
     assert frame.locator("#plot-main .main-svg").first.is_visible()
-    inner.wait_for_function("() => window.slopes.app.playing === true")
-    a = inner.evaluate("() => window.slopes.app.cursor")
-    inner.wait_for_function("(a) => window.slopes.app.cursor !== a", arg=a, timeout=10000)  # autoplay is moving
+    inner.wait_for_function("() => document.getElementById('play').textContent === 'Pause'")
+    a = inner.evaluate("() => document.getElementById('scrub').value")
+    inner.wait_for_function("(a) => document.getElementById('scrub').value !== a", arg=a)  # autoplay is moving
     box = frame.locator("#plot-main").bounding_box()
     slide = page.locator("iframe").bounding_box()
     assert box["width"] <= slide["width"] + 1 and box["height"] <= slide["height"]  # fits the iframe
@@ -157,7 +157,7 @@ def gif_frames(data: bytes):
 @pytest.mark.browser
 def test_downloads_gif_png_svg_csv(page, live_server, tmp_path):
     page.goto(f"{live_server}/?state={encoded()}")
-    page.wait_for_function("() => window.slopes && window.slopes.app.lanes.length === 2 && !window.slopes.app.running")
+    page.wait_for_function("() => document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'")
     saved = {}
     for kind in ("gif", "png", "svg", "csv", "json"):
         with page.expect_download(timeout=60000) as info:
@@ -178,7 +178,7 @@ def test_downloads_gif_png_svg_csv(page, live_server, tmp_path):
 @pytest.mark.browser
 def test_copy_embed_code_gives_an_iframe_for_this_state(page, live_server):
     page.goto(f"{live_server}/?state={encoded()}")
-    page.wait_for_function("() => window.slopes && window.slopes.app.lanes.length === 2")
+    page.wait_for_function("() => document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'")
     page.click("#embed-code")
     snippet = page.input_value("#embed-snippet")
     assert snippet.startswith("<iframe") and "/embed?state=" in snippet and "autoplay=1" in snippet

@@ -27,7 +27,7 @@ def open_lesson(page, base, lesson_id, lang):
     """The page in ``lang``, then the lesson picked from the Lessons menu; waits until its paths are drawn."""
     if not page.url.startswith(base) or f"lang={lang}" not in page.url:
         page.goto(f"{base}/?lang={lang}")
-        page.wait_for_function("() => window.slopes && window.slopes.app.drawnVersion > 0", timeout=30000)
+        page.wait_for_function("() => document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'", timeout=30000)
     page.get_by_role("combobox", name=CATALOGUE[lang]["lessons"]).select_option(lesson_id)
     page.wait_for_function("(id) => window.slopes.state().view.lesson === id", arg=lesson_id, timeout=30000)
     return update(page, {}, timeout=60000)

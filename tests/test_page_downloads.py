@@ -19,7 +19,7 @@ STATE = {"surface": "himmelblau", "steps": 30,
 def open_page(page, live_server):
     encoded = base64.urlsafe_b64encode(json.dumps(STATE).encode()).decode().rstrip("=")
     page.goto(f"{live_server}/?state={encoded}")
-    page.wait_for_function("() => window.slopes && window.slopes.app.lanes.length === 2 && !window.slopes.app.running")
+    page.wait_for_function("() => document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'")
     return page.get_by_role("combobox", name="내려받기")
 
 

@@ -32,6 +32,12 @@ DRAG = """([n, lane]) => {
 
 TRACES = """() => document.getElementById('plot-main').data.filter((t) => String(t.meta).startsWith('lane'))
     .map((t) => ({ x: Array.from(t.x), y: Array.from(t.y), name: t.name, opacity: t.opacity ?? 1 }))"""
+# every request whose paths the page puts on screen (its slopes:frame events), in order
+FRAMES = "() => { window.__frames = []; window.addEventListener('slopes:frame', (e) => window.__frames.push(e.detail)); }"
+
+
+def paths(page):
+    return [np.column_stack([t["x"], t["y"]]) for t in page.evaluate(TRACES)]
 
 
 def sent_requests(page):
@@ -69,6 +75,7 @@ def test_a_drag_asks_for_the_dragged_lane_and_ends_with_every_lane_equal_to_the_
     try:
         open_state(page, live_server, STATE)
         before = page.evaluate(TRACES)
+        page.evaluate(FRAMES)
         assert "lanes" not in sent[0]  # the first run is the whole request
         n_before = len(sent)
         page.evaluate(DRAG, [60, 3])
@@ -77,15 +84,14 @@ def test_a_drag_asks_for_the_dragged_lane_and_ends_with_every_lane_equal_to_the_
         live = page.evaluate("""() => [...document.querySelectorAll('#view-overlay .live-paths path')]
             .map((p) => [p.dataset.lane, p.getAttribute('stroke'), p.getAttribute('d').length])""")
         assert [lane for lane, _, _ in live] == ["3"] and all(length > 20 for _, _, length in live)
-        assert live[0][1] == page.evaluate("() => window.slopes.app.lanes[3].color")
+        assert live[0][1] == page.evaluate("() => document.querySelectorAll('#legend span')[3].style.getPropertyValue('--lane')")
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / f"drag-mid-{size[0]}x{size[1]}.png"))
         rested(page)
         state = page.evaluate("() => window.slopes.state()")
         lr = state["optimizers"][3]["params"]["lr"]
         assert lr == pytest.approx(10 ** -1.2, rel=0.01)
-        page.wait_for_function("(lr) => window.slopes.app.resultKey && JSON.parse(window.slopes.app.resultKey)"
-                               ".optimizers[3].params.lr === lr", arg=lr)
+        page.wait_for_function("(lr) => window.__frames.at(-1)?.optimizers[3].params.lr === lr", arg=lr)
         page.screenshot(path=str(SHOTS / f"drag-after-{size[0]}x{size[1]}.png"))
         # the drag's requests asked for lane 3 alone, the last of them for the final lr
         during = [m for m in sent[n_before:]]
@@ -93,12 +99,11 @@ def test_a_drag_asks_for_the_dragged_lane_and_ends_with_every_lane_equal_to_the_
         assert during[-1]["optimizers"][3]["params"]["lr"] == lr
         # every lane on screen is the server's run of the final state (float32 paths: 1e-6), the trace and the lane alike
         exact = server_runs(page, live_server, state)
-        lanes = page.evaluate("() => window.slopes.app.lanes.map((l) => ({ points: l.points, lrs: l.lrs, status: l.status, label: l.label }))")
         traces = page.evaluate(TRACES)
+        diverged = page.evaluate("() => [...document.querySelectorAll('#legend span')].map((s) => s.classList.contains('diverged'))")
         for i, run in enumerate(exact):
-            assert np.allclose(lanes[i]["points"], run["points"], rtol=1e-6, atol=1e-30), i
-            assert lanes[i]["status"] == run["status"]
-            assert traces[i]["x"] == [p[0] for p in lanes[i]["points"]] and traces[i]["y"] == [p[1] for p in lanes[i]["points"]]
+            assert np.allclose(np.column_stack([traces[i]["x"], traces[i]["y"]]), run["points"], rtol=1e-6, atol=1e-30), i
+            assert diverged[i] == (run["status"] == "diverged")
             assert traces[i]["opacity"] == 1
         for i in (0, 1, 2, 4):
             assert traces[i] == before[i]  # the lanes nobody moved: the same path, never recomputed
@@ -120,7 +125,7 @@ def test_after_a_drag_a_change_to_every_lane_asks_for_every_lane(page, live_serv
     state = page.evaluate("() => window.slopes.update({steps: 250})")
     assert [("lanes" in m) for m in sent[n:]] == [False]
     exact = server_runs(page, live_server, state)
-    lanes = page.evaluate("() => window.slopes.app.lanes.map((l) => l.points)")
+    lanes = paths(page)
     assert [len(p) for p in lanes] == [len(r["points"]) for r in exact]
     assert len(lanes[0]) == 251 and exact[1]["status"] == "diverged"  # momentum at lr 0.063 leaves Rosenbrock at once
     for points, run in zip(lanes, exact):
@@ -132,7 +137,7 @@ def test_after_a_drag_a_change_to_every_lane_asks_for_every_lane(page, live_serv
     state = page.evaluate("(o) => window.slopes.update({optimizers: o})", state["optimizers"])
     assert [msg.get("lanes") for msg in sent[m:]] == [[0, 4]]
     exact = server_runs(page, live_server, state)
-    lanes = page.evaluate("() => window.slopes.app.lanes.map((l) => l.points)")
+    lanes = paths(page)
     for points, run in zip(lanes, exact):
         assert np.allclose(points, run["points"], rtol=1e-6, atol=1e-30)
     assert page.errors == []
@@ -146,6 +151,7 @@ def test_a_drag_with_the_cloud_on_asks_for_the_lane_and_its_seeds_and_ends_equal
     n_runs = len(sent[0]["optimizers"])
     assert n_runs > 3  # the copies of each noisy lane follow the lanes
     copies = [i for i, o in enumerate(sent[0]["optimizers"]) if o.get("label") == "cloud:1"]
+    page.evaluate(FRAMES)
     page.evaluate(DRAG, [20, 1])
     # mid-drag: the lane and its copies are drawn live
     page.wait_for_function("() => document.querySelectorAll('#view-overlay .live-paths path').length > 1")
@@ -154,16 +160,15 @@ def test_a_drag_with_the_cloud_on_asks_for_the_lane_and_its_seeds_and_ends_equal
     rested(page)
     during = sent[1:]
     assert during and all(m.get("lanes") == [1, *copies] for m in during)
-    page.wait_for_function("() => { const s = window.slopes.state(); const k = window.slopes.app.resultKey;"
-                           " return k && JSON.parse(k).optimizers[1].params.lr === s.optimizers[1].params.lr; }")
-    request = page.evaluate("() => JSON.parse(window.slopes.app.resultKey)")
+    page.wait_for_function("() => { const s = window.slopes.state(); const k = window.__frames.at(-1);"
+                           " return k && k.optimizers[1].params.lr === s.optimizers[1].params.lr; }")
+    request = page.evaluate("() => window.__frames.at(-1)")
     exact = page.request.post(f"{live_server}/api/runs", data=request).json()["runs"]
-    shown = page.evaluate("() => [...window.slopes.app.lanes, ...window.slopes.app.cloud].map((l) => l.points)")
+    # the copies' traces are Plotly's again, faint as before the drag, holding the copies' paths
+    faint = page.evaluate("""() => document.getElementById('plot-main').data.filter((t) => t.opacity === 0.3)
+        .map((t) => [Array.from(t.x), Array.from(t.y)])""")
+    shown = paths(page) + [np.column_stack(xy) for xy in faint]
     assert len(shown) == len(exact) == n_runs
     for points, run in zip(shown, exact):
         assert np.allclose(points, run["points"], rtol=1e-6, atol=1e-30)
-    # the copies' traces are Plotly's again, faint as before the drag, holding the copies' paths
-    faint = page.evaluate("""() => document.getElementById('plot-main').data.filter((t) => t.opacity === 0.3)
-        .map((t) => Array.from(t.x))""")
-    assert faint == [[p[0] for p in points] for points in shown[3:]]
     assert page.errors == []

@@ -7,7 +7,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser import decode_state, free_port, open_state, overlapping, settled, start_server, update
+from browser import api_runs, decode_state, drawn_paths, free_port, open_state, overlapping, settled, start_server, update, wait_drawn
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -79,7 +79,7 @@ def test_every_view_after_every_other_view(ui, live_server, size):
     for previous, mode in zip([None] + tour, tour):
         ui.get_by_role("tab", name={"overlay": "Overlay", "side": "Side by side", "3d": "3-D", "basins": "Basins",
                                     "sweep": "Sweep"}[mode]).click()
-        ui.wait_for_function("(m) => window.slopes.state().view.mode === m && window.slopes.app.drawnVersion >= 1", arg=mode)
+        ui.wait_for_function("(m) => window.slopes.state().view.mode === m", arg=mode)
         update(ui, {})  # resolves once drawn
         ui.wait_for_function("(m) => !document.getElementById('view-' + m).hidden", arg=mode)
         for other in VIEWS:
@@ -141,14 +141,17 @@ def test_each_custom_formula_gets_its_own_landscape(ui, live_server):
     shapes = {}
     for text in ["x^2 + 3*y^2", "(x - 1)^2 + (y + 2)^2", "sin(3*x)*cos(3*y) + 0.1*(x^2 + y^2)"]:
         formula.fill(text)
-        ui.wait_for_function("(f) => window.slopes.state().formula === f && window.slopes.app.land.meta.formula !== undefined", arg=text)
+        ui.wait_for_function("(f) => window.slopes.state().formula === f", arg=text)
         update(ui, {})
         grid = json.loads(urllib.request.urlopen(f"{live_server}/api/surfaces/custom/grid?n=160&formula="
                                                  + urllib.request.quote(text) + "&x0=-3&x1=3&y0=-3&y1=3").read())
         z = contour_z(ui)
-        land = ui.evaluate("() => window.slopes.app.land")
-        assert land["grid"]["z"][5][:5] == grid["z"][5][:5]
-        shapes[text] = (z, [m["point"] for m in land["meta"]["minima"]])
+        assert z == grid["z"][5][:5]  # (a linear colour scale: the contour's z is f)
+        meta = json.loads(urllib.request.urlopen(urllib.request.Request(f"{live_server}/api/surfaces/custom", method="POST",
+            data=json.dumps({"formula": text, "domain": {"x": [-3, 3], "y": [-3, 3]}}).encode(),
+            headers={"Content-Type": "application/json"})).read())
+        assert text in ui.inner_text("#surface-info")
+        shapes[text] = (z, [m["point"] for m in meta["minima"]])
     assert len({json.dumps(v[0]) for v in shapes.values()}) == 3  # three formulas, three contours
     assert shapes["(x - 1)^2 + (y + 2)^2"][1] == [[pytest.approx(1.0, abs=1e-4), pytest.approx(-2.0, abs=1e-4)]]
     star = ui.evaluate("() => { const t = document.getElementById('plot-main').data.find(d => d.meta === 'minima'); return [t.x[0], t.y[0]]; }")
@@ -157,29 +160,29 @@ def test_each_custom_formula_gets_its_own_landscape(ui, live_server):
     ui.get_by_label("x max").fill("6")
     ui.wait_for_function("() => window.slopes.state().domain && window.slopes.state().domain.x[1] === 6")
     update(ui, {})
-    assert ui.evaluate("() => window.slopes.app.land.grid.x.at(-1)") == 6
+    assert ui.evaluate("() => document.querySelector('#view-overlay .layer-bg').data[0].x.at(-1)") == 6
     assert ui.evaluate("() => document.getElementById('plot-main').layout.xaxis.range[1]") >= 6
 
 
 def test_l1_and_l2_each_reshape_the_landscape(ui, live_server, client):
     open_state(ui, live_server, {"surface": "linreg_mse", "steps": 100, "optimizers": [{"optimizer": "gd", "params": {"lr": 0.05}}]})
-    plain = ui.evaluate("() => window.slopes.app.land.meta.minima[0].point")
+    star = "() => { const t = document.getElementById('plot-main').data.find(d => d.meta === 'minima'); return [t.x[0], t.y[0]]; }"
+    plain = ui.evaluate(star)
     ui.get_by_label("L2").fill("2")
     ui.get_by_label("L2").press("Enter")
-    ui.wait_for_function("() => window.slopes.app.land.key.includes(',0,2]')")
+    ui.wait_for_function("() => window.slopes.state().surface_options?.l2 === 2")
     update(ui, {})
     l2 = client.get("/api/surfaces/linreg_mse?l1=0&l2=2").json()
     l1 = client.get("/api/surfaces/linreg_mse?l1=2&l2=0").json()
     assert l2["minima"][0]["point"] != l1["minima"][0]["point"]  # the server reads each penalty
-    shown = ui.evaluate("() => window.slopes.app.land.meta.minima[0].point")
+    shown = ui.evaluate(star)
     assert shown == pytest.approx(l2["minima"][0]["point"]) and shown != pytest.approx(plain)
-    star = ui.evaluate("() => { const t = document.getElementById('plot-main').data.find(d => d.meta === 'minima'); return [t.x[0], t.y[0]]; }")
-    assert star == pytest.approx(l2["minima"][0]["point"])
     grid = client.get("/api/surfaces/linreg_mse/grid?n=160&l1=0&l2=2").json()
-    assert ui.evaluate("() => window.slopes.app.land.grid.z[7][9]") == pytest.approx(grid["z"][7][9])
+    # the contour's hover text is f on the new grid
+    assert float(ui.evaluate("() => document.querySelector('#view-overlay .layer-bg').data[0].text[7][9]")) == pytest.approx(grid["z"][7][9], rel=1e-4)
     # the paths end at the new minimum
-    last = ui.evaluate("() => window.slopes.app.lanes[0].points.at(-1)")
-    assert last == pytest.approx(l2["minima"][0]["point"], abs=0.05)
+    path = drawn_paths(ui)[0]
+    assert [path["x"][-1], path["y"][-1]] == pytest.approx(l2["minima"][0]["point"], abs=0.05)
 
 
 def sent_frames(page):
@@ -192,7 +195,7 @@ def test_a_bad_lr_is_marked_beside_the_box_and_nothing_is_sent(ui, live_server, 
     sent_frames(ui)
     open_state(ui, live_server, HIMMELBLAU)
     before = ui.evaluate("() => window.slopes.state()")
-    drawn = ui.evaluate("() => window.slopes.app.lanes[2].points")
+    drawn = drawn_paths(ui)[2]
     n = len(ui.sent)
     box = ui.locator('[data-lane="2"] input[type=text][data-param="lr"]')
     box.fill(typed)
@@ -203,7 +206,8 @@ def test_a_bad_lr_is_marked_beside_the_box_and_nothing_is_sent(ui, live_server, 
     assert box.input_value() == typed  # the box shows what was typed, not a silent 0
     assert settled(ui) == before  # the last valid value stays (and the page has drawn all it was asked to)
     assert len(ui.sent) == n  # nothing sent
-    assert ui.evaluate("() => window.slopes.app.lanes[2].points") == drawn
+    assert ui.evaluate("() => window.slopes.state()") == before  # the last valid value stays
+    assert drawn_paths(ui)[2] == drawn
     box.fill("0.02")
     ui.wait_for_function("() => window.slopes.state().optimizers[2].params.lr === 0.02")
     assert box.get_attribute("aria-invalid") is None and note.count() == 0
@@ -227,6 +231,7 @@ def test_bad_run_settings_are_marked_beside_the_field(ui, live_server, label, ty
 
 
 def test_a_data_set_lesson_then_an_analytic_surface_then_back(ui, live_server):
+    sent_frames(ui)
     open_state(ui, live_server)
     ui.get_by_label("Lessons").select_option("batch_sizes")
     ui.wait_for_function("() => window.slopes.state().view.lesson === 'batch_sizes'")
@@ -238,9 +243,11 @@ def test_a_data_set_lesson_then_an_analytic_surface_then_back(ui, live_server):
     update(ui, {})
     # the leftover batch sizes stay in the state (for the way back) but are not sent to an analytic surface: every
     # lane is a result (GD at lr 0.05 diverges on Rosenbrock, which is a result too), none an error
-    lanes = ui.evaluate("() => window.slopes.app.lanes.map(l => l.status)")
-    assert len(lanes) == 3 and set(lanes) <= {"ok", "diverged"}
-    sent = ui.evaluate("() => JSON.parse(window.slopes.app.resultKey)")
+    ui.wait_for_function("() => { const cells = [...document.querySelectorAll('#summary tbody tr td:last-child')];"
+                         " return cells.length === 3 && cells.every(td => /^(ok|diverged)/.test(td.textContent)); }")
+    statuses = ui.locator("#summary tbody tr td:last-child").all_inner_texts()
+    assert len(statuses) == 3 and all(s == "ok" or s.startswith("diverged") for s in statuses), statuses
+    sent = json.loads(ui.sent[-1])
     assert sent["surface"] == "rosenbrock" and not any("batch_size" in o for o in sent["optimizers"])
     assert ui.locator("#toasts .toast.error").count() == 0 and ui.locator('.lane [data-param="batch_size"]').count() == 0
     ui.get_by_label("Surface").select_option("linreg_mae")
@@ -265,7 +272,7 @@ def test_the_copied_link_restores_cursor_and_zoom(browser, live_server):
     assert state["view"]["step"] == 40 and state["view"]["zoom"] == {"x": [-1, 4], "y": [-3, 1]}
     other = context.new_page()
     other.goto(url)
-    other.wait_for_function("() => window.slopes && window.slopes.app.drawnVersion > 0")
+    wait_drawn(other)
     assert other.input_value("#scrub") == "40" and other.inner_text("#step-label").startswith("40 /")
     xr, yr = other.evaluate("() => { const l = document.getElementById('plot-main').layout; return [l.xaxis.range, l.yaxis.range]; }")
     assert xr[0] <= -1 and xr[1] >= 4 and yr[0] <= -3 and yr[1] >= 1
@@ -306,13 +313,15 @@ def test_after_a_server_restart_the_menu_and_the_contour_agree(browser):
         with page.expect_event("requestfailed", lambda r: "/api/surfaces/booth" in r.url, timeout=20000):
             page.get_by_label("Surface").select_option("booth")
         server = start_server(port)
-        page.wait_for_function("() => window.slopes.app.land && window.slopes.app.land.meta.id === 'booth'", timeout=20000)
+        page.wait_for_function("() => document.getElementById('surface-info').textContent.startsWith('Booth:')", timeout=20000)
         s = update(page, {})
         assert s["surface"] == "booth" and page.input_value("#surface") == "booth"
         grid = json.loads(urllib.request.urlopen(f"{base}/api/surfaces/booth/grid?n=160&l1=0&l2=0").read())
-        assert page.evaluate("() => window.slopes.app.land.grid.z[3][4]") == grid["z"][3][4]
+        text = page.evaluate("() => document.querySelector('#view-overlay .layer-bg').data[0].text[3][4]")
+        assert float(text) == pytest.approx(grid["z"][3][4], rel=1e-4)
         assert page.evaluate("() => document.querySelector('#view-overlay .layer-bg').data[0].x.at(-1)") == grid["x"][-1]
-        assert page.evaluate("() => window.slopes.app.lanes[0].points[0]") == [0.5, -1.5] or s["start"] is None
+        path = drawn_paths(page)[0]
+        assert [path["x"][0], path["y"][0]] == [0.5, -1.5] or s["start"] is None
         page.wait_for_function("() => !document.querySelector('#toasts .toast.error')")
     finally:
         context.close()
@@ -325,7 +334,8 @@ def test_crowded_landscapes_mark_the_global_minimum_and_what_is_near_the_paths(u
     open_state(ui, live_server, {"surface": surface, "steps": 100, "optimizers": [{"optimizer": "adam", "params": {"lr": 0.05}}]})
     counts = ui.evaluate("""() => { const d = document.getElementById('plot-main').data;
         return [d.find(t => t.meta === 'minima').x.length, d.find(t => t.meta === 'saddles').x.length]; }""")
-    meta = ui.evaluate("() => [window.slopes.app.land.meta.minima.length, window.slopes.app.land.meta.saddles.length]")
+    surface = json.loads(urllib.request.urlopen(f"{live_server}/api/surfaces/{surface}").read())
+    meta = [len(surface["minima"]), len(surface["saddles"])]
     assert meta[0] > 50 and counts[0] <= 25 and counts[1] <= 25
     kinds = ui.evaluate("() => document.getElementById('plot-main').data.find(t => t.meta === 'minima').marker.symbol")
     assert "star" in kinds  # the global minimum is always marked
@@ -338,7 +348,7 @@ def test_a_loss_that_goes_below_zero_is_plotted_as_what_it_is(ui, live_server):
     open_state(ui, live_server, {"surface": "monkey_saddle", "start": [0.3, 0.2], "steps": 200,
                                  "optimizers": [{"optimizer": "gd", "params": {"lr": 0.05}}]})
     layout = ui.evaluate("() => { const l = document.getElementById('plot-loss').layout; return [l.title.text, l.yaxis.type]; }")
-    losses = ui.evaluate("() => window.slopes.app.lanes[0].losses")
+    losses = api_runs(ui, live_server, ui.evaluate("() => window.slopes.state()"))[0]["losses"]
     assert min(losses) < 0
     assert layout[1] == "linear" and "below 0" in layout[0]
     ys = ui.evaluate("() => document.getElementById('plot-loss').data[0].y")

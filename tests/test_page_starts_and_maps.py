@@ -37,7 +37,7 @@ def test_custom_formula_start_boxes_show_where_the_paths_start(page, live_server
     """Choosing "Custom formula…" and then typing a formula on a wider domain: the start x / start y boxes must
     show the point the paths start from (they showed 0, 0 while every path started at (1.8, 1.8))."""
     page.goto(live_server + "/")
-    page.wait_for_function("() => window.slopes && window.slopes.app.drawnVersion > 0", timeout=20000)
+    page.wait_for_function("() => document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'", timeout=20000)
     page.get_by_role("combobox", name="Surface").select_option(label="Custom formula…")
     page.wait_for_function("() => window.slopes.state().surface === 'custom'")
     state = page.evaluate("() => window.slopes.state()")

@@ -131,7 +131,7 @@ def _visit(page, url):
     page.on("framenavigated", lambda f: navigations.append(f.url) if f == page.main_frame else None)
     response = page.goto(url)  # returns after the load event: a meta refresh or an inline script has acted
     if response.status == 200:  # and the page has drawn the state: every label and caption is in the DOM
-        page.wait_for_function("() => (window.slopes && window.slopes.app && window.slopes.app.drawnVersion > 0)"
+        page.wait_for_function("() => document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'"
                                " || !!document.querySelector('#plot .main-svg')", timeout=20_000)
     after_frames(page)
     return response, navigations, dialogs
@@ -161,8 +161,7 @@ def test_payloads_as_lane_labels_stay_text_in_chromium(page, live_server, path):
     response, navigations, dialogs = _visit(page, url)
     assert response.status == 200
     if path != "/export.html":
-        page.wait_for_function("() => window.slopes && window.slopes.app.lanes.length > 0 && !window.slopes.app.running",
-                               timeout=20_000)
+        page.wait_for_function("() => document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'", timeout=20_000)
     else:
         page.wait_for_selector("#plot .main-svg", timeout=20_000)
     _assert_clean(page, url, response, navigations, dialogs)

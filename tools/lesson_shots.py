@@ -38,21 +38,15 @@ def main() -> None:
                 errors = []
                 page.on("pageerror", lambda e: errors.append(str(e)))
                 page.goto(f"http://127.0.0.1:{port}/?lang={lang}")
-                page.wait_for_function("() => window.slopes && (window.slopes.app?.lessons || []).length > 0",
+                page.wait_for_function("() => document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'",
                                        timeout=60000)
-                ids = page.evaluate("() => window.slopes.app.lessons.map(l => l.id)")
+                ids = page.evaluate("() => [...document.querySelectorAll('#lessons option')].map(o => o.value).filter(Boolean)")
                 for lesson_id in ids:
                     if args.only and lesson_id not in args.only.split(","):
                         continue
                     page.locator("#lessons").select_option(lesson_id)
-                    page.wait_for_function(
-                        "(id) => (typeof window.slopes.state === 'function' ? window.slopes.state()"
-                        " : window.slopes.state).view.lesson === id", arg=lesson_id, timeout=60000)
-                    if page.evaluate("() => typeof window.slopes.update === 'function'"):
-                        page.evaluate("() => window.slopes.update({})")  # resolves once the newest state is drawn
-                    else:  # the page before its store
-                        page.wait_for_function("() => !window.slopes.app.running && window.slopes.app.lanes.length"
-                                               " === window.slopes.state.optimizers.length", timeout=60000)
+                    page.wait_for_function("(id) => window.slopes.state().view.lesson === id", arg=lesson_id, timeout=60000)
+                    page.evaluate("() => window.slopes.update({})")  # resolves once the newest state is drawn
                     page.wait_for_timeout(600)
                     page.screenshot(path=str(out / f"{lang}-{lesson_id}.png"))
                     print(lang, lesson_id, "errors:", errors, flush=True)

@@ -1,8 +1,22 @@
-// Talking to the server: JSON GETs and the run stream (WebSocket, with POST as a fallback).
+// Talking to the server: JSON GETs and POSTs, and the run stream (a WebSocket). runs.js is the only module that
+// asks for runs; the others ask for what is not a run (surfaces, grids, maps, sweeps, the catalogue).
 export async function getJSON(url) {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${res.status} ${url}`);
   return res.json();
+}
+
+/** POST ``body`` as JSON; resolves with the answer's JSON, or rejects with an Error carrying the 4xx ``detail``. */
+export async function postJSON(url, body) {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body) });
+  const answer = await res.json().catch(() => null);
+  if (!res.ok) {
+    const err = new Error(`${res.status} ${url}`);
+    err.detail = answer?.detail;
+    throw err;
+  }
+  return answer;
 }
 
 /**

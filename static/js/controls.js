@@ -1,31 +1,10 @@
-// The side panel: one card per lane (optimizer, label, a control per hyperparameter, schedule, switch).
-// Controls never change the state themselves: each sends a patch (onPatch); a bad value is marked where it was
-// typed, with its reason, and nothing is sent.
-import { t, tOr } from "./i18n.js";
+// The side panel: one card per lane (optimizer, label, a control per hyperparameter, schedule, switch), built from
+// the server's catalogue (names, descriptions, parameter and schedule specs). Controls change nothing themselves:
+// each sends a patch to the store; a bad value is marked where it was typed, with its reason, and nothing is sent.
+import { el } from "./dom.js";
+import { onLanguage, t } from "./i18n.js";
 import { checkNumber, parseNumber, setFieldError } from "./messages.js";
 import { laneStyle, nextColor } from "./state.js";
-
-const SCHEDULE_FIELDS = {
-  constant: {},
-  step: { step_size: 100, gamma: 0.5 },
-  exponential: { gamma: 0.99 },
-  cosine: { T_max: 500, eta_min: 0 },
-  inverse_time: { decay: 0.01 },
-};
-const SCHEDULE_SPECS = { step_size: { min: 1, integer: true }, gamma: { min: 0, min_exclusive: true, max: 10 },
-  T_max: { min: 1, integer: true }, eta_min: { min: 0 }, decay: { min: 0 } };
-
-export function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v;
-    else if (k === "style") node.style.cssText = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else if (v !== undefined && v !== null && v !== false) node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
 
 export function defaultsFor(meta) {
   const params = {};
@@ -66,11 +45,20 @@ export function paramProblem(spec, value) {
   return null;
 }
 
+/** Whether a hyperparameter value is acceptable to the optimizer's spec (the store's check of every incoming
+ *  state); an optimizer the catalogue does not know is left to the server. */
+export function accepts(catalogue, optimizer, name, value) {
+  if (!catalogue.optimizer(optimizer)) return true;
+  const spec = catalogue.param(optimizer, name);
+  return !!spec && paramProblem(spec, value) === null;
+}
+
 /** A slider and a number box bound to one number; log-scaled sliders move in log10 units. Both carry data-param.
+ *  ``title``: the tooltip (the hyperparameter's description).
  *  ``nullable``: the value may also be null (torch's None): the box is then empty (placeholder "None") and a
  *  "None" button sets it back; typing a number or moving the slider gives it a number again. An out-of-range
  *  value is marked where it was typed and never sent (the last valid value stays). */
-function numberControl(name, spec, value, onValue, label = name, nullable = false) {
+function numberControl(name, spec, value, onValue, label = name, nullable = false, title = "") {
   const lo0 = spec.slider?.[0] ?? spec.min ?? 0, hi0 = spec.slider?.[1] ?? spec.max ?? Math.max(1, (spec.min ?? 0) * 10);
   const log = spec.scale === "log";
   const lo = log && !(lo0 > 0) ? Math.max(hi0 * 1e-6, 1e-8) : lo0;
@@ -118,7 +106,6 @@ function numberControl(name, spec, value, onValue, label = name, nullable = fals
   };
   box.addEventListener("input", () => typed(false));
   box.addEventListener("change", () => typed(true));
-  const title = tOr(`param_${name.replace(/\[\d\]$/, "")}_desc`, spec.description);
   const row = el("div", { class: "param" }, el("label", { title }, label), range, box);
   if (nullable) {
     row.classList.add("nullable");
@@ -129,29 +116,25 @@ function numberControl(name, spec, value, onValue, label = name, nullable = fals
 }
 
 export class LanePanel {
-  /** ``getState()``: a copy of the state; ``onPatch(patch, source)``: the only way a control changes anything. */
-  /** ``showLabel(label)``: the text a lane's label box shows for the label the state holds (a lesson's English
-   *  label in the reader's language); the state keeps its label until the user types another. */
-  constructor(root, { optimizers, getState, getSurface, onPatch, showLabel = (label) => label }) {
-    this.root = root;
-    this.showLabel = showLabel;
-    this.meta = Object.fromEntries(optimizers.map((o) => [o.id, o]));
-    this.order = optimizers.map((o) => o.id);
-    this.getState = getState;
-    this.getSurface = getSurface;
-    this.onPatch = onPatch;
+  constructor({ root, store, catalogue }) {
+    Object.assign(this, { root, store, catalogue });
+    this.meta = Object.fromEntries(catalogue.optimizers.map((o) => [o.id, o]));
+    this.order = catalogue.optimizers.map((o) => o.id);
+    // the cards are rebuilt when what they show changes (a value alone is set in place by its control); a change that
+    // came from elsewhere (a script, a lesson, the address) rebuilds them too
+    const cardsKey = (s) => JSON.stringify([s.optimizers.map((o) => [o.optimizer, o.schedule?.type, o.switch?.optimizer ?? null,
+      o.label ?? null]), this.dataset(s), s.view.colors]);
+    store.subscribe((next, prev, source) => {
+      if (cardsKey(next) !== cardsKey(prev) || (source !== "control" && source !== "slider"
+        && JSON.stringify(next.optimizers) !== JSON.stringify(prev.optimizers))) this.render(next);
+    });
+    onLanguage(() => this.render(store.peek()));
   }
 
-  spec(optimizer, name) { return this.meta[optimizer]?.params.find((p) => p.name === name) || null; }
-
-  /** Whether a hyperparameter value is acceptable (for the store's check of every incoming state). */
-  accepts(optimizer, name, value) {
-    const meta = this.meta[optimizer];
-    if (!meta) return true;
-    const spec = meta.params.find((p) => p.name === name);
-    if (!spec) return false;
-    return paramProblem(spec, value) === null;
-  }
+  /** The data set of the state's surface (lanes on it get a batch size), or null. */
+  dataset(state) { return this.catalogue.surface(state.surface)?.dataset || null; }
+  getState() { return this.store.get(); }
+  onPatch(patch, source) { this.store.update(patch, source); }
 
   render(state) {
     this.root.replaceChildren(...state.optimizers.map((lane, i) => this.card(lane, i, state)));
@@ -181,8 +164,9 @@ export class LanePanel {
       l.params = defaultsFor(this.meta[select.value]);
       delete l.schedule;
     }) }, ...this.order.map((id) => el("option", { value: id, selected: id === lane.optimizer },
-      tOr(`opt_${id}_name`, this.meta[id].name))));
-    const label = el("input", { class: "label", placeholder: t("label"), value: lane.label ? this.showLabel(lane.label) : "", maxlength: 120,
+      this.catalogue.optimizerName(id))));
+    const label = el("input", { class: "label", placeholder: t("label"), maxlength: this.catalogue.limits.max_label,
+      value: lane.label ? this.catalogue.lessonLabel(lane.label) ?? lane.label : "",
       "aria-label": `${t("label")} ${i + 1}`,
       onchange: () => this.patchLane(i, (l) => { if (label.value.trim()) l.label = label.value.trim(); else delete l.label; }) });
     const colours = (s) => s.optimizers.map((_, k) => laneStyle(s, k).color);
@@ -207,17 +191,16 @@ export class LanePanel {
           this.onPatch({ optimizers: lanes, view: { colors } }, "control");
         } }, "✕"));
     const card = el("div", { class: "lane", style: `--lane:${color}`, "data-lane": i }, head);
-    card.title = tOr(`opt_${lane.optimizer}_desc`, meta?.description || "");
+    card.title = this.catalogue.optimizerDescription(lane.optimizer);
     if (!meta) { card.append(el("p", { class: "field-error" }, t("unknown_optimizer", { id: lane.optimizer }))); return card; }
     for (const spec of meta.params) card.append(...this.paramControls(lane, i, spec));
-    if (this.getSurface()?.dataset) card.append(this.batchControl(lane, i));
+    if (this.dataset(state)) card.append(this.batchControl(lane, i, this.dataset(state).n));
     card.append(this.extras(lane, i, meta));
     return card;
   }
 
   /** Data-set surfaces: full batch (BGD), 1 (SGD) or a mini-batch, for this lane. */
-  batchControl(lane, i) {
-    const n = this.getSurface().dataset.n;
+  batchControl(lane, i, n) {
     const sizes = [null, 1, 4, 8, 16].filter((k) => k === null || k < n);
     const select = el("select", { "aria-label": `${t("batch")} ${i + 1}`, "data-param": "batch_size", onchange: () => this.patchLane(i, (l) => {
       if (select.value) l.batch_size = Number(select.value); else delete l.batch_size;
@@ -230,7 +213,7 @@ export class LanePanel {
   paramControls(lane, i, spec) {
     const set = (v, source) => this.patchLane(i, (l) => { l.params[spec.name] = v; }, source === "slider" ? "slider" : "control");
     const value = spec.name in lane.params ? lane.params[spec.name] : spec.default;
-    const title = tOr(`param_${spec.name}_desc`, spec.description);
+    const title = this.catalogue.paramDescription(spec);
     if (spec.scale === "bool" || typeof spec.default === "boolean") {
       const box = el("input", { type: "checkbox", checked: !!value, "data-param": spec.name, "aria-label": spec.name,
         onchange: () => set(box.checked) });
@@ -258,9 +241,9 @@ export class LanePanel {
         const next = [...(Array.isArray(now) && now.length === n ? now : items)];
         next[k] = x;
         set(next, source);
-      }, `${spec.name}[${k}]`, !!spec.item_nullable?.[k]));
+      }, `${spec.name}[${k}]`, !!spec.item_nullable?.[k], title));
     }
-    return [numberControl(spec.name, spec, value, set, spec.name, !!spec.nullable)];
+    return [numberControl(spec.name, spec, value, set, spec.name, !!spec.nullable, title)];
   }
 
   extras(lane, i, meta) {
@@ -269,18 +252,20 @@ export class LanePanel {
       el("summary", {}, t("more")));
     if (hasLr) {
       const sched = lane.schedule || { type: "constant" };
+      const defaults = (type) => Object.fromEntries((this.catalogue.schedule(type)?.params || []).map((p) => [p.name, p.default]));
       const type = el("select", { "aria-label": `${t("schedule")} ${i + 1}`, onchange: () => this.patchLane(i, (l) => {
-        if (type.value === "constant") delete l.schedule; else l.schedule = { type: type.value, ...SCHEDULE_FIELDS[type.value] };
-      }) }, ...Object.keys(SCHEDULE_FIELDS).map((k) => el("option", { value: k, selected: k === sched.type }, t(`schedule_${k}`))));
+        if (type.value === "constant") delete l.schedule; else l.schedule = { type: type.value, ...defaults(type.value) };
+      }) }, ...this.catalogue.schedules.map((s) => el("option", { value: s.type, selected: s.type === sched.type }, this.catalogue.scheduleName(s.type))));
       box.append(el("div", { class: "param" }, el("label", {}, t("schedule")), type, el("span")));
-      for (const [name, def] of Object.entries(SCHEDULE_FIELDS[sched.type])) {
-        const input = el("input", { type: "text", inputmode: "decimal", value: sched[name] ?? def, "aria-label": `${name} ${i + 1}` });
+      for (const spec of this.catalogue.schedule(sched.type)?.params || []) {
+        const name = spec.name;
+        const input = el("input", { type: "text", inputmode: "decimal", value: sched[name] ?? spec.default, "aria-label": `${name} ${i + 1}` });
         input.addEventListener("change", () => {
-          const r = parseNumber(input.value, SCHEDULE_SPECS[name]);
+          const r = parseNumber(input.value, { ...spec, integer: spec.scale === "int" || spec.integer });
           setFieldError(input, r.reason || null);
           if (!r.reason) this.patchLane(i, (l) => { l.schedule = { ...(l.schedule || { type: sched.type }), [name]: r.value }; });
         });
-        box.append(el("div", { class: "param" }, el("label", {}, name), input, el("span")));
+        box.append(el("div", { class: "param" }, el("label", { title: this.catalogue.paramDescription(spec) }, this.catalogue.paramLabel(spec)), input, el("span")));
       }
     }
     const sw = lane.switch;
@@ -292,14 +277,14 @@ export class LanePanel {
     if (sw) {
       const at = el("input", { type: "text", inputmode: "numeric", value: sw.at_step, "aria-label": `${t("switch_enable")} ${i + 1}` });
       at.addEventListener("change", () => {
-        const r = parseNumber(at.value, { min: 0, max: 20000, integer: true });
+        const r = parseNumber(at.value, { min: 0, max: this.catalogue.limits.max_steps, integer: true });
         setFieldError(at, r.reason || null);
         if (!r.reason) this.patchLane(i, (l) => { l.switch.at_step = r.value; });
       });
       const to = el("select", { "aria-label": `${t("switch_to")} ${i + 1}`, onchange: () => this.patchLane(i, (l) => {
         const lr = defaultsFor(this.meta[to.value]).lr;
         l.switch = { ...l.switch, optimizer: to.value, params: lr === undefined ? {} : { lr } };
-      }) }, ...this.order.map((id) => el("option", { value: id, selected: id === sw.optimizer }, tOr(`opt_${id}_name`, this.meta[id].name))));
+      }) }, ...this.order.map((id) => el("option", { value: id, selected: id === sw.optimizer }, this.catalogue.optimizerName(id))));
       box.append(el("div", { class: "param" }, el("label", {}, t("switch_enable")), at, el("span")));
       box.append(el("div", { class: "param" }, el("label", {}, t("switch_to")), to, el("span")));
       const lrSpec = this.meta[sw.optimizer]?.params.find((p) => p.name === "lr");

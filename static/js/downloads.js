@@ -16,7 +16,14 @@ function save(blob, name) {
   setTimeout(() => URL.revokeObjectURL(a.href), 5000);
 }
 
-/** What a refused download says: each field and message of a 422, a 503's sentence, or the status and text. */
+/** A 4xx/503 ``detail`` in words: each field and message of a 422, or a 503's sentence; null for anything else. */
+function detailText(detail) {
+  if (typeof detail === "string") return detail;
+  if (Array.isArray(detail)) return detail.map((e) => `${(e.loc || []).slice(1).join(".")}: ${e.msg}`).join("; ");
+  return null;
+}
+
+/** What a refused download says: its detail in words, or the status and text. */
 async function refusal(res) {
   const text = await res.text();
   let detail;
@@ -25,9 +32,7 @@ async function refusal(res) {
   } catch {
     detail = undefined;
   }
-  if (typeof detail === "string") return detail;
-  if (Array.isArray(detail)) return detail.map((e) => `${(e.loc || []).slice(1).join(".")}: ${e.msg}`).join("; ");
-  return `${res.status} ${res.statusText} ${text.slice(0, 200)}`.trim();
+  return detailText(detail) ?? `${res.status} ${res.statusText} ${text.slice(0, 200)}`.trim();
 }
 
 async function frameImage(figure, size) {
@@ -45,17 +50,22 @@ async function frameImage(figure, size) {
   return ctx.getImageData(0, 0, size.width, size.height);
 }
 
-export async function download(kind, { figure, request, state, maxStep, onStatus }) {
+/** Save the view as ``kind``. ``figure(upto)``: the overlay as a still figure; ``exact()``: the state's runs from the
+ *  run client, in float64 (the page draws float32 paths). */
+export async function download(kind, { figure, exact, state, maxStep, onStatus }) {
   const name = `slopes-${state.surface}`;
   if (kind === "png" || kind === "svg") {
     const url = await Plotly.toImage(figure(maxStep), { format: kind, width: 1600, height: 1000, scale: kind === "png" ? 1 : undefined });
     const blob = await (await fetch(url)).blob();
     return save(blob, `${name}.${kind}`);
   }
-  if (kind === "json") {  // the exact float64 runs (the page itself draws float32 paths)
-    const res = await fetch("/api/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request) });
-    if (!res.ok) throw new Error(await refusal(res));
-    const body = await res.json();
+  if (kind === "json") {
+    let body;
+    try {
+      body = await exact();
+    } catch (err) {
+      throw new Error(detailText(err.detail) ?? err.message);
+    }
     return save(new Blob([JSON.stringify({ state, runs: body.runs }, null, 1)], { type: "application/json" }), `${name}.json`);
   }
   if (kind === "csv" || kind === "html") {

@@ -2,6 +2,10 @@
 const LANGS = ["en", "ko"];
 let catalogue = {};
 let current = "en";
+const listeners = [];
+
+/** ``fn(lang)`` after each language is loaded (what shows words shows them again). */
+export function onLanguage(fn) { listeners.push(fn); }
 
 export function pickLanguage(requested) {
   if (LANGS.includes(requested)) return requested;
@@ -14,6 +18,8 @@ export async function loadLanguage(lang) {
   catalogue = await res.json();
   current = lang;
   document.documentElement.lang = lang;
+  applyTranslations();
+  for (const fn of listeners) fn(lang);
   return lang;
 }
 

@@ -1,6 +1,6 @@
 // Live controls in an embed: `/embed?...&controls=lr:0,momentum:0` shows those lane sliders only, under the
-// figure, so a lecturer can drag a learning rate on a slide. Uses nothing but the page's public scripting
-// API (state() and update(patch), API.md) and GET /api/optimizers for each parameter's range and scale.
+// figure, so a lecturer can drag a learning rate on a slide. Uses the store (the state and its patches, as a script
+// would) and the catalogue (each parameter's range and scale, the optimizer's name).
 
 const MAX_CONTROLS = 6;
 const NAME = /^[a-z_][a-z0-9_]{0,40}$/;
@@ -41,17 +41,16 @@ function format(v) {
 }
 
 /**
- * Build the sliders in `container`. `api` is {state(), update(patch)}; `optimizers` the GET /api/optimizers list;
- * `groupLabel` names the group for screen readers. Each slider carries data-lane and data-param like the page's
- * own. Returns the number of sliders shown.
+ * Build the sliders in `container`. `store`: the page's store; `catalogue`: the server's catalogue; `groupLabel` names
+ * the group for screen readers. Each slider carries data-lane and data-param like the page's own. Returns the number
+ * of sliders shown.
  */
-export function mountLiveControls(container, spec, api, optimizers, groupLabel = "live controls") {
-  const byId = new Map(optimizers.map((o) => [o.id, o]));
+export function mountLiveControls(container, spec, store, catalogue, groupLabel = "live controls") {
   const controls = [];
   container.replaceChildren();
   for (const { param, lane } of spec) {
-    const run = (api.state().optimizers || [])[lane];
-    const meta = run && byId.get(run.optimizer) && byId.get(run.optimizer).params.find((p) => p.name === param);
+    const run = store.peek().optimizers[lane];
+    const meta = run && catalogue.param(run.optimizer, param);
     if (!meta || !["log", "linear"].includes(meta.scale) || typeof meta.default !== "number") continue;
     const [lo, hi] = meta.slider || [meta.min, meta.max];
     if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo)) continue; // no finite range: no slider
@@ -59,7 +58,7 @@ export function mountLiveControls(container, spec, api, optimizers, groupLabel =
     const label = document.createElement("label");
     label.className = "live-control";
     const name = document.createElement("span");
-    name.textContent = `${param} · ${run.label || byId.get(run.optimizer).name}`;
+    name.textContent = `${param} · ${run.label ? catalogue.lessonLabel(run.label) ?? run.label : catalogue.optimizerName(run.optimizer)}`;
     const input = document.createElement("input");
     input.type = "range";
     input.min = "0";
@@ -70,7 +69,7 @@ export function mountLiveControls(container, spec, api, optimizers, groupLabel =
     const output = document.createElement("output");
     label.append(name, input, output);
     container.append(label);
-    const value = () => ((api.state().optimizers || [])[lane] || {}).params?.[param] ?? meta.default;
+    const value = () => (store.peek().optimizers[lane] || {}).params?.[param] ?? meta.default;
     const sync = () => {
       const v = Number(value());
       input.value = String(scale.toPos(v));
@@ -87,14 +86,14 @@ export function mountLiveControls(container, spec, api, optimizers, groupLabel =
         if (pending === null) return;
         const next = pending;
         pending = null;
-        const optimizers = api.state().optimizers.map((o, i) => (i === lane ? { ...o, params: { ...o.params, [param]: next } } : o));
-        api.update({ optimizers }).catch(() => sync());
+        const optimizers = store.get().optimizers.map((o, i) => (i === lane ? { ...o, params: { ...o.params, [param]: next } } : o));
+        store.update({ optimizers }, "slider");
       });
     });
     sync();
     controls.push(sync);
   }
-  window.addEventListener("slopes:drawn", () => controls.forEach((sync) => sync()));
+  store.subscribe((next, prev, source) => { if (source !== "slider") controls.forEach((sync) => sync()); });
   container.hidden = controls.length === 0;
   if (controls.length) {
     container.setAttribute("role", "group");

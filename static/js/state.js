@@ -1,14 +1,25 @@
 // The view's state: a run request (the POST /api/runs body) plus view options, kept in ?state=.
 // Everything that enters the state (the address, a control, a script, a parent frame) passes through
 // sanitize(): known keys with the right types only, colours only #rrggbb; a bad field keeps its last valid value.
+// The limits (lanes, steps, label length) and the schedule types are the server's (configure()).
 export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F"];
 export const DASHES = ["solid", "dash", "dot"];
 export const VIEWS = ["overlay", "side", "3d", "basins", "sweep"];
-export const MAX_LANES = 32;
 export const CLOUD_SIZE = 8;
-export const MAX_STEPS = 20000;
-export const MAX_NOISE = 1000;
-const SCHEDULES = ["constant", "step", "exponential", "cosine", "inverse_time"];
+const MAX_NOISE = 1000;  // the contract's bounds of gradient.noise (API.md)
+const limits = { lanes: 32, steps: 20000, label: 120 };
+let SCHEDULES = ["constant"];
+
+/** The server's limits (GET /api/limits) and schedule types (GET /api/schedules): what the state may hold. */
+export function configure({ limits: l = {}, schedules = null } = {}) {
+  if (Number.isInteger(l.max_optimizers)) limits.lanes = l.max_optimizers;
+  if (Number.isInteger(l.max_steps)) limits.steps = l.max_steps;
+  if (Number.isInteger(l.max_label)) limits.label = l.max_label;
+  if (Array.isArray(schedules)) SCHEDULES = schedules;
+}
+
+export const maxLanes = () => limits.lanes;
+export const maxSteps = () => limits.steps;
 
 export function defaultState() {
   return {
@@ -80,12 +91,12 @@ function lane(v, fallback, checkParam) {
   const out = { optimizer: v.optimizer,
     params: params(v.params ?? {}, same?.params, (name, value) => checkParam(v.optimizer, name, value)) ?? { ...(same?.params || {}) } };
   if (v.label !== undefined && v.label !== null && v.label !== "") {
-    const label = text(120)(v.label);
+    const label = text(limits.label)(v.label);
     if (label !== undefined) out.label = label;
     else if (same?.label) out.label = same.label;
   }
   if (v.schedule) { const s = schedule(v.schedule); if (s) out.schedule = s; }
-  if (isObj(v.switch) && ident(v.switch.optimizer) && int(v.switch.at_step, 0, MAX_STEPS) !== undefined) {
+  if (isObj(v.switch) && ident(v.switch.optimizer) && int(v.switch.at_step, 0, limits.steps) !== undefined) {
     out.switch = { at_step: v.switch.at_step, optimizer: v.switch.optimizer, params: params(v.switch.params ?? {}) ?? {} };
   }
   if (v.batch_size !== undefined && v.batch_size !== null) {
@@ -102,7 +113,7 @@ function lane(v, fallback, checkParam) {
 }
 
 /** The step inspector's place: a lane and a step (0-based), or undefined. */
-const inspectAt = (v) => (isObj(v) && int(v.lane, 0, MAX_LANES - 1) !== undefined && int(v.step, 0, MAX_STEPS) !== undefined
+const inspectAt = (v) => (isObj(v) && int(v.lane, 0, limits.lanes - 1) !== undefined && int(v.step, 0, limits.steps) !== undefined
   ? { lane: v.lane, step: v.step } : undefined);
 
 /** A lane's own gradient settings: any of mode, h, noise, seed. */
@@ -138,7 +149,7 @@ export function sanitize(raw, fallback = defaultState(), checkParam = () => true
   const out = {
     surface: field(r.surface, (v) => (typeof v === "string" && /^[a-z0-9_]{1,40}$/.test(v) ? v : undefined), f.surface),
     start: r.start === null ? null : field(r.start, point, f.start),
-    steps: field(r.steps, (v) => int(v, 0, MAX_STEPS), f.steps),
+    steps: field(r.steps, (v) => int(v, 0, limits.steps), f.steps),
   };
   const g = isObj(r.gradient) ? r.gradient : {};
   const fg = f.gradient || {};
@@ -147,11 +158,13 @@ export function sanitize(raw, fallback = defaultState(), checkParam = () => true
     noise: field(g.noise, (v) => num(v, 0, MAX_NOISE), fg.noise ?? 0),
     seed: field(g.seed, (v) => int(v, 0, 2 ** 32 - 1), fg.seed ?? 0),
   };
-  const h = g.h === undefined ? fg.h : field(g.h, (v) => num(v, 1e-12, 1), fg.h);
+  // optional fields: absent (or null) is their default; an invalid value keeps the last valid one
+  const h = g.h === undefined || g.h === null ? undefined : field(g.h, (v) => num(v, 1e-12, 1), fg.h);
   if (h !== undefined) out.gradient.h = h;
-  const batch = g.batch_size === undefined ? fg.batch_size : g.batch_size === null ? null : field(g.batch_size, (v) => int(v, 1, 100000), fg.batch_size);
+  const batch = g.batch_size === undefined || g.batch_size === null ? undefined
+    : field(g.batch_size, (v) => int(v, 1, 100000), fg.batch_size);
   if (batch) out.gradient.batch_size = batch;
-  if (Array.isArray(r.optimizers) && r.optimizers.length >= 1 && r.optimizers.length <= MAX_LANES) {
+  if (Array.isArray(r.optimizers) && r.optimizers.length >= 1 && r.optimizers.length <= limits.lanes) {
     const lanes = r.optimizers.map((v, i) => lane(v, f.optimizers?.[i], checkParam));
     out.optimizers = lanes.every(Boolean) ? lanes : structuredClone(f.optimizers);
   } else out.optimizers = structuredClone(f.optimizers);
@@ -173,10 +186,10 @@ export function sanitize(raw, fallback = defaultState(), checkParam = () => true
   out.view = {
     mode: field(v.mode, oneOf(VIEWS), fv.mode),
     arrows: field(v.arrows, bool, fv.arrows),
-    step: v.step === null ? null : field(v.step, (x) => int(x, 0, MAX_STEPS), fv.step),
+    step: v.step === null ? null : field(v.step, (x) => int(x, 0, limits.steps), fv.step),
     theme: v.theme === null ? null : field(v.theme, oneOf(["light", "dark"]), fv.theme),
     lang: v.lang === null ? null : field(v.lang, oneOf(["en", "ko"]), fv.lang),
-    colors: Array.isArray(v.colors) && v.colors.length <= MAX_LANES && v.colors.every(isColour) ? [...v.colors] : [...fv.colors],
+    colors: Array.isArray(v.colors) && v.colors.length <= limits.lanes && v.colors.every(isColour) ? [...v.colors] : [...fv.colors],
     sweep: field(v.sweep, oneOf(["lr", "lr_momentum"]), fv.sweep),
     cloud: field(v.cloud, bool, fv.cloud),
     tuned: field(v.tuned, bool, fv.tuned),
@@ -187,17 +200,6 @@ export function sanitize(raw, fallback = defaultState(), checkParam = () => true
     inspect: v.inspect === null ? null : field(v.inspect, inspectAt, fv.inspect ?? null),
     test_contour: field(v.test_contour, bool, fv.test_contour ?? false),
   };
-  return out;
-}
-
-/** Patches merge deeply into objects; arrays and plain values replace; ``undefined`` removes a key. */
-export function deepMerge(base, patch) {
-  if (!isObj(patch)) return patch === undefined ? base : structuredClone(patch);
-  const out = isObj(base) ? { ...base } : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === undefined) delete out[k];
-    else out[k] = isObj(v) ? deepMerge(out[k], v) : structuredClone(v);
-  }
   return out;
 }
 
@@ -224,34 +226,26 @@ export function stochastic(state, lane) {
   return state.gradient.noise > 0 || lane.batch_size || state.gradient.batch_size || lane.optimizer.startsWith("random");
 }
 
-/** The POST /api/runs body for a state: everything but the view options. With the cloud on, each
- *  stochastic lane is followed (after all lanes) by copies that draw other seeds (each run has its own stream).
- *  ``dataset``: whether the surface has a data set (batch sizes apply only there). */
-export function runRequest(state, dataset = true) {
-  const toLane = (o) => {
-    const lane = { optimizer: o.optimizer, params: o.params };
-    for (const key of ["label", "schedule", "switch", "gradient"]) if (o[key]) lane[key] = o[key];
-    if (o.batch_size && dataset) lane.batch_size = o.batch_size;
-    if (dataset) for (const key of ["objective", "surface_options"]) if (o[key]) lane[key] = o[key];
-    return lane;
-  };
-  const optimizers = state.optimizers.map(toLane);
-  if (state.view.cloud) {
-    const noisy = state.optimizers.filter((o) => stochastic(state, o));
-    const copies = noisy.length ? Math.min(CLOUD_SIZE - 1, Math.floor((MAX_LANES - optimizers.length) / noisy.length)) : 0;
-    for (const o of noisy) for (let k = 0; k < copies; k++) optimizers.push({ ...toLane(o), label: `cloud:${state.optimizers.indexOf(o)}` });
+/** What a patch implies inside the state (the store's ``follow``): a new landscape starts at its default start,
+ *  unzoomed, at the end of the runs (unless the same patch says otherwise). ``hasDataset(id)``: whether a surface has a
+ *  data set. L1/L2 belong to the model whose loss they penalise: another surface starts without them (a lecturer's
+ *  penalty on linear regression must not reappear, unseen, on logistic regression after a detour through Himmelblau). */
+export function followChange(patch, before, hasDataset) {
+  // clearing a custom surface's formula (a host's {formula: null}) leaves the custom surface for the default one
+  if (patch.formula === null && before.surface === "custom" && !("surface" in patch)) patch = { ...patch, surface: null, domain: null };
+  if (patch.surface !== undefined && patch.surface !== before.surface && !("surface_options" in patch)
+    && before.surface_options) {
+    patch = { ...patch, surface_options: null };
   }
-  const gradient = { ...state.gradient };
-  if (!dataset) delete gradient.batch_size;
-  const body = { surface: state.surface, steps: state.steps, gradient, optimizers };
-  if (state.start) body.start = state.start;
-  if (state.surface === "custom") {
-    if (state.formula) body.formula = state.formula;
-    if (state.domain) body.domain = state.domain;
-  } else if (dataset && state.surface_options && (state.surface_options.l1 || state.surface_options.l2)) {
-    body.surface_options = state.surface_options;
-  }
-  return body;
+  const touches = ["surface", "formula", "domain", "surface_options"].some((k) => k in patch);
+  const landKey = (s) => landKeyOf(s, hasDataset);
+  if (!touches || landKey({ ...before, ...patch }) === landKey(before)) return patch;
+  const view = { ...(patch.view || {}) };
+  if (!("zoom" in view)) view.zoom = null;
+  if (!("step" in view)) view.step = null;
+  const out = { ...patch, view };
+  if (!("start" in patch) && patch.surface !== undefined && (patch.surface ?? defaultState().surface) !== before.surface) out.start = null;
+  return out;
 }
 
 export function encodeState(state) {
@@ -273,10 +267,10 @@ export function decodeState(text) {
 }
 
 /** The state the address asks for (sanitized against the defaults). */
-export function stateFromLocation(location = window.location) {
+export function stateFromLocation(location = window.location, checkParam = () => true) {
   const query = new URLSearchParams(location.search);
   const raw = (query.get("state") && decodeState(query.get("state"))) || {};
-  const state = sanitize(raw, defaultState());
+  const state = sanitize(raw, defaultState(), checkParam);
   if (query.get("lang")) state.view.lang = oneOf(["en", "ko"])(query.get("lang")) ?? state.view.lang;
   return state;
 }
@@ -286,4 +280,15 @@ export function writeLocation(state) {
   url.searchParams.set("state", encodeState(state));
   url.searchParams.delete("lang");
   window.history.replaceState(null, "", url);
+}
+
+/** A start picked at ``point`` (a click on a plot): inside the domain, to 5 significant digits. */
+export function startAt(point, domain) {
+  const clamp = (v, [lo, hi]) => Math.min(hi, Math.max(lo, v));
+  return [+clamp(point[0], domain.x).toPrecision(5), +clamp(point[1], domain.y).toPrecision(5)];
+}
+
+/** The key of a state's landscape: penalties count only on a surface with a data set (``hasDataset(id)``). */
+export function landKeyOf(state, hasDataset) {
+  return landscapeKey(hasDataset(state.surface) ? state : { ...state, surface_options: null });
 }

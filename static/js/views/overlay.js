@@ -1,33 +1,22 @@
-// The trajectory views. Each owns its element, its layout and its handlers; the page shows one at a time.
-//   OverlayView: the contour (a static plot underneath), every path on one transparent plot above, the moving
-//                points and arrows in an SVG on top, so playback and drags never make Plotly redraw the contour.
-//                While a slider is dragged (scene.live), the paths that move are drawn in that SVG instead (a Plotly
-//                redraw of the path plot costs 20-40 ms); their traces take the new data at once, hidden, and are
-//                redrawn by Plotly once the drag rests.
-//   SideView:    one small contour per lane.
-//   Surface3DView: the surface in 3-D with the paths on it.
-import { t } from "./i18n.js";
+// The overlay view: the contour (a static plot underneath), every path on one transparent plot above, the moving
+// points and arrows in an SVG on top, so playback and drags never make Plotly redraw the contour. While a slider is
+// dragged (scene.live), the paths that move are drawn in that SVG instead (a Plotly redraw of the path plot costs
+// 20-40 ms); their traces take the new data at once, hidden, and are redrawn by Plotly once the drag rests.
+//
+// Layers (the averaged path, the test landscape, the step inspector) add to it through addLayer(): Plotly traces
+// drawn with the paths, an SVG group drawn with the axes' mapping (axes(): the one place where data coordinates
+// become pixels, from the ranges and margins this view sets itself), and clicks they claim before a click moves the
+// start.
 import { axisRanges, axisTitles, baseLayout, contourTrace, fmtValue, markerTraces, pathColumns, pathTrace, plain,
-  plotConfig, rejectedTrace, SCALES, STILL, themeColors, visibleMarks } from "./figure.js";
+  plotConfig, rejectedTrace, STILL, themeColors, visibleMarks } from "../figure.js";
+import { t } from "../i18n.js";
+import { startAt } from "../state.js";
+import { el } from "../dom.js";
+import { View } from "./view.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const MARGIN = { l: 64, r: 20, t: 12, b: 50, autoexpand: false };
 const CLOUD_WIDTH = 1.5, CLOUD_OPACITY = 0.3;  // the cloud's copies of a stochastic lane: thin and faint
-
-function el(tag, attrs = {}) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  return node;
-}
-
-class View {
-  constructor(root) { this.root = root; }
-  /** The layout size: the element's own box, so a plot always fills exactly what the page gives its view. */
-  size(node = this.plot || this.main) { return { width: Math.max(node.clientWidth, 100), height: Math.max(node.clientHeight, 100), autosize: false }; }
-  show() { this.root.hidden = false; }
-  hide() { this.root.hidden = true; }
-  get visible() { return !this.root.hidden; }
-}
 
 /** Arrows at the current step of each lane: −∇f (ink), the previous step (dashed), the next step (lane colour). */
 export function arrowSegments(scene, upto) {
@@ -57,10 +46,13 @@ export function arrowSegments(scene, upto) {
 }
 
 export class OverlayView extends View {
-  constructor(root, { onPick, onZoom }) {
+  constructor({ root, store, runs }) {
     super(root);
-    this.onPick = onPick;
-    this.onZoom = onZoom;
+    this.store = store;
+    this.layers = [];
+    // the arrows need each step's gradient; a random search's rejected proposals are drawn faint
+    runs.need("overlay", (s) => [...(s.view.arrows ? ["gradients"] : []),
+      ...(s.optimizers.some((o) => o.optimizer.startsWith("random")) ? ["proposals", "accepted"] : [])]);
     this.bg = el("div", { class: "plot layer-bg", "aria-hidden": "true" });
     this.main = el("div", { class: "plot layer", id: "plot-main", role: "figure", "aria-label": t("aria_trajectories") });
     this.svg = document.createElementNS(SVG, "svg");
@@ -74,7 +66,9 @@ export class OverlayView extends View {
     this.marks = document.createElementNS(SVG, "g");  // the current points and arrows
     for (const g of [this.livePaths, this.marks]) g.setAttribute("clip-path", "url(#plot-area)");
     this.livePaths.setAttribute("class", "live-paths");
-    this.svg.append(clip, this.livePaths, this.marks);
+    this.layerGroups = document.createElementNS(SVG, "g");  // one group per layer that draws in SVG
+    this.layerGroups.setAttribute("clip-path", "url(#plot-area)");
+    this.svg.append(clip, this.livePaths, this.marks, this.layerGroups);
     this.readoutBox = el("div", { class: "readout", "aria-hidden": "true" });  // follows the mouse: not announced
     root.replaceChildren(this.bg, this.main, this.svg, this.readoutBox);
     this.main.addEventListener("click", (event) => this.click(event));
@@ -131,11 +125,41 @@ export class OverlayView extends View {
     return [MARGIN.l + ((p[0] - x[0]) / (x[1] - x[0])) * w, MARGIN.t + ((y[1] - p[1]) / (y[1] - y[0])) * h];
   }
 
-  click(event) {
-    if (STILL || event.target.closest?.(".modebar")) return;
-    const p = this.toData(event.clientX, event.clientY);
-    if (p) this.onPick(p);
+  /** The axes' mapping as drawn (null before the first drawing): ``toPixel(p)`` in the plot element's pixels,
+   *  ``toClient(p)`` in the viewport's, ``toData(clientX, clientY)`` (null outside the plot area), and the ranges. */
+  axes() {
+    if (!this.current) return null;
+    return { ranges: this.current, toPixel: (p) => this.toPixel(p), toData: (cx, cy) => this.toData(cx, cy),
+      toClient: (p) => { const box = this.main.getBoundingClientRect(); const [u, v] = this.toPixel(p); return [box.left + u, box.top + v]; } };
   }
+
+  /** A layer: ``traces(scene)`` (Plotly traces drawn after the paths; ``key(scene)`` says when they change),
+   *  ``draw(group, axes, scene)`` (an SVG group over the plot area), ``click(event, point, axes)`` (true: the click is
+   *  the layer's, the start stays). */
+  addLayer(layer) {
+    const group = document.createElementNS(SVG, "g");
+    this.layerGroups.append(group);
+    this.layers.push({ layer, group });
+    return { redraw: () => this.drawLayer(layer), group };
+  }
+
+  drawLayer(layer) {
+    const entry = this.layers.find((l) => l.layer === layer);
+    const axes = this.axes();
+    if (entry?.layer.draw && axes && this.scene) entry.layer.draw(entry.group, axes, this.scene);
+  }
+
+  click(event) {
+    if (STILL || event.target.closest?.(".modebar") || !this.scene) return;
+    const p = this.toData(event.clientX, event.clientY);
+    if (!p) return;
+    const axes = this.axes();
+    if (this.layers.some(({ layer }) => layer.click?.(event, p, axes))) return;
+    this.store.update({ start: startAt(p, this.scene.surface.domain), view: { step: null } }, "click");
+  }
+
+  /** The figure in words (its text alternative). */
+  describe(text) { this.main.setAttribute("aria-label", text); }
 
   readout(event) {
     const out = this.readoutBox;
@@ -169,7 +193,8 @@ export class OverlayView extends View {
     // a lane's label (it carries the lr a slider sets) is restyled with its path; it changes the structure only where
     // another trace carries it too (the rejected proposals of a random search)
     const structure = JSON.stringify([land.key, theme, ranges, dims.w, dims.h, scene.start, marks.minima.length, marks.saddles.length,
-      scene.lanes.map((l) => [l.color, l.dash, !!l.proposals, l.proposals ? l.label : null]), (scene.cloud || []).length, t("minimum")]);
+      scene.lanes.map((l) => [l.color, l.dash, !!l.proposals, l.proposals ? l.label : null]), (scene.cloud || []).length, t("minimum"),
+      this.layers.map(({ layer }) => layer.key?.(scene) ?? "")]);
     const paths = scene.lanes.map((l) => l.points);
     const labels = scene.lanes.map((l) => l.label);
     if (structure === this.structure && this.bound) {
@@ -223,6 +248,7 @@ export class OverlayView extends View {
       this.laneIndex = [];
       scene.lanes.forEach((lane, i) => { this.laneIndex.push(data.length); data.push(pathTrace(lane, i, Infinity)); });
       scene.lanes.forEach((lane, i) => { if (lane.proposals) data.push(rejectedTrace(lane, i, Infinity)); });
+      for (const { layer } of this.layers) if (layer.traces) data.push(...layer.traces(scene));
       const layout = { ...baseLayout(theme), ...this.size(), paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", margin: MARGIN,
         xaxis: axis(ranges.x, xName), yaxis: axis(ranges.y, yName), hovermode: "closest", dragmode: STILL ? false : "pan", uirevision: bgKey };
       jobs.push(Plotly.react(this.main, data, layout, plotConfig({ scrollZoom: !STILL })));
@@ -237,6 +263,7 @@ export class OverlayView extends View {
     await Promise.all(jobs);
     this.drawLive();
     this.drawPoints(scene.cursor);
+    for (const { layer } of this.layers) this.drawLayer(layer);
   }
 
   /** The lanes (and cloud copies) of a drag as SVG paths, styled as their Plotly traces (Plotly's dash patterns). */
@@ -289,7 +316,7 @@ export class OverlayView extends View {
 
   /** A pan or zoom by the user: the state takes the new box (or null after a double-click's reset). */
   relayout(ev) {
-    if (ev["xaxis.autorange"] || ev["yaxis.autorange"]) { this.onZoom(null); return; }
+    if (ev["xaxis.autorange"] || ev["yaxis.autorange"]) { this.store.update({ view: { zoom: null } }, "zoom"); return; }
     const x = ev["xaxis.range"] || (ev["xaxis.range[0]"] !== undefined ? [ev["xaxis.range[0]"], ev["xaxis.range[1]"]] : null);
     const y = ev["yaxis.range"] || (ev["yaxis.range[0]"] !== undefined ? [ev["yaxis.range[0]"], ev["yaxis.range[1]"]] : null);
     if (!x && !y) return;
@@ -297,7 +324,7 @@ export class OverlayView extends View {
     const box = { x: (x || cur.x).map(Number), y: (y || cur.y).map(Number) };
     this.current = box;
     this.bgKey = null;
-    this.onZoom(box);
+    this.store.update({ view: { zoom: box } }, "zoom");
   }
 
   moveCursor(scene, upto) {
@@ -381,92 +408,4 @@ export function valueAt(grid, x, y) {
   const u = fx - i, v = fy - j;
   const z = grid.z;
   return (1 - u) * (1 - v) * z[j][i] + u * (1 - v) * z[j][i + 1] + (1 - u) * v * z[j + 1][i] + u * v * z[j + 1][i + 1];
-}
-
-function gridShape(n) {
-  const cols = n <= 2 ? n : n <= 4 ? 2 : n <= 9 ? 3 : 4;
-  return { cols, rows: Math.ceil(n / cols) };
-}
-
-export class SideView extends View {
-  constructor(root) {
-    super(root);
-    this.plot = el("div", { class: "plot", id: "plot-side", role: "figure", "aria-label": t("view_side") });
-    root.replaceChildren(this.plot);
-  }
-
-  render(scene, upto = scene.cursor) {
-    this.scene = scene;
-    const lanes = scene.lanes;
-    const n = Math.max(lanes.length, 1);
-    const { cols, rows } = gridShape(n);
-    const c = themeColors(scene.theme);
-    const layout = { ...baseLayout(scene.theme), ...this.size(), hovermode: "closest",
-      grid: { rows, columns: cols, pattern: "independent", xgap: 0.08, ygap: rows > 2 ? 0.26 : 0.2 }, annotations: [],
-      margin: { l: 45, r: 10, t: 30, b: 30 } };
-    const box = scene.zoom || scene.surface.domain;
-    const data = [];
-    lanes.forEach((lane, i) => {
-      const suffix = i === 0 ? "" : String(i + 1);
-      const axes = { xaxis: `x${suffix}`, yaxis: `y${suffix}` };
-      const bottomRow = Math.floor(i / cols) === rows - 1 || i + cols >= n;
-      layout[`xaxis${suffix}`] = { range: [...box.x], gridcolor: c.grid, zeroline: false, showticklabels: bottomRow,
-        ...(i ? { matches: "x" } : {}) };
-      layout[`yaxis${suffix}`] = { range: [...box.y], gridcolor: c.grid, zeroline: false, ...(i ? { matches: "y" } : {}),
-        ...(scene.equal ? { scaleanchor: `x${suffix}`, scaleratio: 1 } : {}) };
-      data.push(contourTrace(scene, axes), ...markerTraces({ ...scene, lanes: [lane] }, axes));
-      data.push(pathTrace(lane, i, upto, axes));
-      const k = Math.min(upto, lane.points.length - 1);
-      if (k >= 0) data.push({ type: "scatter", mode: "markers", ...axes, x: [lane.points[k][0]], y: [lane.points[k][1]], hoverinfo: "skip",
-        marker: { size: 13, color: lane.color, line: { color: c.paper, width: 2 },
-          symbol: lane.status === "diverged" && k === lane.points.length - 1 ? "x" : "circle" } });
-      layout.annotations.push({ text: `<b style="color:${lane.color}">■</b> ${plain(lane.label)}`, showarrow: false,
-        xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0, y: 1.0, xanchor: "left", yanchor: "bottom", font: { size: 14 } });
-    });
-    // the contours are redrawn from scratch when the axes change (Plotly.react of an unchanged contour on moved axes
-    // throws inside plotly.js 4); a playback frame, same axes, is a react
-    const key = JSON.stringify([scene.land.key, scene.theme, box, scene.equal, layout.width, layout.height, lanes.length]);
-    const draw = key === this.key ? Plotly.react : Plotly.newPlot;
-    this.key = key;
-    return draw(this.plot, data, layout, plotConfig());
-  }
-
-  moveCursor(scene, upto) { return this.render(scene, upto); }
-}
-
-export class Surface3DView extends View {
-  constructor(root) {
-    super(root);
-    this.plot = el("div", { class: "plot", id: "plot-3d", role: "figure", "aria-label": t("view_3d") });
-    root.replaceChildren(this.plot);
-  }
-
-  render(scene, upto = scene.cursor) {
-    this.scene = scene;
-    const { land, lanes, theme, surface } = scene;
-    const c = themeColors(theme);
-    const data = [{ type: "surface", x: land.grid.x, y: land.grid.y, z: land.zc, text: land.text, colorscale: SCALES[theme],
-      showscale: false, opacity: 0.92, name: "f", hovertemplate: "x %{x:.3f}<br>y %{y:.3f}<br>f %{text}<extra></extra>",
-      contours: { z: { show: true, usecolormap: false, color: c.line, width: 1 } } }];
-    lanes.forEach((lane) => {
-      const n = Math.min(upto + 1, lane.points.length);
-      const z = lane.losses.slice(0, n).map((v) => land.colour.fn(v));
-      const { x, y } = pathColumns(lane, upto);
-      data.push({ type: "scatter3d", mode: "lines", name: plain(lane.label), x, y, z, line: { color: lane.color, width: 7 } });
-      data.push({ type: "scatter3d", mode: "markers", name: plain(lane.label), x: [x[n - 1]], y: [y[n - 1]], z: [z[n - 1]],
-        marker: { size: 6, color: lane.color, line: { color: c.paper, width: 1 } } });
-    });
-    const [xName, yName] = axisTitles(surface);
-    const box = scene.zoom || surface.domain;
-    const layout = { ...baseLayout(theme), ...this.size(), uirevision: land.key,
-      // few, small ticks: on a short projected scene the default ones pile into each other
-      scene: { xaxis: { title: { text: plain(xName) }, range: box.x, gridcolor: c.grid, nticks: 5, tickfont: { size: 12 } },
-        yaxis: { title: { text: plain(yName) }, range: box.y, gridcolor: c.grid, nticks: 5, tickfont: { size: 12 } },
-        zaxis: { title: { text: land.colour.log ? t("z_axis_log") : "f" }, gridcolor: c.grid, nticks: 4, tickfont: { size: 12 } },
-        camera: { eye: { x: 1.25, y: -1.25, z: 0.9 } }, aspectmode: "manual", aspectratio: { x: 1, y: 1, z: 0.55 } },
-      margin: { l: 0, r: 0, t: 10, b: 0 } };
-    return Plotly.react(this.plot, data, layout, plotConfig());
-  }
-
-  moveCursor(scene, upto) { return this.render(scene, upto); }
 }

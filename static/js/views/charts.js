@@ -1,6 +1,6 @@
 // The loss and learning-rate charts under the trajectory views, with a cursor line at the shown step.
-import { t } from "./i18n.js";
-import { baseLayout, plain, plotConfig, themeColors } from "./figure.js";
+import { t } from "../i18n.js";
+import { baseLayout, plain, plotConfig, themeColors } from "../figure.js";
 
 const MAX_CHART_POINTS = 800;
 const MARGIN = { l: 70, r: 15, t: 34, b: 42 };
@@ -24,7 +24,7 @@ export function lossAxis(lanes, fstar) {
 }
 
 export class Charts {
-  constructor(root) {
+  constructor({ root }) {
     this.root = root;
     this.loss = root.querySelector("#plot-loss");
     this.lr = root.querySelector("#plot-lr");
@@ -35,6 +35,7 @@ export class Charts {
 
   render(scene) {
     const { lanes, fstar, theme } = scene;
+    this.root.classList.toggle("with-data", !!scene.surface.dataset);  // the data panel takes a third of the row
     const c = themeColors(theme);
     const size = (node) => ({ width: Math.max(node.clientWidth, 100), height: Math.max(node.clientHeight, 100), autosize: false });
     // a power label (10⁻²) is about 30 px tall: at most one label per 30 px of a short chart's axis, or they collide

@@ -1,6 +1,6 @@
 // The per-lane table: final loss (and, on a surface with a test landscape, the final test loss beside it), the
 // nearest minimum and how far, steps to reach it, status.
-import { t } from "./i18n.js";
+import { t } from "../i18n.js";
 
 const TOLERANCE = 1e-3; // of the domain's span: "reached" a minimum
 
@@ -30,8 +30,15 @@ export function laneSummary(lane, surface) {
     status: lane.status, divergedAt: lane.diverged_at };
 }
 
+/** The table of the paths' results (hidden in the map views, which compute no paths). */
+export class Summary {
+  constructor({ root }) { this.root = root; }
+  render(scene) { renderSummary(this.root, scene.lanes, scene.surface, scene.running); }
+  set hidden(on) { this.root.hidden = on; }
+}
+
 /** The table, built as elements: labels and colours are data (text and a validated CSS colour), never markup. */
-export function renderSummary(table, lanes, surface, running) {
+function renderSummary(table, lanes, surface, running) {
   const cell = (tag, text, cls) => {
     const node = document.createElement(tag);
     if (cls) node.className = cls;

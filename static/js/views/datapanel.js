@@ -1,8 +1,22 @@
 // The data panel of a loss landscape: the data set and each lane's current model (line or classifier).
-import { t } from "./i18n.js";
-import { plain, plotConfig } from "./figure.js";
+import { t } from "../i18n.js";
+import { plain, plotConfig } from "../figure.js";
 
-export function renderDataPanel(el, surface, lanes, cursor, theme) {
+/** Shown on data-set surfaces only, beside the charts. */
+export class DataPanel {
+  constructor({ root, plot }) { Object.assign(this, { root, plot }); }
+
+  render(scene, cursor = scene.cursor) {
+    const dataset = !!scene.surface.dataset;
+    this.root.hidden = !dataset;
+    if (dataset) return renderDataPanel(this.plot, scene.surface, scene.lanes, cursor, scene.theme);
+    return Promise.resolve();
+  }
+
+  moveCursor(scene, cursor) { return scene.surface.dataset ? this.render(scene, cursor) : Promise.resolve(); }
+}
+
+function renderDataPanel(el, surface, lanes, cursor, theme) {
   const data = surface.dataset;
   const ink = theme === "dark" ? "#f1f1f3" : "#1d1d1f";
   const paper = theme === "dark" ? "#1c1d22" : "#ffffff";

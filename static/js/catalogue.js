@@ -1,0 +1,104 @@
+// What the server offers, as the server says it: optimizers (names, descriptions, update rules, parameter specs, the
+// names of the terms and quantities a step reports), surfaces, schedules, limits and lessons, each in the reader's
+// language. The page's own words live in static/i18n; nothing here is a second copy of the server's catalogue.
+import { getJSON } from "./api.js";
+import { language, t, tOr } from "./i18n.js";
+
+// Servers before GET /api/schedules: the schedule types of API.md with torch's defaults and bounds.
+const SCHEDULES_OF_THE_CONTRACT = [
+  { type: "constant", params: [] },
+  { type: "step", params: [{ name: "step_size", default: 100, min: 1, scale: "int" }, { name: "gamma", default: 0.5, min: 0, min_exclusive: true, max: 10 }] },
+  { type: "exponential", params: [{ name: "gamma", default: 0.99, min: 0, min_exclusive: true, max: 10 }] },
+  { type: "cosine", params: [{ name: "T_max", default: 500, min: 1, scale: "int" }, { name: "eta_min", default: 0, min: 0 }] },
+  { type: "inverse_time", params: [{ name: "decay", default: 0.01, min: 0 }] },
+];
+
+/** ``texts`` ({en, ko}) in the page's language (English when it has none). */
+function inLanguage(texts) {
+  if (!texts || typeof texts !== "object") return null;
+  return texts[language()] ?? texts.en ?? null;
+}
+
+export class Catalogue {
+  static async load() {
+    const [optimizers, surfaces, lessons, limits] = await Promise.all([getJSON("/api/optimizers"), getJSON("/api/surfaces"),
+      getJSON("/api/lessons").catch(() => []), getJSON("/api/limits").catch(() => ({}))]);
+    // a server whose catalogue speaks both languages (names: {en, ko}) also lists its schedules
+    const schedules = optimizers[0]?.names ? await getJSON("/api/schedules").catch(() => null) : null;
+    return new Catalogue({ optimizers, surfaces, lessons, limits, schedules: schedules || SCHEDULES_OF_THE_CONTRACT });
+  }
+
+  constructor({ optimizers, surfaces, lessons, limits, schedules }) {
+    this.optimizers = optimizers;
+    this.optimizerById = new Map(optimizers.map((o) => [o.id, o]));
+    this.surfaces = surfaces;
+    this.surfaceById = new Map(surfaces.map((s) => [s.id, s]));
+    this.lessons = lessons;
+    this.limits = limits;
+    this.schedules = schedules;
+  }
+
+  optimizer(id) { return this.optimizerById.get(id) || null; }
+  surface(id) { return this.surfaceById.get(id) || null; }
+  lesson(id) { return this.lessons.find((l) => l.id === id) || null; }
+  hasDataset(id) { return !!this.surfaceById.get(id)?.dataset; }
+  param(optimizer, name) { return this.optimizer(optimizer)?.params.find((p) => p.name === name) || null; }
+  schedule(type) { return this.schedules.find((s) => s.type === type) || null; }
+
+  /** An optimizer's name in the page's language. */
+  optimizerName(id) {
+    const o = this.optimizer(id);
+    return inLanguage(o?.names) ?? tOr(`opt_${id}_name`, o?.name ?? id);
+  }
+
+  optimizerDescription(id) {
+    const o = this.optimizer(id);
+    if (!o) return "";
+    return inLanguage(o.descriptions) ?? (language() === "ko" && o.description_ko ? o.description_ko : tOr(`opt_${id}_desc`, o.description));
+  }
+
+  surfaceName(id) {
+    if (id === "custom") return t("custom_surface_name");
+    const s = this.surface(id);
+    return inLanguage(s?.names) ?? tOr(`surface_${id}_name`, s?.name ?? id);
+  }
+
+  surfaceDescription(meta) {
+    if (meta.id === "custom") return t("custom_surface_desc");
+    const s = this.surface(meta.id) || meta;
+    return inLanguage(s.descriptions) ?? tOr(`surface_${meta.id}_desc`, s.description ?? "");
+  }
+
+  /** A hyperparameter's label (``spec`` from the optimizer's params), and its description (a tooltip). */
+  paramLabel(spec) { return inLanguage(spec?.labels) ?? spec?.name ?? ""; }
+  paramDescription(spec) {
+    if (!spec) return "";
+    return inLanguage(spec.descriptions) ?? tOr(`param_${spec.name}_desc`, spec.description ?? "");
+  }
+
+  scheduleName(type) { return inLanguage(this.schedule(type)?.names) ?? t(`schedule_${type}`); }
+
+  /** An optimizer's update rule as text, and the labels of the terms and quantities its steps report, or null. */
+  rule(id) { return inLanguage(this.optimizer(id)?.rule); }
+  termLabel(id, name) { return inLanguage(this.optimizer(id)?.terms?.find((x) => x.name === name)); }
+  quantityLabel(id, name) { return inLanguage(this.optimizer(id)?.quantities?.find((x) => x.name === name)); }
+
+  /** A lesson's lane label in the page's language (lessons carry labels: {en: [...], ko: [...]}), or null. */
+  lessonLabel(label) {
+    for (const lesson of this.lessons) {
+      const i = lesson.labels?.en?.indexOf(label) ?? -1;
+      if (i >= 0) return lesson.labels[language()]?.[i] ?? label;
+    }
+    return null;
+  }
+
+  /** A lane's name as the legend shows it: its own label (a lesson's, in the page's language), else the optimizer's
+   *  name with its lr (and its switch). ``run``: the lane as the server echoed it (params with defaults filled in). */
+  laneLabel(own, run) {
+    if (own) return this.lessonLabel(own) ?? own;
+    let label = this.optimizerName(run.optimizer);
+    if (run.params && typeof run.params.lr === "number") label += ` lr=${+run.params.lr.toPrecision(3)}`;
+    if (run.switch) label += ` → ${this.optimizerName(run.switch.optimizer)} @${run.switch.at_step}`;
+    return label;
+  }
+}

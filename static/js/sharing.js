@@ -1,0 +1,68 @@
+// Taking the view elsewhere: the address (kept current, and copied by Copy link), the embed code for slides, and the
+// downloads (figure, animation, offline HTML, data).
+import { download, embedSnippet } from "./downloads.js";
+import { t } from "./i18n.js";
+import { dismiss, toast } from "./messages.js";
+import { writeLocation } from "./state.js";
+
+const $ = (id) => document.getElementById(id);
+
+export class Sharing {
+  /** ``figure(upto)``: the overlay as a still figure up to a step; ``maxStep()``: the last step drawn. */
+  constructor({ store, runs, figure, maxStep }) {
+    Object.assign(this, { store });
+    store.subscribe(() => this.saveLocation());
+    $("share").addEventListener("click", () => { writeLocation(store.peek()); this.copy(location.href, t("copied"), t("copy_link_manual")); });
+    const snippet = () => embedSnippet(store.peek(), { caption: $("embed-caption").value.trim(), size: $("embed-size").value,
+      theme: document.documentElement.dataset.theme === "dark" ? "dark" : "light" });
+    $("embed-code").addEventListener("click", () => {
+      const box = $("embed-snippet");  // the code stays in the panel, selected, whether or not a clipboard exists
+      box.value = snippet();
+      box.hidden = false;
+      $("embed-options").hidden = false;
+      box.select();
+      this.copy(box.value, t("embed_copied"), t("copy_embed_manual"), false);
+    });
+    for (const id of ["embed-size", "embed-caption"]) $(id).addEventListener("input", () => { $("embed-snippet").value = snippet(); });
+    $("copy-close").addEventListener("click", () => { $("copy-box").hidden = true; });
+    $("download").addEventListener("change", async (e) => {
+      const kind = e.target.value;
+      e.target.value = "";
+      if (!kind) return;
+      try {
+        const state = store.get();
+        await download(kind, { figure, state, maxStep: maxStep(), exact: () => runs.exact(state),
+          onStatus: (msg) => (msg ? toast(msg, { id: "download" }) : dismiss("download")) });
+      } catch (err) {
+        toast(t("error", { msg: err.message }), { id: "download", error: true });
+      }
+    });
+  }
+
+  /** The address follows the state (a little after a burst of changes). */
+  saveLocation() {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => writeLocation(this.store.peek()), 150);
+  }
+
+  /** Copy to the clipboard where there is one (https or localhost); otherwise say so and show the text to copy. */
+  async copy(text, done, manual, showBox = true) {
+    const box = $("copy-box");
+    if (navigator.clipboard && window.isSecureContext) {
+      try {
+        await navigator.clipboard.writeText(text);
+        box.hidden = true;
+        toast(done, { id: "copy" });
+        return;
+      } catch { manual = t("copy_failed"); }  // a clipboard that said no: the text to copy by hand, and why
+    }
+    toast(manual, { id: "copy" });
+    if (!showBox) return;
+    $("copy-box-title").textContent = manual;
+    const area = $("copy-text");
+    area.value = text;
+    box.hidden = false;
+    area.focus();
+    area.select();
+  }
+}
