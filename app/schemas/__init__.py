@@ -8,20 +8,22 @@
 - :mod:`.rules`: checking an update rule
 - :mod:`.errors`: error answers
 """
-from .catalogue import Languages, OptimizerOut, ParamOut, ReportedName, ScheduleOut, StationaryOut, SurfaceOut
+from .catalogue import (Languages, OptimizerOut, ParamOut, ReportedName, ScheduleOut, StationaryOut, SurfaceOut,
+                        VerdictOut)
 from .errors import ERROR_RESPONSES, ErrorOut
 from .fields import STRICT, Float, Int, Params, Point, Text, no_bool, no_surrogates
-from .requests import (BasinRequest, CustomSurfaceIn, DomainIn, GradientIn, LaneGradientIn, OptimizerIn, RunRequest,
-                       ScheduleIn, SurfaceOptionsIn, SweepAxis, SweepRequest, SwitchIn)
-from .responses import BasinResponse, GridOut, MinimumOut, RunOut, RunResponse, SweepResponse
+from .requests import (BasinRequest, CustomSurfaceIn, DomainIn, GradientIn, LabelsIn, LaneGradientIn, OptimizerIn,
+                       RunRequest, ScheduleIn, SurfaceOptionsIn, SweepAxis, SweepRequest, SwitchIn)
+from .responses import (BasinResponse, GridOut, MinimumOut, NearestMinimumOut, RunOut, RunResponse, SummaryOut,
+                        SweepResponse)
 from .rules import RuleCheckIn, RuleCheckOut, RuleErrorOut
 from .view import Color, InspectIn, ViewIn, Word, plain_scalar
 
 __all__ = [
     "BasinRequest", "BasinResponse", "Color", "CustomSurfaceIn", "DomainIn", "ERROR_RESPONSES", "ErrorOut", "Float",
-    "GradientIn", "GridOut", "InspectIn", "Int", "LaneGradientIn", "Languages", "MinimumOut", "OptimizerIn",
-    "OptimizerOut", "ParamOut", "Params", "Point", "ReportedName", "RuleCheckIn", "RuleCheckOut", "RuleErrorOut",
-    "RunOut", "RunRequest", "RunResponse", "STRICT", "ScheduleIn", "ScheduleOut", "StationaryOut", "SurfaceOptionsIn",
-    "SurfaceOut", "SweepAxis", "SweepRequest", "SweepResponse", "SwitchIn", "Text", "ViewIn", "Word", "no_bool",
-    "no_surrogates", "plain_scalar",
+    "GradientIn", "GridOut", "InspectIn", "Int", "LabelsIn", "LaneGradientIn", "Languages", "MinimumOut",
+    "NearestMinimumOut", "OptimizerIn", "OptimizerOut", "ParamOut", "Params", "Point", "ReportedName", "RuleCheckIn",
+    "RuleCheckOut", "RuleErrorOut", "RunOut", "RunRequest", "RunResponse", "STRICT", "ScheduleIn", "ScheduleOut",
+    "StationaryOut", "SummaryOut", "SurfaceOptionsIn", "SurfaceOut", "SweepAxis", "SweepRequest", "SweepResponse",
+    "SwitchIn", "Text", "VerdictOut", "ViewIn", "Word", "no_bool", "no_surrogates", "plain_scalar",
 ]

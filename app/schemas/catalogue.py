@@ -96,3 +96,16 @@ class ScheduleOut(BaseModel):
     names: Languages = Field(description="the name in both languages")
     descriptions: Languages = Field(description="what it does, in both languages")
     params: list[ParamOut] = Field(description="its parameters: default, bounds (inclusive), scale, labels")
+
+
+class VerdictOut(BaseModel):
+    """A verdict a run's summary may give, and the tolerances every summary uses."""
+    verdict: str = Field(description="the value of summary.verdict")
+    names: Languages = Field(description="its short name in both languages (the summary table's status)")
+    descriptions: Languages = Field(description="what it means, in both languages")
+    tolerance: float = Field(description="x the domain's span: distance to a global minimum that counts as at it")
+    loss_tolerance: float = Field(description="x the excess loss at the start: excess loss that counts as at it")
+    settle_fraction: float = Field(description="of the run's steps: how long it must stay to have reached")
+    min_settle: int = Field(description="steps: the shortest stay that counts, in runs longer than that")
+    recent_fraction: float = Field(description="of the run's steps: the stretch whose path length tells moving "
+                                               "from stalled")

@@ -67,13 +67,25 @@ class LaneGradientIn(BaseModel):
     seed: Int | None = Field(None, ge=0, le=2 ** 32 - 1)
 
 
+class LabelsIn(BaseModel):
+    """A lane's label in the page's languages, each a template like ``label``."""
+    model_config = STRICT
+    en: Text | None = Field(None, max_length=settings.max_label)
+    ko: Text | None = Field(None, max_length=settings.max_label)
+
+
 class OptimizerIn(BaseModel):
     model_config = STRICT
     optimizer: Text = Field(description="an id from GET /api/optimizers")
     params: Params = Field(default_factory=dict, description="hyperparameters; missing ones take defaults")
     rule: Text | None = Field(None, max_length=10_000, description="for optimizer 'custom': the update rule, lines "
                                                                 "name = expression (see GET /api/rules)")
-    label: Text | None = Field(None, max_length=settings.max_label)
+    label: Text | None = Field(None, max_length=settings.max_label, description=(
+        "the lane's name; {field}s are filled from its values ('GD lr {lr}': any hyperparameter, beta1/beta2, "
+        "optimizer, schedule.gamma, switch.lr, noise, batch_size, l1, ...; {{ }} for braces); the answer's label is "
+        "the filled text and label_template this one"))
+    labels: LabelsIn | None = Field(None, description="the label in each of the page's languages, filled like label "
+                                                      "(the answer's labels)")
     schedule: ScheduleIn | None = None
     switch: SwitchIn | None = None
     batch_size: Int | None = Field(None, ge=1, le=100_000, description="this lane's mini-batch size on a data-set "

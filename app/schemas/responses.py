@@ -14,9 +14,47 @@ class MinimumOut(BaseModel):
     value: float
 
 
+class NearestMinimumOut(BaseModel):
+    index: int = Field(description="its index in the minima its objective lists (GET /api/surfaces/{id} for a run "
+                                   "without an objective of its own)")
+    point: Point
+    value: float
+    kind: str = Field(description="'global' or 'local'")
+    distance: float = Field(description="from the run's final point")
+
+
+class SummaryOut(BaseModel):
+    """How a run ended, judged by its own objective (a lane's objective or surface_options, else the surface): see
+    GET /api/verdicts for the verdicts in both languages and the tolerances."""
+    verdict: Literal["reached", "moving", "stalled", "diverged", "no_steps"] = Field(description=(
+        "reached: at the minimum from reached_at to the end; moving: not there, still travelling or hopping; stalled: "
+        "at rest away from the minimum; diverged; no_steps: steps 0, not starting at the minimum"))
+    reached_at: int | None = Field(description=(
+        "the first step from which every later point is at the minimum (within tolerance of a global minimum, or "
+        "excess loss within loss_tolerance), if the run then stayed there at least 2% of its steps (at least 2); "
+        "null otherwise"))
+    final_point: Point | None = Field(description="the last point, exactly (float64 even in a compact stream)")
+    final_loss: float | None = Field(description="the run's own objective at its last point")
+    final_test_loss: float | None = Field(description="surfaces with a test_shift: the test loss at its last point")
+    excess_loss: float | None = Field(description="final_loss - f*, f* the value of its own objective's global "
+                                                  "minimum; null where it has none")
+    distance: float | None = Field(description="from the last point to `minimum`; null where there is none")
+    minimum: MinimumOut | None = Field(description=(
+        "the global minimum of its own objective nearest its last point (the run's minimum unless several share "
+        "the lowest value)"))
+    nearest: NearestMinimumOut | None = Field(description="the listed minimum (global or local) of its own "
+                                                          "objective nearest its last point")
+    tolerance: float = Field(description="1e-3 x the domain's span: a point this close to a global minimum is at it")
+    loss_tolerance: float | None = Field(description="1e-6 x the excess loss at the start: a point whose excess "
+                                                     "loss is this small is at the minimum")
+
+
 class RunOut(BaseModel):
     optimizer: Text
-    label: str
+    label: str = Field(description="the lane's label with its {fields} filled from its values (README: label fields)")
+    label_template: str | None = Field(None, description="the label as the request gave it, when it had {fields}")
+    labels: dict[str, str] | None = Field(None, description="the request's labels {language: template}, each "
+                                                            "filled like label")
     params: dict[str, Any]
     rule: str | None = Field(None, description="optimizer 'custom': its rule")
     schedule: dict[str, Any]
@@ -51,6 +89,8 @@ class RunOut(BaseModel):
     status: Literal["ok", "diverged"]
     steps_run: int
     diverged_at: Int | None = Field(None, description="the step whose result was not finite or absurdly far")
+    summary: SummaryOut = Field(description="how the run ended, judged by its own objective (in the stream: the "
+                                            "end frame's runs)")
 
 
 class RunResponse(BaseModel):
