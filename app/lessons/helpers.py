@@ -5,13 +5,15 @@ from ..optimizers import OPTIMIZERS
 
 
 def lane(optimizer: str, en: str, ko: str, **params) -> dict:
-    """A lane of a lesson, labelled in both languages (``_ko`` is moved into the lesson's ``labels``)."""
-    return {"optimizer": optimizer, "params": params, "label": en, "_ko": ko}
+    """A lane of a lesson, labelled in both languages. Labels are templates: every number in them is a field filled
+    from the lane's live values (``"GD lr {lr}"``, app/services/labels.py), so they stay true when the lane is
+    edited."""
+    return {"optimizer": optimizer, "params": params, "label": en, "labels": {"en": en, "ko": ko}}
 
 
 def rule_lane(rule: str, en: str, ko: str, **params) -> dict:
     """A lane whose optimizer is an update rule (optimizer ``custom``)."""
-    return {"optimizer": "custom", "rule": rule, "params": params, "label": en, "_ko": ko}
+    return {**lane("custom", en, ko, **params), "rule": rule}
 
 
 def known(optimizer: str) -> bool:
@@ -25,8 +27,8 @@ def runs_here(item: dict) -> bool:
 
 
 def lesson(id: str, title: dict, caption: dict, state: dict) -> dict:
-    lanes = [dict(lane) for lane in state["optimizers"]]
-    ko = [lane.pop("_ko") for lane in lanes]
+    """A lesson; ``labels`` gathers its lanes' label templates by language (``labels[lang][i]``: lane ``i``'s)."""
+    lanes = state["optimizers"]
     return {"id": id, "title": title, "caption": caption,
-            "labels": {"en": [lane["label"] for lane in lanes], "ko": ko},
-            "state": {**state, "optimizers": lanes}}
+            "labels": {lang: [lane["labels"][lang] for lane in lanes] for lang in ("en", "ko")},
+            "state": state}

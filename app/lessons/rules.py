@@ -45,9 +45,9 @@ LESSONS = [
                "찾은 Lion이 됩니다: 내장 Lion과 정확히 겹쳐 달리고 최솟점 (1, 1)에 더 가까운 (1.04, 1.10)에서 "
                "끝납니다(손실 0.035)."},
         {"surface": "rosenbrock", "start": [-1.2, 1.0], "steps": 300,
-         "optimizers": [rule_lane(SIGN_OF_MOMENTUM, "sign of momentum, b1 = b2 = 0.9",
-                                  "모멘텀의 부호, b1 = b2 = 0.9", lr=0.01, b1=0.9, b2=0.9),
-                        rule_lane(SIGN_OF_MOMENTUM, "same rule, b1 = 0.9, b2 = 0.99",
-                                  "같은 규칙, b1 = 0.9, b2 = 0.99", lr=0.01, b1=0.9, b2=0.99),
+         "optimizers": [rule_lane(SIGN_OF_MOMENTUM, "sign of momentum, b1 = {b1}, b2 = {b2}",
+                                  "모멘텀의 부호, b1 = {b1}, b2 = {b2}", lr=0.01, b1=0.9, b2=0.9),
+                        rule_lane(SIGN_OF_MOMENTUM, "same rule, b1 = {b1}, b2 = {b2}",
+                                  "같은 규칙, b1 = {b1}, b2 = {b2}", lr=0.01, b1=0.9, b2=0.99),
                         lane("lion", "built-in Lion", "내장 Lion", lr=0.01)]}),
 ]
