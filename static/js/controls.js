@@ -163,6 +163,7 @@ export class LanePanel {
       l.optimizer = select.value;
       l.params = defaultsFor(this.meta[select.value]);
       delete l.schedule;
+      if (/\{[A-Za-z_]/.test(l.label ?? "")) delete l.label;  // "momentum {momentum}" names the old optimizer's values
     }) }, ...this.order.map((id) => el("option", { value: id, selected: id === lane.optimizer },
       this.catalogue.optimizerName(id))));
     const label = el("input", { class: "label", placeholder: t("label"), maxlength: this.catalogue.limits.max_label,
