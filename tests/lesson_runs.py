@@ -6,9 +6,9 @@ import json
 import numpy as np
 import pytest
 
-from app.lessons import LESSONS, RULE_LESSONS
+from app.lessons import LESSONS
 
-BY_ID = {lesson["id"]: lesson for lesson in LESSONS + RULE_LESSONS}
+BY_ID = {lesson["id"]: lesson for lesson in LESSONS}
 
 
 def post(client, lesson_id, **patch):

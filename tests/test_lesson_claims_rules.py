@@ -1,4 +1,4 @@
-"""Every numeric claim of the lessons on lanes that are update rules (app/lessons/rules.py, RULE_LESSONS) is checked
+"""Every numeric claim of the lessons on lanes that are update rules (app/lessons/rules.py) is checked
 here on the lesson's own state, through the API; where a caption speaks of reaching or stalling, by the server's own
 summary (the table the page shows)."""
 import numpy as np

@@ -16,6 +16,7 @@ from ..surfaces import (DATASET_IDS, DEFAULT_DOMAIN, SURFACE_IDS, Domain, Surfac
                         get_surface)
 from ..schemas import DomainIn, OptimizerIn, RunRequest
 from ..settings import settings
+from .costs import Cost, check_budget, estimate_run
 from .errors import Refused, validate
 from .labels import LabelError, fill, lane_fields, text_of
 
@@ -81,6 +82,7 @@ class Plan:
     include_terms: bool = False  # each run carries every step explained: terms and quantities
     landscape: Surface | None = None  # the surface with its stationary points (a custom formula's found): runs
     # without an objective of their own are judged by it
+    cost: Cost | None = None  # the estimate (app.services.costs), within max_request_seconds
 
     def __post_init__(self):
         if self.landscape is None:
@@ -153,8 +155,11 @@ def plan_runs(request: RunRequest | dict, own: dict[str, OptimizerDef] | None = 
         runs.append(RunSpec(start, tuple(phases), info["label"], spec.batch_size, lane_gradient, objective))
         echo.append(info)
     check_run_cost(runs, request.steps)
-    return Plan(surface, start, request.steps, gradient, runs, echo, "state" in request.include,
+    plan = Plan(surface, start, request.steps, gradient, runs, echo, "state" in request.include,
                 "terms" in request.include, landscape)
+    plan.cost = estimate_run(plan)
+    check_budget(plan.cost)
+    return plan
 
 
 def _lane_gradient(spec: OptimizerIn, i: int, gradient: GradientSpec, surface: Surface) -> GradientSpec | None:
