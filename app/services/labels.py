@@ -14,7 +14,10 @@ A label is text with ``{field}`` placeholders (``{{`` and ``}}`` are a literal b
 
 A hyperparameter wins over a lane field of the same name (an update rule may call a parameter ``noise``). Numbers read
 as a person writes them: 0.15 (not 0.15000000000000002), 0.005, 1e-05, 300; true/false; none for a missing value.
-A name in braces that the lane does not have (``{lrr}``) is refused (422 naming the label, the column and the fields
+A field that applies only to some lanes and not to this one (``{batch_size}``, ``{l1}``, ``{l2}`` off a data-set
+surface; ``{switch.*}`` without a switch; a ``{schedule.*}`` parameter its schedule lacks) reads ``–``: a lesson's
+label stays valid when its lane moves to another surface or loses its switch. Any other name in braces that the lane
+does not have (``{lrr}``) is refused (422 naming the label, the column and the fields
 the lane has), never filled with a guess; braces around anything else (``{x: 1}``, a lone ``{``) stay as written.
 """
 from __future__ import annotations
@@ -76,14 +79,23 @@ def parse(template: str) -> list[str | tuple[str, int]]:
     return pieces
 
 
+SITUATIONAL = frozenset({"batch_size", "l1", "l2"})  # lane fields only some lanes have
+SITUATIONAL_PREFIXES = ("switch.", "schedule.")
+ABSENT = "–"  # the text of a situational field this lane does not have
+
+
 def fill(template: str, values: dict) -> str:
-    """``template`` with each field replaced by its value's text; :class:`LabelError` for an unknown field."""
+    """``template`` with each field replaced by its value's text, a situational field the lane lacks by ``–``;
+    :class:`LabelError` for an unknown field."""
     out = []
     for piece in parse(template):
         if isinstance(piece, str):
             out.append(piece)
             continue
         name, column = piece
+        if name not in values and (name in SITUATIONAL or name.startswith(SITUATIONAL_PREFIXES)):
+            out.append(ABSENT)
+            continue
         if name not in values:
             raise LabelError(column, f"unknown field {{{name}}}; this lane has {', '.join(sorted(values))}")
         out.append(text_of(values[name]))
