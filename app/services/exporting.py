@@ -112,14 +112,17 @@ def figure_words(state: dict, surface: dict, lang: str) -> tuple[str, str]:
 
 
 def lane_labels(state: dict, runs: list, lang: str) -> None:
-    """A lesson's lane labels in ``lang`` (a lesson names its lanes in both languages; the state holds the English)."""
+    """Each lane's label in ``lang``: its own ``labels[lang]`` (a lane labelled in both languages, as a lesson's are:
+    templates the planner filled from the lane's values), else, for a state whose lanes hold only a lesson's English
+    label, that lesson's label in ``lang``."""
     view = state.get("view") if isinstance(state.get("view"), dict) else {}
     lesson = LESSONS_BY_ID.get(view.get("lesson")) if isinstance(view.get("lesson"), str) else None
-    if not lesson or lang == "en":
-        return
-    english, translated = lesson["labels"]["en"], lesson["labels"].get(lang) or []
+    english, translated = (lesson["labels"]["en"], lesson["labels"].get(lang) or []) if lesson else ([], [])
     for run in runs:
-        if run.get("label") in english and english.index(run["label"]) < len(translated):
+        own = run.get("labels") if isinstance(run.get("labels"), dict) else {}
+        if own.get(lang):
+            run["label"] = own[lang]
+        elif lang != "en" and run.get("label") in english and english.index(run["label"]) < len(translated):
             run["label"] = translated[english.index(run["label"])]
 
 
