@@ -9,15 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from app.lessons import LESSONS
 from browser import chromium_path
 from media import png_size, video_pixels
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSON = {"surface": "quadratic", "start": [2.5, -1.5], "steps": 40,
-          "optimizers": [{"optimizer": "gd", "params": {"lr": 0.005}, "label": "lr 0.005 (too small)"},
-                         {"optimizer": "gd", "params": {"lr": 0.4}, "label": "lr 0.4 (right)"},
-                         {"optimizer": "gd", "params": {"lr": 1.05}, "label": "lr 1.05 (too large)"}],
-          "view": {"lesson": "lr_sizes"}}
+LESSON = {**next(item for item in LESSONS if item["id"] == "lr_sizes")["state"], "steps": 40, "view": {"lesson": "lr_sizes"}}
 RAVINE = {"surface": "ravine", "start": [-9.0, 2.5], "steps": 30,
           "optimizers": [{"optimizer": "gd", "params": {"lr": 0.15}},
                          {"optimizer": "momentum", "params": {"lr": 0.05, "momentum": 0.8}}]}

@@ -9,6 +9,7 @@ import urllib.request
 
 import pytest
 from browser import DRAWN, state_url
+from app.lessons import LESSONS
 from media import distance, gif_blocks, gif_pixels, image_pixels, png_size, video_pixels
 
 pytestmark = pytest.mark.browser
@@ -17,11 +18,8 @@ LANES = ["#0072B2", "#D55E00"]  # the first two lane colours
 STATE = {"surface": "ravine", "start": [-9.0, 2.5], "steps": 120,
          "optimizers": [{"optimizer": "gd", "params": {"lr": 0.15}},
                         {"optimizer": "momentum", "params": {"lr": 0.05, "momentum": 0.8}}]}
-LESSON = {"surface": "quadratic", "start": [2.5, -1.5], "steps": 100,
-          "optimizers": [{"optimizer": "gd", "params": {"lr": 0.005}, "label": "lr 0.005 (too small)"},
-                         {"optimizer": "gd", "params": {"lr": 0.4}, "label": "lr 0.4 (right)"},
-                         {"optimizer": "gd", "params": {"lr": 1.05}, "label": "lr 1.05 (too large)"}],
-          "view": {"lesson": "lr_sizes"}}
+LR_SIZES = next(item for item in LESSONS if item["id"] == "lr_sizes")
+LESSON = {**LR_SIZES["state"], "view": {"lesson": "lr_sizes"}}  # the lesson as its menu opens it
 
 
 def with_view(state, **view):
@@ -132,8 +130,8 @@ def test_stills_are_slides_whose_text_reads_from_the_back(page, live_server, tmp
     text = re.sub(r"<[^>]+>", " ", svg)
     assert lesson["title"][lang] in text  # titled with the lesson, not a join of labels
     assert lesson["caption"][lang].split()[0] in text and lesson["caption"][lang].split()[-1].rstrip(".") in text
-    for label in lesson["labels"][lang]:  # the legend, in the page's language
-        assert label.replace("(", "").split()[0] in text
+    for label, lane in zip(lesson["labels"][lang], LESSON["optimizers"]):  # the legend, in the page's language
+        assert label.replace("{lr}", str(lane["params"]["lr"])) in text
     # the start, and every lane's end (three lanes), are marked: Plotly draws each marker as a path.point
     surface = json.loads(urllib.request.urlopen(f"{live_server}/api/surfaces/quadratic").read())
     marks = len(surface["minima"]) + len(surface["saddles"]) + 1 + 3
@@ -219,7 +217,7 @@ def test_the_html_download_keeps_the_lesson_and_the_language(page, live_server, 
     html = saved(download(page, "html"), tmp_path).decode()
     assert '<html lang="ko">' in html
     assert "<title>학습률: 너무 작게, 적당히, 너무 크게</title>" in html
-    assert "x² + y² 그릇의 곡률은" in html and "lr 0.005 (너무 작음)" in html
+    assert "x² + y² 그릇의 곡률은" in html and "경사 하강법 lr 0.005" in html  # the lane's Korean label, filled
 
 
 def test_export_address_takes_lang_and_titles_with_the_surface(live_server):

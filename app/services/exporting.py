@@ -111,19 +111,31 @@ def figure_words(state: dict, surface: dict, lang: str) -> tuple[str, str]:
     return names.get(lang) or names.get("en") or surface.get("name", ""), own
 
 
-def lane_labels(state: dict, runs: list, lang: str) -> None:
-    """Each lane's label in ``lang``: its own ``labels[lang]`` (a lane labelled in both languages, as a lesson's are:
-    templates the planner filled from the lane's values), else, for a state whose lanes hold only a lesson's English
-    label, that lesson's label in ``lang``."""
-    view = state.get("view") if isinstance(state.get("view"), dict) else {}
-    lesson = LESSONS_BY_ID.get(view.get("lesson")) if isinstance(view.get("lesson"), str) else None
-    english, translated = (lesson["labels"]["en"], lesson["labels"].get(lang) or []) if lesson else ([], [])
+def lesson_labelled(state: dict) -> dict:
+    """``state`` with each lane whose label is a lesson's (its English template, as the page's address holds it)
+    labelled in every language that lesson has, as the page asks for its runs (static/js/runs.js): the planner fills
+    each language's template from the lane's values."""
+    optimizers = state.get("optimizers")
+    if not isinstance(optimizers, list):
+        return state
+    out = []
+    for lane in optimizers:
+        label = lane.get("label") if isinstance(lane, dict) and "labels" not in lane else None
+        found = next((lesson["labels"] for lesson in LESSONS if isinstance(label, str) and label in lesson["labels"]["en"]),
+                     None)
+        if found:
+            i = found["en"].index(label)
+            lane = {**lane, "labels": {lang: texts[i] for lang, texts in found.items() if i < len(texts)}}
+        out.append(lane)
+    return {**state, "optimizers": out}
+
+
+def lane_labels(runs: list, lang: str) -> None:
+    """Each lane's label in ``lang``: its own ``labels[lang]`` where it has one (filled by the planner)."""
     for run in runs:
         own = run.get("labels") if isinstance(run.get("labels"), dict) else {}
         if own.get(lang):
             run["label"] = own[lang]
-        elif lang != "en" and run.get("label") in english and english.index(run["label"]) < len(translated):
-            run["label"] = translated[english.index(run["label"])]
 
 
 def variants(state: dict, stop: Stop | None = None) -> list[dict]:
@@ -156,7 +168,7 @@ def bundle(state: dict, stop: Stop | None = None, computed: tuple | None = None,
     language (``lang``: an address's ``?lang=``, else the state's), the state itself and the view flags the player
     reads. ``computed`` (a notebook's ``(surface, answer)``, whose lanes may be Python objects no state can name) is
     drawn as it is instead of computing the state's runs."""
-    state = known_keys(state)
+    state = lesson_labelled(known_keys(state))
     request, view = parse_state(state)
     if computed is None:
         try:
@@ -171,7 +183,7 @@ def bundle(state: dict, stop: Stop | None = None, computed: tuple | None = None,
     lang = language(state, lang)
     meta = surface.metadata()
     title, caption = figure_words(state, meta, lang)
-    lane_labels(state, runs["runs"], lang)
+    lane_labels(runs["runs"], lang)
     shown = {k: v for k, v in (state.get("view") or {}).items() if k != "variants"}
     flags = {k: getattr(view, k, None) for k in FRAME_OPTIONS}
     return {"surface": meta, "grid": grid, "runs": runs, "lang": lang, "text": TEXT[lang], "title": title,
@@ -210,9 +222,9 @@ def export_html(state: dict, stop: Stop | None = None, computed: tuple | None = 
     player puts labels into Plotly's names through its ``plotlyText`` (Plotly reads ``<a href>`` in names), the main
     runs' and every variant's alike."""
     data = bundle(state, stop, computed, lang)
-    data["variants"] = variants(state, stop)
+    data["variants"] = variants(lesson_labelled(state), stop)
     for variant in data["variants"]:
-        lane_labels(variant["state"], variant["runs"]["runs"], data["lang"])
+        lane_labels(variant["runs"]["runs"], data["lang"])
     surface = data["surface"]
     subtitle = f"{surface['formula']} · {data['runs']['steps']} {data['text']['steps']} · {data['text']['made_with']}"
     return _env.get_template("export.html").render(
