@@ -9,7 +9,7 @@ optional ``"id"``. Frames (every one carries that id)::
     {"type": "error", "id", "detail": [...]}          a refusal (the POST's 422 detail); the socket stays open
 
 A message that arrives while another is computed replaces it: the old one stops at its next chunk and nothing
-more of it is sent (no progress, no result).
+more of it is sent (no progress, no result). ``{"kind": "cancel"}`` only stops the one in flight (no answer).
 """
 from __future__ import annotations
 
@@ -45,6 +45,8 @@ async def _serve(ws: WebSocket, message: str, inbox: Inbox):
     try:
         body, request_id = parse_message(message)
         kind = body.pop("kind", None)
+        if kind == "cancel":  # the one in flight has stopped already: this message replaced it
+            return
         if kind not in KINDS:
             raise Refused(["kind"], f"kind must be one of {sorted(KINDS)}", "kind")
     except Refused as e:
