@@ -70,3 +70,14 @@ def test_bad_messages_are_error_frames_naming_the_field_and_the_socket_stays_ope
     assert bad_axis["type"] == "error" and bad_axis["id"] == 4 and "param" in bad_axis["detail"][0]["loc"]
     assert not_object["type"] == "error"
     assert good["type"] == "result" and good["id"] == 5
+
+
+def test_cancel_stops_the_map_in_flight_and_is_not_answered(client):
+    with client.websocket_connect("/api/maps/ws") as ws:
+        ws.send_text(json.dumps({**LONG, "kind": "basins", "id": "long"}))
+        assert json.loads(ws.receive_text())["type"] == "progress"
+        ws.send_text(json.dumps({"kind": "cancel", "id": "stop"}))
+        ws.send_text(json.dumps({**BASINS, "kind": "basins", "id": "next"}))
+        frames = answer(ws)
+    assert [f["id"] for f in frames if f["type"] != "progress"] == ["next"]
+    assert not any(f["id"] == "stop" for f in frames)

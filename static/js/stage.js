@@ -120,14 +120,18 @@ export class Stage {
       equal: !!state.view.equal, zoom: state.view.zoom, markers: state.view.markers, cursor: this.cursor, fstar: fstar(meta) };
   }
 
+  /** What the map views draw. Each lane's ``settings``: its hyperparameters, the defaults filled in (its ``params``
+   *  are what the request sends). */
   mapScene(state) {
     const { land } = this.results.get();
+    const defaults = (id) => Object.fromEntries((this.catalogue.optimizer(id)?.params || []).map((p) => [p.name, p.default]));
     const body = requestBody(state, this.catalogue);
     const { optimizers, steps, start, ...surfaceRequest } = body;
     return { surface: land.meta, theme: document.documentElement.dataset.theme, lang: document.documentElement.lang,
       size: [this.area.clientWidth, this.area.clientHeight], requestKey: JSON.stringify(body), surfaceRequest,
       start: state.start || land.meta.default_start, steps: state.steps, sweepAxes: state.view.sweep, fstar: fstar(land.meta),
-      mapLanes: state.optimizers.map((o, i) => ({ ...o, label: this.catalogue.laneLabel(o.label, o), ...laneStyle(state, i) })) };
+      mapLanes: state.optimizers.map((o, i) => ({ ...o, settings: { ...defaults(o.optimizer), ...o.params },
+        label: this.catalogue.laneLabel(o.label, o), ...laneStyle(state, i) })) };
   }
 
   showView(mode) {

@@ -79,7 +79,7 @@ export class Toolbar {
     const state = this.store.peek();
     const { optimizers, steps, start, ...surfaceRequest } = requestBody(state, this.catalogue);
     try {
-      await tuneLearningRates(this.store, this.maps, surfaceRequest, state.start || land.meta.default_start);
+      await tuneLearningRates(this.store, this.maps, this.catalogue, surfaceRequest, state.start || land.meta.default_start);
       dismiss("tune");
     } catch (err) {
       toast(t("error", { msg: err.message }), { id: "tune", error: true });

@@ -76,7 +76,7 @@ export class SweepView extends MapView {
   /** The lanes a scene sweeps, each with its request: every lane with an lr (a phase map: with a second axis too). */
   sweeps({ surfaceRequest, start, mapLanes: lanes, steps, sweepAxes: axes }) {
     const phase = axes === "lr_momentum";
-    return lanes.map((lane, index) => ({ lane, index })).filter(({ lane }) => "lr" in lane.params && (!phase || SweepView.phaseAxis(lane)))
+    return lanes.map((lane, index) => ({ lane, index })).filter(({ lane }) => "lr" in lane.settings && (!phase || SweepView.phaseAxis(lane)))
       .map((s) => {
         const body = SweepView.sweepRequest({ ...surfaceRequest, start }, s.lane, Math.max(1, steps), 31,
           phase ? SweepView.phaseAxis(s.lane) : null);
@@ -152,12 +152,12 @@ export class SweepView extends MapView {
           z: r.final_loss.map((row, j) => row.map((v, i) => (r.diverged[j][i] ? "diverged" : v === null ? null : Math.log10(this.drawn.gap(v)))))});
       }
       items.push({ type: "markers", symbol: "diamond", fill: lane.color, stroke: "#ffffff", width: 2,
-        points: [[lane.params.lr, paramValue(lane.params, param)]] });
+        points: [[lane.settings.lr, paramValue(lane.settings, param)]] });
     } else {
       const lrs = r.axes[0].values;
       if (whole) items.push({ type: "line", xs: lrs, ys: r.final_loss.map(this.drawn.gap), colour: lane.color, dash: dashPattern(lane.dash, 3), dots: 3.5 });
       items.push({ type: "markers", symbol: "diamond", fill: lane.color, stroke: themeInk(document.documentElement.dataset.theme), width: 2,
-        points: [[lane.params.lr, this.drawn.gap(nearestValue(lrs, r.final_loss, lane.params.lr))]] });
+        points: [[lane.settings.lr, this.drawn.gap(nearestValue(lrs, r.final_loss, lane.settings.lr))]] });
     }
     this.layer.set(index, was.box, items);
     const hidden = hide.map((name) => was.traces[name]).filter((k) => k !== undefined);
@@ -197,7 +197,7 @@ export class SweepView extends MapView {
       if (diverged.length) data.push({ type: "scatter", mode: "markers", showlegend: false, x: diverged,
         y: diverged.map(() => top * 2.2 ** i), marker: { symbol: "x-thin", size: 11, line: { width: 3, color: lane.color } },
         hovertemplate: `${plain(lane.label)}<br>lr %{x:.3g}: ${t("diverged")}<extra></extra>` });
-      const cur = lane.params.lr;
+      const cur = lane.settings.lr;
       traces[i].marker = data.length;
       data.push({ type: "scatter", mode: "markers", showlegend: false, x: [cur], y: [gap(nearestValue(lrs, r.final_loss, cur))],
         marker: { size: 16, symbol: "diamond", color: lane.color, line: { width: 2, color: themeInk(theme) } },
@@ -249,8 +249,8 @@ export class SweepView extends MapView {
         hovertemplate: `lr %{x:.3g}<br>${param} %{y:.3g}<br>log₁₀(f − f*) %{z:.2f}<extra>${plain(lane.label)}</extra>` });
       data.push({ type: "heatmap", ...axes, x: xs, y: ys, customdata: custom, showscale: false, hoverinfo: "skip",
         z: r.diverged.map((row) => row.map((d) => (d ? 1 : null))), colorscale: [[0, mapColours(theme).diverged], [1, mapColours(theme).diverged]] });
-      data.push({ type: "scatter", mode: "markers", ...axes, showlegend: false, x: [lane.params.lr],
-        y: [paramValue(lane.params, param)],
+      data.push({ type: "scatter", mode: "markers", ...axes, showlegend: false, x: [lane.settings.lr],
+        y: [paramValue(lane.settings, param)],
         marker: { size: 16, symbol: "diamond", color: lane.color, line: { width: 2, color: "#ffffff" } },
         hovertemplate: `${plain(lane.label)}: ${t("current_setting")}<extra></extra>` });
       const title = fitTitle(lane.label, "", widths[i % cols], FONT_FAMILY, 16);
@@ -296,11 +296,11 @@ function nearestValue(xs, ys, x) {
   return ys[best];
 }
 
-/** The fairness helper: each lane gets the lr with the lowest final loss from a log sweep (``surfaceRequest``: the run
- *  request without its lanes, steps and start), asked of the map client ``maps``. */
-export async function tuneLearningRates(store, maps, surfaceRequest, start) {
+/** The fairness helper: each lane with an lr gets the one with the lowest final loss from a log sweep
+ *  (``surfaceRequest``: the run request without its lanes, steps and start), asked of the map client ``maps``. */
+export async function tuneLearningRates(store, maps, catalogue, surfaceRequest, start) {
   const state = store.get();
-  const results = await Promise.all(state.optimizers.map((lane, i) => ("lr" in lane.params
+  const results = await Promise.all(state.optimizers.map((lane, i) => (catalogue.param(lane.optimizer, "lr")
     ? maps.request("sweeps", SweepView.sweepRequest({ ...surfaceRequest, start }, lane, Math.max(1, state.steps)), { slot: `tune:${i}` })
       .catch(() => null) : null)));
   results.forEach((r, i) => { if (r?.best) state.optimizers[i].params.lr = +r.best.lr.toPrecision(3); });
