@@ -46,6 +46,7 @@ export class BasinView extends MapView {
 
   static request(surfaceRequest, lane, steps, n) {
     const body = { ...surfaceRequest, optimizer: lane.optimizer, params: lane.params, steps, n };
+    if (lane.rule) body.rule = lane.rule;  // a lane of your own rule: the rule beside the optimizer
     if (lane.schedule) body.schedule = lane.schedule;
     if (lane.switch) body.switch = lane.switch;
     return body;
