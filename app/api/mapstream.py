@@ -10,6 +10,10 @@ optional ``"id"``. Frames (every one carries that id)::
 
 A message that arrives while another is computed replaces it: the old one stops at its next chunk and nothing
 more of it is sent (no progress, no result). ``{"kind": "cancel"}`` only stops the one in flight (no answer).
+
+Each message's map is estimated and run as its POST's is (:mod:`.compute`): a light one (a dragged lane's coarse
+map) in the light lane, a heavy one admitted to the maps pool, in its turn, stepping aside for light work, stopped
+at its deadline; a pool that cannot take it answers an error frame (``type: "unavailable"``), the socket open.
 """
 from __future__ import annotations
 
@@ -19,8 +23,9 @@ from fastapi import APIRouter, WebSocket
 
 from .. import services
 from ..services.errors import Refused, Stopped
-from .compute import compute, stopping
-from .errors import frame
+from .compute import compute, compute_admitted
+from .errors import Busy, frame
+from .fairness import holding
 from .serialize import dumps
 from .sockets import Inbox, accept, parse_message, send, serve_latest
 
@@ -41,6 +46,11 @@ def _answer(fn, body: dict, request_id, kind: str, **kwargs) -> str:
 
 
 async def _serve(ws: WebSocket, message: str, inbox: Inbox):
+    with holding():  # light until found heavy: heavy computations step aside meanwhile
+        await _serve_held(ws, message, inbox)
+
+
+async def _serve_held(ws: WebSocket, message: str, inbox: Inbox):
     request_id = None
     try:
         body, request_id = parse_message(message)
@@ -49,23 +59,27 @@ async def _serve(ws: WebSocket, message: str, inbox: Inbox):
             return
         if kind not in KINDS:
             raise Refused(["kind"], f"kind must be one of {sorted(KINDS)}", "kind")
+        cost = await compute(services.maps.map_cost, kind, body)  # the checks and the estimate: an error at once
     except Refused as e:
         await send(ws, frame(e, request_id))
+        return
+    if inbox.replaced():
         return
     latest = {"done": 0, "total": body.get("steps") if isinstance(body.get("steps"), int) else 0}
 
     def report(done, total):
         latest["done"], latest["total"] = done, total
 
-    task = asyncio.ensure_future(compute(_answer, KINDS[kind], body, request_id, kind, report=report, pool="maps",
-                                         stop=lambda: inbox.replaced() or stopping()))
+    # as a POST's: in the light lane (a dragged lane's coarse map), or admitted as heavy work of the maps pool
+    task = asyncio.ensure_future(compute_admitted(_answer, KINDS[kind], body, request_id, kind, report=report,
+                                                  pool="maps", cost=cost, stop=inbox.replaced))
     try:
         while not task.done():
             await asyncio.wait({task}, timeout=PROGRESS_EVERY)
             if not task.done() and not inbox.replaced():
                 await send(ws, {"type": "progress", "id": request_id, **latest})
         text = task.result()
-    except Refused as e:
+    except (Refused, Busy) as e:  # refused (a 422's detail), or busy: its queue is full, or past its deadline
         if not inbox.replaced():
             await send(ws, frame(e, request_id))
         return
