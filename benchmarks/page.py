@@ -102,10 +102,12 @@ MAP_DRAG = """([lane, param, seconds, rate]) => new Promise((resolve) => {
     const slider = document.querySelector(`.lane[data-lane="${lane}"] input[type=range][data-param="${param}"]`);
     const lo = +slider.min + 0.3 * (slider.max - slider.min), hi = +slider.min + 0.7 * (slider.max - slider.min);
     const inputs = [];  // [time, value]
-    let drawnUpTo = -1, redraws = 0, lastDrawnAt = null, full = null;
+    let drawnUpTo = -1, redraws = 0, lastDrawnAt = null;
+    const grids = new Set();  // the sides of the live basin maps drawn
     performance.clearMeasures('slopes:map-request');
     const onMap = (e) => {
         if (e.detail.lane !== lane) return;
+        if (e.detail.live && e.detail.request.n) grids.add(e.detail.request.n);
         const value = e.detail.request.params[param];
         let k = inputs.length - 1;
         while (k > drawnUpTo && inputs[k][1] !== value) k--;
@@ -113,7 +115,6 @@ MAP_DRAG = """([lane, param, seconds, rate]) => new Promise((resolve) => {
             drawnUpTo = k; redraws++;
             if (k === inputs.length - 1 && done) lastDrawnAt = performance.now();
         }
-        if (done && !e.detail.live && drawnUpTo === inputs.length - 1) full = performance.now();
         if (done && drawnUpTo === inputs.length - 1) finish();
     };
     window.addEventListener('slopes:map', onMap);
@@ -136,9 +137,10 @@ MAP_DRAG = """([lane, param, seconds, rate]) => new Promise((resolve) => {
         window.removeEventListener('slopes:map', onMap);
         const end = inputs[inputs.length - 1][0];
         const asked = performance.getEntriesByName('slopes:map-request').filter((m) => m.startTime >= t0).map((m) => m.duration);
-        resolve({ redrawsPerSecond: redraws / ((end - t0) / 1000), lastInputToMap: lastDrawnAt - end, inputs: inputs.length, asked });
+        resolve({ redrawsPerSecond: redraws / ((end - t0) / 1000), lastInputToMap: lastDrawnAt - end, inputs: inputs.length, asked,
+                  grids: [...grids] });
     };
-    setTimeout(() => { if (!finished) { finished = true; resolve({ redrawsPerSecond: redraws / seconds, lastInputToMap: null, inputs: inputs.length, asked: [] }); } },
+    setTimeout(() => { if (!finished) { finished = true; resolve({ redrawsPerSecond: redraws / seconds, lastInputToMap: null, inputs: inputs.length, asked: [], grids: [] }); } },
         (seconds + 15) * 1000);  // (a drag whose last input is never drawn: 'never')
     step();
 })"""
@@ -148,10 +150,12 @@ MAP_LANES = [{"optimizer": o, "params": p} for o, p in (("gd", {"lr": 0.001}), (
 
 
 def map_drag(page, base: str, view: str, lane: int, param: str, seconds: float, repeats: int) -> list[dict]:
-    """Drags of one lane's slider in a map view (5 lanes x 300 steps on Himmelblau), once its maps are drawn."""
-    page.goto(state_url(base, {"surface": "himmelblau", "steps": 300, "optimizers": MAP_LANES, "view": {"mode": view}}))
-    page.wait_for_function(f"() => document.querySelectorAll('#plot-{view} .heatmaplayer image, #plot-{view} .scatterlayer .trace')"
-                           ".length >= 5", timeout=120000)
+    """Drags of one lane's slider in a map view (5 lanes x 300 steps on Himmelblau), once its maps are drawn (the view
+    opened unless it is open)."""
+    if page.evaluate("() => window.slopes?.state().view.mode") != view:
+        page.goto(state_url(base, {"surface": "himmelblau", "steps": 300, "optimizers": MAP_LANES, "view": {"mode": view}}))
+        page.wait_for_function(f"() => document.querySelectorAll('#plot-{view} .heatmaplayer image, #plot-{view} .scatterlayer"
+                               " .trace').length >= 5", timeout=120000)
     page.wait_for_function(DRAWN, timeout=120000)
     out = []
     for _ in range(repeats):
@@ -178,6 +182,9 @@ def map_server_alone(base: str, n: int, repeats: int) -> float:
     return statistics.median(times)
 
 
+BASINS_AT_REST = 141  # the page's basin map at 300 steps (BasinView.resolution)
+
+
 def print_map_drags(page, base: str, seconds: float, quick: bool) -> None:
     repeats = 1 if quick else 3
     for view, lane, param, what in (("basins", 3, "lr", "Basins, lane 4's map as its lr is dragged"),
@@ -187,14 +194,17 @@ def print_map_drags(page, base: str, seconds: float, quick: bool) -> None:
         rates = [r["redrawsPerSecond"] for r in runs]
         lags = [r["lastInputToMap"] for r in runs if r["lastInputToMap"] is not None]
         asked = [a for r in runs for a in r["asked"]]
-        print(f"live maps: {what} (5 lanes x 300 steps, 60 inputs/s for {seconds:.0f} s): "
+        grids = sorted({n for r in runs for n in r["grids"]})
+        sides = "-".join(map(str, sorted({grids[0], grids[-1]}))) if grids else ""
+        grid = f"; its map {sides} starts a side live, {BASINS_AT_REST} at rest" if grids else ""
+        print(f"live maps: {what} (5 lanes x 300 steps{grid}, 60 inputs/s for {seconds:.0f} s): "
               f"{statistics.median(rates):.1f} redraws/s (runs: {', '.join(f'{r:.1f}' for r in rates)}); last input -> its map drawn: "
               + (f"{statistics.median(lags):.0f} ms (runs: {', '.join(f'{x:.0f}' for x in lags)})" if lags else "never")
               + (f"; a map asked -> answered {statistics.median(asked):.0f} ms (median of {len(asked)})" if asked else "")
               + f" ({load()})")
     print(f"  the server alone (no browser), a basin map of Adam x 300 steps: 50 x 50 (live) "
-          f"{map_server_alone(base, 50, 5 if quick else 20):.0f} ms, 100 x 100 {map_server_alone(base, 100, 3 if quick else 10):.0f} ms, "
-          f"141 x 141 (the page's at rest) {map_server_alone(base, 141, 3 if quick else 6):.0f} ms ({load()})")
+          f"{map_server_alone(base, 50, 3 if quick else 20):.0f} ms, 100 x 100 {map_server_alone(base, 100, 2 if quick else 10):.0f} ms, "
+          f"141 x 141 (the page's at rest) {map_server_alone(base, 141, 2 if quick else 6):.0f} ms ({load()})")
 
 
 def drag(page, base: str, steps: int, seconds: float, repeats: int) -> list[dict]:
