@@ -8,11 +8,12 @@ Prints: the drag figure (one lane's lr slider dragged continuously, 60 input eve
 and the time from the last input to its paths on screen; medians of 3 drags), where a drag's time goes (each
 drawn result's request, send to end frame, and end frame to paths drawn; the server alone, to a WebSocket
 client without a browser), the time from one lr slider change to the redrawn paths, the playback frame rate
-with 10 lanes, and the page weight on first load. Beside the drag: the live maps (Basins: one lane's lr dragged the
-same way with 5 lanes x 300 steps on Himmelblau, its map redrawn live on a coarser grid; Sweep: the current-value
-marker as lr is dragged, and a lane's curve as its momentum is dragged): maps of a newer input drawn per second, the
-last input to its map on screen, and where a live map's time goes (asked to answered in the page; the server alone). Every figure comes with the load average: on a shared
-machine they say as much about the other processes as about the page.
+with 10 lanes, and the page weight on first load. Beside the drag: the live maps (Basins: one lane's lr dragged
+the same way with 5 lanes x 300 steps on Himmelblau, its map redrawn live on a coarser grid; Sweep: the
+current-value marker as lr is dragged, and a lane's curve as its momentum is dragged): maps of a newer input drawn
+per second, the last input to its map on screen, and where a live map's time goes (asked to answered in the page;
+the server alone). Every figure comes with the load average: on a shared machine they say as much about the other
+processes as about the page.
 """
 from __future__ import annotations
 
@@ -96,9 +97,11 @@ DRAG = """([seconds, rate]) => new Promise((resolve) => {
 })"""
 
 
-MAP_DRAG = """([lane, param, seconds, rate]) => new Promise((resolve) => {
+MAP_DRAG = """([lane, param, seconds, rate, offset]) => new Promise((resolve) => {
     // one lane's slider dragged back and forth over the middle of its range, an input every 1/rate s; each slopes:map
     // event for that lane (its map or curve put on screen) of a newer input than the one drawn before is a redraw
+    // (``offset``: inputs skipped at the start, so that each drag ends at another value than the one before: a drag
+    // that ends where the figure already is draws nothing new)
     const slider = document.querySelector(`.lane[data-lane="${lane}"] input[type=range][data-param="${param}"]`);
     const lo = +slider.min + 0.3 * (slider.max - slider.min), hi = +slider.min + 0.7 * (slider.max - slider.min);
     const inputs = [];  // [time, value]
@@ -122,7 +125,7 @@ MAP_DRAG = """([lane, param, seconds, rate]) => new Promise((resolve) => {
     const t0 = performance.now();
     const n = Math.round(seconds * rate);
     const step = () => {
-        const phase = (k % 90) / 45;
+        const phase = ((k + offset) % 90) / 45;
         slider.value = lo + (hi - lo) * (phase <= 1 ? phase : 2 - phase);
         slider.dispatchEvent(new Event('input', {bubbles: true}));
         inputs.push([performance.now(), window.slopes.state().optimizers[lane].params[param]]);
@@ -158,8 +161,8 @@ def map_drag(page, base: str, view: str, lane: int, param: str, seconds: float, 
                                " .trace').length >= 5", timeout=120000)
     page.wait_for_function(DRAWN, timeout=120000)
     out = []
-    for _ in range(repeats):
-        out.append(page.evaluate(MAP_DRAG, [lane, param, seconds, 60]))
+    for k in range(repeats):
+        out.append(page.evaluate(MAP_DRAG, [lane, param, seconds, 60, 11 * k]))
         page.wait_for_function(DRAWN, timeout=120000)  # the whole figure again, the slider at rest
     return out
 
