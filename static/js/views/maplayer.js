@@ -6,21 +6,23 @@
 // subplot's domain and its axes' ranges (log axes in decades), read once per drawing (plotGeometry).
 const RADIUS = { star: 7.5, diamond: 8 };
 
-/** Each subplot's box after a Plotly drawing of ``el``: ``count`` subplots (axes x, x2, ... / y, y2, ...). */
+/** Each subplot's box after a Plotly drawing of ``el``: ``count`` subplots (axes x, x2, ... / y, y2, ...), from what
+ *  Plotly makes public: the figure's size and each axis's range and type as its layout holds them after the drawing
+ *  (an autorange written back), each subplot's area as its drag rectangle covers it. */
 export function plotGeometry(el, count) {
-  const full = el._fullLayout;
-  if (!full?._size) return null;
-  const { l, t, w, h } = full._size;
+  const layout = el.layout;
+  if (!layout?.width || !layout?.height) return null;
   const boxes = [];
   for (let i = 0; i < count; i++) {
     const s = i === 0 ? "" : String(i + 1);
-    const xa = full[`xaxis${s}`], ya = full[`yaxis${s}`];
-    if (!xa || !ya) return null;
-    boxes.push({ left: l + xa.domain[0] * w, width: (xa.domain[1] - xa.domain[0]) * w,
-      top: t + (1 - ya.domain[1]) * h, height: (ya.domain[1] - ya.domain[0]) * h,
+    const xa = layout[`xaxis${s}`], ya = layout[`yaxis${s}`];
+    const area = el.querySelector(`.nsewdrag[data-subplot="x${s}y${s}"]`);
+    if (!xa?.range || !ya?.range || !area) return null;
+    const [left, top, width, height] = ["x", "y", "width", "height"].map((a) => Number(area.getAttribute(a)));
+    boxes.push({ left, top, width, height,
       x: { range: xa.range.slice(), log: xa.type === "log" }, y: { range: ya.range.slice(), log: ya.type === "log" } });
   }
-  return { width: full.width, height: full.height, boxes };
+  return { width: layout.width, height: layout.height, boxes };
 }
 
 /** A Plotly line dash (its name) as a canvas dash pattern for a line ``width`` wide (Plotly's lengths). */
