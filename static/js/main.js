@@ -84,7 +84,7 @@ async function main() {
     basins: new BasinView({ root: $("view-basins"), store, maps }),
     sweep: new SweepView({ root: $("view-sweep"), store, maps, controls: $("map-options") }) };
   stage = new Stage({ store, results, catalogue, runs, views, parts: { legend: new Legend({ root: $("legend") }),
-    charts: new Charts({ root: $("charts") }), summary: new Summary({ root: $("summary") }),
+    charts: new Charts({ root: $("charts") }), summary: new Summary({ root: $("summary"), catalogue }),
     dataPanel: new DataPanel({ root: $("data-panel"), plot: $("plot-data") }),
     area: $("view-area"), playback: $("playback"), chartsBox: $("charts"), announce: $("announce") } });
   new AveragedPath({ runs, overlay });
