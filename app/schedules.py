@@ -135,8 +135,13 @@ class Schedule:
         return {"type": self.type, **dict(self.params)}
 
     def learning_rates(self, base_lr: float, steps: int) -> np.ndarray:
-        """The lr of steps 0 .. steps-1, as torch's scheduler would set them."""
+        """The lr of steps 0 .. steps-1, as torch's scheduler would set them (closed forms where torch's are: the
+        same operations, so the same values; the others step by step)."""
         p = dict(self.params)
+        if self.type == "constant":  # (a sweep plans one table per cell: no loop over the steps)
+            return np.full(steps, float(base_lr))
+        if self.type == "inverse_time":
+            return float(base_lr) * (1.0 / (1.0 + p["decay"] * np.arange(steps, dtype=float)))
         out = np.empty(steps)
         lr = float(base_lr)
         for t in range(steps):

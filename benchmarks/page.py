@@ -8,8 +8,12 @@ Prints: the drag figure (one lane's lr slider dragged continuously, 60 input eve
 and the time from the last input to its paths on screen; medians of 3 drags), where a drag's time goes (each
 drawn result's request, send to end frame, and end frame to paths drawn; the server alone, to a WebSocket
 client without a browser), the time from one lr slider change to the redrawn paths, the playback frame rate
-with 10 lanes, and the page weight on first load. Every figure comes with the load average: on a shared
-machine they say as much about the other processes as about the page.
+with 10 lanes, and the page weight on first load. Beside the drag: the live maps (Basins: one lane's lr dragged
+the same way with 5 lanes x 300 steps on Himmelblau, its map redrawn live on a coarser grid; Sweep: the
+current-value marker as lr is dragged, and a lane's curve as its momentum is dragged): maps of a newer input drawn
+per second, the last input to its map on screen, and where a live map's time goes (asked to answered in the page;
+the server alone). Every figure comes with the load average: on a shared machine they say as much about the other
+processes as about the page.
 """
 from __future__ import annotations
 
@@ -91,6 +95,119 @@ DRAG = """([seconds, rate]) => new Promise((resolve) => {
         (seconds + 10) * 1000);  // (a drag whose last input is never drawn: 'never')
     step();
 })"""
+
+
+MAP_DRAG = """([lane, param, seconds, rate, offset]) => new Promise((resolve) => {
+    // one lane's slider dragged back and forth over the middle of its range, an input every 1/rate s; each slopes:map
+    // event for that lane (its map or curve put on screen) of a newer input than the one drawn before is a redraw
+    // (``offset``: inputs skipped at the start, so that each drag ends at another value than the one before: a drag
+    // that ends where the figure already is draws nothing new)
+    const slider = document.querySelector(`.lane[data-lane="${lane}"] input[type=range][data-param="${param}"]`);
+    const lo = +slider.min + 0.3 * (slider.max - slider.min), hi = +slider.min + 0.7 * (slider.max - slider.min);
+    const inputs = [];  // [time, value]
+    let drawnUpTo = -1, redraws = 0, lastDrawnAt = null;
+    const grids = new Set();  // the sides of the live basin maps drawn
+    performance.clearMeasures('slopes:map-request');
+    const onMap = (e) => {
+        if (e.detail.lane !== lane) return;
+        if (e.detail.live && e.detail.request.n) grids.add(e.detail.request.n);
+        const value = e.detail.request.params[param];
+        let k = inputs.length - 1;
+        while (k > drawnUpTo && inputs[k][1] !== value) k--;
+        if (k > drawnUpTo) {
+            drawnUpTo = k; redraws++;
+            if (k === inputs.length - 1 && done) lastDrawnAt = performance.now();
+        }
+        if (done && drawnUpTo === inputs.length - 1) finish();
+    };
+    window.addEventListener('slopes:map', onMap);
+    let done = false, k = 0;
+    const t0 = performance.now();
+    const n = Math.round(seconds * rate);
+    const step = () => {
+        const phase = ((k + offset) % 90) / 45;
+        slider.value = lo + (hi - lo) * (phase <= 1 ? phase : 2 - phase);
+        slider.dispatchEvent(new Event('input', {bubbles: true}));
+        inputs.push([performance.now(), window.slopes.state().optimizers[lane].params[param]]);
+        k++;
+        if (inputs.length < n) setTimeout(step, Math.max(0, t0 + (inputs.length * 1000) / rate - performance.now()));
+        else { done = true; if (drawnUpTo === inputs.length - 1) { lastDrawnAt = performance.now(); finish(); } }
+    };
+    let finished = false;
+    const finish = () => {
+        if (finished) return;
+        finished = true;
+        window.removeEventListener('slopes:map', onMap);
+        const end = inputs[inputs.length - 1][0];
+        const asked = performance.getEntriesByName('slopes:map-request').filter((m) => m.startTime >= t0).map((m) => m.duration);
+        resolve({ redrawsPerSecond: redraws / ((end - t0) / 1000), lastInputToMap: lastDrawnAt - end, inputs: inputs.length, asked,
+                  grids: [...grids] });
+    };
+    setTimeout(() => { if (!finished) { finished = true; resolve({ redrawsPerSecond: redraws / seconds, lastInputToMap: null, inputs: inputs.length, asked: [], grids: [] }); } },
+        (seconds + 15) * 1000);  // (a drag whose last input is never drawn: 'never')
+    step();
+})"""
+MAP_LANES = [{"optimizer": o, "params": p} for o, p in (("gd", {"lr": 0.001}), ("momentum", {"lr": 0.001, "momentum": 0.9}),
+                                                         ("rmsprop", {"lr": 0.01}), ("adam", {"lr": 0.05}),
+                                                         ("nadam", {"lr": 0.02}))]
+
+
+def map_drag(page, base: str, view: str, lane: int, param: str, seconds: float, repeats: int) -> list[dict]:
+    """Drags of one lane's slider in a map view (5 lanes x 300 steps on Himmelblau), once its maps are drawn (the view
+    opened unless it is open)."""
+    if page.evaluate("() => window.slopes?.state().view.mode") != view:
+        page.goto(state_url(base, {"surface": "himmelblau", "steps": 300, "optimizers": MAP_LANES, "view": {"mode": view}}))
+        page.wait_for_function(f"() => document.querySelectorAll('#plot-{view} .heatmaplayer image, #plot-{view} .scatterlayer"
+                               " .trace').length >= 5", timeout=120000)
+    page.wait_for_function(DRAWN, timeout=120000)
+    out = []
+    for k in range(repeats):
+        out.append(page.evaluate(MAP_DRAG, [lane, param, seconds, 60, 11 * k]))
+        page.wait_for_function(DRAWN, timeout=120000)  # the whole figure again, the slider at rest
+    return out
+
+
+def map_server_alone(base: str, n: int, repeats: int) -> float:
+    """Median ms from sending a basin map request (Adam, 300 steps, n x n starts on Himmelblau) on the map stream to
+    its answer, for a WebSocket client without a browser."""
+    from websockets.sync.client import connect
+
+    times = []
+    with connect(base.replace("http", "ws") + "/api/maps/ws", max_size=None) as ws:
+        for k in range(repeats):
+            body = {"kind": "basins", "surface": "himmelblau", "optimizer": "adam", "params": {"lr": 0.05 * (1 + k / 200)},
+                    "steps": 300, "n": n, "id": k}
+            t0 = time.perf_counter()
+            ws.send(json.dumps(body))
+            while json.loads(ws.recv())["type"] not in ("result", "error"):
+                pass
+            times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times)
+
+
+BASINS_AT_REST = 141  # the page's basin map at 300 steps (BasinView.resolution)
+
+
+def print_map_drags(page, base: str, seconds: float, quick: bool) -> None:
+    repeats = 1 if quick else 3
+    for view, lane, param, what in (("basins", 3, "lr", "Basins, lane 4's map as its lr is dragged"),
+                                    ("sweep", 3, "lr", "Sweep, lane 4's marker as its lr is dragged"),
+                                    ("sweep", 1, "momentum", "Sweep, lane 2's curve as its momentum is dragged")):
+        runs = map_drag(page, base, view, lane, param, seconds, repeats)
+        rates = [r["redrawsPerSecond"] for r in runs]
+        lags = [r["lastInputToMap"] for r in runs if r["lastInputToMap"] is not None]
+        asked = [a for r in runs for a in r["asked"]]
+        grids = sorted({n for r in runs for n in r["grids"]})
+        sides = "-".join(map(str, sorted({grids[0], grids[-1]}))) if grids else ""
+        grid = f"; its map {sides} starts a side live, {BASINS_AT_REST} at rest" if grids else ""
+        print(f"live maps: {what} (5 lanes x 300 steps{grid}, 60 inputs/s for {seconds:.0f} s): "
+              f"{statistics.median(rates):.1f} redraws/s (runs: {', '.join(f'{r:.1f}' for r in rates)}); last input -> its map drawn: "
+              + (f"{statistics.median(lags):.0f} ms (runs: {', '.join(f'{x:.0f}' for x in lags)})" if lags else "never")
+              + (f"; a map asked -> answered {statistics.median(asked):.0f} ms (median of {len(asked)})" if asked else "")
+              + f" ({load()})")
+    print(f"  the server alone (no browser), a basin map of Adam x 300 steps: 50 x 50 (live) "
+          f"{map_server_alone(base, 50, 3 if quick else 20):.0f} ms, 100 x 100 {map_server_alone(base, 100, 2 if quick else 10):.0f} ms, "
+          f"141 x 141 (the page's at rest) {map_server_alone(base, 141, 2 if quick else 6):.0f} ms ({load()})")
 
 
 def drag(page, base: str, steps: int, seconds: float, repeats: int) -> list[dict]:
@@ -211,6 +328,7 @@ def main():
                           f"end frame -> paths drawn {statistics.median(s[1] for s in stages):.0f} ms (medians of {len(stages)}); "
                           f"the server alone (no browser): the dragged lane {server_alone(base, steps, [3], 10 if args.quick else 30):.0f} ms, "
                           f"all 5 lanes {server_alone(base, steps, None, 5 if args.quick else 15):.0f} ms")
+            print_map_drags(page, base, seconds, args.quick)
             times = slider_latency(page, base, 5 if args.quick else 40)
             print(f"slider -> redrawn paths, 5 lanes x 500 steps: median {statistics.median(times):.0f} ms, "
                   f"p90 {sorted(times)[int(0.9 * (len(times) - 1))]:.0f} ms ({len(times)} changes)")

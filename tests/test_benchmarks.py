@@ -41,8 +41,9 @@ def test_engine_benchmark_quick_mode_prints_figures():
 
 @pytest.mark.browser
 def test_page_benchmark_quick_mode_prints_figures():
-    """Slow by nature (about 30 s): the benchmark drags a slider for its fixed 3 s at two sizes, plays back, and
-    loads the page, in its own server and chromium; what it prints is the figure this test checks."""
+    """Slow by nature (about 40 s): the benchmark drags a slider for its fixed 1 s (quick) at two sizes, drags sliders
+    in Basins and Sweep, plays back, and loads the page, in its own server and chromium; what it prints is the figure
+    this test checks."""
     from browser import chromium_path
 
     chromium_path()
@@ -57,6 +58,16 @@ def test_page_benchmark_quick_mode_prints_figures():
     stages = figures(r"request send -> end frame (\d+) ms, end frame -> paths drawn (\d+) ms .* the dragged lane "
                      r"(\d+) ms, all 5 lanes (\d+) ms", out)
     assert all(0 <= s < 60_000 for s in stages), stages
+    # live maps, beside the drag: each view's dragged lane redrawn at least once, its last input's map drawn
+    for what in ("Basins, lane 4's map as its lr", "Sweep, lane 4's marker as its lr", "Sweep, lane 2's curve as its momentum"):
+        rate, lag = figures(rf"^live maps: {re.escape(what)} is dragged \(.*\): {NUMBER} redraws/s .*last input -> its map "
+                            rf"drawn: {NUMBER} ms", out)
+        assert 0 < rate <= 1000 and 0 <= lag < 60_000, (what, rate, lag)
+    sides = figures(r"its map (\d+)(?:-\d+)? starts a side live, (\d+) at rest", out)
+    assert 10 <= sides[0] < sides[1], sides  # a coarser grid while the slider moves
+    alone = figures(rf"the server alone \(no browser\), a basin map .*: 50 x 50 \(live\) {NUMBER} ms, 100 x 100 {NUMBER} ms, "
+                    rf"141 x 141 .* {NUMBER} ms", out)
+    assert all(0 < a < 60_000 for a in alone), alone
     drawn, animation = figures(rf"playback with 10 lanes: {NUMBER} drawn frames/s \(browser animation frames "
                                rf"{NUMBER}/s\)", out)
     assert 0 < drawn <= 1.1 * animation + 2 and animation < 1000  # a path is drawn in an animation frame

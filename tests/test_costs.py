@@ -117,3 +117,18 @@ def test_the_run_budget_follows_raised_limits_unless_set():
     s = load_settings({"SLOPES_MAX_STEPS": "1000000"})
     assert s.max_run_evaluations == 1_000_000 * s.max_optimizers
     assert load_settings({"SLOPES_MAX_RUN_EVALUATIONS": "5000", "SLOPES_MAX_STEPS": "1000000"}).max_run_evaluations == 5000
+
+
+def test_a_sweep_of_few_cells_is_estimated_by_its_steps_too():
+    """A step costs its fixed work whatever the cells: a sweep of 10 cells for 20,000 steps is a third of a second or
+    more (heavy work, admitted to the maps pool and stepping aside for light work), not the few milliseconds its
+    cells alone would say; a tenth of the steps, a tenth of the estimate (its fixed overhead aside)."""
+    from app.services.maps import map_cost
+
+    sweep = {"surface": "ravine", "optimizer": "momentum", "steps": 20000,
+             "x": {"param": "lr", "min": 1e-4, "max": 1e-3, "n": 10}}
+    few = map_cost("sweeps", sweep)
+    assert few.seconds > 0.1 and not few.light
+    assert map_cost("sweeps", {**sweep, "steps": 2000}).per_step == pytest.approx(few.per_step)
+    page = map_cost("sweeps", {**sweep, "steps": 300, "x": {**sweep["x"], "n": 31}})  # the page's sweep: light
+    assert page.light

@@ -90,7 +90,7 @@ def test_a_heavy_basin_map_does_not_stall_healthz(live_server):
 def test_websockets_refuse_a_foreign_origin_and_accept_the_apps_own(client):
     from starlette.websockets import WebSocketDisconnect
 
-    for path in ("/api/runs/ws", "/api/basins/ws"):
+    for path in ("/api/runs/ws", "/api/basins/ws", "/api/maps/ws"):
         with pytest.raises(WebSocketDisconnect) as e:
             with client.websocket_connect(path, headers={"origin": "http://evil.example"}):
                 pass

@@ -11,8 +11,9 @@ Every computation's cost is estimated before it runs (:mod:`app.services.costs`,
   admitted to its pool before it, with its own, would not end within ``request_deadline_seconds`` (at the rate
   the pool has been getting through its estimates lately), or when ``max_queue`` requests wait already; one
   still running at its deadline stops there (503).
-- :func:`compute` runs a function in a pool; :func:`compute_for` does it for an HTTP request, with admission,
-  the deadline, and a stop when the client leaves or the server begins to shut down.
+- :func:`compute` runs a function in a pool; :func:`compute_admitted` does it with admission and the deadline,
+  and a stop when the caller says so or the server begins to shut down (the map stream's messages);
+  :func:`compute_for` for an HTTP request, stopped when its client leaves.
 """
 from __future__ import annotations
 
@@ -169,39 +170,15 @@ def admit(pool: str, cost: Cost | None) -> Work:
 
 
 async def compute_for(request: Request, fn, *args, pool: str = "runs", cost: Cost | None = None, **kwargs):
-    """``fn(*args, stop=..., **kwargs)`` in a worker thread for an HTTP request, in the light lane when ``cost``
-    says it is light. ``stop()`` turns true when the client has gone, the server is stopping or the request's
-    deadline has passed; ``fn`` asks it between chunks and ends there (raising
-    :class:`~app.services.errors.Stopped`). Refused at once with 503 when its lane cannot take it (see
-    :func:`admit`)."""
-    pool = lane_of(cost, pool)
-    work = admit(pool, cost)
-    if pool != "light":  # this request is heavy: it no longer holds heavy work back
-        let_go()
+    """``fn(*args, stop=..., **kwargs)`` in a worker thread for an HTTP request, as :func:`compute_admitted` runs
+    it; it also stops (:class:`ClientGone`) when the client closes the connection."""
     gone = threading.Event()
-    deadline = time.monotonic() + settings.request_deadline_seconds
-
-    def stop() -> bool:
-        return gone.is_set() or STOPPING.is_set() or time.monotonic() > deadline
-
-    def started(*a, **k):
-        work.started = time.monotonic()
-        return fn(*a, **k)
-
-    _outstanding[pool] += 1
-    task = asyncio.ensure_future(compute(started, *args, stop=stop if pool == "light" else paced(stop), pool=pool,
-                                         key=work.key, **kwargs))
+    task = asyncio.ensure_future(compute_admitted(fn, *args, pool=pool, cost=cost, stop=gone.is_set, **kwargs))
     watcher = asyncio.ensure_future(_disconnected(request))
     try:
         done, _ = await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
         if task in done:
-            if isinstance(task.exception(), Stopped) and time.monotonic() > deadline and not STOPPING.is_set():
-                COUNTS["deadline"] += 1
-                raise Busy(pool, f"the request ran past its deadline of {settings.request_deadline_seconds} s "
-                                 f"(the server is busy); try again later or ask for less")
-            result = task.result()
-            _learn_rate(work)  # (only from work that ran to its end)
-            return result
+            return task.result()
         gone.set()  # the client left: the work ends at its next chunk; wait so its thread is free again
         await asyncio.wait({task})
         if not task.cancelled() and isinstance(task.exception(), Stopped):
@@ -210,6 +187,42 @@ async def compute_for(request: Request, fn, *args, pool: str = "runs", cost: Cos
     finally:
         gone.set()  # also when this request is cancelled (a forced shutdown): the thread stops too
         watcher.cancel()
+
+
+async def compute_admitted(fn, *args, pool: str = "runs", cost: Cost | None = None, stop=None, **kwargs):
+    """``fn(*args, stop=..., **kwargs)`` in a worker thread, in the light lane when ``cost`` says it is light, else
+    as heavy work of ``pool`` (admitted, in its turn, stepping aside for light work). ``fn``'s ``stop()`` turns
+    true when the caller's ``stop()`` does (a client gone, a newer message), the server is stopping or the
+    deadline has passed; ``fn`` asks it between chunks and ends there (raising
+    :class:`~app.services.errors.Stopped`). A :class:`Busy` (503, or a socket's error frame) at once when the
+    lane cannot take it (see :func:`admit`), or when the work runs past its deadline."""
+    pool = lane_of(cost, pool)
+    work = admit(pool, cost)
+    if pool != "light":  # this request is heavy: it no longer holds heavy work back
+        let_go()
+    deadline = time.monotonic() + settings.request_deadline_seconds
+
+    def stopped() -> bool:
+        return (stop is not None and stop()) or STOPPING.is_set() or time.monotonic() > deadline
+
+    def started(*a, **k):
+        work.started = time.monotonic()
+        return fn(*a, **k)
+
+    _outstanding[pool] += 1
+    try:
+        try:
+            result = await compute(started, *args, stop=stopped if pool == "light" else paced(stopped), pool=pool,
+                                   key=work.key, **kwargs)
+        except Stopped:
+            if time.monotonic() > deadline and not STOPPING.is_set() and not (stop is not None and stop()):
+                COUNTS["deadline"] += 1
+                raise Busy(pool, f"the request ran past its deadline of {settings.request_deadline_seconds} s "
+                                 f"(the server is busy); try again later or ask for less") from None
+            raise
+        _learn_rate(work)  # (only from work that ran to its end)
+        return result
+    finally:
         _outstanding[pool] -= 1
         _admitted[pool].pop(work.key, None)
 

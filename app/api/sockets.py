@@ -1,9 +1,11 @@
 """What every WebSocket shares: the Origin check, reading a message (any frame, any size) without ever
-dropping the socket, parsing it as a JSON object, and sending frames."""
+dropping the socket, parsing it as a JSON object, sending frames, and serving the newest message only (a newer
+one replaces the one being served: the runs stream, the map stream)."""
 from __future__ import annotations
 
 import asyncio
 import math
+from typing import Awaitable, Callable
 
 from fastapi import WebSocket, WebSocketDisconnect
 
@@ -96,3 +98,56 @@ def echoable(request_id) -> bool:
     if isinstance(request_id, float):
         return math.isfinite(request_id)
     return isinstance(request_id, str) and len(request_id) <= MAX_ID and plain(request_id) == request_id
+
+
+class Inbox:
+    """The latest unanswered message; a newer one overwrites it (a dragged slider queues nothing)."""
+
+    def __init__(self):
+        self.message: str | None = None
+        self.arrived = asyncio.Event()
+        self.closed = False  # the client has gone: the request being served stops at once
+
+    def put(self, message: str):
+        self.message = message
+        self.arrived.set()
+
+    def take(self) -> str | None:
+        message, self.message = self.message, None
+        self.arrived.clear()
+        return message
+
+    def replaced(self) -> bool:
+        """Whether the message being served is stale: a newer one has arrived, or the client has gone."""
+        return self.message is not None or self.closed
+
+
+async def serve_latest(ws: WebSocket, serve: Callable[[WebSocket, str, Inbox], Awaitable[None]]) -> None:
+    """Read messages while ``serve(ws, message, inbox)`` answers them one at a time; a message that arrives
+    meanwhile waits in the inbox, replacing any that waited before it (``inbox.replaced()`` tells ``serve`` to
+    stop). Returns once the client has gone."""
+    inbox = Inbox()
+
+    async def receive():
+        while True:
+            message = await receive_message(ws)
+            if message is None:
+                inbox.closed = True
+                return
+            inbox.put(message)
+
+    receiver = asyncio.create_task(receive())
+    try:
+        while True:
+            waiter = asyncio.create_task(inbox.arrived.wait())
+            done, _ = await asyncio.wait({waiter, receiver}, return_when=asyncio.FIRST_COMPLETED)
+            if receiver in done:  # the client left (or sent something unreadable)
+                waiter.cancel()
+                break
+            message = inbox.take()
+            if message is not None:
+                await serve(ws, message, inbox)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        receiver.cancel()

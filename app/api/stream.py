@@ -28,7 +28,7 @@ import asyncio
 import logging
 import time
 
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, WebSocket
 
 from ..services.errors import Refused, Stopped
 from ..services.runs import RunStream, open_stream
@@ -37,59 +37,16 @@ from .compute import compute, lane_of, next_key, stopping
 from .errors import Busy, frame
 from .fairness import holding, let_go
 from .serialize import dumps
-from .sockets import accept, parse_message, receive_message, send
+from .sockets import Inbox as _Inbox, accept, parse_message, send, serve_latest
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])
 log = logging.getLogger("slopes.stream")
 
 
-class _Inbox:
-    """The latest unanswered message; a newer one overwrites it (a dragged slider queues nothing)."""
-
-    def __init__(self):
-        self.message: str | None = None
-        self.arrived = asyncio.Event()
-        self.closed = False  # the client has gone: the run being served stops at once
-
-    def put(self, message: str):
-        self.message = message
-        self.arrived.set()
-
-    def take(self) -> str | None:
-        message, self.message = self.message, None
-        self.arrived.clear()
-        return message
-
-
 @router.websocket("/ws")
 async def runs_socket(ws: WebSocket):
-    if not await accept(ws):
-        return
-    inbox = _Inbox()
-
-    async def receive():
-        while True:
-            message = await receive_message(ws)
-            if message is None:
-                inbox.closed = True
-                return
-            inbox.put(message)
-
-    receiver = asyncio.create_task(receive())
-    try:
-        while True:
-            waiter = asyncio.create_task(inbox.arrived.wait())
-            done, _ = await asyncio.wait({waiter, receiver}, return_when=asyncio.FIRST_COMPLETED)
-            if receiver in done:  # the client left (or sent something unreadable)
-                waiter.cancel()
-                break
-            message = inbox.take()
-            if message is not None:
-                await _serve(ws, message, inbox)
-    except WebSocketDisconnect:
-        pass
-    finally:
-        receiver.cancel()
+    if await accept(ws):
+        await serve_latest(ws, _serve)
 
 
 async def _serve(ws: WebSocket, message: str, inbox: _Inbox):

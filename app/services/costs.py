@@ -156,7 +156,8 @@ def estimate_run(plan) -> Cost:
 
 def estimate_map(cells: int, steps: int, phases, surface, gradient=None, what: str = "n",
                  what_loc: tuple = ("n",)) -> Cost:
-    """The cost of ``cells`` runs of one set-up (a basin map's starts, a sweep's cells) for ``steps`` steps."""
+    """The cost of ``cells`` runs of one set-up (a basin map's starts, a sweep's cells) for ``steps`` steps: each
+    cell's share and each step's fixed work (a sweep of 10 cells for a million steps is seconds, not a tenth)."""
     ns = 0.0
     for k, phase in enumerate(phases):
         end = phases[k + 1].start if k + 1 < len(phases) else steps
@@ -166,7 +167,9 @@ def estimate_map(cells: int, steps: int, phases, surface, gradient=None, what: s
         per_cell = (rule.nodes * T.RULE_CELL_NS if rule is not None
                     else T.CELL_NS.get(phase.optimizer.id, T.CELL_NS["muon"]) * ratio)
         extra = surface_cell_ns(surface) * evals
-        ns += length * cells * (per_cell + extra)
+        # each step's fixed work, whatever the cells (one lane's step): what a sweep of a few cells mostly costs
+        fixed = (step_us(phase.optimizer, 1, False) * ratio + surface_us(surface, 1) * evals) * 1e3
+        ns += length * (cells * (per_cell + extra) + fixed)
     return Cost(OVERHEAD_SECONDS + ns * _gradient_factor(gradient) / 1e9, steps, what, None, what_loc)
 
 

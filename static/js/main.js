@@ -11,6 +11,7 @@ import { FormulaBox } from "./formula.js";
 import { loadLanguage, onLanguage, pickLanguage, t } from "./i18n.js";
 import { Landscapes } from "./landscape.js";
 import { Lessons } from "./lessons.js";
+import { MapClient } from "./maps.js";
 import { mountLiveControls, parseControls } from "./livecontrols.js";
 import { dismiss, toast } from "./messages.js";
 import { Playback } from "./playback.js";
@@ -63,6 +64,7 @@ async function main() {
     follow: (patch, prev) => followChange(patch, prev, (id) => catalogue.hasDataset(id)) });
   const results = new Published({ land: null, runs: null, runError: null, connected: null });
   const runs = new RunClient({ store, results, catalogue });
+  const maps = new MapClient();
 
   const panel = new LanePanel({ root: $("lanes"), store, catalogue });
   let stage = null;
@@ -79,7 +81,8 @@ async function main() {
 
   const overlay = new OverlayView({ root: $("view-overlay"), store, runs });
   const views = { overlay, side: new SideView({ root: $("view-side") }), "3d": new Surface3DView({ root: $("view-3d") }),
-    basins: new BasinView({ root: $("view-basins"), store }), sweep: new SweepView({ root: $("view-sweep"), store, controls: $("map-options") }) };
+    basins: new BasinView({ root: $("view-basins"), store, maps }),
+    sweep: new SweepView({ root: $("view-sweep"), store, maps, controls: $("map-options") }) };
   stage = new Stage({ store, results, catalogue, runs, views, parts: { legend: new Legend({ root: $("legend") }),
     charts: new Charts({ root: $("charts") }), summary: new Summary({ root: $("summary"), catalogue }),
     dataPanel: new DataPanel({ root: $("data-panel"), plot: $("plot-data") }),
@@ -89,7 +92,7 @@ async function main() {
   new Inspector({ store, results, catalogue, runs, overlay, area: $("view-area"), openButton: $("inspector-open"), embed: EMBED.on });
   new Playback({ store, results, stage, root: $("playback"), embed: EMBED });
   new RunSettings({ store, results, catalogue, panel, lanes: $("lanes"), landKey });
-  new Toolbar({ store, results, catalogue, formula, landKey });
+  new Toolbar({ store, results, catalogue, formula, landKey, maps });
   new Lessons({ store, catalogue, menu: $("lessons"), caption: $("lesson-caption") });
   new Sharing({ store, runs, scene: () => stage.scene(store.peek()),
     text: () => catalogue.figureText(store.peek(), results.get().land?.meta) });

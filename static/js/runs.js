@@ -2,12 +2,12 @@
 // body (sanitised: nothing a surface does not take), asks for the optional fields the mounted views need, keeps
 // what is wanted, sent, in flight and complete, and publishes each result (results.runs) as it streams in.
 //
-// Speed (benchmarks/page.py): one request in flight; the newest input goes when it returns, or replaces it after
+// Speed (benchmarks/page.py): nothing asked for while a map view is shown; one request in flight; the newest input goes when it returns, or replaces it after
 // REPLACE_AFTER; a change to some lanes asks the stream for those lanes only ("lanes") and keeps the others' arrays;
 // compact frames (float32 paths, only the fields drawn) unless the inspector needs exact ones; a short stream is
 // published once, at its end, a long one also as it grows.
 import { postJSON, RunStream } from "./api.js";
-import { CLOUD_SIZE, maxLanes, stochastic } from "./state.js";
+import { CLOUD_SIZE, MAP_VIEWS, maxLanes, stochastic } from "./state.js";
 
 const STREAM_DRAW_DELAY = 90; // ms: streams that end sooner are drawn once
 const REPLACE_AFTER = 1500; // ms: a request in flight longer than this is replaced at once; a quicker one is waited for
@@ -115,6 +115,9 @@ export class RunClient {
   want() {
     const state = this.store.peek();
     if (!this.catalogue.surface(state.surface) && state.surface !== "custom") return;
+    // a map view draws no paths (and its maps want the CPU while a slider moves): they are asked for once another view
+    // is shown
+    if (MAP_VIEWS.includes(state.view.mode)) return;
     const body = requestBody(state, this.catalogue);
     const key = JSON.stringify(body);
     const fields = this.fieldsFor(state);

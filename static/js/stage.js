@@ -3,18 +3,19 @@
 // animation frame at most; it says when the newest state is on screen (slopes:drawn, the figure's aria-busy, the
 // promises of update()) and puts every drawn result's request in a slopes:frame event.
 //
-// Speed (benchmarks/page.py): while a slider is dragged only the paths redraw (the views' quick way); the charts and
-// the table follow once it rests, and at most every CHART_INTERVAL while results stream in. The cursor (the step
+// Speed (benchmarks/page.py): while a slider is dragged only the paths redraw (the views' quick way), or in a map view
+// the dragged lane's map (its live layer); the charts, the table and whole maps follow once it rests, and at most every
+// CHART_INTERVAL while results stream in. The cursor (the step
 // shown) moves without a redraw of the paths.
 import { t } from "./i18n.js";
 import { dismiss, toast } from "./messages.js";
 import { lastStep } from "./paths.js";
 import { requestBody } from "./runs.js";
-import { landKeyOf, laneStyle } from "./state.js";
+import { landKeyOf, laneStyle, MAP_VIEWS } from "./state.js";
 
 const CHART_INTERVAL = 120; // ms: while results arrive quickly (a stream), the charts and the table redraw at most this often
 const DRAG_IDLE = 250; // ms: a slider that has not moved for this long is no longer being dragged
-export const MAP_MODES = ["basins", "sweep"];
+export const MAP_MODES = MAP_VIEWS;
 
 function fstar(meta) {
   return meta.minima.length ? Math.min(...meta.minima.map((m) => m.value)) : null;
@@ -120,14 +121,18 @@ export class Stage {
       equal: !!state.view.equal, zoom: state.view.zoom, markers: state.view.markers, cursor: this.cursor, fstar: fstar(meta) };
   }
 
+  /** What the map views draw. Each lane's ``settings``: its hyperparameters, the defaults filled in (its ``params``
+   *  are what the request sends). */
   mapScene(state) {
     const { land } = this.results.get();
+    const defaults = (id) => Object.fromEntries((this.catalogue.optimizer(id)?.params || []).map((p) => [p.name, p.default]));
     const body = requestBody(state, this.catalogue);
     const { optimizers, steps, start, ...surfaceRequest } = body;
     return { surface: land.meta, theme: document.documentElement.dataset.theme, lang: document.documentElement.lang,
       size: [this.area.clientWidth, this.area.clientHeight], requestKey: JSON.stringify(body), surfaceRequest,
       start: state.start || land.meta.default_start, steps: state.steps, sweepAxes: state.view.sweep, fstar: fstar(land.meta),
-      mapLanes: state.optimizers.map((o, i) => ({ ...o, label: this.catalogue.laneLabel(o.label, o), ...laneStyle(state, i) })) };
+      mapLanes: state.optimizers.map((o, i) => ({ ...o, settings: { ...defaults(o.optimizer), ...o.params },
+        label: this.catalogue.laneLabel(o.label, o), ...laneStyle(state, i) })) };
   }
 
   showView(mode) {
@@ -206,9 +211,14 @@ export class Stage {
     else { this.chartsKey = key; await draw(); }
   }
 
+  /** The shown map view's scene; while a slider is dragged it draws what the slider changes live, and the whole figure
+   *  follows once the slider rests. */
   renderMaps(state, version) {
     const mode = state.view.mode;
-    this.views[mode].render(this.mapScene(state)).then((ok) => {
+    const live = this.dragging();
+    clearTimeout(this.mapsTimer);
+    if (live) this.mapsTimer = setTimeout(() => this.schedule(), Math.max(0, this.slidAt + DRAG_IDLE - performance.now()) + 5);
+    this.views[mode].render({ ...this.mapScene(state), live }).then((ok) => {
       if (!ok) return;
       dismiss("maps");
       if (version === this.store.version) this.announceDrawn(version);

@@ -5,6 +5,7 @@
 export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F"];
 export const DASHES = ["solid", "dash", "dot"];
 export const VIEWS = ["overlay", "side", "3d", "basins", "sweep"];
+export const MAP_VIEWS = ["basins", "sweep"];  // views of many runs (maps, sweeps): no paths drawn
 export const CLOUD_SIZE = 8;
 export const CUSTOM = "custom";  // the optimizer whose update rule the lane carries (rule: text)
 const MAX_NOISE = 1000;  // the contract's bounds of gradient.noise (API.md)

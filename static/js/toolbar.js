@@ -9,8 +9,8 @@ const $ = (id) => document.getElementById(id);
 
 export class Toolbar {
   /** ``formula``: the custom formula's box; ``landKey(state)``: the key of the state's landscape. */
-  constructor({ store, results, catalogue, formula, landKey }) {
-    Object.assign(this, { store, results, catalogue, formula, landKey });
+  constructor({ store, results, catalogue, formula, landKey, maps }) {
+    Object.assign(this, { store, results, catalogue, formula, landKey, maps });
     $("surface").addEventListener("change", (e) => {
       const id = e.target.value;
       if (id === "custom") {  // the formula goes into the state once the server has parsed it
@@ -79,7 +79,7 @@ export class Toolbar {
     const state = this.store.peek();
     const { optimizers, steps, start, ...surfaceRequest } = requestBody(state, this.catalogue);
     try {
-      await tuneLearningRates(this.store, surfaceRequest, state.start || land.meta.default_start);
+      await tuneLearningRates(this.store, this.maps, this.catalogue, surfaceRequest, state.start || land.meta.default_start);
       dismiss("tune");
     } catch (err) {
       toast(t("error", { msg: err.message }), { id: "tune", error: true });

@@ -1,8 +1,10 @@
-// What the map views (Basins, Sweep) share: their elements (controls, a progress bar, the plot), colours, titles that
-// fit their column, and when to compute: a map is asked for once its scene rests for a moment (a slider still moving
-// asks again), is kept while nothing it shows changes, and a newer scene or leaving the view drops one on its way.
+// What the map views (Basins, Sweep) share: their elements (controls, a progress bar, the plot and its live layer),
+// colours, titles that fit their column, and when to compute: the whole figure is asked for once its scene rests for a
+// moment, is kept while nothing it shows changes, and a newer scene or leaving the view drops one on its way; while a
+// slider is dragged, the view draws the dragged lane's map on its live layer as each arrives (maplayer.js).
 import { plain } from "../figure.js";
 import { t } from "../i18n.js";
+import { LiveLayer } from "./maplayer.js";
 
 export const BASIN_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"];
 // diverged and "no minimum" must stand out from the page: black and white on light, white and grey on dark
@@ -77,17 +79,23 @@ export function mapLayout(theme) {
     font: { color: themeInk(theme), size: 16 } };
 }
 
-const REST = 250;  // ms a scene must stand before its maps are computed
+const REST = 250;  // ms a scene must stand before its maps are computed (none after a drag: the stage waited)
 
 export class MapView {
   /** ``keyOf(scene)``: everything the maps show; ``compute(scene, seq)``: compute and draw them, resolving true when
-   *  drawn (false when ``seq`` is no longer this.seq: another scene came first). */
-  constructor({ root, id, label, controls = null }) {
+   *  drawn (false when ``seq`` is no longer this.seq: another scene came first); ``live(scene)``: while a slider is
+   *  dragged (``scene.live``), draw what it changes on the live layer as it arrives. ``maps``: the map client; the
+   *  view's requests use the slots ``${slot}:...``. */
+  constructor({ root, id, label, controls = null, maps, slot }) {
     this.root = root;
     Object.assign(this, mapElements(root, id, label, controls));
+    this.maps = maps;
+    this.slot = slot;
+    this.layer = new LiveLayer(this.el);
     this.seq = 0;
     this.drawnKey = null;
     this.pending = null;
+    this.wasLive = false;
   }
 
   show() { this.root.hidden = false; }
@@ -97,6 +105,7 @@ export class MapView {
     this.seq += 1;
     this.progress.hidden = true;
     this.cancel();
+    this.maps.cancel((slot) => String(slot).startsWith(`${this.slot}:`));
   }
 
   get visible() { return !this.root.hidden; }
@@ -108,12 +117,21 @@ export class MapView {
   }
 
   /** The maps of ``scene`` on screen: resolves true once they are (at once when they already are), false when another
-   *  scene came first or the same one is already on its way (its own call says when it is drawn). */
+   *  scene came first or the same one is already on its way (its own call says when it is drawn), or while a slider
+   *  is dragged (the live layer follows it; the whole figure is drawn once it rests). */
   render(scene) {
+    if (scene.live && this.layer.ready) {
+      this.cancel();
+      this.wasLive = true;
+      this.live(scene);
+      return Promise.resolve(false);
+    }
     const key = this.keyOf(scene);
-    if (this.drawnKey === key) { this.cancel(); return Promise.resolve(true); }
+    if (this.drawnKey === key) { this.cancel(); this.layer.clear(); return Promise.resolve(true); }
     if (this.pending?.key === key) return Promise.resolve(false);
     this.cancel();
+    const rest = this.wasLive ? 0 : REST;
+    this.wasLive = false;
     return new Promise((resolve, reject) => {
       const pending = { key, resolve };
       this.pending = pending;
@@ -128,8 +146,33 @@ export class MapView {
           if (this.pending === pending) this.pending = null;
           reject(err);
         }
-      }, REST);
+      }, rest);
     });
+  }
+
+  live() {}
+
+  /** Ask the map client for the maps of ``requests`` ([{kind, body, slot}]) at once (it sends them one at a time);
+   *  the progress bar shows how far they are. Resolves with their answers, or null when any is no longer wanted; a
+   *  refusal rejects, or gives ``refused`` in its place when that is given. */
+  async fetchAll(requests, seq, { refused } = {}) {
+    const done = requests.map(() => 0);
+    const show = () => { if (seq === this.seq) this.progress.value = done.reduce((a, b) => a + b, 0) / Math.max(requests.length, 1); };
+    this.progress.hidden = !requests.length;
+    this.progress.value = 0;
+    try {
+      const answers = await Promise.all(requests.map(({ kind, body, slot }, k) => this.maps.request(kind, body,
+        { slot: `${this.slot}:${slot}`, onProgress: (d, total) => { done[k] = d / Math.max(total, 1); show(); } })
+        .then((answer) => { done[k] = 1; show(); return answer; }, (err) => { if (refused === undefined) throw err; return refused; })));
+      return answers.some((a) => a === null) ? null : answers;
+    } finally {
+      if (seq === this.seq) this.progress.hidden = true;
+    }
+  }
+
+  /** Tell whoever listens that a lane's map (or curve) is on screen: live (while a slider is dragged) or whole. */
+  announce(lane, request, live) {
+    window.dispatchEvent(new CustomEvent("slopes:map", { detail: { view: this.slot, lane, request, live } }));
   }
 
   /** Forget what is drawn (another language: the titles change). */

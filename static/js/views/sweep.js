@@ -1,7 +1,12 @@
 // Sweep: the final loss over a log sweep of lr, one curve per lane (or, as a phase map, one heatmap per lane over lr
 // and its momentum-like parameter); a click adopts an lr. Tune lr gives each lane the lr of its lowest final loss.
+// A lane's sweep does not depend on the values it sweeps, so it is kept while the lane's other settings stand: moving
+// lr moves only the lane's current-value marker. While a slider is dragged, the marker (and, when the slider changes
+// the sweep, the lane's curve or phase map, asked for at once) is drawn on the live layer; Plotly redraws the figure
+// once the slider rests.
 import { plain, plotConfig } from "../figure.js";
 import { t } from "../i18n.js";
+import { dashPattern } from "./maplayer.js";
 import { elementSize, fitTitle, mapColours, mapLayout as baseLayout, MapView, PLOTLY_FONT, themeInk, titleWidths } from "./mapview.js";
 
 const PHASE_AXIS = {
@@ -20,9 +25,12 @@ function paramValue(params, name) {
 /** Final loss over a log sweep of lr, one curve per lane, the current lr marked; a click adopts an lr.
  * As a phase map (``axes: "lr_momentum"``): one heatmap per lane over lr x its momentum-like parameter. */
 export class SweepView extends MapView {
-  constructor({ root, store, controls }) {
-    super({ root, id: "plot-sweep", label: t("view_sweep"), controls });
+  constructor({ root, store, maps, controls }) {
+    super({ root, id: "plot-sweep", label: t("view_sweep"), controls, maps, slot: "sweep" });
     this.store = store;
+    this.kept = new Map();  // a lane's sweep (its key: sweptKey) -> its answer: the sweeps of the figure drawn last
+    this.drawn = null;  // the figure drawn last: {phase, lanes: per lane index {key, box, traces, marker}, gap}
+    this.liveAsked = new Map();  // lane index -> the key of the live sweep asked for last
   }
 
   /** A click on a curve's point (or a phase map's cell) gives its lane that lr (and that momentum-like value). */
@@ -48,38 +56,130 @@ export class SweepView extends MapView {
       ...(y ? { y: { param: y[0], min: y[1], max: y[2], n: 21, scale: "linear" } } : {}) };
   }
 
-  static async sweepLane(surfaceRequest, lane, steps, n = 31, y = null) {
-    const res = await fetch("/api/sweeps", { method: "POST", headers: { "content-type": "application/json" },
-      body: JSON.stringify(SweepView.sweepRequest(surfaceRequest, lane, steps, n, y)) });
-    if (!res.ok) return null;
-    return res.json();
+  /** What a sweep's answer depends on: its request without the values of the parameters it sweeps. */
+  static sweptKey(body) {
+    const params = { ...body.params };
+    for (const axis of [body.x, body.y]) {
+      if (!axis) continue;
+      if (axis.param.startsWith("betas[")) {
+        params.betas = [...(params.betas || [])];
+        params.betas[Number(axis.param[6])] = null;
+      } else delete params[axis.param];
+    }
+    return JSON.stringify({ ...body, params });
   }
 
   static phaseAxis(lane) { return PHASE_AXIS[lane.optimizer] || null; }
 
   keyOf(scene) { return JSON.stringify([scene.sweepAxes, scene.requestKey, scene.theme, scene.lang, scene.size]); }
 
-  async compute({ surfaceRequest, start, mapLanes: lanes, theme, steps, fstar, sweepAxes: axes }, seq) {
-    surfaceRequest = { ...surfaceRequest, start };
-    steps = Math.max(1, steps);
-    this.progress.hidden = false;
+  /** The lanes a scene sweeps, each with its request: every lane with an lr (a phase map: with a second axis too). */
+  sweeps({ surfaceRequest, start, mapLanes: lanes, steps, sweepAxes: axes }) {
     const phase = axes === "lr_momentum";
-    const sweepable = lanes.filter((l) => "lr" in l.params && (!phase || SweepView.phaseAxis(l)));
-    const results = await Promise.all(sweepable.map((l) => SweepView.sweepLane(surfaceRequest, l, steps, 31,
-      phase ? SweepView.phaseAxis(l) : null)));
-    if (seq !== this.seq) return false;
-    this.progress.hidden = true;
+    return lanes.map((lane, index) => ({ lane, index })).filter(({ lane }) => "lr" in lane.settings && (!phase || SweepView.phaseAxis(lane)))
+      .map((s) => {
+        const body = SweepView.sweepRequest({ ...surfaceRequest, start }, s.lane, Math.max(1, steps), 31,
+          phase ? SweepView.phaseAxis(s.lane) : null);
+        return { ...s, body, key: SweepView.sweptKey(body) };
+      });
+  }
+
+  async compute(scene, seq) {
+    const { mapLanes: lanes, theme, fstar, sweepAxes: axes } = scene;
+    const steps = Math.max(1, scene.steps);
+    const phase = axes === "lr_momentum";
+    const wanted = this.sweeps(scene);
+    const missing = wanted.filter((w) => !this.kept.has(w.key));
+    // (a sweep the server refuses leaves its lane out, as a lane without lr)
+    const answers = await this.fetchAll(missing.map((w) => ({ kind: "sweeps", body: w.body, slot: w.index })), seq, { refused: false });
+    if (answers === null || seq !== this.seq) return false;
+    const fresh = new Map(missing.map((w, k) => [w.key, answers[k] || null]));
+    const results = wanted.map((w) => (fresh.has(w.key) ? fresh.get(w.key) : this.kept.get(w.key)));
+    this.kept = new Map(wanted.map((w, k) => [w.key, results[k]]).filter(([, r]) => r));
+    const sweepable = wanted.map((w) => w.lane);
     const gap = (v) => (v === null ? null : Math.max(fstar === null ? v : v - fstar, 1e-16));
-    const { data, layout } = phase ? this.phaseFigure(results, sweepable, lanes, theme, steps, gap)
+    const { data, layout, traces, zrange } = phase ? this.phaseFigure(results, sweepable, lanes, theme, steps, gap)
       : this.curveFigure(results, sweepable, lanes, theme, steps, gap);
     await Plotly.react(this.el, data, { ...layout, ...elementSize(this.el) }, plotConfig());
     this.bind();
     this.results = results;
-    return seq === this.seq;
+    if (seq !== this.seq) return false;
+    const boxes = phase ? results.filter((r) => r).length : 1;
+    this.drawn = { phase, gap, zrange, lanes: new Map(wanted.map((w, k) => [w.index, { key: w.key, body: w.body,
+      result: results[k], box: phase ? traces[k]?.box : 0, traces: traces[k] }])) };
+    this.liveAsked.clear();
+    this.layer.reset(boxes);
+    for (const w of missing) this.announce(w.index, w.body, false);
+    return true;
   }
 
+  /** A slider is dragged: each lane's marker follows its lr (and momentum-like value); a lane whose sweep changed
+   *  gets it anew, drawn on the live layer as it comes, its Plotly traces hidden meanwhile. */
+  live(scene) {
+    const drawn = this.drawn;
+    if (!drawn || drawn.phase !== (scene.sweepAxes === "lr_momentum")) return;
+    for (const w of this.sweeps(scene)) {
+      const was = drawn.lanes.get(w.index);
+      if (!was?.traces) continue;
+      if (w.key === was.key) {
+        this.liveAsked.delete(w.index);
+        const moved = JSON.stringify(w.lane.params) !== JSON.stringify(was.body.params);
+        if (moved) this.showLive(w, was.result, ["marker"], false);
+        else if (this.layer.has(w.index)) { this.layer.clear(w.index); this.unhide(w.index); }
+        continue;
+      }
+      if (this.liveAsked.get(w.index) === w.key) continue;
+      this.liveAsked.set(w.index, w.key);
+      this.maps.request("sweeps", w.body, { slot: `sweep:${w.index}` }).then((r) => {
+        if (!r || !this.visible || this.drawn !== drawn) return;
+        this.showLive(w, r, ["curve", "diverged", "marker"], true);
+      }, () => {});  // a refused sweep: the figure drawn once the slider rests says why
+    }
+  }
+
+  /** Lane ``w``'s live drawing from sweep ``r``: its marker, and its curve (or phase map) when ``whole``; the Plotly
+   *  traces it stands for (``hide``: their names) are hidden. */
+  showLive(w, r, hide, whole) {
+    const { lane, index } = w;
+    const was = this.drawn.lanes.get(index);
+    const items = [];
+    if (this.drawn.phase) {
+      const [param] = SweepView.phaseAxis(lane);
+      if (whole) {
+        const [lo, hi] = this.drawn.zrange;
+        const theme = document.documentElement.dataset.theme;
+        items.push({ type: "heatmap", x: r.axes[0].values, y: r.axes[1].values, colour: phaseColour(lo, hi, mapColours(theme).diverged),
+          z: r.final_loss.map((row, j) => row.map((v, i) => (r.diverged[j][i] ? "diverged" : v === null ? null : Math.log10(this.drawn.gap(v)))))});
+      }
+      items.push({ type: "markers", symbol: "diamond", fill: lane.color, stroke: "#ffffff", width: 2,
+        points: [[lane.settings.lr, paramValue(lane.settings, param)]] });
+    } else {
+      const lrs = r.axes[0].values;
+      if (whole) items.push({ type: "line", xs: lrs, ys: r.final_loss.map(this.drawn.gap), colour: lane.color, dash: dashPattern(lane.dash, 3), dots: 3.5 });
+      items.push({ type: "markers", symbol: "diamond", fill: lane.color, stroke: themeInk(document.documentElement.dataset.theme), width: 2,
+        points: [[lane.settings.lr, this.drawn.gap(nearestValue(lrs, r.final_loss, lane.settings.lr))]] });
+    }
+    this.layer.set(index, was.box, items);
+    const hidden = hide.map((name) => was.traces[name]).filter((k) => k !== undefined);
+    if (hidden.some((k) => !was.hidden?.has(k))) {
+      was.hidden = new Set([...(was.hidden || []), ...hidden]);
+      Plotly.restyle(this.el, { opacity: 0 }, [...was.hidden]);
+    }
+    this.announce(index, w.body, true);
+  }
+
+  /** Lane ``index``'s Plotly traces shown again (the slider came back to the drawn settings). */
+  unhide(index) {
+    const was = this.drawn.lanes.get(index);
+    if (!was?.hidden?.size) return;
+    Plotly.restyle(this.el, { opacity: 1 }, [...was.hidden]);
+    was.hidden = null;
+  }
+
+  /** The curves' figure and, per result, the indices of its traces ({curve, diverged, marker}). */
   curveFigure(results, sweepable, lanes, theme, steps, gap) {
     const data = [];
+    const traces = [];
     const finite = results.flatMap((r) => (r ? r.final_loss.filter((v) => v !== null).map(gap) : []));
     const top = finite.length ? Math.max(...finite) * 30 : 1;  // diverged crosses above the curves, one row per lane
     // (lane i at top · 2.2^i on the log axis), so two lanes diverging at one lr do not hide each other
@@ -87,15 +187,18 @@ export class SweepView extends MapView {
       if (!r) return;
       const lane = sweepable[i];
       const lrs = r.axes[0].values;
+      traces[i] = { curve: data.length };
       data.push({ type: "scatter", mode: "lines+markers", name: plain(lane.label), x: lrs, y: r.final_loss.map(gap),
         line: { color: lane.color, width: 3, dash: lane.dash }, marker: { size: 7, color: lane.color },
         customdata: lrs.map(() => lanes.indexOf(lane)),
         hovertemplate: `${plain(lane.label)}<br>lr %{x:.3g}<br>f − f* %{y:.3g}<extra></extra>` });
       const diverged = lrs.filter((_, k) => r.diverged[k]);
+      if (diverged.length) traces[i].diverged = data.length;
       if (diverged.length) data.push({ type: "scatter", mode: "markers", showlegend: false, x: diverged,
         y: diverged.map(() => top * 2.2 ** i), marker: { symbol: "x-thin", size: 11, line: { width: 3, color: lane.color } },
         hovertemplate: `${plain(lane.label)}<br>lr %{x:.3g}: ${t("diverged")}<extra></extra>` });
-      const cur = lane.params.lr;
+      const cur = lane.settings.lr;
+      traces[i].marker = data.length;
       data.push({ type: "scatter", mode: "markers", showlegend: false, x: [cur], y: [gap(nearestValue(lrs, r.final_loss, cur))],
         marker: { size: 16, symbol: "diamond", color: lane.color, line: { width: 2, color: themeInk(theme) } },
         hovertemplate: `${plain(lane.label)}: ${t("current_setting")} lr=${cur}<extra></extra>` });
@@ -107,9 +210,11 @@ export class SweepView extends MapView {
       showlegend: true, legend: { orientation: "h", x: 0, xanchor: "left", yref: "container", y: 0.01, yanchor: "bottom", font: { size: 15 } },
       title: { text: t("sweep_title", { steps }) + (data.some((d) => d.marker?.symbol === "x-thin") ? ` · × ${t("diverged")}` : ""),
         x: 0.01, xanchor: "left", y: 0.985, yanchor: "top", font: { size: 16 } } };
-    return { data, layout };
+    return { data, layout, traces };
   }
 
+  /** The phase maps' figure and, per result, its subplot and the indices of its traces ({box, curve: the map,
+   *  diverged, marker}); ``zrange``: the colour scale's ends. */
   phaseFigure(results, sweepable, lanes, theme, steps, gap) {
     const shown = results.map((r, i) => [r, sweepable[i]]).filter(([r]) => r);
     const n = Math.max(shown.length, 1);
@@ -122,6 +227,7 @@ export class SweepView extends MapView {
       grid: { rows, columns: cols, pattern: "independent", xgap: crowded ? 0.12 : 0.16, ygap: rows > 2 ? 0.42 : 0.3 }, annotations: [],
       title: { text: t("phase_title", { steps, diverged: mapColours(theme).divergedName }), x: 0.01, xanchor: "left", y: 0.985, yanchor: "top", font: { size: 16 } } };
     const data = [];
+    const traces = results.map(() => null);
     const widths = titleWidths(this.el.clientWidth || 800, layout.margin, cols, layout.grid.xgap, 0);  // the colour bar is at the right
     const tickfont = crowded ? { size: 12 } : {};
     shown.forEach(([r, lane], i) => {
@@ -136,14 +242,15 @@ export class SweepView extends MapView {
         ...(crowded ? { nticks: 3 } : {}) };
       const laneIndex = lanes.indexOf(lane);
       const custom = ys.map(() => xs.map(() => [laneIndex, param]));
+      traces[results.indexOf(r)] = { box: i, curve: data.length, diverged: data.length + 1, marker: data.length + 2 };
       data.push({ type: "heatmap", ...axes, x: xs, y: ys, customdata: custom, zmin, zmax, colorscale: PHASE_COLOURS,
         showscale: i === 0, colorbar: { title: { text: "log₁₀(f − f*)", side: "right" }, len: 0.9, x: 1.02, xanchor: "left", thickness: 18 },
         z: r.final_loss.map((row) => row.map((v) => (v === null ? null : Math.log10(gap(v))))),
         hovertemplate: `lr %{x:.3g}<br>${param} %{y:.3g}<br>log₁₀(f − f*) %{z:.2f}<extra>${plain(lane.label)}</extra>` });
       data.push({ type: "heatmap", ...axes, x: xs, y: ys, customdata: custom, showscale: false, hoverinfo: "skip",
         z: r.diverged.map((row) => row.map((d) => (d ? 1 : null))), colorscale: [[0, mapColours(theme).diverged], [1, mapColours(theme).diverged]] });
-      data.push({ type: "scatter", mode: "markers", ...axes, showlegend: false, x: [lane.params.lr],
-        y: [paramValue(lane.params, param)],
+      data.push({ type: "scatter", mode: "markers", ...axes, showlegend: false, x: [lane.settings.lr],
+        y: [paramValue(lane.settings, param)],
         marker: { size: 16, symbol: "diamond", color: lane.color, line: { width: 2, color: "#ffffff" } },
         hovertemplate: `${plain(lane.label)}: ${t("current_setting")}<extra></extra>` });
       const title = fitTitle(lane.label, "", widths[i % cols], FONT_FAMILY, 16);
@@ -160,11 +267,28 @@ export class SweepView extends MapView {
       layout.xaxis = { visible: false };
       layout.yaxis = { visible: false };
     }
-    return { data, layout };
+    return { data, layout, traces, zrange: [zmin, zmax] };
   }
 }
 
 const FONT_FAMILY = PLOTLY_FONT;  // the sweep's layouts set no family either
+
+/** A phase map's cell colour on the live layer, as Plotly's colour scale gives it: log₁₀(f − f*) ``v`` between ``lo``
+ *  and ``hi`` on PHASE_COLOURS, "diverged" in ``diverged``. */
+function phaseColour(lo, hi, diverged) {
+  const stops = PHASE_COLOURS.map(([at, hex]) => [at, parseInt(hex.slice(1), 16)]);
+  const hex2 = (v) => `#${v.toString(16).padStart(6, "0")}`;
+  return (v) => {
+    if (v === "diverged") return diverged;
+    if (v === null) return null;
+    const u = Math.min(1, Math.max(0, hi > lo ? (v - lo) / (hi - lo) : 0));
+    const k = Math.min(stops.length - 2, Math.floor(u * (stops.length - 1)));
+    const [a, ca] = stops[k], [b, cb] = stops[k + 1];
+    const f = (u - a) / (b - a);
+    const mix = (shift) => Math.round(((ca >> shift) & 255) + f * (((cb >> shift) & 255) - ((ca >> shift) & 255)));
+    return hex2((mix(16) << 16) | (mix(8) << 8) | mix(0));
+  };
+}
 
 function nearestValue(xs, ys, x) {
   let best = 0;
@@ -172,12 +296,13 @@ function nearestValue(xs, ys, x) {
   return ys[best];
 }
 
-/** The fairness helper: each lane gets the lr with the lowest final loss from a log sweep (``surfaceRequest``: the run
- *  request without its lanes, steps and start). */
-export async function tuneLearningRates(store, surfaceRequest, start) {
+/** The fairness helper: each lane with an lr gets the one with the lowest final loss from a log sweep
+ *  (``surfaceRequest``: the run request without its lanes, steps and start), asked of the map client ``maps``. */
+export async function tuneLearningRates(store, maps, catalogue, surfaceRequest, start) {
   const state = store.get();
-  const results = await Promise.all(state.optimizers.map((lane) => ("lr" in lane.params
-    ? SweepView.sweepLane({ ...surfaceRequest, start }, lane, Math.max(1, state.steps)) : null)));
+  const results = await Promise.all(state.optimizers.map((lane, i) => (catalogue.param(lane.optimizer, "lr")
+    ? maps.request("sweeps", SweepView.sweepRequest({ ...surfaceRequest, start }, lane, Math.max(1, state.steps)), { slot: `tune:${i}` })
+      .catch(() => null) : null)));
   results.forEach((r, i) => { if (r?.best) state.optimizers[i].params.lr = +r.best.lr.toPrecision(3); });
   store.update({ optimizers: state.optimizers, view: { tuned: true } }, "tune");
 }
