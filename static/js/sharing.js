@@ -1,17 +1,33 @@
 // Taking the view elsewhere: the address (kept current, and copied by Copy link), the embed code for slides, and the
 // downloads (figure, animation, offline HTML, data).
+//
+// The address is the state; a lesson, a view or a surface the user picks is a new entry of the browser's history
+// (Back returns to the one before, Forward comes back), every other change rewrites the current entry. Back and
+// Forward put the entry's state in the store. An embed never adds entries (it would take over its slide's Back).
 import { download, embedSnippet } from "./downloads.js";
 import { t } from "./i18n.js";
 import { dismiss, toast } from "./messages.js";
-import { writeLocation } from "./state.js";
+import { encodeState, writeLocation } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
 
 export class Sharing {
   /** ``figure(upto)``: the overlay as a still figure up to a step; ``maxStep()``: the last step drawn. */
-  constructor({ store, runs, figure, maxStep }) {
+  /** ``fromLocation()``: the state the address holds (after Back or Forward); ``history``: whether picks are entries. */
+  constructor({ store, runs, figure, maxStep, fromLocation, history = true }) {
     Object.assign(this, { store });
-    store.subscribe(() => this.saveLocation());
+    store.subscribe((next, prev, source) => {
+      if (history && source !== "history" && source !== "script" && isNavigation(next, prev)) this.pushLocation(prev, next);
+      else this.saveLocation();
+    });
+    if (history) {
+      window.addEventListener("popstate", () => {
+        clearTimeout(this.saveTimer);
+        const s = fromLocation();
+        // every field the entry holds, and the optional ones it does not hold cleared (a merge would keep them)
+        store.update({ ...s, formula: s.formula ?? null, domain: s.domain ?? null, surface_options: s.surface_options ?? null }, "history");
+      });
+    }
     $("share").addEventListener("click", () => { writeLocation(store.peek()); this.copy(location.href, t("copied"), t("copy_link_manual")); });
     const snippet = () => embedSnippet(store.peek(), { caption: $("embed-caption").value.trim(), size: $("embed-size").value,
       theme: document.documentElement.dataset.theme === "dark" ? "dark" : "light" });
@@ -37,6 +53,15 @@ export class Sharing {
         toast(t("error", { msg: err.message }), { id: "download", error: true });
       }
     });
+  }
+
+  /** A pick: the entry being left keeps the state it had, and the new state is a new entry. */
+  pushLocation(prev, next) {
+    clearTimeout(this.saveTimer);
+    writeLocation(prev);
+    const url = new URL(window.location.href);
+    url.searchParams.set("state", encodeState(next));
+    window.history.pushState(null, "", url);
   }
 
   /** The address follows the state (a little after a burst of changes). */
@@ -65,4 +90,10 @@ export class Sharing {
     area.focus();
     area.select();
   }
+}
+
+/** A change the browser's history keeps: another lesson, view or surface (a custom formula is a surface of its own). */
+function isNavigation(next, prev) {
+  return next.view.lesson !== prev.view.lesson || next.view.mode !== prev.view.mode || next.surface !== prev.surface
+    || (next.surface === "custom" && next.formula !== prev.formula);
 }

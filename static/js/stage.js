@@ -9,7 +9,7 @@
 import { t } from "./i18n.js";
 import { dismiss, toast } from "./messages.js";
 import { requestBody } from "./runs.js";
-import { landKeyOf, laneStyle } from "./state.js";
+import { equalAxes, landKeyOf, laneStyle } from "./state.js";
 
 const CHART_INTERVAL = 120; // ms: while results arrive quickly (a stream), the charts and the table redraw at most this often
 const DRAG_IDLE = 250; // ms: a slider that has not moved for this long is no longer being dragged
@@ -116,7 +116,7 @@ export class Stage {
     return { surface: meta, land, lanes: (runs?.lanes || []).map(style),
       cloud: (runs?.cloud || []).map((m) => ({ ...m, ...laneStyle(state, m.cloudOf) })), running: !!runs?.running,
       start: state.start || meta.default_start, theme: document.documentElement.dataset.theme, arrows: !!state.view.arrows,
-      equal: !!state.view.equal, zoom: state.view.zoom, markers: state.view.markers, cursor: this.cursor, fstar: fstar(meta) };
+      equal: equalAxes(state, meta), zoom: state.view.zoom, markers: state.view.markers, cursor: this.cursor, fstar: fstar(meta) };
   }
 
   mapScene(state) {
@@ -137,6 +137,9 @@ export class Stage {
     this.chartsBox.hidden = maps;
     this.legend.hidden = maps;
     this.summary.hidden = maps;  // the table is of the paths, which map views do not compute
+    if (this.analysis) this.analysis.hidden = maps;
+    const toAnalysis = document.getElementById("to-analysis");
+    if (toAnalysis) toAnalysis.hidden = maps;
   }
 
   // --- drawing ---------------------------------------------------------------------------------------
