@@ -37,6 +37,8 @@ export function baseLayout(theme) {
   };
 }
 
+const LOG_FLOOR_QUANTILE = 0.015;
+
 /** The grid's values inside ``box`` (all of them without one). */
 function valuesIn(grid, box) {
   const out = [];
@@ -62,7 +64,11 @@ export function colourTransform(surface, grid) {
   const median = sorted[Math.floor(sorted.length / 2)];
   const log = surface.log_scale || (zmax - zmin) > 50 * Math.max(median - zmin, 1e-300);
   const eps = Math.max((zmax - zmin) * 1e-7, 1e-12);
-  const fn = log ? (v) => Math.log10(Math.max(v - zmin, 0) + eps) : (v) => v;
+  // on a log scale, the values below the lowest few per mille of the grid are one colour (and, in 3-D, one height): a
+  // narrow valley's floor sampled by a grid gives depths that jump from point to point (a saw-tooth comb of contour
+  // lines along Rosenbrock's valley), which no grid of this size resolves
+  const floor = log ? Math.max(sorted[Math.floor(sorted.length * LOG_FLOOR_QUANTILE)] - zmin, 0) : 0;
+  const fn = log ? (v) => Math.log10(Math.max(v - zmin, floor) + eps) : (v) => v;
   return { log, zmin, fn, range: [fn(zmin), fn(zmax)] };
 }
 

@@ -79,7 +79,7 @@ async function main() {
   const landKey = (state) => landscapes.key(state);
 
   const overlay = new OverlayView({ root: $("view-overlay"), store, runs, cover: (land, box) => landscapes.cover(land, box, () => stage.schedule()) });
-  const views = { overlay, side: new SideView({ root: $("view-side") }), "3d": new Surface3DView({ root: $("view-3d") }),
+  const views = { overlay, side: new SideView({ root: $("view-side"), cover: (land, box) => landscapes.cover(land, box, () => stage.schedule()) }), "3d": new Surface3DView({ root: $("view-3d") }),
     basins: new BasinView({ root: $("view-basins"), store }), sweep: new SweepView({ root: $("view-sweep"), store, controls: $("map-options") }) };
   stage = new Stage({ store, results, catalogue, runs, views, parts: { legend: new Legend({ root: $("legend") }),
     charts: new Charts({ root: $("charts") }), summary: new Summary({ root: $("summary") }),
