@@ -150,7 +150,7 @@ export function markerTraces(scene, axes = {}) {
 
 /** A lane's path up to step ``upto`` as columns (what Plotly wants). */
 export function pathColumns(lane, upto = Infinity) {
-  const n = Math.min(upto + 1, lane.points.length);
+  const n = Math.max(0, Math.min(upto + 1, lane.points.length));
   const x = new Array(n), y = new Array(n);
   for (let k = 0; k < n; k++) { x[k] = lane.points[k][0]; y[k] = lane.points[k][1]; }
   return { x, y };

@@ -25,8 +25,10 @@ export class Playback {
     });
     store.subscribe((next, prev) => { if (next.view.mode !== prev.view.mode) this.pause(); });
     if (embed.on) {
-      results.subscribe((value) => {
-        if (this.deck || !value.runs || value.runs.running || !value.runs.key) return;
+      // autoplay starts once the paths are on screen: a result that came before the frame had its size (or the other
+      // way round) has not been drawn yet, and a playback of nothing drew step −2 of 0
+      window.addEventListener("slopes:drawn", () => {
+        if (this.deck) return;
         this.deck = deckPlayback({ play: () => this.play(), pause: () => this.pause(), playing: () => stage.playing },
           { element: stage.area, autoplay: embed.autoplay });
       });
@@ -43,8 +45,9 @@ export class Playback {
     let busy = false;
     const tick = (now) => {
       if (!stage.playing) return;
-      position += ((now - last) / 1000) * Number(this.speed.value);
-      last = now;
+      // (a frame's time may be a little before the moment play() was called: never a step back)
+      position += (Math.max(0, now - last) / 1000) * Number(this.speed.value);
+      last = Math.max(last, now);
       if (position >= stage.maxStep) {
         if (this.embed.loop) position = 0;
         else { position = stage.maxStep; stage.cursor = stage.maxStep; this.pause(true); return; }

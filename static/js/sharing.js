@@ -36,7 +36,9 @@ export class Sharing {
       box.value = snippet();
       box.hidden = false;
       $("embed-options").hidden = false;
+      box.focus({ preventScroll: true });  // the panel stays where the user left it; the code is at its top
       box.select();
+      box.closest(".panel")?.scrollTo({ top: 0 });
       this.copy(box.value, t("embed_copied"), t("copy_embed_manual"), false);
     });
     for (const id of ["embed-size", "embed-caption"]) $(id).addEventListener("input", () => { $("embed-snippet").value = snippet(); });

@@ -160,6 +160,8 @@ export class Stage {
       this.showView(state.view.mode);
       const { land, runs } = this.results.get();
       if (!land || land.key !== this.landKey(state)) return;
+      // the first drawing waits for both the result and the area's size (a frame laid out after the result came)
+      if (!this.area.clientWidth || !this.area.clientHeight) return;
       if (MAP_MODES.includes(state.view.mode)) { this.renderMaps(state, version); return; }
       if (!runs?.lanes.length) return;
       this.maxStep = Math.max(0, ...runs.lanes.map((l) => l.points.length - 1));
@@ -234,6 +236,7 @@ export class Stage {
 
   /** Draw the cursor as it is (a playback frame sets it first). */
   drawCursor() {
+    this.cursor = Math.max(0, Math.min(this.cursor, this.maxStep));
     this.tellCursor();
     const state = this.store.peek();
     const runs = this.results.get().runs;
