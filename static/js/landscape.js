@@ -28,6 +28,7 @@ export class Landscapes {
     this.cache = new Map();  // key -> Promise of the landscape
     this.customMeta = new Map();  // key -> a custom formula's metadata, as its validation answered it
     this.covers = new Map();  // landscape key -> [{box, land (a grid over box, prepared) or null while loading}]
+    this.loading = new Set();  // the cover entries on their way
     store.subscribe((next, prev) => { if (this.key(next) !== this.key(prev)) this.load(); });
     results.subscribe((value, prev, patch) => {
       // the server may have restarted: a landscape not yet loaded is asked for again
@@ -57,7 +58,8 @@ export class Landscapes {
 
   /** The landscape ``land`` drawn over ``box``: itself when its grid covers the box, else a grid over the box (and a
    *  little more) once loaded, with the same colours; until then ``land`` itself, and ``ready()`` is called when the
-   *  wider grid is in. */
+   *  wider grid is in (or could not be loaded: ``land`` stays). ``covering()`` says whether one is on its way (the
+   *  figure is not yet as it will be). */
   cover(land, box, ready) {
     const state = this.store.peek();
     if (contains(land.grid, box) || this.key(state) !== land.key) return land;
@@ -69,13 +71,15 @@ export class Landscapes {
     entry.box = { x: entry.box.x, y: entry.box.y };
     list.push(entry);
     if (list.length > 6) list.shift();
+    this.loading.add(entry);
     getJSON(this.gridURL(state, land.meta, entry.box)).then((grid) => {
       entry.box = { x: [grid.x[0], grid.x[grid.x.length - 1]], y: [grid.y[0], grid.y[grid.y.length - 1]] };
       entry.land = { ...land, grid, ...prepareLandscape(land.meta, grid, land.colour), covers: entry.box };
-      ready();
-    }, () => { list.splice(list.indexOf(entry), 1); });
+    }, () => {}).finally(() => { this.loading.delete(entry); ready(); });  // (a failed one stays: not asked again)
     return land;
   }
+
+  covering() { return this.loading.size > 0; }
 
   async meta(state, key) {
     if (state.surface === "custom") {

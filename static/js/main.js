@@ -84,7 +84,8 @@ async function main() {
   stage = new Stage({ store, results, catalogue, runs, views, parts: { legend: new Legend({ root: $("legend") }),
     charts: new Charts({ root: $("charts") }), summary: new Summary({ root: $("summary") }),
     dataPanel: new DataPanel({ root: $("data-panel"), plot: $("plot-data") }),
-    area: $("view-area"), playback: $("playback"), chartsBox: $("charts"), analysis: $("analysis"), announce: $("announce") } });
+    area: $("view-area"), playback: $("playback"), chartsBox: $("charts"), analysis: $("analysis"), announce: $("announce"),
+    covering: () => landscapes.covering() } });
   new AveragedPath({ runs, overlay });
   new TestContour({ store, overlay, onChange: () => stage.schedule() });
   new Inspector({ store, results, catalogue, runs, overlay, area: $("view-area"), openButton: $("inspector-open"), embed: EMBED.on });

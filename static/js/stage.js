@@ -21,7 +21,7 @@ function fstar(meta) {
 
 export class Stage {
   /** ``views``: {overlay, side, 3d, basins, sweep}; ``parts``: {legend, charts, summary, dataPanel} and the elements
-   *  around them ({area, playback, chartsBox, announce}). */
+   *  around them ({area, playback, chartsBox, announce}); ``covering()``: a wider landscape grid is on its way. */
   constructor({ store, results, catalogue, runs, views, parts }) {
     Object.assign(this, { store, results, catalogue, runs, views, ...parts });
     this.cursor = 0;
@@ -178,7 +178,8 @@ export class Stage {
       this.tellCursor();
       const complete = !runs.running && runs.key === this.runs.keyOf(state);
       await this.renderCharts(sc, runs, live, fast);
-      if (complete && version === this.store.version) this.announceDrawn(version);
+      // (drawn once the landscape's grid reaches over the whole plot: a wider one on its way redraws when it comes)
+      if (complete && version === this.store.version && !this.covering?.()) this.announceDrawn(version);
     } catch (err) {
       console.error(err);
       toast(t("error", { msg: err.message }), { id: "draw", error: true });
