@@ -37,7 +37,15 @@ export class Stage {
       if ("runs" in patch || "land" in patch) this.schedule("runs" in patch);
       if (patch.runError) this.failed();
     });
-    new ResizeObserver(() => this.schedule()).observe(this.area);
+    // a new size is drawn anew: until it is, the figure is busy (presenting, a window resized, a frame laid out)
+    let size = "";
+    new ResizeObserver(() => {
+      const now = `${this.area.clientWidth}x${this.area.clientHeight}`;
+      if (now === size) return;
+      size = now;
+      this.area.setAttribute("aria-busy", "true");
+      this.schedule();
+    }).observe(this.area);
   }
 
   landKey(state) { return landKeyOf(state, (id) => this.catalogue.hasDataset(id)); }

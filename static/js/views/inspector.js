@@ -247,20 +247,24 @@ export class Inspector {
 
   // --- where the card sits ------------------------------------------------------------------------------
   /** In the side panel, over the run settings, whenever the panel is shown: beside the plot, never over it, as tall as
-   *  the window. Without the panel (presenting, a narrow window), over the corner of the views' area that hides least:
-   *  never the inspected point, the arrows' heads or a lane's end where another corner leaves them free. The open
-   *  button is shown when the inspector can be used. */
+   *  the window; presenting, in a column of its own beside the figure (the figure narrows). Without either (a narrow
+   *  window, an embed), over the corner of the views' area that hides least: never the inspected point, the arrows'
+   *  heads or a lane's end where another corner leaves them free. The open button is shown when the inspector can be
+   *  used. */
   place() {
     this.openButton.hidden = !this.root.hidden || !this.usable() || this.embed;
-    if (this.root.hidden) return;
+    if (this.root.hidden) { document.body.classList.remove("inspecting"); return; }
     const panel = document.querySelector(".panel");
     const dock = panel && panel.offsetParent !== null && panel.clientWidth >= 300 && getComputedStyle(panel).display !== "none"
       && panel.getBoundingClientRect().top < window.innerHeight / 2;
-    if (dock) {  // the panel's first section: the run settings scroll on under it
-      if (this.root.parentElement !== panel) panel.prepend(this.root);
+    const present = "present" in document.body.dataset && window.innerWidth >= 900;
+    document.body.classList.toggle("inspecting", present);  // (the CSS gives the card its column)
+    if (dock || present) {  // the panel's first section (the run settings scroll on under it), or the figure's side
+      const home = dock ? panel : document.querySelector(".layout");
+      if (this.root.parentElement !== home) { if (dock) home.prepend(this.root); else home.append(this.root); }
       this.root.classList.add("docked");
       for (const k of ["left", "top", "width", "maxHeight"]) this.root.style[k] = "";
-      this.root.dataset.side = "panel";
+      this.root.dataset.side = dock ? "panel" : "beside";
       return;
     }
     if (this.root.parentElement !== document.body) document.body.append(this.root);
