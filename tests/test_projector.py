@@ -265,7 +265,7 @@ def test_3d_fills_its_view_with_paths_on_the_surface(browser, live_server):
 def test_an_embed_draws_once_it_has_both_its_result_and_its_size(browser, live_server, tmp_path, order):
     """The embed race of issue 21 (Korean, Rosenbrock, side by side, autoplay and loop at 960x540): the result and the
     frame's size may arrive in either order; the first drawing waits for both, and playback never steps below 0."""
-    src = state_url(live_server, {"view": {"lang": "ko", "mode": "side", "theme": "light"}}, "/embed") + "&autoplay=1&loop=1"
+    src = state_url(live_server, {"steps": 150, "view": {"lang": "ko", "mode": "side", "theme": "light"}}, "/embed") + "&autoplay=1&loop=1"
     hidden = order == "result first"
     (tmp_path / "slide.html").write_text(
         f'<!doctype html><html><body style="margin:0"><iframe id="figure" src="{src}" width="960" height="540" '
