@@ -373,10 +373,7 @@ LESSONS = [
                          "schedule": {"type": "cosine", "T_max": 1000}},
                         lane("schedule_free_adamw", "Schedule-Free lr 0.2 (no schedule)",
                              "Schedule-Free lr 0.2 (스케줄 없음)", lr=0.2, weight_decay=0.0)]}),
-]
-# Lessons whose lanes are update rules (optimizer "custom"): served once the page's lanes carry a rule (the page's
-# rule editor, issue 23): then join them to LESSONS. Their claims are tested like the others'.
-RULE_LESSONS = [
+    # lanes whose optimizer is an update rule (optimizer "custom"), each editable in the page's rule editor
     lesson(
         "adam_from_parts",
         {"en": "Build Adam from its parts", "ko": "부품으로 Adam 만들기"},

@@ -57,7 +57,7 @@ def create_app() -> FastAPI:
     app.mount("/docs-assets", RevalidatedFiles(directory=pages.docs_assets()), name="docs-assets")
     errors.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # JSON answers and plotly.js
-    app.add_middleware(Guard, max_body=settings.max_body)
+    app.add_middleware(Guard, max_body=settings.max_body, max_message=settings.max_ws_message)
     return app
 
 

@@ -64,6 +64,14 @@ class Settings(BaseSettings):
     map_threads: Whole(1, 256) = 2  # threads for basin maps and sweeps (a pool of their own)
     max_queue: Whole(0, 100_000) = 16  # HTTP computations waiting for a busy pool beyond this are refused with 503
     shutdown_seconds: Whole(1, 3600) = 5  # on SIGTERM, work in flight gets this long to end (uvicorn's graceful stop)
+    # fairness (app/api/compute.py): each request's cost is estimated before it runs (app/services/costs.py, seconds
+    # of one worker's CPU as benchmarks/costs.py measured them); what is under light_request_ms runs in a lane of
+    # its own that heavy work never holds and steps aside for
+    light_threads: Whole(1, 256) = 2
+    light_request_ms: Whole(0, 10 ** 6) = 100
+    light_target_ms: Whole(1, 10 ** 6) = 300  # GET /readyz fails while a light request would wait longer than this
+    max_request_seconds: Whole(1, 86_400) = 10  # one request's estimated cost; over it, a 422 naming what to shrink
+    request_deadline_seconds: Whole(1, 86_400) = 120  # heavy work that would not end by then is refused; at it, stopped
     allowed_origins: str = ""  # comma-separated origins (https://slides.example) whose pages may open WebSockets
 
     @field_validator("allowed_origins")
@@ -143,7 +151,8 @@ def unknown_variables(environ=None) -> list[str]:
 def public_limits(s: Settings) -> dict:
     """The limits a client needs to know (``GET /api/limits``)."""
     names = ("max_steps", "max_optimizers", "max_grid", "max_label", "max_basin_n", "max_point_steps",
-             "max_sweep_cells", "max_run_evaluations", "max_body", "max_ws_message", "max_state", "ws_idle_seconds")
+             "max_sweep_cells", "max_run_evaluations", "max_body", "max_ws_message", "max_state", "ws_idle_seconds",
+             "max_request_seconds", "request_deadline_seconds")
     return {name: getattr(s, name) for name in names}
 
 

@@ -141,6 +141,22 @@ def address_holds_state(page, timeout: float = 10000) -> dict:
     return decode_state(page.url)
 
 
+PLOT_BOXES = """() => {
+  const shown = (el) => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+    return r.width > 20 && r.height > 20 && s.visibility !== 'hidden' && el.offsetParent !== null; };
+  const box = (el, kind) => { const r = el.getBoundingClientRect(); return {kind, x: r.x, y: r.y, w: r.width, h: r.height}; };
+  const plots = [...document.querySelectorAll('.js-plotly-plot')].filter(shown)
+    .filter((el) => !el.classList.contains('layer-bg')).map((el) => box(el, el.id || el.className));
+  const bar = document.getElementById('playback');
+  return plots.concat(shown(bar) ? [box(bar, 'playback')] : []);
+}"""
+
+
+def plot_boxes(page) -> list[dict]:
+    """The boxes of the plots on screen (``kind``: the plot's id) and of the playback bar."""
+    return page.evaluate(PLOT_BOXES)
+
+
 def overlapping(boxes, others=None, margin: float = 1.0) -> list[tuple[dict, dict]]:
     """Pairs of boxes ({x, y, w, h, ...}) that overlap by more than ``margin`` px both ways: each box of ``boxes``
     with each of ``others``, or, without ``others``, every pair within ``boxes``."""

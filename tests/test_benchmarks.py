@@ -104,3 +104,23 @@ def test_formula_benchmark_quick_mode():
     for text in script.TYPICAL:  # every typical formula, with its compile-and-grid time and its stationary-point search
         build, search = figures(rf"^{re.escape(text[:58])}\s+{NUMBER}\s+{NUMBER}$", out)
         assert 0 < build < 60_000 and 0 <= search < 120_000, (text, build, search)
+
+
+def test_cost_benchmark_quick_mode_prints_estimates_beside_measurements():
+    out = subprocess.run([sys.executable, "benchmarks/costs.py", "--quick"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert re.search(r"32 lanes x  1000 steps \+state estimated +[\d.]+ s, measured +[\d.]+ s \(x[\d.]+\)", out.stdout)
+    assert re.search(r"^  adam +[\d. ]+$", out.stdout, re.M), out.stdout
+    assert "custom rule" in out.stdout and "ns per cell-step" in out.stdout
+
+
+def test_fairness_benchmark_quick_mode_reports_light_latency_beside_heavy_work():
+    out = subprocess.run([sys.executable, "benchmarks/fairness.py", "--quick"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=600)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert re.search(r"2 heavy POSTs at once: .* x \d+ steps with include state; all answered after", out.stdout)
+    for name in ("POST", "stream"):
+        assert re.search(rf"light {name} \(1 lane x 100 steps\) while they ran: \d+ answered, p50 \d+ ms, p95 \d+ ms",
+                         out.stdout), out.stdout
+    assert re.search(r"/readyz while they ran: \d+ ready, \d+ busy", out.stdout)

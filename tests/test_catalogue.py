@@ -6,7 +6,9 @@ hyperparameter and schedule parameter a short label and a description. The Korea
 in them is a name (Adam, SGD), an identifier the page also shows (lr, weight_decay, denom) or a function in a
 formula (max, sign), never an English word left untranslated. OpenAPI documents all of it.
 """
+import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -201,3 +203,41 @@ def test_openapi_documents_the_catalogue(client):
     ok = spec["paths"]["/api/schedules"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert ok["items"]["$ref"].endswith("/ScheduleOut")
     assert set(schemas["ScheduleOut"]["properties"]) >= {"type", "names", "descriptions", "params"}
+
+
+# --- the page's own words hold none of it -------------------------------------------------------------------------
+I18N = Path(__file__).resolve().parent.parent / "static" / "i18n"
+CATALOGUE_KEY = re.compile(r"^(surface_\w+_(name|desc)|opt_\w+|param_\w+_desc|family_\w+|schedule_\w+)$")
+# page words that happen to equal a catalogue text: the charts' titles and axis, the inspector's row of a step's lr
+PAGE_WORDS = {"lr_title", "step_axis", "inspector_lr"}
+
+
+def _served_texts(optimizers, surfaces, schedules, lang):
+    """Every name, description and label the server serves, in ``lang``."""
+    out = set()
+    for o in optimizers:
+        out |= {o["names"][lang], o["descriptions"][lang], o["family_names"][lang]}
+        out |= {p[k][lang] for p in o["params"] for k in ("labels", "descriptions")}
+    for s in [*surfaces, *schedules]:
+        out |= {s["names"][lang], s["descriptions"][lang]}
+    out |= {p[k][lang] for s in schedules for p in s["params"] for k in ("labels", "descriptions")}
+    return out
+
+
+def _page_catalogue_text(words, served):
+    """The keys of the page's words that are a catalogue entry's (by key, or by text)."""
+    return sorted(k for k, v in words.items() if CATALOGUE_KEY.match(k) or (v in served and k not in PAGE_WORDS))
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_page_words_hold_no_catalogue_text(optimizers, surfaces, schedules, lang):
+    """Names, descriptions and labels of optimizers, surfaces, families, schedules and parameters are served (above);
+    static/i18n holds the page's own words only, so a catalogue text has one home."""
+    words = json.loads((I18N / f"{lang}.json").read_text(encoding="utf-8"))
+    served = _served_texts(optimizers, surfaces, schedules, lang)
+    assert len(served) > 200
+    assert _page_catalogue_text(words, served) == []
+    # the check can fail: a copy of a served text, under any key, is found, and so is a catalogue key
+    adam = next(o for o in optimizers if o["id"] == "adam")
+    assert _page_catalogue_text({"adam_words": adam["descriptions"][lang]}, served) == ["adam_words"]
+    assert _page_catalogue_text({"opt_adam_name": "?"}, served) == ["opt_adam_name"]

@@ -4,12 +4,12 @@ import re
 import numpy as np
 import pytest
 
-from app.lessons import LESSONS, RULE_LESSONS
+from app.lessons import LESSONS
 from app.engine import Phase, RunSpec, simulate
 from app.optimizers import get_optimizer
 from app.surfaces import get_surface
 
-BY_ID = {lesson["id"]: lesson for lesson in LESSONS + RULE_LESSONS}
+BY_ID = {lesson["id"]: lesson for lesson in LESSONS}
 
 
 def runs(client, lesson_id, **patch):
@@ -36,7 +36,7 @@ def needs(*optimizers):
 
 def test_every_lesson_is_complete_in_both_languages():
     assert len(LESSONS) >= 20
-    assert len(BY_ID) == len(LESSONS) + len(RULE_LESSONS)
+    assert len(BY_ID) == len(LESSONS)
     for lesson in BY_ID.values():
         for key in ("title", "caption"):
             assert lesson[key]["en"] and HANGUL.search(lesson[key]["ko"]), (lesson["id"], key)

@@ -1,48 +1,17 @@
-"""Users' journeys through the page in a real browser: every view after every other view at both sizes, other
-surfaces and formulas, bad input, sharing, a server restart, crowded landscapes, Korean. Each test walks what a
-lecturer or a student would do, through the controls (by role and label) or window.slopes, and checks what is on
-screen."""
+"""Users' journeys through the page in a real browser (every view after every other is in
+test_page_state_journeys.py): other surfaces and formulas, bad input, sharing, a server restart, crowded
+landscapes, Korean. Each test walks what a lecturer or a student would do, through the controls (by role and
+label) or window.slopes, and checks what is on screen."""
 import json
 import urllib.request
-from pathlib import Path
 
 import pytest
-from browser import api_runs, decode_state, drawn_paths, free_port, open_state, overlapping, settled, start_server, update, wait_drawn
+from browser import api_runs, decode_state, drawn_paths, free_port, open_state, settled, start_server, update, wait_drawn
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-VIEWS = ["overlay", "side", "3d", "basins", "sweep"]
-SIZES = [(1280, 720), (1920, 1080)]
 HIMMELBLAU = {"surface": "himmelblau", "start": [0.5, -1.5], "steps": 100,
               "optimizers": [{"optimizer": "gd", "params": {"lr": 0.01}}, {"optimizer": "momentum", "params": {"lr": 0.01, "momentum": 0.5}},
                              {"optimizer": "adam", "params": {"lr": 0.05}}]}
-
-BOXES = """() => {
-  const shown = (el) => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
-    return r.width > 20 && r.height > 20 && s.visibility !== 'hidden' && el.offsetParent !== null; };
-  const box = (el, kind) => { const r = el.getBoundingClientRect(); return {kind, x: r.x, y: r.y, w: r.width, h: r.height}; };
-  const plots = [...document.querySelectorAll('.js-plotly-plot')].filter(shown)
-    .filter((el) => !el.classList.contains('layer-bg')).map((el) => box(el, el.id || el.className));
-  const bar = document.getElementById('playback');
-  return plots.concat(shown(bar) ? [box(bar, 'playback')] : []);
-}"""
-
-
-def overlaps(boxes):
-    return [(a["kind"], b["kind"]) for a, b in overlapping(boxes, margin=2)]
-
-
-def eulerian_tour(nodes):
-    """A walk that takes every ordered pair (a -> b, a != b) once: every view opened after every other view."""
-    edges = {a: [b for b in nodes if b != a] for a in nodes}
-    stack, tour = [nodes[0]], []
-    while stack:
-        v = stack[-1]
-        if edges[v]:
-            stack.append(edges[v].pop())
-        else:
-            tour.append(stack.pop())
-    return tour[::-1]
 
 
 @pytest.fixture(scope="module")
@@ -67,39 +36,6 @@ def in_viewport(page, locator):
     size = page.viewport_size
     return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= size["height"] and box["x"] >= 0 \
         and box["x"] + box["width"] <= size["width"]
-
-
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_every_view_after_every_other_view(ui, live_server, size):
-    ui.set_viewport_size({"width": size[0], "height": size[1]})
-    open_state(ui, live_server, HIMMELBLAU)
-    tour = eulerian_tour(VIEWS)
-    assert len(tour) == 21
-    seen = set()
-    for previous, mode in zip([None] + tour, tour):
-        ui.get_by_role("tab", name={"overlay": "Overlay", "side": "Side by side", "3d": "3-D", "basins": "Basins",
-                                    "sweep": "Sweep"}[mode]).click()
-        ui.wait_for_function("(m) => window.slopes.state().view.mode === m", arg=mode)
-        update(ui, {})  # resolves once drawn
-        ui.wait_for_function("(m) => !document.getElementById('view-' + m).hidden", arg=mode)
-        for other in VIEWS:
-            assert ui.locator(f"#view-{other}").is_hidden() == (other != mode), (previous, mode, other)
-        boxes = ui.evaluate(BOXES)
-        assert not overlaps(boxes), (previous, mode, boxes)
-        plots = [b for b in boxes if b["kind"] != "playback"]
-        biggest = max(plots, key=lambda b: b["w"] * b["h"])
-        assert biggest["kind"] == {"overlay": "plot-main", "side": "plot-side", "3d": "plot-3d", "basins": "plot-basins",
-                                   "sweep": "plot-sweep"}[mode]
-        assert biggest["w"] * biggest["h"] >= 0.2 * size[0] * size[1]
-        if mode not in seen:
-            seen.add(mode)
-            SHOTS.mkdir(exist_ok=True)
-            ui.screenshot(path=str(SHOTS / f"view-{mode}-{size[0]}x{size[1]}.png"))
-    # what each view drew is for this state: one path per lane, one map per lane
-    assert ui.evaluate("() => document.getElementById('plot-basins').data.filter(t => t.type === 'heatmap').length") == 3
-    assert ui.evaluate("() => document.getElementById('plot-sweep').data.filter(t => t.mode === 'lines+markers').length") == 3
-    assert ui.evaluate("() => document.getElementById('plot-side').data.filter(t => t.type === 'contour').length") == 3
-    assert [e for e in ui.errors if "favicon" not in e] == []
 
 
 @pytest.mark.parametrize("order", [["basins", "sweep"], ["sweep", "basins"]], ids=["basins-first", "sweep-first"])

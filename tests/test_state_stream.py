@@ -22,7 +22,8 @@ def _stateful(client) -> list[str]:
 def _lanes(oid: str) -> list[dict]:
     """The lanes switching into and out of ``oid`` (one request a stateful optimizer)."""
     lanes = []
-    for other in ("gd", "adam", "muon"):
+    # (L-BFGS's line search costs ~10 ms a lane-step: its twelve lanes of 60 steps would be over one request's budget)
+    for other in ("gd", "adam", "muon") if oid != "lbfgs" else ("gd", "muon"):
         if other == oid:
             continue
         for at in (10, 40):  # in the first chunk, in the second

@@ -19,10 +19,12 @@ RETRY_AFTER = "2"  # seconds; a busy pool frees a thread within a chunk or two
 
 
 class Busy(Exception):
-    """Every thread of a pool is taken and its queue is full."""
+    """A pool cannot take the work now (its queue is full, or the work ahead would keep it past its deadline), or
+    the work ran past its deadline: a 503 with ``Retry-After`` (seconds)."""
 
-    def __init__(self, pool: str):
-        super().__init__(f"the server is busy computing ({pool}); try again in a moment")
+    def __init__(self, pool: str, message: str | None = None, retry_after: int | None = None):
+        super().__init__(message or f"the server is busy computing ({pool}); try again in a moment")
+        self.retry_after = str(retry_after) if retry_after is not None else RETRY_AFTER
 
 
 class ClientGone(Exception):
@@ -113,7 +115,8 @@ async def refused(request: Request, exc: Refused) -> Response:
 async def unavailable(request: Request, exc: Exception) -> JSONResponse:
     message = str(exc) if isinstance(exc, Busy) else "the server is stopping; try again in a moment"
     log.info("503 %s %s: %s", request.method, request.url.path, message)
-    return JSONResponse({"detail": message}, status_code=503, headers={"Retry-After": RETRY_AFTER})
+    retry = exc.retry_after if isinstance(exc, Busy) else RETRY_AFTER
+    return JSONResponse({"detail": message}, status_code=503, headers={"Retry-After": retry})
 
 
 async def client_gone(request: Request, exc: ClientGone) -> Response:
@@ -124,9 +127,12 @@ async def client_gone(request: Request, exc: ClientGone) -> Response:
 async def http_error(request: Request, exc) -> JSONResponse:
     """FastAPI's own shape for HTTP errors, plus a log line for every refused input. A body too deeply nested
     for the JSON parser (FastAPI's 400 "error parsing the body", from a RecursionError) is the 422 at ``body``
-    the WebSocket gives for it."""
+    the WebSocket gives for it; a body :mod:`app.api.bodies` refused (a 5000-digit number, ``1e-400``) is the 422
+    naming that field."""
     if exc.status_code == 400 and isinstance(exc.__cause__, RecursionError):
         return await refused(request, Refused([], f"nested more than {MAX_DEPTH} levels deep"))
+    if exc.status_code == 400 and isinstance(exc.__cause__, Refused):  # the body, read by app.api.bodies
+        return await refused(request, exc.__cause__)
     if 400 <= exc.status_code < 500 and exc.status_code != 404:
         log.info("rejected %s %s: %s", request.method, request.url.path, plain(str(exc.detail))[:2000])
     return JSONResponse({"detail": finite_json(exc.detail)}, status_code=exc.status_code,

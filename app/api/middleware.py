@@ -1,10 +1,13 @@
-"""Cross-cutting HTTP concerns: security headers, a body-size limit, and one log line per request."""
+"""Cross-cutting HTTP concerns: security headers, a body-size limit, a WebSocket frame limit the server itself
+enforces, and one log line per request."""
 from __future__ import annotations
 
 import logging
 import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .fairness import holding
 
 log = logging.getLogger("slopes.access")
 
@@ -30,23 +33,58 @@ def security_headers(path: str) -> list[tuple[bytes, bytes]]:
     return headers
 
 
-class Guard:
-    """Security headers on every answer, bodies over ``max_body`` refused with 413, and an access log line
-    with the time taken. Pure ASGI, so it wraps WebSockets too (they get only the log line)."""
+def limit_websocket_frames(receive: Receive, limit: int) -> bool:
+    """Make the server refuse WebSocket messages over ``limit`` bytes at the frame header, before it buffers them.
 
-    def __init__(self, app: ASGIApp, max_body: int):
+    uvicorn reads a whole message into memory (up to its ``ws_max_size``, 16 MiB unless ``--ws-max-size`` says
+    otherwise) before the app sees a byte of it: 30 clients sending 16 MiB frames took a server from 74 MB to
+    1 GB. Every uvicorn WebSocket protocol (websockets' sans-I/O and legacy ones, wsproto) reads
+    ``config.ws_max_size`` when it is made for a connection, and the ``receive`` a uvicorn server hands the app
+    is a method of the object holding that config (the lifespan's, each connection's protocol). Lowering it at
+    the lifespan's start covers every connection that follows, whichever way the server was started
+    (``uvicorn app.main:app``, ``make run``, ``slopes serve``, the Docker image, any ``--workers``); at a
+    connection's start (a server run with ``--lifespan off``) it also lowers that connection's own parser,
+    which reads no frame before the app accepts. A message over the limit then ends the connection with
+    close code 1009 (message too big) while only its header has been read. Under another ASGI server this
+    does nothing and :func:`~app.api.sockets.receive_message` still refuses the message after the fact.
+    Returns whether a uvicorn config was found."""
+    holder = getattr(receive, "__self__", None)
+    config = getattr(holder, "config", None)
+    if config is None or not isinstance(getattr(config, "ws_max_size", None), int):
+        return False
+    config.ws_max_size = min(config.ws_max_size, limit)
+    parser = getattr(holder, "conn", None)  # this connection's websockets sans-I/O protocol
+    if isinstance(getattr(parser, "max_message_size", None), int):
+        parser.max_message_size = min(parser.max_message_size, limit)
+    if isinstance(getattr(holder, "max_size", None), int):  # websockets' legacy protocol
+        holder.max_size = min(holder.max_size, limit)
+    buffer = getattr(holder, "buffer", None)  # wsproto's message buffer
+    if isinstance(getattr(buffer, "max_length", None), int):
+        buffer.max_length = min(buffer.max_length, limit)
+    return True
+
+
+class Guard:
+    """Security headers on every answer, bodies over ``max_body`` refused with 413, WebSocket messages over
+    ``max_message`` refused by the server before they are read (:func:`limit_websocket_frames`), and an access
+    log line with the time taken. Pure ASGI, so it wraps WebSockets too (they get only the log line)."""
+
+    def __init__(self, app: ASGIApp, max_body: int, max_message: int | None = None):
         self.app = app
         self.max_body = max_body
+        self.max_message = max_message
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send):
         if scope["type"] != "http":
+            if self.max_message is not None and scope["type"] in ("lifespan", "websocket"):
+                limit_websocket_frames(receive, self.max_message)
             return await self.app(scope, receive, send)
         start = time.perf_counter()
         status = {"code": 0}
         path = scope.get("path", "")
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body:
-            await _too_large(send, self.max_body)
+            await _too_large(send, self.max_body, path)
             log.info("%s %s 413 body of %s bytes refused", scope["method"], path, declared.decode())
             return
         if declared is None and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
@@ -62,7 +100,7 @@ class Guard:
                 size += len(body[-1])
                 more = message.get("more_body", False)
                 if size > self.max_body:
-                    await _too_large(send, self.max_body)
+                    await _too_large(send, self.max_body, path)
                     log.info("%s %s 413 chunked body over %s bytes refused", scope["method"], path, self.max_body)
                     return
             receive = _replay(b"".join(body), receive)
@@ -75,7 +113,16 @@ class Guard:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_headers)
+            with holding():  # light until found heavy: heavy computations step aside meanwhile
+                await self.app(scope, receive, send_with_headers)
+        except Exception:
+            if status["code"]:  # the answer has begun: the server ends the connection
+                raise
+            # an error no handler took: answered here, with the security headers (outside this middleware,
+            # Starlette's own 500 would go out without them), and never with a traceback
+            log.exception("unhandled error on %s %s", scope["method"], path)
+            status["code"] = 500
+            await _answer(send, 500, b'{"detail":"internal error"}', path)
         finally:
             log.info("%s %s %s %.1f ms", scope["method"], path, status["code"], (time.perf_counter() - start) * 1e3)
 
@@ -93,8 +140,14 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-async def _too_large(send: Send, limit: int):
+async def _too_large(send: Send, limit: int, path: str):
     body = f'{{"detail":[{{"loc":["body"],"msg":"the request body is larger than {limit} bytes","type":"too_large"}}]}}'
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body.encode()})
+    await _answer(send, 413, body.encode(), path)
+
+
+async def _answer(send: Send, status: int, body: bytes, path: str):
+    """A JSON answer made here (not by the app), with the security headers every answer carries."""
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            *security_headers(path)]})
+    await send({"type": "http.response.body", "body": body})

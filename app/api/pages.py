@@ -25,7 +25,9 @@ router = APIRouter(tags=["page"])
 
 
 def _check_state(state: str | None) -> dict | None:
-    """A ``?state=`` the page would put into its DOM is checked here first: a 422 naming the field."""
+    """A ``?state=`` the page would put into its DOM is checked here first: a 422 naming the field. The rules are
+    the exports' (:mod:`app.services.state`): empty is the default view, unknown top-level keys are dropped; the run
+    request's fields are the page's to mark where they are (an export, which computes them, refuses them)."""
     if state is None:
         return None
     decoded = decode_state(state)
@@ -72,10 +74,12 @@ def _html_export(state: dict, gzipped: bool, stop=None) -> bytes:
 
 
 @router.get("/export.html", response_class=HTMLResponse, include_in_schema=False)
-async def export_page(request: Request, state: str = Query(max_length=settings.max_state), download: bool = False):
+async def export_page(request: Request, state: str | None = STATE, download: bool = False):
     """One self-contained HTML file: plotly.js inlined, trajectories precomputed, plays offline."""
     gzipped = _gzip_accepted(request)
-    body = await compute_for(request, _html_export, decode_state(state), gzipped)
+    decoded = decode_state(state)
+    cost = await compute(services.exporting.export_cost, decoded)  # the checks and the estimate: a 422 at once
+    body = await compute_for(request, _html_export, decoded, gzipped, cost=cost)
     headers = {"Content-Disposition": 'attachment; filename="slopes.html"'} if download else {}
     if gzipped:
         headers.update({"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
@@ -83,8 +87,10 @@ async def export_page(request: Request, state: str = Query(max_length=settings.m
 
 
 @router.get("/export.csv", include_in_schema=False)
-async def export_csv_route(request: Request, state: str = Query(max_length=settings.max_state)):
-    text = await compute_for(request, services.export_csv, decode_state(state))
+async def export_csv_route(request: Request, state: str | None = STATE):
+    decoded = decode_state(state)
+    cost = await compute(services.exporting.export_cost, decoded, False)
+    text = await compute_for(request, services.export_csv, decoded, cost=cost)
     return Response(text, media_type="text/csv", headers={"Content-Disposition": 'attachment; filename="slopes.csv"'})
 
 

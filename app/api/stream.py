@@ -32,8 +32,10 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from ..services.errors import Refused, Stopped
 from ..services.runs import RunStream, open_stream
-from .compute import compute, stopping
-from .errors import frame
+from ..settings import settings
+from .compute import compute, lane_of, next_key, stopping
+from .errors import Busy, frame
+from .fairness import holding, let_go
 from .serialize import dumps
 from .sockets import accept, parse_message, receive_message, send
 
@@ -91,6 +93,11 @@ async def runs_socket(ws: WebSocket):
 
 
 async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
+    with holding():  # light until found heavy: heavy computations step aside meanwhile
+        await _serve_held(ws, message, inbox)
+
+
+async def _serve_held(ws: WebSocket, message: str, inbox: _Inbox):
     request_id = None
     replaced = lambda: inbox.message is not None or inbox.closed  # noqa: E731  (a newer request, or the client left)
     try:
@@ -105,6 +112,11 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
     if replaced():
         return
     await ws.send_text(head)
+    pool = lane_of(stream.plan.cost, "runs")  # the rest: in the light lane, or as heavy work in its turn
+    key = next_key()  # a heavy stream's place in line, for all its chunks
+    if pool != "light":
+        let_go()
+    deadline = time.monotonic() + settings.request_deadline_seconds
     while True:
         for text in frames:
             await asyncio.sleep(0)  # the receiver may take a newer request first
@@ -119,12 +131,15 @@ async def _serve(ws: WebSocket, message: str, inbox: _Inbox):
             return
         if state == "done":
             break
-        frames, state = await compute(_batch, stream, replaced)
+        if time.monotonic() > deadline:
+            await send(ws, frame(Busy("runs", f"the request ran past its deadline of {settings.request_deadline_seconds}"
+                                              f" s (the server is busy); ask again or ask for less"), request_id))
+            return
+        frames, state = await compute(_batch, stream, replaced, pool=pool, key=key)
     await send(ws, stream.end_frame())
 
 
 BATCH_SECONDS = 0.02  # a worker computes chunks for about this long before the event loop sends them
-SMALL_RUN_STEPS = 4000  # a request of at most this many steps over all its runs is computed in its first hop
 
 
 def _begin(body: dict, request_id, replaced):
@@ -132,7 +147,7 @@ def _begin(body: dict, request_id, replaced):
     stream = open_stream(body, request_id, lambda: stopping() or replaced())
     head = dumps(stream.start_frame()).decode()
     plan = stream.plan
-    return (stream, head, *_batch(stream, replaced, first_only=len(plan.runs) * plan.steps > SMALL_RUN_STEPS))
+    return (stream, head, *_batch(stream, replaced, first_only=not plan.cost.light))
 
 
 def _batch(stream: RunStream, replaced, first_only: bool = False) -> tuple[list[str], str]:

@@ -12,8 +12,9 @@ from ..services.planning import surface_for
 from .compute import compute
 from ..schemas import CustomSurfaceIn, GridOut, SurfaceOut
 from .serialize import FastJSON
+from .bodies import JSONRoute
 
-router = APIRouter(prefix="/api/surfaces", tags=["surfaces"])
+router = APIRouter(prefix="/api/surfaces", tags=["surfaces"], route_class=JSONRoute)
 
 
 def _surface_or_404(surface_id: str, l1: float = 0.0, l2: float = 0.0):

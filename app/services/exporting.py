@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -18,7 +19,9 @@ from ..assets import STATIC_DIR, TEMPLATES_DIR, plotly_bundle_path
 from .errors import Refused
 from .planning import plan_runs
 from .runs import Stop, run_plan
-from .state import decode_state, load_json, parse_state
+from ..settings import settings
+from .costs import Cost
+from .state import decode_state, known_keys, load_json, parse_state, parse_view
 
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F"]
 TEXT = {"en": {"play": "Play", "pause": "Pause", "steps": "steps", "made_with": "Made with Slopes", "scrub": "Step",
@@ -27,8 +30,13 @@ TEXT = {"en": {"play": "Play", "pause": "Pause", "steps": "steps", "made_with": 
                "speed": "속도"}}
 FRAME_OPTIONS = ("autoplay", "loop", "interactive", "equal")  # view flags the export's player reads
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")  # OWASP: a spreadsheet reads such a cell as a formula
+FORMULA_SIGNS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and their full-width forms
 BOM = "\ufeff"  # the CSV's first character (Excel's sign that the file is UTF-8)
-_BLANK = " \t\r\n\x0b\x0c\u00a0\u2028\u2029"  # what an import that trims cells drops before the formula
+# what an import may trim or not show before the formula: every space, line break and control or format character
+# (U+3000 ideographic and U+2003 em spaces, U+0085 NEL, U+200B zero-width space, U+FEFF, bidi marks, NUL, ...)
+_INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf"}
+HTML_SECONDS = 0.15  # an HTML export's own work beyond its runs: the template, 4 MB of plotly.js, gzip
+ADDRESS_SLACK = 2048  # a state file may hold the whole address: scheme, host and path around the state= value
 _env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html"]))
 
 
@@ -53,9 +61,10 @@ def coloured(runs: dict, colours: list) -> dict:
     return runs
 
 
-def variants(state: dict, stop: Stop | None = None) -> list[dict]:
-    """``view.variants``: patches of the state (``{"optimizers": [...]}``), each precomputed so that a slide's
-    ``slopes:update`` can show it offline (the export computes nothing). Same surface only: one grid."""
+def variant_plans(state: dict) -> list[tuple[dict, object]]:
+    """``view.variants`` as ``(the patched state, its plan)``, checked: each a valid run request on the state's
+    landscape (refusals name ``state.view.variants.<i>.<field>``)."""
+    state = known_keys(state)
     request, view = parse_state(state)
     if not view.variants:
         return []
@@ -63,7 +72,7 @@ def variants(state: dict, stop: Stop | None = None) -> list[dict]:
     landscape = plan_runs(request).surface.id
     out = []
     for i, patch in enumerate(view.variants):
-        full = merge(base, {k: v for k, v in patch.items() if k != "view"})
+        full = known_keys(merge(base, {k: v for k, v in patch.items() if k != "view"}))
         where = ["state", "view", "variants", i]
         try:
             plan = plan_runs(parse_state(full)[0])
@@ -73,14 +82,40 @@ def variants(state: dict, stop: Stop | None = None) -> list[dict]:
         if plan.surface.id != landscape or {k: full.get(k) for k in ("formula", "domain", "surface_options")} != \
                 {k: base.get(k) for k in ("formula", "domain", "surface_options")}:
             raise Refused([*where, "surface"], "a variant keeps the landscape (the export carries one)")
-        out.append({"state": full, "runs": coloured_runs(plan, view.colors, stop)})
+        out.append((full, plan))
     return out
+
+
+def variants(state: dict, stop: Stop | None = None) -> list[dict]:
+    """``view.variants``: patches of the state (``{"optimizers": [...]}``), each precomputed so that a slide's
+    ``slopes:update`` can show it offline (the export computes nothing). Same surface only: one grid."""
+    colours = parse_view(state).colors
+    return [{"state": full, "runs": coloured_runs(plan, colours, stop)} for full, plan in variant_plans(state)]
+
+
+def export_cost(state: dict, with_variants: bool = True) -> Cost:
+    """The estimate of an export (its runs and, for the HTML, every variant's), refused (422) over the budget like
+    a run request: naming ``state.view.variants`` when the runs alone fit."""
+    request, _ = parse_state(known_keys(state))
+    try:
+        cost = plan_runs(request).cost
+    except Refused as e:
+        raise e.under("state") from None
+    extra = [plan.cost for _, plan in variant_plans(state)] if with_variants else []
+    total = sum(extra, cost + Cost(HTML_SECONDS if with_variants else 0.0, 0))
+    if extra and total.seconds > settings.max_request_seconds:
+        raise Refused(["state", "view", "variants"], f"the export and its {len(extra)} variants would take about "
+                                                      f"{total.seconds:.3g} s of computation, over the budget of "
+                                                      f"{settings.max_request_seconds} s; fewer variants or steps",
+                      "budget")
+    return total
 
 
 def bundle(state: dict, stop: Stop | None = None, computed: tuple | None = None) -> dict:
     """Everything an offline figure needs: surface, grid, runs (with colours), captions, the state itself and
     the view flags the player reads. ``computed`` (a notebook's ``(surface, answer)``, whose lanes may be Python
     objects no state can name) is drawn as it is instead of computing the state's runs."""
+    state = known_keys(state)
     request, view = parse_state(state)
     if computed is None:
         try:
@@ -122,14 +157,15 @@ def _inlined_scripts() -> tuple[str, str, str]:
 
 
 def export_html(state: dict, stop: Stop | None = None, computed: tuple | None = None) -> str:
-    """The offline export of ``state`` (``computed``: see :func:`bundle`)."""
+    """The self-contained HTML file of ``state`` (``computed``: see :func:`bundle`). Every string of the data is
+    written as JSON inside ``<script>`` (see :func:`script_json`) or by Jinja's autoescape; the player puts labels
+    into Plotly's names through its ``plotlyText`` (Plotly reads ``<a href>`` in names), the main runs' and every
+    variant's alike."""
     data = bundle(state, stop, computed)
     data["variants"] = variants(state, stop)
     surface = data["surface"]
     title = data["caption"] or f"{surface['name']}: " + ", ".join(r["label"] for r in data["runs"]["runs"])
     subtitle = f"{surface['formula']} · {data['runs']['steps']} {data['text']['steps']} · {data['text']['made_with']}"
-    for run in data["runs"]["runs"]:  # Plotly reads <a href>, <b>, <br> in trace names: a label stays text
-        run["label"] = plotly_text(run["label"])
     return _env.get_template("export.html").render(
         title=title, subtitle=subtitle, lang=data["lang"], text=data["text"], data_json=script_json(data),
         plotly_js=_inlined_scripts()[0], deck_js=_inlined_scripts()[1], player_js=_inlined_scripts()[2])
@@ -141,9 +177,15 @@ def plotly_text(text: str) -> str:
 
 
 def cell(text: str) -> str:
-    """A text cell a spreadsheet shows as text: one starting like a formula (also after blanks or line breaks an
-    import may trim, e.g. ``"\r=1+1"`` or ``" =1+1"``) gets a leading apostrophe."""
-    return "'" + text if text.startswith(FORMULA_START) or text.lstrip(_BLANK).startswith(FORMULA_START) else text
+    """A text cell a spreadsheet shows as text: one starting like a formula (also after any blanks, line breaks or
+    invisible characters an import may trim, e.g. ``"\r=1+1"``, ``"\u3000=1+1"`` or ``"\u200b@SUM(A1)"``) gets a
+    leading apostrophe."""
+    if text.startswith(FORMULA_START):
+        return "'" + text
+    k = 0
+    while k < len(text) and (text[k].isspace() or unicodedata.category(text[k]) in _INVISIBLE):
+        k += 1
+    return "'" + text if text.startswith(FORMULA_SIGNS, k) else text
 
 
 def export_csv(state: dict, stop: Stop | None = None) -> str:
@@ -190,8 +232,14 @@ def export_to_file(state_path: Path, out_path: Path) -> None:
     suffix = out_path.suffix.lower()
     if suffix not in (".html", ".json", ".csv"):
         raise ValueError(f"unknown output type {suffix!r}: use .html, .json or .csv")
+    limit = settings.max_state + ADDRESS_SLACK
+    with open(state_path, "rb") as f:  # at most the limit: /dev/zero or a 10 GB file is refused, not read
+        raw = f.read(limit + 1)
+    if len(raw) > limit:
+        raise Refused(["state"], f"the state file is larger than {limit:,} bytes: a state is at most "
+                                 f"{settings.max_state:,} characters, as in the page's address")
     try:
-        text = Path(state_path).read_text(encoding="utf-8-sig")  # a BOM (Windows Notepad writes one) is not JSON
+        text = raw.decode("utf-8-sig")  # a BOM (Windows Notepad writes one) is not JSON
     except UnicodeDecodeError as e:
         raise Refused(["state"], f"the file is not UTF-8 text (byte {e.start}): save the state as UTF-8 JSON") from None
     state = read_state_text(text)

@@ -11,6 +11,7 @@ from ..engine import Interrupted
 from ..maps import basin_map, sweep, with_values
 from ..optimizers import HyperparameterError
 from ..settings import settings
+from .costs import Cost, check_budget, estimate_map
 from .errors import Refused, Stopped, validate
 from .planning import check_domain, gradient_spec, most_evaluations, phase, start_point, surface_for
 
@@ -45,7 +46,10 @@ def plan_basins(req: BasinRequest | dict):
         phases.append(phase(req.switch.optimizer, req.switch.params, req.switch.schedule, req.switch.at_step,
                             ["switch"], req.switch.rule))
     check_map_cost(req.n * req.n, req.steps, phases, "n x n")
-    return req, surface, tuple(phases), domain, gradient_spec(req.gradient, surface)
+    gradient = gradient_spec(req.gradient, surface)
+    cost = estimate_map(req.n * req.n, req.steps, phases, surface, gradient, "n")
+    check_budget(cost)
+    return req, surface, tuple(phases), domain, gradient, cost
 
 
 def check_map_cost(cells: int, steps: int, phases, what: str) -> None:
@@ -58,10 +62,15 @@ def check_map_cost(cells: int, steps: int, phases, what: str) -> None:
                              f"step); lower max_iter, max_eval, steps or the number of cells")
 
 
+def map_cost(kind: str, req) -> Cost:
+    """The estimate of a basin map (``kind`` ``"basins"``) or a sweep, refusing it (422) as its plan does."""
+    return (plan_basins if kind == "basins" else plan_sweep)(req)[-1]
+
+
 def basins(req: BasinRequest | dict, *, stop: Callable[[], bool] | None = None,
            report: Progress | None = None) -> dict:
     """The ``POST /api/basins`` answer (arrays as numpy arrays)."""
-    req, surface, phases, domain, gradient = plan_basins(req)
+    req, surface, phases, domain, gradient, _ = plan_basins(req)
     progress, state = _progress(stop, report)
     try:
         out = basin_map(surface, phases, req.steps, req.n, domain, gradient, progress)
@@ -112,13 +121,16 @@ def plan_sweep(req: SweepRequest | dict):
                                   e.message) from None
             raise Refused(["params", e.name], e.message) from None
 
-    return req, surface, start, first, axes, check, gradient_spec(req.gradient, surface)
+    gradient = gradient_spec(req.gradient, surface)
+    cost = estimate_map(cells, req.steps, [first], surface, gradient, "the number of cells", ("x", "n"))
+    check_budget(cost)
+    return req, surface, start, first, axes, check, gradient, cost
 
 
 def sweeps(req: SweepRequest | dict, *, stop: Callable[[], bool] | None = None,
            report: Progress | None = None) -> dict:
     """The ``POST /api/sweeps`` answer (arrays as numpy arrays)."""
-    req, surface, start, first, axes, check, gradient = plan_sweep(req)
+    req, surface, start, first, axes, check, gradient, _ = plan_sweep(req)
     progress, state = _progress(stop, report)
     try:
         out = sweep(surface, start, (first,), req.steps, axes, check, gradient, progress)

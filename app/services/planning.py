@@ -16,6 +16,7 @@ from ..surfaces import (DATASET_IDS, DEFAULT_DOMAIN, SURFACE_IDS, Domain, Surfac
                         get_surface)
 from ..schemas import DomainIn, OptimizerIn, RunRequest
 from ..settings import settings
+from .costs import Cost, check_budget, estimate_run
 from .errors import Refused, validate
 
 
@@ -78,6 +79,7 @@ class Plan:
     echo: list[dict]  # per run: optimizer, label, params, schedule, switch
     include_state: bool = False  # each run carries its optimizer state after every step
     include_terms: bool = False  # each run carries every step explained: terms and quantities
+    cost: Cost | None = None  # the estimate (app.services.costs), within max_request_seconds
 
 
 def gradient_spec(g, surface: Surface) -> GradientSpec:
@@ -145,8 +147,11 @@ def plan_runs(request: RunRequest | dict, own: dict[str, OptimizerDef] | None = 
         runs.append(RunSpec(start, tuple(phases), info["label"], spec.batch_size, lane_gradient, objective))
         echo.append(info)
     check_run_cost(runs, request.steps)
-    return Plan(surface, start, request.steps, gradient, runs, echo, "state" in request.include,
+    plan = Plan(surface, start, request.steps, gradient, runs, echo, "state" in request.include,
                 "terms" in request.include)
+    plan.cost = estimate_run(plan)
+    check_budget(plan.cost)
+    return plan
 
 
 def _lane_gradient(spec: OptimizerIn, i: int, gradient: GradientSpec, surface: Surface) -> GradientSpec | None:

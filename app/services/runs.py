@@ -16,6 +16,7 @@ import numpy as np
 from ..engine import Interrupted, Simulation, start_points, state_lists, step_dicts
 from ..schemas import RunRequest
 from ..settings import settings
+from .costs import estimate_run
 from .errors import Refused, Stopped
 from .planning import Plan, plan_runs
 
@@ -128,6 +129,7 @@ class RunStream:
         self.tag = {} if lanes is None else {"lanes": lanes}
         if lanes is not None:
             plan.runs, plan.echo = [plan.runs[i] for i in lanes], [plan.echo[i] for i in lanes]
+            plan.cost = estimate_run(plan)  # a dragged lane alone: light work
         self.plan, self.fields, self.cast, self.request_id = plan, fields, cast, request_id
         self.sim = Simulation(plan.surface, plan.runs, plan.steps, plan.gradient, record_state=plan.include_state,
                               units=lanes, explain=plan.include_terms)
@@ -152,8 +154,11 @@ class RunStream:
         first chunk's or the next chunk's size from the settings)."""
         if steps is None:
             steps = settings.ws_first_chunk_steps if self.first else settings.ws_chunk_steps
+        size = self.sim.chunk_steps(steps)
+        if self.plan.cost is not None:  # and about CHUNK_SECONDS of work at most: heavy work steps aside that often
+            size = self.plan.cost.chunk_steps(size)
         try:
-            chunk = self.sim.advance(self.sim.chunk_steps(steps))
+            chunk = self.sim.advance(size)
         except Interrupted:  # stopped inside an expensive step
             raise Stopped() from None
         runs = []
@@ -195,11 +200,11 @@ def run_plan(plan: Plan, stop: Stop | None = None) -> dict:
     return {"surface": plan.surface.id, "start": list(plan.start), "steps": plan.steps, "runs": runs}
 
 
-def run_request(request: RunRequest | dict, *, stop: Stop | None = None) -> dict:
-    """What ``POST /api/runs`` answers for ``request`` (its body as a dict, or a validated
-    :class:`RunRequest`); trajectories as numpy arrays. Raises :class:`~app.services.errors.Refused`
+def run_request(request: RunRequest | dict | Plan, *, stop: Stop | None = None) -> dict:
+    """What ``POST /api/runs`` answers for ``request`` (its body as a dict, a validated :class:`RunRequest`, or
+    its :class:`Plan` already); trajectories as numpy arrays. Raises :class:`~app.services.errors.Refused`
     naming the field for bad input, :class:`~app.services.errors.Stopped` if ``stop()`` said so."""
-    return run_plan(plan_runs(request), stop)
+    return run_plan(request if isinstance(request, Plan) else plan_runs(request), stop)
 
 
 def open_stream(body: dict, request_id=None, stop: Stop | None = None) -> RunStream:

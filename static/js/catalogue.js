@@ -2,16 +2,8 @@
 // names of the terms and quantities a step reports), surfaces, schedules, limits and lessons, each in the reader's
 // language. The page's own words live in static/i18n; nothing here is a second copy of the server's catalogue.
 import { getJSON } from "./api.js";
-import { language, t, tOr } from "./i18n.js";
-
-// Servers before GET /api/schedules: the schedule types of API.md with torch's defaults and bounds.
-const SCHEDULES_OF_THE_CONTRACT = [
-  { type: "constant", params: [] },
-  { type: "step", params: [{ name: "step_size", default: 100, min: 1, scale: "int" }, { name: "gamma", default: 0.5, min: 0, min_exclusive: true, max: 10 }] },
-  { type: "exponential", params: [{ name: "gamma", default: 0.99, min: 0, min_exclusive: true, max: 10 }] },
-  { type: "cosine", params: [{ name: "T_max", default: 500, min: 1, scale: "int" }, { name: "eta_min", default: 0, min: 0 }] },
-  { type: "inverse_time", params: [{ name: "decay", default: 0.01, min: 0 }] },
-];
+import { language, t } from "./i18n.js";
+import { CUSTOM } from "./state.js";
 
 /** ``texts`` ({en, ko}) in the page's language (English when it has none). */
 function inLanguage(texts) {
@@ -21,11 +13,10 @@ function inLanguage(texts) {
 
 export class Catalogue {
   static async load() {
-    const [optimizers, surfaces, lessons, limits] = await Promise.all([getJSON("/api/optimizers"), getJSON("/api/surfaces"),
-      getJSON("/api/lessons").catch(() => []), getJSON("/api/limits").catch(() => ({}))]);
-    // a server whose catalogue speaks both languages (names: {en, ko}) also lists its schedules
-    const schedules = optimizers[0]?.names ? await getJSON("/api/schedules").catch(() => null) : null;
-    return new Catalogue({ optimizers, surfaces, lessons, limits, schedules: schedules || SCHEDULES_OF_THE_CONTRACT });
+    const [optimizers, surfaces, lessons, limits, schedules] = await Promise.all([getJSON("/api/optimizers"),
+      getJSON("/api/surfaces"), getJSON("/api/lessons").catch(() => []), getJSON("/api/limits").catch(() => ({})),
+      getJSON("/api/schedules")]);
+    return new Catalogue({ optimizers, surfaces, lessons, limits, schedules });
   }
 
   constructor({ optimizers, surfaces, lessons, limits, schedules }) {
@@ -39,44 +30,40 @@ export class Catalogue {
   }
 
   optimizer(id) { return this.optimizerById.get(id) || null; }
+  /** Whether a lane may name ``id``: an optimizer of the catalogue, or "custom" (the lane's own update rule). */
+  offers(id) { return id === CUSTOM || this.optimizerById.has(id); }
   surface(id) { return this.surfaceById.get(id) || null; }
   lesson(id) { return this.lessons.find((l) => l.id === id) || null; }
   hasDataset(id) { return !!this.surfaceById.get(id)?.dataset; }
   param(optimizer, name) { return this.optimizer(optimizer)?.params.find((p) => p.name === name) || null; }
   schedule(type) { return this.schedules.find((s) => s.type === type) || null; }
 
-  /** An optimizer's name in the page's language. */
+  /** An optimizer's name in the page's language ("custom": the page's name for a rule of your own). */
   optimizerName(id) {
-    const o = this.optimizer(id);
-    return inLanguage(o?.names) ?? tOr(`opt_${id}_name`, o?.name ?? id);
+    if (id === CUSTOM) return t("rule_name");
+    return inLanguage(this.optimizer(id)?.names) ?? id;
   }
 
   optimizerDescription(id) {
-    const o = this.optimizer(id);
-    if (!o) return "";
-    return inLanguage(o.descriptions) ?? (language() === "ko" && o.description_ko ? o.description_ko : tOr(`opt_${id}_desc`, o.description));
+    if (id === CUSTOM) return t("rule_desc");
+    return inLanguage(this.optimizer(id)?.descriptions) ?? "";
   }
 
   surfaceName(id) {
     if (id === "custom") return t("custom_surface_name");
-    const s = this.surface(id);
-    return inLanguage(s?.names) ?? tOr(`surface_${id}_name`, s?.name ?? id);
+    return inLanguage(this.surface(id)?.names) ?? id;
   }
 
   surfaceDescription(meta) {
     if (meta.id === "custom") return t("custom_surface_desc");
-    const s = this.surface(meta.id) || meta;
-    return inLanguage(s.descriptions) ?? tOr(`surface_${meta.id}_desc`, s.description ?? "");
+    return inLanguage((this.surface(meta.id) || meta).descriptions) ?? "";
   }
 
   /** A hyperparameter's label (``spec`` from the optimizer's params), and its description (a tooltip). */
   paramLabel(spec) { return inLanguage(spec?.labels) ?? spec?.name ?? ""; }
-  paramDescription(spec) {
-    if (!spec) return "";
-    return inLanguage(spec.descriptions) ?? tOr(`param_${spec.name}_desc`, spec.description ?? "");
-  }
+  paramDescription(spec) { return inLanguage(spec?.descriptions) ?? ""; }
 
-  scheduleName(type) { return inLanguage(this.schedule(type)?.names) ?? t(`schedule_${type}`); }
+  scheduleName(type) { return inLanguage(this.schedule(type)?.names) ?? type; }
 
   /** An optimizer's update rule as text, and the labels of the terms and quantities its steps report, or null. */
   rule(id) { return inLanguage(this.optimizer(id)?.rule); }

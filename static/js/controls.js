@@ -1,10 +1,16 @@
 // The side panel: one card per lane (optimizer, label, a control per hyperparameter, schedule, switch), built from
-// the server's catalogue (names, descriptions, parameter and schedule specs). Controls change nothing themselves:
-// each sends a patch to the store; a bad value is marked where it was typed, with its reason, and nothing is sent.
+// the server's catalogue (names, descriptions, parameter labels and specs, schedules). Controls change nothing
+// themselves: each sends a patch to the store; a bad value is marked where it was typed, with its reason, and nothing
+// is sent. A lane of your own rule (optimizer "custom") gets the rule's editor and a control per hyperparameter the
+// server found in the rule.
 import { el } from "./dom.js";
 import { onLanguage, t } from "./i18n.js";
 import { checkNumber, parseNumber, setFieldError } from "./messages.js";
-import { laneStyle, nextColor } from "./state.js";
+import { RuleBook, ruleParams } from "./rulebook.js";
+import { RuleEditor } from "./ruleeditor.js";
+import { CUSTOM, laneStyle, nextColor } from "./state.js";
+
+const FIRST_RULE = "p = p - lr*g";  // "Your own…" starts from gradient descent, at the lane's lr
 
 export function defaultsFor(meta) {
   const params = {};
@@ -54,11 +60,11 @@ export function accepts(catalogue, optimizer, name, value) {
 }
 
 /** A slider and a number box bound to one number; log-scaled sliders move in log10 units. Both carry data-param.
- *  ``title``: the tooltip (the hyperparameter's description).
+ *  ``label``: their accessible name; ``text``: the visible label (within the name); ``title``: the tooltip.
  *  ``nullable``: the value may also be null (torch's None): the box is then empty (placeholder "None") and a
  *  "None" button sets it back; typing a number or moving the slider gives it a number again. An out-of-range
  *  value is marked where it was typed and never sent (the last valid value stays). */
-function numberControl(name, spec, value, onValue, label = name, nullable = false, title = "") {
+function numberControl(name, spec, value, onValue, label = name, nullable = false, title = "", text = label) {
   const lo0 = spec.slider?.[0] ?? spec.min ?? 0, hi0 = spec.slider?.[1] ?? spec.max ?? Math.max(1, (spec.min ?? 0) * 10);
   const log = spec.scale === "log";
   const lo = log && !(lo0 > 0) ? Math.max(hi0 * 1e-6, 1e-8) : lo0;
@@ -106,7 +112,7 @@ function numberControl(name, spec, value, onValue, label = name, nullable = fals
   };
   box.addEventListener("input", () => typed(false));
   box.addEventListener("change", () => typed(true));
-  const row = el("div", { class: "param" }, el("label", { title }, label), range, box);
+  const row = el("div", { class: "param" }, el("label", { title: title || text }, text), range, box);
   if (nullable) {
     row.classList.add("nullable");
     row.append(el("button", { type: "button", class: "icon none", title: `${label} = None`, "aria-label": `${label} None`,
@@ -115,9 +121,14 @@ function numberControl(name, spec, value, onValue, label = name, nullable = fals
   return row;
 }
 
+/** A hyperparameter's accessible name: the server's label, and its name as a rule or the API writes it. */
+const named = (label, name) => (label === name ? name : `${label} (${name})`);
+
 export class LanePanel {
-  constructor({ root, store, catalogue }) {
-    Object.assign(this, { root, store, catalogue });
+  constructor({ root, store, catalogue, rulebook = new RuleBook() }) {
+    Object.assign(this, { root, store, catalogue, rulebook });
+    this.drafts = new Map();  // lane -> {text, rule}: text typed in its editor that is not (yet) a valid rule
+    this.editors = new Map();  // lane -> its rule's editor, in the cards shown
     this.meta = Object.fromEntries(catalogue.optimizers.map((o) => [o.id, o]));
     this.order = catalogue.optimizers.map((o) => o.id);
     // the cards are rebuilt when what they show changes (a value alone is set in place by its control); a change that
@@ -137,7 +148,18 @@ export class LanePanel {
   onPatch(patch, source) { this.store.update(patch, source); }
 
   render(state) {
+    // the control that had the focus has it again in the new cards (a keyboard user's place survives a rebuild)
+    const active = this.root.contains(document.activeElement) ? document.activeElement : null;
+    const name = active?.getAttribute("aria-label");
+    const caret = active && "selectionStart" in active ? { start: active.selectionStart, end: active.selectionEnd } : null;
+    if (state.optimizers.length !== this.lanes) this.drafts.clear();  // a lane added or removed: drafts lose their lane
+    this.lanes = state.optimizers.length;
+    this.editors.clear();
     this.root.replaceChildren(...state.optimizers.map((lane, i) => this.card(lane, i, state)));
+    const again = name && [...this.root.querySelectorAll(`${active.tagName}[aria-label]`)].find((n) => n.getAttribute("aria-label") === name);
+    if (!again) return;
+    again.focus();
+    if (caret && again.value !== undefined) try { again.setSelectionRange(caret.start, caret.end); } catch { /* not a text field */ }
   }
 
   /** Patch lane ``i`` with ``change(lane)`` applied to a copy of the lanes (arrays replace as a whole). */
@@ -160,11 +182,18 @@ export class LanePanel {
     const meta = this.meta[lane.optimizer];
     const { color } = laneStyle(state, i);
     const select = el("select", { "aria-label": `${t("optimizer")} ${i + 1}`, onchange: () => this.patchLane(i, (l) => {
+      const lr = l.params?.lr;
       l.optimizer = select.value;
-      l.params = defaultsFor(this.meta[select.value]);
+      if (select.value === CUSTOM) {
+        l.rule = FIRST_RULE;
+        l.params = { lr: typeof lr === "number" ? lr : 0.01 };
+      } else {
+        delete l.rule;
+        l.params = defaultsFor(this.meta[select.value]);
+      }
       delete l.schedule;
     }) }, ...this.order.map((id) => el("option", { value: id, selected: id === lane.optimizer },
-      this.catalogue.optimizerName(id))));
+      this.catalogue.optimizerName(id))), el("option", { value: CUSTOM, selected: lane.optimizer === CUSTOM }, t("rule_choice")));
     const label = el("input", { class: "label", placeholder: t("label"), maxlength: this.catalogue.limits.max_label,
       value: lane.label ? this.catalogue.lessonLabel(lane.label) ?? lane.label : "",
       "aria-label": `${t("label")} ${i + 1}`,
@@ -192,11 +221,70 @@ export class LanePanel {
         } }, "✕"));
     const card = el("div", { class: "lane", style: `--lane:${color}`, "data-lane": i }, head);
     card.title = this.catalogue.optimizerDescription(lane.optimizer);
+    if (lane.optimizer === CUSTOM) return this.ruleCard(card, lane, i, state);
     if (!meta) { card.append(el("p", { class: "field-error" }, t("unknown_optimizer", { id: lane.optimizer }))); return card; }
     for (const spec of meta.params) card.append(...this.paramControls(lane, i, spec));
     if (this.dataset(state)) card.append(this.batchControl(lane, i, this.dataset(state).n));
     card.append(this.extras(lane, i, meta));
     return card;
+  }
+
+  /** A lane of your own rule: its editor, a control per hyperparameter the rule reads (once the server has said which),
+   *  the batch size and the schedule. The text being typed stays across a rebuild of the cards while it is not valid. */
+  ruleCard(card, lane, i, state) {
+    const draft = this.drafts.get(i);
+    if (draft && draft.rule !== lane.rule) this.drafts.delete(i);  // the lane's rule changed elsewhere (a lesson, a script)
+    const params = el("div", { class: "rule-params" });
+    const editor = new RuleEditor({ lane: i, text: this.drafts.get(i)?.text ?? lane.rule, rulebook: this.rulebook,
+      onDraft: (text) => this.drafts.set(i, { text, rule: this.getState().optimizers[i]?.rule }),
+      onValid: (rule, answer, suggested) => {
+        this.drafts.delete(i);
+        this.commitRule(i, rule, answer, suggested);
+        this.ruleParamControls(params, i);
+      } });
+    this.editors.set(i, editor);
+    card.append(editor.root, params);
+    this.ruleParamControls(params, i);
+    if (this.dataset(state)) card.append(this.batchControl(lane, i, this.dataset(state).n));
+    card.append(this.extras(lane, i, { params: [{ name: "lr" }] }));
+    return card;
+  }
+
+  /** Lane ``i`` runs ``rule`` with exactly the hyperparameters it reads (the server refuses others): the values it has,
+   *  an example's (``suggested``), else the server's defaults. Nothing is sent when nothing changes. */
+  commitRule(i, rule, answer, suggested = {}) {
+    const lane = this.getState().optimizers[i];
+    if (!lane || lane.optimizer !== CUSTOM) return;
+    const params = ruleParams(answer, lane.params, suggested);
+    const same = (a, b) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+    if (rule !== lane.rule || !same(params, lane.params)) this.patchLane(i, (l) => { l.rule = rule; l.params = params; });
+  }
+
+  /** The controls of the hyperparameters lane ``i``'s rule reads, into ``box``: at once when the server's answer about
+   *  the rule is known, else when it comes (and then a lane whose params do not fit its rule, from an address or a
+   *  script, is given the ones that do). */
+  ruleParamControls(box, i) {
+    const lane = this.getState().optimizers[i];
+    const answer = this.rulebook.known(lane.rule);
+    if (!answer) {
+      this.rulebook.check(lane.rule).then((a) => {
+        const now = this.getState().optimizers[i];
+        if (!box.isConnected || now?.rule !== lane.rule) return;
+        if (a.ok) this.commitRule(i, lane.rule, a);
+        this.ruleParamControls(box, i);
+      }).catch(() => {});
+      return;
+    }
+    const current = answer.ok ? { ...lane, params: ruleParams(answer, lane.params) } : lane;
+    box.replaceChildren(...answer.params.flatMap((spec) => this.paramControls(current, i, spec)));
+  }
+
+  /** Mark a run's refusal of lane ``i``'s rule in its editor; false when the lane shows none. */
+  ruleRefused(i, item) {
+    const editor = this.editors.get(i);
+    if (!editor || !editor.root.isConnected) return false;
+    editor.refused(item);
+    return true;
   }
 
   /** Data-set surfaces: full batch (BGD), 1 (SGD) or a mini-batch, for this lane. */
@@ -213,18 +301,19 @@ export class LanePanel {
   paramControls(lane, i, spec) {
     const set = (v, source) => this.patchLane(i, (l) => { l.params[spec.name] = v; }, source === "slider" ? "slider" : "control");
     const value = spec.name in lane.params ? lane.params[spec.name] : spec.default;
+    const label = this.catalogue.paramLabel(spec);
     const title = this.catalogue.paramDescription(spec);
     if (spec.scale === "bool" || typeof spec.default === "boolean") {
-      const box = el("input", { type: "checkbox", checked: !!value, "data-param": spec.name, "aria-label": spec.name,
+      const box = el("input", { type: "checkbox", checked: !!value, "data-param": spec.name, "aria-label": named(label, spec.name),
         onchange: () => set(box.checked) });
-      return [el("div", { class: "param bool" }, el("label", { title }, spec.name), el("span", {}, box))];
+      return [el("div", { class: "param bool" }, el("label", { title }, label), el("span", {}, box))];
     }
     if (spec.scale === "choice" || spec.choices || typeof spec.default === "string") {
       const choices = spec.choices || [spec.default];
-      const select = el("select", { "data-param": spec.name, "aria-label": spec.name,
+      const select = el("select", { "data-param": spec.name, "aria-label": named(label, spec.name),
         onchange: () => set(select.value === "" ? null : select.value) },
         ...choices.map((c) => el("option", { value: c ?? "", selected: c === value }, c === null ? "None" : String(c))));
-      return [el("div", { class: "param" }, el("label", { title }, spec.name), select, el("span"))];
+      return [el("div", { class: "param" }, el("label", { title }, label), select, el("span"))];
     }
     if (spec.scale === "pair" || spec.scale === "tuple" || Array.isArray(spec.default)) {
       const n = spec.length || spec.default.length;
@@ -236,14 +325,15 @@ export class LanePanel {
         slider: unit ? [spec.min, spec.max_exclusive ? 0.999 : spec.max]
           : wide ? [Math.min(...defaults.filter((v) => v > 0)) / 10, spec.max]
           : [Math.max(spec.min ?? -10, -10), Math.min(spec.max ?? 10, 10)] };
-      return items.map((v, k) => numberControl(`${spec.name}[${k}]`, part, v, (x, source) => {
+      // the server's label over the items (each named as the API writes it: betas[0], betas[1])
+      return [el("div", { class: "param-caption", title: title || label }, label), ...items.map((v, k) => numberControl(`${spec.name}[${k}]`, part, v, (x, source) => {
         const now = this.getState().optimizers[i].params[spec.name];
         const next = [...(Array.isArray(now) && now.length === n ? now : items)];
         next[k] = x;
         set(next, source);
-      }, `${spec.name}[${k}]`, !!spec.item_nullable?.[k], title));
+      }, `${label} (${spec.name}[${k}])`, !!spec.item_nullable?.[k], title, `${spec.name}[${k}]`))];
     }
-    return [numberControl(spec.name, spec, value, set, spec.name, !!spec.nullable, title)];
+    return [numberControl(spec.name, spec, value, set, named(label, spec.name), !!spec.nullable, title, label)];
   }
 
   extras(lane, i, meta) {

@@ -30,11 +30,6 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`));
 }
 
-/** A translated catalogue entry, or ``fallback`` (the server's English) when the catalogue has none. */
-export function tOr(key, fallback) {
-  return key in catalogue ? t(key) : fallback;
-}
-
 export function applyTranslations(root = document) {
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
   for (const el of root.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);

@@ -49,7 +49,7 @@ exposeScripting({ ready: new Promise((resolve) => { started = resolve; }) });
 function initialState(catalogue, checkParam) {
   const state = stateFromLocation(window.location, checkParam);
   if ((!catalogue.surface(state.surface) && state.surface !== "custom") || (state.surface === "custom" && !state.formula)) state.surface = "rosenbrock";
-  const known = state.optimizers.filter((o) => catalogue.optimizer(o.optimizer));
+  const known = state.optimizers.filter((o) => catalogue.offers(o.optimizer));
   return sanitize({ ...state, optimizers: known.length ? known : defaultState().optimizers }, defaultState(), checkParam);
 }
 

@@ -82,13 +82,18 @@ function contour() {
     colorscale: theme.scale, contours: { coloring: "fill" }, line: { color: theme.line, width: 0.6 } };
 }
 
+/** Text as Plotly shows it literally: it reads <a href>, <b>, <br> in a trace's name as markup (a label is text). */
+function plotlyText(text) {
+  return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
 function traces() {
   const out = [contour()];
   out.push({ type: "scatter", mode: "markers", name: "minima", showlegend: false, hoverinfo: "skip",
     x: data.surface.minima.map((m) => m.point[0]), y: data.surface.minima.map((m) => m.point[1]),
     marker: { symbol: "star", size: 14, color: theme.mark } });
   lanes.forEach((lane) => {
-    out.push({ type: "scatter", mode: "lines", name: lane.label, x: lane.points.map((p) => p[0]),
+    out.push({ type: "scatter", mode: "lines", name: plotlyText(lane.label), x: lane.points.map((p) => p[0]),
       y: lane.points.map((p) => p[1]), line: { color: lane.color, width: 3.5 } });
   });
   firstMarker = out.length;

@@ -26,7 +26,7 @@ export function requestBody(state, catalogue) {
   const dataset = catalogue.hasDataset(state.surface);
   const toLane = (o) => {
     const lane = { optimizer: o.optimizer, params: o.params };
-    for (const key of ["label", "schedule", "switch", "gradient"]) if (o[key]) lane[key] = o[key];
+    for (const key of ["rule", "label", "schedule", "switch", "gradient"]) if (o[key]) lane[key] = o[key];
     if (dataset) for (const key of ["batch_size", "objective", "surface_options"]) if (o[key]) lane[key] = o[key];
     return lane;
   };

@@ -29,7 +29,7 @@ function patchProblem(patch, next, catalogue) {
         return "optimizers: a list of 1 to 8 lanes, each {optimizer, params}";
       }
       for (const [i, lane] of v.entries()) {
-        if (!catalogue.optimizer(lane.optimizer)) return `optimizers[${i}].optimizer: unknown optimizer ${JSON.stringify(lane.optimizer).slice(0, 40)}`;
+        if (!catalogue.offers(lane.optimizer)) return `optimizers[${i}].optimizer: unknown optimizer ${JSON.stringify(lane.optimizer).slice(0, 40)}`;
         const r = walk(lane.params || {}, next.optimizers[i].params, `optimizers[${i}].params`);
         if (r) return r;
       }

@@ -9,7 +9,7 @@ const $ = (id) => document.getElementById(id);
 export class RunSettings {
   /** ``landKey(state)``: the key of the state's landscape (its default start is shown once it is loaded). */
   constructor({ store, results, catalogue, panel, lanes, landKey }) {
-    Object.assign(this, { store, results, catalogue, landKey, lanesRoot: lanes, globals: document.querySelector(".globals") });
+    Object.assign(this, { store, results, catalogue, panel, landKey, lanesRoot: lanes, globals: document.querySelector(".globals") });
     const startSpec = { min: -1e6, max: 1e6 };
     const currentStart = () => store.peek().start || this.landMeta(store.peek())?.default_start || [0, 0];
     this.numberField("start-x", startSpec, (v) => ({ start: [v, currentStart()[1]], view: { step: null } }));
@@ -92,6 +92,7 @@ export class RunSettings {
     const items = Array.isArray(detail) ? detail : [{ msg: String(detail) }];
     for (const d of items) {
       const loc = (d.loc || []).filter((p) => p !== "body");
+      if (loc[0] === "optimizers" && loc[2] === "rule" && this.panel.ruleRefused(loc[1], d)) continue;  // in its editor
       const control = this.controlFor(loc);
       const msg = typeof d.msg === "string" ? d.msg : JSON.stringify(d);
       if (control) setFieldError(control, msg);

@@ -6,8 +6,9 @@ export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "
 export const DASHES = ["solid", "dash", "dot"];
 export const VIEWS = ["overlay", "side", "3d", "basins", "sweep"];
 export const CLOUD_SIZE = 8;
+export const CUSTOM = "custom";  // the optimizer whose update rule the lane carries (rule: text)
 const MAX_NOISE = 1000;  // the contract's bounds of gradient.noise (API.md)
-const limits = { lanes: 32, steps: 20000, label: 120 };
+const limits = { lanes: 32, steps: 20000, label: 120, rule: 4000 };  // rule: GET /api/rules limits.length
 let SCHEDULES = ["constant"];
 
 /** The server's limits (GET /api/limits) and schedule types (GET /api/schedules): what the state may hold. */
@@ -85,11 +86,20 @@ function schedule(v) {
   return out;
 }
 
+/** The update rule of an optimizer "custom" (API.md, "Your own optimizer"): text the server parses; the page only
+ *  carries it. Undefined for any other optimizer, or a rule that is not text within the limit. */
+const ruleOf = (v) => (v.optimizer === CUSTOM && typeof v.rule === "string" && v.rule.trim() !== "" ? text(limits.rule)(v.rule) : undefined);
+
 function lane(v, fallback, checkParam) {
   if (!isObj(v) || !ident(v.optimizer)) return undefined;
   const same = fallback && fallback.optimizer === v.optimizer ? fallback : null;
-  const out = { optimizer: v.optimizer,
-    params: params(v.params ?? {}, same?.params, (name, value) => checkParam(v.optimizer, name, value)) ?? { ...(same?.params || {}) } };
+  const out = { optimizer: v.optimizer };
+  if (v.optimizer === CUSTOM) {  // a lane of your own rule: its rule, else the last valid one, else no lane
+    const rule = ruleOf(v) ?? same?.rule;
+    if (rule === undefined) return undefined;
+    out.rule = rule;
+  }
+  out.params = params(v.params ?? {}, same?.params, (name, value) => checkParam(v.optimizer, name, value)) ?? { ...(same?.params || {}) };
   if (v.label !== undefined && v.label !== null && v.label !== "") {
     const label = text(limits.label)(v.label);
     if (label !== undefined) out.label = label;
@@ -97,7 +107,11 @@ function lane(v, fallback, checkParam) {
   }
   if (v.schedule) { const s = schedule(v.schedule); if (s) out.schedule = s; }
   if (isObj(v.switch) && ident(v.switch.optimizer) && int(v.switch.at_step, 0, limits.steps) !== undefined) {
-    out.switch = { at_step: v.switch.at_step, optimizer: v.switch.optimizer, params: params(v.switch.params ?? {}) ?? {} };
+    const rule = ruleOf(v.switch);
+    if (v.switch.optimizer !== CUSTOM || rule !== undefined) {
+      out.switch = { at_step: v.switch.at_step, optimizer: v.switch.optimizer, params: params(v.switch.params ?? {}) ?? {} };
+      if (rule !== undefined) out.switch.rule = rule;
+    }
   }
   if (v.batch_size !== undefined && v.batch_size !== null) {
     const b = int(v.batch_size, 1, 100000);

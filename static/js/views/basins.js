@@ -32,6 +32,7 @@ export class BasinView extends MapView {
     for (let i = 0; i < lanes.length; i++) {
       const lane = lanes[i];
       const body = { ...surfaceRequest, optimizer: lane.optimizer, params: lane.params, steps, n };
+      if (lane.rule) body.rule = lane.rule;  // a lane of your own rule: the rule beside the optimizer
       if (lane.schedule) body.schedule = lane.schedule;
       if (lane.switch) body.switch = lane.switch;
       const result = await this.request(body, (done, total) => {

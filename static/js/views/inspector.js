@@ -186,7 +186,7 @@ export class Inspector {
     }
     const parts = [];
     parts.push(el("p", { class: "inspector-rule" }, el("b", {}, `${t("inspector_rule")} · ${this.catalogue.optimizerName(ex.optimizer)}:`),
-      ex.rule ? ` ${ex.rule}` : null));
+      ex.rule && ex.own ? el("code", { class: "rule-lines" }, ex.rule) : ex.rule ? ` ${ex.rule}` : null));
     const rows = ex.rows.map((row) => el("tr", { "data-name": row.name }, el("th", { scope: "row", title: row.title || undefined }, row.label),
       el("td", {}, "before" in row ? `${t("inspector_before")} ${fmt(row.before)} → ${t("inspector_after")} ${fmt(row.value)}` : fmt(row.value))));
     parts.push(el("table", { class: "inspector-table" },

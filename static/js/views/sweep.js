@@ -43,7 +43,7 @@ export class SweepView extends MapView {
   }
 
   static sweepRequest(surfaceRequest, lane, steps, n = 31, y = null) {
-    return { ...surfaceRequest, optimizer: lane.optimizer, params: lane.params, steps,
+    return { ...surfaceRequest, optimizer: lane.optimizer, params: lane.params, steps, ...(lane.rule ? { rule: lane.rule } : {}),
       ...(lane.schedule ? { schedule: lane.schedule } : {}), x: { ...LR_AXIS, n },
       ...(y ? { y: { param: y[0], min: y[1], max: y[2], n: 21, scale: "linear" } } : {}) };
   }
