@@ -9,7 +9,8 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from .api import errors, health, lessons, maps, optimizers, pages, rules, runs, schedules, stream, surfaces
+from .api import (errors, health, lessons, maps, optimizers, pages, rules, runs, schedules, stream, surfaces,
+                  verdicts)
 from .api.compute import watch_shutdown_signals
 from .api.middleware import Guard
 from .schemas import ERROR_RESPONSES
@@ -51,7 +52,7 @@ def create_app() -> FastAPI:
     app = FastAPI(title="Slopes", version="0.1.0", lifespan=lifespan, responses=ERROR_RESPONSES,
                   docs_url=None, redoc_url=None,  # self-hosted in pages: no CDN
                   description="Optimizer trajectories on 2-D surfaces, exactly as torch.optim computes them.")
-    for module in (health, surfaces, optimizers, schedules, rules, stream, runs, maps, lessons, pages):
+    for module in (health, surfaces, optimizers, schedules, rules, stream, runs, verdicts, maps, lessons, pages):
         app.include_router(module.router)
     app.mount("/static", RevalidatedFiles(directory=STATIC_DIR), name="static")
     app.mount("/docs-assets", RevalidatedFiles(directory=pages.docs_assets()), name="docs-assets")

@@ -66,3 +66,11 @@ def page(browser, live_server):
     page.on("request", lambda r: page.requests.append(r.url))
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def lesson_runs(client):
+    """``lesson_runs(id)``: lesson ``id``'s runs as shipped, computed once per session (tests/lesson_runs.py)."""
+    from lesson_runs import LessonRuns
+
+    return LessonRuns(client)

@@ -1,5 +1,5 @@
 """WebSocket messages over the app's limit are refused by the server at the frame header, before it buffers them,
-however the server is started (issue 22, item 1): the README's ``uvicorn app.main:app``, ``make run``,
+however the server is started (issue 22, item 1): docs/running.md's ``uvicorn app.main:app``, ``make run``,
 ``slopes serve`` and the Docker image's exact CMD (with its WEB_CONCURRENCY workers)."""
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def dockerfile() -> tuple[list[str], dict]:
 
 
 def launcher(name: str, port: int) -> tuple[list[str], dict]:
-    if name == "uvicorn":  # as the README and the tests start it
+    if name == "uvicorn":  # as docs/running.md and the tests start it
         return [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)], {}
     if name == "uvicorn --lifespan off":  # no lifespan: each connection lowers its own parser's limit
         return [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port),

@@ -120,19 +120,24 @@ def test_every_lesson_in_korean_shows_no_english_lane_label(page, live_server, i
     if index > 0:
         open_lesson(page, live_server, ids[index - 1], "ko")
     lesson = every[ids[index]]
-    en, ko = lesson["labels"]["en"], lesson["labels"]["ko"]
+    templates = lesson["labels"]["ko"]  # what the label boxes hold: templates such as "경사 하강법 lr {lr}"
     state = open_lesson(page, live_server, lesson["id"], "ko")
+    # what the legend, the table and the inspector show: the templates as the server fills them from each lane
+    filled = api_runs(page, live_server, {**state, "optimizers": [
+        {**o, "labels": {"en": e, "ko": k}} for o, e, k in zip(state["optimizers"], lesson["labels"]["en"], templates)]})
+    en, ko = [r["label"] for r in filled], [r["labels"]["ko"] for r in filled]
+    assert not any("{" in label for label in en + ko), (en, ko)
     if state["view"]["mode"] == "overlay":  # the first frame shows every path whole, to its last point
         drawn = page.evaluate("() => document.getElementById('plot-main').data"
                               ".filter((t) => /^lane\\d+$/.test(String(t.meta)))"
                               ".map((t) => [t.x.length, t.x[t.x.length - 1], t.y[t.y.length - 1]])")
-        expected = [[len(r["points"]), *r["points"][-1]] for r in api_runs(page, live_server, state)]
+        expected = [[len(r["points"]), *r["points"][-1]] for r in filled]
         if [d[0] for d in drawn] != [e[0] for e in expected] or any(
                 abs(d[1] - e[1]) + abs(d[2] - e[2]) > 1e-4 for d, e in zip(drawn, expected)):
             failures.append((lesson["id"], "paths drawn", [d[0] for d in drawn], [e[0] for e in expected]))
     seen = visible_lane_texts(page, "ko", len(en))
-    # each lane shows its Korean label in every place
-    if seen["cards"] != ko:
+    # each lane shows its Korean label in every place (the label boxes its template, the others its filled text)
+    if seen["cards"] != templates:
         failures.append((lesson["id"], "cards", seen["cards"]))
     if seen["table"] is not None and seen["table"] != ko:
         failures.append((lesson["id"], "table", seen["table"]))
@@ -155,8 +160,9 @@ def test_a_lesson_label_the_student_edits_is_kept_as_typed(page, live_server):
     """The card shows the lesson's Korean label; typing another one makes it the lane's label (state and legend)."""
     open_lesson(page, live_server, "momentum_ravine", "ko")
     box = page.get_by_role("textbox", name=f"{KO['label']} 1", exact=True)
-    assert box.input_value() == "경사 하강법 lr 0.15"
-    assert page.evaluate("() => window.slopes.state().optimizers[0].label") == "GD lr 0.15"  # the state keeps its own
+    assert box.input_value() == "경사 하강법 lr {lr}"  # a template: the legend fills it from the lane's values
+    assert page.evaluate("() => window.slopes.state().optimizers[0].label") == "GD lr {lr}"  # the state keeps its own
+    assert "경사 하강법 lr 0.15" in page.locator("#legend").inner_text()
     box.fill("<b>내 실행</b>")
     box.press("Enter")
     page.wait_for_function("() => window.slopes.state().optimizers[0].label === '<b>내 실행</b>'", timeout=30000)
@@ -164,6 +170,35 @@ def test_a_lesson_label_the_student_edits_is_kept_as_typed(page, live_server):
     assert "<b>내 실행</b>" in page.locator("#legend").inner_text()  # text, not markup
     assert page.locator("#legend b").count() == 0
     assert page.get_by_role("textbox", name=f"{KO['label']} 1", exact=True).input_value() == "<b>내 실행</b>"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_table_says_the_servers_verdicts_and_the_legend_follows_a_typed_lr(page, live_server, lang):
+    """sign_steps: the table says what each run's own summary says (Lion still hopping, Rprop reached at step 39),
+    named by GET /api/verdicts; typing lr 0.9 into the GD lane makes its legend and table label say 0.9."""
+    words = CATALOGUE[lang]
+    state = open_lesson(page, live_server, "sign_steps", lang)
+    lesson = next(x for x in lessons(page, live_server) if x["id"] == "sign_steps")
+    runs = api_runs(page, live_server, state)
+    names = {v["verdict"]: v["names"][lang] for v in page.request.get(f"{live_server}/api/verdicts").json()}
+    columns = summary(page, lang)
+    assert columns[words["col_status"]] == [names[r["summary"]["verdict"]] for r in runs]
+    assert [r["summary"]["verdict"] for r in runs] == ["stalled", "moving", "reached"]
+    assert columns[words["col_steps_tol"]] == [words["never"], words["never"], "39"]
+    assert [float(d) for d in columns[words["col_distance"]]] == pytest.approx([r["summary"]["distance"] for r in runs],
+                                                                               rel=5e-3)  # 3 or 4 digits on screen
+    gd = lesson["labels"][lang][0].replace("{lr}", "0.5")
+    assert columns[words["col_lane"]][0] == gd and gd in page.locator("#legend").inner_text()
+    box = page.locator('.lane[data-lane="0"] input[type=text][data-param="lr"]')
+    box.fill("0.9")
+    box.press("Enter")
+    page.wait_for_function("() => window.slopes.state().optimizers[0].params.lr === 0.9", timeout=30000)
+    update(page, {}, timeout=60000)
+    typed = lesson["labels"][lang][0].replace("{lr}", "0.9")
+    page.wait_for_function("(label) => document.getElementById('legend').innerText.includes(label)", arg=typed,
+                           timeout=30000)
+    assert summary(page, lang)[words["col_lane"]][0] == typed
+    assert not page.errors, page.errors
 
 
 def test_schedule_free_lesson_draws_the_averaged_point_beside_the_path(page, live_server):

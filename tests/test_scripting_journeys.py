@@ -1,4 +1,4 @@
-"""An ML engineer scripting Slopes from Python, as the README shows: POST, the WebSocket, the CLI, the notebook.
+"""An ML engineer scripting Slopes from Python, as README.md and docs/ show: POST, the WebSocket, the CLI, the notebook.
 
 Each test walks one path end to end against a real server (or the real command) with what a script really
 sends: Python's ``json.dumps`` writes ``NaN`` for ``float("nan")``, numpy hands out ``np.int64``, a label comes
@@ -30,7 +30,7 @@ def frames_until_end(ws) -> list[dict]:
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
 def test_a_nan_from_json_dumps_is_named_at_its_field_on_the_socket_as_on_post(live_server, bad):
-    """README: every refusal is "the same on a WebSocket (an error frame whose loc is the POST's)"."""
+    """docs/limits.md: every refusal is "the same on a WebSocket (an error frame whose loc is the POST's)"."""
     request = {"surface": "rosenbrock", "steps": 20, "optimizers": [ADAM, {"optimizer": "gd", "params": {"lr": bad}}]}
     text = json.dumps(request)  # Python writes NaN / Infinity / -Infinity tokens
     assert "NaN" in text or "Infinity" in text

@@ -8,7 +8,8 @@ from ..bilingual import Bilingual
 
 from .adam import ADAM, ADAMAX, ADAMW, NADAM
 from .adaptive import ADADELTA, ADAGRAD, RMSPROP
-from .base import HyperparameterError, OptimizerDef, ParamSpec, hyper_namespace
+from .base import OptimizerDef, hyper_namespace
+from .params import HyperparameterError, ParamSpec
 from .newton import NEWTON
 from .search import RANDOM_LOCAL_SEARCH, RANDOM_SEARCH
 from .adabelief import ADABELIEF

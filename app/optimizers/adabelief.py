@@ -20,8 +20,9 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..bilingual import Bilingual, Label
-from .base import (BIAS_CORRECTION1, DECAY, EXP_AVG, GRAD, OptimizerDef, STEP, active, betas_spec, eps_spec, flag, lerp,
-                   lr_spec, weight_decay_spec)
+from .base import OptimizerDef
+from .params import betas_spec, eps_spec, flag, lr_spec, weight_decay_spec
+from .pieces import BIAS_CORRECTION1, DECAY, EXP_AVG, GRAD, STEP, active, lerp
 
 N_SMA_THRESHOLD = 5
 

@@ -19,8 +19,9 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..bilingual import Bilingual, Label
-from .base import (DECAY, DECOUPLED_DECAY, OptimizerDef, ParamSpec, STEP, active, lerp, lr_spec, shrink,
-                   weight_decay_spec)
+from .base import OptimizerDef
+from .params import DECOUPLED_DECAY, ParamSpec, lr_spec, weight_decay_spec
+from .pieces import DECAY, STEP, active, lerp, shrink
 
 FLOAT64_EPS = float(np.finfo(np.float64).eps)  # torch.finfo(param.dtype).eps: eps[0] = null's value
 

@@ -11,9 +11,10 @@ from functools import partial
 from types import SimpleNamespace
 
 from ..bilingual import Bilingual, Label, lines
-from .base import (BIAS_CORRECTION1, BIAS_CORRECTION2, DECAY, DECOUPLED_DECAY, EXP_AVG, EXP_AVG_SQ, GRAD, L2_LINE,
-                   OptimizerDef, ParamSpec, STEP, betas_spec, bias_correction, decay_square, decoupled_decay, eps_spec,
-                   flag, l2_penalty, lerp, lr_spec, weight_decay_spec)
+from .base import OptimizerDef
+from .params import DECOUPLED_DECAY, ParamSpec, betas_spec, eps_spec, flag, lr_spec, weight_decay_spec
+from .pieces import (BIAS_CORRECTION1, BIAS_CORRECTION2, DECAY, EXP_AVG, EXP_AVG_SQ, GRAD, L2_LINE, STEP,
+                     bias_correction, decay_square, decoupled_decay, l2_penalty, lerp)
 
 AMSGRAD = flag("amsgrad", False, Bilingual("AMSGrad: divide by the largest v so far, so a coordinate's step never "
                                            "grows back", "AMSGrad: 지금까지 가장 큰 v로 나누어 좌표의 보폭이 다시 커지지 "

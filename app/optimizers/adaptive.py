@@ -11,8 +11,9 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..bilingual import Bilingual, Label, lines
-from .base import (GRAD, L2_LINE, OptimizerDef, ParamSpec, SQUARE_AVG, STEP, WEIGHT_DECAY, decay_square, eps_spec,
-                   explain_l2, flag, l2_penalty, lerp, lr_spec, weight_decay_spec)
+from .base import OptimizerDef
+from .params import ParamSpec, eps_spec, flag, lr_spec, weight_decay_spec
+from .pieces import GRAD, L2_LINE, SQUARE_AVG, STEP, WEIGHT_DECAY, decay_square, explain_l2, l2_penalty, lerp
 
 
 # --- Adagrad ---------------------------------------------------------------------

@@ -17,7 +17,9 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..bilingual import Bilingual, Label
-from .base import GRAD, STEP, WEIGHT_DECAY, OptimizerDef, ParamSpec, explain_l2, l2_penalty, lr_spec, weight_decay_spec
+from .base import OptimizerDef
+from .params import ParamSpec, lr_spec, weight_decay_spec
+from .pieces import GRAD, STEP, WEIGHT_DECAY, explain_l2, l2_penalty
 
 
 def asgd_init(o, p, hp) -> SimpleNamespace:

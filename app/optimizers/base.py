@@ -1,4 +1,5 @@
-"""The shape every optimizer shares: hyperparameter specs, validation, the rule interface, shared pieces.
+"""The shape every optimizer shares: its definition (validation, state names, catalogue entry) and the rule interface.
+Hyperparameter specs are in :mod:`.params`, the pieces several rules share in :mod:`.pieces`.
 
 **A rule is written once**, in torch's order of operations, against an ops layer ``o``
 (:class:`app.numeric.FloatOps` or an :class:`app.numeric.ArrayOps` instance, which is also the step's
@@ -11,7 +12,7 @@ context)::
 coordinate-major ``(2, n)`` arrays (``p[0]`` the x of n runs, ``p[1]`` their y). Every ``o.add/sub/mul/div/
 sqrt/abs/maximum/where/copy(..., out=buffer)`` returns its result and, on arrays, writes it into ``buffer``: the
 state's own arrays (``out=s.exp_avg``), ``p`` itself (``out=p``: the step is applied in place) or a named scratch
-array ``o.buf("denom")`` (None on floats, where ``out`` is ignored). The shared pieces below use ``o.buf("tmp")``
+array ``o.buf("denom")`` (None on floats, where ``out`` is ignored). The shared pieces (:mod:`.pieces`) use ``o.buf("tmp")``
 for their temporaries: a rule may use it too, for a value it no longer needs when it calls one of them. ``g`` is read, never written. ``hp`` holds
 the hyperparameters (``betas`` split into ``beta1``/``beta2``): Python floats, or ``(1, n)`` rows where the runs
 advanced together differ. ``lr`` is this step's learning rate after the schedule (a float or a ``(1, n)`` row).
@@ -32,7 +33,6 @@ evaluations at any points, counted per step and their points kept for drawing), 
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, Callable
@@ -41,166 +41,7 @@ import numpy as np
 
 from ..bilingual import Bilingual, Label
 from ..numeric import FLOAT_OPS, ArrayOps
-
-
-class HyperparameterError(ValueError):
-    """A hyperparameter outside its valid range; ``name`` says which."""
-
-    def __init__(self, name: str, message: str):
-        super().__init__(message)
-        self.name = name
-        self.message = message
-
-
-@dataclass(frozen=True)
-class ParamSpec:
-    """One hyperparameter: its default, bounds and kind, enough for the page to give it a control.
-
-    ``scale``: ``"linear"``/``"log"`` (a number), ``"int"`` (a whole number), ``"bool"``, ``"choice"`` (one of
-    ``choices``, strings), ``"pair"`` or ``"tuple"`` (a list of ``length`` numbers; ``item_nullable[i]`` says
-    element ``i`` may be null). ``nullable``: the whole value may be null (torch's ``None``, e.g. LBFGS's
-    ``max_eval`` or ``line_search_fn``). ``structural``: a value that shapes the code path (a loop count, a
-    branch), so runs advanced together must share it. ``description`` says what it does and ``label`` is the
-    control's short label, both in English and Korean.
-    """
-
-    name: str
-    default: Any
-    description: Bilingual
-    min: float | None = None
-    max: float | None = None
-    scale: str = "linear"  # "linear", "log", "int", "bool", "choice", "pair", "tuple"
-    min_exclusive: bool = False
-    max_exclusive: bool = False
-    slider: tuple[float, float] | None = None  # a sensible UI range inside [min, max]
-    nullable: bool = False
-    choices: tuple | None = None
-    length: int = 2
-    item_nullable: tuple[bool, ...] = ()
-    structural: bool = False
-    label: Bilingual = Bilingual("", "")
-
-    def as_dict(self) -> dict:
-        out = {"name": self.name, "default": self.default, "min": self.min, "max": self.max, "scale": self.scale,
-               "min_exclusive": self.min_exclusive, "max_exclusive": self.max_exclusive,
-               "description": self.description.en, "descriptions": self.description.as_dict(),
-               "labels": self.label.as_dict()}
-        if self.slider is not None:
-            out["slider"] = list(self.slider)
-        if self.nullable:
-            out["nullable"] = True
-        if self.choices is not None:
-            out["choices"] = list(self.choices)
-        if self.scale in ("pair", "tuple"):
-            out["length"] = self.length
-            if any(self.item_nullable):
-                out["item_nullable"] = list(self.item_nullable)
-        return out
-
-    def range_text(self) -> str:
-        lo = "(" if self.min_exclusive else "["
-        hi = ")" if self.max_exclusive else "]"
-        return f"{lo}{self.min}, {self.max}{hi}"
-
-    def check_number(self, value, name: str | None = None) -> float:
-        name = name or self.name
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise HyperparameterError(name, f"{name} must be a number, got {value!r}")
-        value = float(value)
-        if not math.isfinite(value):
-            raise HyperparameterError(name, f"{name} must be finite, got {value}")
-        too_low = self.min is not None and (value <= self.min if self.min_exclusive else value < self.min)
-        too_high = self.max is not None and (value >= self.max if self.max_exclusive else value > self.max)
-        if too_low or too_high:
-            raise HyperparameterError(name, f"invalid {name} {value}: must be in {self.range_text()}")
-        return value
-
-    def validate(self, value):
-        if value is None and self.nullable:
-            return None
-        if self.scale == "bool":
-            if not isinstance(value, bool):
-                raise HyperparameterError(self.name, f"{self.name} must be true or false, got {value!r}")
-            return value
-        if self.scale == "choice":
-            if value not in self.choices or isinstance(value, bool):
-                names = ", ".join("null" if c is None else repr(c) for c in self.choices)
-                raise HyperparameterError(self.name, f"{self.name} must be one of {names}, got {value!r}")
-            return value
-        if self.scale in ("pair", "tuple"):
-            if not isinstance(value, (list, tuple)) or len(value) != self.length:
-                kind = "two" if self.length == 2 else str(self.length)
-                raise HyperparameterError(self.name, f"{self.name} must be a list of {kind} numbers, got {value!r}")
-            nullable = self.item_nullable or (False,) * self.length
-            return [None if v is None and nullable[i] else self.check_number(v, f"{self.name}[{i}]")
-                    for i, v in enumerate(value)]
-        if self.scale == "int":
-            number = self.check_number(value)
-            if number != int(number):
-                raise HyperparameterError(self.name, f"{self.name} must be a whole number, got {value!r}")
-            return int(number)
-        return self.check_number(value)
-
-    @property
-    def shapes_code_path(self) -> bool:
-        """Runs advanced together must share this value: it picks a branch or a loop count, or it is not one
-        number per run (``betas`` is split into two numbers, so it may differ)."""
-        return (self.structural or self.nullable or self.scale in ("bool", "choice")
-                or (self.scale in ("pair", "tuple") and self.name != "betas"))
-
-
-def lr_spec(default: float, max_: float = 1000.0) -> ParamSpec:
-    return ParamSpec("lr", default, Bilingual("learning rate: the scale of every step",
-                                              "학습률: 모든 스텝의 크기를 정하는 배율"),
-                     0.0, max_, "log", slider=(1e-5, 10.0), label=Bilingual("learning rate", "학습률"))
-
-
-L2_PENALTY = Bilingual("L2 penalty λ: λ·θ is added to the gradient before the rule uses it",
-                       "L2 벌점 λ: 규칙이 기울기를 쓰기 전에 λ·θ를 더합니다")
-DECOUPLED_DECAY = Bilingual("decoupled weight decay λ: the parameters shrink by the factor 1 − lr·λ each step, "
-                            "apart from the gradient step",
-                            "분리된 가중치 감쇠 λ: 기울기 스텝과 별도로 매 스텝 매개변수에 1 − lr·λ를 곱해 줄입니다")
-
-
-def weight_decay_spec(default: float = 0.0, description: Bilingual = L2_PENALTY) -> ParamSpec:
-    return ParamSpec("weight_decay", default, description, 0.0, 10.0, "linear", slider=(0.0, 1.0),
-                     label=Bilingual("weight decay λ", "가중치 감쇠 λ"))
-
-
-def eps_spec(default: float) -> ParamSpec:
-    return ParamSpec("eps", default, Bilingual("ε, added to the denominator so that it is never zero",
-                                               "ε: 분모가 0이 되지 않도록 더하는 작은 값"),
-                     0.0, 1.0, "log", slider=(1e-12, 1.0), label=Bilingual("epsilon ε", "안정화 상수 ε"))
-
-
-def betas_spec() -> ParamSpec:
-    return ParamSpec("betas", [0.9, 0.999], Bilingual(
-        "β₁, β₂: how slowly the averages of the gradient (m) and of its square (v) forget",
-        "β₁, β₂: 기울기의 평균(m)과 기울기 제곱의 평균(v)이 과거를 얼마나 천천히 잊는지"),
-        0.0, 1.0, "pair", max_exclusive=True, label=Bilingual("moment decays β₁, β₂", "모멘트 감쇠율 β₁, β₂"))
-
-
-def flag(name: str, default: bool, description: Bilingual, label: Bilingual) -> ParamSpec:
-    """A boolean hyperparameter (a branch of the rule)."""
-    return ParamSpec(name, default, description, scale="bool", label=label)
-
-
-# labels shared by the rules that report these names (see each rule's ``terms`` and ``quantities``)
-GRAD = Label("grad", "g + λ·θ: the gradient with the L2 penalty joined, as the rule uses it",
-             "g + λ·θ: L2 벌점을 더한 기울기 (규칙이 실제로 쓰는 기울기)")
-DECAY = Label("decay", "decoupled weight decay: how far shrinking θ moved the point", "분리된 가중치 감쇠: θ를 줄여서 점이 움직인 만큼")
-BIAS_CORRECTION1 = Label("bias_correction1", "1 − β₁ᵗ: how much m still leans toward its zero start",
-                         "1 − β₁ᵗ: m이 0에서 시작한 탓에 아직 0 쪽으로 치우친 정도")
-BIAS_CORRECTION2 = Label("bias_correction2", "1 − β₂ᵗ: how much v still leans toward its zero start",
-                         "1 − β₂ᵗ: v가 0에서 시작한 탓에 아직 0 쪽으로 치우친 정도")
-STEP = Label("step", "t: the steps taken so far", "t: 지금까지 내디딘 스텝 수")
-EXP_AVG = Label("exp_avg", "m: the gradient's running average (first moment)", "m: 기울기의 이동 평균 (1차 모멘트)")
-EXP_AVG_SQ = Label("exp_avg_sq", "v: the squared gradient's running average (second moment)",
-                   "v: 기울기 제곱의 이동 평균 (2차 모멘트)")
-SQUARE_AVG = Label("square_avg", "v: the running average of squared gradients", "v: 기울기 제곱의 이동 평균")
-L2_LINE = Bilingual("g ← g + λ·θ   (L2 weight decay, when λ > 0)", "g ← g + λ·θ   (λ > 0일 때 L2 가중치 감쇠)")
-WEIGHT_DECAY = Label("weight_decay", "the L2 penalty's share of the step (the part λ·θ brought)",
-                     "스텝 중 L2 벌점(λ·θ)이 만든 몫")
+from .params import HyperparameterError, ParamSpec
 
 
 @dataclass(frozen=True)
@@ -319,97 +160,3 @@ def hyper_namespace(hyper: dict) -> SimpleNamespace:
     if "betas" in ns:
         ns["beta1"], ns["beta2"] = ns.pop("betas")
     return SimpleNamespace(**ns)
-
-
-# --- pieces several rules share, each written once ----------------------------------------------------------
-def l2_penalty(o, g, p, weight_decay):
-    """torch's ``grad = grad.add(param, alpha=weight_decay)`` when ``weight_decay != 0`` (else ``g`` itself);
-    explained as the quantity ``grad`` (the gradient the rule goes on with)."""
-    if not active(weight_decay):
-        return g
-    t = o.mul(p, weight_decay, out=o.buf("grad"))
-    t = o.add(t, g, out=t)
-    if o.explaining:
-        o.quantity("grad", t)
-    return t
-
-
-def decoupled_decay(o, p, lr, weight_decay):
-    """AdamW's ``param.mul_(1 - lr * weight_decay)``, explained as the term ``decay``."""
-    if not active(weight_decay):
-        return p
-    if o.explaining:
-        before = o.copy(p)
-    p = o.mul(p, 1 - lr * weight_decay, out=p)
-    if o.explaining:
-        o.term("decay", o.sub(p, before))  # exactly the change it made
-    return p
-
-
-def shrink(o, p, factor):
-    """``param.mul_(factor)`` in place (a decoupled weight decay), explained as the term ``decay``: exactly the
-    change it made to the point. (Elementwise rules write these lines out: on floats a call costs.)"""
-    if o.explaining:
-        before = o.copy(p)
-    p = o.mul(p, factor, out=p)
-    if o.explaining:
-        o.term("decay", o.sub(p, before))
-    return p
-
-
-def explain_l2(o, name, step, weight_decay, penalty, multiplier):
-    """Report ``step``, a step linear in the gradient with L2 joined (``multiplier·(g + λθ)``), as the term
-    ``weight_decay`` (``multiplier·λθ``, ``penalty`` being ``λθ``) and the term ``name`` (the rest: the
-    gradient's own share); without weight decay, ``step`` is all ``name``. Called only when explaining."""
-    if active(weight_decay):
-        share = o.mul(penalty, multiplier)
-        o.term("weight_decay", share)
-        o.term(name, o.sub(step, share))
-    else:
-        o.term(name, step)
-
-
-def lerp(o, start, end, weight, out):
-    """``torch.lerp(start, end, weight)`` as ATen computes it (``start + w (end - start)`` below 0.5, ``end - (end -
-    start)(1 - w)`` from there, exact at both ends), into ``out``. Per-run weights take each run's branch."""
-    if isinstance(weight, np.ndarray):
-        low = o.add(start, weight * (end - start))
-        high = o.sub(end, (end - start) * (1 - weight))
-        return o.where(weight < 0.5, low, high, out=out)
-    diff = o.sub(end, start, out=o.buf("tmp"))
-    if weight < 0.5:
-        return o.add(start, o.mul(diff, weight, out=diff), out=out)
-    return o.sub(end, o.mul(diff, 1 - weight, out=diff), out=out)
-
-
-def decay_square(o, average, g, decay):
-    """``average.mul_(decay).addcmul_(g, g, value=1 - decay)``: the squared-gradient average of RMSprop,
-    Adadelta, Adam and NAdam, in place."""
-    average = o.mul(average, decay, out=average)
-    t = o.mul(g, 1 - decay, out=o.buf("tmp"))
-    return o.add(average, o.mul(t, g, out=t), out=average)
-
-
-def bias_correction(beta, step: int):
-    """``1 - beta ** step``."""
-    return 1 - beta ** step
-
-
-def active(v) -> bool:
-    """torch's ``if weight_decay != 0`` for a float; an array of per-run values always takes the branch
-    (a zero in it then adds exactly nothing)."""
-    return v.__class__ is not float or v != 0.0  # validated hyperparameters are floats or arrays
-
-
-def sign(o, v, out=None):
-    """``torch.sign``: -1, 0 or 1 (0 for a zero)."""
-    if o.kind == "float":
-        return float((v > 0) - (v < 0))
-    return np.sign(v, out=out)
-
-
-def clamp(o, v, lo, hi, out=None):
-    """``tensor.clamp_(lo, hi)``: ``min(max(v, lo), hi)``."""
-    if o.kind == "float":
-        return min(max(v, lo), hi)
-    return np.minimum(np.maximum(v, lo, out=out), hi, out=out)

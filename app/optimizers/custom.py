@@ -24,7 +24,8 @@ import numpy as np
 from ..bilingual import Bilingual
 from ..formula.rules import POINT, Piece, Rule, RuleError, parse_rule
 from ..formula.tree import SCALAR_FUNCS, Bin, Call, Neg, Num, Var, scalar_maximum, scalar_minimum
-from .base import HyperparameterError, OptimizerDef, ParamSpec, lr_spec
+from .base import OptimizerDef
+from .params import HyperparameterError, ParamSpec, lr_spec
 
 RULE_NODES_PER_EVALUATION = 50  # a rule's cost: its nodes count as surface evaluations, this many to one
 LIMIT = 1e6  # the largest absolute value of a rule's hyperparameter

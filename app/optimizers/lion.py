@@ -13,7 +13,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from ..bilingual import Bilingual, Label
-from .base import DECAY, DECOUPLED_DECAY, OptimizerDef, ParamSpec, lr_spec, sign, weight_decay_spec
+from .base import OptimizerDef
+from .params import DECOUPLED_DECAY, ParamSpec, lr_spec, weight_decay_spec
+from .pieces import DECAY, sign
 
 
 def lion_init(o, p, hp) -> SimpleNamespace:

@@ -29,7 +29,9 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..bilingual import Bilingual, Label
-from .base import DECAY, DECOUPLED_DECAY, OptimizerDef, ParamSpec, flag, lerp, lr_spec, shrink, weight_decay_spec
+from .base import OptimizerDef
+from .params import DECOUPLED_DECAY, ParamSpec, flag, lr_spec, weight_decay_spec
+from .pieces import DECAY, lerp, shrink
 
 SHAPE = (1, 2)  # the point as torch sees it
 

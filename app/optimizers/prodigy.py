@@ -22,8 +22,9 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..bilingual import Bilingual, Label
-from .base import (DECAY, EXP_AVG, EXP_AVG_SQ, GRAD, HyperparameterError, OptimizerDef, ParamSpec, STEP, active,
-                   betas_spec, flag, lr_spec, weight_decay_spec)
+from .base import OptimizerDef
+from .params import HyperparameterError, ParamSpec, betas_spec, flag, lr_spec, weight_decay_spec
+from .pieces import DECAY, EXP_AVG, EXP_AVG_SQ, GRAD, STEP, active
 
 
 def prodigy_init(o, p, hp) -> SimpleNamespace:

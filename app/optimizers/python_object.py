@@ -26,7 +26,8 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..bilingual import Bilingual
-from .base import HyperparameterError, OptimizerDef
+from .base import OptimizerDef
+from .params import HyperparameterError
 
 
 class ObjectError(ValueError):

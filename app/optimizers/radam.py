@@ -19,9 +19,10 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..bilingual import Bilingual, Label
-from .base import (BIAS_CORRECTION1, BIAS_CORRECTION2, DECAY, EXP_AVG, EXP_AVG_SQ, GRAD, OptimizerDef, STEP, betas_spec,
-                   bias_correction, decay_square, decoupled_decay, eps_spec, flag, l2_penalty, lerp, lr_spec,
-                   weight_decay_spec)
+from .base import OptimizerDef
+from .params import betas_spec, eps_spec, flag, lr_spec, weight_decay_spec
+from .pieces import (BIAS_CORRECTION1, BIAS_CORRECTION2, DECAY, EXP_AVG, EXP_AVG_SQ, GRAD, STEP, bias_correction,
+                     decay_square, decoupled_decay, l2_penalty, lerp)
 
 
 def radam_init(o, p, hp) -> SimpleNamespace:

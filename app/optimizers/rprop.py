@@ -17,7 +17,9 @@ from dataclasses import replace
 from types import SimpleNamespace
 
 from ..bilingual import Bilingual, Label
-from .base import STEP, OptimizerDef, ParamSpec, clamp, lr_spec, sign
+from .base import OptimizerDef
+from .params import ParamSpec, lr_spec
+from .pieces import STEP, clamp, sign
 
 
 def rprop_init(o, p, hp) -> SimpleNamespace:
@@ -86,7 +88,7 @@ RPROP = OptimizerDef(
 
 
 def _check(hp: dict) -> None:
-    from .base import HyperparameterError
+    from .params import HyperparameterError
 
     etaminus, etaplus = hp["etas"]
     if not 0.0 < etaminus < 1.0 < etaplus:

@@ -21,8 +21,9 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..bilingual import Bilingual, Label
-from .base import (EXP_AVG_SQ, OptimizerDef, ParamSpec, WEIGHT_DECAY, active, betas_spec, eps_spec, explain_l2, lerp,
-                   lr_spec, weight_decay_spec)
+from .base import OptimizerDef
+from .params import ParamSpec, betas_spec, eps_spec, lr_spec, weight_decay_spec
+from .pieces import EXP_AVG_SQ, WEIGHT_DECAY, active, explain_l2, lerp
 
 
 def schedulefree_init(o, p, hp) -> SimpleNamespace:

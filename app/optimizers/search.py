@@ -10,7 +10,8 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..bilingual import Bilingual, Label
-from .base import OptimizerDef, ParamSpec
+from .base import OptimizerDef
+from .params import ParamSpec
 
 
 def search_init(o, p, hp) -> SimpleNamespace:

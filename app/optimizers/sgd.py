@@ -13,7 +13,9 @@ from functools import partial
 from types import SimpleNamespace
 
 from ..bilingual import Bilingual, Label
-from .base import GRAD, WEIGHT_DECAY, OptimizerDef, ParamSpec, active, l2_penalty, lr_spec, weight_decay_spec
+from .base import OptimizerDef
+from .params import ParamSpec, lr_spec, weight_decay_spec
+from .pieces import GRAD, WEIGHT_DECAY, active, l2_penalty
 
 
 def init(o, p, hp) -> SimpleNamespace:

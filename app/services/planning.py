@@ -18,6 +18,7 @@ from ..schemas import DomainIn, OptimizerIn, RunRequest
 from ..settings import settings
 from .costs import Cost, check_budget, estimate_run
 from .errors import Refused, validate
+from .labels import LabelError, fill, lane_fields, text_of
 
 
 def formula_error(e: FormulaError) -> Refused:
@@ -79,7 +80,13 @@ class Plan:
     echo: list[dict]  # per run: optimizer, label, params, schedule, switch
     include_state: bool = False  # each run carries its optimizer state after every step
     include_terms: bool = False  # each run carries every step explained: terms and quantities
+    landscape: Surface | None = None  # the surface with its stationary points (a custom formula's found): runs
+    # without an objective of their own are judged by it
     cost: Cost | None = None  # the estimate (app.services.costs), within max_request_seconds
+
+    def __post_init__(self):
+        if self.landscape is None:
+            self.landscape = self.surface
 
 
 def gradient_spec(g, surface: Surface) -> GradientSpec:
@@ -144,11 +151,12 @@ def plan_runs(request: RunRequest | dict, own: dict[str, OptimizerDef] | None = 
             info["objective"] = objective.id
             info["surface_options"] = objective.extra["surface_options"]
         info["minimum"] = global_minimum(objective or landscape)  # what this run is judged by
+        _fill_labels(spec, i, info, phases, surface, lane_gradient or gradient, objective, request.surface_options)
         runs.append(RunSpec(start, tuple(phases), info["label"], spec.batch_size, lane_gradient, objective))
         echo.append(info)
     check_run_cost(runs, request.steps)
     plan = Plan(surface, start, request.steps, gradient, runs, echo, "state" in request.include,
-                "terms" in request.include)
+                "terms" in request.include, landscape)
     plan.cost = estimate_run(plan)
     check_budget(plan.cost)
     return plan
@@ -227,7 +235,7 @@ def _phases(spec: OptimizerIn, i: int, steps: int, own: dict | None = None):
         phases.append(second)
         info["switch"] = {"at_step": sw.at_step, "optimizer": second.optimizer.id, "params": second.hyper,
                           **_rule_echo(sw.rule), "schedule": second.schedule.as_dict()}
-    info["label"] = spec.label or _default_label(first, info["switch"])
+    info["label"] = _default_label(first, info["switch"])  # a label the request gives replaces it (_fill_labels)
     return phases, info
 
 
@@ -277,10 +285,47 @@ def phase(optimizer_id: str, params: dict, schedule, start: int, loc: list, rule
     return Phase(start, opt, hyper, sched)
 
 
+def _fill_labels(spec: OptimizerIn, i: int, info: dict, phases: list[Phase], surface: Surface,
+                 gradient: GradientSpec, objective: Surface | None, options) -> None:
+    """The lane's ``label`` (and ``labels``) with its fields filled from its values (:mod:`.labels`); the request's
+    text kept as ``label_template`` when it had fields. A label that cannot be filled is refused at its field."""
+    if spec.label is None and spec.labels is None:
+        return
+    names = {ph.optimizer.id: _names(ph.optimizer) for ph in phases}
+    dataset = surface.extra.get("dataset") if surface.batch_gradient is not None else None
+    batch = (spec.batch_size or gradient.batch_size or dataset["n"]) if dataset else None
+    own = (objective.extra["surface_options"] if objective is not None
+           else {"l1": options.l1, "l2": options.l2} if options is not None else {"l1": 0.0, "l2": 0.0})
+    lane = {"noise": gradient.noise, "h": gradient.h, "seed": gradient.seed}
+    templates = [("label", None, spec.label)] + [("labels", lang, text) for lang, text in
+                                                 (spec.labels.model_dump().items() if spec.labels else ())]
+    for key, lang, template in templates:
+        if template is None:
+            continue
+        values = lane_fields(info, names, gradient=lane, batch=batch,
+                             penalties=(own["l1"], own["l2"]) if dataset else None, language=lang or "en")
+        try:
+            text = fill(template, values)
+        except LabelError as e:
+            loc = ["optimizers", i, key] + ([lang] if lang else [])
+            raise Refused(loc, f"label {template!r}: {e}", "label", {"column": e.column, "reason": e.message}) from None
+        if key == "label":
+            info["label"] = text
+            if text != template:
+                info["label_template"] = template
+        else:
+            info.setdefault("labels", {})[lang] = text
+
+
+def _names(optimizer) -> dict:
+    names = getattr(optimizer, "names", None)
+    return names.as_dict() if names is not None else {"en": getattr(optimizer, "name", optimizer.id)}
+
+
 def _default_label(phase: Phase, switch: dict | None) -> str:
     label = phase.optimizer.name
     if "lr" in phase.hyper:
-        label += f" lr={phase.hyper['lr']:g}"
+        label += f" lr={text_of(phase.hyper['lr'])}"
     if switch:
         label += f" → {switch['optimizer']} @{switch['at_step']}"
     return label

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..formula.parser import CONSTANTS, LIMITS, RULE
 from ..formula.rules import READ_ONLY, RULE_LIMITS, RuleError, check_rule
-from ..optimizers.base import lr_spec
+from ..optimizers.params import lr_spec
 from ..optimizers.custom import rule_optimizer, suggested_spec, term_names
 from ..optimizers.rule_examples import EXAMPLES
 from ..schemas import RuleCheckIn

@@ -16,6 +16,7 @@ import numpy as np
 from ..engine import Interrupted, Simulation, start_points, state_lists, step_dicts
 from ..schemas import RunRequest
 from ..settings import settings
+from ..verdicts import Tracker
 from .costs import estimate_run
 from .errors import Refused, Stopped
 from .planning import Plan, plan_runs
@@ -96,9 +97,11 @@ def run_part(plan: Plan, sim: Simulation, i: int, part: dict, start=None, start_
     return out
 
 
-def end_part(status: str, steps_run: int) -> dict:
-    """How a run ended: its status, the steps it took, and the step that diverged (None if none did)."""
-    return {"status": status, "steps_run": steps_run, "diverged_at": steps_run + 1 if status == "diverged" else None}
+def end_part(status: str, steps_run: int, tracker: Tracker) -> dict:
+    """How a run ended: its status, the steps it took, the step that diverged (None if none did), and its
+    ``summary`` judged by its own objective (:mod:`app.verdicts`)."""
+    return {"status": status, "steps_run": steps_run, "diverged_at": steps_run + 1 if status == "diverged" else None,
+            "summary": tracker.summary(status, steps_run)}
 
 
 def join_parts(parts: list[dict]) -> dict:
@@ -135,6 +138,9 @@ class RunStream:
                               units=lanes, explain=plan.include_terms)
         self.sim.interrupt.test = stop
         self.starts, self.start_losses = start_points(self.sim)
+        span = plan.surface.domain.span  # each run judged by its own objective, on the plotted domain's scale
+        self.trackers = [Tracker(run.objective or plan.landscape, span, loss)
+                         for run, loss in zip(plan.runs, self.start_losses)]
         self.offset = 0
         self.first = True
         self.last_points = [list(map(float, p)) for p in self.starts]
@@ -168,6 +174,12 @@ class RunStream:
                             self.start_losses[i] if first else None, self.cast)
             if len(steps["points"]):
                 self.last_points[i] = [float(c) for c in steps["points"][-1]]
+            # the summary reads the float64 path (before a compact stream's cast), the start first
+            points, losses = steps["points"], steps["losses"]
+            if first:
+                points = np.concatenate([self.starts[i:i + 1], points])
+                losses = np.concatenate([self.start_losses[i:i + 1], losses])
+            self.trackers[i].see(points, losses, part.get("test_losses"))
             # a compact frame keeps the fields asked for, and test_losses whenever the surface has a test landscape
             # (a per-run result the page cannot recompute, not a bulk field to economise on)
             runs.append(part if self.fields is None else
@@ -178,7 +190,7 @@ class RunStream:
         return frame
 
     def end_frame(self) -> dict:
-        runs = [end_part(s, n) for s, n in zip(self.sim.status, self.sim.steps_run.tolist())]
+        runs = [end_part(s, n, t) for s, n, t in zip(self.sim.status, self.sim.steps_run.tolist(), self.trackers)]
         if self.cast is not array:  # float32 paths: their last points exactly, for distances to a minimum
             for run, point in zip(runs, self.last_points):
                 run["last_point"] = point

@@ -13,13 +13,13 @@ function inLanguage(texts) {
 
 export class Catalogue {
   static async load() {
-    const [optimizers, surfaces, lessons, limits, schedules] = await Promise.all([getJSON("/api/optimizers"),
+    const [optimizers, surfaces, lessons, limits, schedules, verdicts] = await Promise.all([getJSON("/api/optimizers"),
       getJSON("/api/surfaces"), getJSON("/api/lessons").catch(() => []), getJSON("/api/limits").catch(() => ({})),
-      getJSON("/api/schedules")]);
-    return new Catalogue({ optimizers, surfaces, lessons, limits, schedules });
+      getJSON("/api/schedules"), getJSON("/api/verdicts")]);
+    return new Catalogue({ optimizers, surfaces, lessons, limits, schedules, verdicts });
   }
 
-  constructor({ optimizers, surfaces, lessons, limits, schedules }) {
+  constructor({ optimizers, surfaces, lessons, limits, schedules, verdicts = [] }) {
     this.optimizers = optimizers;
     this.optimizerById = new Map(optimizers.map((o) => [o.id, o]));
     this.surfaces = surfaces;
@@ -27,6 +27,7 @@ export class Catalogue {
     this.lessons = lessons;
     this.limits = limits;
     this.schedules = schedules;
+    this.verdicts = new Map(verdicts.map((v) => [v.verdict, v]));
   }
 
   optimizer(id) { return this.optimizerById.get(id) || null; }
@@ -63,6 +64,10 @@ export class Catalogue {
   paramLabel(spec) { return inLanguage(spec?.labels) ?? spec?.name ?? ""; }
   paramDescription(spec) { return inLanguage(spec?.descriptions) ?? ""; }
 
+  /** A run summary's verdict (GET /api/verdicts), its short name and its meaning in the page's language. */
+  verdictName(verdict) { return inLanguage(this.verdicts.get(verdict)?.names) ?? verdict; }
+  verdictDescription(verdict) { return inLanguage(this.verdicts.get(verdict)?.descriptions) ?? ""; }
+
   scheduleName(type) { return inLanguage(this.schedule(type)?.names) ?? type; }
 
   /** An optimizer's update rule as text, and the labels of the terms and quantities its steps report, or null. */
@@ -70,19 +75,32 @@ export class Catalogue {
   termLabel(id, name) { return inLanguage(this.optimizer(id)?.terms?.find((x) => x.name === name)); }
   quantityLabel(id, name) { return inLanguage(this.optimizer(id)?.quantities?.find((x) => x.name === name)); }
 
-  /** A lesson's lane label in the page's language (lessons carry labels: {en: [...], ko: [...]}), or null. */
-  lessonLabel(label) {
+  /** A lesson's lane label in the page's language (lessons carry labels: {en: [...], ko: [...]}), or null. Labels are
+   *  templates ("GD lr {lr}") the server fills from the lane's values. */
+  lessonLabel(label) { return this.lessonLabels(label)?.[language()] ?? null; }
+
+  /** A lesson's lane label in every language ({en, ko}: the templates the request's ``labels`` carries), or null. */
+  lessonLabels(label) {
     for (const lesson of this.lessons) {
       const i = lesson.labels?.en?.indexOf(label) ?? -1;
-      if (i >= 0) return lesson.labels[language()]?.[i] ?? label;
+      if (i >= 0) return Object.fromEntries(Object.entries(lesson.labels).map(([lang, list]) => [lang, list[i] ?? label]));
     }
     return null;
   }
 
-  /** A lane's name as the legend shows it: its own label (a lesson's, in the page's language), else the optimizer's
-   *  name with its lr (and its switch). ``run``: the lane as the server echoed it (params with defaults filled in). */
+  /** A lane's name as the legend shows it. ``own``: the label the state gives it (a template); ``run``: the lane as the
+   *  server echoed it, whose ``labels``/``label`` are that template filled from the lane's live values (so "GD lr {lr}"
+   *  reads "GD lr 0.9" once lr is 0.9). Without an echo of ``own`` (a map view, before the first answer) the
+   *  template's plain {fields} are filled from the lane's own params; with no label, the optimizer's name and lr. */
   laneLabel(own, run) {
-    if (own) return this.lessonLabel(own) ?? own;
+    if (own) {
+      if (run && (run.label_template ?? run.label) === own) return run.labels?.[language()] ?? run.label;
+      const template = this.lessonLabel(own) ?? own;
+      return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (field, name) => {
+        const v = run?.params?.[name];
+        return typeof v === "number" ? String(+v.toPrecision(6)) : field;
+      });
+    }
     let label = this.optimizerName(run.optimizer);
     if (run.params && typeof run.params.lr === "number") label += ` lr=${+run.params.lr.toPrecision(3)}`;
     if (run.switch) label += ` → ${this.optimizerName(run.switch.optimizer)} @${run.switch.at_step}`;

@@ -192,6 +192,7 @@ export class LanePanel {
         l.params = defaultsFor(this.meta[select.value]);
       }
       delete l.schedule;
+      if (/\{[A-Za-z_]/.test(l.label ?? "")) delete l.label;  // "momentum {momentum}" names the old optimizer's values
     }) }, ...this.order.map((id) => el("option", { value: id, selected: id === lane.optimizer },
       this.catalogue.optimizerName(id))), el("option", { value: CUSTOM, selected: lane.optimizer === CUSTOM }, t("rule_choice")));
     const label = el("input", { class: "label", placeholder: t("label"), maxlength: this.catalogue.limits.max_label,

@@ -58,7 +58,7 @@ export function mountLiveControls(container, spec, store, catalogue, groupLabel 
     const label = document.createElement("label");
     label.className = "live-control";
     const name = document.createElement("span");
-    name.textContent = `${param} · ${run.label ? catalogue.lessonLabel(run.label) ?? run.label : catalogue.optimizerName(run.optimizer)}`;
+    name.textContent = `${param} · ${run.label ? catalogue.laneLabel(run.label, run) : catalogue.optimizerName(run.optimizer)}`;
     const input = document.createElement("input");
     input.type = "range";
     input.min = "0";

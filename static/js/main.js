@@ -82,7 +82,7 @@ async function main() {
   const views = { overlay, side: new SideView({ root: $("view-side"), cover: (land, box) => landscapes.cover(land, box, () => stage.schedule()) }), "3d": new Surface3DView({ root: $("view-3d") }),
     basins: new BasinView({ root: $("view-basins"), store }), sweep: new SweepView({ root: $("view-sweep"), store, controls: $("map-options") }) };
   stage = new Stage({ store, results, catalogue, runs, views, parts: { legend: new Legend({ root: $("legend") }),
-    charts: new Charts({ root: $("charts") }), summary: new Summary({ root: $("summary") }),
+    charts: new Charts({ root: $("charts") }), summary: new Summary({ root: $("summary"), catalogue }),
     dataPanel: new DataPanel({ root: $("data-panel"), plot: $("plot-data") }),
     area: $("view-area"), playback: $("playback"), chartsBox: $("charts"), analysis: $("analysis"), announce: $("announce"),
     covering: () => landscapes.covering() } });

@@ -27,6 +27,8 @@ export function requestBody(state, catalogue) {
   const toLane = (o) => {
     const lane = { optimizer: o.optimizer, params: o.params };
     for (const key of ["rule", "label", "schedule", "switch", "gradient"]) if (o[key]) lane[key] = o[key];
+    const labels = o.label && catalogue.lessonLabels(o.label);  // a lesson's label: the server fills it in each language
+    if (labels) lane.labels = labels;
     if (dataset) for (const key of ["batch_size", "objective", "surface_options"]) if (o[key]) lane[key] = o[key];
     return lane;
   };

@@ -1,4 +1,4 @@
-// Page scripting (API.md, README "Scripting the page"): window.slopes.state() and update(patch) -> Promise (resolved
+// Page scripting (API.md, docs/scripting.md): window.slopes.state() and update(patch) -> Promise (resolved
 // with the state once its result is drawn), and the same update from a parent frame's {type: "slopes:update", patch}
 // message. A script's patch with an invalid field is refused whole: the promise rejects with an Error naming the
 // field, and the state stays.

@@ -13,14 +13,21 @@ function decimate(values, fn) {
   return { x, y };
 }
 
-/** What the loss chart plots: f − f* on a log axis when f* is known; else f, on a log axis only when f stays positive. */
+/** A lane's f*: the value of the global minimum it is judged by (its own objective's: ``minimum`` as the server echoes
+ *  it, null for a loss with none, such as cross-entropy on separable data), else the surface's. */
+function laneFstar(lane, fstar) { return "minimum" in lane ? lane.minimum?.value ?? null : fstar ?? null; }
+
+/** What the loss chart plots: each lane's f − f* (its own f*) on a log axis when a lane has an f*, f itself for a lane
+ *  without one; with no f* at all, f, on a log axis only when f stays positive. ``fn(lane)`` maps a lane's losses. */
 export function lossAxis(lanes, fstar) {
-  if (fstar !== null && fstar !== undefined) {
-    return { title: t("loss_title"), type: "log", fn: (v) => Math.max(v - fstar, 1e-16), key: "gap" };
+  const own = lanes.map((l) => laneFstar(l, fstar));
+  const positive = lanes.every((l, i) => own[i] !== null || l.losses.every((v) => v === null || v > 0));
+  if (own.some((f) => f !== null) && positive) {
+    return { title: t("loss_title"), type: "log", key: "gap",
+      fn: (lane) => { const f = laneFstar(lane, fstar); return f === null ? (v) => v : (v) => Math.max(v - f, 1e-16); } };
   }
-  const positive = lanes.every((l) => l.losses.every((v) => v === null || v > 0));
-  return positive ? { title: t("loss_title_plain"), type: "log", fn: (v) => v, key: "log" }
-    : { title: t("loss_title_linear"), type: "linear", fn: (v) => v, key: "linear" };
+  if (own.every((f) => f === null) && positive) return { title: t("loss_title_plain"), type: "log", fn: () => (v) => v, key: "log" };
+  return { title: t("loss_title_linear"), type: "linear", fn: () => (v) => v, key: "linear" };
 }
 
 export class Charts {
@@ -53,7 +60,7 @@ export class Charts {
       return layout;
     };
     const axis = lossAxis(lanes, fstar);
-    const lossData = lanes.map((lane) => ({ type: "scatter", mode: "lines", name: plain(lane.label), ...decimate(lane.losses, axis.fn),
+    const lossData = lanes.map((lane) => ({ type: "scatter", mode: "lines", name: plain(lane.label), ...decimate(lane.losses, axis.fn(lane)),
       line: { color: lane.color, width: 2.5, dash: lane.dash } }));
     // a search (random search: no lr, its lrs all 0) has no learning rate to draw: it is left out of that chart
     const withLr = lanes.filter((lane) => "lr" in (lane.params || {}) || lane.lrs.some((v) => v !== 0));

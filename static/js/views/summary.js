@@ -1,8 +1,8 @@
-// The per-lane table: final loss (and, on a surface with a test landscape, the final test loss beside it), the
-// nearest minimum and how far, steps to reach it, status.
+// The per-lane table, as the server judged each run by its own objective (the run's ``summary``, API.md "A lane's own
+// objective"): final loss (and, on a surface with a test landscape, the final test loss beside it), the nearest
+// minimum of its objective, the distance to that objective's global minimum, the step from which it stayed there,
+// and the verdict, named in the page's language by GET /api/verdicts. Nothing here judges a run a second time.
 import { t } from "../i18n.js";
-
-const TOLERANCE = 1e-3; // of the domain's span: "reached" a minimum
 
 function fmt(v) {
   if (v === null || v === undefined || !Number.isFinite(v)) return "–";
@@ -10,35 +10,25 @@ function fmt(v) {
   return a !== 0 && (a >= 1e5 || a < 1e-3) ? v.toExponential(2) : v.toPrecision(4);
 }
 
-export function laneSummary(lane, surface) {
-  const span = Math.max(surface.domain.x[1] - surface.domain.x[0], surface.domain.y[1] - surface.domain.y[0]);
-  const last = lane.last_point || lane.points[lane.points.length - 1];  // exact, when the paths came as float32
-  let nearest = null;
-  let distance = Infinity;
-  surface.minima.forEach((m, index) => {
-    const d = Math.hypot(last[0] - m.point[0], last[1] - m.point[1]);
-    if (d < distance) { distance = d; nearest = { ...m, index }; }
-  });
-  let reached = null;
-  if (nearest) {
-    const tol = TOLERANCE * span;
-    const k = lane.points.findIndex((p) => Math.hypot(p[0] - nearest.point[0], p[1] - nearest.point[1]) < tol);
-    reached = k >= 0 ? k : null;
-  }
-  const tests = Array.isArray(lane.test_losses) ? lane.test_losses : null;
-  return { final: lane.losses[lane.losses.length - 1], finalTest: tests?.length ? tests[tests.length - 1] : null, nearest, distance: nearest ? distance : null, reached,
-    status: lane.status, divergedAt: lane.diverged_at };
-}
-
-/** The table of the paths' results (hidden in the map views, which compute no paths). */
+/** The table of the paths' results (hidden in the map views, which compute no paths). ``catalogue`` names the
+ *  verdicts. */
 export class Summary {
-  constructor({ root }) { this.root = root; }
-  render(scene) { renderSummary(this.root, scene.lanes, scene.surface, scene.running); }
+  constructor({ root, catalogue }) { this.root = root; this.catalogue = catalogue; }
+  render(scene) { renderSummary(this.root, scene.lanes, scene.surface, scene.running, this.catalogue); }
   set hidden(on) { this.root.hidden = on; }
 }
 
+/** A lane's status cell: computing until its summary has come, else its verdict (diverged: at which step). */
+function status(lane, running, catalogue) {
+  const s = lane.summary;
+  if (!s || (running && !lane.status)) return { text: t("status_running"), cls: null, title: null };
+  if (s.verdict === "diverged") return { text: t("status_diverged", { step: lane.diverged_at }), cls: "diverged", title: null };
+  return { text: catalogue.verdictName(s.verdict), cls: s.verdict === "reached" ? "ok" : s.verdict,
+    title: catalogue.verdictDescription(s.verdict) || null };
+}
+
 /** The table, built as elements: labels and colours are data (text and a validated CSS colour), never markup. */
-function renderSummary(table, lanes, surface, running) {
+function renderSummary(table, lanes, surface, running, catalogue) {
   const cell = (tag, text, cls) => {
     const node = document.createElement(tag);
     if (cls) node.className = cls;
@@ -59,19 +49,23 @@ function renderSummary(table, lanes, surface, running) {
   head.append(hr);
   const body = document.createElement("tbody");
   lanes.forEach((lane, i) => {
-    const s = laneSummary(lane, surface);
+    const s = lane.summary || {};
+    const last = (list) => (Array.isArray(list) && list.length ? list[list.length - 1] : null);
     const tr = document.createElement("tr");
     tr.dataset.lane = i;
+    if (s.verdict) tr.dataset.verdict = s.verdict;
     if (/^#[0-9a-fA-F]{6}$/.test(lane.color)) tr.style.setProperty("--lane", lane.color);
     const name = cell("td", null);
     name.append(cell("span", null, "swatch"), String(lane.label));
     const where = s.nearest ? `#${s.nearest.index + 1} (${s.nearest.point.map((c) => c.toFixed(3)).join(", ")})` : "–";
-    const status = running && !lane.status ? cell("span", t("status_running"))
-      : s.status === "diverged" ? cell("span", t("status_diverged", { step: s.divergedAt }), "diverged") : cell("span", t("status_ok"), "ok");
-    const st = cell("td", null);
-    st.append(status);
-    tr.append(name, cell("td", fmt(s.final), "num"), ...(withTest ? [cell("td", fmt(s.finalTest), "num")] : []), cell("td", where), cell("td", fmt(s.distance), "num"),
-      cell("td", s.reached === null ? t("never") : String(s.reached), "num"), st);
+    const st = status(lane, running, catalogue);
+    const verdict = cell("span", st.text, st.cls);
+    if (st.title) verdict.title = st.title;
+    const stCell = cell("td", null);
+    stCell.append(verdict);
+    tr.append(name, cell("td", fmt(s.final_loss ?? last(lane.losses)), "num"),
+      ...(withTest ? [cell("td", fmt(s.final_test_loss ?? last(lane.test_losses)), "num")] : []), cell("td", where),
+      cell("td", fmt(s.distance), "num"), cell("td", Number.isInteger(s.reached_at) ? String(s.reached_at) : t("never"), "num"), stCell);
     body.append(tr);
   });
   table.setAttribute("aria-label", t("summary_table"));
