@@ -178,6 +178,7 @@ export class Stage {
       const live = this.dragging();
       const sc = { ...this.scene(state), live };
       await this.views[state.view.mode].render(sc);
+      this.holdLegend(live);
       this.legend.render(sc.lanes);
       if (runs.key && this.framedKey !== runs.key) {  // the request whose paths are now on screen, complete or not
         this.framedKey = runs.key;
@@ -196,6 +197,15 @@ export class Stage {
       this.rendering = false;
       if (this.again) { this.again = false; const f = this.fast; this.fast = false; this.schedule(f); }
     }
+  }
+
+  /** While a slider is dragged the legend keeps the height it had (a label a digit longer that wrapped would resize the
+   *  figure mid-drag, and redraw it whole); it takes its own height again once the drag rests. */
+  holdLegend(live) {
+    const root = this.legend.root;
+    if (!root || live === !!root.style.height) return;
+    root.style.height = live ? `${root.offsetHeight}px` : "";
+    root.style.overflow = live ? "hidden" : "";
   }
 
   /** The charts, the table and the data panel: after a drag rests, and not more often than CHART_INTERVAL while a
