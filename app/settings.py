@@ -73,6 +73,7 @@ class Settings(BaseSettings):
     max_request_seconds: Whole(1, 86_400) = 10  # one request's estimated cost; over it, a 422 naming what to shrink
     request_deadline_seconds: Whole(1, 86_400) = 120  # heavy work that would not end by then is refused; at it, stopped
     allowed_origins: str = ""  # comma-separated origins (https://slides.example) whose pages may open WebSockets
+    chromium: str = ""  # the Chromium or Chrome `slopes export` draws PNG, SVG, GIF and video with (default: chromium on the PATH)
 
     @field_validator("allowed_origins")
     @classmethod

@@ -66,20 +66,24 @@ def _gzip_accepted(request: Request) -> bool:
     return "gzip" in request.headers.get("accept-encoding", "")
 
 
-def _html_export(state: dict, gzipped: bool, stop=None) -> bytes:
+def _html_export(state: dict, gzipped: bool, lang: str | None = None, stop=None) -> bytes:
     """The export, compressed here in the worker thread when the client takes gzip (4 MB: the gzip
     middleware would compress it on the event loop, a second of everyone's time)."""
-    body = services.export_html(state, stop).encode("utf-8")
+    body = services.export_html(state, stop, lang=lang).encode("utf-8")
     return gzip.compress(body, compresslevel=5) if gzipped else body
 
 
 @router.get("/export.html", response_class=HTMLResponse, include_in_schema=False)
-async def export_page(request: Request, state: str | None = STATE, download: bool = False):
-    """One self-contained HTML file: plotly.js inlined, trajectories precomputed, plays offline."""
+async def export_page(request: Request, state: str | None = STATE, download: bool = False,
+                      lang: str | None = Query(None, max_length=8, description="the figure's language (en, ko); "
+                                                                                "default: the state's, else the browser's")):
+    """One self-contained HTML file: plotly.js inlined, trajectories precomputed, plays offline, titled and
+    captioned in ``?lang=`` (or the state's language)."""
     gzipped = _gzip_accepted(request)
     decoded = decode_state(state)
+    chosen = page_language(decoded, lang, request.headers.get("accept-language"))  # as the page picks it
     cost = await compute(services.exporting.export_cost, decoded)  # the checks and the estimate: a 422 at once
-    body = await compute_for(request, _html_export, decoded, gzipped, cost=cost)
+    body = await compute_for(request, _html_export, decoded, gzipped, chosen, cost=cost)
     headers = {"Content-Disposition": 'attachment; filename="slopes.html"'} if download else {}
     if gzipped:
         headers.update({"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})

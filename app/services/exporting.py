@@ -16,6 +16,7 @@ import orjson
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..assets import STATIC_DIR, TEMPLATES_DIR, plotly_bundle_path
+from ..lessons import LESSONS
 from .errors import Refused
 from .planning import plan_runs
 from .runs import Stop, run_plan
@@ -25,13 +26,14 @@ from .state import decode_state, known_keys, load_json, parse_state, parse_view
 
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F"]
 TEXT = {"en": {"play": "Play", "pause": "Pause", "steps": "steps", "made_with": "Made with Slopes", "scrub": "Step",
-               "speed": "Speed"},
+               "speed": "Speed", "custom": "Custom surface"},
         "ko": {"play": "재생", "pause": "일시정지", "steps": "스텝", "made_with": "Slopes로 만든 그림", "scrub": "스텝",
-               "speed": "속도"}}
+               "speed": "속도", "custom": "사용자 정의 함수"}}
 FRAME_OPTIONS = ("autoplay", "loop", "interactive", "equal")  # view flags the export's player reads
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")  # OWASP: a spreadsheet reads such a cell as a formula
 FORMULA_SIGNS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and their full-width forms
 BOM = "\ufeff"  # the CSV's first character (Excel's sign that the file is UTF-8)
+LESSONS_BY_ID = {lesson["id"]: lesson for lesson in LESSONS}
 # what an import may trim or not show before the formula: every space, line break and control or format character
 # (U+3000 ideographic and U+2003 em spaces, U+0085 NEL, U+200B zero-width space, U+FEFF, bidi marks, NUL, ...)
 _INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf"}
@@ -86,6 +88,56 @@ def variant_plans(state: dict) -> list[tuple[dict, object]]:
     return out
 
 
+def language(state: dict, requested: str | None = None) -> str:
+    """The export's language: ``requested`` (an address's ``?lang=``), else the state's ``view.lang``, else English."""
+    view = state.get("view") if isinstance(state.get("view"), dict) else {}
+    for lang in (requested, view.get("lang")):
+        if lang in TEXT:
+            return lang
+    return "en"
+
+
+def figure_words(state: dict, surface: dict, lang: str) -> tuple[str, str]:
+    """The figure's title and caption in ``lang``: the open lesson's (``view.lesson``), else the surface's name (its
+    catalogue's ``names[lang]``); a caption in ``view.caption`` wins over the lesson's."""
+    view = state.get("view") if isinstance(state.get("view"), dict) else {}
+    lesson = LESSONS_BY_ID.get(view.get("lesson")) if isinstance(view.get("lesson"), str) else None
+    own = view.get("caption") or ""
+    if lesson:
+        return lesson["title"].get(lang) or lesson["title"]["en"], own or lesson["caption"].get(lang) or lesson["caption"]["en"]
+    if surface.get("id") == "custom":
+        return TEXT[lang]["custom"], own
+    names = surface.get("names") or {}
+    return names.get(lang) or names.get("en") or surface.get("name", ""), own
+
+
+def lesson_labelled(state: dict) -> dict:
+    """``state`` with each lane whose label is a lesson's (its English template, as the page's address holds it)
+    labelled in every language that lesson has, as the page asks for its runs (static/js/runs.js): the planner fills
+    each language's template from the lane's values."""
+    optimizers = state.get("optimizers")
+    if not isinstance(optimizers, list):
+        return state
+    out = []
+    for lane in optimizers:
+        label = lane.get("label") if isinstance(lane, dict) and "labels" not in lane else None
+        found = next((lesson["labels"] for lesson in LESSONS if isinstance(label, str) and label in lesson["labels"]["en"]),
+                     None)
+        if found:
+            i = found["en"].index(label)
+            lane = {**lane, "labels": {lang: texts[i] for lang, texts in found.items() if i < len(texts)}}
+        out.append(lane)
+    return {**state, "optimizers": out}
+
+
+def lane_labels(runs: list, lang: str) -> None:
+    """Each lane's label in ``lang``: its own ``labels[lang]`` where it has one (filled by the planner)."""
+    for run in runs:
+        own = run.get("labels") if isinstance(run.get("labels"), dict) else {}
+        if own.get(lang):
+            run["label"] = own[lang]
+
+
 def variants(state: dict, stop: Stop | None = None) -> list[dict]:
     """``view.variants``: patches of the state (``{"optimizers": [...]}``), each precomputed so that a slide's
     ``slopes:update`` can show it offline (the export computes nothing). Same surface only: one grid."""
@@ -111,11 +163,12 @@ def export_cost(state: dict, with_variants: bool = True) -> Cost:
     return total
 
 
-def bundle(state: dict, stop: Stop | None = None, computed: tuple | None = None) -> dict:
-    """Everything an offline figure needs: surface, grid, runs (with colours), captions, the state itself and
-    the view flags the player reads. ``computed`` (a notebook's ``(surface, answer)``, whose lanes may be Python
-    objects no state can name) is drawn as it is instead of computing the state's runs."""
-    state = known_keys(state)
+def bundle(state: dict, stop: Stop | None = None, computed: tuple | None = None, lang: str | None = None) -> dict:
+    """Everything an offline figure needs: surface, grid, runs (with colours), title and caption in the figure's
+    language (``lang``: an address's ``?lang=``, else the state's), the state itself and the view flags the player
+    reads. ``computed`` (a notebook's ``(surface, answer)``, whose lanes may be Python objects no state can name) is
+    drawn as it is instead of computing the state's runs."""
+    state = lesson_labelled(known_keys(state))
     request, view = parse_state(state)
     if computed is None:
         try:
@@ -127,11 +180,14 @@ def bundle(state: dict, stop: Stop | None = None, computed: tuple | None = None)
         surface, answer = computed
         runs = coloured({**answer, "runs": [dict(run) for run in answer["runs"]]}, view.colors)
     grid = surface.grid(160)
-    lang = view.lang if view.lang in TEXT else "en"
+    lang = language(state, lang)
+    meta = surface.metadata()
+    title, caption = figure_words(state, meta, lang)
+    lane_labels(runs["runs"], lang)
     shown = {k: v for k, v in (state.get("view") or {}).items() if k != "variants"}
     flags = {k: getattr(view, k, None) for k in FRAME_OPTIONS}
-    return {"surface": surface.metadata(), "grid": grid, "runs": runs, "lang": lang, "text": TEXT[lang],
-            "caption": view.caption or "", "state": {**state, "view": shown},
+    return {"surface": meta, "grid": grid, "runs": runs, "lang": lang, "text": TEXT[lang], "title": title,
+            "caption": caption, "state": {**state, "view": shown},
             "view": {k: bool(v) for k, v in flags.items() if v is not None}}
 
 
@@ -148,26 +204,32 @@ def script_json(data) -> str:
 
 @lru_cache(maxsize=1)
 def _inlined_scripts() -> tuple[str, str, str]:
-    """plotly.js (its cartesian bundle, 1.5 MB: the player draws contours and paths), deck.js and the player,
-    read once, each unable to close its ``<script>`` element."""
+    """plotly.js (its cartesian bundle, 1.5 MB: the player draws contours and paths), then deck.js, paths.js (the
+    paths at step k, the page's own) and the player as one module, read once, each unable to close its
+    ``<script>`` element."""
     def safe(path) -> str:
         return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
 
-    return safe(plotly_bundle_path("plotly-cartesian.min.js")), safe(STATIC_DIR / "js" / "deck.js"), safe(STATIC_DIR / "js" / "player.js")
+    js = STATIC_DIR / "js"
+    return (safe(plotly_bundle_path("plotly-cartesian.min.js")), safe(js / "deck.js") + "\n" + safe(js / "paths.js"),
+            safe(js / "player.js"))
 
 
-def export_html(state: dict, stop: Stop | None = None, computed: tuple | None = None) -> str:
-    """The self-contained HTML file of ``state`` (``computed``: see :func:`bundle`). Every string of the data is
-    written as JSON inside ``<script>`` (see :func:`script_json`) or by Jinja's autoescape; the player puts labels
-    into Plotly's names through its ``plotlyText`` (Plotly reads ``<a href>`` in names), the main runs' and every
-    variant's alike."""
-    data = bundle(state, stop, computed)
-    data["variants"] = variants(state, stop)
+def export_html(state: dict, stop: Stop | None = None, computed: tuple | None = None, lang: str | None = None) -> str:
+    """The self-contained HTML file of ``state`` (``computed``: see :func:`bundle`), titled with the lesson's or the
+    surface's name, with the lesson's caption, in ``lang`` (an address's ``?lang=``) or the state's language. Every
+    string of the data is written as JSON inside ``<script>`` (see :func:`script_json`) or by Jinja's autoescape; the
+    player puts labels into Plotly's names through its ``plotlyText`` (Plotly reads ``<a href>`` in names), the main
+    runs' and every variant's alike."""
+    data = bundle(state, stop, computed, lang)
+    data["variants"] = variants(lesson_labelled(state), stop)
+    for variant in data["variants"]:
+        lane_labels(variant["runs"]["runs"], data["lang"])
     surface = data["surface"]
-    title = data["caption"] or f"{surface['name']}: " + ", ".join(r["label"] for r in data["runs"]["runs"])
     subtitle = f"{surface['formula']} · {data['runs']['steps']} {data['text']['steps']} · {data['text']['made_with']}"
     return _env.get_template("export.html").render(
-        title=title, subtitle=subtitle, lang=data["lang"], text=data["text"], data_json=script_json(data),
+        title=data["title"], caption=data["caption"], subtitle=subtitle, lang=data["lang"], text=data["text"],
+        data_json=script_json(data),
         plotly_js=_inlined_scripts()[0], deck_js=_inlined_scripts()[1], player_js=_inlined_scripts()[2])
 
 
@@ -227,13 +289,11 @@ def read_state_text(text: str) -> dict:
     return state
 
 
-def export_to_file(state_path: Path, out_path: Path) -> None:
-    """``slopes export``: STATE.json (a run request plus optional view) to .html, .json or .csv."""
-    suffix = out_path.suffix.lower()
-    if suffix not in (".html", ".json", ".csv"):
-        raise ValueError(f"unknown output type {suffix!r}: use .html, .json or .csv")
+def read_state_file(state_path: Path) -> dict:
+    """A state file (UTF-8 JSON, or the page's copied address) as a state: at most the limit is read (/dev/zero or a
+    10 GB file is refused, not read)."""
     limit = settings.max_state + ADDRESS_SLACK
-    with open(state_path, "rb") as f:  # at most the limit: /dev/zero or a 10 GB file is refused, not read
+    with open(state_path, "rb") as f:
         raw = f.read(limit + 1)
     if len(raw) > limit:
         raise Refused(["state"], f"the state file is larger than {limit:,} bytes: a state is at most "
@@ -242,10 +302,25 @@ def export_to_file(state_path: Path, out_path: Path) -> None:
         text = raw.decode("utf-8-sig")  # a BOM (Windows Notepad writes one) is not JSON
     except UnicodeDecodeError as e:
         raise Refused(["state"], f"the file is not UTF-8 text (byte {e.start}): save the state as UTF-8 JSON") from None
-    state = read_state_text(text)
-    if suffix == ".html":
-        out_path.write_text(export_html(state), encoding="utf-8")
-    elif suffix == ".json":
+    return read_state_text(text)
+
+
+SERVER_FORMATS = ("html", "json", "csv")  # written here; PNG, SVG, GIF and video are drawn by a browser (rendering.py)
+
+
+def write_export(state: dict, out_path: Path, lang: str | None = None) -> None:
+    """``state`` as ``out_path``'s type: .html (the offline figure, in ``lang`` or the state's language), .json, .csv."""
+    suffix = out_path.suffix.lower().lstrip(".")
+    if suffix == "html":
+        out_path.write_text(export_html(state, lang=lang), encoding="utf-8")
+    elif suffix == "json":
         out_path.write_bytes(export_json(state))
-    else:
+    elif suffix == "csv":
         out_path.write_text(export_csv(state), encoding="utf-8")
+    else:
+        raise ValueError(f"unknown output type .{suffix}: use .html, .json or .csv here")
+
+
+def export_to_file(state_path: Path, out_path: Path, lang: str | None = None) -> None:
+    """``slopes export``: STATE.json (a run request plus optional view) to .html, .json or .csv."""
+    write_export(read_state_file(state_path), out_path, lang)

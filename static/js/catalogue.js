@@ -75,6 +75,16 @@ export class Catalogue {
   termLabel(id, name) { return inLanguage(this.optimizer(id)?.terms?.find((x) => x.name === name)); }
   quantityLabel(id, name) { return inLanguage(this.optimizer(id)?.quantities?.find((x) => x.name === name)); }
 
+  /** A figure's title and caption in the page's language (slides, videos, GIFs): the open lesson's title and caption,
+   *  else the surface's name and its formula; the state's own ``view.caption`` wins over either caption (as in the
+   *  HTML export). */
+  figureText(state, meta) {
+    const lesson = this.lesson(state.view?.lesson);
+    const own = state.view?.caption;
+    if (lesson) return { title: inLanguage(lesson.title) ?? "", caption: own || (inLanguage(lesson.caption) ?? "") };
+    return { title: this.surfaceName(state.surface), caption: own || (meta?.formula ? `f(x, y) = ${meta.formula}` : "") };
+  }
+
   /** A lesson's lane label in the page's language (lessons carry labels: {en: [...], ko: [...]}), or null. Labels are
    *  templates ("GD lr {lr}") the server fills from the lane's values. */
   lessonLabel(label) { return this.lessonLabels(label)?.[language()] ?? null; }

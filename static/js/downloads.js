@@ -1,12 +1,9 @@
-// Saving the view: PNG and SVG (plotly's own toImage), an animated GIF, the offline HTML, JSON and CSV.
-import { encodeGif } from "./gif.js";
-import { t } from "./i18n.js";
+// Saving the view: stills for slides (PNG and SVG at a slide's size, slides.js), the offline HTML, JSON and CSV. The
+// animations (video, GIF) are made by video.js from the dialog in videodialog.js.
+import { SLIDE_SIZES, slideImage } from "./slides.js";
 import { encodeState } from "./state.js";
 
-export const GIF_SIZE = { width: 640, height: 400 };
-export const GIF_FRAMES = 40;
-
-function save(blob, name) {
+export function save(blob, name) {
   const a = document.createElement("a");
   a.href = URL.createObjectURL(blob);
   a.download = name;
@@ -14,6 +11,11 @@ function save(blob, name) {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 5000);
+}
+
+/** The file name of a download: the lesson's id, else the surface's. */
+export function fileName(state) {
+  return `slopes-${state.view?.lesson || state.surface}`;
 }
 
 /** A 4xx/503 ``detail`` in words: each field and message of a 422, or a 503's sentence; null for anything else. */
@@ -35,29 +37,15 @@ async function refusal(res) {
   return detailText(detail) ?? `${res.status} ${res.statusText} ${text.slice(0, 200)}`.trim();
 }
 
-async function frameImage(figure, size) {
-  const url = await Plotly.toImage(figure, { format: "png", ...size });
-  const img = new Image();
-  img.src = url;
-  await img.decode();
-  const canvas = document.createElement("canvas");
-  canvas.width = size.width;
-  canvas.height = size.height;
-  const ctx = canvas.getContext("2d", { willReadFrequently: true });
-  ctx.fillStyle = "#ffffff";
-  ctx.fillRect(0, 0, size.width, size.height);
-  ctx.drawImage(img, 0, 0);
-  return ctx.getImageData(0, 0, size.width, size.height);
-}
-
-/** Save the view as ``kind``. ``figure(upto)``: the overlay as a still figure; ``exact()``: the state's runs from the
- *  run client, in float64 (the page draws float32 paths). */
-export async function download(kind, { figure, exact, state, maxStep, onStatus }) {
-  const name = `slopes-${state.surface}`;
-  if (kind === "png" || kind === "svg") {
-    const url = await Plotly.toImage(figure(maxStep), { format: kind, width: 1600, height: 1000, scale: kind === "png" ? 1 : undefined });
-    const blob = await (await fetch(url)).blob();
-    return save(blob, `${name}.${kind}`);
+/** Save the view as ``kind``: ``png`` / ``svg`` (a 16:9 slide), ``png-4:3`` / ``svg-4:3``, ``json``, ``csv``, ``html``.
+ *  ``scene()``: what the overlay draws; ``text()``: the figure's title and caption; ``exact()``: the state's runs from
+ *  the run client, in float64 (the page draws float32 paths). */
+export async function download(kind, { scene, text, exact, state }) {
+  const name = fileName(state);
+  const [format, aspect = "16:9"] = kind.split("-");
+  if (format === "png" || format === "svg") {
+    const blob = await slideImage(scene(), text(), SLIDE_SIZES[aspect] || SLIDE_SIZES["16:9"], format);
+    return save(blob, `${name}${aspect === "4:3" ? "-4x3" : ""}.${format}`);
   }
   if (kind === "json") {
     let body;
@@ -70,21 +58,12 @@ export async function download(kind, { figure, exact, state, maxStep, onStatus }
   }
   if (kind === "csv" || kind === "html") {
     const path = kind === "csv" ? "/export.csv" : "/export.html";
-    const res = await fetch(`${path}?state=${encodeState(state)}`);
+    const lang = document.documentElement.lang;
+    const res = await fetch(`${path}?state=${encodeState(state)}${kind === "html" ? `&lang=${encodeURIComponent(lang)}` : ""}`);
     if (!res.ok) throw new Error(await refusal(res));  // a refusal or a busy server is said, never saved as the file
     return save(await res.blob(), `${name}.${kind}`);
   }
-  if (kind === "gif") {
-    const count = Math.min(GIF_FRAMES, maxStep + 1);
-    const frames = [];
-    for (let f = 0; f < count; f++) {
-      const step = count === 1 ? maxStep : Math.round((f * maxStep) / (count - 1));
-      frames.push(await frameImage(figure(step), GIF_SIZE));
-      onStatus(t("making_gif", { pct: Math.round((100 * (f + 1)) / count) }));
-    }
-    onStatus("");
-    return save(new Blob([encodeGif(frames, 8)], { type: "image/gif" }), `${name}.gif`);
-  }
+  throw new Error(`unknown download ${kind}`);
 }
 
 /** Frame sizes that fit a slide under its heading: reveal.js's 960 x 700 (4:3) and 16:9 decks. */

@@ -1,6 +1,7 @@
 // What every figure shares: theme colours, the contour's colour scale and transform, Plotly's config (no cloud),
 // marker and path traces, equal-scale axis ranges.
 import { t } from "./i18n.js";
+import { pathUpTo } from "./paths.js";
 
 export const SCALES = {
   light: [[0, "#7f9cc6"], [0.15, "#a9bfdb"], [0.35, "#d0dcea"], [0.6, "#ebebe8"], [0.85, "#f5efe3"], [1, "#fbf6ec"]],
@@ -148,12 +149,9 @@ export function markerTraces(scene, axes = {}) {
   }];
 }
 
-/** A lane's path up to step ``upto`` as columns (what Plotly wants). */
+/** A lane's path up to step ``upto`` as columns (what Plotly wants): the paths at step k (paths.js). */
 export function pathColumns(lane, upto = Infinity) {
-  const n = Math.max(0, Math.min(upto + 1, lane.points.length));
-  const x = new Array(n), y = new Array(n);
-  for (let k = 0; k < n; k++) { x[k] = lane.points[k][0]; y[k] = lane.points[k][1]; }
-  return { x, y };
+  return pathUpTo(lane.points, upto);
 }
 
 export function pathTrace(lane, i, upto, axes = {}) {

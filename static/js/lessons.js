@@ -34,7 +34,7 @@ export class Lessons {
       gradient: { mode: "analytic", noise: 0, seed: 0, h: null, batch_size: null, ...(s.gradient || {}) },
       optimizers: s.optimizers, view: { mode: s.view?.mode || "overlay", arrows: !!s.view?.arrows, lesson: id,
         test_contour: !!s.view?.test_contour, inspect: null, colors: [], tuned: false, cloud: false, zoom: null, step: null,
-        equal: s.view?.equal ?? null } };
+        equal: s.view?.equal ?? null, caption: null } };
   }
 
   /** Open lesson ``id`` as shipped. */

@@ -94,7 +94,8 @@ async function main() {
   new Toolbar({ store, results, catalogue, formula, landKey });
   new Lessons({ store, catalogue, menu: $("lessons"), caption: $("lesson-caption") });
   if (!EMBED.on) new Layout({ store });
-  new Sharing({ store, runs, history: !EMBED.on, fromLocation: () => initialState(catalogue, checkParam), figure: (upto) => overlay.staticFigure(stage.scene(store.peek()), upto), maxStep: () => stage.maxStep });
+  new Sharing({ store, runs, scene: () => stage.scene(store.peek()), history: !EMBED.on,
+    fromLocation: () => initialState(catalogue, checkParam), text: () => catalogue.figureText(store.peek(), results.get().land?.meta) });
   onLanguage(() => stage.relabel());
   results.subscribe((value, prev, patch) => {
     if (patch.land) dismiss("landscape");

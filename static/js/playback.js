@@ -3,6 +3,7 @@
 // first seen (autoplay=1, no reduced motion) and pauses while it is hidden (deck.js).
 import { deckPlayback } from "./deck.js";
 import { t } from "./i18n.js";
+import { advance } from "./paths.js";
 
 export class Playback {
   /** ``embed``: {on, autoplay, loop} of an /embed address. */
@@ -46,15 +47,17 @@ export class Playback {
     const tick = (now) => {
       if (!stage.playing) return;
       // (a frame's time may be a little before the moment play() was called: never a step back)
-      position += (Math.max(0, now - last) / 1000) * Number(this.speed.value);
+      const next = advance(position, Math.max(0, now - last) / 1000, Number(this.speed.value), stage.maxStep, this.embed.loop);
+      position = next.position;
       last = Math.max(last, now);
-      if (position >= stage.maxStep) {
-        if (this.embed.loop) position = 0;
-        else { position = stage.maxStep; stage.cursor = stage.maxStep; this.pause(true); return; }
+      if (next.ended) {  // the end is drawn (N / N, the whole paths) before the state takes it
+        stage.cursor = stage.maxStep;
+        stage.drawCursor().then(() => this.pause(true));
+        return;
       }
       if (!busy) {
         busy = true;
-        stage.cursor = Math.round(position);
+        stage.cursor = next.step;
         stage.drawCursor().then(() => { busy = false; });
       }
       requestAnimationFrame(tick);

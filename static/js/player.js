@@ -1,5 +1,6 @@
-// The player inside an exported HTML file: no server, no network. The export inlines static/js/deck.js and
-// then this file in one <script type="module">, so framed(), forwardKeys(), deckPlayback()... are in scope.
+// The player inside an exported HTML file: no server, no network. The export inlines static/js/deck.js,
+// static/js/paths.js (the paths at step k, as the page draws them) and then this file in one <script type="module">,
+// so framed(), forwardKeys(), deckPlayback(), pathUpTo(), advance()... are in scope.
 // Reads the precomputed runs from <script id="slopes-data" type="application/json"> (written by
 // app/api/export.py) and draws them with the inlined plotly.js.
 //
@@ -39,6 +40,7 @@ let current = variants[0];
 let state = clone(baseState);
 let lanes = [];
 let maxStep = 0;
+let firstLane = 0;
 let firstMarker = 0;
 let cursor = 0;
 let playing = false;
@@ -92,9 +94,10 @@ function traces() {
   out.push({ type: "scatter", mode: "markers", name: "minima", showlegend: false, hoverinfo: "skip",
     x: data.surface.minima.map((m) => m.point[0]), y: data.surface.minima.map((m) => m.point[1]),
     marker: { symbol: "star", size: 14, color: theme.mark } });
-  lanes.forEach((lane) => {
-    out.push({ type: "scatter", mode: "lines", name: plotlyText(lane.label), x: lane.points.map((p) => p[0]),
-      y: lane.points.map((p) => p[1]), line: { color: lane.color, width: 3.5 } });
+  firstLane = out.length;
+  lanes.forEach((lane) => {  // drawn up to the cursor by show()
+    out.push({ type: "scatter", mode: "lines", name: plotlyText(lane.label), ...pathUpTo(lane.points, cursor),
+      line: { color: lane.color, width: 3.5 } });
   });
   firstMarker = out.length;
   lanes.forEach((lane) => {
@@ -132,7 +135,7 @@ function describe() {
     const how = lane.status === "diverged" ? `diverged after ${lane.steps_run} steps` : `${lane.steps_run} steps`;
     return `${lane.label}: ${how}, ended at (${fmt(end[0])}, ${fmt(end[1])}), loss ${loss === null ? "—" : fmt(loss)}`;
   });
-  return `${data.surface.name} (${data.surface.formula}). ${parts.join("; ")}.`;
+  return `${data.title || data.surface.name} (${data.surface.formula}). ${parts.join("; ")}.`;
 }
 
 function fmt(v) {
@@ -142,17 +145,19 @@ function fmt(v) {
 function load(variant) {
   current = variant;
   lanes = variant.runs.runs;
-  maxStep = Math.max(0, ...lanes.map((l) => l.points.length - 1));
+  maxStep = lastStep(lanes);
+  cursor = stillness || !options.autoplay ? maxStep : 0;
   scrub.max = String(maxStep);
   const text = describe();
   plot.setAttribute("role", options.interactive ? "figure" : "img");
   plot.setAttribute("aria-label", text);
   if (summary) summary.textContent = text;
-  return Plotly.react(plot, traces(), layout(), config()).then(() => show(stillness || !options.autoplay ? maxStep : 0));
+  return Plotly.react(plot, traces(), layout(), config()).then(() => show(cursor));
 }
 
+/** Step ``step`` drawn: each path up to it (paths.js) and each lane's point there. */
 function show(step) {
-  cursor = Math.max(0, Math.min(maxStep, Math.round(step)));
+  cursor = Math.max(0, Math.min(maxStep, Math.floor(step)));
   scrub.value = String(cursor);
   stepLabel.textContent = cursor + " / " + maxStep;
   scrub.setAttribute("aria-valuetext", cursor + " / " + maxStep);
@@ -160,7 +165,13 @@ function show(step) {
   const ys = [];
   const idx = [];
   lanes.forEach((lane, i) => {
-    const p = lane.points[Math.min(cursor, lane.points.length - 1)];
+    const path = pathUpTo(lane.points, cursor);
+    xs.push(path.x);
+    ys.push(path.y);
+    idx.push(firstLane + i);
+  });
+  lanes.forEach((lane, i) => {
+    const p = lane.points[laneStep(lane, cursor)];
     xs.push([p[0]]);
     ys.push([p[1]]);
     idx.push(firstMarker + i);
@@ -174,21 +185,22 @@ function setPlaying(on) {
   playButton.setAttribute("aria-pressed", on ? "true" : "false");
 }
 
+let position = 0;  // the playback clock, in (fractional) steps
+
 function tick(now) {
   if (!playing) return;
-  cursor += Math.max(1, ((now - last) / 1000) * Number(speed.value));
+  const next = advance(position, (now - last) / 1000, Number(speed.value), maxStep, options.loop);
+  position = next.position;
   last = now;
-  if (cursor >= maxStep) {
-    if (options.loop) cursor = 0;
-    else { cursor = maxStep; setPlaying(false); if (announce) announce.textContent = describe(); }
-  }
-  show(cursor).then(() => { if (playing) requestAnimationFrame(tick); });
+  if (next.ended) { setPlaying(false); if (announce) announce.textContent = describe(); }
+  show(next.step).then(() => { if (playing) requestAnimationFrame(tick); });
 }
 
 const player = {
   play() {
     if (playing) return;
     if (cursor >= maxStep) cursor = 0;
+    position = cursor;
     setPlaying(true);
     last = performance.now();
     requestAnimationFrame(tick);
@@ -218,7 +230,7 @@ function update(patch) {
   }
   state = next;
   const caption = (state.view || {}).caption;
-  if (caption && document.getElementById("title")) document.getElementById("title").textContent = caption;
+  if (caption && document.getElementById("caption")) document.getElementById("caption").textContent = caption;
   const wasPlaying = playing;
   player.pause();
   const done = match === current ? Promise.resolve() : load(match);

@@ -8,14 +8,17 @@ import { download, embedSnippet } from "./downloads.js";
 import { t } from "./i18n.js";
 import { dismiss, toast } from "./messages.js";
 import { encodeState, writeLocation } from "./state.js";
+import { VideoDialog } from "./videodialog.js";
 
 const $ = (id) => document.getElementById(id);
 
 export class Sharing {
-  /** ``figure(upto)``: the overlay as a still figure up to a step; ``maxStep()``: the last step drawn. */
-  /** ``fromLocation()``: the state the address holds (after Back or Forward); ``history``: whether picks are entries. */
-  constructor({ store, runs, figure, maxStep, fromLocation, history = true }) {
+  /** ``scene()``: what the overlay draws (the figures for slides are made from it); ``text()``: the figure's title and
+   *  caption in the page's language. ``fromLocation()``: the state the address holds (after Back or Forward);
+   *  ``history``: whether picks are entries. */
+  constructor({ store, runs, scene, text, fromLocation, history = true }) {
     Object.assign(this, { store });
+    const animations = new VideoDialog({ scene, text, state: () => store.peek() });
     store.subscribe((next, prev, source) => {
       if (history && source !== "history" && source !== "script" && isNavigation(next, prev)) this.pushLocation(prev, next);
       else this.saveLocation();
@@ -49,8 +52,10 @@ export class Sharing {
       if (!kind) return;
       try {
         const state = store.get();
-        await download(kind, { figure, state, maxStep: maxStep(), exact: () => runs.exact(state),
-          onStatus: (msg) => (msg ? toast(msg, { id: "download" }) : dismiss("download")) });
+        if (kind === "video" || kind === "gif") return await animations.open(kind);
+        toast(t("saving"), { id: "download" });
+        await download(kind, { scene, text, state, exact: () => runs.exact(state) });
+        dismiss("download");
       } catch (err) {
         toast(t("error", { msg: err.message }), { id: "download", error: true });
       }

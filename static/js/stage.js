@@ -8,6 +8,7 @@
 // shown) moves without a redraw of the paths.
 import { t } from "./i18n.js";
 import { dismiss, toast } from "./messages.js";
+import { lastStep } from "./paths.js";
 import { requestBody } from "./runs.js";
 import { equalAxes, landKeyOf, laneStyle } from "./state.js";
 
@@ -172,7 +173,7 @@ export class Stage {
       if (!this.area.clientWidth || !this.area.clientHeight) return;
       if (MAP_MODES.includes(state.view.mode)) { this.renderMaps(state, version); return; }
       if (!runs?.lanes.length) return;
-      this.maxStep = Math.max(0, ...runs.lanes.map((l) => l.points.length - 1));
+      this.maxStep = lastStep(runs.lanes);
       if (!this.playing) this.cursor = state.view.step === null ? this.maxStep : Math.min(state.view.step, this.maxStep);
       // while a slider is dragged, only the paths redraw, the quick way; the rest follows once it rests
       const live = this.dragging();

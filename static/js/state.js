@@ -215,6 +215,11 @@ export function sanitize(raw, fallback = defaultState(), checkParam = () => true
     test_contour: field(v.test_contour, bool, fv.test_contour ?? false),
     present: field(v.present, bool, fv.present ?? false),
   };
+  // a caption of one's own for the stills, videos and export (else the lesson's): kept only when given (null removes it)
+  if (v.caption !== undefined && v.caption !== null) {
+    const caption = field(v.caption, text(300), fv.caption);
+    if (caption) out.view.caption = caption;
+  }
   return out;
 }
 

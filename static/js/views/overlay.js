@@ -3,6 +3,10 @@
 // dragged (scene.live), the paths that move are drawn in that SVG instead (a Plotly redraw of the path plot costs
 // 20-40 ms); their traces take the new data at once, hidden, and are redrawn by Plotly once the drag rests.
 //
+// Playback before the end (the cursor at step k < N) draws the paths at step k (paths.js): the full paths' traces are
+// hidden (one restyle when the playback leaves or reaches the end) and the SVG draws each path up to k, a slice of its
+// pixel path made once per result.
+//
 // Layers (the averaged path, the test landscape, the step inspector) add to it through addLayer(): Plotly traces
 // drawn with the paths, an SVG group drawn with the axes' mapping (axes(): the one place where data coordinates
 // become pixels, from the ranges and margins this view sets itself), and clicks they claim before a click moves the
@@ -10,6 +14,7 @@
 import { axisRanges, axisTitles, baseLayout, contourTrace, fmtValue, markerTraces, pathColumns, pathTrace, plain,
   plotConfig, rejectedTrace, STILL, themeColors, visibleMarks } from "../figure.js";
 import { t } from "../i18n.js";
+import { lastStep, laneStep, partial, svgPath } from "../paths.js";
 import { startAt } from "../state.js";
 import { el } from "../dom.js";
 import { View } from "./view.js";
@@ -82,6 +87,9 @@ export class OverlayView extends View {
     this.paths = [];
     this.live = new Set();  // lanes drawn in the SVG: their Plotly traces hold the data, hidden, not yet redrawn
     this.liveCloud = new Set();  // the same for the cloud's copies (indices into scene.cloud)
+    this.pixelPaths = new WeakMap();  // points -> {key, d, ends}: a path in pixels, and where each step ends in it
+    this.pathNodes = new Map();  // the SVG paths drawn, by id
+    this.rejectedIndex = [];
     // the plot's size as last laid out (a ResizeObserver runs after layout): reading clientWidth while drawing would
     // force a layout after every DOM change of a drag
     this.laidOut = null;
@@ -225,16 +233,17 @@ export class OverlayView extends View {
         }
         if (hide.length) jobs.push(Plotly.restyle(this.main, { opacity: 0 }, hide));
       } else {
+        const grow = partial(scene.cursor, lastStep(scene.lanes));  // the full traces stay hidden before the end
         const redraw = [...new Set([...moved, ...this.live])].filter((i) => i < scene.lanes.length).sort((a, b) => a - b);
         if (redraw.length) {
           const traces = redraw.map((i) => pathTrace(scene.lanes[i], i, Infinity));
           jobs.push(Plotly.restyle(this.main, { x: traces.map((tr) => tr.x), y: traces.map((tr) => tr.y), name: traces.map((tr) => tr.name),
-            hovertemplate: traces.map((tr) => tr.hovertemplate), opacity: traces.map(() => 1) }, redraw.map((i) => this.laneIndex[i])));
+            hovertemplate: traces.map((tr) => tr.hovertemplate), opacity: traces.map(() => (grow ? 0 : 1)) }, redraw.map((i) => this.laneIndex[i])));
         }
         const copies = [...new Set([...movedCloud, ...this.liveCloud])].filter((k) => k < cloud.length).sort((a, b) => a - b);
         if (copies.length) {  // one restyle for all of them (one each was a Plotly redraw each)
           const cols = copies.map((k) => pathColumns(cloud[k]));
-          jobs.push(Plotly.restyle(this.main, { x: cols.map((c) => c.x), y: cols.map((c) => c.y), opacity: cols.map(() => CLOUD_OPACITY) },
+          jobs.push(Plotly.restyle(this.main, { x: cols.map((c) => c.x), y: cols.map((c) => c.y), opacity: cols.map(() => (grow ? 0 : CLOUD_OPACITY)) },
             copies.map((k) => this.cloudIndex + k)));
         }
         this.live.clear();
@@ -244,15 +253,21 @@ export class OverlayView extends View {
       this.structure = structure;
       this.live.clear();
       this.liveCloud.clear();
+      const grow = partial(scene.cursor, lastStep(scene.lanes));
       const data = markerTraces(scene);
       this.cloudIndex = data.length;
       for (const member of scene.cloud || []) {  // other seeds of a stochastic lane, faint
-        data.push({ type: "scatter", mode: "lines", ...pathColumns(member), line: { color: member.color, width: CLOUD_WIDTH }, opacity: CLOUD_OPACITY,
-          hoverinfo: "skip" });
+        data.push({ type: "scatter", mode: "lines", ...pathColumns(member), line: { color: member.color, width: CLOUD_WIDTH },
+          opacity: grow ? 0 : CLOUD_OPACITY, hoverinfo: "skip" });
       }
       this.laneIndex = [];
-      scene.lanes.forEach((lane, i) => { this.laneIndex.push(data.length); data.push(pathTrace(lane, i, Infinity)); });
-      scene.lanes.forEach((lane, i) => { if (lane.proposals) data.push(rejectedTrace(lane, i, Infinity)); });
+      scene.lanes.forEach((lane, i) => { this.laneIndex.push(data.length); data.push({ ...pathTrace(lane, i, Infinity), opacity: grow ? 0 : 1 }); });
+      this.rejectedIndex = [];
+      scene.lanes.forEach((lane, i) => {
+        if (!lane.proposals) return;
+        this.rejectedIndex.push(data.length);
+        data.push({ ...rejectedTrace(lane, i, Infinity), opacity: grow ? 0 : 1 });
+      });
       for (const { layer } of this.layers) if (layer.traces) data.push(...layer.traces(scene));
       const layout = { ...baseLayout(theme), ...this.size(), paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", margin: MARGIN,
         xaxis: axis(ranges.x, xName), yaxis: axis(ranges.y, yName), hovermode: "closest", dragmode: STILL ? false : "pan", uirevision: bgKey };
@@ -266,57 +281,83 @@ export class OverlayView extends View {
     this.labels = labels;
     this.cloudPaths = (scene.cloud || []).map((m) => m.points);
     await Promise.all(jobs);
-    this.drawLive();
+    this.drawPaths(scene.cursor);
+    await this.showWhole(scene.cursor);
     this.drawPoints(scene.cursor);
     for (const { layer } of this.layers) this.drawLayer(layer);
   }
 
-  /** The lanes (and cloud copies) of a drag as SVG paths, styled as their Plotly traces (Plotly's dash patterns). */
-  drawLive() {
-    const scene = this.scene;
-    if ((!this.live.size && !this.liveCloud.size) || !scene) {
-      if (this.livePaths.firstChild) this.livePaths.replaceChildren();
-      this.liveDrawn = null;
-      return;
-    }
+  /** A path in this view's pixels as SVG path data and where each step ends in it (paths.js' svgPath), made once per
+   *  result and plot box: the path at step k is ``d.slice(0, ends[k])``. */
+  pixelPath(points) {
     const { w, h } = this.areaOnce();
     const { x, y } = this.current;
-    const cloud = scene.cloud || [];
-    const items = [...[...this.liveCloud].map((k) => [cloud[k], CLOUD_WIDTH, CLOUD_OPACITY, "solid", `cloud${k}`]),
-      ...[...this.live].map((i) => [scene.lanes[i], 3.5, 1, scene.lanes[i]?.dash, String(i)])].filter(([l]) => l && l.points.length);
-    // an input that changed nothing drawn (the newest result not in yet) leaves the layer as it is
-    const drawn = [...x, ...y, w, h, ...items.flatMap(([l, , , dash, id]) => [id, l.points, l.color, dash])];
-    if (this.liveDrawn && drawn.length === this.liveDrawn.length && drawn.every((v, k) => v === this.liveDrawn[k])) return;
-    this.liveDrawn = drawn;
+    const key = `${x[0]},${x[1]},${y[0]},${y[1]},${w},${h}`;
+    const known = this.pixelPaths.get(points);
+    if (known && known.key === key) return known;
     const sx = w / (x[1] - x[0]), sy = h / (y[1] - y[0]);
-    const clamp = (v) => (v > 1e5 ? 1e5 : v < -1e5 ? -1e5 : v);  // far outside the clip: keep the numbers small
+    const made = { key, ...svgPath(points, (p) => [MARGIN.l + (p[0] - x[0]) * sx, MARGIN.t + (y[1] - p[1]) * sy]) };
+    this.pixelPaths.set(points, made);
+    return made;
+  }
+
+  /** The paths the SVG draws, styled as their Plotly traces (Plotly's dash patterns): before the end of a playback
+   *  every lane and cloud copy up to step ``upto``; otherwise only those of a drag (whole), until Plotly draws them. */
+  drawPaths(upto = this.scene?.cursor) {
+    const scene = this.scene;
+    if (!scene || !this.current) return;
+    const grow = partial(upto, lastStep(scene.lanes));
+    const cloud = scene.cloud || [];
+    const lanes = grow ? scene.lanes.map((_, i) => i) : [...this.live];
+    const copies = grow ? cloud.map((_, k) => k) : [...this.liveCloud];
+    const items = [...copies.map((k) => [cloud[k], CLOUD_WIDTH, CLOUD_OPACITY, "solid", `cloud${k}`]),
+      ...lanes.map((i) => [scene.lanes[i], 3.5, 1, scene.lanes[i]?.dash, String(i)])].filter(([l]) => l && l.points?.length);
+    if (!items.length) {
+      if (this.pathNodes.size) { this.livePaths.replaceChildren(); this.pathNodes.clear(); }
+      return;
+    }
     const nodes = items.map(([lane, width, opacity, dash, id]) => {
-      // points closer than half a pixel to the last one drawn add nothing the eye can see (a slow crawl along a
-      // valley is hundreds of them); the last point is always drawn
-      const parts = [];
-      let px = NaN, py = NaN;
-      const last = lane.points.length - 1;
-      lane.points.forEach((p, k) => {
-        const u = clamp(MARGIN.l + (p[0] - x[0]) * sx), v = clamp(MARGIN.t + (y[1] - p[1]) * sy);
-        if (k && k < last && Math.abs(u - px) < 0.5 && Math.abs(v - py) < 0.5) return;
-        parts.push(`${k ? "L" : "M"}${u.toFixed(1)},${v.toFixed(1)}`);
-        px = u; py = v;
-      });
-      const dlw = Math.max(width, 3);  // Plotly's dash lengths, in line widths of at least 3 px
-      const dashes = { dot: [dlw, dlw], dash: [3 * dlw, 3 * dlw], longdash: [5 * dlw, 5 * dlw], dashdot: [3 * dlw, dlw, dlw, dlw],
-        longdashdot: [5 * dlw, 2 * dlw, dlw, 2 * dlw] };
-      const path = document.createElementNS(SVG, "path");
-      path.setAttribute("d", parts.join(""));
-      path.setAttribute("fill", "none");
-      path.setAttribute("stroke", lane.color);
-      path.setAttribute("stroke-width", width);
-      path.setAttribute("stroke-linejoin", "round");
-      if (opacity !== 1) path.setAttribute("stroke-opacity", opacity);
-      if (dashes[dash]) path.setAttribute("stroke-dasharray", dashes[dash].join(" "));
-      path.dataset.lane = id;
+      const { d, ends } = this.pixelPath(lane.points);
+      const data = grow ? d.slice(0, ends[laneStep(lane, upto)]) : d;
+      const style = `${lane.color} ${width} ${opacity} ${dash}`;
+      let path = this.pathNodes.get(id);
+      if (!path) { path = document.createElementNS(SVG, "path"); path.dataset.lane = id; this.pathNodes.set(id, path); }
+      if (path.dataset.style !== style) {
+        path.dataset.style = style;
+        const dlw = Math.max(width, 3);  // Plotly's dash lengths, in line widths of at least 3 px
+        const dashes = { dot: [dlw, dlw], dash: [3 * dlw, 3 * dlw], longdash: [5 * dlw, 5 * dlw], dashdot: [3 * dlw, dlw, dlw, dlw],
+          longdashdot: [5 * dlw, 2 * dlw, dlw, 2 * dlw] };
+        path.setAttribute("fill", "none");
+        path.setAttribute("stroke", lane.color);
+        path.setAttribute("stroke-width", width);
+        path.setAttribute("stroke-linejoin", "round");
+        if (opacity !== 1) path.setAttribute("stroke-opacity", opacity); else path.removeAttribute("stroke-opacity");
+        if (dashes[dash]) path.setAttribute("stroke-dasharray", dashes[dash].join(" ")); else path.removeAttribute("stroke-dasharray");
+      }
+      if (path.getAttribute("d") !== data) path.setAttribute("d", data);
       return path;
     });
-    this.livePaths.replaceChildren(...nodes);
+    const ids = new Set(items.map((item) => item[4]));
+    for (const id of [...this.pathNodes.keys()]) if (!ids.has(id)) this.pathNodes.delete(id);
+    if (nodes.length !== this.livePaths.childNodes.length || nodes.some((n, k) => this.livePaths.childNodes[k] !== n)) {
+      this.livePaths.replaceChildren(...nodes);
+    }
+  }
+
+  /** The full paths' traces shown at the end of a playback and hidden before it (while the SVG draws the paths at the
+   *  step), with one restyle when that changes; a drag's lanes stay hidden until Plotly has their new data. */
+  showWhole(upto) {
+    const scene = this.scene;
+    const gd = this.main;
+    if (!scene || !gd.data || !this.laneIndex) return Promise.resolve();
+    const grow = partial(upto, lastStep(scene.lanes));
+    const want = new Map();
+    this.laneIndex.forEach((idx, i) => want.set(idx, grow || this.live.has(i) ? 0 : 1));
+    (scene.cloud || []).forEach((_, k) => want.set(this.cloudIndex + k, grow || this.liveCloud.has(k) ? 0 : CLOUD_OPACITY));
+    for (const idx of this.rejectedIndex) want.set(idx, grow ? 0 : 1);
+    const change = [...want].filter(([idx, o]) => gd.data[idx] && (gd.data[idx].opacity ?? 1) !== o);
+    if (!change.length) return Promise.resolve();
+    return Plotly.restyle(gd, { opacity: change.map(([, o]) => o) }, change.map(([idx]) => idx));
   }
 
   /** A pan or zoom by the user: the state takes the new box (or null after a double-click's reset). */
@@ -334,8 +375,9 @@ export class OverlayView extends View {
 
   moveCursor(scene, upto) {
     this.scene = scene;
+    this.drawPaths(upto);
     this.drawPoints(upto);
-    return Promise.resolve();
+    return this.showWhole(upto);
   }
 
   /** The current points (and arrows) as SVG over the paths. */
@@ -386,20 +428,6 @@ export class OverlayView extends View {
       nodes.push(mark);
     });
     group.replaceChildren(...nodes);
-  }
-
-  /** The overlay as one figure (contour, paths up to ``upto``): for images and GIFs, on white. */
-  staticFigure(scene, upto) {
-    const s = { ...scene, theme: "light" };
-    const ranges = axisRanges(s.zoom || s.surface.domain, 1600 - 80, 1000 - 100, s.equal);
-    const [xName, yName] = axisTitles(s.surface);
-    const data = [contourTrace(s, { hoverinfo: "skip" }), ...markerTraces(s),
-      ...s.lanes.map((lane, i) => ({ ...pathTrace(lane, i, upto), showlegend: true }))];
-    const layout = { ...baseLayout("light"), margin: { l: 60, r: 20, t: 50, b: 50 }, showlegend: true,
-      legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", font: { size: 14 } },
-      xaxis: { range: ranges.x, title: { text: plain(xName) } }, yaxis: { range: ranges.y, title: { text: plain(yName) } } };
-    data.slice(1, 4).forEach((d) => { d.showlegend = false; });
-    return { data, layout };
   }
 }
 
