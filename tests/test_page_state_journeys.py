@@ -113,10 +113,14 @@ def test_a_lesson_opened_from_the_menu_then_edited(sized, live_server):
     lesson = next(l for l in lessons if l["id"] == "lr_sizes")
     caption = page.locator("#lesson-caption")
     assert caption.is_visible() and lesson["title"][page.lang] in caption.inner_text()
-    # the lanes carry the lesson's labels in the page's language
-    assert [p["name"] for p in drawn_paths(page)] == lesson["labels"][page.lang]
+    # the lanes carry the lesson's labels in the page's language, their fields filled by the server with each lane's
+    # own numbers ("GD lr {lr}" -> "GD lr 0.005")
+    asked = {k: v for k, v in page.sent[-1].items() if k not in ("id", "lanes", "compact")}  # as the page asks
+    filled = [run.get("labels", {}).get(page.lang, run["label"]) for run in api_runs(page, live_server, asked)]
+    assert "{" in "".join(lesson["labels"][page.lang]) and "{" not in "".join(filled)
+    assert [p["name"] for p in drawn_paths(page)] == filled
     # edit the middle lane's lr in its card: the paths follow, the rest of the lesson stays
-    box = page.locator('.lane[data-lane="1"]').get_by_role("textbox", name=f"lr {words['value']}")
+    box = page.locator('.lane[data-lane="1"]').get_by_role("textbox", name=f"(lr) {words['value']}")
     box.fill("0.9")
     box.press("Enter")
     page.wait_for_function("() => window.slopes.state().optimizers[1].params.lr === 0.9")
