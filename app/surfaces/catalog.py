@@ -25,7 +25,7 @@ SPECS: dict[str, dict] = {
             "A round bowl: every direction has the same curvature, so the gradient points straight at the minimum. "
             "Gradient descent diverges once lr exceeds 2/L = 1.",
             "모든 방향의 곡률이 같은 둥근 그릇: 기울기가 최솟점을 곧장 가리킵니다. lr이 2/L = 1을 넘으면 경사 하강법이 발산합니다."),
-        formula="x^2 + y^2", latex=r"f(x,y) = x^2 + y^2", tags=("convex", "bowl"),
+        formula="x^2 + y^2", latex=r"f(x,y) = x^2 + y^2", tags=("convex", "bowl", "equal-axes"),
         domain=((-3.0, 3.0), (-3.0, 3.0)), start=(-2.4, 1.8)),
     "ravine": dict(
         name=Bilingual("Ravine", "골짜기"),
@@ -33,7 +33,7 @@ SPECS: dict[str, dict] = {
             "An ill-conditioned quadratic (condition number 100): steep walls, a nearly flat floor. Plain gradient "
             "descent zig-zags across; momentum and adaptive methods run along the floor.",
             "조건수 100인 나쁜 조건의 2차 함수: 벽은 가파르고 바닥은 거의 평평합니다. 경사 하강법은 지그재그로 움직이고, 모멘텀과 적응형 방법은 바닥을 따라 나아갑니다."),
-        formula="0.05*x^2 + 5*y^2", latex=r"f(x,y) = 0.05\,x^2 + 5\,y^2", tags=("convex", "ravine", "ill-conditioned"),
+        formula="0.05*x^2 + 5*y^2", latex=r"f(x,y) = 0.05\,x^2 + 5\,y^2", tags=("convex", "ravine", "ill-conditioned", "equal-axes"),
         domain=((-10.0, 10.0), (-4.0, 4.0)), start=(-9.0, 2.5)),
     "rosenbrock": dict(
         name=Bilingual("Rosenbrock", "로젠브록"),
@@ -59,28 +59,28 @@ SPECS: dict[str, dict] = {
             "starts.",
             "깊이가 같은(f = 0) 최솟점 네 개, 안장점 네 개, 최댓점 하나: 어디서 출발하느냐에 따라 도착점이 달라집니다."),
         formula="(x^2 + y - 11)^2 + (x + y^2 - 7)^2", latex=r"f(x,y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2",
-        tags=("local-minima", "saddle", "multimodal"), domain=((-5.0, 5.0), (-5.0, 5.0)), start=(-0.5, -0.5),
+        tags=("local-minima", "saddle", "multimodal", "equal-axes"), domain=((-5.0, 5.0), (-5.0, 5.0)), start=(-0.5, -0.5),
         log_scale=True, reference="Himmelblau (1972), Applied Nonlinear Programming"),
     "booth": dict(
         name=Bilingual("Booth", "부스"), description=Bilingual(
             "A tilted, elongated convex bowl with its minimum at (1, 3).",
             "(1, 3)에 최솟점이 있는 기울어진 길쭉한 볼록 그릇."),
         formula="(x + 2*y - 7)^2 + (2*x + y - 5)^2", latex=r"f(x,y) = (x + 2y - 7)^2 + (2x + y - 5)^2",
-        tags=("convex", "plate-shaped"), domain=((-10.0, 10.0), (-10.0, 10.0)), start=(-8.0, -8.0),
+        tags=("convex", "plate-shaped", "equal-axes"), domain=((-10.0, 10.0), (-10.0, 10.0)), start=(-8.0, -8.0),
         reference=f"{VLSE}: Booth function"),
     "matyas": dict(
         name=Bilingual("Matyas", "마티아스"), description=Bilingual(
             "A flat, tilted bowl: small gradients along its diagonal valley.",
             "평평하고 기울어진 그릇: 대각선 골짜기를 따라 기울기가 작습니다."),
         formula="0.26*(x^2 + y^2) - 0.48*x*y", latex=r"f(x,y) = 0.26\,(x^2 + y^2) - 0.48\,xy",
-        tags=("convex", "plate-shaped", "plateau"), domain=((-10.0, 10.0), (-10.0, 10.0)), start=(-8.0, 4.0),
+        tags=("convex", "plate-shaped", "plateau", "equal-axes"), domain=((-10.0, 10.0), (-10.0, 10.0)), start=(-8.0, 4.0),
         reference=f"{VLSE}: Matyas function"),
     "three_hump_camel": dict(
         name=Bilingual("Three-hump camel", "세 혹 낙타"), description=Bilingual(
             "A global minimum at the origin flanked by two local minima and two saddles.",
             "원점의 전역 최솟점 양옆에 국소 최솟점 두 개와 안장점 두 개가 있습니다."),
         formula="2*x^2 - 1.05*x^4 + x^6/6 + x*y + y^2", latex=r"f(x,y) = 2x^2 - 1.05x^4 + \frac{x^6}{6} + xy + y^2",
-        tags=("local-minima", "saddle"), domain=((-2.0, 2.0), (-2.0, 2.0)), start=(1.9, 1.2),
+        tags=("local-minima", "saddle", "equal-axes"), domain=((-2.0, 2.0), (-2.0, 2.0)), start=(1.9, 1.2),
         log_scale=True, reference=f"{VLSE}: Three-Hump Camel function"),
     "six_hump_camel": dict(
         name=Bilingual("Six-hump camel", "여섯 혹 낙타"), description=Bilingual(
@@ -96,7 +96,7 @@ SPECS: dict[str, dict] = {
             "4차 지형 위에 깊이가 다른 최솟점 네 개. 전역 최솟점은 (-2.9035, -2.9035)."),
         formula="0.5*(x^4 - 16*x^2 + 5*x + y^4 - 16*y^2 + 5*y)",
         latex=r"f(x,y) = \tfrac12\left(x^4 - 16x^2 + 5x + y^4 - 16y^2 + 5y\right)",
-        tags=("local-minima", "saddle"), domain=((-5.0, 5.0), (-5.0, 5.0)), start=(0.5, 0.8),
+        tags=("local-minima", "saddle", "equal-axes"), domain=((-5.0, 5.0), (-5.0, 5.0)), start=(0.5, 0.8),
         reference=f"{VLSE}: Styblinski-Tang function (d = 2, unscaled)"),
     "rastrigin": dict(
         name=Bilingual("Rastrigin", "라스트리긴"), description=Bilingual(
@@ -105,7 +105,7 @@ SPECS: dict[str, dict] = {
             "그릇 위에 달걀판처럼 국소 최솟점 121개가 깔려 있습니다: 기울기 방법은 가장 가까운 홈에서 멈춥니다."),
         formula="20 + x^2 - 10*cos(2*pi*x) + y^2 - 10*cos(2*pi*y)",
         latex=r"f(x,y) = 20 + x^2 - 10\cos(2\pi x) + y^2 - 10\cos(2\pi y)",
-        tags=("local-minima", "multimodal"), domain=((-5.12, 5.12), (-5.12, 5.12)), start=(3.2, -2.3),
+        tags=("local-minima", "multimodal", "equal-axes"), domain=((-5.12, 5.12), (-5.12, 5.12)), start=(3.2, -2.3),
         grid=60, reference=f"{VLSE}: Rastrigin function"),
     "ackley": dict(
         name=Bilingual("Ackley", "애클리"), description=Bilingual(
@@ -113,7 +113,7 @@ SPECS: dict[str, dict] = {
             "작은 홈이 가득한 거의 평평한 바깥쪽과 원점의 깊은 원뿔 모양 구멍."),
         formula="-20*exp(-0.2*sqrt(0.5*(x^2 + y^2))) - exp(0.5*(cos(2*pi*x) + cos(2*pi*y))) + e + 20",
         latex=r"f(x,y) = -20\,e^{-0.2\sqrt{0.5(x^2+y^2)}} - e^{0.5(\cos 2\pi x + \cos 2\pi y)} + e + 20",
-        tags=("local-minima", "multimodal", "plateau"), domain=((-5.0, 5.0), (-5.0, 5.0)), start=(3.3, -2.6),
+        tags=("local-minima", "multimodal", "plateau", "equal-axes"), domain=((-5.0, 5.0), (-5.0, 5.0)), start=(3.3, -2.6),
         grid=60, exact_minima=((0.0, 0.0),), reference=f"{VLSE}: Ackley function (a = 20, b = 0.2, c = 2 pi)"),
     "goldstein_price": dict(
         name=Bilingual("Goldstein-Price", "골드스타인-프라이스"), description=Bilingual(
@@ -144,21 +144,21 @@ SPECS: dict[str, dict] = {
             "A saddle at the origin between two minima at (0, ±1). A run started on the x-axis stalls at the saddle "
             "unless noise or momentum pushes it off.",
             "원점의 안장점과 (0, ±1)의 두 최솟점. x축 위에서 출발하면 잡음이나 모멘텀이 밀어 주지 않는 한 안장점에 멈춥니다."),
-        formula="x^2 - 2*y^2 + y^4", latex=r"f(x,y) = x^2 - 2y^2 + y^4", tags=("saddle",),
+        formula="x^2 - 2*y^2 + y^4", latex=r"f(x,y) = x^2 - 2y^2 + y^4", tags=("saddle", "equal-axes"),
         domain=((-2.0, 2.0), (-2.0, 2.0)), start=(1.8, 0.01)),
     "monkey_saddle": dict(
         name=Bilingual("Monkey saddle", "원숭이 안장"), description=Bilingual(
             "A degenerate saddle with three valleys (room for a monkey's tail): the Hessian vanishes at the origin. "
             "Unbounded below: runs that leave diverge.",
             "골짜기가 셋인 퇴화 안장점(원숭이 꼬리 자리까지): 원점에서 헤시안이 0입니다. 아래로 무한히 내려가므로 벗어난 실행은 발산합니다."),
-        formula="x^3 - 3*x*y^2", latex=r"f(x,y) = x^3 - 3xy^2", tags=("saddle", "degenerate", "unbounded"),
+        formula="x^3 - 3*x*y^2", latex=r"f(x,y) = x^3 - 3xy^2", tags=("saddle", "degenerate", "unbounded", "equal-axes"),
         domain=((-1.5, 1.5), (-1.5, 1.5)), start=(0.8, 0.1), exact_saddles=((0.0, 0.0),)),
     "plateau": dict(
         name=Bilingual("Plateau", "고원"), description=Bilingual(
             "A Gaussian well in a wide flat plain: far from the centre gradients nearly vanish, so plain gradient "
             "descent barely moves while adaptive methods stride.",
             "넓고 평평한 평원 속의 가우스 우물: 중심에서 멀면 기울기가 거의 사라져 경사 하강법은 거의 움직이지 않고 적응형 방법은 성큼 나아갑니다."),
-        formula="1 - exp(-(x^2 + y^2) / 2)", latex=r"f(x,y) = 1 - e^{-(x^2+y^2)/2}", tags=("plateau", "vanishing-gradient"),
+        formula="1 - exp(-(x^2 + y^2) / 2)", latex=r"f(x,y) = 1 - e^{-(x^2+y^2)/2}", tags=("plateau", "vanishing-gradient", "equal-axes"),
         domain=((-5.0, 5.0), (-5.0, 5.0)), start=(3.6, 2.8)),
 }
 

@@ -35,7 +35,7 @@ SPEC = dict(
             "- 0.95*exp(-((x - 1)^2 + (y + 0.6)^2) / 2)",
     latex=r"f(x,y) = 0.02\,(x^2+y^2) - 1.05\,e^{-\frac{(x+1.2)^2 + (y-0.8)^2}{0.125}} "
           r"- 0.95\,e^{-\frac{(x-1)^2 + (y+0.6)^2}{2}}",
-    tags=("local-minima", "flat-vs-sharp", "generalization"),
+    tags=("local-minima", "flat-vs-sharp", "generalization", "equal-axes"),
     domain=((-3.0, 3.0), (-3.0, 3.0)), start=(-1.55, 1.25), grid=40,
     extra={"test_shift": list(TEST_SHIFT)},
 )

@@ -38,22 +38,44 @@ export function baseLayout(theme) {
   };
 }
 
-/** How the contour colours values: log10(f - min + eps) where the range is huge (Rosenbrock), else f. */
+const LOG_FLOOR_QUANTILE = 0.015;
+
+/** The grid's values inside ``box`` (all of them without one). */
+function valuesIn(grid, box) {
+  const out = [];
+  grid.z.forEach((row, j) => {
+    if (box && (grid.y[j] < box.y[0] || grid.y[j] > box.y[1])) return;
+    row.forEach((v, i) => {
+      if (v !== null && Number.isFinite(v) && (!box || (grid.x[i] >= box.x[0] && grid.x[i] <= box.x[1]))) out.push(v);
+    });
+  });
+  return out;
+}
+
+/** How the contour colours values: log10(f - min + eps) where the range is huge (Rosenbrock), else f; from the values
+ *  inside the surface's domain only (a grid that reaches past it, for equal axes or a margin, colours the domain as a
+ *  grid of the domain would, and what lies past the domain's highest value takes the top colour). */
 export function colourTransform(surface, grid) {
-  const flat = grid.z.flat().filter((v) => v !== null && Number.isFinite(v));
-  if (!flat.length) return { log: false, fn: (v) => v, zmin: 0 };
+  let flat = valuesIn(grid, surface.domain);
+  if (!flat.length) flat = valuesIn(grid);
+  if (!flat.length) return { log: false, fn: (v) => v, zmin: 0, range: null };
   const sorted = flat.sort((a, b) => a - b);
   const zmin = sorted[0];
   const zmax = sorted[sorted.length - 1];
   const median = sorted[Math.floor(sorted.length / 2)];
   const log = surface.log_scale || (zmax - zmin) > 50 * Math.max(median - zmin, 1e-300);
   const eps = Math.max((zmax - zmin) * 1e-7, 1e-12);
-  return { log, zmin, fn: log ? (v) => Math.log10(Math.max(v - zmin, 0) + eps) : (v) => v };
+  // on a log scale, the values below the lowest few per mille of the grid are one colour (and, in 3-D, one height): a
+  // narrow valley's floor sampled by a grid gives depths that jump from point to point (a saw-tooth comb of contour
+  // lines along Rosenbrock's valley), which no grid of this size resolves
+  const floor = log ? Math.max(sorted[Math.floor(sorted.length * LOG_FLOOR_QUANTILE)] - zmin, 0) : 0;
+  const fn = log ? (v) => Math.log10(Math.max(v - zmin, floor) + eps) : (v) => v;
+  return { log, zmin, fn, range: [fn(zmin), fn(zmax)] };
 }
 
-/** Per-landscape work done once: the transformed z and the hover text. */
-export function prepareLandscape(meta, grid) {
-  const colour = colourTransform(meta, grid);
+/** Per-landscape work done once: the transformed z and the hover text (``colour``: a transform already chosen, for
+ *  another grid of the same landscape). */
+export function prepareLandscape(meta, grid, colour = colourTransform(meta, grid)) {
   return { colour, zc: grid.z.map((row) => row.map((v) => (v === null ? null : colour.fn(v)))), text: grid.z.map((row) => row.map(fmtValue)) };
 }
 
@@ -77,6 +99,8 @@ export function contourTrace(scene, extra = {}) {
   return {
     type: "contour", x: land.grid.x, y: land.grid.y, z: land.zc, text: land.text, name: "f",
     colorscale: SCALES[theme], showscale: false, ncontours: 28, hoverongaps: false,
+    // the levels and colours of the domain's values, wherever the grid reaches
+    ...(land.colour?.range && land.colour.range[1] > land.colour.range[0] ? { zauto: false, zmin: land.colour.range[0], zmax: land.colour.range[1] } : {}),
     contours: { coloring: "fill", showlines: true },
     line: { color: themeColors(theme).line, width: 0.6, smoothing: 0.6 },
     hovertemplate: "x %{x:.4f}<br>y %{y:.4f}<br>f %{text}<extra></extra>", ...extra,
@@ -147,9 +171,15 @@ export function rejectedTrace(lane, i, upto, axes = {}) {
 }
 
 /** Axis ranges for a plot of ``width`` x ``height`` pixels (plot area) showing ``box``; with ``equal``, one data unit is as
- *  long on both axes (the box grows along the axis that has room to spare), so a round bowl is round. */
-export function axisRanges(box, width, height, equal) {
-  const x = [...box.x], y = [...box.y];
+ *  long on both axes (the box grows along the axis that has room to spare), so a round bowl is round and still fills
+ *  the plot. ``pad``: pixels of margin kept around the box (a start on the domain's edge is drawn whole). */
+export function axisRanges(box, width, height, equal, pad = 0) {
+  let x = [...box.x], y = [...box.y];
+  if (pad > 0 && width > 4 * pad && height > 4 * pad) {
+    const grow = (r, px) => { const d = ((r[1] - r[0]) * pad) / (px - 2 * pad); return [r[0] - d, r[1] + d]; };
+    x = grow(x, width);
+    y = grow(y, height);
+  }
   if (!equal || !(width > 0 && height > 0)) return { x, y };
   const sx = (x[1] - x[0]) / width, sy = (y[1] - y[0]) / height;
   if (sx > sy) { const h = (sx * height - (y[1] - y[0])) / 2; y[0] -= h; y[1] += h; }

@@ -10,6 +10,7 @@ import { CONFIG } from "./figure.js";
 import { FormulaBox } from "./formula.js";
 import { loadLanguage, onLanguage, pickLanguage, t } from "./i18n.js";
 import { Landscapes } from "./landscape.js";
+import { Layout } from "./layout.js";
 import { Lessons } from "./lessons.js";
 import { MapClient } from "./maps.js";
 import { mountLiveControls, parseControls } from "./livecontrols.js";
@@ -79,14 +80,16 @@ async function main() {
   } });
   const landKey = (state) => landscapes.key(state);
 
-  const overlay = new OverlayView({ root: $("view-overlay"), store, runs });
-  const views = { overlay, side: new SideView({ root: $("view-side") }), "3d": new Surface3DView({ root: $("view-3d") }),
+  const cover = (land, box) => landscapes.cover(land, box, () => stage.schedule());
+  const overlay = new OverlayView({ root: $("view-overlay"), store, runs, cover });
+  const views = { overlay, side: new SideView({ root: $("view-side"), cover }), "3d": new Surface3DView({ root: $("view-3d") }),
     basins: new BasinView({ root: $("view-basins"), store, maps }),
     sweep: new SweepView({ root: $("view-sweep"), store, maps, controls: $("map-options") }) };
   stage = new Stage({ store, results, catalogue, runs, views, parts: { legend: new Legend({ root: $("legend") }),
     charts: new Charts({ root: $("charts") }), summary: new Summary({ root: $("summary"), catalogue }),
     dataPanel: new DataPanel({ root: $("data-panel"), plot: $("plot-data") }),
-    area: $("view-area"), playback: $("playback"), chartsBox: $("charts"), announce: $("announce") } });
+    area: $("view-area"), playback: $("playback"), chartsBox: $("charts"), analysis: $("analysis"), announce: $("announce"),
+    covering: () => landscapes.covering() } });
   new AveragedPath({ runs, overlay });
   new TestContour({ store, overlay, onChange: () => stage.schedule() });
   new Inspector({ store, results, catalogue, runs, overlay, area: $("view-area"), openButton: $("inspector-open"), embed: EMBED.on });
@@ -94,8 +97,9 @@ async function main() {
   new RunSettings({ store, results, catalogue, panel, lanes: $("lanes"), landKey });
   new Toolbar({ store, results, catalogue, formula, landKey, maps });
   new Lessons({ store, catalogue, menu: $("lessons"), caption: $("lesson-caption") });
-  new Sharing({ store, runs, scene: () => stage.scene(store.peek()),
-    text: () => catalogue.figureText(store.peek(), results.get().land?.meta) });
+  if (!EMBED.on) new Layout({ store });
+  new Sharing({ store, runs, scene: () => stage.scene(store.peek()), history: !EMBED.on,
+    fromLocation: () => initialState(catalogue, checkParam), text: () => catalogue.figureText(store.peek(), results.get().land?.meta) });
   onLanguage(() => stage.relabel());
   results.subscribe((value, prev, patch) => {
     if (patch.land) dismiss("landscape");

@@ -26,8 +26,10 @@ export class Playback {
     });
     store.subscribe((next, prev) => { if (next.view.mode !== prev.view.mode) this.pause(); });
     if (embed.on) {
-      results.subscribe((value) => {
-        if (this.deck || !value.runs || value.runs.running || !value.runs.key) return;
+      // autoplay starts once the paths are on screen: a result that came before the frame had its size (or the other
+      // way round) has not been drawn yet, and a playback of nothing drew step −2 of 0
+      window.addEventListener("slopes:drawn", () => {
+        if (this.deck) return;
         this.deck = deckPlayback({ play: () => this.play(), pause: () => this.pause(), playing: () => stage.playing },
           { element: stage.area, autoplay: embed.autoplay });
       });
@@ -44,9 +46,10 @@ export class Playback {
     let busy = false;
     const tick = (now) => {
       if (!stage.playing) return;
-      const next = advance(position, (now - last) / 1000, Number(this.speed.value), stage.maxStep, this.embed.loop);
+      // (a frame's time may be a little before the moment play() was called: never a step back)
+      const next = advance(position, Math.max(0, now - last) / 1000, Number(this.speed.value), stage.maxStep, this.embed.loop);
       position = next.position;
-      last = now;
+      last = Math.max(last, now);
       if (next.ended) {  // the end is drawn (N / N, the whole paths) before the state takes it
         stage.cursor = stage.maxStep;
         stage.drawCursor().then(() => this.pause(true));

@@ -2,6 +2,7 @@
 // cloud, a lane more) and the server's complaints about a field, shown beside the control they name.
 import { onLanguage, t } from "./i18n.js";
 import { dismiss, parseNumber, setFieldError, toast } from "./messages.js";
+import { equalAxes } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -77,7 +78,7 @@ export class RunSettings {
     put("grad-h", state.gradient.h ?? 1e-5);  // the API's default h
     $("h-box").hidden = state.gradient.mode !== "numerical";
     $("arrows").checked = !!state.view.arrows;
-    $("equal").checked = !!state.view.equal;
+    $("equal").checked = equalAxes(state, this.catalogue.surface(state.surface));
     $("all-markers").checked = state.view.markers === "all";
     $("cloud").checked = !!state.view.cloud;
     $("penalties").hidden = !this.catalogue.hasDataset(state.surface);

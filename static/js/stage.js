@@ -11,7 +11,7 @@ import { t } from "./i18n.js";
 import { dismiss, toast } from "./messages.js";
 import { lastStep } from "./paths.js";
 import { requestBody } from "./runs.js";
-import { landKeyOf, laneStyle, MAP_VIEWS } from "./state.js";
+import { equalAxes, landKeyOf, laneStyle, MAP_VIEWS } from "./state.js";
 
 const CHART_INTERVAL = 120; // ms: while results arrive quickly (a stream), the charts and the table redraw at most this often
 const DRAG_IDLE = 250; // ms: a slider that has not moved for this long is no longer being dragged
@@ -23,7 +23,7 @@ function fstar(meta) {
 
 export class Stage {
   /** ``views``: {overlay, side, 3d, basins, sweep}; ``parts``: {legend, charts, summary, dataPanel} and the elements
-   *  around them ({area, playback, chartsBox, announce}). */
+   *  around them ({area, playback, chartsBox, announce}); ``covering()``: a wider landscape grid is on its way. */
   constructor({ store, results, catalogue, runs, views, parts }) {
     Object.assign(this, { store, results, catalogue, runs, views, ...parts });
     this.cursor = 0;
@@ -39,7 +39,15 @@ export class Stage {
       if ("runs" in patch || "land" in patch) this.schedule("runs" in patch);
       if (patch.runError) this.failed();
     });
-    new ResizeObserver(() => this.schedule()).observe(this.area);
+    // a new size is drawn anew: until it is, the figure is busy (presenting, a window resized, a frame laid out)
+    let size = "";
+    new ResizeObserver(() => {
+      const now = `${this.area.clientWidth}x${this.area.clientHeight}`;
+      if (now === size) return;
+      size = now;
+      this.area.setAttribute("aria-busy", "true");
+      this.schedule();
+    }).observe(this.area);
   }
 
   landKey(state) { return landKeyOf(state, (id) => this.catalogue.hasDataset(id)); }
@@ -118,7 +126,7 @@ export class Stage {
     return { surface: meta, land, lanes: (runs?.lanes || []).map(style),
       cloud: (runs?.cloud || []).map((m) => ({ ...m, ...laneStyle(state, m.cloudOf) })), running: !!runs?.running,
       start: state.start || meta.default_start, theme: document.documentElement.dataset.theme, arrows: !!state.view.arrows,
-      equal: !!state.view.equal, zoom: state.view.zoom, markers: state.view.markers, cursor: this.cursor, fstar: fstar(meta) };
+      equal: equalAxes(state, meta), zoom: state.view.zoom, markers: state.view.markers, cursor: this.cursor, fstar: fstar(meta) };
   }
 
   /** What the map views draw. Each lane's ``settings``: its hyperparameters, the defaults filled in (its ``params``
@@ -143,6 +151,9 @@ export class Stage {
     this.chartsBox.hidden = maps;
     this.legend.hidden = maps;
     this.summary.hidden = maps;  // the table is of the paths, which map views do not compute
+    if (this.analysis) this.analysis.hidden = maps;
+    const toAnalysis = document.getElementById("to-analysis");
+    if (toAnalysis) toAnalysis.hidden = maps;
   }
 
   // --- drawing ---------------------------------------------------------------------------------------
@@ -163,6 +174,8 @@ export class Stage {
       this.showView(state.view.mode);
       const { land, runs } = this.results.get();
       if (!land || land.key !== this.landKey(state)) return;
+      // the first drawing waits for both the result and the area's size (a frame laid out after the result came)
+      if (!this.area.clientWidth || !this.area.clientHeight) return;
       if (MAP_MODES.includes(state.view.mode)) { this.renderMaps(state, version); return; }
       if (!runs?.lanes.length) return;
       this.maxStep = lastStep(runs.lanes);
@@ -171,6 +184,7 @@ export class Stage {
       const live = this.dragging();
       const sc = { ...this.scene(state), live };
       await this.views[state.view.mode].render(sc);
+      this.holdLegend(live);
       this.legend.render(sc.lanes);
       if (runs.key && this.framedKey !== runs.key) {  // the request whose paths are now on screen, complete or not
         this.framedKey = runs.key;
@@ -179,7 +193,8 @@ export class Stage {
       this.tellCursor();
       const complete = !runs.running && runs.key === this.runs.keyOf(state);
       await this.renderCharts(sc, runs, live, fast);
-      if (complete && version === this.store.version) this.announceDrawn(version);
+      // (drawn once the landscape's grid reaches over the whole plot: a wider one on its way redraws when it comes)
+      if (complete && version === this.store.version && !this.covering?.()) this.announceDrawn(version);
     } catch (err) {
       console.error(err);
       toast(t("error", { msg: err.message }), { id: "draw", error: true });
@@ -188,6 +203,15 @@ export class Stage {
       this.rendering = false;
       if (this.again) { this.again = false; const f = this.fast; this.fast = false; this.schedule(f); }
     }
+  }
+
+  /** While a slider is dragged the legend keeps the height it had (a label a digit longer that wrapped would resize the
+   *  figure mid-drag, and redraw it whole); it takes its own height again once the drag rests. */
+  holdLegend(live) {
+    const root = this.legend.root;
+    if (!root || live === !!root.style.height) return;
+    root.style.height = live ? `${root.offsetHeight}px` : "";
+    root.style.overflow = live ? "hidden" : "";
   }
 
   /** The charts, the table and the data panel: after a drag rests, and not more often than CHART_INTERVAL while a
@@ -242,6 +266,7 @@ export class Stage {
 
   /** Draw the cursor as it is (a playback frame sets it first). */
   drawCursor() {
+    this.cursor = Math.max(0, Math.min(this.cursor, this.maxStep));
     this.tellCursor();
     const state = this.store.peek();
     const runs = this.results.get().runs;

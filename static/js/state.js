@@ -41,7 +41,7 @@ export function defaultState() {
 
 function defaultView() {
   return { mode: "overlay", arrows: false, step: null, theme: null, lang: null, colors: [], sweep: "lr", cloud: false,
-    tuned: false, lesson: null, equal: false, zoom: null, markers: "near", inspect: null, test_contour: false };
+    tuned: false, lesson: null, equal: null, zoom: null, markers: "near", inspect: null, test_contour: false, present: false };
 }
 
 // --- checks: each returns the value when valid, else undefined ---------------------------------
@@ -209,11 +209,12 @@ export function sanitize(raw, fallback = defaultState(), checkParam = () => true
     cloud: field(v.cloud, bool, fv.cloud),
     tuned: field(v.tuned, bool, fv.tuned),
     lesson: v.lesson === null ? null : field(v.lesson, ident, fv.lesson),
-    equal: field(v.equal, bool, fv.equal),
+    equal: v.equal === null ? null : field(v.equal, bool, fv.equal ?? null),  // null: as the surface says (equalAxes)
     zoom: v.zoom === null ? null : field(v.zoom, box, fv.zoom),
     markers: field(v.markers, oneOf(["near", "all"]), fv.markers),
     inspect: v.inspect === null ? null : field(v.inspect, inspectAt, fv.inspect ?? null),
     test_contour: field(v.test_contour, bool, fv.test_contour ?? false),
+    present: field(v.present, bool, fv.present ?? false),
   };
   // a caption of one's own for the stills, videos and export (else the lesson's): kept only when given (null removes it)
   if (v.caption !== undefined && v.caption !== null) {
@@ -262,6 +263,7 @@ export function followChange(patch, before, hasDataset) {
   if (!touches || landKey({ ...before, ...patch }) === landKey(before)) return patch;
   const view = { ...(patch.view || {}) };
   if (!("zoom" in view)) view.zoom = null;
+  if (!("equal" in view)) view.equal = null;  // a new landscape opens as its surface asks (equal axes or not)
   if (!("step" in view)) view.step = null;
   const out = { ...patch, view };
   if (!("start" in patch) && patch.surface !== undefined && (patch.surface ?? defaultState().surface) !== before.surface) out.start = null;
@@ -306,6 +308,12 @@ export function writeLocation(state) {
 export function startAt(point, domain) {
   const clamp = (v, [lo, hi]) => Math.min(hi, Math.max(lo, v));
   return [+clamp(point[0], domain.x).toPrecision(5), +clamp(point[1], domain.y).toPrecision(5)];
+}
+
+/** Whether the state's axes are drawn to one scale: its own choice, else the surface's (the catalogue's "equal-axes" tag:
+ *  a surface whose geometry is the point, a round bowl, a ravine, a diagonal). */
+export function equalAxes(state, surface) {
+  return state.view.equal ?? !!surface?.tags?.includes("equal-axes");
 }
 
 /** The key of a state's landscape: penalties count only on a surface with a data set (``hasDataset(id)``). */

@@ -62,10 +62,12 @@ export class Charts {
     const axis = lossAxis(lanes, fstar);
     const lossData = lanes.map((lane) => ({ type: "scatter", mode: "lines", name: plain(lane.label), ...decimate(lane.losses, axis.fn(lane)),
       line: { color: lane.color, width: 2.5, dash: lane.dash } }));
-    const lrData = lanes.map((lane) => ({ type: "scatter", mode: "lines", name: plain(lane.label), ...decimate(lane.lrs, (v) => v),
+    // a search (random search: no lr, its lrs all 0) has no learning rate to draw: it is left out of that chart
+    const withLr = lanes.filter((lane) => "lr" in (lane.params || {}) || lane.lrs.some((v) => v !== 0));
+    const lrData = withLr.map((lane) => ({ type: "scatter", mode: "lines", name: plain(lane.label), ...decimate(lane.lrs, (v) => v),
       line: { color: lane.color, width: 2.5, dash: lane.dash, shape: "hv" } }));
     let lo = Infinity, hi = -Infinity;
-    for (const l of lanes) for (const v of l.lrs) if (v > 0) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    for (const l of withLr) for (const v of l.lrs) if (v > 0) { if (v < lo) lo = v; if (v > hi) hi = v; }
     const lrLog = hi > 0 && hi / lo > 50;
     const lrLayout = chart(t("lr_title"), lrLog ? "log" : "linear", this.lr);
     if (!lrLog && hi > 0) lrLayout.yaxis.range = [0, hi * 1.15];

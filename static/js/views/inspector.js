@@ -246,26 +246,47 @@ export class Inspector {
   }
 
   // --- where the card sits ------------------------------------------------------------------------------
-  /** Over the right side of the views' area, below its top edge, unless the inspected point (or its arrows' heads)
-   *  would be under it there: then the left side. The open button is shown when the inspector can be used. */
+  /** In the side panel, over the run settings, whenever the panel is shown: beside the plot, never over it, as tall as
+   *  the window; presenting, in a column of its own beside the figure (the figure narrows). Without either (a narrow
+   *  window, an embed), over the corner of the views' area that hides least: never the inspected point, the arrows'
+   *  heads or a lane's end where another corner leaves them free. The open button is shown when the inspector can be
+   *  used. */
   place() {
     this.openButton.hidden = !this.root.hidden || !this.usable() || this.embed;
-    if (this.root.hidden) return;
+    if (this.root.hidden) { document.body.classList.remove("inspecting"); return; }
+    const panel = document.querySelector(".panel");
+    const dock = panel && panel.offsetParent !== null && panel.clientWidth >= 300 && getComputedStyle(panel).display !== "none"
+      && panel.getBoundingClientRect().top < window.innerHeight / 2;
+    const present = "present" in document.body.dataset && window.innerWidth >= 900;
+    document.body.classList.toggle("inspecting", present);  // (the CSS gives the card its column)
+    if (dock || present) {  // the panel's first section (the run settings scroll on under it), or the figure's side
+      const home = dock ? panel : document.querySelector(".layout");
+      if (this.root.parentElement !== home) { if (dock) home.prepend(this.root); else home.append(this.root); }
+      this.root.classList.add("docked");
+      for (const k of ["left", "top", "width", "maxHeight"]) this.root.style[k] = "";
+      this.root.dataset.side = dock ? "panel" : "beside";
+      return;
+    }
+    if (this.root.parentElement !== document.body) document.body.append(this.root);
+    this.root.classList.remove("docked");
     const r = this.area.getBoundingClientRect();
     const pane = this.area.closest(".stage")?.getBoundingClientRect() || { top: 0, bottom: window.innerHeight };
     const width = Math.min(390, Math.max(260, r.width * 0.42));
     this.root.style.width = `${width}px`;
-    const top = Math.max(r.top, pane.top);
-    this.root.style.top = `${top + window.scrollY + 8}px`;
-    this.root.style.maxHeight = `${Math.max(200, Math.min(r.bottom, pane.bottom) - top - 16)}px`;
-    const right = Math.max(8, r.right - width - 8), left = r.left + 8;
-    const height = this.root.offsetHeight || 0;
+    const top = Math.max(r.top, pane.top) + 8, bottom = Math.min(r.bottom, pane.bottom) - 8;
+    this.root.style.maxHeight = `${Math.max(200, bottom - top)}px`;
+    const height = Math.min(this.root.offsetHeight || 0, bottom - top);
     const axes = this.overlay.axes();
-    const anchors = axes ? this.arrows().flatMap((a, i) => [...(i ? [] : [[...axes.toClient(a.from), 10]]), [...axes.toClient(a.to), 1]]) : [];
-    const hidden = (x0) => anchors.reduce((n, [x, y, w]) =>
-      n + (x >= x0 - 12 && x <= x0 + width + 12 && y >= top - 4 && y <= top + 8 + height + 12 ? w : 0), 0);
-    const side = hidden(right) > hidden(left) ? left : right;
-    this.root.dataset.side = side === right ? "right" : "left";
-    this.root.style.left = `${side + window.scrollX}px`;
+    const lanes = this.results.get().runs?.lanes || [];
+    const anchors = axes ? [...this.arrows().flatMap((a, i) => [...(i ? [] : [[...axes.toClient(a.from), 10]]), [...axes.toClient(a.to), 3]]),
+      ...lanes.filter((l) => l.points.length).map((l) => [...axes.toClient(l.points[l.points.length - 1]), 5])] : [];
+    const corners = [[r.right - width - 8, top, "right"], [r.left + 8, top, "left"], [r.right - width - 8, bottom - height, "right-bottom"],
+      [r.left + 8, bottom - height, "left-bottom"]];
+    const hidden = ([x0, y0]) => anchors.reduce((n, [x, y, w]) =>
+      n + (x >= x0 - 12 && x <= x0 + width + 12 && y >= y0 - 12 && y <= y0 + height + 12 ? w : 0), 0);
+    const best = corners.reduce((a, b) => (hidden(b) < hidden(a) ? b : a));
+    this.root.dataset.side = best[2];
+    this.root.style.left = `${best[0] + window.scrollX}px`;
+    this.root.style.top = `${best[1] + window.scrollY}px`;
   }
 }

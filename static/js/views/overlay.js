@@ -20,8 +20,9 @@ import { el } from "../dom.js";
 import { View } from "./view.js";
 
 const SVG = "http://www.w3.org/2000/svg";
-const MARGIN = { l: 64, r: 20, t: 12, b: 50, autoexpand: false };
+const MARGIN = { l: 64, r: 14, t: 12, b: 50, autoexpand: false };
 const CLOUD_WIDTH = 1.5, CLOUD_OPACITY = 0.3;  // the cloud's copies of a stochastic lane: thin and faint
+export const DOMAIN_PAD = 22;  // px of margin around the domain (unzoomed): a start on its edge is drawn whole
 
 /** Arrows at the current step of each lane: −∇f (ink), the previous step (dashed), the next step (lane colour). */
 export function arrowSegments(scene, upto) {
@@ -51,9 +52,11 @@ export function arrowSegments(scene, upto) {
 }
 
 export class OverlayView extends View {
-  constructor({ root, store, runs }) {
+  /** ``cover(land, box)``: the landscape with a grid over ``box`` (the axes may reach past its own grid). */
+  constructor({ root, store, runs, cover = (land) => land }) {
     super(root);
     this.store = store;
+    this.cover = cover;
     this.layers = [];
     // the arrows need each step's gradient; a random search's rejected proposals are drawn faint
     runs.need("overlay", (s) => [...(s.view.arrows ? ["gradients"] : []),
@@ -113,7 +116,7 @@ export class OverlayView extends View {
 
   ranges(scene) {
     const { w, h } = this.area();
-    return axisRanges(scene.zoom || scene.surface.domain, w, h, scene.equal);
+    return axisRanges(scene.zoom || scene.surface.domain, w, h, scene.equal, scene.zoom ? 0 : DOMAIN_PAD);
   }
 
   /** Data coordinates from a pixel inside the plot area, or null outside it. */
@@ -173,7 +176,7 @@ export class OverlayView extends View {
     const out = this.readoutBox;
     const p = this.toData(event.clientX, event.clientY);
     if (!p || !this.scene) { out.classList.remove("on"); return; }
-    out.textContent = `x ${p[0].toFixed(3)}   y ${p[1].toFixed(3)}   f ${fmtValue(valueAt(this.scene.land.grid, p[0], p[1]))}`;
+    out.textContent = `x ${p[0].toFixed(3)}   y ${p[1].toFixed(3)}   f ${fmtValue(valueAt((this.drawnLand || this.scene.land).grid, p[0], p[1]))}`;
     out.classList.add("on");
   }
 
@@ -187,13 +190,15 @@ export class OverlayView extends View {
     const axis = (r, title) => ({ range: r, title: { text: plain(title) }, gridcolor: c.grid, zeroline: false, showgrid: false,
       fixedrange: false });
     const dims = this.dims();
-    const bgKey = JSON.stringify([land.key, theme, ranges, dims.w, dims.h]);
+    const drawnLand = this.cover(land, ranges);  // a grid over the whole box drawn, where the axes reach past the landscape's
+    this.drawnLand = drawnLand;
+    const bgKey = JSON.stringify([land.key, theme, ranges, dims.w, dims.h, drawnLand.covers || null]);
     const jobs = [];
     if (bgKey !== this.bgKey) {
       this.bgKey = bgKey;
       // a fresh plot each time: Plotly.react of a contour whose data is unchanged but whose axes moved throws inside
       // plotly.js 4 ("reading 'z'"); this layer changes only with the landscape, the zoom, the theme or the size
-      jobs.push(Plotly.newPlot(this.bg, [contourTrace(scene, { hoverinfo: "skip" })], {
+      jobs.push(Plotly.newPlot(this.bg, [contourTrace({ ...scene, land: drawnLand }, { hoverinfo: "skip" })], {
         ...baseLayout(theme), ...this.size(), margin: MARGIN, xaxis: { range: ranges.x, visible: false }, yaxis: { range: ranges.y, visible: false },
       }, plotConfig({ staticPlot: true })));
     }

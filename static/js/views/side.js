@@ -1,52 +1,75 @@
-// Side by side: one small contour per lane, each with its path up to the cursor.
-import { baseLayout, contourTrace, markerTraces, pathTrace, plain, plotConfig, themeColors } from "../figure.js";
+// Side by side: one contour per lane, each with its path up to the cursor. Panels are never small: the columns are
+// chosen for the largest panels, a panel's short side is at least MIN_PANEL px (the view scrolls when the lanes need
+// more rows than fit), and with equal axes each panel's box is fitted to the panel's own aspect (as the overlay does).
+import { axisRanges, baseLayout, contourTrace, markerTraces, pathTrace, plain, plotConfig, themeColors } from "../figure.js";
 import { t } from "../i18n.js";
 import { el } from "../dom.js";
+import { DOMAIN_PAD } from "./overlay.js";
 import { View } from "./view.js";
 
-function gridShape(n) {
-  const cols = n <= 2 ? n : n <= 4 ? 2 : n <= 9 ? 3 : 4;
-  return { cols, rows: Math.ceil(n / cols) };
+const MIN_PANEL = 300;  // px: a panel's plot area, on its short side
+const MARGIN = { l: 48, r: 12, t: 34, b: 34 };
+const XGAP = 0.1, YGAP_PX = 62;  // between panels: a fraction of a cell's width; px between rows (titles and ticks)
+
+/** Columns and rows for ``n`` panels in ``W`` x ``H`` px, and the plot's height (more than H: the view scrolls). */
+export function gridShape(n, W, H) {
+  const inner = (px, k, gap) => (px * (1 - gap)) / (k - gap);  // one cell's plot area (Plotly's grid)
+  let best = null;
+  for (let cols = 1; cols <= Math.min(n, 4); cols++) {
+    const rows = Math.ceil(n / cols);
+    const w = inner(W - MARGIN.l - MARGIN.r, cols, cols > 1 ? XGAP : 0);
+    const h = (H - MARGIN.t - MARGIN.b - (rows - 1) * YGAP_PX) / rows;
+    const short = Math.min(w, h), fits = w >= MIN_PANEL;
+    // the widest panels that keep MIN_PANEL across; among those, the fewest rows that keep them tall enough
+    const score = (fits ? 1e6 : 0) + Math.min(short, Math.max(w, MIN_PANEL)) + (h >= MIN_PANEL ? 1e3 : 0);
+    if (!best || score > best.score) best = { cols, rows, w, score };
+  }
+  const rowH = Math.max((H - MARGIN.t - MARGIN.b - (best.rows - 1) * YGAP_PX) / best.rows, Math.min(MIN_PANEL + 10, best.w));
+  return { cols: best.cols, rows: best.rows, height: Math.max(H, Math.ceil(rowH * best.rows + (best.rows - 1) * YGAP_PX + MARGIN.t + MARGIN.b)),
+    panel: { w: best.w, h: rowH } };
 }
 
 export class SideView extends View {
-  constructor({ root }) {
+  /** ``cover(land, box)``: the landscape with a grid over ``box`` (the panels' axes may reach past its own grid). */
+  constructor({ root, cover = (land) => land }) {
     super(root);
+    this.cover = cover;
     this.plot = el("div", { class: "plot", id: "plot-side", role: "figure", "aria-label": t("view_side") });
     root.replaceChildren(this.plot);
+    root.classList.add("view-scroll");
   }
 
   render(scene, upto = scene.cursor) {
     this.scene = scene;
     const lanes = scene.lanes;
     const n = Math.max(lanes.length, 1);
-    const { cols, rows } = gridShape(n);
+    const W = this.root.clientWidth, H = this.root.clientHeight;
+    const { cols, rows, height, panel } = gridShape(n, W, H);
+    this.plot.style.height = `${height}px`;
     const c = themeColors(scene.theme);
-    const layout = { ...baseLayout(scene.theme), ...this.size(), hovermode: "closest",
-      grid: { rows, columns: cols, pattern: "independent", xgap: 0.08, ygap: rows > 2 ? 0.26 : 0.2 }, annotations: [],
-      margin: { l: 45, r: 10, t: 30, b: 30 } };
-    const box = scene.zoom || scene.surface.domain;
+    const ygap = rows > 1 ? (YGAP_PX * rows) / (height - MARGIN.t - MARGIN.b) : 0;  // Plotly's gap: a fraction of a cell
+    const layout = { ...baseLayout(scene.theme), width: Math.max(W, 100), height, autosize: false, hovermode: "closest",
+      grid: { rows, columns: cols, pattern: "independent", xgap: XGAP, ygap }, annotations: [], margin: MARGIN };
+    const ranges = axisRanges(scene.zoom || scene.surface.domain, panel.w, panel.h, scene.equal, scene.zoom ? 0 : DOMAIN_PAD);
+    const land = this.cover(scene.land, ranges);
     const data = [];
     lanes.forEach((lane, i) => {
       const suffix = i === 0 ? "" : String(i + 1);
       const axes = { xaxis: `x${suffix}`, yaxis: `y${suffix}` };
-      const bottomRow = Math.floor(i / cols) === rows - 1 || i + cols >= n;
-      layout[`xaxis${suffix}`] = { range: [...box.x], gridcolor: c.grid, zeroline: false, showticklabels: bottomRow,
-        ...(i ? { matches: "x" } : {}) };
-      layout[`yaxis${suffix}`] = { range: [...box.y], gridcolor: c.grid, zeroline: false, ...(i ? { matches: "y" } : {}),
-        ...(scene.equal ? { scaleanchor: `x${suffix}`, scaleratio: 1 } : {}) };
-      data.push(contourTrace(scene, axes), ...markerTraces({ ...scene, lanes: [lane] }, axes));
+      layout[`xaxis${suffix}`] = { range: [...ranges.x], gridcolor: c.grid, zeroline: false, ...(i ? { matches: "x" } : {}) };
+      layout[`yaxis${suffix}`] = { range: [...ranges.y], gridcolor: c.grid, zeroline: false, ...(i ? { matches: "y" } : {}) };
+      data.push(contourTrace({ ...scene, land }, axes), ...markerTraces({ ...scene, lanes: [lane] }, axes));
       data.push(pathTrace(lane, i, upto, axes));
       const k = Math.min(upto, lane.points.length - 1);
       if (k >= 0) data.push({ type: "scatter", mode: "markers", ...axes, x: [lane.points[k][0]], y: [lane.points[k][1]], hoverinfo: "skip",
         marker: { size: 13, color: lane.color, line: { color: c.paper, width: 2 },
           symbol: lane.status === "diverged" && k === lane.points.length - 1 ? "x" : "circle" } });
       layout.annotations.push({ text: `<b style="color:${lane.color}">■</b> ${plain(lane.label)}`, showarrow: false,
-        xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0, y: 1.0, xanchor: "left", yanchor: "bottom", font: { size: 14 } });
+        xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0, y: 1.0, xanchor: "left", yanchor: "bottom", font: { size: 15 } });
     });
     // the contours are redrawn from scratch when the axes change (Plotly.react of an unchanged contour on moved axes
     // throws inside plotly.js 4); a playback frame, same axes, is a react
-    const key = JSON.stringify([scene.land.key, scene.theme, box, scene.equal, layout.width, layout.height, lanes.length]);
+    const key = JSON.stringify([scene.land.key, scene.theme, ranges, land.covers || null, layout.width, layout.height, lanes.length]);
     const draw = key === this.key ? Plotly.react : Plotly.newPlot;
     this.key = key;
     return draw(this.plot, data, layout, plotConfig());
@@ -54,4 +77,3 @@ export class SideView extends View {
 
   moveCursor(scene, upto) { return this.render(scene, upto); }
 }
-
