@@ -13,6 +13,7 @@ import copy
 import json
 
 import pytest
+from browser import DRAWN, wait_drawn
 
 from app.schemas import RunRequest, ViewIn
 
@@ -181,7 +182,7 @@ def test_page_and_embed_show_every_string_as_text(page, live_server, positions, 
     exported, paged, _ = positions[name]
     for path in ("/", "/embed"):
         page.goto(f"{live_server}{path}?state={encoded(combined(exported, payload))}")
-        page.wait_for_function("() => window.slopes && window.slopes.app.drawnVersion > 0", timeout=60000)
+        wait_drawn(page, 60000)
         assert shows(page, payload), path  # the lane's label, as typed
         assert_text_only(page, path)
         # a script changes labels and the caption afterwards: still text
@@ -191,7 +192,8 @@ def test_page_and_embed_show_every_string_as_text(page, live_server, positions, 
         assert_text_only(page, f"{path} after update")
     # every position only the page takes (ids it drops, values the server refuses in an error it shows)
     page.goto(f"{live_server}/?state={encoded(combined(paged, payload))}")
-    page.wait_for_function("() => window.slopes && window.slopes.app && !window.slopes.app.running", timeout=60000)
+    # drawn, or the server's refusal shown where the page shows errors
+    page.wait_for_function(f"() => ({DRAWN})() || document.querySelector('.toast')", timeout=60000)
     assert_text_only(page, "page-only positions")
 
 

@@ -142,7 +142,11 @@ def test_clicking_the_contour_moves_the_start(ui, live_server):
     ui.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25)
     ui.wait_for_function("() => window.__n > 0 && window.slopes.state().start !== null")
     start = ui.evaluate("() => window.slopes.state().start")
-    # rosenbrock's domain is x in [-2, 2], y in [-1, 3]: 3/4 across, 1/4 down
-    assert start[0] == pytest.approx(1.0, abs=0.05) and start[1] == pytest.approx(2.0, abs=0.05)
+    # 3/4 across, 1/4 down the plot's axes (rosenbrock's domain, x in [-2, 2], y in [-1, 3], and a margin around it)
+    (x0, x1), (y0, y1) = ui.evaluate("() => { const l = document.getElementById('plot-main').layout;"
+                                     " return [l.xaxis.range, l.yaxis.range]; }")
+    assert x0 < -2 < 2 < x1 and y0 < -1 < 3 < y1
+    assert start[0] == pytest.approx(x0 + 0.75 * (x1 - x0), abs=0.02 * (x1 - x0))
+    assert start[1] == pytest.approx(y1 - 0.25 * (y1 - y0), abs=0.02 * (y1 - y0))
     assert paths(ui)[0][0][0] == start[0]
     assert ui.input_value("#start-x") == str(start[0])

@@ -304,8 +304,10 @@ def test_korean_names_tooltips_switch_menu_and_lesson_labels(ui, live_server):
     assert ui.evaluate("() => document.documentElement.lang") == "ko"
     assert "선형 회귀" in ui.locator("#surface option[value=linreg_mse]").inner_text()
     assert "이상치" in ui.inner_text("#surface-info")
-    tip = ui.locator('.lane[data-lane="0"] .param label', has_text="lr").first.get_attribute("title")
-    assert "학습률" in tip
+    adam = next(o for o in ui.request.get(f"{live_server}/api/optimizers").json() if o["id"] == "adam")
+    lr = next(p for p in adam["params"] if p["name"] == "lr")
+    label = ui.locator('.lane[data-lane="0"] .param label', has_text=lr["labels"]["ko"]).first
+    assert label.inner_text() == "학습률" and label.get_attribute("title") == lr["descriptions"]["ko"]
     switch_menu = ui.locator('.lane[data-lane="0"] details select').last
     assert "경사 하강법" in switch_menu.locator("option[value=gd]").inner_text()
     ui.locator("#lessons").select_option("batch_sizes")

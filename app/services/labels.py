@@ -16,23 +16,15 @@ A hyperparameter wins over a lane field of the same name (an update rule may cal
 as a person writes them: 0.15 (not 0.15000000000000002), 0.005, 1e-05, 300; true/false; none for a missing value.
 A field that applies only to some lanes and not to this one (``{batch_size}``, ``{l1}``, ``{l2}`` off a data-set
 surface; ``{switch.*}`` without a switch; a ``{schedule.*}`` parameter its schedule lacks) reads ``–``: a lesson's
-label stays valid when its lane moves to another surface or loses its switch. Any other name in braces that the lane
-does not have (``{lrr}``) is refused (422 naming the label, the column and the fields
-the lane has), never filled with a guess; braces around anything else (``{x: 1}``, a lone ``{``) stay as written.
+label stays valid when its lane moves to another surface or loses its switch. A label is the user's text: any other
+name in braces (``{lrr}``, Plotly's ``%{x}``) and braces around anything else (``{x: 1}``, a lone ``{``) stay as
+written, never filled with a guess and never refused.
 """
 from __future__ import annotations
 
 import re
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?\Z")
-
-
-class LabelError(ValueError):
-    """A label that cannot be filled: ``column`` is 1-based."""
-
-    def __init__(self, column: int, message: str):
-        super().__init__(f"column {column}: {message}")
-        self.column, self.message = column, message
 
 
 def text_of(value) -> str:
@@ -50,11 +42,11 @@ def text_of(value) -> str:
     return str(value)
 
 
-def parse(template: str) -> list[str | tuple[str, int]]:
-    """The template's pieces: literal text, and ``(field, column)`` for each ``{name}``. ``{{`` and ``}}`` are a
+def parse(template: str) -> list[str | tuple[str, str]]:
+    """The template's pieces: literal text, and ``(field, as written)`` for each ``{name}``. ``{{`` and ``}}`` are a
     literal brace; braces around anything that is not a name (``{x: 1}``, ``${...}``, a lone ``{``) stay as written,
     so text that was never meant as a template reads as it did."""
-    pieces: list[str | tuple[str, int]] = []
+    pieces: list[str | tuple[str, str]] = []
     text, i, n = [], 0, len(template)
     while i < n:
         c = template[i]
@@ -69,7 +61,7 @@ def parse(template: str) -> list[str | tuple[str, int]]:
                 if text:
                     pieces.append("".join(text))
                     text = []
-                pieces.append((name, i + 1))
+                pieces.append((name, template[i:end + 1]))
                 i = end + 1
                 continue
         text.append(c)
@@ -85,20 +77,18 @@ ABSENT = "–"  # the text of a situational field this lane does not have
 
 
 def fill(template: str, values: dict) -> str:
-    """``template`` with each field replaced by its value's text, a situational field the lane lacks by ``–``;
-    :class:`LabelError` for an unknown field."""
+    """``template`` with each field replaced by its value's text, a situational field the lane lacks by ``–``, any
+    other name as written."""
     out = []
     for piece in parse(template):
         if isinstance(piece, str):
             out.append(piece)
             continue
-        name, column = piece
+        name, written = piece
         if name not in values and (name in SITUATIONAL or name.startswith(SITUATIONAL_PREFIXES)):
             out.append(ABSENT)
             continue
-        if name not in values:
-            raise LabelError(column, f"unknown field {{{name}}}; this lane has {', '.join(sorted(values))}")
-        out.append(text_of(values[name]))
+        out.append(text_of(values[name]) if name in values else written)
     return "".join(out)
 
 

@@ -18,7 +18,7 @@ from ..schemas import DomainIn, OptimizerIn, RunRequest
 from ..settings import settings
 from .costs import Cost, check_budget, estimate_run
 from .errors import Refused, validate
-from .labels import LabelError, fill, lane_fields, text_of
+from .labels import fill, lane_fields, text_of
 
 
 def formula_error(e: FormulaError) -> Refused:
@@ -304,11 +304,7 @@ def _fill_labels(spec: OptimizerIn, i: int, info: dict, phases: list[Phase], sur
             continue
         values = lane_fields(info, names, gradient=lane, batch=batch,
                              penalties=(own["l1"], own["l2"]) if dataset else None, language=lang or "en")
-        try:
-            text = fill(template, values)
-        except LabelError as e:
-            loc = ["optimizers", i, key] + ([lang] if lang else [])
-            raise Refused(loc, f"label {template!r}: {e}", "label", {"column": e.column, "reason": e.message}) from None
+        text = fill(template, values)
         if key == "label":
             info["label"] = text
             if text != template:
