@@ -1,32 +1,34 @@
-// Side by side: one contour per lane, each with its path up to the cursor. Panels are never small: the columns are
-// chosen for the largest panels, a panel's short side is at least MIN_PANEL px (the view scrolls when the lanes need
-// more rows than fit), and with equal axes each panel's box is fitted to the panel's own aspect (as the overlay does).
+// Side by side: one contour per lane, each with its path up to the cursor. The columns are chosen for the largest
+// panels that fit the view (the view scrolls only when they would be under MIN_PANEL px), and with equal axes each
+// panel's box is fitted to the panel's own aspect (as the overlay does).
 import { axisRanges, baseLayout, contourTrace, markerTraces, pathTrace, plain, plotConfig, themeColors } from "../figure.js";
 import { t } from "../i18n.js";
 import { el } from "../dom.js";
 import { DOMAIN_PAD } from "./overlay.js";
 import { View } from "./view.js";
 
-const MIN_PANEL = 300;  // px: a panel's plot area, on its short side
+const MIN_PANEL = 180;  // px: a panel's plot area, on its short side, below which the view scrolls
 const MARGIN = { l: 48, r: 12, t: 34, b: 34 };
 const XGAP = 0.1, YGAP_PX = 62;  // between panels: a fraction of a cell's width; px between rows (titles and ticks)
 
-/** Columns and rows for ``n`` panels in ``W`` x ``H`` px, and the plot's height (more than H: the view scrolls). */
+/** Columns and rows for ``n`` panels in ``W`` x ``H`` px, and the plot's height (more than H: the view scrolls).
+ *  The columns that give the largest panels within the view; only when even those would be under MIN_PANEL on their
+ *  short side (many lanes on a small screen) does the view scroll, with rows MIN_PANEL tall. */
 export function gridShape(n, W, H) {
   const inner = (px, k, gap) => (px * (1 - gap)) / (k - gap);  // one cell's plot area (Plotly's grid)
-  let best = null;
-  for (let cols = 1; cols <= Math.min(n, 4); cols++) {
+  const shape = (cols) => {
     const rows = Math.ceil(n / cols);
     const w = inner(W - MARGIN.l - MARGIN.r, cols, cols > 1 ? XGAP : 0);
-    const h = (H - MARGIN.t - MARGIN.b - (rows - 1) * YGAP_PX) / rows;
-    const short = Math.min(w, h), fits = w >= MIN_PANEL;
-    // the widest panels that keep MIN_PANEL across; among those, the fewest rows that keep them tall enough
-    const score = (fits ? 1e6 : 0) + Math.min(short, Math.max(w, MIN_PANEL)) + (h >= MIN_PANEL ? 1e3 : 0);
-    if (!best || score > best.score) best = { cols, rows, w, score };
-  }
-  const rowH = Math.max((H - MARGIN.t - MARGIN.b - (best.rows - 1) * YGAP_PX) / best.rows, Math.min(MIN_PANEL + 10, best.w));
-  return { cols: best.cols, rows: best.rows, height: Math.max(H, Math.ceil(rowH * best.rows + (best.rows - 1) * YGAP_PX + MARGIN.t + MARGIN.b)),
-    panel: { w: best.w, h: rowH } };
+    return { cols, rows, w, h: (H - MARGIN.t - MARGIN.b - (rows - 1) * YGAP_PX) / rows };
+  };
+  const shapes = Array.from({ length: Math.min(n, 4) }, (_, k) => shape(k + 1));
+  const best = shapes.reduce((a, b) => (Math.min(b.w, b.h) > Math.min(a.w, a.h) ? b : a));
+  if (Math.min(best.w, best.h) >= MIN_PANEL) return { cols: best.cols, rows: best.rows, height: H, panel: { w: best.w, h: best.h } };
+  // scrolling: the widest panels that keep MIN_PANEL across, each row MIN_PANEL tall (or as wide as a panel)
+  const wide = shapes.filter((s) => s.w >= MIN_PANEL).pop() || shapes[0];
+  const rowH = Math.min(MIN_PANEL + 10, wide.w);
+  return { cols: wide.cols, rows: wide.rows, panel: { w: wide.w, h: rowH },
+    height: Math.max(H, Math.ceil(rowH * wide.rows + (wide.rows - 1) * YGAP_PX + MARGIN.t + MARGIN.b)) };
 }
 
 export class SideView extends View {
