@@ -94,7 +94,10 @@ def run(**request) -> "Result":
             parse_view({"view": view})
         except Refused as e:
             raise InputError.of(e, under="state") from None
-    answer = json.loads(to_json(run_plan(plan)))  # exactly the API's JSON: plain lists, non-finite floats as null
+    try:
+        answer = json.loads(to_json(run_plan(plan)))  # exactly the API's JSON: plain lists, non-finite floats as null
+    except ObjectError as e:  # an object's update that returned what no step is
+        raise InputError(["optimizers"], str(e)) from None
     state = json.loads(json.dumps(_named(request, own), allow_nan=False, default=_plain))
     if view:
         state["view"] = json.loads(json.dumps(view, allow_nan=False, default=_plain))

@@ -130,3 +130,15 @@ def test_the_example_runs_top_to_bottom(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "my Adam vs the built-in Adam" in out and (tmp_path / "own_optimizer.html").exists()
     assert ("torch.optim.SGD vs the built-in gd" in out) == ("torch" in sys.modules and sys.modules["torch"] is not None)
+
+
+def test_an_update_that_returns_no_two_numbers_is_an_input_error_naming_the_object():
+    class ThreeNumbers:
+        def init(self, point):
+            return None
+
+        def update(self, grad, state, point):
+            return np.zeros(3), state
+
+    with pytest.raises(InputError, match=r"ThreeNumbers.update returned a step of shape \(3,\)"):
+        run(surface="quadratic", optimizers=[{"optimizer": ThreeNumbers()}], steps=3)

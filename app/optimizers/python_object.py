@@ -133,7 +133,11 @@ class _NumpyRun:
     def step(self, grad, point, lr):
         kwargs = {"lr": lr} if self.with_lr else {}
         update, self.state = self.made.update(grad, self.state, point, **kwargs)
-        return point + np.asarray(update, dtype=float).reshape(2)
+        step = np.asarray(update, dtype=float)
+        if step.size != 2:
+            raise ObjectError(f"{describe(self.made)}.update returned a step of shape {step.shape}: it must be two "
+                              f"numbers, one per coordinate of the point (as grad and point are)")
+        return point + step.reshape(2)
 
 
 class _TorchRun:
