@@ -7,14 +7,14 @@ LESSONS = [
     lesson(
         "momentum_ravine",
         {"en": "Momentum in a ravine", "ko": "골짜기에서의 모멘텀"},
-        {"en": "In a ravine the gradient points mostly across the valley. Gradient descent zig-zags between the "
-               "walls and inches along the floor; momentum cancels the zig-zag and accumulates speed along "
-               "the floor: it reaches the minimum at step 61, while gradient descent is still 0.93 from it after "
-               "the 150 steps.",
-         "ko": "골짜기에서 기울기는 대부분 골짜기를 가로지르는 방향입니다. 경사 하강법은 벽 사이를 지그재그로 "
-               "오가며 바닥을 따라 조금씩 나아가고, 모멘텀은 지그재그를 상쇄하고 바닥 방향으로 속도를 쌓습니다: "
-               "모멘텀은 61 스텝에 최솟점에 도달하고, 경사 하강법은 150 스텝 뒤에도 최솟점에서 0.93 떨어져 "
-               "있습니다."},
+        {"en": "In a ravine the gradient points mostly across the valley. Gradient descent's zig-zag across it dies "
+               "out in a few steps, and then it only inches along the nearly flat floor (each step shortens the way "
+               "by 1.5%). Momentum keeps swinging from wall to wall, but it also accumulates speed along the floor: "
+               "it reaches the minimum at step 61, while gradient descent is still 0.93 from it after the 150 steps.",
+         "ko": "골짜기에서 기울기는 대부분 골짜기를 가로지르는 방향입니다. 경사 하강법의 지그재그는 몇 스텝 만에 "
+               "잦아들고, 그 뒤로는 거의 평평한 바닥을 따라 조금씩만 나아갑니다(한 스텝에 남은 거리의 1.5%). "
+               "모멘텀은 벽 사이를 계속 오가지만 바닥 방향으로 속도를 쌓습니다: 모멘텀은 61 스텝에 최솟점에 "
+               "도달하고, 경사 하강법은 150 스텝 뒤에도 최솟점에서 0.93 떨어져 있습니다."},
         {"surface": "ravine", "start": [-9.0, 2.5], "steps": 150,
          "optimizers": [lane("gd", "GD lr {lr}", "경사 하강법 lr {lr}", lr=0.15),
                         lane("momentum", "momentum {momentum}, lr {lr}", "모멘텀 {momentum}, lr {lr}", lr=0.15,
