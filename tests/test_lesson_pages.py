@@ -106,20 +106,41 @@ def lesson_ids() -> list[str]:
     return [lesson["id"] for lesson in LESSONS]
 
 
-@pytest.mark.parametrize("index", range(len(lesson_ids())), ids=lambda i: lesson_ids()[i])
-def test_every_lesson_in_korean_shows_no_english_lane_label(page, live_server, index):
+CHAIN = 5  # lessons walked in one test, each opened from the menu right after the one before it
+
+
+def chains() -> list[tuple[int, int]]:
+    """The menu's lessons in runs of :data:`CHAIN`, each run starting at the last lesson of the one before (so every
+    lesson is opened right after the one before it, as in one long walk, and the runs go to any free worker)."""
+    n = len(lesson_ids())
+    return [(max(0, k - 1), min(n, k + CHAIN)) for k in range(0, n, CHAIN)]
+
+
+@pytest.mark.parametrize("chain", chains(), ids=lambda c: f"{lesson_ids()[c[0]]}..{lesson_ids()[c[1] - 1]}")
+def test_every_lesson_in_korean_shows_no_english_lane_label(page, live_server, chain):
     """A lesson opened in Korean shows its Korean lane labels wherever a label reaches and no English one; an overlay
     lesson opened after another from the menu draws every path whole (a long stream's paths once stayed cut where
-    they were first drawn while the slider said the last step). One lesson a test (on any free worker), each opened
-    right after the one before it in the menu: every lesson is still opened after another, as in one long walk."""
+    they were first drawn while the slider said the last step). Each test walks a run of lessons from the menu, one
+    after another (one page load for several lessons); the runs overlap by one, so every lesson is opened right after
+    the one before it, as in one long walk."""
     page.set_viewport_size({"width": 1920, "height": 1080})
     failures = []
     every = {lesson["id"]: lesson for lesson in lessons(page, live_server)}
     ids = lesson_ids()
     assert list(every) == ids  # the menu lists what the build has, in its order
-    if index > 0:
-        open_lesson(page, live_server, ids[index - 1], "ko")
-    lesson = every[ids[index]]
+    first, end = chain
+    if first > 0:  # the run's first lesson is the one before (checked by the run before)
+        open_lesson(page, live_server, ids[first], "ko")
+        first += 1
+    for index in range(first, end):
+        failures += lesson_failures(page, live_server, every[ids[index]])
+    assert not failures, failures
+    assert not page.errors, page.errors
+
+
+def lesson_failures(page, live_server, lesson) -> list:
+    """What lesson ``lesson``, opened from the Korean menu, shows wrong: English labels, paths not drawn whole."""
+    failures = []
     templates = lesson["labels"]["ko"]  # what the label boxes hold: templates such as "경사 하강법 lr {lr}"
     state = open_lesson(page, live_server, lesson["id"], "ko")
     # what the legend, the table and the inspector show: the templates as the server fills them from each lane
@@ -152,8 +173,7 @@ def test_every_lesson_in_korean_shows_no_english_lane_label(page, live_server, i
     english = [e for e, k in zip(en, ko) if e != k and e in everything]
     if english:
         failures.append((lesson["id"], "english", english))
-    assert not failures, failures
-    assert not page.errors, page.errors
+    return failures
 
 
 def test_a_lesson_label_the_student_edits_is_kept_as_typed(page, live_server):
