@@ -8,16 +8,18 @@ from ..schemas import RunRequest, RunResponse
 from .bodies import JSONRoute
 from .compute import compute, compute_for
 from .fairness import GATE
-from .serialize import AnswerResponse, answer_parts, gzip_accepted
+from .serialize import AnswerResponse, gzip_accepted, gzipped
 
 router = APIRouter(prefix="/api/runs", tags=["runs"], route_class=JSONRoute)
 
 
 def _answer(plan, compress: bool, stop) -> tuple[list[bytes], str | None]:
     """The answer's JSON in parts (compressed for a client that takes gzip), written in the worker (a 100 MB answer
-    would hold the event loop for a while), run by run with heavy work stepping aside for light work in between."""
-    return answer_parts(services.run_request(plan, stop=stop), between=None if plan.cost.light else GATE.step_aside,
-                        compress=compress)
+    would hold the event loop for a while) chunk by chunk, with heavy work stepping aside for light work between
+    chunks and runs."""
+    between = None if plan.cost.light else GATE.step_aside
+    parts = services.answer_json(plan, stop=stop, between=between)
+    return gzipped(parts, between) if compress else (parts, None)
 
 
 @router.post("", response_model=RunResponse, responses={503: {"description": "busy or stopping; see Retry-After"}})

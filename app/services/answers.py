@@ -28,8 +28,9 @@ from ..engine.specs import declared_extras
 from ..settings import settings
 from . import cost_table as T
 from .costs import Cost, check_budget
-from .errors import Refused
+from .errors import Refused, Stopped
 from .planning import plan_runs
+from .runs import RunStream
 
 NUMBER = T.ANSWER["number_bytes"]  # a float in the JSON with its separator, on average
 VECTOR = 2 * NUMBER + 2  # [x, y] and its separator
@@ -189,3 +190,103 @@ def plan_answer(request, compressed: bool = False):
     plan.cost = with_sending(plan.cost, size, compressed)
     check_budget(plan.cost)
     return plan
+
+
+def _inner(text: bytes) -> bytes:
+    """A JSON array's elements without its brackets (b"" for an empty one): a copy of its own size (orjson's
+    answer holds at least 32 KB, which thousands of small chunk texts would keep)."""
+    return text[1:-1]
+
+
+def _listed(out: list, items: list[bytes], open_: bytes = b"[", close: bytes = b"]") -> None:
+    """Append ``open_``, the non-empty ``items`` with commas between them, and ``close`` to ``out``."""
+    out.append(open_)
+    first = True
+    for item in items:
+        if item:
+            if not first:
+                out.append(b",")
+            out.append(item)
+            first = False
+    out.append(close)
+
+
+def _numpy(value) -> bytes:
+    return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+class _RunText:
+    """One run's fields as JSON text, chunk by chunk, joined as :func:`~app.services.runs.join_parts` joins them:
+    arrays and per-step lists concatenated, ``state`` name by name, a field that is None in its first chunk null."""
+
+    def __init__(self):
+        self.fields: dict[str, object] = {}  # name -> list of array texts, {state name: list}, or None
+
+    def add(self, part: dict) -> None:
+        for name, value in part.items():
+            if name not in self.fields:
+                self.fields[name] = (None if value is None else
+                                     {k: [] for k in value} if name == "state" else [])
+            into = self.fields[name]
+            if into is None:
+                continue
+            if name == "state":
+                for k, pieces in into.items():
+                    pieces.append(_inner(_numpy(value[k])))
+            else:
+                into.append(_inner(_numpy(value)))
+
+    def pieces(self) -> list[bytes]:
+        """The fields as ``"name":value`` texts (pieces of them, to be joined once), and nothing more held."""
+        out = []
+        for name, value in self.fields.items():
+            if out:
+                out.append(b",")
+            out.append(orjson.dumps(name) + b":")
+            if value is None:
+                out.append(b"null")
+            elif isinstance(value, dict):
+                out.append(b"{")
+                for j, (k, texts) in enumerate(value.items()):
+                    out.append((b"," if j else b"") + orjson.dumps(k) + b":")
+                    _listed(out, texts)
+                out.append(b"}")
+            else:
+                _listed(out, value)
+        self.fields = {}
+        return out
+
+
+def answer_json(plan, stop=None, between=None) -> list[bytes]:
+    """``plan``'s POST answer as JSON, exactly the bytes of ``dumps(run_plan(plan))`` (numpy arrays as orjson writes
+    them), as many pieces (a chunk's field of a run, the commas and brackets between them) to be sent in order.
+    Written chunk by chunk as the engine makes them, so the runs are never held whole as objects (a run's state as
+    Python lists takes 2 to 3 times its JSON) and no piece of a large answer is a large block (a run's 4 MB of
+    text, joined, would need new heap while its pieces' holes stay: twice the answer): at most the answer's text
+    and one chunk. ``stop()`` is asked between chunks (:class:`~app.services.errors.Stopped`); ``between()`` after
+    each run's pieces are put in order (heavy work steps aside there)."""
+    stream = RunStream(plan, stop=stop)
+    texts = [_RunText() for _ in plan.runs]
+    while not stream.done:
+        if stop is not None and stop():
+            raise Stopped()
+        for text, part in zip(texts, stream.next_frame(settings.ws_chunk_steps)["runs"]):
+            text.add(part)
+    ends = stream.end_frame()["runs"]
+    head = orjson.dumps({"surface": plan.surface.id, "start": list(plan.start), "steps": plan.steps})
+    pieces = [head[:-1] + b',"runs":[']
+    for i, (echo, text, end) in enumerate(zip(plan.echo, texts, ends)):
+        if set(echo) & set(text.fields) or set(end) & (set(echo) | set(text.fields)):
+            raise ValueError("a run's echo, fields and end share a name")  # (they never do: a guard for edits)
+        out = [b",{" if i else b"{"]
+        for segment in ([_inner(orjson.dumps(echo))], text.pieces(), [_inner(_numpy(end))]):
+            if any(segment):
+                if len(out) > 1:
+                    out.append(b",")
+                out.extend(segment)
+        out.append(b"}")
+        pieces.extend(out)
+        if between is not None:
+            between()
+    pieces.append(b"]}")
+    return pieces
