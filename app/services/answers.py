@@ -1,7 +1,8 @@
-"""The answer of ``POST /api/runs``: its size, estimated before it runs, the limit on it and what sending it costs.
+"""The answer of ``POST /api/runs``: its size, estimated before it runs, the limit on it, what sending it costs, and
+its JSON, written chunk by chunk (:func:`answer_json`).
 
-A POST answer is held whole by the server until it is sent (a stream's chunks are not), so its size is bounded:
-``max_answer_mb`` (megabytes of JSON, 10^6 bytes). The estimate counts the answer's numbers by what the request
+A POST answer's text is held by the server until it is sent (a stream's chunks are sent as they come), so its
+size is bounded: ``max_answer_mb`` (megabytes of JSON, 10^6 bytes). The estimate counts the answer's numbers by what the request
 asks, each at :data:`NUMBER` bytes (measured, ``cost_table.ANSWER``): per run its echo and summary, per point its
 ``[x, y]`` and loss (and test loss), per step its lr, gradient and what its optimizer emits (Schedule-Free's
 averaged point, a search's proposals, LBFGS's evaluation points); with ``include: ["state"]`` each of the names
