@@ -161,10 +161,11 @@ def check_answer(size: AnswerSize, loc_prefix: tuple = ()) -> None:
         return
     about = (f"this answer would be about {size.mb:,.0f} MB of JSON, over the limit of {settings.max_answer_mb:,} MB "
              f"for one POST answer")
+    fit = math.floor((limit - size.fixed) / size.per_step) if size.per_step > 0 else 0
     if size.without_include is not None and size.without_include <= limit:
         raise Refused([*loc_prefix, "include"], f"{about} with include (about {size.without_include / 1e6:,.0f} MB "
-                                                f"without it); drop include, lower steps, {STREAM_HINT}", "budget")
-    fit = math.floor((limit - size.fixed) / size.per_step) if size.per_step > 0 else 0
+                                                f"without it); drop include, or lower steps (at most {fit:,} steps fit "
+                                                f"with it), {STREAM_HINT}", "budget")
     if fit >= 1:
         raise Refused([*loc_prefix, "steps"], f"{about}: at most {fit:,} steps fit; lower steps or the number of "
                                               f"lanes, {STREAM_HINT}", "budget")
