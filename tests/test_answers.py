@@ -50,6 +50,7 @@ def test_an_answer_that_fits_without_include_is_a_422_naming_include_and_the_str
     item = r.json()["detail"][0]
     assert item["loc"] == ["body", "include"] and item["type"] == "budget", item
     assert "over the limit of 128 MB" in item["msg"] and "drop include" in item["msg"], item
+    assert answers.answer_size(plan_runs({**ADAM_STATE, "steps": fit(item["msg"])})).mb <= 128  # it says what fits
     assert "/api/runs/ws" in item["msg"]  # the stream takes it: chunks, none held whole
     with client.websocket_connect("/api/runs/ws") as ws:  # ... and it does (the first chunks of it)
         ws.send_json({**ADAM_STATE, "id": 1})
