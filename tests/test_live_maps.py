@@ -122,7 +122,7 @@ def test_a_dragged_lane_s_basin_map_follows_the_slider_and_rests_at_full_resolut
     assert len({m["request"]["params"]["lr"] for m in live}) >= 3
     assert all(m["request"]["n"] < full_n and m["request"]["optimizer"] == "adam" for m in live)
     assert all(m["painted"] == [False, True, False] for m in live), [m["painted"] for m in live]
-    assert all(m["figureSame"][0] and m["figureSame"][2] for m in live)  # (heatmaps are traces 0, 2, 4)
+    assert all(m["figureSame"][0] and m["figureSame"][4] for m in live)  # the other lanes' (heatmaps: traces 0, 2, 4)
     assert all(m["figureSame"][2] or m["rested"] for m in live)
     # once it rests: lane 1's map at full resolution, the server's for the final lr; the others untouched; the live
     # layer empty
