@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     light_request_ms: Whole(0, 10 ** 6) = 100
     light_target_ms: Whole(1, 10 ** 6) = 300  # GET /readyz fails while a light request would wait longer than this
     max_request_seconds: Whole(1, 86_400) = 10  # one request's estimated cost; over it, a 422 naming what to shrink
+    # megabytes (10^6 bytes) of JSON of one POST /api/runs answer, estimated before it runs (app/services/answers.py);
+    # over it, a 422 naming include or steps. 128: every request without include the other limits allow fits (the
+    # largest, 32 lanes x 20,000 steps of Schedule-Free AdamW with a schedule on flat_sharp: 121 MB), 32 lanes x
+    # 20,000 steps of Adam with include state (134 MB) does not; the WebSocket sends any size in chunks
+    max_answer_mb: Whole(1, 100_000) = 128
     request_deadline_seconds: Whole(1, 86_400) = 120  # heavy work that would not end by then is refused; at it, stopped
     allowed_origins: str = ""  # comma-separated origins (https://slides.example) whose pages may open WebSockets
     chromium: str = ""  # the Chromium or Chrome `slopes export` draws PNG, SVG, GIF and video with (default: chromium on the PATH)
@@ -153,7 +158,7 @@ def public_limits(s: Settings) -> dict:
     """The limits a client needs to know (``GET /api/limits``)."""
     names = ("max_steps", "max_optimizers", "max_grid", "max_label", "max_basin_n", "max_point_steps",
              "max_sweep_cells", "max_run_evaluations", "max_body", "max_ws_message", "max_state", "ws_idle_seconds",
-             "max_request_seconds", "request_deadline_seconds")
+             "max_request_seconds", "request_deadline_seconds", "max_answer_mb")
     return {name: getattr(s, name) for name in names}
 
 

@@ -11,15 +11,20 @@ request's fixed cost is not spread over its steps), the fastest of a few repeats
 add time). Run requests are measured for groups of 1, 4, 5 and 32 lanes of one optimizer (the engine advances
 up to 4 lanes of an elementwise rule as Python floats and more as arrays), with and without ``include:
 ["state"]``; surfaces by what they add to Adam's step on the quadratic bowl; custom formulas per node of their gradient;
-basin maps per cell-step at 10,000 cells.
+basin maps per cell-step at 10,000 cells; and the answer's figures (``ANSWER``): the bytes of one number in its JSON,
+and the nanoseconds per byte of sending it over a socket and of compressing it (gzip level 1) for a client that
+takes gzip (``--parts answers`` measures only these).
 """
 from __future__ import annotations
 
 import argparse
 import math
 import os
+import socket
 import sys
+import threading
 import time
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,6 +174,66 @@ def measure_map_surfaces(ids, repeats):
     return table
 
 
+def number_bytes(quick: bool = False) -> float:
+    """The mean bytes of one float in an answer's JSON, its separator included: the points, losses and gradients
+    of a few optimizers on a few surfaces (what :mod:`app.services.answers` counts a number as)."""
+    digits = numbers = 0
+    for surface in ("rosenbrock", "himmelblau") if quick else ("rosenbrock", "himmelblau", "rastrigin", "linreg_mse",
+                                                               "flat_sharp", "beale"):
+        for oid in ("adam", "muon") if quick else ("gd", "momentum", "adam", "rmsprop", "muon", "prodigy", "lion",
+                                                   "schedule_free_adamw"):
+            for run in run_request({"surface": surface, "steps": 1000, "optimizers": lanes(oid, 4)})["runs"]:
+                for field in ("points", "losses", "gradients"):
+                    if run[field] is None:
+                        continue
+                    text = dumps(run[field])
+                    digits += len(text) - text.count(b",") - text.count(b"[") - text.count(b"]")
+                    numbers += run[field].size
+    return digits / numbers + 1
+
+
+def answer_text() -> bytes:
+    body = {"surface": "rosenbrock", "steps": 4000, "include": ["state"], "optimizers": lanes("adam", 8)}
+    return dumps(run_request(body))
+
+
+def send_ns(text: bytes, repeats: int) -> float:
+    """Nanoseconds of the sending thread's CPU per byte written to a loopback TCP socket (a reader drains it)."""
+    server = socket.create_server(("127.0.0.1", 0))
+    sender = socket.create_connection(server.getsockname())
+    reader, _ = server.accept()
+
+    def drain():
+        while reader.recv(1 << 20):
+            pass
+
+    t = threading.Thread(target=drain, daemon=True)
+    t.start()
+    out = math.inf
+    for _ in range(repeats):
+        began = time.thread_time()
+        for k in range(0, len(text), 4 << 20):
+            sender.sendall(text[k:k + (4 << 20)])
+        out = min(out, time.thread_time() - began)
+    sender.close()
+    t.join(10)
+    reader.close()
+    server.close()
+    return out / len(text) * 1e9
+
+
+def gzip_ns(text: bytes, repeats: int) -> float:
+    return best(lambda: zlib.compressobj(1, zlib.DEFLATED, 31).compress(text), repeats) / len(text) * 1e9
+
+
+def measure_answers(repeats, quick: bool = False):
+    text = answer_text()
+    answer = {"number_bytes": round(number_bytes(quick), 2), "send_ns": round(send_ns(text, repeats), 3),
+              "gzip_ns": round(gzip_ns(text, repeats), 2)}
+    print(f"  {answer}", flush=True)
+    return answer
+
+
 def smooth(row: tuple) -> tuple:
     """A measured row made consistent: more lanes of the array path (5 and up) and ``include`` never cost less
     (a lower figure is noise from the machine's other work)."""
@@ -189,7 +254,7 @@ def write(tables: dict, path: Path, merge: bool = False):
     from app.services import cost_table as T
 
     old = {name: getattr(T, name) for name in ("STEP_US", "SURFACE_US", "CUSTOM_NODE_US", "MODIFIERS", "CELL_NS",
-                                               "SURFACE_CELL_NS", "RULE_NODE_US", "RULE_CELL_NS") if hasattr(T, name)}
+                                               "SURFACE_CELL_NS", "RULE_NODE_US", "RULE_CELL_NS", "ANSWER") if hasattr(T, name)}
 
     def larger(a, b):
         if isinstance(a, dict):
@@ -220,7 +285,10 @@ def write(tables: dict, path: Path, merge: bool = False):
              "# basin maps and sweeps: nanoseconds per cell and step (10,000 cells), and what a surface adds per cell",
              "CELL_NS = {", *rows(t["CELL_NS"]), "}", "SURFACE_CELL_NS = {", *rows(t.get("SURFACE_CELL_NS", {})), "}",
              "# a custom rule: per node of the rule, microseconds per step (as STEP_US), and nanoseconds per cell-step",
-             f"RULE_NODE_US = {t.get('RULE_NODE_US')}", f"RULE_CELL_NS = {t.get('RULE_CELL_NS')}", ""]
+             f"RULE_NODE_US = {t.get('RULE_NODE_US')}", f"RULE_CELL_NS = {t.get('RULE_CELL_NS')}",
+             "# a POST answer: the bytes of one number of its JSON (its separator included), and nanoseconds per byte",
+             "# of sending it (a loopback socket) and of compressing it (gzip level 1) besides writing it (in STEP_US)",
+             f"ANSWER = {t.get('ANSWER')}", ""]
     path.write_text("\n".join(lines))
     print(f"wrote {path}")
 
@@ -265,7 +333,7 @@ def check(repeats: int):
               f"measured {real:6.3f} s (x{est / real:.2f})", flush=True)
 
 
-PARTS = ("optimizers", "surfaces", "maps", "map_surfaces", "rule")
+PARTS = ("optimizers", "surfaces", "maps", "map_surfaces", "rule", "answers")
 
 
 def main():
@@ -300,6 +368,9 @@ def main():
     if "rule" in args.parts:
         print("custom rules")
         tables["RULE_NODE_US"], tables["RULE_CELL_NS"] = measure_rule(repeats)
+    if "answers" in args.parts:
+        print("answers: bytes per number, ns per byte sent and compressed")
+        tables["ANSWER"] = measure_answers(repeats, args.quick)
     if args.write:
         write(tables, ROOT / "app" / "services" / "cost_table.py", args.merge)
 

@@ -3,14 +3,19 @@
     python benchmarks/fairness.py             # four maximal heavy POSTs; light POSTs and streams meanwhile
     python benchmarks/fairness.py --quick     # two heavy requests of a quarter of the budget (CI)
     python benchmarks/fairness.py --root /work/main --steps 9175   # the same load on another checkout
+    python benchmarks/fairness.py --lanes adam   # the largest answer instead: 32 lanes of Adam with state
+    python benchmarks/fairness.py --lanes adam --gzip   # ... taken with gzip, as a browser takes it
 
 First the light clients run alone for a few seconds (the machine's own baseline, which other processes on a
 shared machine move); then a maximal heavy request is the issue's: 32 lanes of Prodigy, Muon, AdaBelief and Schedule-Free AdamW with
 ``include: ["state"]``, with as many steps as the server's budget (``max_request_seconds``) takes. Four are
 posted at once; while they run, one client posts light requests (1 lane x 100 steps) back to back, another
-streams the same over a WebSocket (send -> end frame), and a third asks ``/readyz``. Prints, for the light
-requests, p50 / p95 / max latency and the count of 503s; for the heavy ones their statuses and times; and what
-``/readyz`` said. Target: light p95 <= 300 ms and no 503 while the four heavy requests run.
+streams the same over a WebSocket (send -> end frame), a third asks ``/readyz`` and a fourth ``/healthz``. With
+``--lanes adam`` the heavy request is the largest answer instead of the most computation: 32 lanes of Adam (a cheap
+step) with ``include: ["state"]``, as many steps as the answer's limit (``max_answer_mb``) takes. Prints, for the
+light requests, p50 / p95 / max latency and the count of 503s; for the heavy ones their statuses and times; what
+``/readyz`` said, ``/healthz``'s slowest answer and the server's peak RSS (VmHWM). Target: light p95 <= 300 ms,
+no 503 while the four heavy requests run, and none of them past its deadline.
 Everything stays on 127.0.0.1 and stops by itself.
 """
 from __future__ import annotations
@@ -34,13 +39,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from browser import free_port  # noqa: E402
 
-HEAVY_LANES = ["prodigy", "muon", "adabelief", "schedule_free_adamw"] * 8
+HEAVY_LANES = {"mix": ["prodigy", "muon", "adabelief", "schedule_free_adamw"] * 8,  # the most computation
+               "adam": ["adam"] * 32}  # the largest answer: a cheap step, its state, as many steps as fit
 LIGHT = {"surface": "rosenbrock", "steps": 100, "optimizers": [{"optimizer": "adam", "params": {"lr": 0.05}}]}
 
 
-def heavy_body(steps: int) -> dict:
-    return {"surface": "rosenbrock", "steps": steps, "include": ["state"],
-            "optimizers": [{"optimizer": o, "params": {"lr": 0.001 * (1 + i)}} for i, o in enumerate(HEAVY_LANES)]}
+def heavy_body(steps: int, lanes: str = "mix") -> dict:
+    return {"surface": "rosenbrock", "steps": steps, "include": ["state"], "optimizers": [
+        {"optimizer": o, "params": {"lr": 0.001 * (1 + i)}} for i, o in enumerate(HEAVY_LANES[lanes])]}
 
 
 def start(root: Path, port: int) -> subprocess.Popen:
@@ -56,8 +62,9 @@ def start(root: Path, port: int) -> subprocess.Popen:
     raise RuntimeError("the server did not start")
 
 
-def post(base: str, path: str, body: dict, timeout: float = 600) -> tuple[int, float, bytes]:
-    req = urllib.request.Request(base + path, data=json.dumps(body).encode(), headers={"content-type": "application/json"})
+def post(base: str, path: str, body: dict, timeout: float = 600, gzip: bool = False) -> tuple[int, float, bytes]:
+    headers = {"content-type": "application/json", **({"accept-encoding": "gzip"} if gzip else {})}
+    req = urllib.request.Request(base + path, data=json.dumps(body).encode(), headers=headers)
     t = time.perf_counter()
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
@@ -69,9 +76,10 @@ def post(base: str, path: str, body: dict, timeout: float = 600) -> tuple[int, f
         return 0, time.perf_counter() - t, b""
 
 
-def maximal_steps(base: str, fraction: float) -> int:
-    """As many steps of the heavy body as the server's budget takes (it says so in its 422), times ``fraction``."""
-    status, _, data = post(base, "/api/runs", heavy_body(20000), timeout=60)
+def maximal_steps(base: str, fraction: float, lanes: str = "mix") -> int:
+    """As many steps of the heavy body as the server's budgets take (its 422 says how many fit, in time or in the
+    answer's size), times ``fraction``."""
+    status, _, data = post(base, "/api/runs", heavy_body(20000, lanes), timeout=60)
     if status == 422:
         msg = json.loads(data)["detail"][0]["msg"]
         if "steps fit" in msg:
@@ -132,12 +140,40 @@ async def readiness(base: str, until: threading.Event, out: dict):
         await asyncio.sleep(0.2)
 
 
+def ask_alive(base: str) -> float:
+    t = time.perf_counter()
+    try:
+        urllib.request.urlopen(base + "/healthz", timeout=60).read()
+    except OSError:
+        return math.inf
+    return time.perf_counter() - t
+
+
+async def liveness(base: str, until: threading.Event, out: list):
+    while not until.is_set():
+        out.append(await asyncio.to_thread(ask_alive, base) * 1000)
+        await asyncio.sleep(0.2)
+
+
+def memory(pid: int) -> dict:
+    """The server's VmRSS and VmHWM (its peak), MB."""
+    out = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                out[line[:5]] = int(line.split()[1]) / 1024
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose server is measured")
     parser.add_argument("--heavy", type=int, default=None, help="how many heavy requests (default 4; --quick 2)")
     parser.add_argument("--steps", type=int, default=None, help="the heavy requests' steps (default: the budget's)")
+    parser.add_argument("--lanes", choices=sorted(HEAVY_LANES), default="mix",
+                        help="the heavy request: the most computation (mix) or the largest answer (adam)")
+    parser.add_argument("--gzip", action="store_true", help="the heavy requests take gzip, as a browser does")
     args = parser.parse_args()
     n_heavy, fraction = (2, 0.25) if args.quick else (4, 0.97)
     n_heavy = args.heavy or n_heavy
@@ -156,13 +192,14 @@ def main():
                                                                                             baseline["stream"]))
 
         asyncio.run(light_alone())
-        steps = args.steps or maximal_steps(base, fraction)
-        body = heavy_body(steps)
+        steps = args.steps or maximal_steps(base, fraction, args.lanes)
+        body = heavy_body(steps, args.lanes)
+        before = memory(server.pid)
         heavy: list[tuple[int, float]] = []
         done = threading.Event()
 
         def one():
-            status, took, _ = post(base, "/api/runs", body)
+            status, took, _ = post(base, "/api/runs", body, gzip=args.gzip)
             heavy.append((status, took))
             if len(heavy) == n_heavy:
                 done.set()
@@ -175,10 +212,11 @@ def main():
         posts = {"latencies": [], "statuses": []}
         streams = {"latencies": [], "statuses": []}
         ready: list[int] = []
+        alive: list[float] = []
 
         async def measure():
             await asyncio.gather(light_posts(base, done, posts), light_streams(base, done, streams),
-                                 readiness(base, done, ready))
+                                 readiness(base, done, ready), liveness(base, done, alive))
 
         asyncio.run(measure())
         for t in threads:
@@ -186,12 +224,20 @@ def main():
         elapsed = time.perf_counter() - t0
         idle_ready = ask_ready(base)
         status = json.loads(urllib.request.urlopen(base + "/api/status", timeout=10).read())
+        after = memory(server.pid)
+        limits = json.loads(urllib.request.urlopen(base + "/api/limits", timeout=10).read())
     finally:
         server.terminate()
         server.wait(15)
-    print(f"{n_heavy} heavy POSTs at once: 32 lanes (Prodigy, Muon, AdaBelief, Schedule-Free AdamW) x {steps} steps "
-          f"with include state; all answered after {elapsed:.1f} s; statuses {sorted(s for s, _ in heavy)}, "
-          f"times {', '.join(f'{t:.1f}' for _, t in sorted(heavy, key=lambda h: h[1]))} s")
+    lanes = "Adam" if args.lanes == "adam" else "Prodigy, Muon, AdaBelief, Schedule-Free AdamW"
+    print(f"{n_heavy} heavy POSTs at once: 32 lanes ({lanes}) x {steps} steps "
+          f"with include state{' (gzip)' if args.gzip else ''}; all answered after {elapsed:.1f} s; statuses "
+          f"{sorted(s for s, _ in heavy)}, times {', '.join(f'{t:.1f}' for _, t in sorted(heavy, key=lambda h: h[1]))} s")
+    deadline = limits.get("request_deadline_seconds", math.inf)
+    late = sum(1 for s, t in heavy if s != 200 or t > deadline)
+    print(f"heavy requests past their deadline ({deadline} s) or refused: {late}; server memory: "
+          f"{before.get('VmRSS', 0):.0f} MB before them, peak {after.get('VmHWM', 0):.0f} MB, "
+          f"{after.get('VmRSS', 0):.0f} MB after")
     for name, out in baseline.items():
         lat = out["latencies"]
         if lat:
@@ -214,7 +260,11 @@ def main():
             ok = False
     print(f"/readyz while they ran: {ready.count(200)} ready, {ready.count(503)} busy (of {len(ready)}); "
           f"idle afterwards: {idle_ready}")
-    print("target met: light p95 <= 300 ms and no 503" if ok else "target NOT met")
+    if alive:
+        print(f"/healthz while they ran: {len(alive)} asked, p50 {statistics.median(alive):.0f} ms, "
+              f"p95 {percentile(alive, 0.95):.0f} ms, max {max(alive):.0f} ms")
+    ok &= late == 0
+    print("target met: light p95 <= 300 ms, no 503, no heavy request past its deadline" if ok else "target NOT met")
     sys.exit(0 if ok or args.quick else 1)
 
 

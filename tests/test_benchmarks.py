@@ -124,6 +124,7 @@ def test_cost_benchmark_quick_mode_prints_estimates_beside_measurements():
     assert re.search(r"32 lanes x  1000 steps \+state estimated +[\d.]+ s, measured +[\d.]+ s \(x[\d.]+\)", out.stdout)
     assert re.search(r"^  adam +[\d. ]+$", out.stdout, re.M), out.stdout
     assert "custom rule" in out.stdout and "ns per cell-step" in out.stdout
+    assert re.search(r"\{'number_bytes': [\d.]+, 'send_ns': [\d.]+, 'gzip_ns': [\d.]+\}", out.stdout), out.stdout
 
 
 def test_fairness_benchmark_quick_mode_reports_light_latency_beside_heavy_work():

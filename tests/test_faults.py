@@ -19,7 +19,8 @@ from browser import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 # a server where one request can be made to last for minutes: what a client that leaves must not leave behind
-UNBUDGETED = {"SLOPES_MAX_REQUEST_SECONDS": "86400", "SLOPES_REQUEST_DEADLINE_SECONDS": "86400"}  # minutes of work
+UNBUDGETED = {"SLOPES_MAX_REQUEST_SECONDS": "86400", "SLOPES_REQUEST_DEADLINE_SECONDS": "86400",  # minutes of work
+              "SLOPES_MAX_ANSWER_MB": "100000"}  # (and its answer: 2 lanes x a million steps are 210 MB)
 HEAVY_ENV = {**UNBUDGETED, "SLOPES_MAX_STEPS": "1000000", "SLOPES_MAX_POINT_STEPS": "100000000000", "SLOPES_MAX_QUEUE": "0",
              "SLOPES_MAP_THREADS": "1", "SLOPES_COMPUTE_THREADS": "2"}
 LONG_RUN = {"surface": "rosenbrock", "steps": 1_000_000, "optimizers": [{"optimizer": "adam"}] * 2}

@@ -51,10 +51,10 @@ def test_oversized_websocket_message_is_refused_and_the_socket_lives(client):
 def test_errors_never_leak_a_traceback(client, monkeypatch):
     from app import services
 
-    def boom(request, stop=None):
+    def boom(plan, stop=None, between=None):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(services, "run_request", boom)
+    monkeypatch.setattr(services, "answer_json", boom)  # (what POST /api/runs computes its answer with)
     from fastapi.testclient import TestClient
 
     from app.main import app

@@ -109,12 +109,12 @@ def _answers(client):
     with TestClient(app, raise_server_exceptions=False) as c:
         from app import services
 
-        original = services.run_request
-        services.run_request = lambda *a, **k: 1 / 0
+        original = services.answer_json  # (what POST /api/runs computes its answer with)
+        services.answer_json = lambda *a, **k: 1 / 0
         try:
             yield "500", c.post("/api/runs", json={"surface": "quadratic", "optimizers": [{"optimizer": "gd"}]})
         finally:
-            services.run_request = original
+            services.answer_json = original
 
 
 def test_every_answer_carries_the_security_headers(client):
