@@ -58,7 +58,9 @@ def create_app() -> FastAPI:
     app.mount("/static", RevalidatedFiles(directory=STATIC_DIR), name="static")
     app.mount("/docs-assets", RevalidatedFiles(directory=pages.docs_assets()), name="docs-assets")
     errors.install(app)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)  # JSON answers and plotly.js
+    # JSON answers (the large POST answers and scripts compress in a worker): level 1, on the event loop, is a quarter
+    # of level 9's time for 6 % more bytes (a 3 MB grid: 59 ms instead of 227)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
     app.add_middleware(Guard, max_body=settings.max_body, max_message=settings.max_ws_message)
     return app
 
