@@ -107,10 +107,16 @@ def memory(pid: int) -> dict:
 
 
 def handshake(port: int) -> socket.socket:
+    return upgrade(port)[0]
+
+
+def upgrade(port: int, offer: str = "") -> tuple[socket.socket, bytes]:
+    """A connection to the stream, upgraded (``offer``: more request headers, such as an extension offer), and the
+    head of the server's answer."""
     s = socket.create_connection(("127.0.0.1", port), timeout=30)
     key = base64.b64encode(os.urandom(16)).decode()
     s.sendall(f"GET /api/runs/ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-              f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode())
+              f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{offer}\r\n".encode())
     head = b""
     while b"\r\n\r\n" not in head:
         data = s.recv(4096)
@@ -118,7 +124,7 @@ def handshake(port: int) -> socket.socket:
             raise AssertionError("no handshake answer")
         head += data
     assert head.startswith(b"HTTP/1.1 101"), head[:200]
-    return s
+    return s, head
 
 
 def text_header(length: int) -> bytes:
@@ -200,11 +206,40 @@ def test_oversize_frames_are_refused_before_they_are_buffered(name):
               f"bytes the clients got to send: at most {max(outcomes) / 2 ** 20:.1f} MiB")
         assert len(outcomes) == FLOOD
         assert max(grown.values()) < 40, f"peak RSS grew by {grown} MB"
-        # and the server goes on serving sockets
-        s = handshake(port)
+        # and the server goes on serving sockets, offering no compression (it would run on the event loop)
+        s, head = upgrade(port, "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n")
+        assert b"permessage-deflate" not in head.lower(), head
         body = json.dumps({"surface": "quadratic", "steps": 3, "optimizers": [{"optimizer": "gd"}], "id": 7}).encode()
         s.sendall(text_header(len(body)) + body)
         assert json.loads(read_frame(s)[1])["type"] == "start"
         s.close()
     finally:
         stop(proc)
+
+
+def test_the_lifespan_lowers_the_servers_own_config_through_the_frameworks_wrappers():
+    """At start-up the server's config (which every later connection's protocol reads) gets the app's frame limit
+    and no compression, though FastAPI hands the lifespan a ``receive`` wrapped in a closure of its own."""
+    import asyncio
+
+    import uvicorn
+
+    from app.main import app
+
+    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning")
+    server = uvicorn.Server(config)
+
+    async def run():
+        task = asyncio.create_task(server.serve())
+        while not server.started:
+            await asyncio.sleep(0.05)
+        server.should_exit = True
+        await task
+
+    assert config.ws_max_size == 16 * 1024 * 1024 and config.ws_per_message_deflate  # uvicorn's defaults
+    # (in a thread of its own: a worker that ran a browser test before has an event loop running in this one)
+    served = threading.Thread(target=lambda: asyncio.run(run()))
+    served.start()
+    served.join(60)
+    assert config.ws_max_size == limit()
+    assert config.ws_per_message_deflate is False
