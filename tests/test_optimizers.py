@@ -1,4 +1,5 @@
 """Hyperparameter validation and the behaviour of the optimizers without a torch twin."""
+import json
 import math
 
 import numpy as np
@@ -110,3 +111,15 @@ def test_adam_steps_are_about_lr_whatever_the_gradient_scale():
     r = run("plateau", (3.6, 2.8), "adam", {"lr": 0.05}, steps=5)
     first = math.dist(r["points"][0], r["points"][1])
     assert first == pytest.approx(0.05 * math.sqrt(2), rel=1e-3)
+
+
+def test_muons_description_says_the_step_length_its_steps_have(client):
+    """Muon's explanation says a step is about 0.7·lr long (Newton–Schulz's five default steps in bfloat16 leave the
+    1x2 matrix's singular value near 0.69, not 1): every step of a run measures that, whatever the gradient's size."""
+    body = {"surface": "himmelblau", "start": [0.5, -3.5], "steps": 40,
+            "optimizers": [{"optimizer": "muon", "params": {"lr": 0.02, "weight_decay": 0}}]}
+    run = client.post("/api/runs", json=body).json()["runs"][0]
+    steps = np.hypot(*np.diff(np.array(run["points"]), axis=0).T) / 0.02
+    assert np.all((steps > 0.65) & (steps < 0.72)), steps
+    muon = next(o for o in client.get("/api/optimizers").json() if o["id"] == "muon")
+    assert "0.7·lr" in json.dumps(muon, ensure_ascii=False)

@@ -9,9 +9,9 @@
 replaces every singular value by 1 (``U V^T``). A 1x2 matrix has one singular value, its length ``|G|``,
 so ``U V^T = G / |G|``: the unit vector along the momentum. Newton–Schulz approximates that with the odd
 polynomial ``X ← a X + (b s + c s²) X`` (``s = |X|²``) applied ``ns_steps`` times to ``G/|G|``; its
-coefficients trade exactness for speed, so the length comes out between about 0.7 and 1.2 rather than
-exactly 1, and bfloat16 (8 significant bits) rounds the direction too. Each step therefore moves about
-``lr`` (times ``adjust_lr_fn``'s factor: 1 for "original", 0.2·√2 for "match_rms_adamw") along the
+coefficients trade exactness for speed: from a unit vector, the default coefficients' five steps end at
+length 0.70 (other step counts between about 0.7 and 1.2), not 1, and bfloat16 (8 significant bits) rounds the
+direction too. Each step therefore moves about 0.7·``lr`` (times ``adjust_lr_fn``'s factor: 1 for "original", 0.2·√2 for "match_rms_adamw") along the
 momentum's direction, whatever the gradient's size.
 
 bfloat16 is emulated exactly: values are rounded to float32 and then to bfloat16 (nearest, ties to even)
@@ -97,11 +97,11 @@ def muon_step(o, s, p, g, hp, lr):
 MUON = OptimizerDef(
     id="muon", names=Bilingual("Muon", "Muon"), torch_equivalent="torch.optim.Muon (the point as a 1x2 matrix)",
     descriptions=Bilingual(
-        "Momentum orthogonalised by Newton–Schulz in bfloat16. On the 1x2 matrix [x, y] that is the momentum's unit "
-        "direction (its only singular value set to ≈1): a normalised momentum step of length ≈ lr, whatever the "
-        "gradient's size.",
-        "뉴턴–슐츠 반복(bfloat16)으로 직교화한 모멘텀. 1x2 행렬 [x, y]에서는 특이값이 하나뿐이라 모멘텀의 단위 방향(특이값 "
-        "≈ 1)이 되므로, 기울기 크기와 상관없이 길이가 약 lr인 정규화된 모멘텀 스텝입니다."),
+        "Momentum orthogonalised by Newton–Schulz in bfloat16. On the 1x2 matrix [x, y] that is the momentum's "
+        "direction (its only singular value set near 1: 0.70 after the default five steps): a normalised momentum "
+        "step of length ≈ 0.7·lr, whatever the gradient's size.",
+        "뉴턴–슐츠 반복(bfloat16)으로 직교화한 모멘텀. 1x2 행렬 [x, y]에서는 특이값이 하나뿐이라 모멘텀의 방향(특이값을 "
+        "1 가까이로: 기본 5회 반복 후 0.70)이 되므로, 기울기 크기와 상관없이 길이가 약 0.7·lr인 정규화된 모멘텀 스텝입니다."),
     update_latex=r"B_t = \mu B_{t-1} + (1-\mu) g_t,\ \theta_t = (1-\gamma\lambda)\theta_{t-1} - \gamma'\,"
                  r"\mathrm{NS}_k(g_t + \mu(B_t - g_t)) \approx \theta_{t-1} - \gamma'\,\frac{\tilde B_t}{\lVert "
                  r"\tilde B_t\rVert}",
@@ -109,16 +109,16 @@ MUON = OptimizerDef(
         "B ← μ·B + (1 − μ)·g\n"
         "B̃ = g + μ·(B − g)   (Nesterov; otherwise B̃ = B)\n"
         "θ ← θ·(1 − lr·λ)   (decoupled weight decay)\n"
-        "θ ← θ − lr′·NS(B̃)   (NS: Newton–Schulz in bfloat16; on the 1×2 matrix [x, y], NS(B̃) ≈ B̃ / ‖B̃‖)",
+        "θ ← θ − lr′·NS(B̃)   (NS: Newton–Schulz in bfloat16; on the 1×2 matrix [x, y], NS(B̃) ≈ 0.7·B̃ / ‖B̃‖)",
         "B ← μ·B + (1 − μ)·g\n"
         "B̃ = g + μ·(B − g)   (네스테로프; 아니면 B̃ = B)\n"
         "θ ← θ·(1 − lr·λ)   (분리된 가중치 감쇠)\n"
-        "θ ← θ − lr′·NS(B̃)   (NS: bfloat16 뉴턴–슐츠 반복; 1×2 행렬 [x, y]에서는 NS(B̃) ≈ B̃ / ‖B̃‖)"),
-    terms=(DECAY, Label("step", "−lr′·NS(B̃): the orthogonalised momentum, a step of length ≈ lr′",
-                        "−lr′·NS(B̃): 직교화한 모멘텀, 길이가 약 lr′인 스텝")),
+        "θ ← θ − lr′·NS(B̃)   (NS: bfloat16 뉴턴–슐츠 반복; 1×2 행렬 [x, y]에서는 NS(B̃) ≈ 0.7·B̃ / ‖B̃‖)"),
+    terms=(DECAY, Label("step", "−lr′·NS(B̃): the orthogonalised momentum, a step of length ≈ 0.7·lr′",
+                        "−lr′·NS(B̃): 직교화한 모멘텀, 길이가 약 0.7·lr′인 스텝")),
     quantities=(Label("update", "B̃: the momentum that Newton–Schulz orthogonalises", "B̃: 뉴턴–슐츠가 직교화하는 모멘텀"),
-                Label("orthogonal_update", "NS(B̃): its direction, of length ≈ 1 (rounded in bfloat16)",
-                      "NS(B̃): 그 방향, 길이 ≈ 1 (bfloat16으로 반올림)"),
+                Label("orthogonal_update", "NS(B̃): its direction, of length ≈ 0.7 (five default steps; rounded in bfloat16)",
+                      "NS(B̃): 그 방향, 길이 ≈ 0.7 (기본 5회 반복; bfloat16으로 반올림)"),
                 Label("adjusted_lr", "lr′: lr adjusted for the matrix's shape (adjust_lr_fn)",
                       "lr′: 행렬 모양에 맞춘 학습률 (adjust_lr_fn)")),
     state_labels=(Label("momentum_buffer", "B: the momentum", "B: 모멘텀"),),
