@@ -113,16 +113,16 @@ PRODIGY = OptimizerDef(
     rule_text=Bilingual(
         "dlr = d·lr   (× √(1 − β₂ᵗ)/(1 − β₁ᵗ) with use_bias_correction)\n"
         "r ← β₃·r + (d/d₀)·dlr·⟨g, θ₀ − θ⟩,  s ← β₃·s + (d/d₀)·dlr·g\n"
-        "d ← max(d, d_coef·r / ‖s‖₁)   (at most d·growth_rate: d only grows)\n"
         "m ← β₁·m + d·(1 − β₁)·g,  v ← β₂·v + d²·(1 − β₂)·g²\n"
+        "d ← max(d, d_coef·r / ‖s‖₁)   (at most d·growth_rate: d only grows; the lines above used the old d)\n"
         "θ ← θ·(1 − λ·dlr)   (decoupled weight decay, with decouple)\n"
-        "θ ← θ − dlr · m / (√v + d·ε)",
+        "θ ← θ − dlr · m / (√v + d·ε)   (dlr from the old d, ε times the new one)",
         "dlr = d·lr   (use_bias_correction이면 × √(1 − β₂ᵗ)/(1 − β₁ᵗ))\n"
         "r ← β₃·r + (d/d₀)·dlr·⟨g, θ₀ − θ⟩,  s ← β₃·s + (d/d₀)·dlr·g\n"
-        "d ← max(d, d_coef·r / ‖s‖₁)   (최대 d·growth_rate: d는 커지기만 함)\n"
         "m ← β₁·m + d·(1 − β₁)·g,  v ← β₂·v + d²·(1 − β₂)·g²\n"
+        "d ← max(d, d_coef·r / ‖s‖₁)   (최대 d·growth_rate: d는 커지기만 함; 위 줄들은 이전 d를 씀)\n"
         "θ ← θ·(1 − λ·dlr)   (decouple이면 분리된 가중치 감쇠)\n"
-        "θ ← θ − dlr · m / (√v + d·ε)"),
+        "θ ← θ − dlr · m / (√v + d·ε)   (dlr은 이전 d로, ε에는 새 d를 곱함)"),
     terms=(DECAY, Label("step", "−dlr · m / (√v + d·ε): the step, growing with d",
                         "−dlr · m / (√v + d·ε): d와 함께 커지는 스텝")),
     quantities=(Label("bias_correction", "√(1 − β₂ᵗ) / (1 − β₁ᵗ) with use_bias_correction, else 1",
