@@ -69,7 +69,7 @@ def _gzip_accepted(request: Request) -> bool:
 def _html_export(state: dict, gzipped: bool, lang: str | None = None, stop=None) -> bytes:
     """The export, compressed here in the worker thread when the client takes gzip (4 MB: the gzip
     middleware would compress it on the event loop, a second of everyone's time)."""
-    body = services.export_html(state, stop, lang=lang).encode("utf-8")
+    body = services.exporting.export_html_bytes(state, stop, lang=lang)
     return gzip.compress(body, compresslevel=5) if gzipped else body
 
 
@@ -93,7 +93,7 @@ async def export_page(request: Request, state: str | None = STATE, download: boo
 @router.get("/export.csv", include_in_schema=False)
 async def export_csv_route(request: Request, state: str | None = STATE):
     decoded = decode_state(state)
-    cost = await compute(services.exporting.export_cost, decoded, False)
+    cost = await compute(services.exporting.export_cost, decoded, "csv")
     text = await compute_for(request, services.export_csv, decoded, cost=cost)
     return Response(text, media_type="text/csv", headers={"Content-Disposition": 'attachment; filename="slopes.csv"'})
 
