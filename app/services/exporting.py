@@ -42,6 +42,7 @@ HTML_SECONDS = 0.15  # an HTML export's own work beyond its runs: the template, 
 GRID = 160  # the export's contour grid: GRID x GRID losses and its axes
 EXPORT_NAMES = {"html": "HTML export", "csv": "CSV export", "json": "JSON export"}
 DATA_MARK = "\x00slopes-data\x00"  # where the export's JSON goes in its rendered page (no template text has NUL)
+SLICE = 1 << 20  # an HTML export's JSON is handed out in parts of this many bytes
 ADDRESS_SLACK = 2048  # a state file may hold the whole address: scheme, host and path around the state= value
 _env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html"]))
 
@@ -254,15 +255,15 @@ def _inlined_scripts() -> tuple[str, str, str]:
             safe(js / "player.js"))
 
 
-def export_html_bytes(state: dict, stop: Stop | None = None, computed: tuple | None = None,
-                      lang: str | None = None) -> bytes:
-    """The self-contained HTML file of ``state`` as UTF-8 (``computed``: see :func:`bundle`), titled with the lesson's
-    or the surface's name, with the lesson's caption, in ``lang`` (an address's ``?lang=``) or the state's language.
-    Every string of the data is written as JSON inside ``<script>`` (see :func:`script_json_bytes`) or by Jinja's
-    autoescape; the player puts labels into Plotly's names through its ``plotlyText`` (Plotly reads ``<a href>`` in
-    names), the main runs' and every variant's alike. The runs' JSON is written once as bytes and joined once with
-    the page around it (the runs, as arrays, are let go of first): at most about twice the file in memory, not a
-    decoded text, a rendered text and its encoding besides."""
+def export_html_parts(state: dict, stop: Stop | None = None, computed: tuple | None = None,
+                      lang: str | None = None) -> list:
+    """The self-contained HTML file of ``state`` as UTF-8 parts, to be written or sent in order (``computed``: see
+    :func:`bundle`), titled with the lesson's or the surface's name, with the lesson's caption, in ``lang`` (an
+    address's ``?lang=``) or the state's language. Every string of the data is written as JSON inside ``<script>``
+    (see :func:`script_json_bytes`) or by Jinja's autoescape; the player puts labels into Plotly's names through its
+    ``plotlyText`` (Plotly reads ``<a href>`` in names), the main runs' and every variant's alike. The runs' JSON is
+    written once as bytes (the runs, as arrays, let go of then) and sent as slices of itself (memoryviews of
+    :data:`SLICE` bytes): the file is never joined, decoded, rendered as text or encoded whole."""
     data = bundle(state, stop, computed, lang)
     data["variants"] = variants(lesson_labelled(state), stop)
     for variant in data["variants"]:
@@ -276,12 +277,13 @@ def export_html_bytes(state: dict, stop: Stop | None = None, computed: tuple | N
     head, tail = page.split(DATA_MARK)
     body = script_json_bytes(data)
     del data
-    return b"".join((head.encode("utf-8"), body, tail.encode("utf-8")))
+    view = memoryview(body)
+    return [head.encode("utf-8"), *(view[i:i + SLICE] for i in range(0, len(body), SLICE)), tail.encode("utf-8")]
 
 
 def export_html(state: dict, stop: Stop | None = None, computed: tuple | None = None, lang: str | None = None) -> str:
-    """:func:`export_html_bytes` as text (a notebook's ``to_html()``)."""
-    return export_html_bytes(state, stop, computed, lang).decode("utf-8")
+    """:func:`export_html_parts` as one text (a notebook's ``to_html()``)."""
+    return b"".join(export_html_parts(state, stop, computed, lang)).decode("utf-8")
 
 
 def plotly_text(text: str) -> str:
@@ -365,7 +367,8 @@ def write_export(state: dict, out_path: Path, lang: str | None = None) -> None:
     if suffix in EXPORT_NAMES:
         export_cost(state, suffix)  # its size within max_answer_mb, refusals naming state.<field>
     if suffix == "html":
-        out_path.write_bytes(export_html_bytes(state, lang=lang))
+        with open(out_path, "wb") as f:
+            f.writelines(export_html_parts(state, lang=lang))
     elif suffix == "json":
         out_path.write_bytes(export_json(state))
     elif suffix == "csv":
