@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..assets import STATIC_DIR, TEMPLATES_DIR, plotly_bundle_path
 from ..lessons import LESSONS
-from .answers import NUMBER, answer_size, check_answer, combined, csv_size
+from .answers import NUMBER, AnswerSize, answer_size, check_answer, combined, csv_size
 from .errors import Refused
 from .planning import plan_runs
 from .runs import Stop, run_plan
@@ -161,13 +161,8 @@ def html_page_bytes() -> float:
     return sum(len(text.encode("utf-8")) for text in _inlined_scripts()) + 4096 + (GRID * GRID + 2 * GRID) * NUMBER
 
 
-def export_cost(state: dict, fmt: str = "html") -> Cost:
-    """The estimate of an export as ``fmt`` (html, csv, json): its size (:mod:`.answers`; the HTML embeds its runs'
-    and every variant's JSON, the CSV a row per point) refused (422) over ``max_answer_mb`` naming the field inside
-    the state (``state.include``, ``state.view.variants``, ``state.steps``), then its computation (the HTML's
-    variants too) refused over the budget like a run request: naming ``state.view.variants`` when the runs alone
-    fit."""
-    with_variants = fmt == "html"
+def _sized(state: dict, fmt: str) -> tuple:
+    """An export's estimated size, its size without its variants (None: it has none), its plan, its variants'."""
     if fmt == "csv":
         state = csv_state(state)
     request, _ = parse_state(known_keys(state))
@@ -175,16 +170,31 @@ def export_cost(state: dict, fmt: str = "html") -> Cost:
         plan = plan_runs(request)
     except Refused as e:
         raise e.under("state") from None
-    cost = plan.cost
-    plans = [plan for _, plan in variant_plans(state)] if with_variants else []
     if fmt == "csv":
-        check_answer(csv_size(plan), ("state",), EXPORT_NAMES[fmt])
-    elif with_variants:
-        alone = combined([answer_size(plan)], html_page_bytes())
-        sized = combined([alone, *(answer_size(p) for p in plans)]) if plans else alone
-        check_answer(sized, ("state",), EXPORT_NAMES[fmt], alone if plans else None)
-    else:
-        check_answer(answer_size(plan), ("state",), EXPORT_NAMES[fmt])
+        return csv_size(plan), None, plan, []
+    if fmt != "html":
+        return answer_size(plan), None, plan, []
+    plans = [p for _, p in variant_plans(state)]
+    alone = combined([answer_size(plan)], html_page_bytes())
+    return (combined([alone, *(answer_size(p) for p in plans)]) if plans else alone), (alone if plans else None), \
+        plan, plans
+
+
+def export_size(state: dict, fmt: str = "html") -> AnswerSize:
+    """The estimated bytes of ``state`` exported as ``fmt`` (html, csv, json), before anything runs."""
+    return _sized(state, fmt)[0]
+
+
+def export_cost(state: dict, fmt: str = "html") -> Cost:
+    """The estimate of an export as ``fmt`` (html, csv, json): its size (:mod:`.answers`; the HTML embeds its runs'
+    and every variant's JSON, the CSV a row per point) refused (422) over ``max_answer_mb`` naming the field inside
+    the state (``state.include``, ``state.view.variants``, ``state.steps``), then its computation (the HTML's
+    variants too) refused over the budget like a run request: naming ``state.view.variants`` when the runs alone
+    fit."""
+    with_variants = fmt == "html"
+    size, alone, plan, plans = _sized(state, fmt)
+    check_answer(size, ("state",), EXPORT_NAMES[fmt], alone)
+    cost = plan.cost
     extra = [p.cost for p in plans]
     total = sum(extra, cost + Cost(HTML_SECONDS if with_variants else 0.0, 0))
     if extra and total.seconds > settings.max_request_seconds:
