@@ -33,9 +33,10 @@ $(WEB): tests/web/package.json tests/web/package-lock.json
 test: $(VENV)/.installed $(if $(NPM),$(WEB))
 	$(PYTEST)
 
-# the inner loop: everything but the browser tests (under 90 s on 2 cores)
+# the inner loop, in-process: everything but the browser tests and the tests that start processes of their own
+# (servers, the CLI, a wheel build, the benchmarks); make test runs them all
 test-fast: $(VENV)/.installed
-	$(PYTEST) -m "not browser"
+	$(PYTEST) -m "not browser and not process"
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/engine.py

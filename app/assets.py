@@ -10,8 +10,10 @@ them inside the package (``app/static``, ``app/templates``: see ``setup.py``). O
 """
 from __future__ import annotations
 
+import os
+import re
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import plotly
 
@@ -48,3 +50,30 @@ def plotly_bundle_path(name: str) -> Path:
     if name not in PLOTLY_BUNDLES:
         raise KeyError(name)
     return STATIC_DIR / "vendor" / "plotly" / name
+
+
+# a static import in an ES module: `import ... from "./x.js"`, `import "./x.js"`, `export ... from "./x.js"` (multi-line
+# import lists too); dynamic import() is loaded when asked, not at the start
+_STATIC_IMPORT = re.compile(r"""^\s*(?:import|export)\b[^;'"]*?(?:\bfrom\s*)?["'](\.{1,2}/[^"']+\.js)["']""", re.M | re.S)
+
+
+@lru_cache(maxsize=8)
+def module_graph(entry: str) -> tuple[str, ...]:
+    """Every module the page's module ``entry`` (a path under ``static/``, such as ``js/main.js``) imports, directly
+    or not, as paths under ``static/``, in the order first met: the page names them all in its head
+    (``<link rel="modulepreload">``) so the browser fetches them at once instead of level by level as each
+    module's imports are read."""
+    seen: list[str] = []
+    todo = [entry]
+    while todo:
+        current = todo.pop(0)
+        if current in seen:
+            continue
+        seen.append(current)
+        path = STATIC_DIR / current
+        if not path.is_file():
+            continue
+        base = Path(current).parent
+        for spec in _STATIC_IMPORT.findall(path.read_text(encoding="utf-8")):
+            todo.append(str(PurePosixPath(os.path.normpath(base / spec))))
+    return tuple(seen[1:])

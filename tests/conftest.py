@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def pytest_collection_modifyitems(config, items):
-    """Every test that drives chromium is a browser test (`-m "not browser"`, make test-fast, leaves them out),
+    """Every test that drives chromium is a browser test (`-m "not browser"`, make test-fast leaves them out),
     whether its module says so or not: the ones that take the `browser` or `page` fixture."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("browser"):

@@ -165,6 +165,7 @@ def one_thread():
     proc.wait(20)
 
 
+@pytest.mark.process
 def test_light_requests_are_answered_while_heavy_ones_hold_every_heavy_thread(one_thread):
     base = one_thread
     heavy = {**ISSUE, "steps": 4000}  # about 4 s of computation each
@@ -193,6 +194,7 @@ def test_light_requests_are_answered_while_heavy_ones_hold_every_heavy_thread(on
             s.close()
 
 
+@pytest.mark.process
 def test_heavy_work_that_would_miss_its_deadline_is_refused_at_once():
     proc, base = serve({"SLOPES_REQUEST_DEADLINE_SECONDS": "6"})
     try:
@@ -228,6 +230,7 @@ def test_work_running_past_its_deadline_stops_there(monkeypatch):
     assert compute.COUNTS["deadline"] >= 1
 
 
+@pytest.mark.process
 def test_readyz_fails_while_light_requests_would_wait_and_healthz_stays_ok():
     proc, base = serve({"SLOPES_LIGHT_THREADS": "1", "SLOPES_LIGHT_TARGET_MS": "5"})
     try:

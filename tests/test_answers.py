@@ -140,6 +140,7 @@ def test_the_json_pieces_join_to_the_old_answer_byte_for_byte():
         assert b"".join(answers.answer_json(plan_runs(body))) == dumps(run_request(body))
 
 
+@pytest.mark.process
 def test_the_setting_is_checked_like_the_others(client):
     assert load_settings({"SLOPES_MAX_ANSWER_MB": "64"}).max_answer_mb == 64
     assert load_settings({"SLOPES_MAX_ANSWER_MB": "1e3"}).max_answer_mb == 1000
@@ -161,6 +162,7 @@ def vm(pid: int, key: str) -> float:
     raise AssertionError(key)
 
 
+@pytest.mark.process
 def test_a_large_answer_costs_the_server_about_its_own_size_in_memory():
     """A fresh server's peak RSS (VmHWM) for one 64 MB answer with state: it was five times the answer (the runs
     held as objects, their JSON joined into one block, copied again on its way out), now about once."""
@@ -190,6 +192,7 @@ def test_a_large_answer_costs_the_server_about_its_own_size_in_memory():
     assert peak - idle < 1.6 * size / 2 ** 20, (idle, peak, size)
 
 
+@pytest.mark.process
 def test_the_gzip_answer_decompresses_to_the_same_bytes_over_a_real_server():
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port",

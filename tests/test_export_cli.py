@@ -42,6 +42,7 @@ def without_a_browser(tmp_path) -> dict:
     return {**env, "PATH": str(empty)}
 
 
+@pytest.mark.process
 def test_without_a_browser_the_html_is_written_and_the_rest_is_said(tmp_path):
     out = slopes("--list", lecture(tmp_path, LESSON, RAVINE), "--dir", tmp_path / "figures", "--formats", "html,png,svg,mp4",
                  env=without_a_browser(tmp_path))
@@ -62,6 +63,7 @@ def test_without_a_browser_the_html_is_written_and_the_rest_is_said(tmp_path):
     assert "unknown setting" not in out.stderr
 
 
+@pytest.mark.process
 def test_a_bad_line_of_the_list_is_named_before_anything_is_drawn(tmp_path):
     path = tmp_path / "lecture.txt"
     bad = {**RAVINE, "optimizers": [{"optimizer": "gd", "params": {"lr": -1}}]}

@@ -106,6 +106,7 @@ def b64(obj) -> str:
     return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("method,path,body", [
     ("POST", "/api/runs", LONG_RUN), ("POST", "/api/basins", LONG_BASINS), ("POST", "/api/sweeps", LONG_SWEEP),
     ("GET", "/export.html?state=" + b64(LONG_RUN), None), ("GET", "/export.csv?state=" + b64(LONG_RUN), None),
@@ -127,6 +128,7 @@ def test_work_stops_when_its_client_leaves(heavy, method, path, body):
     assert status(heavy)["stopped"] == before + 1
 
 
+@pytest.mark.process
 def test_a_full_queue_is_a_503_with_retry_after_at_once(heavy):
     wait_idle(heavy)
     s = send_raw(heavy, "POST", "/api/basins", json.dumps(LONG_BASINS).encode())
@@ -156,6 +158,7 @@ def test_a_full_queue_is_a_503_with_retry_after_at_once(heavy):
     wait_idle(heavy, 30)
 
 
+@pytest.mark.process
 def test_state_near_the_url_limit_gets_the_apps_422(heavy):
     from app.settings import settings
 
@@ -168,6 +171,7 @@ def test_state_near_the_url_limit_gets_the_apps_422(heavy):
         assert json.loads(body)["detail"][0]["loc"][-1] == "state"
 
 
+@pytest.mark.process
 def test_a_chunked_body_over_the_limit_is_413(heavy):
     from app.settings import settings
 
@@ -214,6 +218,7 @@ def serving_until_sigterm(env: dict):
     assert "Traceback" not in log and "Finished server process" in log, log[-3000:]
 
 
+@pytest.mark.process
 def test_sigterm_ends_within_10_s_whatever_is_running():
     """The Dockerfile's command: a basin map of minutes, queued POSTs, a stream, and a client that does not
     read its 27 MB answer; SIGTERM must end the process within 10 s."""
@@ -230,6 +235,7 @@ def test_sigterm_ends_within_10_s_whatever_is_running():
         stop(30)
 
 
+@pytest.mark.process
 def test_sigterm_ends_within_10_s_with_the_costliest_lbfgs_work_the_limits_allow():
     """LBFGS evaluating up to 10^4 times a step: one step of a basin map at the edge of the default budget, a run
     at the edge of the evaluation budget and a stream of one; each step may take minutes, so the stop is asked
@@ -258,6 +264,7 @@ def test_sigterm_ends_within_10_s_with_the_costliest_lbfgs_work_the_limits_allow
         stop(60)
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("name,value", [("COMPUTE_THREADS", "0"), ("WS_CHUNK_STEPS", "0"), ("MAX_STEPS", "abc"),
                                         ("MAP_THREADS", "-1"), ("MAX_BODY", "2.5"), ("ALLOWED_ORIGINS", "evil")])
 def test_a_setting_that_would_trap_stops_the_start_naming_the_variable(name, value):
@@ -299,6 +306,7 @@ def _limits(env: dict, steps: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.process
 def test_a_raised_step_limit_is_honoured_everywhere():
     """SLOPES_MAX_STEPS=3e4 starts (it is a whole number); 25,000 steps then run on every route, the engine
     included (it used to hard-code 20,000: a 500 and a dropped socket)."""
@@ -307,6 +315,7 @@ def test_a_raised_step_limit_is_honoured_everywhere():
     assert out["ws"] == ["end", 25_000] and out["limits"]["max_steps"] == 30_000
 
 
+@pytest.mark.process
 def test_lowered_limits_are_not_bypassed_by_defaults():
     out = _limits({"SLOPES_MAX_STEPS": "100", "SLOPES_MAX_BASIN_N": "50"}, 100)
     assert out["default_run"] == [200, 100] and out["default_basins"] == [200, 50]

@@ -5,6 +5,7 @@ hold every trace type the page's files draw; the page loads the 3-D one only whe
 the bundle that drew it."""
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 
@@ -140,3 +141,40 @@ def test_3d_fetches_its_bundle_when_first_opened_and_every_view_still_draws(page
         .then(() => document.getElementById('plot-main').layout.xaxis.range)""")
     assert ranges == [-1, 1]
     assert page.errors == []
+
+
+def test_the_head_names_every_module_the_page_imports_and_each_is_served(client):
+    """The page's head preloads its whole module graph (fetched at once, not level by level as each module's imports
+    are read): every static import of every module reached from main.js, read here from the files themselves, and
+    no module that is not in the graph; each one is served."""
+    page = client.get("/").text
+    preloaded = re.findall(r'<link rel="modulepreload" href="/static/([^"]+)">', page)
+    assert len(preloaded) == len(set(preloaded))
+    reached, todo = set(), ["js/main.js"]
+    while todo:
+        path = todo.pop()
+        text = (ROOT / "static" / path).read_text(encoding="utf-8")
+        # each statement that begins a line with import/export and names a relative .js file
+        for spec in re.findall(r'^(?:import|export)[\s\S]*?from\s+"(\.[^"]+\.js)";|^import\s+"(\.[^"]+\.js)";', text, re.M):
+            spec = next(s for s in spec if s)
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), spec))
+            if target not in reached:
+                reached.add(target)
+                todo.append(target)
+    assert set(preloaded) == reached
+    for module in preloaded:
+        answer = client.get(f"/static/{module}")
+        assert answer.status_code == 200 and "javascript" in answer.headers["content-type"], module
+
+
+@pytest.mark.browser
+def test_no_module_is_found_late(page, live_server):
+    """In chromium: every page module fetched at its first load was named in the head (none found only when the
+    module importing it was read)."""
+    page.goto(live_server + "/")
+    page.wait_for_function("() => document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'")
+    fetched = {u.split("/static/", 1)[1] for u in page.requests if "/static/js/" in u}
+    named = set(page.evaluate("() => [...document.querySelectorAll('link[rel=modulepreload]')]"
+                              ".map((l) => l.getAttribute('href').replace('/static/', ''))"))
+    assert fetched - {"js/main.js", "js/plotly-loader.js"} <= named, fetched - named
+    assert len(named) > 20

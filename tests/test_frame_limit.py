@@ -173,6 +173,7 @@ def limit() -> int:
     return settings.max_ws_message
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("name", ["uvicorn", "uvicorn --lifespan off", "make run", "slopes serve", "docker CMD"])
 def test_oversize_frames_are_refused_before_they_are_buffered(name):
     port = free_port()
@@ -217,6 +218,7 @@ def test_oversize_frames_are_refused_before_they_are_buffered(name):
         stop(proc)
 
 
+@pytest.mark.process
 def test_the_lifespan_lowers_the_servers_own_config_through_the_frameworks_wrappers():
     """At start-up the server's config (which every later connection's protocol reads) gets the app's frame limit
     and no compression, though FastAPI hands the lifespan a ``receive`` wrapped in a closure of its own."""

@@ -103,6 +103,7 @@ def test_websockets_refuse_a_foreign_origin_and_accept_the_apps_own(client):
             assert ws.receive_json()["type"] == "error"
 
 
+@pytest.mark.process
 def test_configured_origins_may_open_websockets():
     out = subprocess.run([sys.executable, "-c", """
 from fastapi.testclient import TestClient

@@ -136,6 +136,7 @@ def _export(args, timeout=60):
                           text=True, timeout=timeout)
 
 
+@pytest.mark.process
 def test_slopes_export_caps_its_input_as_the_address_does(tmp_path):
     out = _export(["/dev/zero", "-o", str(tmp_path / "out.html")], timeout=30)
     assert out.returncode == 2 and "larger than" in out.stderr and "MemoryError" not in out.stderr, out.stderr

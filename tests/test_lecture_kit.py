@@ -48,6 +48,7 @@ def slopes(*args):
     return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.process
 def test_cli_help_explains_both_commands():
     out = slopes("--help")
     assert out.returncode == 0 and "serve" in out.stdout and "export" in out.stdout
@@ -57,6 +58,7 @@ def test_cli_help_explains_both_commands():
     assert "--workers" in out.stdout and "--port" in out.stdout
 
 
+@pytest.mark.process
 def test_cli_export_writes_html_json_and_csv(tmp_path):
     state = tmp_path / "state.json"
     state.write_text(json.dumps(STATE))
@@ -167,6 +169,7 @@ def dockerfile_instruction(name: str) -> list[str]:
     return json.loads(line[line.index("CMD ["):].removeprefix("CMD ") if name == "HEALTHCHECK" else line[len(name) + 1:])
 
 
+@pytest.mark.process
 def test_hadolint_is_clean():
     exe = Path(sys.executable).with_name("hadolint")
     if not exe.exists():
@@ -184,6 +187,7 @@ def test_dockerfile_shape():
     assert cmd[:2] == ["uvicorn", "app.main:app"] and "--proxy-headers" in cmd and "0.0.0.0" in cmd
 
 
+@pytest.mark.process
 def test_the_exact_cmd_and_healthcheck_run_as_a_non_root_user(tmp_path):
     """The CMD line runs here as uid 10001 (when we are root), with only the port changed to a free one."""
     from browser import free_port

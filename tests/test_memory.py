@@ -50,6 +50,9 @@ async def stream(base: str) -> int:
     return ends
 
 
+pytestmark = pytest.mark.process
+
+
 @pytest.fixture(scope="module")
 def server():
     port = free_port()

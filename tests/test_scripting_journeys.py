@@ -62,6 +62,7 @@ def test_a_nan_in_a_basin_socket_message_is_named_with_its_id(live_server):
             {"loc": ["body", "params", "lr"], "msg": error["detail"][0]["msg"], "type": "finite_number"}]}
 
 
+@pytest.mark.process
 def test_a_state_file_written_with_a_nan_names_the_field(tmp_path):
     """``slopes export``: a state saved by ``json.dump`` with a NaN lr is refused at that lr, not as 'not JSON'."""
     state = tmp_path / "state.json"
@@ -87,6 +88,7 @@ def test_a_sweep_over_one_parameter_on_both_axes_is_refused_at_y(live_server):
     assert rows[0] != rows[1]  # y really varies betas[0]
 
 
+@pytest.mark.process
 def test_a_csv_with_korean_labels_opens_in_excel_as_utf8(live_server, tmp_path):
     """The CSV download and ``slopes export out.csv`` start with a BOM: without it Excel reads UTF-8 in the
     system's code page (CP949 on a Korean Windows) and "학습률" comes out garbled. pandas, csv with utf-8-sig
@@ -117,6 +119,7 @@ def slopes_export(state_file, out):
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.process
 def test_a_state_file_saved_by_windows_notepad_exports(tmp_path):
     """Notepad saves UTF-8 with a BOM: json.loads refused it ('Unexpected UTF-8 BOM'); a CP949 file is named as
     not UTF-8, with the file's name, instead of a bare codec error."""
@@ -147,6 +150,7 @@ def test_curl_without_the_json_header_is_told_to_send_it(live_server, content_ty
     assert r.status_code == 200
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("option, said", [(["--port", "70000"], "--port: port must be in 1..65535"),
                                           (["--port", "0"], "--port: port must be in 1..65535"),
                                           (["--workers", "0"], "--workers: workers must be in 1..512"),
@@ -164,6 +168,7 @@ def test_an_uptime_monitor_asking_with_head_sees_the_server_up(live_server):
     assert httpx.get(live_server + "/healthz", timeout=30).json() == {"status": "ok"}
 
 
+@pytest.mark.process
 def test_slopes_export_takes_the_address_the_page_copied(live_server, tmp_path):
     """A lecturer's *Copy link* (the whole address, or its state= value) exports without decoding it by hand:
     the file is the one the server's /export.csv gives for that address."""

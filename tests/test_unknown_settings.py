@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from app.main import warn_unknown_settings
 from app.settings import known_variables, unknown_variables
 
@@ -30,6 +32,7 @@ def test_the_warning_names_the_typo_and_the_known_ones(caplog):
     assert "unknown" not in caplog.text
 
 
+@pytest.mark.process
 def test_the_server_warns_at_start():
     code = ("from fastapi.testclient import TestClient\nfrom app.main import app\n"
             "with TestClient(app) as c:\n    assert c.get('/healthz').status_code == 200\n")

@@ -77,6 +77,7 @@ def run(installed, *cmd, timeout=120):
                           text=True, timeout=timeout)
 
 
+@pytest.mark.process
 def test_the_wheel_carries_static_and_templates(installed):
     import zipfile
 
@@ -87,6 +88,7 @@ def test_the_wheel_carries_static_and_templates(installed):
     assert {"app/templates/index.html", "app/templates/export.html", "app/main.py"} <= names
 
 
+@pytest.mark.process
 def test_import_app_main_and_the_notebook_api_from_the_installed_package(installed):
     code = ("import app, app.main, app.assets, app.notebook; "
             "print(app.__file__); print(app.assets.STATIC_DIR); print(app.assets.TEMPLATES_DIR)")
@@ -99,6 +101,7 @@ def test_import_app_main_and_the_notebook_api_from_the_installed_package(install
     assert (static / "js" / "main.js").is_file()
 
 
+@pytest.mark.process
 def test_slopes_export_from_the_installed_package(installed):
     state = installed["cwd"] / "state.json"
     state.write_text(json.dumps(STATE))
@@ -112,6 +115,7 @@ def test_slopes_export_from_the_installed_package(installed):
     assert [r["optimizer"] for r in runs["runs"]] == ["adam", "gd"] and len(runs["runs"][0]["points"]) == 61
 
 
+@pytest.mark.process
 def test_slopes_serve_from_the_installed_package(installed):
     from browser import free_port
 
