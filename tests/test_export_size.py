@@ -80,6 +80,7 @@ def test_the_default_admits_the_largest_plain_export_and_refuses_adam_with_state
     assert 18000 < fit(item["msg"]) < 20000, item
 
 
+@pytest.mark.process
 def test_the_cli_refuses_an_export_over_the_limit_before_writing(tmp_path):
     path = tmp_path / "big.json"
     path.write_text(json.dumps({**ADAM, "include": ["state"]}), encoding="utf-8")
