@@ -106,7 +106,7 @@ def export(args) -> int:
         if args.list is not None:
             if args.state is not None or args.output is not None or args.dir is None:
                 return fail("--list goes with --dir (not with a state file or -o)")
-            figures, out_dir, formats = read_list(args.list), args.dir, args.formats
+            figures, out_dir, formats = read_list(args.list, args.formats), args.dir, args.formats
         else:
             if args.state is None or args.output is None:
                 return fail("give a state file and -o OUT, or --list LECTURE.txt --dir FOLDER")
@@ -114,7 +114,7 @@ def export(args) -> int:
             if fmt not in FORMATS:
                 return fail(f"unknown output type .{fmt}: use one of {', '.join('.' + f for f in FORMATS)}")
             figures = [Figure(1, read_state_file(args.state), args.output.stem)]
-            check(figures[0].state)
+            check(figures[0].state, [fmt])
             out_dir, formats = args.output.parent, [fmt]
     except Refused as e:
         return fail(f"{args.list or args.state}: {e}")

@@ -17,6 +17,8 @@ from ..services.first_paint import page_language, surface_caption
 from ..services.state import decode_state, parse_view
 from ..settings import settings
 from .compute import compute, compute_for
+from .serialize import AnswerResponse
+from .serialize import gzipped as gzipped_parts
 from .templates import TEMPLATES
 STATE = Query(None, max_length=settings.max_state, description="base64url of a run request plus view options")
 __all__ = ["STATIC_DIR", "router"]
@@ -66,11 +68,11 @@ def _gzip_accepted(request: Request) -> bool:
     return "gzip" in request.headers.get("accept-encoding", "")
 
 
-def _html_export(state: dict, gzipped: bool, lang: str | None = None, stop=None) -> bytes:
-    """The export, compressed here in the worker thread when the client takes gzip (4 MB: the gzip
-    middleware would compress it on the event loop, a second of everyone's time)."""
-    body = services.export_html(state, stop, lang=lang).encode("utf-8")
-    return gzip.compress(body, compresslevel=5) if gzipped else body
+def _html_export(state: dict, gzipped: bool, lang: str | None = None, stop=None) -> tuple[list, str | None]:
+    """The export's parts, compressed here in the worker when the client takes gzip (the gzip middleware would
+    compress it on the event loop, a second of everyone's time)."""
+    parts = services.exporting.export_html_parts(state, stop, lang=lang)
+    return gzipped_parts(parts) if gzipped else (parts, None)
 
 
 @router.get("/export.html", response_class=HTMLResponse, include_in_schema=False)
@@ -78,22 +80,20 @@ async def export_page(request: Request, state: str | None = STATE, download: boo
                       lang: str | None = Query(None, max_length=8, description="the figure's language (en, ko); "
                                                                                 "default: the state's, else the browser's")):
     """One self-contained HTML file: plotly.js inlined, trajectories precomputed, plays offline, titled and
-    captioned in ``?lang=`` (or the state's language)."""
+    captioned in ``?lang=`` (or the state's language); sent part by part (:class:`AnswerResponse`)."""
     gzipped = _gzip_accepted(request)
     decoded = decode_state(state)
     chosen = page_language(decoded, lang, request.headers.get("accept-language"))  # as the page picks it
-    cost = await compute(services.exporting.export_cost, decoded)  # the checks and the estimate: a 422 at once
-    body = await compute_for(request, _html_export, decoded, gzipped, chosen, cost=cost)
+    cost = await compute(services.exporting.export_cost, decoded)  # the checks and the estimates: a 422 at once
+    parts, encoding = await compute_for(request, _html_export, decoded, gzipped, chosen, cost=cost)
     headers = {"Content-Disposition": 'attachment; filename="slopes.html"'} if download else {}
-    if gzipped:
-        headers.update({"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
-    return HTMLResponse(body, headers=headers)
+    return AnswerResponse(parts, encoding, media_type="text/html; charset=utf-8", headers=headers)
 
 
 @router.get("/export.csv", include_in_schema=False)
 async def export_csv_route(request: Request, state: str | None = STATE):
     decoded = decode_state(state)
-    cost = await compute(services.exporting.export_cost, decoded, False)
+    cost = await compute(services.exporting.export_cost, decoded, "csv")
     text = await compute_for(request, services.export_csv, decoded, cost=cost)
     return Response(text, media_type="text/csv", headers={"Content-Disposition": 'attachment; filename="slopes.csv"'})
 

@@ -51,9 +51,12 @@ class AnswerResponse(Response):
 
     media_type = "application/json"
 
-    def __init__(self, parts: list[bytes], encoding: str | None = None, status_code: int = 200):
+    def __init__(self, parts: list[bytes], encoding: str | None = None, status_code: int = 200,
+                 media_type: str | None = None, headers: dict | None = None):
         self.parts, self.status_code, self.background = parts, status_code, None
-        headers = {"content-length": str(sum(map(len, parts)))}
+        if media_type is not None:
+            self.media_type = media_type
+        headers = {**(headers or {}), "content-length": str(sum(map(len, parts)))}
         if encoding is not None:
             headers.update({"content-encoding": encoding, "vary": "Accept-Encoding"})
         self.init_headers(headers)

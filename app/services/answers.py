@@ -153,24 +153,66 @@ def send_seconds(size: AnswerSize, compressed: bool) -> float:
     return size.bytes * ns / 1e9
 
 
-def check_answer(size: AnswerSize, loc_prefix: tuple = ()) -> None:
+def combined(sizes: list[AnswerSize], extra: float = 0.0) -> AnswerSize:
+    """Several answers written as one (an HTML export's runs and its variants'), with ``extra`` bytes that do not
+    grow with the steps (the export's page and scripts), per step of the first's steps."""
+    first = sizes[0]
+    total = extra + sum(s.bytes for s in sizes)
+    fixed = extra + sum(s.fixed for s in sizes)
+    without = None
+    if any(s.without_include is not None for s in sizes):
+        without = extra + sum(s.bytes if s.without_include is None else s.without_include for s in sizes)
+    return AnswerSize(total, fixed, first.steps, without)
+
+
+def csv_size(plan) -> AnswerSize:
+    """The bytes of ``plan``'s CSV export (:func:`~app.services.exporting.export_csv`): a row per point of
+    ``lane,optimizer,label,step,x,y,loss,lr,status`` (x, y and loss at :data:`NUMBER` bytes, the lr its text when
+    constant, the label its longest language in UTF-8, the status as long as ``diverged``), the last row with no lr."""
+    digits = 4.5  # the step's number, on average (a constant: the size stays in proportion to the steps)
+    fixed = per_step = 0.0
+    for i, (run, echo) in enumerate(zip(plan.runs, plan.echo)):
+        labels = [echo.get("label") or "", *(echo.get("labels") or {}).values()]
+        text = (len(str(i)) + len(str(echo.get("optimizer", "")).encode()) + max(len(str(t).encode()) for t in labels)
+                + len("diverged") + 10)  # eight commas and the line's end
+        phase = run.phases[0]
+        lr = phase.hyper.get("lr") if phase.schedule.type == "constant" and len(run.phases) == 1 else None
+        row = text + digits + 3 * (NUMBER - 1) + (_number(float(lr)) - 1 if isinstance(lr, (int, float)) else NUMBER - 1)
+        fixed += row
+        per_step += row
+    return AnswerSize(fixed + 64 + per_step * plan.steps, fixed + 64, plan.steps)  # 64: the BOM and the header
+
+
+def check_answer(size: AnswerSize, loc_prefix: tuple = (), export: str | None = None,
+                 alone: AnswerSize | None = None) -> None:
     """Refuse (422) an answer estimated over ``max_answer_mb``, as :func:`~app.services.costs.check_budget` refuses
-    a request over its time: naming ``include`` when it fits without, else ``steps``, saying how many fit."""
+    a request over its time: naming ``include`` when it fits without, else ``steps``, saying how many fit.
+    ``export`` (e.g. "HTML export") words it for an export, whose fields are under ``loc_prefix`` (``state``);
+    ``alone``: the export without its ``view.variants``, named when it fits without them."""
     limit = settings.max_answer_mb * 1e6
     if size.bytes <= limit:
         return
-    about = (f"this answer would be about {size.mb:,.0f} MB of JSON, over the limit of {settings.max_answer_mb:,} MB "
-             f"for one POST answer")
+    if export is None:
+        about = (f"this answer would be about {size.mb:,.0f} MB of JSON, over the limit of "
+                 f"{settings.max_answer_mb:,} MB for one POST answer")
+        hint = f", {STREAM_HINT}"
+    else:
+        about = (f"this {export} would be about {size.mb:,.0f} MB, over the limit of {settings.max_answer_mb:,} MB "
+                 f"for one export (max_answer_mb)")
+        hint = ""
     fit = math.floor((limit - size.fixed) / size.per_step) if size.per_step > 0 else 0
     if size.without_include is not None and size.without_include <= limit:
         raise Refused([*loc_prefix, "include"], f"{about} with include (about {size.without_include / 1e6:,.0f} MB "
                                                 f"without it); drop include, or lower steps (at most {fit:,} steps fit "
-                                                f"with it), {STREAM_HINT}", "budget")
+                                                f"with it){hint}", "budget")
+    if alone is not None and alone.bytes <= limit:
+        raise Refused([*loc_prefix, "view", "variants"], f"{about} with its variants (about {alone.mb:,.0f} MB "
+                                                         f"without them); fewer variants, or lower steps (at most "
+                                                         f"{fit:,} steps fit with them)", "budget")
     if fit >= 1:
         raise Refused([*loc_prefix, "steps"], f"{about}: at most {fit:,} steps fit; lower steps or the number of "
-                                              f"lanes, {STREAM_HINT}", "budget")
-    raise Refused([*loc_prefix, "optimizers"], f"{about}, and not one step fits: fewer lanes, {STREAM_HINT}",
-                  "budget")
+                                              f"lanes{hint}", "budget")
+    raise Refused([*loc_prefix, "optimizers"], f"{about}, and not one step fits: fewer lanes{hint}", "budget")
 
 
 def with_sending(cost: Cost, size: AnswerSize, compressed: bool) -> Cost:

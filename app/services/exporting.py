@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..assets import STATIC_DIR, TEMPLATES_DIR, plotly_bundle_path
 from ..lessons import LESSONS
+from .answers import NUMBER, AnswerSize, answer_size, check_answer, combined, csv_size
 from .errors import Refused
 from .planning import plan_runs
 from .runs import Stop, run_plan
@@ -38,6 +39,10 @@ LESSONS_BY_ID = {lesson["id"]: lesson for lesson in LESSONS}
 # (U+3000 ideographic and U+2003 em spaces, U+0085 NEL, U+200B zero-width space, U+FEFF, bidi marks, NUL, ...)
 _INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf"}
 HTML_SECONDS = 0.15  # an HTML export's own work beyond its runs: the template, 4 MB of plotly.js, gzip
+GRID = 160  # the export's contour grid: GRID x GRID losses and its axes
+EXPORT_NAMES = {"html": "HTML export", "csv": "CSV export", "json": "JSON export"}
+DATA_MARK = "\x00slopes-data\x00"  # where the export's JSON goes in its rendered page (no template text has NUL)
+SLICE = 1 << 20  # an HTML export's JSON is handed out in parts of this many bytes
 ADDRESS_SLACK = 2048  # a state file may hold the whole address: scheme, host and path around the state= value
 _env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html"]))
 
@@ -145,15 +150,52 @@ def variants(state: dict, stop: Stop | None = None) -> list[dict]:
     return [{"state": full, "runs": coloured_runs(plan, colours, stop)} for full, plan in variant_plans(state)]
 
 
-def export_cost(state: dict, with_variants: bool = True) -> Cost:
-    """The estimate of an export (its runs and, for the HTML, every variant's), refused (422) over the budget like
-    a run request: naming ``state.view.variants`` when the runs alone fit."""
+def csv_state(state: dict) -> dict:
+    """The state a CSV export computes: without ``include`` (its rows hold points, losses and lrs only)."""
+    return {k: v for k, v in state.items() if k != "include"}
+
+
+@lru_cache(maxsize=1)
+def html_page_bytes() -> float:
+    """An HTML export's bytes whatever its runs: the inlined scripts, the template and the contour grid."""
+    return sum(len(text.encode("utf-8")) for text in _inlined_scripts()) + 4096 + (GRID * GRID + 2 * GRID) * NUMBER
+
+
+def _sized(state: dict, fmt: str) -> tuple:
+    """An export's estimated size, its size without its variants (None: it has none), its plan, its variants'."""
+    if fmt == "csv":
+        state = csv_state(state)
     request, _ = parse_state(known_keys(state))
     try:
-        cost = plan_runs(request).cost
+        plan = plan_runs(request)
     except Refused as e:
         raise e.under("state") from None
-    extra = [plan.cost for _, plan in variant_plans(state)] if with_variants else []
+    if fmt == "csv":
+        return csv_size(plan), None, plan, []
+    if fmt != "html":
+        return answer_size(plan), None, plan, []
+    plans = [p for _, p in variant_plans(state)]
+    alone = combined([answer_size(plan)], html_page_bytes())
+    return (combined([alone, *(answer_size(p) for p in plans)]) if plans else alone), (alone if plans else None), \
+        plan, plans
+
+
+def export_size(state: dict, fmt: str = "html") -> AnswerSize:
+    """The estimated bytes of ``state`` exported as ``fmt`` (html, csv, json), before anything runs."""
+    return _sized(state, fmt)[0]
+
+
+def export_cost(state: dict, fmt: str = "html") -> Cost:
+    """The estimate of an export as ``fmt`` (html, csv, json): its size (:mod:`.answers`; the HTML embeds its runs'
+    and every variant's JSON, the CSV a row per point) refused (422) over ``max_answer_mb`` naming the field inside
+    the state (``state.include``, ``state.view.variants``, ``state.steps``), then its computation (the HTML's
+    variants too) refused over the budget like a run request: naming ``state.view.variants`` when the runs alone
+    fit."""
+    with_variants = fmt == "html"
+    size, alone, plan, plans = _sized(state, fmt)
+    check_answer(size, ("state",), EXPORT_NAMES[fmt], alone)
+    cost = plan.cost
+    extra = [p.cost for p in plans]
     total = sum(extra, cost + Cost(HTML_SECONDS if with_variants else 0.0, 0))
     if extra and total.seconds > settings.max_request_seconds:
         raise Refused(["state", "view", "variants"], f"the export and its {len(extra)} variants would take about "
@@ -179,7 +221,7 @@ def bundle(state: dict, stop: Stop | None = None, computed: tuple | None = None,
     else:
         surface, answer = computed
         runs = coloured({**answer, "runs": [dict(run) for run in answer["runs"]]}, view.colors)
-    grid = surface.grid(160)
+    grid = surface.grid(GRID)
     lang = language(state, lang)
     meta = surface.metadata()
     title, caption = figure_words(state, meta, lang)
@@ -195,11 +237,19 @@ def to_json(data) -> bytes:
     return orjson.dumps(data, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
-def script_json(data) -> str:
-    """JSON that is safe inside ``<script>``: ``<``, ``>`` and ``&`` written as ``\\u`` escapes, so no label
-    (``</script>``, ``<!--<script>``) can end the element or change how the HTML parser reads it."""
-    return (to_json(data).decode().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+SCRIPT_ESCAPES = ((b"<", b"\\u003c"), (b">", b"\\u003e"), (b"&", b"\\u0026"),
+                  ("\u2028".encode(), b"\\u2028"), ("\u2029".encode(), b"\\u2029"))
+
+
+def script_json_bytes(data) -> bytes:
+    """JSON that is safe inside ``<script>``, as UTF-8: ``<``, ``>`` and ``&`` written as ``\\u`` escapes, so no
+    label (``</script>``, ``<!--<script>``) can end the element or change how the HTML parser reads it. A replace
+    that finds nothing makes no copy (labels rarely hold them; a large export's numbers never do)."""
+    text = to_json(data)
+    for raw, escaped in SCRIPT_ESCAPES:
+        if raw in text:
+            text = text.replace(raw, escaped)
+    return text
 
 
 @lru_cache(maxsize=1)
@@ -215,22 +265,35 @@ def _inlined_scripts() -> tuple[str, str, str]:
             safe(js / "player.js"))
 
 
-def export_html(state: dict, stop: Stop | None = None, computed: tuple | None = None, lang: str | None = None) -> str:
-    """The self-contained HTML file of ``state`` (``computed``: see :func:`bundle`), titled with the lesson's or the
-    surface's name, with the lesson's caption, in ``lang`` (an address's ``?lang=``) or the state's language. Every
-    string of the data is written as JSON inside ``<script>`` (see :func:`script_json`) or by Jinja's autoescape; the
-    player puts labels into Plotly's names through its ``plotlyText`` (Plotly reads ``<a href>`` in names), the main
-    runs' and every variant's alike."""
+def export_html_parts(state: dict, stop: Stop | None = None, computed: tuple | None = None,
+                      lang: str | None = None) -> list:
+    """The self-contained HTML file of ``state`` as UTF-8 parts, to be written or sent in order (``computed``: see
+    :func:`bundle`), titled with the lesson's or the surface's name, with the lesson's caption, in ``lang`` (an
+    address's ``?lang=``) or the state's language. Every string of the data is written as JSON inside ``<script>``
+    (see :func:`script_json_bytes`) or by Jinja's autoescape; the player puts labels into Plotly's names through its
+    ``plotlyText`` (Plotly reads ``<a href>`` in names), the main runs' and every variant's alike. The runs' JSON is
+    written once as bytes (the runs, as arrays, let go of then) and sent as slices of itself (memoryviews of
+    :data:`SLICE` bytes): the file is never joined, decoded, rendered as text or encoded whole."""
     data = bundle(state, stop, computed, lang)
     data["variants"] = variants(lesson_labelled(state), stop)
     for variant in data["variants"]:
         lane_labels(variant["runs"]["runs"], data["lang"])
     surface = data["surface"]
     subtitle = f"{surface['formula']} · {data['runs']['steps']} {data['text']['steps']} · {data['text']['made_with']}"
-    return _env.get_template("export.html").render(
+    scripts = _inlined_scripts()
+    page = _env.get_template("export.html").render(
         title=data["title"], caption=data["caption"], subtitle=subtitle, lang=data["lang"], text=data["text"],
-        data_json=script_json(data),
-        plotly_js=_inlined_scripts()[0], deck_js=_inlined_scripts()[1], player_js=_inlined_scripts()[2])
+        data_json=DATA_MARK, plotly_js=scripts[0], deck_js=scripts[1], player_js=scripts[2])
+    head, tail = page.split(DATA_MARK)
+    body = script_json_bytes(data)
+    del data
+    view = memoryview(body)
+    return [head.encode("utf-8"), *(view[i:i + SLICE] for i in range(0, len(body), SLICE)), tail.encode("utf-8")]
+
+
+def export_html(state: dict, stop: Stop | None = None, computed: tuple | None = None, lang: str | None = None) -> str:
+    """:func:`export_html_parts` as one text (a notebook's ``to_html()``)."""
+    return b"".join(export_html_parts(state, stop, computed, lang)).decode("utf-8")
 
 
 def plotly_text(text: str) -> str:
@@ -254,7 +317,7 @@ def export_csv(state: dict, stop: Stop | None = None) -> str:
     """One row per point: lane, optimizer, label, step, x, y, loss, lr (of the step that left it), status.
     The text starts with a byte-order mark: without one, Excel reads UTF-8 as the system's code page (CP949 on a
     Korean Windows) and every Korean label comes out garbled; pandas and spreadsheets skip it."""
-    data = bundle(state, stop)
+    data = bundle(csv_state(state), stop)
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out)
@@ -311,8 +374,11 @@ SERVER_FORMATS = ("html", "json", "csv")  # written here; PNG, SVG, GIF and vide
 def write_export(state: dict, out_path: Path, lang: str | None = None) -> None:
     """``state`` as ``out_path``'s type: .html (the offline figure, in ``lang`` or the state's language), .json, .csv."""
     suffix = out_path.suffix.lower().lstrip(".")
+    if suffix in EXPORT_NAMES:
+        export_cost(state, suffix)  # its size within max_answer_mb, refusals naming state.<field>
     if suffix == "html":
-        out_path.write_text(export_html(state, lang=lang), encoding="utf-8")
+        with open(out_path, "wb") as f:
+            f.writelines(export_html_parts(state, lang=lang))
     elif suffix == "json":
         out_path.write_bytes(export_json(state))
     elif suffix == "csv":

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Refused
-from .exporting import SERVER_FORMATS, read_state_file, read_state_text, write_export
+from .exporting import SERVER_FORMATS, export_cost, read_state_file, read_state_text, write_export
 from .planning import plan_runs
 from .state import parse_state
 from .rendering import BROWSER_FORMATS, Renderer, browser_missing
@@ -33,10 +33,10 @@ class Report:
     failed: list[str] = field(default_factory=list)
 
 
-def read_list(path: Path) -> list[Figure]:
+def read_list(path: Path, formats: tuple | list = ()) -> list[Figure]:
     """A lecture's list: one state per line (JSON, the page's copied address, its ``state=`` value, or the path of a
     state file, relative to the list); blank lines and lines starting with ``#`` are skipped. A bad line is refused
-    with its number."""
+    with its number (a state too large for one of ``formats`` too)."""
     figures = []
     lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     for number, raw in enumerate(lines, 1):
@@ -46,7 +46,7 @@ def read_list(path: Path) -> list[Figure]:
         candidate = (Path(path).parent / text) if not text.startswith(("{", "http")) and len(text) < 500 else None
         try:
             state = read_state_file(candidate) if candidate is not None and candidate.is_file() else read_state_text(text)
-            check(state)
+            check(state, formats)
         except Refused as e:
             raise Refused(["line", number], str(e)) from None
         figures.append(Figure(number, state, f"{len(figures) + 1:02d}-{slug(state)}"))
@@ -55,14 +55,18 @@ def read_list(path: Path) -> list[Figure]:
     return figures
 
 
-def check(state: dict) -> None:
+def check(state: dict, formats: tuple | list = ()) -> None:
     """Refuse a state the app would refuse (naming the field), before any browser draws it: the page would quietly
-    keep its last valid value instead."""
+    keep its last valid value instead; and one whose HTML, JSON or CSV (of ``formats``) would be over
+    ``max_answer_mb``, before anything is written."""
     request = parse_state(state)[0]  # its refusals name state.<field>
     try:
         plan_runs(request)
     except Refused as e:
         raise e.under("state") from None
+    for fmt in formats:
+        if fmt in SERVER_FORMATS:
+            export_cost(state, fmt)
 
 
 def slug(state: dict) -> str:
