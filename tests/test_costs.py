@@ -132,3 +132,29 @@ def test_a_sweep_of_few_cells_is_estimated_by_its_steps_too():
     assert map_cost("sweeps", {**sweep, "steps": 2000}).per_step == pytest.approx(few.per_step)
     page = map_cost("sweeps", {**sweep, "steps": 300, "x": {**sweep["x"], "n": 31}})  # the page's sweep: light
     assert page.light
+
+
+@pytest.mark.parametrize("gzip", [False, True])
+@pytest.mark.parametrize("include", [[], ["state"], ["terms"]])
+@pytest.mark.parametrize("lanes", [["prodigy", "muon", "adabelief", "schedule_free_adamw"] * 8, ["adam"] * 32,
+                                   ["muon"] * 32, ["schedule_free_adamw"] * 32])
+def test_following_a_refusals_advice_is_admitted(lanes, include, gzip):
+    """A refusal that says "at most N steps fit" is kept: the same request with N steps is planned as POST /api/runs
+    plans it (no 422), whichever limit (time, with the answer's sending, or the answer's size) refused it."""
+    import re
+
+    from app.services.answers import plan_answer
+    from app.services.errors import Refused
+
+    def plan_runs(body):
+        return plan_answer(body, gzip)
+
+    body = {"surface": "rosenbrock", "steps": 20_000, "include": include,
+            "optimizers": [{"optimizer": o, "params": {"lr": 0.001 * (1 + i)}} for i, o in enumerate(lanes)]}
+    try:
+        plan_runs(body)
+        return  # admitted as it is
+    except Refused as refused:
+        advice = re.search(r"at most ([\d,]+) steps fit", str(refused))
+    assert advice, f"the refusal says no number of steps: {refused}"
+    plan_runs({**body, "steps": int(advice.group(1).replace(",", ""))})

@@ -28,7 +28,7 @@ from ..engine.planner import run_state_names
 from ..engine.specs import declared_extras
 from ..settings import settings
 from . import cost_table as T
-from .costs import Cost, check_budget
+from .costs import FIT_MARGIN, Cost, check_budget
 from .errors import Refused, Stopped
 from .planning import plan_runs
 from .runs import RunStream
@@ -60,6 +60,10 @@ class AnswerSize:
     @property
     def mb(self) -> float:
         return self.bytes / 1e6
+
+    def steps_within(self, limit: float) -> int:
+        """The steps whose answer fits in ``limit`` bytes (1 % kept aside, as the time budget's advice)."""
+        return math.floor(FIT_MARGIN * (limit - self.fixed) / self.per_step) if self.per_step > 0 else 0
 
 
 def _number(value) -> float:
@@ -184,7 +188,7 @@ def csv_size(plan) -> AnswerSize:
 
 
 def check_answer(size: AnswerSize, loc_prefix: tuple = (), export: str | None = None,
-                 alone: AnswerSize | None = None) -> None:
+                 alone: AnswerSize | None = None, most: int | None = None) -> None:
     """Refuse (422) an answer estimated over ``max_answer_mb``, as :func:`~app.services.costs.check_budget` refuses
     a request over its time: naming ``include`` when it fits without, else ``steps``, saying how many fit.
     ``export`` (e.g. "HTML export") words it for an export, whose fields are under ``loc_prefix`` (``state``);
@@ -200,7 +204,7 @@ def check_answer(size: AnswerSize, loc_prefix: tuple = (), export: str | None = 
         about = (f"this {export} would be about {size.mb:,.0f} MB, over the limit of {settings.max_answer_mb:,} MB "
                  f"for one export (max_answer_mb)")
         hint = ""
-    fit = math.floor((limit - size.fixed) / size.per_step) if size.per_step > 0 else 0
+    fit = min(size.steps_within(limit), most if most is not None else size.steps)
     if size.without_include is not None and size.without_include <= limit:
         raise Refused([*loc_prefix, "include"], f"{about} with include (about {size.without_include / 1e6:,.0f} MB "
                                                 f"without it); drop include, or lower steps (at most {fit:,} steps fit "
@@ -228,11 +232,13 @@ def plan_answer(request, compressed: bool = False):
     """A run request planned for a POST answer (:func:`~app.services.planning.plan_runs`), its answer's size within
     ``max_answer_mb`` and its cost (with the answer's sending, compressed for a client that takes gzip) within the
     budget; refusals name the field."""
-    plan = plan_runs(request)
+    plan = plan_runs(request, budget=False)
     size = answer_size(plan)
-    check_answer(size)
     plan.cost = with_sending(plan.cost, size, compressed)
-    check_budget(plan.cost)
+    # a refusal's "at most N steps" is what fits both limits
+    most = min(size.steps_within(settings.max_answer_mb * 1e6), plan.cost.steps_within(settings.max_request_seconds))
+    check_budget(plan.cost, most=most)  # (time first: a request too long even without include is told steps)
+    check_answer(size, most=most)
     return plan
 
 

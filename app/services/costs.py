@@ -24,6 +24,7 @@ from . import cost_table as T
 from .errors import Refused
 
 CHUNK_SECONDS = 0.02  # heavy work asks whether to step aside at least this often (and streams send a chunk)
+FIT_MARGIN = 0.99  # a refusal's "at most N steps fit" keeps this share of the budget
 OVERHEAD_SECONDS = 0.002  # planning, the start, the answer's frame: a request's cost beyond its steps
 # an optimizer the table does not know: the costliest row but LBFGS's (whose cost is its evaluations)
 _UNKNOWN_STEP = max((row for oid, row in T.STEP_US.items() if oid != "lbfgs"), key=lambda row: row[len(T.SIZES) - 1])
@@ -44,6 +45,11 @@ class Cost:
     @property
     def per_step(self) -> float:
         return max(0.0, self.seconds - OVERHEAD_SECONDS) / max(1, self.steps)
+
+    def steps_within(self, seconds: float) -> int:
+        """The steps of this request that fit in ``seconds`` (1 % kept aside: the estimate is not exactly
+        proportional to steps, and a refusal's advice must be admitted)."""
+        return math.floor(FIT_MARGIN * (seconds - OVERHEAD_SECONDS) / self.per_step) if self.per_step > 0 else 0
 
     def chunk_steps(self, most: int, seconds: float = CHUNK_SECONDS) -> int:
         """Steps of about ``seconds`` of work (at least one, at most ``most``)."""
@@ -173,17 +179,19 @@ def estimate_map(cells: int, steps: int, phases, surface, gradient=None, what: s
     return Cost(OVERHEAD_SECONDS + ns * _gradient_factor(gradient) / 1e9, steps, what, None, what_loc)
 
 
-def check_budget(cost: Cost, loc_prefix: tuple = ()) -> None:
+def check_budget(cost: Cost, loc_prefix: tuple = (), most: int | None = None) -> None:
     """Refuse (422) a request whose estimate is over ``max_request_seconds``, naming the field to shrink: ``include``
-    when the request fits without it, else ``steps``, saying how many fit."""
+    when the request fits without it, else ``steps``, saying how many fit (at most ``most``: what another limit
+    allows)."""
     budget = settings.max_request_seconds
     if cost.seconds <= budget:
         return
     about = f"this request would take about {cost.seconds:.3g} s of computation, over the budget of {budget} s"
+    fit = min(cost.steps_within(budget), most if most is not None else cost.steps)
     if cost.without_include is not None and cost.without_include <= budget:
+        with_it = f" (at most {fit:,} steps fit with it)" if fit >= 1 else ""
         raise Refused([*loc_prefix, "include"], f"{about} with include (about {cost.without_include:.2g} s "
-                                                f"without it); drop include or lower steps", "budget")
-    fit = math.floor((budget - OVERHEAD_SECONDS) / cost.per_step) if cost.per_step > 0 else 0
+                                                f"without it); drop include or lower steps{with_it}", "budget")
     if fit >= 1:
         raise Refused([*loc_prefix, "steps"], f"{about}: at most {fit:,} steps fit; lower steps or {cost.other}",
                       "budget")

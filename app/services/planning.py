@@ -126,9 +126,10 @@ def global_minimum(surface: Surface) -> dict | None:
     return None
 
 
-def plan_runs(request: RunRequest | dict, own: dict[str, OptimizerDef] | None = None) -> Plan:
+def plan_runs(request: RunRequest | dict, own: dict[str, OptimizerDef] | None = None, budget: bool = True) -> Plan:
     """A run request (a validated :class:`RunRequest` or the dict a POST carries), resolved for the engine.
-    ``own`` (notebooks) names optimizers of this process only: Python objects, by the ids the request gives them."""
+    ``own`` (notebooks) names optimizers of this process only: Python objects, by the ids the request gives them.
+    ``budget=False``: its estimate is not checked here (the caller adds to it and checks it)."""
     request = validate(RunRequest, request)
     surface = surface_for(request.surface, request.formula, request.domain, options=request.surface_options)
     start = start_point(surface, request.start)
@@ -158,7 +159,8 @@ def plan_runs(request: RunRequest | dict, own: dict[str, OptimizerDef] | None = 
     plan = Plan(surface, start, request.steps, gradient, runs, echo, "state" in request.include,
                 "terms" in request.include, landscape)
     plan.cost = estimate_run(plan)
-    check_budget(plan.cost)
+    if budget:
+        check_budget(plan.cost)
     return plan
 
 
