@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from app.services import answers
 from app.services.planning import plan_runs
 from app.services.runs import run_request
 from app.settings import SettingsError, load_settings, settings
-from browser import free_port
+from browser import free_port, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 ADAM_STATE = {"surface": "rosenbrock", "steps": 20000, "include": ["state"],  # 134 MB of JSON
@@ -168,16 +167,9 @@ def test_a_large_answer_costs_the_server_about_its_own_size_in_memory():
     """A fresh server's peak RSS (VmHWM) for one 64 MB answer with state: it was five times the answer (the runs
     held as objects, their JSON joined into one block, copied again on its way out), now about once."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port",
-                             str(port), "--log-level", "warning"], cwd=ROOT)
+    proc = start_server(port)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(1200):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=5)
-                break
-            except OSError:
-                time.sleep(0.1)
         idle = vm(proc.pid, "VmHWM")
         body = {**ADAM_STATE, "steps": 9500}
         req = urllib.request.Request(base + "/api/runs", data=json.dumps(body).encode(),
@@ -196,17 +188,10 @@ def test_a_large_answer_costs_the_server_about_its_own_size_in_memory():
 @pytest.mark.process
 def test_the_gzip_answer_decompresses_to_the_same_bytes_over_a_real_server():
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port",
-                             str(port), "--log-level", "warning"], cwd=ROOT)
+    proc = start_server(port)
     base = f"http://127.0.0.1:{port}"
     body = {**ADAM_STATE, "steps": 1500, "optimizers": ADAM_STATE["optimizers"][:8]}
     try:
-        for _ in range(1200):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=5)
-                break
-            except OSError:
-                time.sleep(0.1)
         raw = {}
         for encoding in ("gzip", "identity"):
             req = urllib.request.Request(base + "/api/runs", data=json.dumps(body).encode(),
