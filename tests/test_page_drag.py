@@ -123,7 +123,10 @@ def test_after_a_drag_a_change_to_every_lane_asks_for_every_lane(page, live_serv
     n = len(sent)
     assert all(m.get("lanes") == [1] for m in sent[1:n])
     state = page.evaluate("() => window.slopes.update({steps: 250})")
-    assert [("lanes" in m) for m in sent[n:]] == [False]
+    # one request for every lane (before it, on a loaded machine, the report of the drag's last frame may come late)
+    after = sent[n:]
+    assert [("lanes" in m) for m in after][-1:] == [False], after
+    assert all(m.get("lanes") == [1] for m in after[:-1]), after
     exact = server_runs(page, live_server, state)
     lanes = paths(page)
     assert [len(p) for p in lanes] == [len(r["points"]) for r in exact]
