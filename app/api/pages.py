@@ -17,7 +17,7 @@ from ..services.first_paint import page_language, surface_caption
 from ..services.state import decode_state, parse_view
 from ..settings import settings
 from .compute import compute, compute_for
-from .serialize import AnswerResponse
+from .serialize import AnswerResponse, gzip_accepted
 from .serialize import gzipped as gzipped_parts
 from .templates import TEMPLATES
 STATE = Query(None, max_length=settings.max_state, description="base64url of a run request plus view options")
@@ -64,10 +64,6 @@ async def favicon() -> FileResponse:
     return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
 
-def _gzip_accepted(request: Request) -> bool:
-    return "gzip" in request.headers.get("accept-encoding", "")
-
-
 def _html_export(state: dict, gzipped: bool, lang: str | None = None, stop=None) -> tuple[list, str | None]:
     """The export's parts, compressed here in the worker when the client takes gzip (the gzip middleware would
     compress it on the event loop, a second of everyone's time)."""
@@ -81,7 +77,7 @@ async def export_page(request: Request, state: str | None = STATE, download: boo
                                                                                 "default: the state's, else the browser's")):
     """One self-contained HTML file: plotly.js inlined, trajectories precomputed, plays offline, titled and
     captioned in ``?lang=`` (or the state's language); sent part by part (:class:`AnswerResponse`)."""
-    gzipped = _gzip_accepted(request)
+    gzipped = gzip_accepted(request)
     decoded = decode_state(state)
     chosen = page_language(decoded, lang, request.headers.get("accept-language"))  # as the page picks it
     cost = await compute(services.exporting.export_cost, decoded)  # the checks and the estimates: a 422 at once
@@ -106,7 +102,7 @@ def _gzipped(path: Path) -> bytes:
 async def _script(request: Request, path: Path) -> Response:
     """A large script, compressed once (in a thread), not on the event loop per request."""
     headers = {"Cache-Control": "public, max-age=86400", "Vary": "Accept-Encoding"}
-    if _gzip_accepted(request):
+    if gzip_accepted(request):
         body = await compute(_gzipped, path)
         return Response(body, media_type="text/javascript", headers={**headers, "Content-Encoding": "gzip"})
     return FileResponse(path, media_type="text/javascript", headers=headers)
