@@ -25,7 +25,8 @@ def lessons(page, base):
 
 def open_lesson(page, base, lesson_id, lang):
     """The page in ``lang``, then the lesson picked from the Lessons menu; waits until its paths are drawn."""
-    if not page.url.startswith(base) or f"lang={lang}" not in page.url:
+    # (the address holds ?state= once a lesson is open: the page's language is asked of the page itself)
+    if not page.url.startswith(base) or page.evaluate("() => document.documentElement.lang") != lang:
         page.goto(f"{base}/?lang={lang}")
         page.wait_for_function("() => document.getElementById('view-area')?.getAttribute('aria-busy') === 'false'", timeout=30000)
     page.get_by_role("combobox", name=CATALOGUE[lang]["lessons"]).select_option(lesson_id)
