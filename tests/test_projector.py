@@ -11,6 +11,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from browser import state_url, wait_drawn
 
@@ -189,7 +190,8 @@ def test_a_lesson_on_the_projector(browser, live_server, size, lang):
     page.go_forward()
     page.wait_for_function("() => window.slopes.state().view.mode === 'side'")
     wait_drawn(page)
-    assert page.locator("#plot-side").is_visible() and notice.is_visible()
+    expect(page.locator("#plot-side")).to_be_visible()  # (waits: Back and Forward redraw as they arrive)
+    expect(notice).to_be_visible()
 
     # the copied address, opened again: the same state, still marked as edited
     shown = state(page)
@@ -200,7 +202,8 @@ def test_a_lesson_on_the_projector(browser, live_server, size, lang):
     page.goto(address)
     wait_drawn(page)
     assert state(page) == shown
-    assert page.locator("#plot-side").is_visible() and notice.is_visible()
+    expect(page.locator("#plot-side")).to_be_visible()  # (waits: Back and Forward redraw as they arrive)
+    expect(notice).to_be_visible()
     assert not page.errors, page.errors
     page.context.close()
 
@@ -310,4 +313,51 @@ def test_an_embed_draws_once_it_has_both_its_result_and_its_size(browser, live_s
     assert not frame.evaluate("() => window.__errors") and not page.errors
     assert frame.locator(".toast.error").count() == 0
     assert frame.evaluate("() => document.querySelectorAll('#plot-side .draglayer .nsewdrag').length") == 4
+    page.context.close()
+
+
+# each summary cell's box against the analysis column, and each word of its text against the cell's own width
+TABLE_FIT = """() => {
+  const table = document.querySelector('.analysis .summary');
+  const column = document.querySelector('.analysis').getBoundingClientRect();
+  const probe = document.createElement('span');
+  probe.style.cssText = 'position:absolute; visibility:hidden; white-space:nowrap';
+  table.append(probe);
+  const cells = [...table.querySelectorAll('th, td')].filter((cell) => cell.getClientRects().length).map((cell) => {
+    const r = cell.getBoundingClientRect();
+    const style = getComputedStyle(cell);
+    probe.style.font = style.font;
+    const room = r.width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) + 0.5;
+    const words = cell.innerText.split(/\\s+/).filter(Boolean).filter((word) => { probe.textContent = word; return probe.getBoundingClientRect().width > room; });
+    return {text: cell.innerText, left: r.left, right: r.right, broken: words};
+  });
+  probe.remove();
+  return {column: [column.left, column.right], cells};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_summary_beside_the_figure_shows_every_column_and_breaks_no_word(browser, live_server, lang):
+    """At 1920x1080 the charts and the table stand in a column beside the figure: every column it shows is in the
+    column's sight (none cut at its edge) and no lane name, number or verdict is broken inside a word ("Momentu
+    m"), in the default view and in a lesson whose table has a test-loss column too."""
+    import json
+    from pathlib import Path
+
+    words = json.loads((Path(__file__).resolve().parent.parent / "static" / "i18n" / f"{lang}.json").read_text("utf-8"))
+    page = new_page(browser, (1920, 1080))
+    page.goto(f"{live_server}/?lang={lang}")
+    wait_drawn(page)
+    for lesson in (None, "flat_vs_sharp"):
+        if lesson:  # picked from the Lessons menu, as the lecturer does
+            page.get_by_role("combobox", name=words["lessons"]).select_option(lesson)
+            page.wait_for_function("(id) => window.slopes.state().view.lesson === id", arg=lesson)
+            wait_drawn(page)
+        fit = page.evaluate(TABLE_FIT)
+        left, right = fit["column"]
+        assert len(fit["cells"]) >= 6 * 3, fit
+        for cell in fit["cells"]:
+            assert left - 1 <= cell["left"] and cell["right"] <= right + 1, (lesson, lang, cell, fit["column"])
+            assert not cell["broken"], (lesson, lang, cell)
+    assert not page.errors, page.errors
     page.context.close()

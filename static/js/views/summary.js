@@ -41,7 +41,7 @@ function renderSummary(table, lanes, surface, running, catalogue) {
   const hr = document.createElement("tr");
   const keys = ["col_lane", "col_final_loss", ...(withTest ? ["col_test_loss"] : []), "col_nearest", "col_distance", "col_steps_tol", "col_status"];
   for (const key of keys) {
-    const th = cell("th", t(key));
+    const th = cell("th", t(key), key === "col_nearest" ? "nearest" : null);
     th.scope = "col";
     if (key === "col_test_loss") th.title = t("col_test_loss_title", { dx: surface.test_shift[0], dy: surface.test_shift[1] });
     hr.append(th);
@@ -63,9 +63,11 @@ function renderSummary(table, lanes, surface, running, catalogue) {
     if (st.title) verdict.title = st.title;
     const stCell = cell("td", null);
     stCell.append(verdict);
+    const distance = cell("td", fmt(s.distance), "num");
+    if (s.nearest) distance.title = `${t("col_nearest")} ${where}`;
     tr.append(name, cell("td", fmt(s.final_loss ?? last(lane.losses)), "num"),
-      ...(withTest ? [cell("td", fmt(s.final_test_loss ?? last(lane.test_losses)), "num")] : []), cell("td", where),
-      cell("td", fmt(s.distance), "num"), cell("td", Number.isInteger(s.reached_at) ? String(s.reached_at) : t("never"), "num"), stCell);
+      ...(withTest ? [cell("td", fmt(s.final_test_loss ?? last(lane.test_losses)), "num")] : []), cell("td", where, "nearest"),
+      distance, cell("td", Number.isInteger(s.reached_at) ? String(s.reached_at) : t("never"), "num"), stCell);
     body.append(tr);
   });
   table.setAttribute("aria-label", t("summary_table"));
