@@ -12,3 +12,9 @@ export function el(tag, attrs = {}, ...children) {
   for (const c of children) if (c !== null && c !== undefined) node.append(c);
   return node;
 }
+
+/** A turn of the event loop: what follows runs in a task of its own, so a first drawing made of several plots is
+ *  several short tasks (input and paint get their turn between them) rather than one long one. */
+export function nextTask() {
+  return globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
+}

@@ -102,7 +102,7 @@ export function contourTrace(scene, extra = {}) {
     // the levels and colours of the domain's values, wherever the grid reaches
     ...(land.colour?.range && land.colour.range[1] > land.colour.range[0] ? { zauto: false, zmin: land.colour.range[0], zmax: land.colour.range[1] } : {}),
     contours: { coloring: "fill", showlines: true },
-    line: { color: themeColors(theme).line, width: 0.6, smoothing: 0.6 },
+    line: { color: themeColors(theme).line, width: 0.6, smoothing: 0 },  // (a fine grid: smoothing adds work, not shape)
     hovertemplate: "x %{x:.4f}<br>y %{y:.4f}<br>f %{text}<extra></extra>", ...extra,
   };
 }

@@ -81,7 +81,7 @@ function contour() {
   const eps = Math.max((zmax - zmin) * 1e-7, 1e-12);
   const z = data.surface.log_scale ? grid.z.map((row) => row.map((v) => (v === null ? null : Math.log10(v - zmin + eps)))) : grid.z;
   return { type: "contour", x: grid.x, y: grid.y, z, showscale: false, ncontours: 28, hoverinfo: "skip",
-    colorscale: theme.scale, contours: { coloring: "fill" }, line: { color: theme.line, width: 0.6 } };
+    colorscale: theme.scale, contours: { coloring: "fill" }, line: { color: theme.line, width: 0.6, smoothing: 0 } };
 }
 
 /** Text as Plotly shows it literally: it reads <a href>, <b>, <br> in a trace's name as markup (a label is text). */

@@ -7,6 +7,7 @@
 // the dragged lane's map (its live layer); the charts, the table and whole maps follow once it rests, and at most every
 // CHART_INTERVAL while results stream in. The cursor (the step
 // shown) moves without a redraw of the paths.
+import { nextTask } from "./dom.js";
 import { t } from "./i18n.js";
 import { dismiss, toast } from "./messages.js";
 import { lastStep } from "./paths.js";
@@ -218,11 +219,12 @@ export class Stage {
    *  stream grows. (A drag reads no element sizes here: each read after the paths changed would force a layout.) */
   async renderCharts(sc, runs, live, fast) {
     const now = performance.now();
-    const draw = () => {
+    const draw = async (inTurns = false) => {
       this.lastCharts = performance.now();
       this.summary.render(sc);
       this.dataPanel.render(sc);
-      return this.charts.render(sc);
+      if (inTurns) await nextTask();
+      return this.charts.render(sc, inTurns);
     };
     clearTimeout(this.chartsTimer);
     const key = live ? null : [runs.lanes, sc.theme, document.documentElement.lang, this.chartsBox.clientWidth, this.chartsBox.clientHeight,
@@ -232,7 +234,7 @@ export class Stage {
     else if (same) this.charts.moveCursor(this.cursor);
     else if (fast && now - this.lastCharts < CHART_INTERVAL) this.chartsTimer = setTimeout(() => { this.chartsKey = key; draw(); }, CHART_INTERVAL);
     else if (fast) { this.chartsKey = key; requestAnimationFrame(() => draw()); }
-    else { this.chartsKey = key; await draw(); }
+    else { this.chartsKey = key; await nextTask(); await draw(true); }  // (the figure is painted before the charts)
   }
 
   /** The shown map view's scene; while a slider is dragged it draws what the slider changes live, and the whole figure

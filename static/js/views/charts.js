@@ -1,4 +1,5 @@
 // The loss and learning-rate charts under the trajectory views, with a cursor line at the shown step.
+import { nextTask } from "../dom.js";
 import { t } from "../i18n.js";
 import { baseLayout, plain, plotConfig, themeColors } from "../figure.js";
 
@@ -40,7 +41,8 @@ export class Charts {
     this.axes = {};
   }
 
-  render(scene) {
+  /** The loss and lr charts; ``inTurns``: each in a task of its own (a first drawing, not a stream's growth). */
+  async render(scene, inTurns = false) {
     const { lanes, fstar, theme } = scene;
     this.root.classList.toggle("with-data", !!scene.surface.dataset);  // the data panel takes a third of the row
     const c = themeColors(theme);
@@ -74,11 +76,16 @@ export class Charts {
     if (lrLog) decades(lrLayout, lrData, this.lr);
     this.lossKind = axis.key;
     this.maxStep = Math.max(1, ...lanes.map((l) => l.points.length - 1));
-    return Promise.all([
-      Plotly.react(this.loss, lossData, axis.type === "log" ? decades(chart(axis.title, "log", this.loss), lossData, this.loss)
-        : chart(axis.title, axis.type, this.loss), plotConfig()),
-      Plotly.react(this.lr, lrData, lrLayout, plotConfig()),
-    ]).then(() => this.moveCursor(scene.cursor));
+    const lossLayout = axis.type === "log" ? decades(chart(axis.title, "log", this.loss), lossData, this.loss)
+      : chart(axis.title, axis.type, this.loss);
+    if (!inTurns) {
+      return Promise.all([Plotly.react(this.loss, lossData, lossLayout, plotConfig()), Plotly.react(this.lr, lrData, lrLayout, plotConfig())])
+        .then(() => this.moveCursor(scene.cursor));
+    }
+    await Plotly.react(this.loss, lossData, lossLayout, plotConfig());
+    await nextTask();
+    await Plotly.react(this.lr, lrData, lrLayout, plotConfig());
+    this.moveCursor(scene.cursor);
   }
 
   /** The dotted line at the shown step, placed from the x axis' range and the plot's fixed margins. */

@@ -38,6 +38,6 @@ export class TestContour {
     if (!grid) return [];
     return [{ type: "contour", meta: "test-landscape", name: plain(t("test_landscape")), x: grid.x, y: grid.y, z: grid.z,
       contours: { coloring: "none", showlabels: false }, ncontours: 24, showscale: false, hoverinfo: "skip",
-      line: { color: "rgba(120, 40, 140, 0.55)", width: 1.2, dash: "dot" }, showlegend: false }];
+      line: { color: "rgba(120, 40, 140, 0.55)", width: 1.2, dash: "dot", smoothing: 0 }, showlegend: false }];
   }
 }
