@@ -193,7 +193,9 @@ export class Stage {
       }
       this.tellCursor();
       const complete = !runs.running && runs.key === this.runs.keyOf(state);
-      await this.renderCharts(sc, runs, live, fast);
+      // a complete result draws its charts and table now (only a growing stream's wait for a later frame): the
+      // result is announced drawn once all of it is on screen
+      await this.renderCharts(sc, runs, live, fast && !complete);
       // (drawn once the landscape's grid reaches over the whole plot: a wider one on its way redraws when it comes)
       if (complete && version === this.store.version && !this.covering?.()) this.announceDrawn(version);
     } catch (err) {
