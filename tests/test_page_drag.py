@@ -80,9 +80,9 @@ def test_a_drag_asks_for_the_dragged_lane_and_ends_with_every_lane_equal_to_the_
         n_before = len(sent)
         page.evaluate(DRAG, [60, 3])
         # mid-drag: the dragged lane is drawn in the overlay's live layer, its trace hidden; the others untouched
-        page.wait_for_function("() => document.querySelectorAll('#view-overlay .live-paths path').length > 0")
-        live = page.evaluate("""() => [...document.querySelectorAll('#view-overlay .live-paths path')]
-            .map((p) => [p.dataset.lane, p.getAttribute('stroke'), p.getAttribute('d').length])""")
+        live = page.wait_for_function("""() => { const paths = [...document.querySelectorAll('#view-overlay .live-paths path')]
+            .map((p) => [p.dataset.lane, p.getAttribute('stroke'), p.getAttribute('d').length]);
+            return paths.length ? paths : null; }""").json_value()  # (read in the wait: the drag may rest right after)
         assert [lane for lane, _, _ in live] == ["3"] and all(length > 20 for _, _, length in live)
         assert live[0][1] == page.evaluate("() => document.querySelectorAll('#legend span')[3].style.getPropertyValue('--lane')")
         SHOTS.mkdir(exist_ok=True)
@@ -157,8 +157,9 @@ def test_a_drag_with_the_cloud_on_asks_for_the_lane_and_its_seeds_and_ends_equal
     page.evaluate(FRAMES)
     page.evaluate(DRAG, [20, 1])
     # mid-drag: the lane and its copies are drawn live
-    page.wait_for_function("() => document.querySelectorAll('#view-overlay .live-paths path').length > 1")
-    live = page.evaluate("() => [...document.querySelectorAll('#view-overlay .live-paths path')].map((p) => p.dataset.lane)")
+    # (read in the wait itself: on a loaded machine the drag may rest, and its live paths go, right after)
+    live = page.wait_for_function("() => { const lanes = [...document.querySelectorAll('#view-overlay .live-paths path')]"
+                                  ".map((p) => p.dataset.lane); return lanes.length > 1 ? lanes : null; }").json_value()
     assert "1" in live and all(k == "1" or k.startswith("cloud") for k in live)
     rested(page)
     during = sent[1:]

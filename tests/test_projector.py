@@ -340,7 +340,8 @@ TABLE_FIT = """() => {
 def test_the_summary_beside_the_figure_shows_every_column_and_breaks_no_word(browser, live_server, lang):
     """At 1920x1080 the charts and the table stand in a column beside the figure: every column it shows is in the
     column's sight (none cut at its edge) and no lane name, number or verdict is broken inside a word ("Momentu
-    m"), in the default view and in a lesson whose table has a test-loss column too."""
+    m"), in the default view and in a lesson whose table has a test-loss column too; the nearest minimum's number,
+    whose column gives way, follows each lane's verdict."""
     import json
     from pathlib import Path
 
@@ -359,5 +360,8 @@ def test_the_summary_beside_the_figure_shows_every_column_and_breaks_no_word(bro
         for cell in fit["cells"]:
             assert left - 1 <= cell["left"] and cell["right"] <= right + 1, (lesson, lang, cell, fit["column"])
             assert not cell["broken"], (lesson, lang, cell)
+        # the nearest minimum's column gives way there; its number follows each lane's verdict instead
+        statuses = page.locator(".analysis .summary tbody tr td:last-child").all_inner_texts()
+        assert statuses and all(re.search(r"→\s#\d+$", text.strip()) for text in statuses), statuses
     assert not page.errors, page.errors
     page.context.close()

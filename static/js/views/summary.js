@@ -57,17 +57,23 @@ function renderSummary(table, lanes, surface, running, catalogue) {
     if (/^#[0-9a-fA-F]{6}$/.test(lane.color)) tr.style.setProperty("--lane", lane.color);
     const name = cell("td", null);
     name.append(cell("span", null, "swatch"), String(lane.label));
-    const where = s.nearest ? `#${s.nearest.index + 1} (${s.nearest.point.map((c) => c.toFixed(3)).join(", ")})` : "–";
+    // the minimum's number, then its place (left to the cell's title where the table stands in a narrow column)
+    const where = cell("td", s.nearest ? `#${s.nearest.index + 1}` : "–", "nearest");
+    if (s.nearest) {
+      const place = `(${s.nearest.point.map((c) => c.toFixed(3)).join(", ")})`;
+      where.append(cell("span", ` ${place}`, "place"));
+      where.title = `#${s.nearest.index + 1} ${place}`;
+    }
     const st = status(lane, running, catalogue);
     const verdict = cell("span", st.text, st.cls);
     if (st.title) verdict.title = st.title;
     const stCell = cell("td", null);
     stCell.append(verdict);
-    const distance = cell("td", fmt(s.distance), "num");
-    if (s.nearest) distance.title = `${t("col_nearest")} ${where}`;
+    // (where the nearest minimum's column gives way, its number follows the verdict: which minimum a run ended in)
+    if (s.nearest) stCell.append(cell("span", ` →\u00a0#${s.nearest.index + 1}`, "nearest-mark"));
     tr.append(name, cell("td", fmt(s.final_loss ?? last(lane.losses)), "num"),
-      ...(withTest ? [cell("td", fmt(s.final_test_loss ?? last(lane.test_losses)), "num")] : []), cell("td", where, "nearest"),
-      distance, cell("td", Number.isInteger(s.reached_at) ? String(s.reached_at) : t("never"), "num"), stCell);
+      ...(withTest ? [cell("td", fmt(s.final_test_loss ?? last(lane.test_losses)), "num")] : []), where,
+      cell("td", fmt(s.distance), "num"), cell("td", Number.isInteger(s.reached_at) ? String(s.reached_at) : t("never"), "num"), stCell);
     body.append(tr);
   });
   table.setAttribute("aria-label", t("summary_table"));
