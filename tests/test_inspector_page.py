@@ -157,6 +157,23 @@ def test_inspector_in_korean_and_embedded(page, live_server):
     page.screenshot(path=str(SHOTS / "inspector-embed.png"))
 
 
+def test_the_open_card_follows_a_switch_of_language(page, live_server):
+    """The card open on a step speaks the page's language after the language button is pressed, both ways (it once
+    kept the language before until the step moved)."""
+    state = {**STATE, "view": {"inspect": {"lane": 0, "step": 2}}}
+    page.goto(url(live_server, state, lang="ko"))
+    shown(page, 0, 2)
+    assert "스텝 살펴보기" in page.locator("#inspector").inner_text()
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("region", name="Step inspector").wait_for(state="visible")
+    page.wait_for_function("() => /Step inspector/.test(document.getElementById('inspector').innerText)"
+                           " && !/스텝 살펴보기|기울기/.test(document.getElementById('inspector').innerText)")
+    page.get_by_role("button", name="한국어").click()
+    page.wait_for_function("() => /스텝 살펴보기/.test(document.getElementById('inspector').innerText)"
+                           " && !/Step inspector/.test(document.getElementById('inspector').innerText)")
+    assert not page.errors, page.errors
+
+
 @pytest.mark.parametrize("inspect", [{"lane": 99, "step": 2}, {"lane": 0, "step": -1}, {"lane": "0", "step": 1},
                                      "<img src=x onerror=alert(1)>", {"lane": 0, "step": 10 ** 9}])
 def test_hostile_inspect_values_open_nothing_or_say_there_is_no_step(page, live_server, inspect):

@@ -6,7 +6,7 @@
 // each step's terms and quantities with every run (results.runs; explanation.js); the arrows are drawn in the
 // overlay's SVG through the overlay's axes, and a click on a path point is a layer's click the overlay offers it first.
 import { el } from "../dom.js";
-import { t } from "../i18n.js";
+import { onLanguage, t } from "../i18n.js";
 import { explain } from "./explanation.js";
 
 const COLORS = {  // apart from the lanes' palette: grey for the gradient's share, purple for momentum, black for a whole step
@@ -42,6 +42,7 @@ export class Inspector {
         || next.optimizers !== prev.optimizers) this.sync();
     });
     results.subscribe((value, prev, patch) => { if ("runs" in patch) this.sync(); });
+    onLanguage(() => this.sync());  // (the state names the new language before its words have arrived)
     window.addEventListener("resize", () => this.place());
     // the page scrolls inside its own panes and its layout shifts (a lesson's caption, the charts): follow the plot
     document.addEventListener("scroll", () => this.place(), { capture: true, passive: true });
