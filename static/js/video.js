@@ -2,6 +2,7 @@
 // browser by WebCodecs and muxed by Mediabunny, or an animated GIF (gifenc: one palette quantised from the last frame,
 // the lane colours kept exact, no dithering, and each frame only what changed). Both libraries are vendored
 // (static/vendor, with their licences) and loaded only when a file is made. Frames come from slides.js.
+import { nextTask } from "./dom.js";
 import { frameSteps } from "./paths.js";
 import { SlideFrames } from "./slides.js";
 
@@ -121,7 +122,7 @@ export async function makeGif(scene, text, { size, count = 60, onProgress = () =
       transparent: f > 0, transparentIndex: unchanged, dispose: 1 });
     previous = px;
     onProgress((f + 1) / steps.length);
-    await new Promise((resolve) => setTimeout(resolve, 0));  // the page stays responsive (Cancel, the progress bar)
+    await nextTask();  // the page stays responsive (Cancel, the progress bar)
   }
   gif.finish();
   return new Blob([gif.bytes()], { type: "image/gif" });
